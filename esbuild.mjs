@@ -1,0 +1,63 @@
+// Bundles the extension host, the CLI, the webview, the demo and the integration tests.
+// `node esbuild.mjs` builds once; `--watch` rebuilds on change; `--production` minifies.
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  external: ['vscode'],
+};
+
+/** Integration test modules: every *.test.ts plus the suite index, one output each. */
+function integrationEntries() {
+  const dir = 'test/integration';
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(dir, f));
+}
+
+const builds = [
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  {
+    ...node,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  { ...node, entryPoints: ['scripts/demo.ts'], outfile: 'dist/demo.js' },
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview/main.js',
+  },
+  {
+    ...node,
+    entryPoints: integrationEntries(),
+    outdir: 'dist/test/integration',
+    external: ['vscode', 'mocha'],
+  },
+].filter((b) => (b.entryPoints ?? []).length > 0 && b.entryPoints.every((e) => existsSync(e)));
+
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+  console.log(`[esbuild] watching ${builds.length} bundles`);
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

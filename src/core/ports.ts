@@ -1,0 +1,108 @@
+// The interfaces the sync pipeline depends on. Implementations live in src/github and
+// src/storage; tests may substitute their own. Nothing here imports vscode.
+import type { Event } from './emitter';
+import type { Logger } from './logger';
+import type {
+  BranchHead,
+  BranchInfo,
+  ErrorCode,
+  MemoryEntry,
+  MemoryFacts,
+  RemoteRepository,
+  RepositoryFile,
+  RepositoryInfo,
+  RepositoryRef,
+  SnapshotDiff,
+  SyncRecord,
+  SyncStats,
+} from './types';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** What the network layer reports while it works; the pipeline turns these into events. */
+export interface NetworkHooks {
+  /** A rate limit or a retry back-off makes us wait `seconds` before the next request. */
+  onWait?(info: { reason: 'primary-rate-limit' | 'secondary-rate-limit' | 'retry'; seconds: number; resetAt?: string }): void;
+  /** Every finished HTTP exchange (after retries are decided): for stats and the log. */
+  onResponse?(info: { method: string; url: string; status: number; bytes: number }): void;
+}
+
+/** Conditional-request cache: ETag and body by request key. Persisted by the store so a CLI resync can 304. */
+export interface EtagCache {
+  get(key: string): { etag: string; body: unknown } | undefined;
+  set(key: string, etag: string, body: unknown): void;
+}
+
+/** Read access to one GitHub repository over REST. Created by src/github/connector.ts. */
+export interface GitHubConnector {
+  readonly repository: RemoteRepository;
+  fetchRepository(signal?: AbortSignal): Promise<RepositoryInfo>;
+  /** Every branch, all pages, ETag-cached; `isDefault` set from the repository's default branch. */
+  fetchBranches(signal?: AbortSignal): Promise<BranchInfo[]>;
+  /** Head commit and tree of a branch; BRANCH_NOT_FOUND when absent. Never follows a rename. */
+  fetchBranchHead(branch: string, signal?: AbortSignal): Promise<BranchHead>;
+  /** Every entry of the tree (files, symlinks, submodules), descending truncated trees. */
+  fetchTree(treeSha: string, opts?: { signal?: AbortSignal; onProgress?: (entries: number) => void }): Promise<RepositoryFile[]>;
+  /** Raw content of one blob. */
+  fetchBlob(sha: string, signal?: AbortSignal): Promise<Uint8Array>;
+  /** Requests made and bytes received since creation. */
+  counters(): { requests: number; bytes: number };
+}
+
+/** Everything a completed sync commits to the store at once. */
+export interface CompleteSyncInput {
+  commitSha: string;
+  treeSha: string;
+  commitMessage: string | null;
+  forcePushed: boolean;
+  /** The whole snapshot at treeSha. */
+  files: RepositoryFile[];
+  /** Against the chain head's snapshot (everything added for a first sync). */
+  diff: SnapshotDiff;
+  /** Facts for every added or modified text file (the store attaches lifecycle fields). */
+  memory: MemoryFacts[];
+  stats: SyncStats;
+}
+
+export interface StoreChange {
+  kind: 'begin' | 'complete' | 'fail' | 'restore' | 'interrupted';
+  syncId: string;
+}
+
+/** The history of syncs for one storage folder. Created by src/storage (`openHistoryStore`). */
+export interface HistoryStore {
+  readonly dir: string;
+  /** Every record, newest first. */
+  list(): SyncRecord[];
+  get(id: string): SyncRecord | undefined;
+  /** The latest link of the repository's chain (completed sync or restore): the active sync. */
+  chainHead(repository: RepositoryRef): SyncRecord | undefined;
+  /** The snapshot of a completed sync or restore; SYNC_NOT_FOUND for unknown ids. */
+  readFiles(syncId: string): Promise<RepositoryFile[]>;
+  /** Record a `running` attempt (previousSyncId null, startedAfterSyncId = chain head). */
+  begin(input: { repository: RepositoryRef; branch: string }): Promise<SyncRecord>;
+  /** One atomic commit: the record becomes a completed link, its snapshot and memory supersession land. */
+  complete(syncId: string, input: CompleteSyncInput): Promise<SyncRecord>;
+  /** The attempt ends without touching the chain. */
+  fail(syncId: string, status: 'failed' | 'cancelled', error: { code: ErrorCode; message: string }, phase?: SyncRecord['phase']): Promise<SyncRecord>;
+  /** Append a restore link whose snapshot and active memory equal `syncId`'s. */
+  restore(syncId: string): Promise<SyncRecord>;
+  /** Memory entries: active only unless includeSuperseded; ranked by query when given. */
+  memory(opts?: { query?: string; includeSuperseded?: boolean; limit?: number; repository?: RepositoryRef }): MemoryEntry[];
+  /** Memory entries that were active right after `syncId` completed. */
+  memoryAt(syncId: string): MemoryEntry[];
+  readonly etags: EtagCache;
+  readonly onDidChange: Event<StoreChange>;
+  /** Flush pending cache writes (etags). */
+  close(): Promise<void>;
+}
+
+/** Context given to every service: no module-level singletons. */
+export interface SyncContext {
+  logger: Logger;
+  clock: Clock;
+  signal?: AbortSignal;
+}
