@@ -1,0 +1,39 @@
+// The composed engine: the real GitHub connector, history store and content sources behind one
+// object. The CLI and the extension both use it; neither wires the layers itself.
+import type { Logger } from '../core/logger';
+import type { HistoryStore } from '../core/ports';
+import type { SyncEvent, SyncRequest } from '../core/syncEvents';
+import type { BranchInfo, RemoteRepository, SyncRecord } from '../core/types';
+
+export interface EngineOptions {
+  /** The storage folder (the extension: context.storageUri; the CLI: --storage). Created when missing. */
+  storageDir: string;
+  logger: Logger;
+  /** Returns the token to use for a host, or undefined to go unauthenticated. Never stored or logged by us. */
+  getToken?: (host: string) => Promise<string | undefined> | string | undefined;
+  /** Text files larger than this get no content or memory facts. Default 1 MB. */
+  maxFileSize?: number;
+  /** Rate-limit waits longer than this fail with RATE_LIMITED. Default 60 s. */
+  maxWaitSeconds?: number;
+  /** How long a second sync waits for the storage lock before LOCKED. Default 10 s. */
+  lockWaitMs?: number;
+  /** The git binary for fast paths, when available (VS Code's git.path, else PATH). */
+  gitPath?: string;
+}
+
+export interface Engine {
+  readonly store: HistoryStore;
+  /** Resolve the workspace's GitHub remote (NO_GIT_REPO, NO_REMOTE, UNSUPPORTED_REMOTE). */
+  resolveRemote(workdir: string, remoteName?: string): Promise<RemoteRepository>;
+  /** The current local branch of the work tree, if any. */
+  currentBranch(workdir: string): Promise<string | undefined>;
+  /** Every branch of the remote (ETag-cached), default branch flagged. */
+  branches(workdir: string, remoteName?: string, signal?: AbortSignal): Promise<BranchInfo[]>;
+  /** Run one sync. Yields events; returns the completed record or throws a SyncError. */
+  sync(request: SyncRequest, signal?: AbortSignal): AsyncGenerator<SyncEvent, SyncRecord>;
+  /** Append a restore of `syncId` (under the storage lock). */
+  restore(syncId: string, signal?: AbortSignal): AsyncGenerator<SyncEvent, SyncRecord>;
+  /** Content of a file at a sync, from stored content, local git objects, or the network. */
+  readFile(syncId: string, path: string, signal?: AbortSignal): Promise<Uint8Array | undefined>;
+  close(): Promise<void>;
+}
