@@ -1,0 +1,41 @@
+// Every command id of the extension, declared once. package.json contributes exactly these
+// (test/unit/commands.test.ts checks that each one is contributed and registered).
+export const CommandIds = {
+  syncBranch: 'projectSync.syncBranch',
+  syncAgain: 'projectSync.syncAgain',
+  cancelSync: 'projectSync.cancelSync',
+  restoreSync: 'projectSync.restoreSync',
+  compareWithActive: 'projectSync.compareWithActive',
+  openChanges: 'projectSync.openChanges',
+  copyCommitSha: 'projectSync.copyCommitSha',
+  openCommitOnGitHub: 'projectSync.openCommitOnGitHub',
+  searchMemory: 'projectSync.searchMemory',
+  showLog: 'projectSync.showLog',
+  signIn: 'projectSync.signIn',
+  refreshHistory: 'projectSync.refreshHistory',
+} as const;
+
+export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
+
+/** Context keys set with `setContext`, used by `when` and `enablement` clauses in package.json. */
+export const ContextKeys = {
+  /** A sync or a restore is running: Sync and Restore are disabled. */
+  syncing: 'projectSync.syncing',
+  /** At least one workspace folder has a GitHub remote. */
+  hasRemote: 'projectSync.hasRemote',
+  /** The history holds at least one record. */
+  hasSyncs: 'projectSync.hasSyncs',
+  /** A GitHub session is available (silently) for the remote's host. */
+  signedIn: 'projectSync.signedIn',
+  /** What the workspace looks like: 'unknown' | 'noGitRepo' | 'noRemote' | 'ready'. */
+  workspace: 'projectSync.workspace',
+} as const;
+
+export const ViewIds = {
+  container: 'projectSync',
+  syncView: 'projectSync.syncView',
+  history: 'projectSync.history',
+} as const;
+
+/** Opens and focuses the Sync webview view (contributed by VS Code for every view). */
+export const focusSyncViewCommand = `${ViewIds.syncView}.focus`;
