@@ -1,0 +1,134 @@
+// The local side of remote detection: which git repository a folder belongs to, its remotes
+// and its current branch. Handles `.git` files (worktrees, submodules) and worktree common dirs.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import git from 'isomorphic-git';
+import { SyncError } from '../core/errors';
+import type { RemoteRepository } from '../core/types';
+import { analyzeRemoteUrl, stripCredentials, toRemoteRepository } from './remoteUrl';
+
+export interface GitDirs {
+  /** The work tree root (the folder holding `.git`). */
+  workdir: string;
+  /** This work tree's git dir: HEAD lives here. */
+  gitdir: string;
+  /** The shared git dir of a worktree (config and remotes live here); equal to gitdir otherwise. */
+  commondir: string;
+}
+
+export interface RemoteInfo {
+  remote: string;
+  /** The URL with any embedded credentials removed. */
+  url: string;
+}
+
+/** Find the repository containing `start`; NO_GIT_REPO when there is none. */
+export async function findGitDirs(start: string): Promise<GitDirs> {
+  let dir = path.resolve(start);
+  for (;;) {
+    const dotGit = path.join(dir, '.git');
+    const stat = await statOrUndefined(dotGit);
+    if (stat?.isDirectory()) return { workdir: dir, gitdir: dotGit, commondir: await readCommondir(dotGit) };
+    if (stat?.isFile()) {
+      const gitdir = await readGitFile(dotGit);
+      return { workdir: dir, gitdir, commondir: await readCommondir(gitdir) };
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      throw new SyncError('NO_GIT_REPO', `${path.resolve(start)} is not inside a git repository.`, {
+        hint: 'Open a folder that is a clone of a GitHub repository.',
+        path: path.resolve(start),
+      });
+    }
+    dir = parent;
+  }
+}
+
+/** Every remote of the repository, credentials removed from the URLs. */
+export async function listRemotes(workdir: string): Promise<RemoteInfo[]> {
+  const dirs = await findGitDirs(workdir);
+  const remotes = await git.listRemotes({ fs, gitdir: dirs.commondir });
+  return remotes.map((r) => ({ remote: r.remote, url: stripCredentials(r.url) }));
+}
+
+/** The checked-out branch, or undefined on a detached HEAD. */
+export async function currentBranch(workdir: string): Promise<string | undefined> {
+  const dirs = await findGitDirs(workdir);
+  const branch = await git.currentBranch({ fs, gitdir: dirs.gitdir, fullname: false });
+  return typeof branch === 'string' && branch !== 'HEAD' ? branch : undefined;
+}
+
+/** The GitHub repository behind `remoteName`; NO_GIT_REPO, NO_REMOTE or UNSUPPORTED_REMOTE otherwise. */
+export async function resolveRemote(workdir: string, remoteName = 'origin'): Promise<RemoteRepository> {
+  const dirs = await findGitDirs(workdir);
+  const remotes = (await git.listRemotes({ fs, gitdir: dirs.commondir })).map((r) => ({ remote: r.remote, url: r.url.trim() }));
+  const chosen = remotes.find((r) => r.remote === remoteName);
+  if (chosen) {
+    try {
+      return toRemoteRepository(chosen.url, remoteName);
+    } catch (e) {
+      throw withAlternatives(e, remotes, remoteName);
+    }
+  }
+  throw missingRemote(dirs.workdir, remotes, remoteName);
+}
+
+function missingRemote(workdir: string, remotes: RemoteInfo[], remoteName: string): SyncError {
+  if (remotes.length === 0) {
+    return new SyncError('NO_REMOTE', `The repository at ${workdir} has no remotes.`, {
+      hint: 'Add one: git remote add origin https://github.com/OWNER/NAME.git',
+    });
+  }
+  const github = remotes.filter((r) => analyzeRemoteUrl(r.url).ok);
+  const found = describe(remotes);
+  const only = github.length === 1 ? github[0] : undefined;
+  const hint = only
+    ? `Remote '${only.remote}' is the only GitHub remote: choose it (--remote ${only.remote}).`
+    : github.length > 1
+      ? `Choose one of the GitHub remotes: ${github.map((r) => r.remote).join(', ')}.`
+      : 'Add a remote that points at GitHub or GitHub Enterprise.';
+  return new SyncError('NO_REMOTE', `There is no remote named '${remoteName}'. Remotes found: ${found}. ${hint}`, { hint });
+}
+
+function withAlternatives(e: unknown, remotes: RemoteInfo[], remoteName: string): unknown {
+  if (!(e instanceof SyncError)) return e;
+  const others = remotes.filter((r) => r.remote !== remoteName && analyzeRemoteUrl(r.url).ok);
+  if (others.length === 0) return e;
+  const hint = `GitHub remotes found: ${describe(others)}; choose one with --remote.`;
+  return new SyncError(e.code, `${e.message} ${hint}`, { ...e.details, hint });
+}
+
+function describe(remotes: RemoteInfo[]): string {
+  return remotes.map((r) => `${r.remote} (${stripCredentials(r.url)})`).join(', ');
+}
+
+async function readGitFile(file: string): Promise<string> {
+  const text = await fs.promises.readFile(file, 'utf8');
+  const match = /^gitdir:\s*(.+?)\s*$/m.exec(text);
+  if (!match?.[1]) {
+    throw new SyncError('NO_GIT_REPO', `${file} is a .git file without a 'gitdir:' line.`, { path: file });
+  }
+  const gitdir = path.resolve(path.dirname(file), match[1]);
+  if (!(await statOrUndefined(gitdir))?.isDirectory()) {
+    throw new SyncError('NO_GIT_REPO', `${file} points at ${gitdir}, which does not exist.`, { path: file });
+  }
+  return gitdir;
+}
+
+async function readCommondir(gitdir: string): Promise<string> {
+  const file = path.join(gitdir, 'commondir');
+  const text = await fs.promises.readFile(file, 'utf8').catch((e: unknown) => {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  });
+  return text === undefined ? gitdir : path.resolve(gitdir, text.trim());
+}
+
+async function statOrUndefined(p: string): Promise<fs.Stats | undefined> {
+  try {
+    return await fs.promises.stat(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}

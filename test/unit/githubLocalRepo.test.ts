@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { isSyncError } from '../../src/core/errors';
+import { currentBranch, findGitDirs, listRemotes, resolveRemote } from '../../src/github/localRepo';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+describe('local repository detection', () => {
+  let root: string;
+  let repo: string;
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ps-localrepo-'));
+    repo = path.join(root, 'repo');
+    fs.mkdirSync(repo);
+    git(repo, 'init', '-q');
+    fs.writeFileSync(path.join(repo, 'a.txt'), 'a\n');
+    git(repo, 'add', 'a.txt');
+    git(repo, 'commit', '-qm', 'first');
+  });
+
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('resolves origin of a normal clone, from a subfolder too', async () => {
+    git(repo, 'remote', 'add', 'origin', 'git@github.com:octo/app.git');
+    fs.mkdirSync(path.join(repo, 'src', 'deep'), { recursive: true });
+    const remote = await resolveRemote(path.join(repo, 'src', 'deep'));
+    assert.equal(remote.host, 'github.com');
+    assert.equal(remote.owner, 'octo');
+    assert.equal(remote.name, 'app');
+    assert.equal(remote.remoteName, 'origin');
+    assert.equal(await currentBranch(repo), 'main');
+  });
+
+  it('uses the remote asked for, and lists remotes without credentials', async () => {
+    git(repo, 'remote', 'add', 'origin', 'https://me:ghp_secrettoken123456@github.com/me/app.git');
+    git(repo, 'remote', 'add', 'upstream', 'https://github.com/octo/app.git');
+    assert.equal((await resolveRemote(repo, 'upstream')).owner, 'octo');
+    const remotes = await listRemotes(repo);
+    assert.deepEqual(
+      remotes.map((r) => r.remote).sort(),
+      ['origin', 'upstream'],
+    );
+    assert.doesNotMatch(JSON.stringify(remotes), /ghp_secret/);
+  });
+
+  it('follows a worktree .git file to the common dir for remotes, and its own HEAD', async () => {
+    git(repo, 'remote', 'add', 'origin', 'https://github.com/octo/app.git');
+    const wt = path.join(root, 'wt');
+    git(repo, 'worktree', 'add', '-q', '-b', 'feature/x', wt);
+    assert.ok(fs.statSync(path.join(wt, '.git')).isFile());
+    const dirs = await findGitDirs(wt);
+    assert.equal(fs.realpathSync(dirs.commondir), fs.realpathSync(path.join(repo, '.git')));
+    assert.equal((await resolveRemote(wt)).name, 'app');
+    assert.equal(await currentBranch(wt), 'feature/x');
+    assert.equal(await currentBranch(repo), 'main');
+  });
+
+  it('reads remotes of a submodule-style .git file pointing at another git dir', async () => {
+    const moved = path.join(root, 'modules', 'sub');
+    fs.mkdirSync(path.dirname(moved), { recursive: true });
+    fs.renameSync(path.join(repo, '.git'), moved);
+    fs.writeFileSync(path.join(repo, '.git'), 'gitdir: ../modules/sub\n');
+    git(repo, 'remote', 'add', 'origin', 'https://ghe.corp.example/team/sub.git');
+    const remote = await resolveRemote(repo);
+    assert.equal(remote.apiBaseUrl, 'https://ghe.corp.example/api/v3');
+  });
+
+  it('reports a detached HEAD as no current branch', async () => {
+    git(repo, 'checkout', '-q', '--detach');
+    assert.equal(await currentBranch(repo), undefined);
+  });
+
+  it('fails with NO_REMOTE when there are no remotes', async () => {
+    await assert.rejects(resolveRemote(repo), (e: unknown) => isSyncError(e, 'NO_REMOTE') && /no remotes/.test(e.message));
+  });
+
+  it('names the single GitHub remote when origin is missing, without guessing', async () => {
+    git(repo, 'remote', 'add', 'upstream', 'git@github.com:octo/app.git');
+    git(repo, 'remote', 'add', 'mirror', 'https://gitlab.com/octo/app.git');
+    await assert.rejects(
+      resolveRemote(repo),
+      (e: unknown) =>
+        isSyncError(e, 'NO_REMOTE') && /no remote named 'origin'/.test(e.message) && /upstream/.test(e.message) && /mirror/.test(e.message) &&
+        /only GitHub remote/.test(e.details.hint ?? ''),
+    );
+  });
+
+  it('fails with UNSUPPORTED_REMOTE for a non-GitHub origin, pointing at GitHub alternatives', async () => {
+    git(repo, 'remote', 'add', 'origin', 'https://gitlab.com/octo/app.git');
+    await assert.rejects(resolveRemote(repo), (e: unknown) => isSyncError(e, 'UNSUPPORTED_REMOTE') && /GitLab/.test(e.message));
+    git(repo, 'remote', 'add', 'gh', 'https://github.com/octo/app.git');
+    await assert.rejects(resolveRemote(repo), (e: unknown) => isSyncError(e, 'UNSUPPORTED_REMOTE') && /gh \(https:\/\/github.com/.test(e.message));
+  });
+
+  it('fails with NO_GIT_REPO outside any repository', async () => {
+    const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'ps-plain-'));
+    try {
+      await assert.rejects(resolveRemote(plain), (e: unknown) => isSyncError(e, 'NO_GIT_REPO'));
+    } finally {
+      fs.rmSync(plain, { recursive: true, force: true });
+    }
+  });
+});
