@@ -1,0 +1,218 @@
+// The sync pipeline: resolve → head → tree → diff → content → memory → save, as an async generator.
+import { Channel, Throttle } from './channel';
+import type { ContentFetcher } from './content';
+import { changedFiles, diffSnapshots } from './diff';
+import { SyncError, throwIfAborted, toSyncError } from './errors';
+import { scoped, type Logger } from './logger';
+import { extractFacts } from './memory';
+import type { Clock, GitHubConnector, HistoryStore, NetworkHooks } from './ports';
+import type { SyncEvent, SyncRequest } from './syncEvents';
+import {
+  emptyStats,
+  type MemoryFacts,
+  type RemoteRepository,
+  type RepositoryFile,
+  type SyncPhase,
+  type SyncRecord,
+  type SyncStats,
+} from './types';
+
+export interface PipelineDeps {
+  store: HistoryStore;
+  logger: Logger;
+  clock: Clock;
+  maxFileSize: number;
+  resolveRemote(workdir: string, remoteName?: string): Promise<RemoteRepository>;
+  connect(repository: RemoteRepository, hooks: NetworkHooks): Promise<GitHubConnector>;
+  content(repository: RemoteRepository, connector: GitHubConnector, workdir: string): Promise<ContentFetcher>;
+  /** Exclusive use of the storage for the whole attempt (LOCKED when another process holds it). */
+  lock(signal?: AbortSignal): Promise<{ release(): Promise<void> }>;
+}
+
+const PROGRESS_INTERVAL_MS = 50;
+
+export async function* runSync(
+  deps: PipelineDeps,
+  request: SyncRequest,
+  signal?: AbortSignal,
+): AsyncGenerator<SyncEvent, SyncRecord> {
+  const log = scoped(deps.logger, 'sync');
+  throwIfAborted(signal);
+  const repository = await deps.resolveRemote(request.workdir, request.remoteName);
+  const lock = await deps.lock(signal);
+  try {
+    const record = await deps.store.begin({ repository, branch: request.branch ?? '' });
+    log.info(`started ${record.id} for ${repository.owner}/${repository.name}`);
+    yield { type: 'started', sync: record };
+    const run = new Run(deps, record, signal);
+    let settled = false;
+    try {
+      const done = yield* run.execute(repository, request);
+      settled = true;
+      log.info(`completed ${done.id}: +${done.stats.added} ~${done.stats.modified} -${done.stats.removed}`);
+      return done;
+    } catch (e) {
+      settled = true;
+      const err = toSyncError(e);
+      const status = err.code === 'CANCELLED' ? 'cancelled' : 'failed';
+      log.warn(`${status} ${record.id} in ${run.phase}: ${err.code} ${err.message}`);
+      await deps.store.fail(record.id, status, { code: err.code, message: err.message }, run.phase);
+      throw err;
+    } finally {
+      // A consumer that stops iterating (break, return()) cancels the attempt.
+      if (!settled) await deps.store.fail(record.id, 'cancelled', { code: 'CANCELLED', message: 'The sync was cancelled.' }, run.phase);
+      await run.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+/** One attempt's mutable state; the generator methods yield its events. */
+class Run {
+  phase: SyncPhase = 'resolving';
+  private readonly stats: SyncStats = emptyStats();
+  private readonly channel = new Channel<SyncEvent>();
+  private readonly throttle = new Throttle(PROGRESS_INTERVAL_MS);
+  private readonly started = performance.now();
+  private content: ContentFetcher | undefined;
+  private connector: GitHubConnector | undefined;
+  private contentTraffic = { requests: 0, bytes: 0 };
+
+  constructor(
+    private readonly deps: PipelineDeps,
+    private readonly record: SyncRecord,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  async *execute(repository: RemoteRepository, request: SyncRequest): AsyncGenerator<SyncEvent, SyncRecord> {
+    const { store } = this.deps;
+    yield this.progress('resolving', 0, null, true);
+    const hooks: NetworkHooks = {
+      onWait: (w) => this.channel.push({ type: 'waiting', syncId: this.record.id, ...w }),
+    };
+    const connector = await this.deps.connect(repository, hooks);
+    this.connector = connector;
+
+    yield this.progress('fetchingHead', 0, 1, true);
+    const branch = request.branch ?? (yield* this.channel.until(connector.fetchRepository(this.signal))).defaultBranch;
+    const head = yield* this.channel.until(connector.fetchBranchHead(branch, this.signal));
+    this.countNetwork();
+    yield this.progress('fetchingHead', 1, 1, true);
+
+    const previous = store.chainHead(repository);
+    const previousFiles = previous ? await store.readFiles(previous.id) : [];
+    let files: RepositoryFile[];
+    if (previous && previous.treeSha === head.treeSha) {
+      files = previousFiles;
+    } else {
+      yield this.progress('fetchingTree', 0, null, true);
+      const tree = connector.fetchTree(head.treeSha, {
+        signal: this.signal,
+        onProgress: (n) => this.maybeProgress('fetchingTree', n, null),
+      });
+      files = yield* this.channel.until(tree);
+      this.countNetwork();
+    }
+    this.stats.files = files.length;
+    yield this.progress('fetchingTree', files.length, files.length, true);
+
+    throwIfAborted(this.signal);
+    yield this.progress('diffing', 0, null, true);
+    const diff = diffSnapshots(previousFiles, files);
+    this.stats.added = diff.added.length;
+    this.stats.modified = diff.modified.length;
+    this.stats.removed = diff.removed.length;
+    yield this.progress('diffing', 1, 1, true);
+
+    const wanted = changedFiles(diff).filter((f) => f.mode !== '160000' && f.mode !== '120000' && (f.size ?? 0) <= this.deps.maxFileSize);
+    const memory = yield* this.fetchAndIndex(repository, head.commitSha, branch, wanted, request.workdir);
+
+    throwIfAborted(this.signal);
+    yield this.progress('saving', 0, 1, true);
+    this.countNetwork();
+    this.stats.durationMs = Math.round(performance.now() - this.started);
+    const completed = await store.complete(this.record.id, {
+      commitSha: head.commitSha,
+      treeSha: head.treeSha,
+      commitMessage: head.commitMessage,
+      forcePushed: false,
+      files,
+      diff,
+      memory,
+      stats: { ...this.stats },
+    });
+    this.phase = 'done';
+    yield this.progress('done', 1, 1, true);
+    return completed;
+  }
+
+  private async *fetchAndIndex(
+    repository: RemoteRepository,
+    commitSha: string,
+    branch: string,
+    wanted: RepositoryFile[],
+    workdir: string,
+  ): AsyncGenerator<SyncEvent, MemoryFacts[]> {
+    if (wanted.length === 0) return [];
+    const connector = this.connector as GitHubConnector;
+    this.content = await this.deps.content(repository, connector, workdir);
+    yield this.progress('fetchingContent', 0, wanted.length, true);
+    const ensure = this.content.ensure(
+      { commitSha, branch, blobs: wanted },
+      { signal: this.signal, onProgress: (done, total) => this.maybeProgress('fetchingContent', done, total) },
+    );
+    const report = yield* this.channel.until(ensure);
+    this.stats.contentSource = report.source;
+    this.contentTraffic = { requests: report.requests, bytes: report.bytes };
+    if (report.missing.length > 0) {
+      yield { type: 'warning', syncId: this.record.id, message: `${report.missing.length} files could not be fetched; their memory entries have no content.` };
+    }
+    yield this.progress('fetchingContent', wanted.length, wanted.length, true);
+
+    yield this.progress('indexing', 0, wanted.length, true);
+    const bySha = new Map<string, RepositoryFile[]>();
+    for (const f of wanted) bySha.set(f.blobSha, [...(bySha.get(f.blobSha) ?? []), f]);
+    const memory: MemoryFacts[] = [];
+    let indexed = 0;
+    const maxFileSize = this.deps.maxFileSize;
+    const scan = this.content.forEach(
+      [...bySha.keys()],
+      (sha, bytes) => {
+        for (const f of bySha.get(sha) ?? []) {
+          const facts = extractFacts({ path: f.path, blobSha: f.blobSha, mode: f.mode, size: f.size, content: bytes, maxFileSize });
+          if (facts) memory.push(facts);
+          indexed++;
+        }
+        this.maybeProgress('indexing', indexed, wanted.length);
+      },
+      this.signal,
+    );
+    yield* this.channel.until(scan);
+    this.stats.contentFiles = memory.length;
+    yield this.progress('indexing', wanted.length, wanted.length, true);
+    return memory;
+  }
+
+  private countNetwork(): void {
+    const c = this.connector?.counters() ?? { requests: 0, bytes: 0 };
+    this.stats.requests = c.requests + this.contentTraffic.requests;
+    this.stats.bytes = c.bytes + this.contentTraffic.bytes;
+  }
+
+  private maybeProgress(phase: SyncPhase, done: number, total: number | null): void {
+    if (this.throttle.ready()) this.channel.push(this.progress(phase, done, total));
+  }
+
+  private progress(phase: SyncPhase, done: number, total: number | null, force = false): SyncEvent {
+    if (force) this.throttle.ready(true);
+    this.phase = phase;
+    this.countNetwork();
+    return { type: 'progress', syncId: this.record.id, phase, done, total, stats: { ...this.stats } };
+  }
+
+  async close(): Promise<void> {
+    await this.content?.close();
+  }
+}
+

@@ -1,0 +1,184 @@
+// Content of changed files: the workspace's own git objects first, then a private cache repository
+// filled by one pack transfer (git smart HTTP), or REST blobs for a small delta. A blob crosses the
+// network at most once: everything fetched lands in the cache repository, addressed by its sha.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { ContentFetcher, ContentReport } from '../core/content';
+import { SyncError, throwIfAborted } from '../core/errors';
+import { scoped, type Logger } from '../core/logger';
+import type { GitHubConnector } from '../core/ports';
+import type { RemoteRepository, RepositoryFile } from '../core/types';
+import { GitBinaryStore } from './objects/gitBinaryStore';
+import { IsoGitStore } from './objects/isoGitStore';
+import { fetchPack, initCacheRepo } from './objects/pack';
+import { writeLooseBlob, type ObjectStore } from './objects/store';
+
+/**
+ * At most this many missing blobs go through the REST blob API; more go as one pack. 50 requests are
+ * 1% of an authenticated hour (and most of an anonymous one would be wasted on more), while a
+ * shallow pack costs two smart-HTTP round trips whatever its size and no REST rate limit.
+ */
+export const REST_BLOB_LIMIT = 50;
+const REST_CONCURRENCY = 8;
+
+export interface ContentOptions {
+  repository: RemoteRepository;
+  /** Absent when the repository is not reachable (reading back with local sources only). */
+  connector: GitHubConnector | undefined;
+  /** The workspace's object database (`.git`, or the common dir of a worktree), when there is one. */
+  workspaceGitDir: string | undefined;
+  /** Where the private cache repository lives (created on first use). */
+  cacheGitDir: string;
+  /** The git binary for the fast path; undefined selects the portable isomorphic-git path. */
+  gitPath: string | undefined;
+  token: string | undefined;
+  logger: Logger;
+  restBlobLimit?: number;
+}
+
+export class GitContentFetcher implements ContentFetcher {
+  private readonly log: Logger;
+  private readonly workspace: ObjectStore | undefined;
+  private readonly cache: ObjectStore & { refresh(): void };
+
+  constructor(private readonly opts: ContentOptions) {
+    this.log = scoped(opts.logger, 'content');
+    const open = (dir: string) => (opts.gitPath ? new GitBinaryStore(opts.gitPath, dir) : new IsoGitStore(dir));
+    this.workspace = opts.workspaceGitDir ? open(opts.workspaceGitDir) : undefined;
+    this.cache = open(opts.cacheGitDir);
+  }
+
+  async ensure(
+    input: { commitSha: string; branch: string; blobs: readonly RepositoryFile[] },
+    opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): Promise<ContentReport> {
+    const shas = [...new Set(input.blobs.map((b) => b.blobSha))];
+    const total = shas.length;
+    const report: ContentReport = { source: 'none', bytes: 0, requests: 0, missing: [] };
+    const sources: string[] = [];
+    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath);
+    let missing = await this.missingFrom(shas);
+    if (missing.length < total) sources.push('local');
+    opts.onProgress?.(total - missing.length, total);
+    throwIfAborted(opts.signal);
+
+    if (missing.length > (this.opts.restBlobLimit ?? REST_BLOB_LIMIT)) {
+      const pack = await fetchPack({
+        cacheGitDir: this.opts.cacheGitDir,
+        gitPath: this.opts.gitPath,
+        url: this.opts.repository.cloneUrl,
+        branch: input.branch,
+        token: this.opts.token,
+        signal: opts.signal,
+        logger: this.log,
+      });
+      this.cache.refresh();
+      sources.push('pack');
+      report.bytes += pack.bytes;
+      report.requests += pack.requests;
+      const before = missing.length;
+      missing = await this.missingFrom(missing);
+      this.log.info(`pack brought ${before - missing.length} of ${before} missing blobs (${pack.bytes} bytes)`);
+      opts.onProgress?.(total - missing.length, total);
+    }
+    if (missing.length > 0 && missing.length <= (this.opts.restBlobLimit ?? REST_BLOB_LIMIT) * 2) {
+      // Small deltas, and the few blobs a pack could not bring (the branch moved meanwhile).
+      sources.push('rest');
+      missing = await this.fetchRest(missing, total, opts);
+    }
+    report.missing = missing;
+    report.source = sources.length ? sources.join('+') : 'none';
+    return report;
+  }
+
+  private async missingFrom(shas: readonly string[]): Promise<string[]> {
+    let missing = [...shas];
+    for (const store of [this.workspace, this.cache]) {
+      if (!store || missing.length === 0) continue;
+      const have = await store.present(missing);
+      missing = missing.filter((s) => !have.has(s));
+    }
+    return missing;
+  }
+
+  private async fetchRest(shas: string[], total: number, opts: { signal?: AbortSignal; onProgress?: (d: number, t: number) => void }): Promise<string[]> {
+    const failed: string[] = [];
+    let next = 0;
+    let done = total - shas.length;
+    const worker = async () => {
+      while (next < shas.length) {
+        const sha = shas[next++] as string;
+        throwIfAborted(opts.signal);
+        const bytes = await this.connector().fetchBlob(sha, opts.signal);
+        try {
+          await writeLooseBlob(this.opts.cacheGitDir, sha, bytes);
+        } catch (e) {
+          this.log.warn(`blob ${sha}: ${(e as Error).message}`);
+          failed.push(sha);
+        }
+        opts.onProgress?.(++done, total);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(REST_CONCURRENCY, shas.length) }, worker));
+    this.cache.refresh();
+    return failed;
+  }
+
+  async forEach(shas: readonly string[], fn: (sha: string, bytes: Uint8Array) => void, signal?: AbortSignal): Promise<void> {
+    // Reads are pipelined through one cat-file process per store; keep a bounded window in flight.
+    const WINDOW = 64;
+    const inflight = new Set<Promise<void>>();
+    for (const sha of shas) {
+      throwIfAborted(signal);
+      const p: Promise<void> = this.read(sha).then((bytes) => {
+        inflight.delete(p);
+        if (bytes) fn(sha, bytes);
+      });
+      inflight.add(p);
+      if (inflight.size >= WINDOW) await Promise.race(inflight);
+    }
+    await Promise.all(inflight);
+  }
+
+  async read(sha: string): Promise<Uint8Array | undefined> {
+    return (await this.workspace?.read(sha)) ?? (await this.cache.read(sha));
+  }
+
+  /** One blob on demand (a diff of an old sync): local first, else REST into the cache. */
+  async readOrFetch(sha: string, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+    const local = await this.read(sha);
+    if (local) return local;
+    if (!this.opts.connector) return undefined;
+    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath);
+    const bytes = await this.opts.connector.fetchBlob(sha, signal);
+    await writeLooseBlob(this.opts.cacheGitDir, sha, bytes).catch((e: Error) => this.log.warn(`cache write ${sha}: ${e.message}`));
+    return bytes;
+  }
+
+  private connector(): GitHubConnector {
+    if (!this.opts.connector) throw new SyncError('NETWORK', 'The repository is not reachable to fetch missing content.');
+    return this.opts.connector;
+  }
+
+  async close(): Promise<void> {
+    this.workspace?.close();
+    this.cache.close();
+  }
+}
+
+/** The object database of a work tree: `.git` dir, a `.git` file's gitdir, and a worktree's commondir. */
+export async function workspaceObjectDir(workdir: string): Promise<string | undefined> {
+  const dotGit = path.join(workdir, '.git');
+  const stat = await fs.stat(dotGit).catch(() => undefined);
+  if (!stat) return undefined;
+  let gitDir = dotGit;
+  if (stat.isFile()) {
+    const m = /^gitdir:\s*(.+?)\s*$/m.exec(await fs.readFile(dotGit, 'utf8'));
+    if (!m?.[1]) return undefined;
+    gitDir = path.resolve(workdir, m[1]);
+  }
+  const common = await fs.readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined);
+  if (common) gitDir = path.resolve(gitDir, common.trim());
+  return gitDir;
+}
+

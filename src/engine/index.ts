@@ -1,0 +1,152 @@
+// Composes the real layers into one Engine for the CLI and the extension.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { SyncError } from '../core/errors';
+import { scoped } from '../core/logger';
+import type { GitHubConnector, HistoryStore, NetworkHooks } from '../core/ports';
+import { systemClock } from '../core/ports';
+import { runSync, type PipelineDeps } from '../core/sync';
+import type { SyncEvent, SyncRequest } from '../core/syncEvents';
+import type { RemoteRepository, RepositoryRef, SyncRecord } from '../core/types';
+import { createGitHubConnector } from '../github/connector';
+import { currentBranch, resolveRemote } from '../github/localRepo';
+import { acquireStorageLock, openHistoryStore } from '../storage';
+import { GitContentFetcher, workspaceObjectDir } from './content';
+import type { Engine, EngineOptions } from './types';
+
+export type { Engine, EngineOptions } from './types';
+
+export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
+
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const store = await openHistoryStore(options.storageDir, { logger: options.logger });
+  return new ComposedEngine(options, store);
+}
+
+class ComposedEngine implements Engine {
+  private readonly gitPath: string | undefined;
+  /** Where each repository was last seen, so old versions can be read back later. */
+  private readonly known = new Map<string, { repository: RemoteRepository; workdir: string }>();
+
+  constructor(
+    private readonly options: EngineOptions,
+    readonly store: HistoryStore,
+  ) {
+    this.gitPath = findGit(options.gitPath);
+    scoped(options.logger, 'engine').info(this.gitPath ? `git binary: ${this.gitPath}` : 'no git binary: portable isomorphic-git path');
+  }
+
+  async resolveRemote(workdir: string, remoteName?: string): Promise<RemoteRepository> {
+    const repository = await resolveRemote(workdir, remoteName);
+    this.known.set(key(repository), { repository, workdir });
+    return repository;
+  }
+
+  currentBranch(workdir: string): Promise<string | undefined> {
+    return currentBranch(workdir);
+  }
+
+  async branches(workdir: string, remoteName?: string, signal?: AbortSignal) {
+    const connector = await this.connect(await this.resolveRemote(workdir, remoteName), {});
+    return connector.fetchBranches(signal);
+  }
+
+  sync(request: SyncRequest, signal?: AbortSignal): AsyncGenerator<SyncEvent, SyncRecord> {
+    return runSync(this.pipeline(), request, signal);
+  }
+
+  async *restore(syncId: string, signal?: AbortSignal): AsyncGenerator<SyncEvent, SyncRecord> {
+    const target = this.store.get(syncId);
+    if (!target) throw new SyncError('SYNC_NOT_FOUND', `There is no sync with id ${syncId}.`, { hint: 'List them with `history`.' });
+    const lock = await this.lock(signal);
+    try {
+      yield { type: 'progress', syncId, phase: 'saving', done: 0, total: 1, stats: target.stats };
+      const record = await this.store.restore(syncId);
+      yield { type: 'progress', syncId: record.id, phase: 'done', done: 1, total: 1, stats: record.stats };
+      return record;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  async readFile(syncId: string, filePath: string, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+    const record = this.store.get(syncId);
+    if (!record) throw new SyncError('SYNC_NOT_FOUND', `There is no sync with id ${syncId}.`);
+    const file = (await this.store.readFiles(syncId)).find((f) => f.path === filePath);
+    if (!file) return undefined;
+    const seen = this.known.get(key(record.repository));
+    const repository: RemoteRepository = seen?.repository ?? { ...record.repository, apiBaseUrl: '', webUrl: '', cloneUrl: '', remoteName: '' };
+    const connector = seen ? await this.connect(seen.repository, {}) : undefined;
+    const content = await this.fetcher(repository, connector, seen?.workdir);
+    try {
+      return await content.readOrFetch(file.blobSha, signal);
+    } finally {
+      await content.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+
+  private pipeline(): PipelineDeps {
+    return {
+      store: this.store,
+      logger: this.options.logger,
+      clock: systemClock,
+      maxFileSize: this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      resolveRemote: (workdir, remoteName) => this.resolveRemote(workdir, remoteName),
+      connect: (repository, hooks) => this.connect(repository, hooks),
+      content: (repository, connector, workdir) => this.fetcher(repository, connector, workdir),
+      lock: (signal) => this.lock(signal),
+    };
+  }
+
+  private lock(_signal?: AbortSignal) {
+    return acquireStorageLock(this.options.storageDir, { waitMs: this.options.lockWaitMs ?? 10_000, logger: this.options.logger });
+  }
+
+  private tokens = new Map<string, string | undefined>();
+
+  private async connect(repository: RemoteRepository, hooks: NetworkHooks): Promise<GitHubConnector> {
+    const token = await this.options.getToken?.(repository.host);
+    this.tokens.set(repository.host, token);
+    return createGitHubConnector({
+      repository,
+      token,
+      logger: this.options.logger,
+      hooks,
+      etags: this.store.etags,
+      maxWaitSeconds: this.options.maxWaitSeconds ?? 60,
+    });
+  }
+
+  private async fetcher(repository: RemoteRepository, connector: GitHubConnector | undefined, workdir: string | undefined): Promise<GitContentFetcher> {
+    return new GitContentFetcher({
+      repository,
+      connector,
+      workspaceGitDir: workdir ? await workspaceObjectDir(workdir) : undefined,
+      cacheGitDir: path.join(this.options.storageDir, 'objects.git'),
+      gitPath: this.gitPath,
+      token: this.tokens.get(repository.host),
+      logger: this.options.logger,
+    });
+  }
+
+}
+
+function key(r: RepositoryRef): string {
+  return `${r.host}/${r.owner}/${r.name}`.toLowerCase();
+}
+
+/** The git binary to use for fast paths: the given path, else `git` on PATH; PROJECT_SYNC_GIT=none disables. */
+export function findGit(preferred?: string): string | undefined {
+  const env = process.env.PROJECT_SYNC_GIT;
+  if (env === 'none') return undefined;
+  for (const candidate of [preferred, env, 'git']) {
+    if (!candidate) continue;
+    const r = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    if (r.status === 0) return candidate;
+  }
+  return undefined;
+}

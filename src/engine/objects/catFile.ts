@@ -1,0 +1,114 @@
+// A long-lived `git cat-file --batch` process: many blobs read through one pipe, in request order.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+
+interface Pending {
+  sha: string;
+  resolve: (bytes: Uint8Array | undefined) => void;
+  reject: (e: Error) => void;
+}
+
+export class CatFileBatch {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private readonly pending: Pending[] = [];
+  private buffer: Buffer = Buffer.alloc(0);
+  /** Bytes of content still expected for the head of the queue (plus its trailing LF), or -1 for a header. */
+  private expect = -1;
+  private failure: Error | undefined;
+
+  constructor(gitPath: string, gitDir: string, mode: '--batch' | '--batch-check' = '--batch') {
+    this.proc = spawn(gitPath, ['--git-dir', gitDir, 'cat-file', mode], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.proc.on('error', (e) => this.fail(e));
+    this.proc.on('close', (code) => this.fail(new Error(`git cat-file exited with ${code}`)));
+    this.proc.stdin.on('error', (e) => this.fail(e));
+    this.proc.stderr.resume();
+  }
+
+  /** The blob's bytes, or undefined when the object is not in this repository. */
+  read(sha: string): Promise<Uint8Array | undefined> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ sha, resolve, reject });
+      this.proc.stdin.write(sha + '\n');
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const head = this.pending[0];
+      if (!head) return;
+      if (this.expect < 0) {
+        const nl = this.buffer.indexOf(10);
+        if (nl < 0) return;
+        const line = this.buffer.subarray(0, nl).toString('latin1');
+        this.buffer = this.buffer.subarray(nl + 1);
+        if (line.endsWith(' missing') || line.endsWith(' ambiguous')) {
+          this.pending.shift();
+          head.resolve(undefined);
+          continue;
+        }
+        const size = Number(line.split(' ')[2]);
+        if (!Number.isFinite(size)) {
+          this.fail(new Error(`unexpected cat-file header: ${line}`));
+          return;
+        }
+        this.expect = size;
+      }
+      if (this.buffer.length < this.expect + 1) return;
+      const bytes = Uint8Array.prototype.slice.call(this.buffer.subarray(0, this.expect)) as Uint8Array;
+      this.buffer = this.buffer.subarray(this.expect + 1);
+      this.expect = -1;
+      this.pending.shift();
+      head.resolve(bytes);
+    }
+  }
+
+  private fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = e;
+    for (const p of this.pending.splice(0)) p.reject(e);
+  }
+
+  close(): void {
+    this.failure ??= new Error('closed');
+    this.proc.stdin.end();
+    this.proc.kill();
+  }
+}
+
+/** Which of `shas` exist in the repository (one `git cat-file --batch-check` run). */
+export async function presentObjects(gitPath: string, gitDir: string, shas: readonly string[]): Promise<Set<string>> {
+  if (shas.length === 0) return new Set();
+  const out = await runGit(gitPath, ['--git-dir', gitDir, 'cat-file', '--batch-check=%(objectname) %(objecttype)'], shas.join('\n') + '\n');
+  const present = new Set<string>();
+  for (const line of out.toString('latin1').split('\n')) {
+    const [sha, type] = line.split(' ');
+    if (sha && type && type !== 'missing') present.add(sha);
+  }
+  return present;
+}
+
+export interface GitRunOptions {
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  cwd?: string;
+}
+
+/** Run git, feeding `input`, resolving with stdout; rejects with stderr on a non-zero exit. */
+export function runGit(gitPath: string, args: string[], input?: string, opts: GitRunOptions = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(gitPath, args, { env: opts.env ?? process.env, cwd: opts.cwd, signal: opts.signal, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    proc.stdout.on('data', (c: Buffer) => out.push(c));
+    proc.stderr.on('data', (c: Buffer) => err.push(c));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(Object.assign(new Error(Buffer.concat(err).toString('utf8').trim() || `git ${args[0]} exited with ${code}`), { exitCode: code }));
+    });
+    proc.stdin.on('error', () => proc.kill());
+    proc.stdin.end(input ?? '');
+  });
+}

@@ -1,0 +1,97 @@
+// One pack transfer over git smart HTTP into the private cache repository.
+import fs from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import http from 'isomorphic-git/http/node';
+import { SyncError, isAbortError } from '../../core/errors';
+import { redact, type Logger } from '../../core/logger';
+import { runGit } from './catFile';
+
+export interface PackFetch {
+  cacheGitDir: string;
+  gitPath: string | undefined;
+  /** Without credentials: the token goes through headers, never a URL, argv or log. */
+  url: string;
+  branch: string;
+  token: string | undefined;
+  signal?: AbortSignal;
+  logger: Logger;
+}
+
+/** The ref the cache repository keeps for the last fetched head (its haves for the next fetch). */
+const CACHE_REF = 'refs/project-sync/head';
+
+export async function initCacheRepo(gitDir: string, gitPath: string | undefined): Promise<void> {
+  if (fs.existsSync(path.join(gitDir, 'HEAD'))) return;
+  await fsp.mkdir(gitDir, { recursive: true });
+  if (gitPath) await runGit(gitPath, ['init', '--bare', '--quiet', gitDir]);
+  else await git.init({ fs, gitdir: gitDir, bare: true });
+}
+
+/** Fetch the branch's head commit with depth 1; only objects the cache lacks cross the wire. */
+export async function fetchPack(opts: PackFetch): Promise<{ bytes: number; requests: number }> {
+  const before = await packBytes(opts.cacheGitDir);
+  try {
+    if (opts.gitPath) await fetchWithGit(opts);
+    else await fetchWithIsoGit(opts);
+  } catch (e) {
+    if (isAbortError(e) || opts.signal?.aborted) throw new SyncError('CANCELLED', 'The sync was cancelled.');
+    const message = redact((e as Error).message);
+    if (/\b(401|403)\b|Authentication failed|could not read Username/i.test(message)) {
+      throw new SyncError('AUTH_REQUIRED', 'GitHub refused the git transfer: sign in with an account that can read this repository.', { cause: e });
+    }
+    throw new SyncError('NETWORK', `The git transfer from ${opts.url} failed: ${message}`, {
+      hint: 'Check your connection and retry.',
+      cause: e,
+    });
+  }
+  const bytes = (await packBytes(opts.cacheGitDir)) - before;
+  // info/refs discovery + one upload-pack POST (protocol v2: ls-refs and fetch, two POSTs).
+  return { bytes: Math.max(0, bytes), requests: opts.gitPath ? 3 : 2 };
+}
+
+async function fetchWithGit(opts: PackFetch): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '' };
+  if (opts.token) {
+    // Passed through the environment, so it shows in neither argv nor the cache repo's config.
+    const basic = Buffer.from(`x-access-token:${opts.token}`).toString('base64');
+    Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
+  }
+  const args = [
+    '--git-dir', opts.cacheGitDir,
+    '-c', 'fetch.unpackLimit=1',
+    '-c', 'credential.helper=',
+    'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1',
+    opts.url, `+refs/heads/${opts.branch}:${CACHE_REF}`,
+  ];
+  await runGit(opts.gitPath as string, args, undefined, { env, signal: opts.signal });
+  opts.logger.debug(`[pack] git fetch ${opts.url} ${opts.branch} done`);
+}
+
+async function fetchWithIsoGit(opts: PackFetch): Promise<void> {
+  const shallow = fs.existsSync(path.join(opts.cacheGitDir, 'shallow'));
+  await git.fetch({
+    fs,
+    http,
+    gitdir: opts.cacheGitDir,
+    url: opts.url,
+    ref: opts.branch,
+    remoteRef: opts.branch,
+    singleBranch: true,
+    depth: 1,
+    // After a first shallow fetch, an absolute depth would re-download everything.
+    relative: shallow,
+    tags: false,
+    onAuth: () => (opts.token ? { username: 'x-access-token', password: opts.token } : { cancel: true }),
+  });
+  opts.logger.debug(`[pack] isomorphic-git fetch ${opts.url} ${opts.branch} done`);
+}
+
+async function packBytes(gitDir: string): Promise<number> {
+  const dir = path.join(gitDir, 'objects', 'pack');
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  let total = 0;
+  for (const n of names) if (n.endsWith('.pack')) total += (await fsp.stat(path.join(dir, n))).size;
+  return total;
+}
