@@ -1,0 +1,92 @@
+// Opens the engine on first use, never at activation: activate() only constructs and registers.
+// Settings that shape the engine (file size cap, rate-limit wait) reopen it when idle.
+import * as vscode from 'vscode';
+import { scoped, type Logger } from '../core/logger';
+import { createEngine } from '../engine';
+import type { Engine } from '../engine/types';
+import type { GitHubAuth } from './auth';
+
+export class EngineHost implements vscode.Disposable {
+  private pending: Promise<Engine> | undefined;
+  private engine: Engine | undefined;
+  private readonly _onDidOpen = new vscode.EventEmitter<Engine>();
+  /** A (new) engine is open: subscribe to its store here. */
+  readonly onDidOpen = this._onDidOpen.event;
+  private readonly log: Logger;
+  private readonly disposables: vscode.Disposable[] = [this._onDidOpen];
+
+  constructor(
+    private readonly storageDir: string,
+    private readonly logger: Logger,
+    private readonly auth: GitHubAuth,
+    /** True while a sync runs: the engine is not swapped under it. */
+    private readonly isBusy: () => boolean,
+  ) {
+    this.log = scoped(logger, 'extension');
+    vscode.workspace.onDidChangeConfiguration(
+      (e) => {
+        if (e.affectsConfiguration('projectSync.maxFileSize') || e.affectsConfiguration('projectSync.maxRateLimitWait'))
+          this.reopenWhenIdle();
+      },
+      this,
+      this.disposables,
+    );
+  }
+
+  /** The open engine, if any (for synchronous readers such as the tree). */
+  get current(): Engine | undefined {
+    return this.engine;
+  }
+
+  get(): Promise<Engine> {
+    this.pending ??= this.open().then(
+      (engine) => {
+        this.engine = engine;
+        this._onDidOpen.fire(engine);
+        return engine;
+      },
+      (e: unknown) => {
+        this.pending = undefined;
+        throw e;
+      },
+    );
+    return this.pending;
+  }
+
+  private open(): Promise<Engine> {
+    const config = vscode.workspace.getConfiguration('projectSync');
+    const gitPath = vscode.workspace.getConfiguration('git').get<unknown>('path');
+    this.log.info(`opening the history in ${this.storageDir}`);
+    return createEngine({
+      storageDir: this.storageDir,
+      logger: this.logger,
+      getToken: (host) => this.auth.getToken(host),
+      maxFileSize: config.get<number>('maxFileSize'),
+      maxWaitSeconds: config.get<number>('maxRateLimitWait'),
+      gitPath: typeof gitPath === 'string' && gitPath ? gitPath : undefined,
+    });
+  }
+
+  private reopenWhenIdle(): void {
+    const old = this.engine;
+    if (!old || this.isBusy()) return; // a busy engine keeps its options until the next reload
+    this.engine = undefined;
+    this.pending = undefined;
+    old.close().then(
+      () => this.get(),
+      (e: unknown) => this.log.error(`closing the engine failed: ${String(e)}`),
+    ).catch((e: unknown) => this.log.error(`reopening the engine failed: ${String(e)}`));
+  }
+
+  async close(): Promise<void> {
+    const engine = this.engine ?? (await this.pending?.catch(() => undefined));
+    this.engine = undefined;
+    this.pending = undefined;
+    await engine?.close();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.close().catch((e: unknown) => this.log.error(`closing the engine failed: ${String(e)}`));
+  }
+}

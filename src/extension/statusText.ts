@@ -1,0 +1,56 @@
+// What the status bar item says. Pure; src/extension/statusBar.ts applies it.
+import { phaseTitles } from '../core/syncEvents';
+import type { SyncPhase, SyncRecord } from '../core/types';
+import { formatAge, type Translate } from './text';
+
+export interface RunningStatus {
+  branch: string;
+  phase: SyncPhase;
+  done: number;
+  total: number | null;
+  kind: 'sync' | 'restore';
+  /** Seconds left of a rate-limit wait, when waiting. */
+  waitSeconds?: number;
+}
+
+export interface StatusModel {
+  state: 'hidden' | 'idle' | 'running' | 'failed';
+  text: string;
+  tooltip: string;
+}
+
+export function percent(done: number, total: number | null): number | undefined {
+  if (total === null || total <= 0) return undefined;
+  return Math.min(100, Math.max(0, Math.floor((done / total) * 100)));
+}
+
+export function statusModel(
+  input: { running?: RunningStatus; last?: SyncRecord; lastError?: string },
+  now: Date,
+  t: Translate,
+): StatusModel {
+  const { running, last } = input;
+  if (running) {
+    const pct = percent(running.done, running.total);
+    const phase = phaseTitles[running.phase];
+    const text =
+      running.waitSeconds !== undefined
+        ? t('$(watch) Waiting for rate limit ({0}s)', running.waitSeconds)
+        : pct === undefined
+          ? `$(sync~spin) ${phase}…`
+          : `$(sync~spin) ${phase} ${pct}%`;
+    const tooltip =
+      running.kind === 'restore' ? t('Project Sync: restoring {0}', running.branch) : t('Project Sync: syncing {0}', running.branch);
+    return { state: 'running', text, tooltip };
+  }
+  if (input.lastError !== undefined) {
+    return { state: 'failed', text: t('$(error) Sync failed'), tooltip: t('Project Sync: {0}', input.lastError) };
+  }
+  if (!last) return { state: 'hidden', text: '', tooltip: '' };
+  const age = formatAge(last.completedAt ?? last.startedAt, now, t);
+  return {
+    state: 'idle',
+    text: `$(history) ${last.branch} · ${age}`,
+    tooltip: t('Project Sync: {0} synced {1}', last.branch, age),
+  };
+}

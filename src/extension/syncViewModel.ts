@@ -1,0 +1,153 @@
+// The Sync view's state (implements the webview's SyncViewHost): repository, problem, branches,
+// the running sync and the last outcome. Commands from the webview go through the same command
+// ids (and so the same error boundary) as the command palette.
+import * as vscode from 'vscode';
+import { scoped, type Logger } from '../core/logger';
+import type { BranchesMessage, Problem, SyncDelta, ViewState, WebviewCommand } from '../protocol/messages';
+import type { SyncViewHost } from './webview/host';
+import type { BranchSource } from './branchSource';
+import { CommandIds } from './commandIds';
+import type { EngineHost } from './engineHost';
+import type { SyncController } from './syncController';
+import { isWireBranch, toBranchItems, toSummary, toWireStats } from './viewState';
+import type { WorkspaceRepositories } from './workspaceRepos';
+
+export class SyncViewModel implements SyncViewHost, vscode.Disposable {
+  private readonly _onDidChangeState = new vscode.EventEmitter<void>();
+  private readonly _onDidChangeBranches = new vscode.EventEmitter<Omit<BranchesMessage, 'type'>>();
+  readonly onDidChangeState = this._onDidChangeState.event;
+  readonly onDidChangeBranches = this._onDidChangeBranches.event;
+  readonly onDidProgress: vscode.Event<SyncDelta>;
+  private readonly disposables: vscode.Disposable[] = [this._onDidChangeState, this._onDidChangeBranches];
+  private selected: string | undefined;
+  private signedIn = true;
+  private branchesRequested = false;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly controller: SyncController,
+    private readonly repos: WorkspaceRepositories,
+    private readonly branches: BranchSource,
+    private readonly engines: EngineHost,
+    logger: Logger,
+  ) {
+    this.log = scoped(logger, 'view');
+    this.onDidProgress = controller.onDidProgress;
+    const changed = () => this._onDidChangeState.fire();
+    controller.onDidStart(changed, this, this.disposables);
+    controller.onDidEnd(changed, this, this.disposables);
+    repos.onDidChange(changed, this, this.disposables);
+  }
+
+  setSignedIn(signedIn: boolean): void {
+    if (signedIn === this.signedIn) return;
+    this.signedIn = signedIn;
+    this._onDidChangeState.fire();
+  }
+
+  /** History changed (a sync ended, a restore): recent branches and the last sync may differ. */
+  historyChanged(): void {
+    this._onDidChangeState.fire();
+  }
+
+  getState(): ViewState {
+    const folders = this.repos.folders;
+    if (!folders) this.repos.resolve().catch((e: unknown) => this.log.error(`resolve failed: ${String(e)}`));
+    const target = folders?.find((f) => f.remote);
+    if (target) this.requestBranches(target.folder, target.remote?.remoteName ?? 'origin');
+    const history = this.engines.current?.store.list() ?? [];
+    const items = target ? toBranchItems(this.branches.sections(target.folder, history)) : [];
+    const run = this.controller.running;
+    const last = history.find((r) => r.status !== 'running' && r.status !== 'queued');
+    const waiting = run?.waiting;
+    return {
+      repository: target?.remote ? { owner: target.remote.owner, name: target.remote.name, host: target.remote.host } : null,
+      problem: this.problem(),
+      branches: items,
+      selectedBranch: this.selectedBranch(items.map((b) => b.name), history[0]?.branch),
+      run:
+        run?.syncId && isWireBranch(run.branch)
+          ? { syncId: run.syncId, branch: run.branch, phase: run.phase, done: run.done, total: run.total, stats: toWireStats(run.stats), startedAt: run.startedAt }
+          : null,
+      waiting: waiting
+        ? { seconds: Math.max(0, Math.round((waiting.until - Date.now()) / 1000)), reason: waiting.reason, resetAt: waiting.resetAt }
+        : null,
+      lastSync: last ? toSummary(last) : null,
+      signedIn: this.signedIn,
+    };
+  }
+
+  async handle(message: WebviewCommand): Promise<void> {
+    switch (message.type) {
+      case 'sync':
+        this.selected = message.branch;
+        await vscode.commands.executeCommand(CommandIds.syncBranch, message.branch);
+        return;
+      case 'cancel':
+        await vscode.commands.executeCommand(CommandIds.cancelSync);
+        return;
+      case 'pickBranch':
+        await vscode.commands.executeCommand(CommandIds.syncBranch);
+        return;
+      case 'selectBranch':
+        this.selected = message.branch;
+        return;
+      case 'action':
+        await this.action(message.action);
+        return;
+    }
+  }
+
+  private async action(action: Extract<WebviewCommand, { type: 'action' }>['action']): Promise<void> {
+    switch (action) {
+      case 'signIn':
+        await vscode.commands.executeCommand(CommandIds.signIn);
+        return;
+      case 'retry':
+        await vscode.commands.executeCommand(CommandIds.syncBranch, this.controller.lastOutcome?.branch ?? this.selected);
+        return;
+      case 'showLog':
+        await vscode.commands.executeCommand(CommandIds.showLog);
+        return;
+      case 'openSettings':
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'projectSync');
+        return;
+    }
+  }
+
+  private problem(): Problem | null {
+    const kind = this.repos.kind();
+    const message = (this.repos.problems()[0] ?? '').slice(0, 2000);
+    if (kind === 'noFolder') return { code: 'NO_FOLDER', message: vscode.l10n.t('Open a folder that is a clone of a GitHub repository.') };
+    if (!this.repos.folders) return null;
+    if (kind === 'noGitRepo') return { code: 'NO_GIT_REPO', message };
+    if (kind === 'noRemote') return { code: 'NO_REMOTE', message };
+    return null;
+  }
+
+  private selectedBranch(names: string[], lastSynced: string | undefined): string | null {
+    const pick = this.selected ?? lastSynced ?? names[0];
+    return pick && isWireBranch(pick) ? pick : null;
+  }
+
+  /** Load the remote's branches once per session when the view first shows (never at activation). */
+  private requestBranches(folder: vscode.WorkspaceFolder, remoteName: string): void {
+    if (this.branchesRequested) return;
+    this.branchesRequested = true;
+    const history = () => this.engines.current?.store.list() ?? [];
+    const publish = () => {
+      const branches = toBranchItems(this.branches.sections(folder, history()));
+      this._onDidChangeBranches.fire({ branches, selectedBranch: this.selectedBranch(branches.map((b) => b.name), history()[0]?.branch) });
+    };
+    this.branches
+      .current(folder)
+      .then(publish)
+      .then(() => this.branches.load(folder, remoteName))
+      .then(publish)
+      .catch((e: unknown) => this.log.warn(`branch list not loaded: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

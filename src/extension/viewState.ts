@@ -1,0 +1,54 @@
+// Domain values → the Sync view's wire shapes (src/protocol/messages.ts). Pure, so the mapping
+// (and its clamping of hostile repository strings) is unit-tested without vscode.
+import type { SyncStats, SyncRecord } from '../core/types';
+import { branchNameSchema, limits, type BranchItem, type SyncSummary, type WireStats } from '../protocol/messages';
+import type { BranchSection } from './branchOrder';
+
+export function toWireStats(stats: SyncStats): WireStats {
+  return {
+    files: stats.files,
+    added: stats.added,
+    modified: stats.modified,
+    removed: stats.removed,
+    requests: stats.requests,
+    bytes: stats.bytes,
+  };
+}
+
+/** Branch names the protocol accepts (no control characters, bounded length). */
+export function isWireBranch(name: string): boolean {
+  return branchNameSchema.safeParse(name).success;
+}
+
+/** A finished attempt for the banner; null when its branch cannot travel (then the banner shows none). */
+export function toSummary(record: SyncRecord): SyncSummary | null {
+  if (!isWireBranch(record.branch)) return null;
+  return {
+    id: record.id.slice(0, limits.id),
+    branch: record.branch,
+    commitSha: record.commitSha,
+    status: record.status,
+    stats: toWireStats(record.stats),
+    error: record.error ? { code: record.error.code, message: record.error.message.slice(0, limits.text) } : null,
+    completedAt: record.completedAt,
+  };
+}
+
+/** The dropdown's branches: the default, current and recent sections (the QuickPick has the rest). */
+export function toBranchItems(sections: readonly BranchSection[]): BranchItem[] {
+  const items: BranchItem[] = [];
+  for (const section of sections) {
+    if (section.group === 'other') continue;
+    for (const b of section.branches) {
+      if (!isWireBranch(b.name)) continue;
+      items.push({
+        name: b.name,
+        commitSha: b.commitSha && /^[0-9a-f]{40}$/.test(b.commitSha) ? b.commitSha : null,
+        isDefault: section.group === 'default',
+        isCurrent: section.group === 'current',
+        isRecent: section.group === 'recent',
+      });
+    }
+  }
+  return items.slice(0, limits.branches);
+}
