@@ -1,0 +1,97 @@
+// Display strings and formatting both sides of the webview protocol agree on. Pure: the webview
+// imports this (it may import nothing else from src/), and the host's tests can check it in Node.
+import { phaseTitles as corePhaseTitles } from '../core/syncEvents';
+import type { SyncPhase } from '../core/types';
+import type { ProblemCode, SyncSummary, WaitingReason, WebviewAction, WireStats } from './messages';
+
+export const phaseTitles: Readonly<Record<SyncPhase, string>> = corePhaseTitles;
+
+export const actionLabels: Readonly<Record<WebviewAction, string>> = {
+  signIn: 'Sign In',
+  retry: 'Retry',
+  showLog: 'Show Log',
+  openSettings: 'Open Settings',
+};
+
+/** The buttons offered beside an error or problem: what the user can do about it, most useful first. */
+export function actionsFor(code: ProblemCode): WebviewAction[] {
+  switch (code) {
+    case 'AUTH_REQUIRED':
+      return ['signIn', 'showLog'];
+    case 'NO_REMOTE':
+    case 'UNSUPPORTED_REMOTE':
+      return ['openSettings', 'showLog'];
+    case 'NO_FOLDER':
+      return [];
+    case 'CANCELLED':
+      return ['retry'];
+    default:
+      return ['retry', 'showLog'];
+  }
+}
+
+export const waitingTitles: Readonly<Record<WaitingReason, string>> = {
+  'primary-rate-limit': 'GitHub rate limit reached',
+  'secondary-rate-limit': 'GitHub asked us to slow down',
+  retry: 'Connection problem',
+};
+
+export function shortSha(sha: string | null): string {
+  return sha ? sha.slice(0, 7) : '';
+}
+
+const number = new Intl.NumberFormat('en-US');
+
+export function formatCount(n: number): string {
+  return number.format(n);
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+/** `0:07`, `4:05`, `1:02:03`. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** `+3 ~2 −1` (U+2212 minus, as in the history tree). */
+export function formatChanges(stats: Pick<WireStats, 'added' | 'modified' | 'removed'>): string {
+  return `+${formatCount(stats.added)} ~${formatCount(stats.modified)} \u2212${formatCount(stats.removed)}`;
+}
+
+export function describeChanges(stats: Pick<WireStats, 'added' | 'modified' | 'removed'>): string {
+  return `${formatCount(stats.added)} added, ${formatCount(stats.modified)} modified, ${formatCount(stats.removed)} removed`;
+}
+
+/** One sentence about a finished attempt, for the banner and the live region. */
+export function summarize(sync: SyncSummary): string {
+  const at = sync.commitSha ? ` @ ${shortSha(sync.commitSha)}` : '';
+  switch (sync.status) {
+    case 'completed': {
+      const { added, modified, removed, files } = sync.stats;
+      const changes = added + modified + removed === 0 ? 'no changes' : describeChanges(sync.stats);
+      return `Synced ${sync.branch}${at}: ${changes} (${formatCount(files)} files).`;
+    }
+    case 'cancelled':
+      return `Sync of ${sync.branch} was cancelled.`;
+    case 'interrupted':
+      return `Sync of ${sync.branch} was interrupted.`;
+    case 'failed':
+      return sync.error?.message ?? `Sync of ${sync.branch} failed.`;
+    default:
+      return `Sync of ${sync.branch} is ${sync.status}.`;
+  }
+}
