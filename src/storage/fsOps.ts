@@ -1,0 +1,133 @@
+// The store's only door to the file system. Every mutating step first calls the failpoint hook,
+// so tests can "kill" the process between any two writes and check what a reopen sees.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+/** Called before every mutating step with a name like `write snapshots/x.json`; throwing simulates a crash there. */
+export type Failpoint = (step: string) => void;
+
+export function randomSuffix(): string {
+  return randomBytes(4).toString('hex');
+}
+
+export class FileOps {
+  constructor(
+    readonly dir: string,
+    private readonly failpoint: Failpoint = () => undefined,
+  ) {}
+
+  abs(rel: string): string {
+    return path.join(this.dir, rel);
+  }
+
+  /** The file's text, or undefined when it does not exist. */
+  async readText(rel: string): Promise<string | undefined> {
+    try {
+      return await fs.readFile(this.abs(rel), 'utf8');
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  async mkdirs(...rels: string[]): Promise<void> {
+    for (const rel of ['', ...rels]) await fs.mkdir(this.abs(rel), { recursive: true });
+  }
+
+  /** Temp file + fsync + rename + directory fsync: readers see the old or the new file, never a torn one. */
+  async writeAtomic(rel: string, text: string): Promise<void> {
+    const target = this.abs(rel);
+    const tmp = `${target}.tmp-${randomSuffix()}`;
+    const buf = Buffer.from(text, 'utf8');
+    const half = Math.floor(buf.length / 2);
+    this.failpoint(`write ${rel}`);
+    const handle = await fs.open(tmp, 'wx');
+    try {
+      await handle.write(buf.subarray(0, half));
+      this.failpoint(`torn ${rel}`);
+      await handle.write(buf.subarray(half));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    this.failpoint(`rename ${rel}`);
+    await fs.rename(tmp, target);
+    await this.syncDir(path.dirname(target));
+  }
+
+  async unlink(rel: string): Promise<void> {
+    this.failpoint(`unlink ${rel}`);
+    try {
+      await fs.unlink(this.abs(rel));
+    } catch (e) {
+      if (errno(e) !== 'ENOENT') throw e;
+    }
+  }
+
+  /** Rename `rel` to `<rel>.corrupt-<timestamp>` in the same folder; returns the new absolute path. */
+  async moveAside(rel: string, now: Date): Promise<string> {
+    const stamp = now.toISOString().replace(/[:.]/g, '-');
+    let dest = `${this.abs(rel)}.corrupt-${stamp}`;
+    if (await this.exists(dest)) dest = `${dest}-${randomSuffix()}`;
+    await fs.rename(this.abs(rel), dest);
+    return dest;
+  }
+
+  async exists(abs: string): Promise<boolean> {
+    try {
+      await fs.stat(abs);
+      return true;
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return false;
+      throw e;
+    }
+  }
+
+  /** File names in a folder (empty when missing). */
+  async list(rel: string): Promise<string[]> {
+    try {
+      return await fs.readdir(this.abs(rel));
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return [];
+      throw e;
+    }
+  }
+
+  /** A cheap identity of the file's current version (undefined when missing). */
+  async version(rel: string): Promise<string | undefined> {
+    try {
+      const s = await fs.stat(this.abs(rel));
+      return `${s.ino}:${s.size}:${s.mtimeMs}`;
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  async mtimeMs(rel: string): Promise<number | undefined> {
+    try {
+      return (await fs.stat(this.abs(rel))).mtimeMs;
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  private async syncDir(abs: string): Promise<void> {
+    let handle: fs.FileHandle | undefined;
+    try {
+      handle = await fs.open(abs, 'r');
+      await handle.sync();
+    } catch (e) {
+      // Some platforms (Windows) cannot fsync a directory; the rename itself is still atomic.
+      if (!['EISDIR', 'EPERM', 'EINVAL', 'EACCES'].includes(errno(e) ?? '')) throw e;
+    } finally {
+      await handle?.close();
+    }
+  }
+}
+
+export function errno(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null ? (e as { code?: string }).code : undefined;
+}

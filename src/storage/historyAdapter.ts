@@ -1,0 +1,71 @@
+// The lowdb adapter for history.json: atomic writes through FileOps, and every read parsed,
+// migrated and validated with zod. Built here and injected into `new Low(adapter, defaults)`.
+import type { Adapter } from 'lowdb';
+import type { z } from 'zod';
+import type { FileOps } from './fsOps';
+import { migrate, NewerSchemaError, type Migration } from './migrations';
+import { historyFileSchema, HISTORY_FILE, type HistoryFile } from './schema';
+
+/** A store file that cannot be used as it is: not JSON, truncated, or the wrong shape. */
+export class CorruptFileError extends Error {
+  constructor(
+    readonly rel: string,
+    reason: string,
+  ) {
+    super(`${rel} is corrupt: ${reason}`);
+  }
+}
+
+/** Parse and validate one JSON file; CorruptFileError on any problem. */
+export function parseJsonFile<S extends z.ZodType>(rel: string, text: string, schema: S): z.infer<S> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new CorruptFileError(rel, e instanceof Error ? e.message : 'not JSON');
+  }
+  return validateData(rel, raw, schema);
+}
+
+export function validateData<S extends z.ZodType>(rel: string, raw: unknown, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new CorruptFileError(rel, parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return parsed.data;
+}
+
+export class HistoryAdapter implements Adapter<HistoryFile> {
+  /** Set by read() when the file was migrated from an older schema version (then it should be rewritten). */
+  migratedFrom: number | undefined;
+
+  constructor(
+    private readonly files: FileOps,
+    private readonly migrations?: readonly Migration[],
+  ) {}
+
+  async read(): Promise<HistoryFile | null> {
+    this.migratedFrom = undefined;
+    const text = await this.files.readText(HISTORY_FILE);
+    if (text === undefined) return null;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new CorruptFileError(HISTORY_FILE, e instanceof Error ? e.message : 'not JSON');
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CorruptFileError(HISTORY_FILE, 'not a JSON object');
+    let migrated: { data: Record<string, unknown>; from: number };
+    try {
+      migrated = migrate(raw as Record<string, unknown>, this.migrations);
+    } catch (e) {
+      if (e instanceof NewerSchemaError) throw e; // refused, not corrupt: the file stays untouched
+      throw new CorruptFileError(HISTORY_FILE, e instanceof Error ? e.message : String(e));
+    }
+    const data = validateData(HISTORY_FILE, migrated.data, historyFileSchema);
+    if (migrated.from !== data.schemaVersion) this.migratedFrom = migrated.from;
+    return data;
+  }
+
+  async write(data: HistoryFile): Promise<void> {
+    await this.files.writeAtomic(HISTORY_FILE, JSON.stringify(data, null, 1));
+  }
+}

@@ -1,0 +1,241 @@
+// The HistoryStore: records in history.json (lowdb), snapshots and memory files beside it. Every
+// mutation writes its new data files under fresh names first, then rewrites history.json once.
+import { Emitter } from '../core/emitter';
+import { SyncError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { Clock, CompleteSyncInput, HistoryStore, StoreChange } from '../core/ports';
+import type { ErrorCode, MemoryEntry, RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
+import type { PersistentEtagCache } from './etags';
+import { randomSuffix, type FileOps } from './fsOps';
+import { CorruptFileError } from './historyAdapter';
+import { asCorrupt, memoryRel, replayMemory, type StoreState } from './loader';
+import type { MemoryQuery } from './memoryIndex';
+import { assertNoSuccessor, checkCompleteInput, completedRecord, diffStats, newRunningRecord, restoreRecord } from './records';
+import { HISTORY_FILE, isLink, repoKey, type CommitEntry, type HistoryFile, type MemoryFile, type SnapshotNode } from './schema';
+
+export class LowdbHistoryStore implements HistoryStore {
+  private readonly emitter = new Emitter<StoreChange>();
+  readonly onDidChange = this.emitter.event;
+  private queue: Promise<unknown> = Promise.resolve();
+  private byId = new Map<string, SyncRecord>();
+  private broken: SyncError | undefined;
+
+  constructor(
+    private readonly files: FileOps,
+    private readonly state: StoreState,
+    readonly etags: PersistentEtagCache,
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+  ) {
+    this.index();
+  }
+
+  get dir(): string {
+    return this.files.dir;
+  }
+
+  private get data(): HistoryFile {
+    return this.state.db.data;
+  }
+
+  list(): SyncRecord[] {
+    return [...this.data.records].reverse().map(copy);
+  }
+
+  get(id: string): SyncRecord | undefined {
+    const r = this.byId.get(id);
+    return r && copy(r);
+  }
+
+  chainHead(repository: RepositoryRef): SyncRecord | undefined {
+    const r = this.head(repository);
+    return r && copy(r);
+  }
+
+  async readFiles(syncId: string): Promise<RepositoryFile[]> {
+    const rec = this.link(syncId);
+    try {
+      return await this.state.snapshots.read(rec.treeSha as string);
+    } catch (e) {
+      throw await this.corrupted(e);
+    }
+  }
+
+  begin(input: { repository: RepositoryRef; branch: string }): Promise<SyncRecord> {
+    return this.exclusive(async () => {
+      const rec = newRunningRecord(input.repository, input.branch, this.head(input.repository), this.clock.now());
+      await this.commit({ ...this.data, records: [...this.data.records, rec] });
+      this.emitter.fire({ kind: 'begin', syncId: rec.id });
+      return copy(rec);
+    });
+  }
+
+  complete(syncId: string, input: CompleteSyncInput): Promise<SyncRecord> {
+    return this.exclusive(async () => {
+      const rec = this.running(syncId);
+      checkCompleteInput(input);
+      assertNoSuccessor(this.data.records, rec.repository, rec.startedAfterSyncId);
+      const parentSha = rec.startedAfterSyncId === null ? null : (this.byId.get(rec.startedAfterSyncId)?.treeSha ?? null);
+      const node = await this.snapshotNode(input.treeSha, parentSha, input.files);
+      const paths = [...input.diff.modified.map((m) => m.after.path), ...input.diff.removed.map((f) => f.path), ...input.memory.map((m) => m.path)];
+      const change = { supersede: this.state.memory.activePaths(rec.repository, paths), introduce: input.memory };
+      const done = completedRecord(rec, input, this.clock.now());
+      await this.commitLink(done, input.treeSha, node, change, rec.id);
+      await this.etags.flush();
+      this.emitter.fire({ kind: 'complete', syncId });
+      return copy(done);
+    });
+  }
+
+  fail(syncId: string, status: 'failed' | 'cancelled', error: { code: ErrorCode; message: string }, phase?: SyncRecord['phase']): Promise<SyncRecord> {
+    return this.exclusive(async () => {
+      const rec = this.running(syncId);
+      const ended: SyncRecord = { ...rec, status, error: { ...error }, phase: phase ?? rec.phase, completedAt: this.clock.now().toISOString() };
+      await this.commit({ ...this.data, records: this.data.records.map((r) => (r.id === syncId ? ended : r)) });
+      this.emitter.fire({ kind: 'fail', syncId });
+      return copy(ended);
+    });
+  }
+
+  restore(syncId: string): Promise<SyncRecord> {
+    return this.exclusive(async () => {
+      const target = this.link(syncId);
+      const head = this.head(target.repository) as SyncRecord;
+      assertNoSuccessor(this.data.records, target.repository, head.id);
+      const [before, after] = await Promise.all([this.readFiles(head.id), this.readFiles(syncId)]);
+      const rec = restoreRecord(target, head, diffStats(before, after), this.clock.now());
+      const change = this.state.memory.planRestore(target.repository, this.memoryAt(syncId));
+      await this.commitLink(rec, target.treeSha as string, undefined, change, rec.id, true);
+      this.emitter.fire({ kind: 'restore', syncId: rec.id });
+      return copy(rec);
+    });
+  }
+
+  memory(opts?: MemoryQuery): MemoryEntry[] {
+    return this.state.memory.query(opts);
+  }
+
+  memoryAt(syncId: string): MemoryEntry[] {
+    const rec = this.link(syncId);
+    return this.state.memory.at(syncId, rec.repository);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch((e: unknown) => this.logger.debug(`last store operation failed: ${String(e)}`));
+    await this.etags.flush();
+    this.emitter.dispose();
+  }
+
+  /** Records left running by a crashed process become interrupted (called once on open). */
+  async markInterrupted(): Promise<void> {
+    const stale = this.data.records.filter((r) => r.status === 'running' || r.status === 'queued');
+    if (stale.length === 0) return;
+    const ids = new Set(stale.map((r) => r.id));
+    const at = this.clock.now().toISOString();
+    await this.commit({ ...this.data, records: this.data.records.map((r) => (ids.has(r.id) ? { ...r, status: 'interrupted' as const, completedAt: at } : r)) });
+    for (const id of ids) {
+      this.logger.warn(`sync ${id} was interrupted (its process ended before it finished)`);
+      this.emitter.fire({ kind: 'interrupted', syncId: id });
+    }
+  }
+
+  private async snapshotNode(treeSha: string, parentSha: string | null, files: RepositoryFile[]): Promise<SnapshotNode | undefined> {
+    try {
+      return await this.state.snapshots.writeNode(treeSha, parentSha, files);
+    } catch (e) {
+      throw await this.corrupted(e);
+    }
+  }
+
+  /** Write the memory file (fresh name), then history.json referencing it and the snapshot node. */
+  private async commitLink(rec: SyncRecord, treeSha: string, node: SnapshotNode | undefined, change: Pick<MemoryFile, 'supersede' | 'introduce'>, syncId: string, append = false): Promise<void> {
+    let memoryFile: string | null = null;
+    if (change.supersede.length > 0 || change.introduce.length > 0) {
+      memoryFile = `${syncId}-${randomSuffix()}.json`;
+      const content: MemoryFile = { syncId, ...change };
+      await this.files.writeAtomic(memoryRel(memoryFile), JSON.stringify(content));
+    }
+    const entry: CommitEntry = { syncId, treeSha, memoryFile };
+    const records = append ? [...this.data.records, rec] : this.data.records.map((r) => (r.id === rec.id ? rec : r));
+    const snapshots = node ? { ...this.data.snapshots, [treeSha]: node } : this.data.snapshots;
+    await this.commit({ ...this.data, records, commits: [...this.data.commits, entry], snapshots });
+    this.state.memory.apply(syncId, rec.repository, change);
+    this.state.applied = this.data.commits.length;
+  }
+
+  /** The one atomic write: history.json is replaced; in memory nothing changes unless it succeeded. */
+  private async commit(next: HistoryFile): Promise<void> {
+    const before = this.state.db.data;
+    this.state.db.data = next;
+    try {
+      await this.state.db.write();
+    } catch (e) {
+      this.state.db.data = before;
+      throw new SyncError('STORAGE_ERROR', `Could not save the sync history: ${e instanceof Error ? e.message : String(e)}`, { path: this.files.abs(HISTORY_FILE), cause: e });
+    }
+    this.state.diskVersion = await this.files.version(HISTORY_FILE);
+    this.index();
+  }
+
+  /** Serialise mutations, and first pick up what another process may have committed meanwhile. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      if (this.broken) throw this.broken;
+      await this.refresh();
+      return fn();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refresh(): Promise<void> {
+    if ((await this.files.version(HISTORY_FILE)) === this.state.diskVersion) return;
+    this.logger.debug('history.json changed on disk; reloading');
+    const known = this.data.commits.map((c) => c.syncId);
+    try {
+      await this.state.db.read();
+      const prefixKept = known.every((id, i) => this.data.commits[i]?.syncId === id);
+      if (!prefixKept) throw new CorruptFileError(HISTORY_FILE, 'its committed history was rewritten');
+      await replayMemory(this.files, this.state);
+    } catch (e) {
+      throw await this.corrupted(e);
+    }
+    this.state.diskVersion = await this.files.version(HISTORY_FILE);
+    this.index();
+  }
+
+  private async corrupted(e: unknown): Promise<unknown> {
+    const err = await asCorrupt(this.files, e, { clock: this.clock, logger: this.logger });
+    if (err instanceof SyncError && err.code === 'STORAGE_CORRUPT') this.broken = err;
+    return err;
+  }
+
+  private index(): void {
+    this.byId = new Map(this.data.records.map((r) => [r.id, r]));
+  }
+
+  private head(repository: RepositoryRef): SyncRecord | undefined {
+    const key = repoKey(repository);
+    for (let i = this.data.commits.length - 1; i >= 0; i--) {
+      const rec = this.byId.get(this.data.commits[i]?.syncId ?? '');
+      if (rec && repoKey(rec.repository) === key) return rec;
+    }
+    return undefined;
+  }
+
+  private running(syncId: string): SyncRecord {
+    const rec = this.byId.get(syncId);
+    if (!rec) throw new SyncError('SYNC_NOT_FOUND', `No sync with id ${syncId}.`);
+    if (rec.status !== 'running' && rec.status !== 'queued') throw new SyncError('STORAGE_ERROR', `Sync ${syncId} has already ended (${rec.status}).`);
+    return rec;
+  }
+
+  private link(syncId: string): SyncRecord {
+    const rec = this.byId.get(syncId);
+    if (!rec) throw new SyncError('SYNC_NOT_FOUND', `No sync with id ${syncId}.`);
+    if (!isLink(rec) || rec.treeSha === null) throw new SyncError('SYNC_NOT_FOUND', `Sync ${syncId} did not complete (${rec.status}), so it has no snapshot.`);
+    return rec;
+  }
+}
+
+const copy = (r: SyncRecord): SyncRecord => structuredClone(r);

@@ -1,0 +1,41 @@
+// The history store of one storage folder. Nothing here imports vscode.
+import * as path from 'node:path';
+import type { Logger } from '../core/logger';
+import { systemClock, type Clock, type HistoryStore } from '../core/ports';
+import { PersistentEtagCache } from './etags';
+import { FileOps, type Failpoint } from './fsOps';
+import { LowdbHistoryStore } from './historyStore';
+import { loadState } from './loader';
+import type { Migration } from './migrations';
+
+export { acquireStorageLock, LOCK_FILE, type LockOptions } from './lock';
+export { MIGRATIONS, type Migration } from './migrations';
+export { SCHEMA_VERSION, HISTORY_FILE } from './schema';
+
+export interface OpenStoreOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** Tests: called before every write step; throwing there simulates a crash at that point. */
+  failpoint?: Failpoint;
+  /** Tests: the migration list to use instead of MIGRATIONS. */
+  migrations?: readonly Migration[];
+  /** Unreferenced files younger than this survive the orphan cleanup on open. Default 10 minutes. */
+  orphanGraceMs?: number;
+  /** Byte budget of the persisted ETag cache. Default 8 MB. */
+  etagMaxBytes?: number;
+}
+
+/**
+ * Open (creating when missing) the history store in `dir`. Throws SyncError STORAGE_CORRUPT when a
+ * file was damaged (it is moved aside; opening again starts fresh) or written by a newer version.
+ */
+export async function openHistoryStore(dir: string, opts: OpenStoreOptions): Promise<HistoryStore> {
+  const clock = opts.clock ?? systemClock;
+  const files = new FileOps(path.resolve(dir), opts.failpoint);
+  const state = await loadState(files, { logger: opts.logger, clock, migrations: opts.migrations, orphanGraceMs: opts.orphanGraceMs ?? 10 * 60_000 });
+  const etags = new PersistentEtagCache(files, opts.logger, { maxBytes: opts.etagMaxBytes });
+  await etags.load(clock);
+  const store = new LowdbHistoryStore(files, state, etags, opts.logger, clock);
+  await store.markInterrupted();
+  return store;
+}

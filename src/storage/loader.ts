@@ -1,0 +1,144 @@
+// Opening a storage folder: read and validate history.json (migrating older schemas), verify every
+// snapshot and memory file it references, rebuild the memory index, and clean up orphans that a
+// crash left behind. Corrupt files are moved aside (never deleted) and reported as STORAGE_CORRUPT.
+import { Low } from 'lowdb';
+import { SyncError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { Clock } from '../core/ports';
+import { errno, type FileOps } from './fsOps';
+import { CorruptFileError, HistoryAdapter, parseJsonFile } from './historyAdapter';
+import { MemoryIndex } from './memoryIndex';
+import { NewerSchemaError, type Migration } from './migrations';
+import { emptyHistory, HISTORY_FILE, MEMORY_DIR, memoryFileSchema, SNAPSHOT_DIR, type HistoryFile } from './schema';
+import { SnapshotStore } from './snapshots';
+
+export interface LoadOptions {
+  logger: Logger;
+  clock: Clock;
+  migrations?: readonly Migration[];
+  /** Unreferenced files younger than this are left alone (another process may be about to commit them). */
+  orphanGraceMs: number;
+}
+
+export interface StoreState {
+  db: Low<HistoryFile>;
+  snapshots: SnapshotStore;
+  memory: MemoryIndex;
+  /** How many commits the memory index has replayed. */
+  applied: number;
+  /** Identity of history.json as last read or written, to notice writes by another process. */
+  diskVersion: string | undefined;
+}
+
+export const memoryRel = (file: string): string => `${MEMORY_DIR}/${file}`;
+
+export async function loadState(files: FileOps, opts: LoadOptions): Promise<StoreState> {
+  await files.mkdirs(SNAPSHOT_DIR, MEMORY_DIR);
+  const adapter = new HistoryAdapter(files, opts.migrations);
+  const db = new Low<HistoryFile>(adapter, emptyHistory());
+  try {
+    await db.read();
+  } catch (e) {
+    if (e instanceof NewerSchemaError) throw new SyncError('STORAGE_CORRUPT', e.message, { path: files.abs(HISTORY_FILE), hint: 'Update Project Sync to open this history.' });
+    throw await asCorrupt(files, e, opts);
+  }
+  if (adapter.migratedFrom !== undefined) {
+    opts.logger.info(`migrating history.json from schema ${adapter.migratedFrom}`);
+    const original = await files.readText(HISTORY_FILE);
+    await files.writeAtomic(`${HISTORY_FILE}.v${adapter.migratedFrom}.bak`, original ?? '');
+    await db.write();
+  }
+  const state: StoreState = { db, snapshots: new SnapshotStore(files, () => db.data.snapshots), memory: new MemoryIndex(), applied: 0, diskVersion: undefined };
+  try {
+    await state.snapshots.verifyAll();
+    await replayMemory(files, state);
+  } catch (e) {
+    throw await asCorrupt(files, e, opts);
+  }
+  state.diskVersion = await files.version(HISTORY_FILE);
+  await removeOrphans(files, db.data, opts);
+  return state;
+}
+
+/** Apply the memory files of commits not yet replayed; a rewrite we cannot follow rebuilds from scratch. */
+export async function replayMemory(files: FileOps, state: StoreState): Promise<void> {
+  const byId = new Map(state.db.data.records.map((r) => [r.id, r]));
+  const commits = state.db.data.commits;
+  for (let i = state.applied; i < commits.length; i++) {
+    const c = commits[i];
+    const rec = c && byId.get(c.syncId);
+    if (!c || !rec) continue;
+    const rel = c.memoryFile === null ? undefined : memoryRel(c.memoryFile);
+    const file = rel === undefined ? null : parseJsonFile(rel, (await files.readText(rel)) ?? '', memoryFileSchema);
+    if (file && file.syncId !== c.syncId) throw new CorruptFileError(rel ?? '', 'belongs to another sync');
+    state.memory.apply(c.syncId, rec.repository, file);
+  }
+  state.applied = commits.length;
+}
+
+/** Move the corrupt file aside (and history.json with it, as it references the file). */
+export async function asCorrupt(files: FileOps, e: unknown, opts: Pick<LoadOptions, 'clock' | 'logger'>): Promise<unknown> {
+  if (!(e instanceof CorruptFileError)) return e;
+  const now = opts.clock.now();
+  const moved = await moveIfPresent(files, e.rel, now);
+  if (e.rel !== HISTORY_FILE) await moveIfPresent(files, HISTORY_FILE, now);
+  const where = moved ?? files.abs(e.rel);
+  opts.logger.error(`${e.message}; moved aside to ${where}`);
+  return new SyncError('STORAGE_CORRUPT', `The sync history was damaged (${e.message}). It was moved aside to ${where}; a fresh history starts now.`, {
+    path: where,
+    hint: 'Nothing was deleted: the damaged file is kept next to the new one.',
+    cause: e,
+  });
+}
+
+async function moveIfPresent(files: FileOps, rel: string, now: Date): Promise<string | undefined> {
+  try {
+    return await files.moveAside(rel, now);
+  } catch (e) {
+    if (errno(e) === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Delete temp files and unreferenced snapshot/memory files older than the grace period. */
+async function removeOrphans(files: FileOps, data: HistoryFile, opts: LoadOptions): Promise<void> {
+  const keep = new Set<string>();
+  addReferences(keep, data);
+  for (const name of await files.list('')) {
+    if (!name.startsWith(`${HISTORY_FILE}.corrupt-`)) continue;
+    try {
+      addReferences(keep, JSON.parse((await files.readText(name)) ?? '') as unknown);
+    } catch (e) {
+      opts.logger.debug(`${name} is not readable JSON (${String(e)}); it keeps no files`);
+    }
+  }
+  const cutoff = Date.now() - opts.orphanGraceMs;
+  const candidates = [
+    ...(await files.list('')).filter((n) => n.includes('.tmp-')),
+    ...(await files.list(SNAPSHOT_DIR)).map((n) => `${SNAPSHOT_DIR}/${n}`),
+    ...(await files.list(MEMORY_DIR)).map((n) => `${MEMORY_DIR}/${n}`),
+  ].filter((rel) => !rel.includes('.corrupt-') && !keep.has(rel));
+  for (const rel of candidates) {
+    const mtime = await files.mtimeMs(rel);
+    if (mtime === undefined || mtime > cutoff) continue;
+    opts.logger.debug(`removing orphan ${rel}`);
+    await files.unlink(rel);
+  }
+}
+
+function addReferences(keep: Set<string>, raw: unknown): void {
+  if (typeof raw !== 'object' || raw === null) return;
+  const { snapshots, commits } = raw as { snapshots?: unknown; commits?: unknown };
+  if (typeof snapshots === 'object' && snapshots !== null) {
+    for (const node of Object.values(snapshots)) {
+      const file = (node as { file?: unknown } | null)?.file;
+      if (typeof file === 'string') keep.add(`${SNAPSHOT_DIR}/${file}`);
+    }
+  }
+  if (Array.isArray(commits)) {
+    for (const c of commits) {
+      const file = (c as { memoryFile?: unknown } | null)?.memoryFile;
+      if (typeof file === 'string') keep.add(memoryRel(file));
+    }
+  }
+}

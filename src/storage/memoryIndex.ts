@@ -1,0 +1,133 @@
+// The in-memory index of memory entries, rebuilt on open by replaying each link's memory file in
+// commit order. Active entries are kept per repository and path; path-sorted views are cached so a
+// query over 100k entries only pays for the search itself.
+import { searchMemory } from '../core/memory/search';
+import type { MemoryEntry, MemoryFacts, RepositoryRef } from '../core/types';
+import { repoKey, type MemoryFile } from './schema';
+
+const ALL = '*';
+
+export interface MemoryQuery {
+  query?: string;
+  includeSuperseded?: boolean;
+  limit?: number;
+  repository?: RepositoryRef;
+}
+
+export class MemoryIndex {
+  private readonly entries: MemoryEntry[] = [];
+  private readonly entryRepo = new Map<MemoryEntry, string>();
+  private readonly position = new Map<string, number>();
+  private readonly active = new Map<string, Map<string, MemoryEntry>>();
+  private readonly sorted = new Map<string, MemoryEntry[]>();
+
+  /** Replay one committed link: supersede the listed paths' active entries, then introduce the facts. */
+  apply(syncId: string, repository: RepositoryRef, file: Pick<MemoryFile, 'supersede' | 'introduce'> | null): void {
+    this.position.set(syncId, this.position.size);
+    if (!file || (file.supersede.length === 0 && file.introduce.length === 0)) return;
+    const key = repoKey(repository);
+    const active = this.activeOf(key);
+    for (const path of file.supersede) this.supersede(active, path, syncId);
+    for (const facts of file.introduce) {
+      this.supersede(active, facts.path, syncId);
+      const entry: MemoryEntry = { ...facts, introducedBySyncId: syncId, supersededBySyncId: null };
+      this.entries.push(entry);
+      this.entryRepo.set(entry, key);
+      active.set(facts.path, entry);
+    }
+    this.sorted.clear();
+  }
+
+  /** Of `paths`, those with an active entry in the repository (what a sync will supersede). */
+  activePaths(repository: RepositoryRef, paths: Iterable<string>): string[] {
+    const active = this.activeOf(repoKey(repository));
+    return [...new Set(paths)].filter((p) => active.has(p)).sort();
+  }
+
+  /** The memory change that makes the repository's active entries equal `target`. */
+  planRestore(repository: RepositoryRef, target: MemoryEntry[]): Pick<MemoryFile, 'supersede' | 'introduce'> {
+    const active = this.activeOf(repoKey(repository));
+    const wanted = new Map(target.map((e) => [e.path, e]));
+    const supersede: string[] = [];
+    const introduce: MemoryFacts[] = [];
+    for (const [path, e] of active) {
+      const w = wanted.get(path);
+      if (!w || !sameFacts(e, w)) supersede.push(path);
+    }
+    for (const [path, w] of wanted) {
+      const e = active.get(path);
+      if (!e || !sameFacts(e, w)) introduce.push(facts(w));
+    }
+    return { supersede: supersede.sort(), introduce: introduce.sort((a, b) => cmp(a.path, b.path)) };
+  }
+
+  /** Entries active right after `syncId` was committed, for its repository. */
+  at(syncId: string, repository: RepositoryRef): MemoryEntry[] {
+    const k = this.position.get(syncId);
+    if (k === undefined) return [];
+    const key = repoKey(repository);
+    const out: MemoryEntry[] = [];
+    for (const e of this.entries) {
+      if (this.entryRepo.get(e) !== key) continue;
+      const born = this.position.get(e.introducedBySyncId) ?? Infinity;
+      const died = e.supersededBySyncId === null ? Infinity : (this.position.get(e.supersededBySyncId) ?? Infinity);
+      if (born <= k && died > k) out.push({ ...e });
+    }
+    return out.sort((a, b) => cmp(a.path, b.path));
+  }
+
+  query(opts: MemoryQuery = {}): MemoryEntry[] {
+    const pool = opts.includeSuperseded ? this.allSorted(opts.repository) : this.activeSorted(opts.repository);
+    return searchMemory(pool, opts.query ?? '', opts.limit ?? Infinity).map((e) => ({ ...e }));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  private supersede(active: Map<string, MemoryEntry>, path: string, syncId: string): void {
+    const e = active.get(path);
+    if (!e) return;
+    e.supersededBySyncId = syncId;
+    active.delete(path);
+  }
+
+  private activeOf(key: string): Map<string, MemoryEntry> {
+    let m = this.active.get(key);
+    if (!m) this.active.set(key, (m = new Map()));
+    return m;
+  }
+
+  private activeSorted(repository?: RepositoryRef): MemoryEntry[] {
+    const key = repository ? repoKey(repository) : ALL;
+    const hit = this.sorted.get(key);
+    if (hit) return hit;
+    const maps = repository ? [this.activeOf(key)] : [...this.active.values()];
+    const list = maps.flatMap((m) => [...m.values()]).sort((a, b) => cmp(a.path, b.path));
+    this.sorted.set(key, list);
+    return list;
+  }
+
+  private allSorted(repository?: RepositoryRef): MemoryEntry[] {
+    const key = repository ? repoKey(repository) : undefined;
+    const list = key === undefined ? [...this.entries] : this.entries.filter((e) => this.entryRepo.get(e) === key);
+    return list.sort((a, b) => cmp(a.path, b.path) || cmp(a.introducedBySyncId, b.introducedBySyncId));
+  }
+}
+
+export function facts(e: MemoryFacts): MemoryFacts {
+  return { path: e.path, blobSha: e.blobSha, language: e.language, lines: e.lines, symbols: [...e.symbols], summary: e.summary };
+}
+
+export function sameFacts(a: MemoryFacts, b: MemoryFacts): boolean {
+  return (
+    a.blobSha === b.blobSha &&
+    a.language === b.language &&
+    a.lines === b.lines &&
+    a.summary === b.summary &&
+    a.symbols.length === b.symbols.length &&
+    a.symbols.every((s, i) => s === b.symbols[i])
+  );
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,109 @@
+// Pure helpers that build and check records; no I/O.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { SyncError } from '../core/errors';
+import type { CompleteSyncInput } from '../core/ports';
+import { emptyStats, repositoryFileSchema, shaSchema, type RepositoryFile, type RepositoryRef, type SyncRecord, type SyncStats } from '../core/types';
+import { isLink, memoryFileSchema, repoKey } from './schema';
+
+export function newRunningRecord(repository: RepositoryRef, branch: string, head: SyncRecord | undefined, now: Date): SyncRecord {
+  return {
+    id: randomUUID(),
+    repository: { ...repository },
+    branch,
+    commitSha: null,
+    treeSha: null,
+    kind: 'sync',
+    restoredFromSyncId: null,
+    status: 'running',
+    phase: 'resolving',
+    startedAt: now.toISOString(),
+    completedAt: null,
+    stats: emptyStats(),
+    error: null,
+    previousSyncId: null,
+    startedAfterSyncId: head?.id ?? null,
+    commitMessage: null,
+    forcePushed: false,
+  };
+}
+
+/** Refuse a second successor: `previous` (null = first link) must not already be followed in this repository. */
+export function assertNoSuccessor(records: SyncRecord[], repository: RepositoryRef, previous: string | null): void {
+  const key = repoKey(repository);
+  const taken = records.find((r) => isLink(r) && r.previousSyncId === previous && repoKey(r.repository) === key);
+  if (taken) {
+    const what = previous === null ? 'This repository already has a first sync' : `Sync ${previous} already has a successor`;
+    throw new SyncError('STORAGE_ERROR', `${what} (${taken.id}); the history allows only one. Another sync finished first: run the sync again.`);
+  }
+}
+
+const inputSchema = z.object({
+  commitSha: shaSchema,
+  treeSha: shaSchema,
+  files: z.array(repositoryFileSchema),
+  memory: memoryFileSchema.shape.introduce,
+});
+
+/** Validate what complete() is about to persist, so a bad input can never produce an unreadable file. */
+export function checkCompleteInput(input: CompleteSyncInput): void {
+  const r = inputSchema.safeParse(input);
+  if (!r.success) throw new SyncError('STORAGE_ERROR', `Refusing to store an invalid sync: ${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
+  const seen = new Set<string>();
+  for (const f of input.files) {
+    if (seen.has(f.path)) throw new SyncError('STORAGE_ERROR', `Refusing to store a snapshot with the path ${f.path} twice.`);
+    seen.add(f.path);
+  }
+}
+
+export function completedRecord(rec: SyncRecord, input: CompleteSyncInput, now: Date): SyncRecord {
+  return {
+    ...rec,
+    commitSha: input.commitSha,
+    treeSha: input.treeSha,
+    commitMessage: input.commitMessage,
+    forcePushed: input.forcePushed,
+    status: 'completed',
+    phase: 'done',
+    completedAt: now.toISOString(),
+    error: null,
+    previousSyncId: rec.startedAfterSyncId,
+    stats: {
+      ...input.stats,
+      files: input.files.length,
+      added: input.diff.added.length,
+      modified: input.diff.modified.length,
+      removed: input.diff.removed.length,
+    },
+  };
+}
+
+export function restoreRecord(target: SyncRecord, head: SyncRecord, stats: SyncStats, now: Date): SyncRecord {
+  return {
+    ...newRunningRecord(target.repository, target.branch, head, now),
+    kind: 'restore',
+    restoredFromSyncId: target.id,
+    commitSha: target.commitSha,
+    treeSha: target.treeSha,
+    commitMessage: target.commitMessage,
+    status: 'completed',
+    phase: 'done',
+    completedAt: now.toISOString(),
+    previousSyncId: head.id,
+    stats,
+  };
+}
+
+/** Added/modified/removed counts from `before` to `after`, compared entry by entry. */
+export function diffStats(before: RepositoryFile[], after: RepositoryFile[]): SyncStats {
+  const old = new Map(before.map((f) => [f.path, f]));
+  const stats = { ...emptyStats(), files: after.length };
+  for (const f of after) {
+    const o = old.get(f.path);
+    old.delete(f.path);
+    if (!o) stats.added++;
+    else if (o.blobSha !== f.blobSha || o.mode !== f.mode || o.size !== f.size) stats.modified++;
+  }
+  stats.removed = old.size;
+  return stats;
+}

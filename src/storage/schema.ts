@@ -1,0 +1,103 @@
+// The on-disk formats of the store, validated with zod on every load.
+import { z } from 'zod';
+import { fileModeSchema, memoryEntrySchema, repositoryFileSchema, shaSchema, syncRecordSchema } from '../core/types';
+import type { RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
+
+export const SCHEMA_VERSION = 1;
+export const HISTORY_FILE = 'history.json';
+export const ETAGS_FILE = 'etags.json';
+export const SNAPSHOT_DIR = 'snapshots';
+export const MEMORY_DIR = 'memory';
+
+/** One node of the snapshot graph: a full base, or a delta on top of its parent's snapshot. */
+export const snapshotNodeSchema = z.object({
+  /** File name inside `snapshots/`. */
+  file: z.string().min(1),
+  parent: shaSchema.nullable(),
+  /** Number of files in the snapshot this node reconstructs. */
+  files: z.number().int().nonnegative(),
+  /** Delta entries accumulated since the nearest base (0 for a base). */
+  deltaEntries: z.number().int().nonnegative(),
+  depth: z.number().int().nonnegative(),
+});
+export type SnapshotNode = z.infer<typeof snapshotNodeSchema>;
+
+/** A chain link committed to the store, in commit order. */
+export const commitSchema = z.object({
+  syncId: z.string().min(1),
+  treeSha: shaSchema,
+  /** File name inside `memory/`, or null when the link changed no memory entry. */
+  memoryFile: z.string().min(1).nullable(),
+});
+export type CommitEntry = z.infer<typeof commitSchema>;
+
+export const historyFileSchema = z
+  .object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    records: z.array(syncRecordSchema),
+    commits: z.array(commitSchema),
+    snapshots: z.record(shaSchema, snapshotNodeSchema),
+  })
+  .superRefine((data, ctx) => {
+    for (const problem of chainProblems(data.records, data.commits, data.snapshots)) ctx.addIssue({ code: 'custom', message: problem });
+  });
+export type HistoryFile = z.infer<typeof historyFileSchema>;
+
+export const emptyHistory = (): HistoryFile => ({ schemaVersion: SCHEMA_VERSION, records: [], commits: [], snapshots: {} });
+
+export const repoKey = (r: RepositoryRef): string => `${r.host}/${r.owner}/${r.name}`.toLowerCase();
+
+export const isLink = (r: SyncRecord): boolean => r.status === 'completed';
+
+/** Cross-field rules zod cannot express per field: unique ids, unique successors, resolvable references. */
+export function chainProblems(records: SyncRecord[], commits: CommitEntry[], snapshots: Record<string, SnapshotNode>): string[] {
+  const problems: string[] = [];
+  const byId = new Map<string, SyncRecord>();
+  for (const r of records) {
+    if (byId.has(r.id)) problems.push(`duplicate sync id ${r.id}`);
+    byId.set(r.id, r);
+  }
+  const successors = new Set<string>();
+  for (const r of records.filter(isLink)) {
+    const key = `${repoKey(r.repository)}#${r.previousSyncId ?? ''}`;
+    if (successors.has(key)) problems.push(`sync ${r.previousSyncId ?? '(first)'} has two successors`);
+    successors.add(key);
+  }
+  for (const c of commits) {
+    if (!byId.get(c.syncId) || !isLink(byId.get(c.syncId) as SyncRecord)) problems.push(`commit of unknown sync ${c.syncId}`);
+    if (!snapshots[c.treeSha]) problems.push(`sync ${c.syncId} references a missing snapshot`);
+  }
+  for (const [sha, node] of Object.entries(snapshots)) {
+    if (node.parent !== null && !snapshots[node.parent]) problems.push(`snapshot ${sha} has a missing parent`);
+  }
+  return problems;
+}
+
+/** Snapshot files store entries as compact tuples: [path, blobSha, mode, size]. */
+export const fileTupleSchema = z.tuple([z.string().min(1), shaSchema, fileModeSchema, z.number().int().nonnegative().nullable()]);
+export type FileTuple = z.infer<typeof fileTupleSchema>;
+
+export const snapshotFileSchema = z.object({
+  parent: shaSchema.nullable(),
+  treeSha: shaSchema,
+  upsert: z.array(fileTupleSchema),
+  remove: z.array(z.string()),
+});
+export type SnapshotFile = z.infer<typeof snapshotFileSchema>;
+
+export const toTuple = (f: RepositoryFile): FileTuple => [f.path, f.blobSha, f.mode, f.size];
+export const fromTuple = ([path, blobSha, mode, size]: FileTuple): RepositoryFile => ({ path, blobSha, mode, size });
+export { repositoryFileSchema };
+
+/** The memory change a link committed: entries of these paths were superseded, then these facts introduced. */
+export const memoryFileSchema = z.object({
+  syncId: z.string().min(1),
+  supersede: z.array(z.string()),
+  introduce: z.array(memoryEntrySchema.omit({ introducedBySyncId: true, supersededBySyncId: true })),
+});
+export type MemoryFile = z.infer<typeof memoryFileSchema>;
+
+export const etagFileSchema = z.object({
+  version: z.literal(1),
+  entries: z.array(z.tuple([z.string(), z.object({ etag: z.string(), body: z.unknown() })])),
+});
