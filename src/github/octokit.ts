@@ -1,0 +1,57 @@
+// The one place an Octokit is built: base URL, auth, user agent, and hooks that log
+// every exchange with its rate-limit headers — never a token.
+import { Octokit } from '@octokit/rest';
+import { redact, type Logger } from '../core/logger';
+
+export const USER_AGENT = 'project-sync';
+
+export interface OctokitOptions {
+  baseUrl: string;
+  token?: string;
+  logger: Logger;
+  /** Default signal for every request (each call may pass its own through `request.signal`). */
+  signal?: AbortSignal;
+}
+
+type Headers = Record<string, string | number | undefined>;
+
+/** `remaining/limit (resource) resets HH:MM:SS` from GitHub's rate-limit headers, or '' when absent. */
+export function describeRateLimit(headers: Headers): string {
+  const remaining = headers['x-ratelimit-remaining'];
+  const limit = headers['x-ratelimit-limit'];
+  if (remaining === undefined || limit === undefined) return '';
+  const reset = Number(headers['x-ratelimit-reset']);
+  const resetText = Number.isFinite(reset) ? ` resets ${new Date(reset * 1000).toISOString()}` : '';
+  const resource = headers['x-ratelimit-resource'] ? ` ${String(headers['x-ratelimit-resource'])}` : '';
+  return `rate${resource} ${String(remaining)}/${String(limit)}${resetText}`;
+}
+
+export function createOctokit(options: OctokitOptions): Octokit {
+  const { logger } = options;
+  const octokit = new Octokit({
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    auth: options.token || undefined,
+    userAgent: USER_AGENT,
+    request: options.signal ? { signal: options.signal } : {},
+    log: {
+      debug: (m: string) => logger.trace(redact(m)),
+      info: (m: string) => logger.debug(redact(m)),
+      warn: (m: string) => logger.warn(redact(m)),
+      error: (m: string) => logger.error(redact(m)),
+    },
+  });
+  octokit.hook.after('request', (response, request) => {
+    const rate = describeRateLimit(response.headers as Headers);
+    logger.debug(redact(`${request.method} ${request.url} -> ${response.status}${rate ? ` (${rate})` : ''}`));
+  });
+  octokit.hook.error('request', (error, request) => {
+    const response = (error as { response?: { headers?: Headers } }).response;
+    const status = (error as { status?: number }).status;
+    const rate = response?.headers ? describeRateLimit(response.headers) : '';
+    if (status !== 304) {
+      logger.debug(redact(`${request.method} ${request.url} -> ${status ?? 'error'}${rate ? ` (${rate})` : ''}: ${(error as Error).message}`));
+    }
+    throw error;
+  });
+  return octokit;
+}

@@ -1,0 +1,234 @@
+// The one choke point every REST call goes through: conditional requests against the ETag cache,
+// byte counting, JSON checking, and the wait/retry loop driven by the pure classifier.
+import type { Octokit } from '@octokit/rest';
+import { isAbortError, SyncError, throwIfAborted } from '../core/errors';
+import { redact, type Logger } from '../core/logger';
+import type { EtagCache, NetworkHooks } from '../core/ports';
+import { classifyFailure, type HttpFailure, type Target } from './errors';
+import { abortableSleep, type Sleep } from './sleep';
+
+export interface RequesterOptions {
+  octokit: Octokit;
+  logger: Logger;
+  hooks: NetworkHooks;
+  etags: EtagCache;
+  hasToken: boolean;
+  host: string;
+  repoLabel: string;
+  maxWaitSeconds: number;
+  retries: number;
+  retryBaseMs: number;
+  sleep?: Sleep;
+}
+
+export interface RequestSpec {
+  /** `GET /repos/{owner}/{repo}/…` or `GET https://absolute/url` (pagination links). */
+  route: string;
+  params?: Record<string, string | number>;
+  target: Target;
+  /** Send If-None-Match with the cached ETag and reuse the cached body on 304. */
+  conditional?: boolean;
+  /** `json` (default) or `bytes` for raw media types. */
+  expect?: 'json' | 'bytes';
+  accept?: string;
+}
+
+export interface Exchange<T = unknown> {
+  data: T;
+  /** The `Link` header (also remembered for cached answers). */
+  link: string | undefined;
+  status: number;
+  fromCache: boolean;
+}
+
+interface CachedBody {
+  data: unknown;
+  link?: string;
+}
+
+type ResponseLike = { status: number; headers: Record<string, string | number | undefined>; data: unknown; url?: string };
+
+export class Requester {
+  private requestCount = 0;
+  private byteCount = 0;
+  private readonly sleep: Sleep;
+
+  constructor(private readonly opts: RequesterOptions) {
+    this.sleep = opts.sleep ?? abortableSleep;
+  }
+
+  counters(): { requests: number; bytes: number } {
+    return { requests: this.requestCount, bytes: this.byteCount };
+  }
+
+  async request<T = unknown>(spec: RequestSpec, signal?: AbortSignal): Promise<Exchange<T>> {
+    let retryAttempt = 0;
+    let rateLimitAttempt = 0;
+    for (;;) {
+      throwIfAborted(signal);
+      let failure: HttpFailure;
+      try {
+        return (await this.once(spec, signal)) as Exchange<T>;
+      } catch (e) {
+        if (signal?.aborted || isAbortError(e)) throw new SyncError('CANCELLED', 'The sync was cancelled.');
+        if (e instanceof SyncError) throw e;
+        failure = toFailure(e);
+      }
+      const decision = classifyFailure(failure, {
+        hasToken: this.opts.hasToken,
+        target: spec.target,
+        repoLabel: this.opts.repoLabel,
+        host: this.opts.host,
+        retryAttempt,
+        rateLimitAttempt,
+        retries: this.opts.retries,
+        maxWaitSeconds: this.opts.maxWaitSeconds,
+        retryBaseMs: this.opts.retryBaseMs,
+        nowMs: Date.now(),
+      });
+      if (decision.kind === 'fail') throw decision.error;
+      if (decision.reason === 'retry') retryAttempt++;
+      else rateLimitAttempt++;
+      this.opts.logger.info(`Waiting ${decision.seconds} s (${decision.reason}) before retrying ${redact(spec.route)}: ${failure.status || failure.message}`);
+      this.opts.hooks.onWait?.({ reason: decision.reason, seconds: decision.seconds, ...(decision.resetAt ? { resetAt: decision.resetAt } : {}) });
+      await this.sleep(decision.seconds * 1000, signal);
+    }
+  }
+
+  private async once(spec: RequestSpec, signal: AbortSignal | undefined): Promise<Exchange> {
+    const { octokit } = this.opts;
+    const headers: Record<string, string> = {};
+    if (spec.accept) headers['accept'] = spec.accept;
+    const key = spec.conditional ? cacheKey(octokit, spec) : undefined;
+    const cached = key ? readCached(this.opts.etags, key) : undefined;
+    if (cached) headers['if-none-match'] = cached.etag;
+    const [method] = spec.route.split(' ');
+    this.requestCount++;
+    let response: ResponseLike;
+    try {
+      response = (await octokit.request(spec.route, {
+        ...spec.params,
+        headers,
+        request: { signal, parseSuccessResponseBody: false },
+      })) as ResponseLike;
+    } catch (e) {
+      const failed = (e as { response?: ResponseLike }).response;
+      if (failed) {
+        const bytes = errorBytes(failed);
+        this.byteCount += bytes;
+        this.report(method, failed.url ?? spec.route, failed.status, bytes);
+        if (failed.status === 304 && cached) return { data: cached.body.data, link: cached.body.link, status: 304, fromCache: true };
+      }
+      throw e;
+    }
+    const body = await readBody(response.data, signal);
+    this.byteCount += body.byteLength;
+    this.report(method, response.url ?? spec.route, response.status, body.byteLength);
+    if (spec.expect === 'bytes') return { data: body, link: undefined, status: response.status, fromCache: false };
+    const data = this.parseJson(body, response);
+    const link = header(response.headers, 'link');
+    const etag = header(response.headers, 'etag');
+    if (key && etag) this.opts.etags.set(key, etag, link ? { data, link } : { data });
+    return { data, link, status: response.status, fromCache: false };
+  }
+
+  private parseJson(body: Uint8Array, response: ResponseLike): unknown {
+    const type = header(response.headers, 'content-type') ?? '';
+    const text = new TextDecoder().decode(body);
+    if (/json/i.test(type) || (type === '' && /^\s*[[{]/.test(text))) {
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        throw notJson(this.opts.host, `its answer is not valid JSON (${(e as Error).message})`);
+      }
+    }
+    throw notJson(this.opts.host, `it answered with ${type || 'an untyped body'} instead of JSON`);
+  }
+
+  private report(method: string | undefined, url: string, status: number, bytes: number): void {
+    this.opts.hooks.onResponse?.({ method: method ?? 'GET', url: redact(url), status, bytes });
+  }
+}
+
+function notJson(host: string, what: string): SyncError {
+  return new SyncError(
+    'NETWORK',
+    `${host} did not answer like the GitHub API: ${what}. A proxy, a captive portal or a wrong GitHub Enterprise address may be in the way.`,
+    { hint: 'Check the remote URL and your proxy settings.' },
+  );
+}
+
+function cacheKey(octokit: Octokit, spec: RequestSpec): string {
+  const endpoint = octokit.request.endpoint(spec.route, { ...spec.params });
+  return `${endpoint.method} ${endpoint.url}${spec.accept ? ` ${spec.accept}` : ''}`;
+}
+
+function readCached(etags: EtagCache, key: string): { etag: string; body: CachedBody } | undefined {
+  const entry = etags.get(key);
+  if (!entry || typeof entry.etag !== 'string' || typeof entry.body !== 'object' || entry.body === null || !('data' in entry.body)) {
+    return undefined;
+  }
+  const body = entry.body as { data: unknown; link?: unknown };
+  return { etag: entry.etag, body: { data: body.data, ...(typeof body.link === 'string' ? { link: body.link } : {}) } };
+}
+
+function header(headers: ResponseLike['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return value === undefined ? undefined : String(value);
+}
+
+async function readBody(data: unknown, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (typeof data === 'string') return new TextEncoder().encode(data);
+  if (!data || typeof (data as ReadableStream<Uint8Array>).getReader !== 'function') return new Uint8Array(0);
+  const reader = (data as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      throwIfAborted(signal);
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.byteLength;
+    }
+  } catch (e) {
+    await reader.cancel().catch((cancelError: unknown) => cancelError);
+    if (e instanceof SyncError || isAbortError(e)) throw e;
+    throw Object.assign(new Error(`connection dropped while reading the answer (${(e as Error).message})`), { status: 0 });
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+function errorBytes(response: ResponseLike): number {
+  const length = Number(response.headers['content-length']);
+  if (Number.isFinite(length) && length >= 0) return length;
+  if (typeof response.data === 'string') return new TextEncoder().encode(response.data).byteLength;
+  if (response.data instanceof ArrayBuffer) return response.data.byteLength;
+  return response.data ? new TextEncoder().encode(JSON.stringify(response.data)).byteLength : 0;
+}
+
+/** What the classifier needs from anything octokit or fetch threw. */
+export function toFailure(e: unknown): HttpFailure {
+  const err = e as { status?: unknown; message?: unknown; response?: ResponseLike };
+  const message = typeof err.message === 'string' ? err.message : String(e);
+  if (!err.response) return { status: 0, headers: {}, message };
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(err.response.headers)) if (v !== undefined) headers[k.toLowerCase()] = String(v);
+  const data = err.response.data;
+  const apiMessage = typeof data === 'object' && data !== null && 'message' in data ? String((data as { message: unknown }).message) : undefined;
+  const htmlBody = typeof data === 'string' && /^\s*</.test(data);
+  return {
+    status: err.response.status,
+    headers,
+    message: apiMessage ?? (htmlBody ? '' : typeof data === 'string' ? data.slice(0, 200) : message),
+    ...(htmlBody ? { htmlBody } : {}),
+  };
+}

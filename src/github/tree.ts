@@ -1,0 +1,85 @@
+// Listing every entry of a tree, even when GitHub truncates the recursive answer:
+// fetch the tree non-recursively and descend, subtree by subtree, with bounded concurrency.
+import type { Logger } from '../core/logger';
+import type { FileMode, RepositoryFile } from '../core/types';
+import type { GitTree } from './shapes';
+
+export type TreeEntry = GitTree['tree'][number];
+
+export interface TreeWalkDeps {
+  /** One tree by sha, recursive or not (the caller caches and limits concurrency). */
+  getTree(sha: string, recursive: boolean): Promise<GitTree>;
+  /** Complete flattened listings by tree sha, shared across calls (trees never change). */
+  cache: Map<string, Promise<RepositoryFile[]>>;
+  logger: Logger;
+  onProgress?: (entries: number) => void;
+}
+
+/** Map a git tree entry to a snapshot entry; undefined for subtrees (and anything unknown). */
+export function toRepositoryFile(entry: TreeEntry, logger?: Logger): RepositoryFile | undefined {
+  if (entry.type === 'tree') return undefined;
+  if (entry.type === 'commit' || entry.mode === '160000') {
+    return { path: entry.path, blobSha: entry.sha, mode: '160000', size: null };
+  }
+  if (entry.type !== 'blob') {
+    logger?.warn(`Skipping ${entry.path}: unknown tree entry type '${entry.type}'.`);
+    return undefined;
+  }
+  return { path: entry.path, blobSha: entry.sha, mode: blobMode(entry.mode, entry.path, logger), size: entry.size ?? null };
+}
+
+function blobMode(mode: string, path: string, logger?: Logger): FileMode {
+  if (mode === '100755' || mode === '120000' || mode === '100644') return mode;
+  if (mode !== '100664') logger?.warn(`Treating ${path} (mode ${mode}) as a regular file.`);
+  return '100644';
+}
+
+/** Every file, symlink and submodule under `sha`, paths relative to it. */
+export async function walkTree(sha: string, deps: TreeWalkDeps): Promise<RepositoryFile[]> {
+  let seen = 0;
+  const progress = (n: number): void => {
+    seen += n;
+    deps.onProgress?.(seen);
+  };
+  const flatten = (treeSha: string): Promise<RepositoryFile[]> => {
+    const known = deps.cache.get(treeSha);
+    if (known) return known.then((files) => (progress(files.length), files));
+    const pending = listTree(treeSha, deps, flatten, progress);
+    deps.cache.set(treeSha, pending);
+    pending.catch(() => deps.cache.delete(treeSha));
+    return pending;
+  };
+  return flatten(sha);
+}
+
+async function listTree(
+  sha: string,
+  deps: TreeWalkDeps,
+  flatten: (sha: string) => Promise<RepositoryFile[]>,
+  progress: (n: number) => void,
+): Promise<RepositoryFile[]> {
+  const recursive = await deps.getTree(sha, true);
+  if (!recursive.truncated) {
+    const files = mapEntries(recursive.tree, deps.logger);
+    progress(files.length);
+    return files;
+  }
+  deps.logger.debug(`Tree ${sha} is truncated (${recursive.tree.length} entries): descending into its subtrees.`);
+  const top = await deps.getTree(sha, false);
+  const direct = mapEntries(top.tree, deps.logger);
+  progress(direct.length);
+  const subtrees = top.tree.filter((e) => e.type === 'tree');
+  const nested = await Promise.all(
+    subtrees.map(async (dir) => (await flatten(dir.sha)).map((f) => ({ ...f, path: `${dir.path}/${f.path}` }))),
+  );
+  return [...direct, ...nested.flat()];
+}
+
+function mapEntries(entries: TreeEntry[], logger: Logger): RepositoryFile[] {
+  const files: RepositoryFile[] = [];
+  for (const entry of entries) {
+    const file = toRepositoryFile(entry, logger);
+    if (file) files.push(file);
+  }
+  return files;
+}
