@@ -111,7 +111,8 @@ export class MemoryIndex {
   private allSorted(repository?: RepositoryRef): MemoryEntry[] {
     const key = repository ? repoKey(repository) : undefined;
     const list = key === undefined ? [...this.entries] : this.entries.filter((e) => this.entryRepo.get(e) === key);
-    return list.sort((a, b) => cmp(a.path, b.path) || cmp(a.introducedBySyncId, b.introducedBySyncId));
+    const born = (e: MemoryEntry): number => this.position.get(e.introducedBySyncId) ?? Infinity;
+    return list.sort((a, b) => cmp(a.path, b.path) || born(a) - born(b));
   }
 }
 
