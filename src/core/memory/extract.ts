@@ -1,0 +1,38 @@
+// One file version in, its memory facts out: language, line count, symbols, summary.
+import { fileType, type FileMode, type MemoryFacts } from '../types';
+import { classifyContent, decodeText, splitLines } from './content';
+import { languageOf } from './language';
+import { extractSummary } from './summary';
+import { extractSymbols } from './symbols';
+
+export interface FileVersion {
+  path: string;
+  blobSha: string;
+  mode: FileMode;
+  /** Bytes of the blob, when known (null for submodules). */
+  size: number | null;
+  /** The blob's bytes; without them there is nothing to read. */
+  content?: Uint8Array;
+  maxFileSize: number;
+}
+
+/**
+ * The memory facts of a text file, or undefined for what is indexed without content:
+ * symlinks, submodules, missing content, binary, oversized and LFS-pointer blobs.
+ */
+export function extractFacts(input: FileVersion): MemoryFacts | undefined {
+  const { path, blobSha, mode, size, content, maxFileSize } = input;
+  if (fileType(mode) !== 'blob' || content === undefined) return undefined;
+  if (size !== null && size > maxFileSize) return undefined;
+  if (classifyContent(content, maxFileSize).kind !== 'text') return undefined;
+  const language = languageOf(path);
+  const lines = splitLines(decodeText(content));
+  return {
+    path,
+    blobSha,
+    language,
+    lines: lines.length,
+    symbols: extractSymbols(language, lines),
+    summary: extractSummary(language, lines),
+  };
+}

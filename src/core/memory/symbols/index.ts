@@ -1,0 +1,44 @@
+// Which symbol extractor reads which language.
+import { csharpSymbols, javaSymbols, kotlinSymbols, swiftSymbols } from './jvm';
+import { type SymbolExtractor, SymbolList } from './list';
+import { makefileSymbols, markdownSymbols, sqlSymbols } from './markup';
+import { phpSymbols, pythonSymbols, rubySymbols, shellSymbols } from './scripting';
+import { cSymbols, goSymbols, rustSymbols } from './systems';
+import { typescriptSymbols } from './typescript';
+
+export { MAX_SYMBOLS, SymbolList } from './list';
+export { firstMarkdownHeading } from './markup';
+
+const EXTRACTORS: Readonly<Record<string, SymbolExtractor>> = {
+  typescript: typescriptSymbols,
+  typescriptreact: typescriptSymbols,
+  javascript: typescriptSymbols,
+  javascriptreact: typescriptSymbols,
+  python: pythonSymbols,
+  go: goSymbols,
+  rust: rustSymbols,
+  java: javaSymbols,
+  csharp: csharpSymbols,
+  kotlin: kotlinSymbols,
+  swift: swiftSymbols,
+  c: cSymbols,
+  cpp: cSymbols,
+  'objective-c': cSymbols,
+  'objective-cpp': cSymbols,
+  ruby: rubySymbols,
+  php: phpSymbols,
+  markdown: markdownSymbols,
+  mdx: markdownSymbols,
+  shellscript: shellSymbols,
+  makefile: makefileSymbols,
+  sql: sqlSymbols,
+};
+
+/** Top-level definition names of a file in `language`, in order, de-duplicated, at most MAX_SYMBOLS. */
+export function extractSymbols(language: string, lines: readonly string[]): string[] {
+  const extractor = EXTRACTORS[language];
+  if (!extractor) return [];
+  const out = new SymbolList();
+  extractor(lines, out);
+  return out.names;
+}

@@ -1,0 +1,46 @@
+// The ordered, de-duplicated, capped list every symbol extractor writes into.
+
+/** A file yields at most this many symbols: enough for search, bounded for storage. */
+export const MAX_SYMBOLS = 200;
+
+export class SymbolList {
+  private readonly seen = new Set<string>();
+  readonly names: string[] = [];
+
+  constructor(private readonly max = MAX_SYMBOLS) {}
+
+  /** Add a name unless empty, already present, or the list is full. */
+  add(name: string | undefined): void {
+    if (!name || this.names.length >= this.max || this.seen.has(name)) return;
+    this.seen.add(name);
+    this.names.push(name);
+  }
+
+  get full(): boolean {
+    return this.names.length >= this.max;
+  }
+}
+
+/** Reads the lines of one file and adds its top-level definitions, in order. */
+export type SymbolExtractor = (lines: readonly string[], out: SymbolList) => void;
+
+/** Run one regex per line; the first capture group that matched is the name. */
+export function byLineRegex(...patterns: RegExp[]): SymbolExtractor {
+  return (lines, out) => {
+    for (const line of lines) {
+      if (out.full) return;
+      for (const re of patterns) {
+        const m = re.exec(line);
+        if (m) {
+          out.add(firstGroup(m));
+          break;
+        }
+      }
+    }
+  };
+}
+
+export function firstGroup(m: RegExpExecArray): string | undefined {
+  for (let i = 1; i < m.length; i++) if (m[i]) return m[i];
+  return undefined;
+}

@@ -1,0 +1,80 @@
+// Markdown headings, Makefile targets and SQL definitions.
+import { type SymbolExtractor, SymbolList } from './list';
+
+const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
+const PARAGRAPH = /^ {0,3}[^\s>#*+\-|`~<]/;
+
+/** Heading text without inline code ticks, emphasis markers or link targets. */
+function cleanHeading(text: string): string {
+  return text
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[`*_]{1,3}([^`*_]+)[`*_]{1,3}/g, '$1')
+    .trim();
+}
+
+/** Where the body starts: after a `---` YAML front matter block when the file opens with one. */
+function bodyStart(lines: readonly string[]): number {
+  if (lines[0]?.trim() !== '---') return 0;
+  for (let i = 1; i < lines.length; i++) if (/^(?:---|\.\.\.)\s*$/.test(lines[i] ?? '')) return i + 1;
+  return 0;
+}
+
+/** ATX (`# Title`) and setext (`Title` over `===`/`---`) headings, outside fenced code and front matter. */
+export const markdownSymbols: SymbolExtractor = (lines, out) => {
+  let fence = '';
+  for (let i = bodyStart(lines); i < lines.length && !out.full; i++) {
+    const line = lines[i] ?? '';
+    const f = FENCE.exec(line);
+    if (fence) {
+      if (f?.[1] && f[1][0] === fence[0] && f[1].length >= fence.length && line.trim() === f[1]) fence = '';
+      continue;
+    }
+    if (f?.[1]) {
+      fence = f[1];
+      continue;
+    }
+    const atx = ATX.exec(line);
+    if (atx) {
+      out.add(cleanHeading(atx[2] ?? ''));
+      continue;
+    }
+    const next = lines[i + 1];
+    const prevBlank = i === 0 || (lines[i - 1] ?? '').trim() === '';
+    if (next !== undefined && prevBlank && PARAGRAPH.test(line) && SETEXT.test(next)) {
+      out.add(cleanHeading(line));
+      i++;
+    }
+  }
+};
+
+/** The first heading of a Markdown text, or ''. */
+export function firstMarkdownHeading(lines: readonly string[]): string {
+  const one = new SymbolList(1);
+  markdownSymbols(lines, one);
+  return one.names[0] ?? '';
+}
+
+const MAKE_RULE = /^([A-Za-z0-9_][\w./-]*(?:[ \t]+[A-Za-z0-9_][\w./-]*)*)[ \t]*::?(?!=)/;
+
+/** Makefile: explicit targets (pattern rules, variables and `.SPECIAL` targets are not). */
+export const makefileSymbols: SymbolExtractor = (lines, out) => {
+  for (const line of lines) {
+    if (out.full) return;
+    const m = MAKE_RULE.exec(line);
+    if (m?.[1]) for (const target of m[1].split(/[ \t]+/)) out.add(target);
+  }
+};
+
+const SQL_CREATE =
+  /^\s*create\s+(?:or\s+replace\s+)?(?:(?:temp|temporary|unique|materialized)\s+)*(?:table|view|function|procedure|index|type|trigger|schema|sequence)\s+(?:if\s+not\s+exists\s+)?([\w."`[\]]+)/i;
+
+/** SQL: the names of created tables, views, functions, procedures, indexes, types, triggers. */
+export const sqlSymbols: SymbolExtractor = (lines, out) => {
+  for (const line of lines) {
+    if (out.full) return;
+    const m = SQL_CREATE.exec(line);
+    if (m?.[1]) out.add(m[1].replace(/["`[\]]/g, ''));
+  }
+};

@@ -1,0 +1,65 @@
+// TypeScript and JavaScript: top-level declarations (column 0) and everything a module exports.
+import type { SymbolExtractor, SymbolList } from './list';
+
+const ID = '[A-Za-z_$][\\w$]*';
+
+const FUNCTION = new RegExp(`^(?:export\\s+)?(?:default\\s+)?(?:declare\\s+)?(?:async\\s+)?function\\b\\s*\\*?\\s*(${ID})`);
+const TYPE_LIKE = new RegExp(
+  `^(?:export\\s+)?(?:default\\s+)?(?:declare\\s+)?(?:abstract\\s+)?(?:const\\s+)?(?:class|interface|type|enum|namespace)\\s+(${ID})`,
+);
+const EXPORTED_VAR = new RegExp(`^export\\s+(?:declare\\s+)?(?:const|let|var)\\s+(${ID})`);
+const VAR = new RegExp(`^(?:const|let|var)\\s+(${ID})`);
+/** The initialiser of a function-valued variable: `function`, `(...) =>`, `x =>`, or `(` closing on a later line. */
+const FUNCTION_INIT = new RegExp(
+  `=\\s*(?:async\\s+)?(?:function\\b|(?:<[^>]*>\\s*)?\\([^)]*\\)\\s*(?::[^=]+)?=>|${ID}\\s*=>|(?:<[^>]*>\\s*)?\\(\\s*$)`,
+);
+const EXPORT_LIST = /^export\s+(?:type\s+)?\{([^}]*)(\})?/;
+const COMMONJS = new RegExp(`^(?:module\\.)?exports\\.(${ID})\\s*=`);
+/** Words a regex may capture where a name would be, in `export default class extends X`. */
+const NOT_NAMES = new Set(['extends', 'implements']);
+
+/** Names in an `export { a, b as c, type D }` list: the exported names. */
+function exportListNames(list: string, out: SymbolList): void {
+  for (const part of list.split(',')) {
+    const words = part.trim().split(/\s+/).filter((w) => w !== 'type');
+    const name = words[words.length - 1];
+    if (name && name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name)) out.add(name);
+  }
+}
+
+/** An export list spanning lines, from `start` (the line with `{`) to the closing brace; returns the last line used. */
+function multiLineExportList(lines: readonly string[], start: number, first: string, out: SymbolList): number {
+  let list = first;
+  let i = start + 1;
+  for (; i < lines.length && i < start + 500; i++) {
+    const line = lines[i] ?? '';
+    const close = line.indexOf('}');
+    list += ',' + (close >= 0 ? line.slice(0, close) : line);
+    if (close >= 0) break;
+  }
+  exportListNames(list, out);
+  return i;
+}
+
+function declarationName(line: string): string | undefined {
+  const m = FUNCTION.exec(line) ?? TYPE_LIKE.exec(line) ?? EXPORTED_VAR.exec(line) ?? COMMONJS.exec(line);
+  if (m) return m[1] && !NOT_NAMES.has(m[1]) ? m[1] : undefined;
+  const v = VAR.exec(line);
+  return v && FUNCTION_INIT.test(line) ? v[1] : undefined;
+}
+
+export const typescriptSymbols: SymbolExtractor = (lines, out) => {
+  for (let i = 0; i < lines.length && !out.full; i++) {
+    const line = lines[i] ?? '';
+    const c = line.charCodeAt(0);
+    // Top level only: indented lines, comments, closing braces and blank lines are skipped fast.
+    if (!(c >= 97 && c <= 122)) continue; // every declaration starts with a lowercase keyword
+    const list = EXPORT_LIST.exec(line);
+    if (list) {
+      if (list[2]) exportListNames(list[1] ?? '', out);
+      else i = multiLineExportList(lines, i, list[1] ?? '', out);
+      continue;
+    }
+    out.add(declarationName(line));
+  }
+};
