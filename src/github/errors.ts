@@ -69,7 +69,8 @@ function rateLimitWait(f: HttpFailure, ctx: FailureContext): Decision | undefine
   const remaining = f.headers['x-ratelimit-remaining'];
   const reset = Number(f.headers['x-ratelimit-reset']);
   const resetAt = Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000).toISOString() : undefined;
-  const untilReset = resetAt ? Math.max(1, Math.ceil((reset * 1000 - ctx.nowMs) / 1000)) : undefined;
+  // One extra second covers clock skew between us and the server.
+  const untilReset = resetAt ? Math.max(1, Math.ceil((reset * 1000 - ctx.nowMs) / 1000) + 1) : undefined;
   if (isSecondaryLimit(f)) {
     const retryAfter = Number(f.headers['retry-after']);
     const seconds =
