@@ -1,0 +1,55 @@
+// Workbench gestures composed from the bridge's low-level operations: what a user does with
+// the mouse and keyboard. Selectors follow VS Code 1.100's DOM (see test/integration/README.md).
+import { ui } from './bridge';
+
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_ROW = `${QUICK_INPUT} .monaco-list-row`;
+
+/** F1, type the command's title, choose the row whose label is exactly that title. */
+export async function runCommand(title: string): Promise<void> {
+  await ui.blur();
+  await ui.press('F1');
+  await ui.waitFor(QUICK_INPUT);
+  await ui.type(title);
+  await ui.click({ selector: `${QUICK_ROW} .label-name`, exactText: title });
+}
+
+/** The labels currently listed in the open QuickPick (waits for at least one). */
+export async function quickPickLabels(): Promise<string[]> {
+  await ui.waitFor(`${QUICK_ROW} .label-name`);
+  return ui.texts(`${QUICK_ROW} .label-name`);
+}
+
+/** Chooses the QuickPick row labelled exactly `label` (waits for it to be listed). */
+export async function pickQuickItem(label: string): Promise<void> {
+  await ui.click({ selector: `${QUICK_ROW} .label-name`, exactText: label });
+}
+
+/** Opens a view container from the activity bar (e.g. 'Project Sync'). */
+export async function openViewContainer(title: string): Promise<void> {
+  await ui.click({ selector: `.part.activitybar >> role=tab[name=${JSON.stringify(title)}]` });
+}
+
+const paneRows = (view: string): string =>
+  `.part.sidebar .pane:has(.pane-header:has-text(${JSON.stringify(view)})) .monaco-list-row`;
+
+/** The rows of a sidebar tree view, as displayed (label and description). */
+export async function treeRows(view: string): Promise<string[]> {
+  return ui.texts(paneRows(view));
+}
+
+/** Waits for a row of a sidebar tree view containing `text` and returns its text. */
+export async function waitForTreeRow(view: string, text: string): Promise<string> {
+  return ui.waitFor({ selector: paneRows(view), hasText: text });
+}
+
+/** Right-clicks a tree row and chooses a context-menu entry. */
+export async function contextMenu(view: string, rowText: string, item: string): Promise<void> {
+  await ui.click({ selector: paneRows(view), hasText: rowText }, { button: 'right' });
+  await ui.click({ selector: '.context-view .monaco-menu .action-label', exactText: item });
+}
+
+/** The status bar entry whose text contains `text`. */
+export async function waitForStatusBar(text: string): Promise<string> {
+  return ui.waitFor({ selector: '.part.statusbar .statusbar-item', hasText: text });
+}
