@@ -72,6 +72,14 @@ export async function createBranch(repo: TestRepo, name: string, from = 'HEAD'):
   await runGit(['--git-dir', repo.bareDir, 'update-ref', `refs/heads/${name}`, sha, '']);
 }
 
+/** Many branches at once (one `git update-ref --stdin`), all at `from` (default HEAD). An addition to the contract. */
+export async function createBranches(repo: TestRepo, names: readonly string[], from = 'HEAD'): Promise<void> {
+  const sha = await revParse(repo.bareDir, from);
+  if (!sha) throw new Error(`createBranches: unknown revision ${from}`);
+  const input = names.map((n) => `create refs/heads/${n} ${sha}\n`).join('');
+  await runGit(['--git-dir', repo.bareDir, 'update-ref', '--stdin'], { input });
+}
+
 /** `git clone` from the server (origin = `${server.url}/${owner}/${name}.git`). The token, if any, is not stored. */
 export async function cloneWorkspace(
   server: GitHubServer,
