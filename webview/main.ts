@@ -1,5 +1,6 @@
 // The Sync view's entry point (bundled to dist/webview/main.js). Wires the store to the banner and
 // the controls, says `ready`, and renders whatever valid state the host sends.
+import './zodConfig'; // must stay the first import
 import type { WebviewToHost } from '../src/protocol/messages';
 import { SyncBanner } from './banner';
 import { SyncControls } from './controls';

@@ -51,6 +51,16 @@ describe('webview HTML and CSP', () => {
     assert.ok(![...d.values()].flat().includes("'unsafe-inline'"));
   });
 
+  it('gives <style> elements their own nonce, published for the toolkit in a csp-nonce meta tag', () => {
+    const styleNonce = 'c3R5bGUtbm9uY2UtMTIzNA==';
+    const html = buildWebviewHtml({ ...input, styleNonce });
+    const d = directives(cspOf(html));
+    assert.deepEqual(d.get('style-src'), [cspSource, `'nonce-${styleNonce}'`]);
+    assert.deepEqual(d.get('script-src'), [`'nonce-${input.nonce}'`], 'the script nonce is not the exposed one');
+    assert.match(html, new RegExp(`<meta property="csp-nonce" content="${styleNonce.replace(/[+/=]/g, '\\$&')}" />`));
+    assert.ok(!html.includes(`content="${input.nonce}"`), 'the script nonce is not published in a meta tag');
+  });
+
   it('loads the one script with the nonce and no inline script or handler', () => {
     const html = buildWebviewHtml(input);
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];

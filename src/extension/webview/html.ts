@@ -1,23 +1,30 @@
 // The Sync view's HTML: a pure function of its inputs, so the Content Security Policy is unit-tested.
 //
-// CSP: `default-src 'none'`; scripts only with this render's nonce (no 'unsafe-inline', no inline
-// handlers); styles, fonts and images only from the webview's resource origin (`cspSource`).
-// No concession for @vscode/webview-ui-toolkit is needed: its FAST design system writes design
-// tokens and component styles through constructable stylesheets (`document.adoptedStyleSheets`,
-// `shadowRoot.adoptedStyleSheets`), which CSP's style-src does not govern, and it sets token values
-// through the CSSOM (`style.setProperty`), which CSP allows. It only falls back to <style> elements
-// where adoptedStyleSheets is unsupported, never in VS Code's Chromium. Verified in headless
-// Chromium under exactly this policy: no `securitypolicyviolation` events (see the report of
-// test/unit/webviewHtml.test.ts for the policy string). The style nonce is there so a future
-// <style nonce> (e.g. a component library without constructable stylesheets) can be allowed
-// without 'unsafe-inline'.
+// CSP: `default-src 'none'`; scripts only with this render's nonce (no 'unsafe-inline', no 'unsafe-eval',
+// no inline handlers); styles, fonts and images only from the webview's resource origin (`cspSource`).
+//
+// @vscode/webview-ui-toolkit under this policy (checked in headless Chromium by
+// test/unit/webviewBrowser.test.ts, which fails on any `securitypolicyviolation`):
+// - Its FAST design system writes design tokens and component styles through constructable
+//   stylesheets (`adoptedStyleSheets`) and the CSSOM (`style.setProperty`); CSP does not govern
+//   either, so they need no concession. (FAST only falls back to <style> elements where
+//   adoptedStyleSheets is missing, never in VS Code's Chromium.)
+// - One thing does need one: fast-web-utilities' `canUseFocusVisible()` appends an empty <style>
+//   element to feature-detect `:focus-visible`, which style-src blocks (and the toolkit then falls
+//   back to `:focus` rings on click). It reads a nonce from `<meta property="csp-nonce">`, so the
+//   concession is a STYLE nonce in style-src and that meta tag — not 'unsafe-inline'. The style
+//   nonce is separate from the script nonce, so the value exposed in the DOM cannot run scripts.
+// - zod's JIT probe (`new Function('')`) would trip script-src: webview/zodConfig.ts sets
+//   `z.config({ jitless: true })` before any schema is built, instead of allowing 'unsafe-eval'.
 import { randomBytes } from 'node:crypto';
 
 export interface WebviewHtmlInput {
   /** `webview.cspSource`. */
   cspSource: string;
-  /** A fresh nonce per render: `createNonce()`. */
+  /** A fresh nonce per render for the script: `createNonce()`. */
   nonce: string;
+  /** A fresh nonce per render for <style> elements (exposed to the page in a meta tag). Default: `nonce`. */
+  styleNonce?: string;
   /** `webview.asWebviewUri(...)` of dist/webview/main.js, as a string. */
   scriptUri: string;
   /** `webview.asWebviewUri(...)` of media/webview.css. */
@@ -33,20 +40,22 @@ export function createNonce(): string {
   return randomBytes(16).toString('base64');
 }
 
-export function buildContentSecurityPolicy(cspSource: string, nonce: string): string {
+export function buildContentSecurityPolicy(cspSource: string, nonce: string, styleNonce: string = nonce): string {
   assertCspToken(cspSource, 'cspSource');
   assertNonce(nonce);
+  assertNonce(styleNonce);
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `style-src ${cspSource} 'nonce-${styleNonce}'`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
   ].join('; ');
 }
 
 export function buildWebviewHtml(input: WebviewHtmlInput): string {
-  const csp = buildContentSecurityPolicy(input.cspSource, input.nonce);
+  const styleNonce = input.styleNonce ?? input.nonce;
+  const csp = buildContentSecurityPolicy(input.cspSource, input.nonce, styleNonce);
   const codicons = input.codiconsUri
     ? `\n    <link rel="stylesheet" href="${escapeAttribute(input.codiconsUri)}" />`
     : '';
@@ -56,6 +65,7 @@ export function buildWebviewHtml(input: WebviewHtmlInput): string {
     <meta charset="UTF-8" />
     <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}" />
     <meta name="viewport" content="width=device-width, initial-scale=1.0" />
+    <meta property="csp-nonce" content="${escapeAttribute(styleNonce)}" />
     <link rel="stylesheet" href="${escapeAttribute(input.styleUri)}" />${codicons}
     <title>${escapeText(input.title)}</title>
   </head>

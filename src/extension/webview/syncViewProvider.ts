@@ -65,6 +65,7 @@ export class SyncViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return buildWebviewHtml({
       cspSource: webview.cspSource,
       nonce: createNonce(),
+      styleNonce: createNonce(),
       scriptUri: asUri('dist', 'webview', 'main.js'),
       styleUri: asUri('media', 'webview.css'),
       title: vscode.l10n.t('Project Sync'),
