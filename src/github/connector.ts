@@ -121,7 +121,7 @@ export function createGitHubConnector(opts: GitHubConnectorOptions): GitHubConne
     const known = commits.get(sha);
     if (known) return known;
     const ex = await requester.request(
-      { route: 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', params: { ...repoParams, commit_sha: sha }, target: 'object', conditional: true },
+      { route: 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', params: { ...repoParams, commit_sha: sha }, target: 'object', conditional: true, immutable: true },
       signal,
     );
     const commit = parseShape(commitSchema, ex.data, `commit ${sha}`);

@@ -28,6 +28,8 @@ export interface RequestSpec {
   target: Target;
   /** Send If-None-Match with the cached ETag and reuse the cached body on 304. */
   conditional?: boolean;
+  /** The answer never changes (objects by sha): a cached body is used without asking again. */
+  immutable?: boolean;
   /** `json` (default) or `bytes` for raw media types. */
   expect?: 'json' | 'bytes';
   accept?: string;
@@ -101,6 +103,7 @@ export class Requester {
     if (spec.accept) headers['accept'] = spec.accept;
     const key = spec.conditional ? cacheKey(octokit, spec) : undefined;
     const cached = key ? readCached(this.opts.etags, key) : undefined;
+    if (cached && spec.immutable) return { data: cached.body.data, link: cached.body.link, status: 200, fromCache: true };
     if (cached) headers['if-none-match'] = cached.etag;
     const [method] = spec.route.split(' ');
     this.requestCount++;

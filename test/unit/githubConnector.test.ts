@@ -105,6 +105,15 @@ describe('GitHub connector against the test server', () => {
     assert.equal(unicode.commitMessage?.trim(), 'Update files');
   });
 
+  it('resyncs a branch head from a persisted cache with one 304 and no commit request', async () => {
+    const etags: EtagCache = memoryEtagCache();
+    const first = await connect(server, 'app', { etags }).fetchBranchHead('main');
+    server.clearRequests();
+    const second = await connect(server, 'app', { etags }).fetchBranchHead('main');
+    assert.deepEqual(second, first);
+    assert.deepEqual(server.requests.map((r) => r.status), [304]);
+  });
+
   it('does not follow a renamed branch: the old name is BRANCH_NOT_FOUND', async () => {
     const connector = connect(server, 'app');
     await assert.rejects(connector.fetchBranchHead('master'), (e: unknown) => isSyncError(e, 'BRANCH_NOT_FOUND') && /master/.test(e.message));
