@@ -26,6 +26,8 @@ const DIRECTIVE =
   /^(?:eslint|jshint|globals?\s+[\w$]+\s*(?:[:,]|$)|prettier-|@ts-|go:|\+build|nolint|istanbul|tslint:|biome-|#?region\b|#?endregion\b|<reference|shellcheck|pylint:|noqa|fmt:|@flow|@jsx|type:\s|cspell:)/i;
 const LICENSE = /copyright\b|\(c\)\s*\d|spdx-license-identifier|licensed under|all rights reserved|permission is hereby granted/i;
 
+const XML_DOC_TAG = /<\/?(?:summary|remarks|para|returns)>/g;
+
 interface Block {
   text: string[];
   end: number;
@@ -88,7 +90,8 @@ function paragraph(text: readonly string[]): string {
     }
     kept.push(t);
   }
-  return kept.join(' ').replace(/\s+/g, ' ').trim();
+  // C# XML doc: keep the words, drop the <summary>-style wrapper tags.
+  return kept.join(' ').replace(XML_DOC_TAG, '').replace(/\s+/g, ' ').trim();
 }
 
 export function truncate(text: string, max = MAX_SUMMARY_LENGTH): string {

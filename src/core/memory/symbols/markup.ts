@@ -24,11 +24,14 @@ function bodyStart(lines: readonly string[]): number {
 /** ATX (`# Title`) and setext (`Title` over `===`/`---`) headings, outside fenced code and front matter. */
 export const markdownSymbols: SymbolExtractor = (lines, out) => {
   let fence = '';
+  // A setext heading's text must start a block: after a blank line, a heading, a fence or the front matter.
+  let blockStart = true;
   for (let i = bodyStart(lines); i < lines.length && !out.full; i++) {
     const line = lines[i] ?? '';
     const f = FENCE.exec(line);
     if (fence) {
       if (f?.[1] && f[1][0] === fence[0] && f[1].length >= fence.length && line.trim() === f[1]) fence = '';
+      blockStart = fence === '';
       continue;
     }
     if (f?.[1]) {
@@ -36,16 +39,17 @@ export const markdownSymbols: SymbolExtractor = (lines, out) => {
       continue;
     }
     const atx = ATX.exec(line);
+    const next = lines[i + 1];
     if (atx) {
       out.add(cleanHeading(atx[2] ?? ''));
-      continue;
-    }
-    const next = lines[i + 1];
-    const prevBlank = i === 0 || (lines[i - 1] ?? '').trim() === '';
-    if (next !== undefined && prevBlank && PARAGRAPH.test(line) && SETEXT.test(next)) {
+    } else if (next !== undefined && blockStart && PARAGRAPH.test(line) && SETEXT.test(next)) {
       out.add(cleanHeading(line));
       i++;
+    } else {
+      blockStart = line.trim() === '';
+      continue;
     }
+    blockStart = true;
   }
 };
 

@@ -1,0 +1,186 @@
+// Markdown, shell, Makefile and SQL facts, and the edges of summaries and symbol lists.
+import assert from 'node:assert/strict';
+import { extractFacts, MAX_SUMMARY_LENGTH, MAX_SYMBOLS } from '../../src/core/memory';
+
+const enc = new TextEncoder();
+function facts(path: string, text: string) {
+  const result = extractFacts({ path, blobSha: 'b'.repeat(40), mode: '100644', size: null, content: enc.encode(text), maxFileSize: 1_000_000 });
+  assert.ok(result, `${path} should be indexed with content`);
+  return result;
+}
+
+interface Case {
+  name: string;
+  path: string;
+  source: string;
+  symbols: string[];
+  summary: string;
+}
+
+const cases: Case[] = [
+  {
+    name: 'Markdown README with front matter, fences and setext headings',
+    path: 'README.md',
+    source: `---
+title: Not a heading
+---
+Project Sync
+============
+
+A live history of any branch.
+
+## Getting **started**
+
+\`\`\`bash
+# not a heading
+echo hi
+\`\`\`
+
+~~~~
+## still code
+~~~~
+
+### The [memory](docs/memory.md) ###
+Troubleshooting
+---------------
+#hashtag is not a heading
+    # indented code is not a heading either
+`,
+    symbols: ['Project Sync', 'Getting started', 'The memory', 'Troubleshooting'],
+    summary: 'Project Sync',
+  },
+  {
+    name: 'Markdown without headings',
+    path: 'docs/notes.markdown',
+    source: 'Just some notes.\n\n- a list\n',
+    symbols: [],
+    summary: '',
+  },
+  {
+    name: 'shell script',
+    path: 'scripts/release.sh',
+    source: `#!/usr/bin/env bash
+# shellcheck disable=SC2086
+# Build and publish a release.
+set -euo pipefail
+
+build() {
+  npm run build
+}
+function publish {
+  vsce publish
+}
+function clean() { rm -rf dist; }
+  nested() { :; }
+build
+`,
+    symbols: ['build', 'publish', 'clean'],
+    summary: 'Build and publish a release.',
+  },
+  {
+    name: 'Makefile',
+    path: 'Makefile',
+    source: `# Developer tasks.
+.PHONY: all test
+CC := gcc
+all: build test
+build: src/main.c
+\tgcc -o app src/main.c
+%.o: %.c
+\t$(CC) -c $<
+test::
+\t./run-tests
+`,
+    symbols: ['all', 'build', 'test'],
+    summary: 'Developer tasks.',
+  },
+  {
+    name: 'SQL migration',
+    path: 'db/001_init.sql',
+    source: `-- Initial schema for syncs.
+CREATE TABLE IF NOT EXISTS "syncs" (id TEXT PRIMARY KEY);
+create unique index syncs_by_branch on syncs(branch);
+CREATE OR REPLACE VIEW active_entries AS SELECT 1;
+`,
+    symbols: ['syncs', 'syncs_by_branch', 'active_entries'],
+    summary: 'Initial schema for syncs.',
+  },
+  {
+    name: 'YAML gets a summary from its leading comment and no symbols',
+    path: '.github/workflows/ci.yml',
+    source: '# Continuous integration: lint, test, package.\nname: CI\non: [push]\n',
+    symbols: [],
+    summary: 'Continuous integration: lint, test, package.',
+  },
+  {
+    name: 'JSON has neither',
+    path: 'package.json',
+    source: '{\n  "name": "x"\n}\n',
+    symbols: [],
+    summary: '',
+  },
+  {
+    name: 'a decorative banner and eslint directive around the real comment',
+    path: 'src/a.ts',
+    source: `/* eslint-disable no-console */
+// ===========================
+// Helpers for the status bar.
+// ===========================
+// More detail after the rule.
+export function show() {}
+`,
+    symbols: ['show'],
+    summary: 'Helpers for the status bar.',
+  },
+  {
+    name: 'a Python raw docstring after a licence comment',
+    path: 'pkg/__init__.py',
+    source: `# Licensed under the Apache License, Version 2.0.
+r'''Package entry point.'''
+`,
+    symbols: [],
+    summary: 'Package entry point.',
+  },
+];
+
+describe('memory: markup, scripts and summaries', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const f = facts(c.path, c.source);
+      assert.deepEqual(f.symbols, c.symbols);
+      assert.equal(f.summary, c.summary);
+    });
+  }
+
+  it('keeps a summary on one line and cuts it at the limit with an ellipsis', () => {
+    const words = Array.from({ length: 80 }, (_, i) => `word${i}`);
+    const source = `/**\n * ${words.slice(0, 40).join(' ')}\n * ${words.slice(40).join(' ')}\n */\nexport const x = 1;\n`;
+    const { summary } = facts('long.ts', source);
+    assert.equal(summary.length, MAX_SUMMARY_LENGTH);
+    assert.ok(summary.endsWith('…'));
+    assert.ok(summary.startsWith('word0 word1 word2'));
+    assert.ok(!summary.includes('\n'));
+  });
+
+  it('caps symbols at MAX_SYMBOLS, keeping the first ones in order', () => {
+    const source = Array.from({ length: MAX_SYMBOLS + 50 }, (_, i) => `export function f${i}() {}`).join('\n');
+    const { symbols } = facts('many.ts', source);
+    assert.equal(symbols.length, MAX_SYMBOLS);
+    assert.equal(symbols[0], 'f0');
+    assert.equal(symbols[MAX_SYMBOLS - 1], `f${MAX_SYMBOLS - 1}`);
+  });
+
+  it('lists a name defined twice once, where it first appears', () => {
+    const { symbols } = facts('overloads.ts', 'export function parse(a: string): number;\nexport function parse(a: number): number;\nexport class Parser {}\nexport function parse(a: unknown) {}\n');
+    assert.deepEqual(symbols, ['parse', 'Parser']);
+  });
+
+  it('reads CRLF files and a UTF-8 byte-order mark the same as LF files', () => {
+    const lf = '// Größe of things.\nexport function größe() {}\n';
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...enc.encode(lf.replace(/\n/g, '\r\n'))]);
+    const crlf = extractFacts({ path: 'a.ts', blobSha: 'c'.repeat(40), mode: '100644', size: bom.length, content: bom, maxFileSize: 1000 });
+    const plain = facts('a.ts', lf);
+    assert.deepEqual(crlf, { ...plain, blobSha: 'c'.repeat(40) });
+    assert.equal(plain.summary, 'Größe of things.');
+  });
+});

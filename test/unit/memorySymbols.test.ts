@@ -1,0 +1,387 @@
+// Symbols and summary per programming language, from realistic snippets.
+import assert from 'node:assert/strict';
+import { extractFacts } from '../../src/core/memory';
+
+const enc = new TextEncoder();
+function facts(path: string, text: string) {
+  const result = extractFacts({ path, blobSha: 'a'.repeat(40), mode: '100644', size: null, content: enc.encode(text), maxFileSize: 1_000_000 });
+  assert.ok(result, `${path} should be indexed with content`);
+  return result;
+}
+
+interface Case {
+  name: string;
+  path: string;
+  source: string;
+  symbols: string[];
+  summary: string;
+}
+
+const cases: Case[] = [
+  {
+    name: 'TypeScript module',
+    path: 'src/core/sync.ts',
+    source: `/**
+ * The sync pipeline: resolve, fetch, diff, index, save.
+ * Each phase yields progress events.
+ * @module sync
+ */
+import { z } from 'zod';
+
+export interface SyncRequest {
+  branch: string;
+}
+export type SyncResult = { ok: boolean };
+export enum Phase { Resolving, Done }
+export const enum Flag { A }
+export async function* runSync(req: SyncRequest) {
+  const inner = () => 1;
+  function helper() {}
+}
+export default function startSync() {}
+export abstract class BaseRunner {
+  run(): void {}
+}
+class Internal {}
+const toWire = (r: SyncResult): string => JSON.stringify(r);
+const withTypes: Handler = async (req, res) => {};
+const loadLater = async (
+  id: string,
+) => id;
+export const DEFAULT_BRANCH = 'main';
+const notAFunction = (1 + 2) * 3;
+let counter = 0;
+export { toWire as serialise, Internal };
+export {
+  helperA,
+  helperB as renamed,
+  type Hidden,
+} from './helpers';
+export * from './other';
+declare namespace NodeJS {}
+export default class extends BaseRunner {}
+`,
+    symbols: [
+      'SyncRequest', 'SyncResult', 'Phase', 'Flag', 'runSync', 'startSync', 'BaseRunner', 'Internal', 'toWire', 'withTypes',
+      'loadLater', 'DEFAULT_BRANCH', 'serialise', 'helperA', 'renamed', 'Hidden', 'NodeJS',
+    ],
+    summary: 'The sync pipeline: resolve, fetch, diff, index, save. Each phase yields progress events.',
+  },
+  {
+    name: 'JavaScript (CommonJS) after a shebang and use strict',
+    path: 'bin/cli.cjs',
+    source: `#!/usr/bin/env node
+'use strict';
+// Command-line entry point for the project-sync tool.
+
+const path = require('path');
+function main(argv) {}
+exports.parseArgs = function (argv) {};
+module.exports.VERSION = '1.0';
+`,
+    symbols: ['main', 'parseArgs', 'VERSION'],
+    summary: 'Command-line entry point for the project-sync tool.',
+  },
+  {
+    name: 'TSX component with a licence header',
+    path: 'webview/App.TSX',
+    source: `// Copyright (c) 2024 Example Corp. All rights reserved.
+// Licensed under the MIT License.
+
+/** The sidebar's root component. */
+import React from 'react';
+export const App = () => <div />;
+export function useSyncState() {}
+`,
+    symbols: ['App', 'useSyncState'],
+    summary: "The sidebar's root component.",
+  },
+  {
+    name: 'Python module',
+    path: 'tools/indexer.py',
+    source: `#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+"""Build a search index of the repository.
+
+Longer description that is not part of the summary.
+"""
+import os
+
+class Indexer(object):
+    def add(self, path):
+        pass
+
+    class Nested:
+        pass
+
+def build_index(root):
+    def inner():
+        pass
+
+async def fetch_all(urls):
+    pass
+
+MAX = 10
+`,
+    symbols: ['Indexer', 'build_index', 'fetch_all'],
+    summary: 'Build a search index of the repository.',
+  },
+  {
+    name: 'Go package',
+    path: 'server/server.go',
+    source: `//go:build linux
+
+// Package server runs the HTTP API.
+package server
+
+import "net/http"
+
+type Server struct {
+	addr string
+}
+
+type (
+	Handler func(w http.ResponseWriter)
+	Option  interface {
+		apply(*Server)
+	}
+)
+
+func New(addr string) *Server {
+	return &Server{addr: addr}
+}
+
+func (s *Server) Start() error { return nil }
+func (Stack[T]) Push(v T) {}
+func (l List) Len() int { return 0 }
+`,
+    symbols: ['Server', 'Handler', 'Option', 'New', 'Server.Start', 'Stack.Push', 'List.Len'],
+    summary: 'Package server runs the HTTP API.',
+  },
+  {
+    name: 'Rust crate',
+    path: 'src/lib.rs',
+    source: `//! Parsing and validation of sync records.
+//! Second line of crate docs.
+
+use std::fmt;
+
+pub struct Record {
+    id: String,
+}
+
+pub(crate) enum Kind { Sync, Restore }
+pub trait Store {
+    fn load(&self) -> Record;
+}
+impl Record {
+    pub fn new() -> Self { todo!() }
+}
+pub async fn fetch() {}
+pub unsafe extern "C" fn ffi_entry() {}
+const fn limit() -> u32 { 3 }
+mod tests;
+pub type Result<T> = std::result::Result<T, Error>;
+macro_rules! ensure { () => {} }
+`,
+    symbols: ['Record', 'Kind', 'Store', 'fetch', 'ffi_entry', 'limit', 'tests', 'Result', 'ensure'],
+    summary: 'Parsing and validation of sync records. Second line of crate docs.',
+  },
+  {
+    name: 'Java class with a licence, package and Javadoc',
+    path: 'src/main/java/com/example/SyncService.java',
+    source: `/*
+ * Copyright 2023 Example
+ */
+package com.example;
+
+/** Not leading: code came first. */
+@Service
+public final class SyncService {
+    private static class Cache {}
+    public void run() {}
+}
+interface Listener {}
+public enum Status { OK }
+public record Point(int x, int y) {}
+public @interface Audited {}
+`,
+    symbols: ['SyncService', 'Listener', 'Status', 'Point', 'Audited'],
+    summary: '',
+  },
+  {
+    name: 'C# in a namespace block',
+    path: 'Sync/Engine.cs',
+    source: `/// <summary>Sync engine entry points.</summary>
+using System;
+
+namespace Sync
+{
+    public sealed partial class Engine
+    {
+        private class Hidden {}
+        public void Run() {}
+    }
+
+    internal interface IStore {}
+    public readonly record struct Range(int Start, int End);
+    public enum Mode { Fast }
+    [Serializable] public struct Snapshot {}
+}
+`,
+    symbols: ['Engine', 'IStore', 'Range', 'Mode', 'Snapshot'],
+    summary: 'Sync engine entry points.',
+  },
+  {
+    name: 'Kotlin file',
+    path: 'app/src/Main.kt',
+    source: `package app
+
+data class User(val name: String)
+sealed interface Event
+object Registry {
+    fun lookup() {}
+}
+enum class Color { RED }
+fun main(args: Array<String>) {}
+suspend fun load(): User = TODO()
+fun String.shout() = uppercase()
+fun <T> List<T>.second(): T = this[1]
+typealias Users = List<User>
+`,
+    symbols: ['User', 'Event', 'Registry', 'Color', 'main', 'load', 'shout', 'second', 'Users'],
+    summary: '',
+  },
+  {
+    name: 'C source',
+    path: 'src/list.c',
+    source: `/* SPDX-License-Identifier: MIT */
+/* Linked lists of sync records. */
+#include <stdlib.h>
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+struct node {
+    int value;
+    struct node *next;
+};
+struct node;
+typedef struct {
+    int x, y;
+} point_t;
+int list_len(const struct node *head);
+static int
+list_sum(const struct node *head)
+{
+    return 0;
+}
+struct node *list_push(struct node *head, int v) {
+    return head;
+}
+int table[3] = { 1, 2, 3 };
+MODULE_INIT(list) {
+}
+`,
+    symbols: ['node', 'point_t', 'list_sum', 'list_push'],
+    summary: 'Linked lists of sync records.',
+  },
+  {
+    name: 'C++ header and source',
+    path: 'src/store.hpp',
+    source: `// Content-addressed blob store.
+#pragma once
+namespace store {
+template <typename T>
+class Cache final : public Base {
+public:
+  void put(const T& v);
+};
+enum class Kind : int { Blob };
+std::string Store::path(const std::string& sha) const {
+  return sha;
+}
+Store::~Store() {
+}
+bool operator==(const Store& a, const Store& b) {
+}
+}
+`,
+    symbols: ['Cache', 'Kind', 'Store::path', 'Store::~Store'],
+    summary: 'Content-addressed blob store.',
+  },
+  {
+    name: 'Swift',
+    path: 'Sources/App/Sync.swift',
+    source: `/// Sync state for the app.
+import Foundation
+
+public struct SyncState {}
+final class Coordinator {}
+protocol Syncing {}
+func startSync() {}
+@MainActor public enum Screen {}
+`,
+    symbols: ['SyncState', 'Coordinator', 'Syncing', 'startSync', 'Screen'],
+    summary: 'Sync state for the app.',
+  },
+  {
+    name: 'Ruby',
+    path: 'lib/sync/client.rb',
+    source: `# frozen_string_literal: true
+
+# A small client for the sync API.
+module Sync
+  class Client < Base
+    def initialize(token)
+    end
+
+    def self.from_env
+    end
+
+    def valid?
+    end
+
+    def ==(other)
+    end
+  end
+end
+`,
+    symbols: ['Sync', 'Client', 'initialize', 'from_env', 'valid?'],
+    summary: 'A small client for the sync API.',
+  },
+  {
+    name: 'PHP',
+    path: 'src/Repository.php',
+    source: `<?php
+/**
+ * Repository access for syncs.
+ */
+declare(strict_types=1);
+
+namespace App;
+
+final class Repository implements Store
+{
+    public static function open(string $path): self {}
+    private function &cache() {}
+    public function __construct() {}
+}
+interface Store {}
+trait Loggable {}
+enum Status: string {}
+function helper() {}
+$f = function () {};
+`,
+    symbols: ['Repository', 'open', 'cache', '__construct', 'Store', 'Loggable', 'Status', 'helper'],
+    summary: 'Repository access for syncs.',
+  },
+];
+
+describe('memory: symbols and summary per language', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const f = facts(c.path, c.source);
+      assert.deepEqual(f.symbols, c.symbols);
+      assert.equal(f.summary, c.summary);
+    });
+  }
+});
