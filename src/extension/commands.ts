@@ -1,0 +1,79 @@
+// Registers every command of CommandIds, each behind the one error boundary.
+// test/unit/commands.test.ts checks that each contributed id is registered here.
+import * as vscode from 'vscode';
+import type { Logger } from '../core/logger';
+import type { GitHubAuth } from './auth';
+import { pickBranch } from './branchPicker';
+import type { BranchSource } from './branchSource';
+import { CommandIds } from './commandIds';
+import type { EngineHost } from './engineHost';
+import type { ErrorBoundary } from './errorBoundary';
+import type { HistoryCommands } from './history/historyCommands';
+import type { HistoryTreeProvider } from './history/historyTree';
+import { searchMemory } from './memorySearch';
+import type { SyncController } from './syncController';
+import type { WorkspaceRepositories } from './workspaceRepos';
+
+export interface CommandDeps {
+  boundary: ErrorBoundary;
+  controller: SyncController;
+  repos: WorkspaceRepositories;
+  branches: BranchSource;
+  engines: EngineHost;
+  auth: GitHubAuth;
+  tree: HistoryTreeProvider;
+  history: HistoryCommands;
+  channel: vscode.LogOutputChannel;
+  logger: Logger;
+  /** After a sign-in: re-read the session state for the welcome view and the banner. */
+  onSignedIn: () => void;
+}
+
+export function registerCommands(d: CommandDeps): vscode.Disposable[] {
+  const register = (id: string, handler: (...args: never[]) => unknown) =>
+    vscode.commands.registerCommand(id, d.boundary.wrap(id, handler as (...args: unknown[]) => unknown));
+  return [
+    register(CommandIds.syncBranch, (branch?: unknown) => syncBranch(d, typeof branch === 'string' ? branch : undefined)),
+    register(CommandIds.syncAgain, () => syncAgain(d)),
+    register(CommandIds.cancelSync, () => d.controller.cancel()),
+    register(CommandIds.restoreSync, (node: unknown) => d.history.restore(node)),
+    register(CommandIds.compareWithActive, (node: unknown) => d.history.compareWithActive(node)),
+    register(CommandIds.openChanges, (node: unknown) => d.history.openChanges(node)),
+    register(CommandIds.copyCommitSha, (node: unknown) => d.history.copyCommitSha(node)),
+    register(CommandIds.openCommitOnGitHub, (node: unknown) => d.history.openCommitOnGitHub(node)),
+    register(CommandIds.searchMemory, (query?: unknown) => searchMemory(d.engines, typeof query === 'string' ? query : '')),
+    register(CommandIds.showLog, () => d.channel.show()),
+    register(CommandIds.signIn, () => signIn(d)),
+    register(CommandIds.refreshHistory, () => {
+      d.repos.invalidate();
+      d.tree.refresh();
+    }),
+  ];
+}
+
+async function syncBranch(d: CommandDeps, branch: string | undefined): Promise<void> {
+  const target = await d.repos.pickFolder(vscode.l10n.t);
+  if (!target) return;
+  const chosen =
+    branch ??
+    (await pickBranch({
+      branches: d.branches,
+      folder: target.folder,
+      remoteName: target.remote.remoteName,
+      history: () => d.engines.current?.store.list() ?? [],
+      logger: d.logger,
+    }));
+  if (!chosen) return;
+  await d.controller.sync(target, chosen);
+}
+
+async function syncAgain(d: CommandDeps): Promise<void> {
+  const engine = await d.engines.get();
+  const last = engine.store.list().find((r) => r.kind === 'sync');
+  await syncBranch(d, last?.branch);
+}
+
+async function signIn(d: CommandDeps): Promise<void> {
+  const remote = (await d.repos.resolve()).find((f) => f.remote)?.remote;
+  if (await d.auth.signIn(remote?.host)) d.onSignedIn();
+}

@@ -1,0 +1,135 @@
+// Activation constructs and registers, nothing more: no network, no scans. The engine opens on
+// first use (a view shows, a command runs). Everything lands in context.subscriptions.
+import * as vscode from 'vscode';
+import { scoped } from '../core/logger';
+import type { ProjectSyncApiV1, ProjectSyncExtension } from './api';
+import { GitHubAuth } from './auth';
+import { BranchSource } from './branchSource';
+import { ContextKeys, ViewIds } from './commandIds';
+import { registerCommands } from './commands';
+import { SyncContentProvider } from './contentProvider';
+import { setContext } from './contextKeys';
+import { EngineHost } from './engineHost';
+import { ErrorBoundary } from './errorBoundary';
+import { HistoryCommands } from './history/historyCommands';
+import { HistoryTreeProvider } from './history/historyTree';
+import { channelLogger } from './logging';
+import { SyncStatusBar } from './statusBar';
+import { SyncController } from './syncController';
+import { syncScheme } from './syncUri';
+import { SyncViewModel } from './syncViewModel';
+import { SyncViewProvider } from './webview/syncViewProvider';
+import { WorkspaceRepositories } from './workspaceRepos';
+
+export function activate(context: vscode.ExtensionContext): ProjectSyncExtension {
+  const subs = context.subscriptions;
+  const channel = vscode.window.createOutputChannel('Project Sync', { log: true });
+  subs.push(channel);
+  const logger = channelLogger(channel);
+  const log = scoped(logger, 'extension');
+
+  const auth = new GitHubAuth(logger);
+  const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
+  const engines: EngineHost = new EngineHost(storageDir, logger, auth, (): boolean => controller.running !== undefined);
+  const controller: SyncController = new SyncController(engines, logger);
+  const repos = new WorkspaceRepositories(engines, logger);
+  const branches = new BranchSource(engines, logger);
+  const viewModel = new SyncViewModel(controller, repos, branches, engines, logger);
+  const tree = new HistoryTreeProvider(engines, repos, logger);
+  const treeView = vscode.window.createTreeView(ViewIds.history, { treeDataProvider: tree, showCollapseAll: true });
+  tree.view = treeView;
+  const boundary = new ErrorBoundary(logger, () => channel.show());
+  const history = new HistoryCommands(tree, engines, controller, repos);
+  const lastSync = () => engines.current?.store.list().find((r) => r.status === 'completed');
+  const statusBar = new SyncStatusBar(controller, lastSync);
+  subs.push(auth, engines, controller, repos, viewModel, tree, treeView, statusBar);
+
+  const refreshSignedIn = () => {
+    const host = repos.folders?.find((f) => f.remote)?.remote?.host;
+    if (!host) return;
+    auth.isSignedIn(host).then(
+      (signedIn) => {
+        setContext(ContextKeys.signedIn, signedIn, logger);
+        viewModel.setSignedIn(signedIn);
+      },
+      (e: unknown) => log.warn(`session check failed: ${String(e)}`),
+    );
+  };
+  repos.onDidChange(refreshSignedIn, undefined, subs);
+  auth.onDidChangeSessions(refreshSignedIn, undefined, subs);
+  setContext(ContextKeys.syncing, false, logger);
+  setContext(ContextKeys.workspace, 'unknown', logger);
+  setContext(ContextKeys.signedIn, true, logger);
+
+  const onDidChangeHistory = new vscode.EventEmitter<void>();
+  subs.push(onDidChangeHistory);
+  let storeSub: { dispose(): void } | undefined;
+  subs.push({ dispose: () => storeSub?.dispose() });
+  engines.onDidOpen(
+    (engine) => {
+      storeSub?.dispose();
+      storeSub = engine.store.onDidChange(() => {
+        onDidChangeHistory.fire();
+        viewModel.historyChanged();
+        statusBar.update();
+      });
+      statusBar.update();
+    },
+    undefined,
+    subs,
+  );
+
+  subs.push(
+    vscode.window.registerWebviewViewProvider(SyncViewProvider.viewId, new SyncViewProvider(context.extensionUri, viewModel, channel), {
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
+    vscode.workspace.registerTextDocumentContentProvider(syncScheme, new SyncContentProvider(engines, logger)),
+    ...registerCommands({
+      boundary,
+      controller,
+      repos,
+      branches,
+      engines,
+      auth,
+      tree,
+      history,
+      channel,
+      logger,
+      onSignedIn: refreshSignedIn,
+    }),
+  );
+
+  const api = createApi(engines, repos, controller, onDidChangeHistory.event);
+  log.info('activated');
+  return { getAPI: (version: 1) => {
+    if (version !== 1) throw new Error(`Project Sync API version ${String(version)} is not available.`);
+    return api;
+  } };
+}
+
+function createApi(
+  engines: EngineHost,
+  repos: WorkspaceRepositories,
+  controller: SyncController,
+  onDidChangeHistory: vscode.Event<void>,
+): ProjectSyncApiV1 {
+  return {
+    getHistory: async () => (await engines.get()).store.list(),
+    getActiveSync: async () => {
+      const engine = await engines.get();
+      const remote = (await repos.resolve()).find((f) => f.remote)?.remote;
+      return remote ? engine.store.chainHead(remote) : undefined;
+    },
+    onDidChangeHistory,
+    sync: async (branch) => {
+      const target = await repos.pickFolder(vscode.l10n.t);
+      if (!target) throw new Error('No workspace folder was picked.');
+      return controller.sync(target, branch);
+    },
+    searchMemory: async (query, options) => (await engines.get()).store.memory({ query, limit: options?.limit ?? 20 }),
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions (the engine closes its store there).
+}

@@ -1,0 +1,116 @@
+// What the History view's items do: restore (with a modal confirmation), compare with the
+// active sync, open a file's changes, copy the commit sha, open the commit on GitHub.
+import * as vscode from 'vscode';
+import { SyncError } from '../../core/errors';
+import type { SyncRecord } from '../../core/types';
+import { syncFileUri } from '../contentProvider';
+import type { EngineHost } from '../engineHost';
+import type { SyncController } from '../syncController';
+import { commitUrl, guessWebUrl } from '../syncUri';
+import { formatAge, shortSha } from '../text';
+import type { WorkspaceRepositories } from '../workspaceRepos';
+import { diffSnapshots, splitPath, type FileChange } from './changes';
+import { syncLabel } from './describe';
+import type { HistoryTreeProvider } from './historyTree';
+import { isFileNode, isSyncNode } from './nodes';
+
+const t = (message: string, ...args: Array<string | number>) => vscode.l10n.t(message, ...args);
+
+export class HistoryCommands {
+  constructor(
+    private readonly tree: HistoryTreeProvider,
+    private readonly engines: EngineHost,
+    private readonly controller: SyncController,
+    private readonly repos: WorkspaceRepositories,
+  ) {}
+
+  async restore(arg: unknown): Promise<void> {
+    const record = await this.recordOf(arg);
+    const label = syncLabel(record);
+    const confirm = t('Restore');
+    const answer = await vscode.window.showWarningMessage(
+      t('Restore {0}?', label),
+      {
+        modal: true,
+        detail: t(
+          'This restores the active snapshot and memory to {0} (synced {1}). The history keeps every sync, and a restore entry is added. Your working files are not touched.',
+          label,
+          formatAge(record.completedAt ?? record.startedAt, new Date(), t),
+        ),
+      },
+      confirm,
+    );
+    if (answer !== confirm) return;
+    const restored = await this.controller.restore(record);
+    vscode.window.setStatusBarMessage(t('Restored {0}', syncLabel(restored)), 5000);
+  }
+
+  async compareWithActive(arg: unknown): Promise<void> {
+    const record = await this.recordOf(arg);
+    const engine = await this.engines.get();
+    const active = engine.store.chainHead(record.repository);
+    if (!active) throw new SyncError('SYNC_NOT_FOUND', t('There is no active sync to compare with.'));
+    const changes = diffSnapshots(await engine.store.readFiles(record.id), await engine.store.readFiles(active.id));
+    if (changes.length === 0) {
+      void vscode.window.showInformationMessage(t('{0} and the active sync {1} have the same files.', syncLabel(record), syncLabel(active)));
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      changes.map((change) => ({ label: splitPath(change.path).name, description: splitPath(change.path).dir, detail: changeWord(change), change })),
+      {
+        title: t('{0} ↔ active {1}: {2} files differ', syncLabel(record), syncLabel(active), changes.length),
+        placeHolder: t('Pick a file to open its diff'),
+        matchOnDescription: true,
+      },
+    );
+    if (picked) await openDiff(engine.store, record.id, active.id, picked.change);
+  }
+
+  async openChanges(arg: unknown): Promise<void> {
+    if (!isFileNode(arg)) throw new SyncError('SYNC_NOT_FOUND', t('Pick a changed file in the History view.'));
+    await openDiff((await this.engines.get()).store, arg.baseSyncId, arg.parent.syncId, arg.change);
+  }
+
+  async copyCommitSha(arg: unknown): Promise<void> {
+    const record = await this.recordOf(arg);
+    if (!record.commitSha) return;
+    await vscode.env.clipboard.writeText(record.commitSha);
+    vscode.window.setStatusBarMessage(t('Copied {0}', shortSha(record.commitSha)), 3000);
+  }
+
+  async openCommitOnGitHub(arg: unknown): Promise<void> {
+    const record = await this.recordOf(arg);
+    if (!record.commitSha) return;
+    const webUrl = this.repos.remoteFor(record.repository)?.webUrl ?? guessWebUrl(record.repository);
+    await vscode.env.openExternal(vscode.Uri.parse(commitUrl(webUrl, record.commitSha), true));
+  }
+
+  private async recordOf(arg: unknown): Promise<SyncRecord> {
+    const node = isSyncNode(arg) ? arg : this.tree.view?.selection.find(isSyncNode);
+    const record = node ? (await this.engines.get()).store.get(node.syncId) : undefined;
+    if (!record) throw new SyncError('SYNC_NOT_FOUND', t('Pick a sync in the History view.'));
+    return record;
+  }
+}
+
+function changeWord(change: FileChange): string {
+  return change.change === 'added' ? t('only in the active sync') : change.change === 'removed' ? t('not in the active sync') : t('modified');
+}
+
+/** A diff between two syncs' versions; the missing side of an added/removed file is empty. */
+export async function openDiff(
+  store: { get(id: string): SyncRecord | undefined },
+  leftSyncId: string | null,
+  rightSyncId: string,
+  change: FileChange,
+): Promise<void> {
+  const left = syncFileUri(change.change === 'added' ? '' : (leftSyncId ?? ''), change.path);
+  const right = syncFileUri(change.change === 'removed' ? '' : rightSyncId, change.path);
+  const { name } = splitPath(change.path);
+  const side = (id: string | null) => {
+    const record = id ? store.get(id) : undefined;
+    return record ? syncLabel(record) : t('empty');
+  };
+  const title = t('{0} ({1} ↔ {2})', name, side(leftSyncId), side(rightSyncId));
+  await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
+}

@@ -1,0 +1,76 @@
+// The status bar item: idle (last sync's branch and age), running (phase and percent), failed.
+// Clicking it focuses the Sync view.
+import * as vscode from 'vscode';
+import type { SyncRecord } from '../core/types';
+import { focusSyncViewCommand } from './commandIds';
+import { statusModel } from './statusText';
+import type { SyncController } from './syncController';
+
+const t = (message: string, ...args: Array<string | number>) => vscode.l10n.t(message, ...args);
+
+export class SyncStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('projectSync.status', vscode.StatusBarAlignment.Left, 10);
+  private readonly disposables: vscode.Disposable[] = [this.item];
+  private lastError: string | undefined;
+  private pending: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly controller: SyncController,
+    private readonly lastSync: () => SyncRecord | undefined,
+  ) {
+    this.item.name = vscode.l10n.t('Project Sync');
+    this.item.command = focusSyncViewCommand;
+    controller.onDidStart(() => ((this.lastError = undefined), this.update()), this, this.disposables);
+    controller.onDidProgress(() => this.schedule(), this, this.disposables);
+    controller.onDidEnd(
+      (end) => {
+        this.lastError = end.error && end.error.code !== 'CANCELLED' ? end.error.message : undefined;
+        this.update();
+      },
+      this,
+      this.disposables,
+    );
+    this.update();
+  }
+
+  /** Progress can arrive thousands of times a second: repaint at most ~4 times a second. */
+  private schedule(): void {
+    this.pending ??= setTimeout(() => {
+      this.pending = undefined;
+      this.update();
+    }, 250);
+  }
+
+  update(): void {
+    const run = this.controller.running;
+    const model = statusModel(
+      {
+        running: run && {
+          branch: run.branch,
+          phase: run.phase,
+          done: run.done,
+          total: run.total,
+          kind: run.kind,
+          waitSeconds: run.waiting ? Math.max(0, Math.round((run.waiting.until - Date.now()) / 1000)) : undefined,
+        },
+        last: this.lastSync(),
+        lastError: this.lastError,
+      },
+      new Date(),
+      t,
+    );
+    if (model.state === 'hidden') {
+      this.item.hide();
+      return;
+    }
+    this.item.text = model.text;
+    this.item.tooltip = model.tooltip;
+    this.item.backgroundColor = model.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
