@@ -12,12 +12,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { format, parseArgs } from 'node:util';
-import { tsImport } from 'tsx/esm/api';
 import { launchChromium } from './lib/chromium.mjs';
 import { codeServerBin, freePort, installVsix, startCodeServer, workbenchUrl } from './lib/codeServer.mjs';
 import { printLogs, summarize } from './lib/report.mjs';
+import { prepareWorld } from './lib/world.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -61,32 +61,21 @@ async function main() {
   preflight();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `project-sync-it-${MODE}-`));
   cleanups.push(async () => (opts.keep ? log('kept', tmp) : fs.rmSync(tmp, { recursive: true, force: true })));
-  // The fixture and the bridge are TypeScript (test/integration/support), loaded through tsx.
-  const load = (rel) => tsImport(pathToFileURL(path.join(ROOT, rel)).href, import.meta.url);
-  const { createFixture } = await load('test/integration/support/fixture.ts');
-  const { startBridge } = await load('test/integration/support/bridgeServer.ts');
-
-  const fixture = await createFixture(tmp);
-  cleanups.push(() => fixture.close());
   const screenshotDir = path.join(ROOT, '.vscode-test/screenshots', MODE);
   fs.rmSync(screenshotDir, { recursive: true, force: true });
-  const bridge = await startBridge({ mode: MODE, workspace: fixture.workspace, screenshotDir, actions: fixture.actions });
-  cleanups.push(() => bridge.close());
-
   const devPath = opts.vsix ? undefined : path.resolve(opts['extension-path'] ?? ROOT);
-  if (opts.vsix) log(await installVsix(ROOT, tmp, path.resolve(opts.vsix)));
+  const world = await prepareWorld({
+    root: ROOT, tmp, mode: MODE, screenshotDir, ui: true,
+    extensionLocation: devPath ?? path.join(tmp, 'extensions'),
+    files: opts.files ?? process.env.PROJECT_SYNC_TEST_FILES ?? (opts.vsix ? 'activation' : undefined),
+    grep: opts.grep,
+  });
+  cleanups.push(() => world.close());
+  if (opts.vsix) log((await installVsix(ROOT, tmp, path.resolve(opts.vsix))).split('\n').pop());
   const port = await freePort();
   const server = await startCodeServer({
     root: ROOT, tmp, port,
-    env: {
-      PROJECT_SYNC_TEST_BRIDGE: bridge.url,
-      PROJECT_SYNC_TEST_GITHUB_URL: fixture.githubUrl,
-      PROJECT_SYNC_TEST_WORKSPACE: fixture.workspace,
-      PROJECT_SYNC_TEST_MODE: MODE,
-      PROJECT_SYNC_TEST_EXTENSION_LOCATION: devPath ?? path.join(tmp, 'extensions'),
-      PROJECT_SYNC_TEST_FILES: opts.files ?? process.env.PROJECT_SYNC_TEST_FILES ?? (opts.vsix ? 'activation' : ''),
-      PROJECT_SYNC_TEST_GREP: opts.grep ?? process.env.PROJECT_SYNC_TEST_GREP ?? '',
-    },
+    env: world.env,
     onLine: (l) => { if (process.env.VERBOSE || /\berror\b/i.test(l)) console.log(`  [code-server] ${l}`); },
   });
   cleanups.push(() => server.stop());
@@ -104,8 +93,11 @@ async function main() {
     for (const line of text.split('\n')) console.log(type === 'error' ? `  ! ${line}` : `  ${line}`);
   });
   await page.exposeFunction('codeAutomationExit', (code) => settle(code));
-  bridge.attach(page);
-  await page.goto(workbenchUrl({ port, folder: fixture.workspace, devPath, testsPath: TESTS }));
+  world.bridge.attach(page);
+  // The workbench runs extensionTestsPath only in extension-development mode: for the .vsix, a
+  // stub development extension (another id) switches that mode on without shadowing the install.
+  const url = workbenchUrl({ port, folder: world.fixture.workspace, devPath: devPath ?? stubExtension(tmp), testsPath: TESTS });
+  await page.goto(url);
   log('workbench opened; running the suite');
 
   const timeoutMs = Number(opts.timeout);
@@ -116,9 +108,17 @@ async function main() {
     server.exited.then((e) => `code-server exited ${JSON.stringify(e)}`),
   ]);
   clearTimeout(timer);
-  const code = summarize({ outcome, result: bridge.result(), log });
+  const code = summarize({ outcome, result: world.bridge.result(), log });
   if (code !== 0) printLogs(server.dirs.userDataDir, log);
   return code;
+}
+
+function stubExtension(tmp) {
+  const dir = path.join(tmp, 'test-host-extension');
+  fs.mkdirSync(dir, { recursive: true });
+  const manifest = { name: 'integration-test-host', publisher: 'project-sync-tests', version: '0.0.0', engines: { vscode: '*' } };
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
+  return dir;
 }
 
 let code = 2;

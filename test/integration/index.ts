@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
-import { hasBridge, reportResult, ui } from './support/bridge';
+import { hasBridge, hasUi, reportResult, ui } from './support/bridge';
 import { ENV } from './support/env';
 import type { SuiteResult } from './support/protocol';
 
@@ -24,7 +24,7 @@ const slug = (title: string): string => title.replace(/[^\w.-]+/g, '-').slice(0,
 /** On a failure, a screenshot of the workbench as the user would have seen it. */
 async function screenshotOnFailure(this: Mocha.Context): Promise<void> {
   const t = this.currentTest;
-  if (!hasBridge() || t?.state !== 'failed') return;
+  if (!hasUi() || t?.state !== 'failed') return;
   try {
     console.log(`[integration] screenshot: ${await ui.screenshot(`failed-${slug(t.fullTitle())}`)}`);
   } catch (err) {

@@ -18,6 +18,16 @@ export function hasBridge(): boolean {
   return Boolean(process.env[ENV.bridge]);
 }
 
+/** True when the runner drives the workbench with Playwright (false under test-electron). */
+export function hasUi(): boolean {
+  return hasBridge() && process.env[ENV.ui] === '1';
+}
+
+/** In a UI-driving test or suite hook: skip it where no Playwright page exists (test-electron). */
+export function requireUi(ctx: Mocha.Context): void {
+  if (!hasUi()) ctx.skip();
+}
+
 async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${bridgeUrl()}${path}`, {
     method,
