@@ -3,36 +3,64 @@ export type FileSpec = string | Uint8Array | { symlink: string } | { submodule: 
 
 let clock = 1_700_000_000;
 
-/** Quote a path C-style so that any byte (newline, quote, backslash) survives. */
+/** Quote a path C-style so that any byte (newline, quote, backslash) survives; other characters stay UTF-8. */
 export function quotePath(path: string): string {
-  const bytes = Buffer.from(path, 'utf8');
-  let out = '"';
-  for (const b of bytes) {
-    if (b === 0x22) out += '\\"';
-    else if (b === 0x5c) out += '\\\\';
-    else if (b < 0x20 || b === 0x7f) out += `\\${b.toString(8).padStart(3, '0')}`;
-    else out += String.fromCharCode(b);
+  // eslint-disable-next-line no-control-regex
+  const escaped = path.replace(/["\\\x00-\x1f\x7f]/g, (c) => {
+    if (c === '"' || c === '\\') return `\\${c}`;
+    return `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`;
+  });
+  return `"${escaped}"`;
+}
+
+/** Collects text (UTF-8) and raw bytes into one stream without a Buffer per piece. */
+class StreamBuilder {
+  private readonly buffers: Buffer[] = [];
+  private text: string[] = [];
+
+  add(s: string): void {
+    this.text.push(s);
   }
-  return `${out}"`;
+
+  data(content: Uint8Array | string): void {
+    if (typeof content === 'string') {
+      this.text.push(`data ${Buffer.byteLength(content)}\n`, content, '\n');
+      return;
+    }
+    this.text.push(`data ${content.length}\n`);
+    this.flush();
+    this.buffers.push(Buffer.from(content));
+    this.text.push('\n');
+  }
+
+  done(): Buffer {
+    this.flush();
+    return Buffer.concat(this.buffers);
+  }
+
+  private flush(): void {
+    if (this.text.length === 0) return;
+    this.buffers.push(Buffer.from(this.text.join(''), 'utf8'));
+    this.text = [];
+  }
 }
 
-function data(content: Uint8Array | string): Buffer[] {
-  const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
-  return [Buffer.from(`data ${buf.length}\n`), buf, Buffer.from('\n')];
-}
-
-/** `quotePath` yields latin1-safe text of the UTF-8 bytes: write it back as those bytes. */
-function line(text: string): Buffer {
-  return Buffer.from(text, 'latin1');
-}
-
-function change(path: string, spec: FileSpec | null): Buffer[] {
+function change(out: StreamBuilder, path: string, spec: FileSpec | null): void {
   const q = quotePath(path);
-  if (spec === null) return [line(`D ${q}\n`)];
-  if (typeof spec === 'string' || spec instanceof Uint8Array) return [line(`M 100644 inline ${q}\n`), ...data(spec)];
-  if ('symlink' in spec) return [line(`M 120000 inline ${q}\n`), ...data(spec.symlink)];
-  if ('executable' in spec) return [line(`M 100755 inline ${q}\n`), ...data(spec.executable)];
-  return [line(`M 160000 ${spec.submodule} ${q}\n`)];
+  if (spec === null) return out.add(`D ${q}\n`);
+  if (typeof spec === 'string' || spec instanceof Uint8Array) {
+    out.add(`M 100644 inline ${q}\n`);
+    return out.data(spec);
+  }
+  if ('symlink' in spec) {
+    out.add(`M 120000 inline ${q}\n`);
+    return out.data(spec.symlink);
+  }
+  if ('executable' in spec) {
+    out.add(`M 100755 inline ${q}\n`);
+    return out.data(spec.executable);
+  }
+  out.add(`M 160000 ${spec.submodule} ${q}\n`);
 }
 
 export interface CommitInput {
@@ -45,14 +73,13 @@ export interface CommitInput {
 /** One commit, with deterministic, increasing timestamps. */
 export function commitStream(input: CommitInput): Buffer {
   const when = clock++;
-  const parts: Buffer[] = [
-    Buffer.from(`commit ${input.ref}\n`),
-    Buffer.from(`author Test Author <author@example.com> ${when} +0000\n`),
-    Buffer.from(`committer Test Committer <committer@example.com> ${when} +0000\n`),
-    ...data(input.message.endsWith('\n') ? input.message : `${input.message}\n`),
-  ];
-  if (input.from) parts.push(Buffer.from(`from ${input.from}\n`));
-  for (const [path, spec] of Object.entries(input.changes)) parts.push(...change(path, spec));
-  parts.push(Buffer.from('\ndone\n'));
-  return Buffer.concat(parts);
+  const out = new StreamBuilder();
+  out.add(`commit ${input.ref}\n`);
+  out.add(`author Test Author <author@example.com> ${when} +0000\n`);
+  out.add(`committer Test Committer <committer@example.com> ${when} +0000\n`);
+  out.data(input.message.endsWith('\n') ? input.message : `${input.message}\n`);
+  if (input.from) out.add(`from ${input.from}\n`);
+  for (const [path, spec] of Object.entries(input.changes)) change(out, path, spec);
+  out.add('\ndone\n');
+  return out.done();
 }
