@@ -106,7 +106,8 @@ export class SyncBanner {
   /** Phase changes and outcomes go to the live region; counters do not (they would flood it). */
   private announce(model: BannerModel): void {
     const terminal = model.mode !== 'running' && model.mode !== 'waiting' && model.mode !== 'loading';
-    const text = terminal && model.message ? `${model.title}. ${model.message}` : model.title;
+    const detail = terminal ? model.message : model.notice;
+    const text = detail ? `${model.title}. ${detail}` : model.title;
     if (text === this.announced) return;
     this.announced = text;
     setText(this.live, text);

@@ -32,11 +32,22 @@ export interface BannerModel {
   stats: StatItem[];
   elapsed: string | null;
   countdown: string | null;
+  /** Why nothing moves (rate limit, retry), announced once rather than every second. */
+  notice: string | null;
   message: string | null;
   actions: WebviewAction[];
 }
 
-const blank = { animated: false, progress: null, stats: [], elapsed: null, countdown: null, message: null, actions: [] };
+const blank = {
+  animated: false,
+  progress: null,
+  stats: [],
+  elapsed: null,
+  countdown: null,
+  notice: null,
+  message: null,
+  actions: [],
+};
 
 export function bannerModel(state: ClientState, now: number): BannerModel {
   const view = state.view;
@@ -47,7 +58,10 @@ export function bannerModel(state: ClientState, now: number): BannerModel {
     return { ...blank, mode: 'problem', title, message: view.problem.message, actions: actionsFor(view.problem.code) };
   }
   const last = view.lastSync;
-  if (!last) return { ...blank, mode: 'idle', title: 'Ready', message: 'Choose a branch, then Sync.' };
+  if (!last) {
+    const hint = view.signedIn ? 'Choose a branch, then Sync.' : 'Choose a branch, then Sync. Signed out: public repositories only.';
+    return { ...blank, mode: 'idle', title: 'Ready', message: hint };
+  }
   switch (last.status) {
     case 'completed':
       return { ...blank, mode: 'completed', title: 'Synced', message: summarize(last), stats: statItems(last.stats) };
@@ -84,6 +98,7 @@ function runningModel(run: RunState, waiting: WaitingInfo | null, waitingUntil: 
     stats: statItems(run.stats),
     elapsed: Number.isNaN(started) ? null : formatDuration(now - started),
     countdown,
+    notice: waiting ? waitingTitles[waiting.reason] : null,
     message: `Syncing ${run.branch}`,
   };
 }

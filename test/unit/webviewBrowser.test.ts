@@ -144,6 +144,16 @@ describe('webview in Chromium under the CSP', function () {
     await page.screenshot({ path: '/tmp/project-sync-webview-failed.png' });
   });
 
+  it('animates the phase dots, and stops them under prefers-reduced-motion', async () => {
+    await send(progress({ syncId: 's9', phase: 'indexing' }));
+    const animation = () =>
+      page.evaluate(() => getComputedStyle(document.querySelector('.dots')!, '::after').animationName);
+    assert.equal(await animation(), 'dots');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    assert.equal(await animation(), 'none');
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+  });
+
   it('caused no Content Security Policy violation', async () => {
     const violations = await page.evaluate(() => (window as unknown as Probe).__violations);
     assert.deepEqual(violations, []);

@@ -96,6 +96,7 @@ describe('webview banner model', () => {
     assert.equal(bannerModel(s, T0).countdown, 'GitHub asked us to slow down: resuming in 0:42');
     assert.equal(bannerModel(s, T0 + 40_500).countdown, 'GitHub asked us to slow down: resuming in 0:02');
     assert.equal(bannerModel(s, T0).mode, 'waiting');
+    assert.equal(bannerModel(s, T0).notice, 'GitHub asked us to slow down', 'announced once, not every second');
   });
 
   it('offers Sign In on AUTH_REQUIRED and Retry otherwise, with Show Log', () => {
@@ -112,6 +113,11 @@ describe('webview banner model', () => {
     const m = bannerModel(loaded({ lastSync: summary({ stats: { ...runState().stats, files: 10, added: 2, modified: 1, removed: 3 } }) }), T0);
     assert.equal(m.message, 'Synced main @ aaaaaaa: 2 added, 1 modified, 3 removed (10 files).');
     assert.equal(m.stats[1]?.text, '+2 ~1 \u22123');
+  });
+
+  it('tells a signed-out user that only public repositories work', () => {
+    assert.match(bannerModel(loaded({ signedIn: false }), T0).message ?? '', /Signed out: public repositories only/);
+    assert.doesNotMatch(bannerModel(loaded({ signedIn: true }), T0).message ?? '', /Signed out/);
   });
 
   it('shows a problem (no remote) with its action', () => {
