@@ -28,6 +28,7 @@ export class LowdbHistoryStore implements HistoryStore {
     private readonly clock: Clock,
   ) {
     this.index();
+    this.state.memory.warm();
   }
 
   get dir(): string {

@@ -19,7 +19,8 @@ export class MemoryIndex {
   private readonly entryRepo = new Map<MemoryEntry, string>();
   private readonly position = new Map<string, number>();
   private readonly active = new Map<string, Map<string, MemoryEntry>>();
-  private readonly sorted = new Map<string, MemoryEntry[]>();
+  private readonly views = new Map<string, View>();
+  private readonly hay = new Map<MemoryEntry, string>();
 
   /** Replay one committed link: supersede the listed paths' active entries, then introduce the facts. */
   apply(syncId: string, repository: RepositoryRef, file: Pick<MemoryFile, 'supersede' | 'introduce'> | null): void {
@@ -28,14 +29,23 @@ export class MemoryIndex {
     const key = repoKey(repository);
     const active = this.activeOf(key);
     for (const path of file.supersede) this.supersede(active, path, syncId);
+    const added: MemoryEntry[] = [];
     for (const facts of file.introduce) {
       this.supersede(active, facts.path, syncId);
       const entry: MemoryEntry = { ...facts, introducedBySyncId: syncId, supersededBySyncId: null };
       this.entries.push(entry);
       this.entryRepo.set(entry, key);
+      this.hay.set(entry, [entry.path, ...entry.symbols, entry.summary].join('\n').toLowerCase());
       active.set(facts.path, entry);
+      added.push(entry);
     }
-    this.sorted.clear();
+    added.sort((a, b) => cmp(a.path, b.path));
+    for (const view of this.views.values()) this.updateView(view, key, added);
+  }
+
+  /** Build the default view (every active entry) ahead of the first query. */
+  warm(): void {
+    this.view(false);
   }
 
   /** Of `paths`, those with an active entry in the repository (what a sync will supersede). */
@@ -76,9 +86,22 @@ export class MemoryIndex {
     return out.sort((a, b) => cmp(a.path, b.path));
   }
 
+  /**
+   * Ranked by searchMemory. Entries are first narrowed with a precomputed lower-case haystack (a word
+   * must occur in the path, a symbol or the summary for searchMemory to match it), so ranking only
+   * sees candidates; with no words the cached path-ordered view is the answer.
+   */
   query(opts: MemoryQuery = {}): MemoryEntry[] {
-    const pool = opts.includeSuperseded ? this.allSorted(opts.repository) : this.activeSorted(opts.repository);
-    return searchMemory(pool, opts.query ?? '', opts.limit ?? Infinity).map((e) => ({ ...e }));
+    const view = this.view(opts.includeSuperseded === true, opts.repository);
+    const words = (opts.query ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const limit = opts.limit ?? Infinity;
+    if (words.length === 0) return view.list.slice(0, limit).map((e) => ({ ...e }));
+    const candidates: MemoryEntry[] = [];
+    for (let i = 0; i < view.list.length; i++) {
+      const hay = view.hay[i] as string;
+      if (words.every((w) => hay.includes(w))) candidates.push(view.list[i] as MemoryEntry);
+    }
+    return searchMemory(candidates, opts.query ?? '', limit).map((e) => ({ ...e }));
   }
 
   get size(): number {
@@ -98,14 +121,34 @@ export class MemoryIndex {
     return m;
   }
 
-  private activeSorted(repository?: RepositoryRef): MemoryEntry[] {
-    const key = repository ? repoKey(repository) : ALL;
-    const hit = this.sorted.get(key);
+  private view(all: boolean, repository?: RepositoryRef): View {
+    const key = `${all ? 'all' : 'active'}:${repository ? repoKey(repository) : ALL}`;
+    const hit = this.views.get(key);
     if (hit) return hit;
-    const maps = repository ? [this.activeOf(key)] : [...this.active.values()];
-    const list = maps.flatMap((m) => [...m.values()]).sort((a, b) => cmp(a.path, b.path));
-    this.sorted.set(key, list);
-    return list;
+    const list = all ? this.allSorted(repository) : this.activeSorted(repository);
+    const view: View = { all, repo: repository && repoKey(repository), list, hay: list.map((e) => this.hay.get(e) ?? '') };
+    this.views.set(key, view);
+    return view;
+  }
+
+  /** Keep a cached view current: drop newly superseded entries, merge the new ones in path order. */
+  private updateView(view: View, key: string, added: MemoryEntry[]): void {
+    const kept = view.all ? view.list : view.list.filter((e) => e.supersededBySyncId === null);
+    const incoming = view.repo === undefined || view.repo === key ? added : [];
+    const merged: MemoryEntry[] = [];
+    let j = 0;
+    for (const e of kept) {
+      while (j < incoming.length && cmp((incoming[j] as MemoryEntry).path, e.path) < 0) merged.push(incoming[j++] as MemoryEntry);
+      merged.push(e);
+    }
+    while (j < incoming.length) merged.push(incoming[j++] as MemoryEntry);
+    view.list = merged;
+    view.hay = merged.map((e) => this.hay.get(e) ?? '');
+  }
+
+  private activeSorted(repository?: RepositoryRef): MemoryEntry[] {
+    const maps = repository ? [this.activeOf(repoKey(repository))] : [...this.active.values()];
+    return maps.flatMap((m) => [...m.values()]).sort((a, b) => cmp(a.path, b.path));
   }
 
   private allSorted(repository?: RepositoryRef): MemoryEntry[] {
@@ -114,6 +157,17 @@ export class MemoryIndex {
     const born = (e: MemoryEntry): number => this.position.get(e.introducedBySyncId) ?? Infinity;
     return list.sort((a, b) => cmp(a.path, b.path) || born(a) - born(b));
   }
+}
+
+interface View {
+  /** Superseded entries included. */
+  all: boolean;
+  /** Repository key, or undefined for every repository. */
+  repo: string | undefined;
+  /** Entries in path order (then commit order). */
+  list: MemoryEntry[];
+  /** Lower-cased path, symbols and summary of each entry of `list`, same order. */
+  hay: string[];
 }
 
 export function facts(e: MemoryFacts): MemoryFacts {
