@@ -14,6 +14,17 @@ export type { FailureSwitch, RequestLogEntry, ServerSwitches } from './server/ty
 /**
  * A GitHub Enterprise Server look-alike on 127.0.0.1: REST under `/api/v3`
  * and git smart HTTP at `/{owner}/{name}.git`, serving real bare repositories.
+ *
+ *   const server = await startGitHubServer();
+ *   const repo = await createTestRepo({ 'a.txt': 'hi' });   // ./repos.ts
+ *   server.addRepository('octo', 'demo', repo.bareDir);
+ *   // Octokit: new Octokit({ baseUrl: server.apiUrl }); git: `${server.url}/octo/demo.git`
+ *   server.switches.truncateTreeOver = 10;                   // flip switches between requests
+ *   await server.close(); await repo.cleanup();
+ *
+ * Branch pages link to `/repositories/{id}/branches?...` as GitHub does (served too).
+ * Each repository keeps one `git cat-file --batch-command` for objects; recursive
+ * trees come from one streamed `git ls-tree -r -t -l -z`.
  */
 export interface GitHubServer {
   /** `http://127.0.0.1:PORT`; git smart HTTP at `${url}/${owner}/${name}.git`. */
