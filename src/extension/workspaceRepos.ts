@@ -7,14 +7,13 @@ import type { RemoteRepository, RepositoryRef } from '../core/types';
 import { ContextKeys } from './commandIds';
 import { setContext } from './contextKeys';
 import type { EngineHost } from './engineHost';
+import { sameRepository, workspaceKind, type WorkspaceKind } from './workspaceKind';
 
 export interface FolderRepository {
   folder: vscode.WorkspaceFolder;
   remote?: RemoteRepository;
   error?: SyncError;
 }
-
-export type WorkspaceKind = 'noFolder' | 'noGitRepo' | 'noRemote' | 'ready';
 
 export class WorkspaceRepositories implements vscode.Disposable {
   private resolved: Promise<FolderRepository[]> | undefined;
@@ -120,15 +119,4 @@ export class WorkspaceRepositories implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-export function workspaceKind(all: readonly { remote?: unknown; error?: SyncError }[], folderCount: number): WorkspaceKind {
-  if (folderCount === 0) return 'noFolder';
-  if (all.some((f) => f.remote)) return 'ready';
-  if (all.length > 0 && all.every((f) => f.error?.code === 'NO_GIT_REPO')) return 'noGitRepo';
-  return 'noRemote';
-}
-
-export function sameRepository(a: RepositoryRef, b: RepositoryRef): boolean {
-  return a.host.toLowerCase() === b.host.toLowerCase() && a.owner.toLowerCase() === b.owner.toLowerCase() && a.name.toLowerCase() === b.name.toLowerCase();
 }

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { SyncError } from '../../src/core/errors';
+import { emptyStats, type ErrorCode, type SyncRecord } from '../../src/core/types';
+import { viewStateSchema } from '../../src/protocol/messages';
+import { authProviderFor, isLoopbackHost } from '../../src/extension/authHosts';
+import { presentError } from '../../src/extension/errorPresentation';
+import { statusModel } from '../../src/extension/statusText';
+import { commitUrl, guessWebUrl, parseSyncUri, syncUriParts } from '../../src/extension/syncUri';
+import { changeSummary, formatAge, formatBytes, formatOnly } from '../../src/extension/text';
+import { toBranchItems, toSummary } from '../../src/extension/viewState';
+import { workspaceKind } from '../../src/extension/workspaceKind';
+
+const time = (iso: string) => `at ${iso.slice(11, 16)}`;
+
+describe('error boundary mapping', () => {
+  const present = (code: ErrorCode, details: ConstructorParameters<typeof SyncError>[2] = {}) =>
+    presentError(new SyncError(code, 'It failed.', details), formatOnly, time);
+
+  it('offers Sign In for AUTH_REQUIRED, and Authorize when GitHub names an SSO URL', () => {
+    assert.deepEqual(present('AUTH_REQUIRED').actions, ['signIn', 'showLog']);
+    assert.deepEqual(present('AUTH_REQUIRED', { url: 'https://github.com/orgs/o/sso' }).actions, ['authorize', 'showLog']);
+  });
+
+  it('tells when the rate limit resets', () => {
+    const shown = present('RATE_LIMITED', { resetAt: '2025-03-01T12:34:00Z' });
+    assert.equal(shown.message, 'It failed. The GitHub rate limit resets at at 12:34.');
+  });
+
+  it('offers Retry on network errors and a lock held by another window', () => {
+    assert.deepEqual(present('NETWORK').actions, ['retry', 'showLog']);
+    assert.deepEqual(present('LOCKED'), { severity: 'warning', message: 'It failed.', actions: ['retry'] });
+  });
+
+  it('offers the moved-aside file for corrupt storage', () => {
+    assert.deepEqual(present('STORAGE_CORRUPT', { path: '/s/history.json.corrupt' }).actions, ['showLog', 'revealFile']);
+    assert.deepEqual(present('STORAGE_CORRUPT').actions, ['showLog']);
+  });
+
+  it('stays silent on cancellation and falls back to Show Log', () => {
+    assert.equal(present('CANCELLED').severity, 'silent');
+    assert.deepEqual(present('INTERNAL').actions, ['showLog']);
+    assert.deepEqual(present('BRANCH_NOT_FOUND').actions, ['showLog']);
+  });
+
+  it('appends the hint to the message', () => {
+    assert.equal(present('NO_REMOTE', { hint: 'Add a GitHub remote.' }).message, 'It failed. Add a GitHub remote.');
+  });
+});
+
+describe('authentication provider per host', () => {
+  it('uses github for github.com and github-enterprise only for the configured host', () => {
+    assert.equal(authProviderFor('github.com', undefined), 'github');
+    assert.equal(authProviderFor('ghe.example.com', 'https://ghe.example.com'), 'github-enterprise');
+    assert.equal(authProviderFor('other.example.com', 'https://ghe.example.com'), undefined);
+  });
+
+  it('never authenticates loopback test servers', () => {
+    assert.ok(isLoopbackHost('127.0.0.1:8080'));
+    assert.ok(isLoopbackHost('localhost'));
+    assert.equal(authProviderFor('127.0.0.1:4000', 'http://127.0.0.1:4000'), undefined);
+  });
+
+  it('ignores a malformed enterprise setting', () => {
+    assert.equal(authProviderFor('ghe.example.com', 'not a url'), undefined);
+  });
+});
+
+describe('status bar text', () => {
+  const now = new Date('2025-03-01T12:00:00Z');
+  const last = { branch: 'main', completedAt: '2025-03-01T10:00:00Z', startedAt: '2025-03-01T09:59:00Z' } as SyncRecord;
+
+  it('shows the phase and percent while running, and a wait countdown', () => {
+    const running = { branch: 'main', phase: 'fetchingContent' as const, done: 25, total: 200, kind: 'sync' as const };
+    assert.equal(statusModel({ running }, now, formatOnly).text, '$(sync~spin) Fetching changed files 12%');
+    assert.equal(statusModel({ running: { ...running, total: null } }, now, formatOnly).text, '$(sync~spin) Fetching changed files…');
+    assert.equal(statusModel({ running: { ...running, waitSeconds: 42 } }, now, formatOnly).text, '$(watch) Waiting for rate limit (42s)');
+  });
+
+  it('shows the last sync when idle, a failure after one, and nothing before any sync', () => {
+    assert.equal(statusModel({ last }, now, formatOnly).text, '$(history) main · 2 h ago');
+    assert.equal(statusModel({ last, lastError: 'Boom' }, now, formatOnly).state, 'failed');
+    assert.equal(statusModel({}, now, formatOnly).state, 'hidden');
+  });
+});
+
+describe('projectsync: URIs and web links', () => {
+  it('round-trips a sync id and a path with awkward characters', () => {
+    const parts = syncUriParts('id with &=?#', 'dir/ä b#c.ts');
+    assert.deepEqual(parseSyncUri(parts.path, parts.query), { syncId: 'id with &=?#', path: 'dir/ä b#c.ts' });
+  });
+
+  it('rejects URIs without a sync', () => {
+    assert.equal(parseSyncUri('/a.ts', ''), undefined);
+    assert.equal(parseSyncUri('/a.ts', 'sync='), undefined);
+  });
+
+  it('builds commit URLs on the repository web URL', () => {
+    assert.equal(commitUrl('https://github.com/o/r/', 'abc'), 'https://github.com/o/r/commit/abc');
+    assert.equal(guessWebUrl({ host: '127.0.0.1:9000', owner: 'o', name: 'r' }), 'http://127.0.0.1:9000/o/r');
+    assert.equal(guessWebUrl({ host: 'ghe.example.com', owner: 'o', name: 'r' }), 'https://ghe.example.com/o/r');
+  });
+});
+
+describe('text helpers', () => {
+  it('formats ages, sizes and change counts', () => {
+    const now = new Date('2025-03-10T12:00:00Z');
+    assert.equal(formatAge('2025-03-10T11:59:40Z', now, formatOnly), 'just now');
+    assert.equal(formatAge('2025-03-09T12:00:00Z', now, formatOnly), 'yesterday');
+    assert.equal(formatAge('2025-03-05T12:00:00Z', now, formatOnly), '5 days ago');
+    assert.equal(formatBytes(1536), '1.5 KB');
+    assert.equal(changeSummary({ added: 1, modified: 0, removed: 7 }), '+1 ~0 \u22127');
+  });
+});
+
+describe('workspace kind (welcome content)', () => {
+  it('tells no folder, no git repository, no GitHub remote and ready apart', () => {
+    const noGit = { error: new SyncError('NO_GIT_REPO', 'x') };
+    const noRemote = { error: new SyncError('NO_REMOTE', 'x') };
+    assert.equal(workspaceKind([], 0), 'noFolder');
+    assert.equal(workspaceKind([noGit, noGit], 2), 'noGitRepo');
+    assert.equal(workspaceKind([noGit, noRemote], 2), 'noRemote');
+    assert.equal(workspaceKind([noRemote, { remote: {} }], 2), 'ready');
+  });
+});
+
+describe('Sync view state mapping', () => {
+  it('drops branch names the protocol refuses instead of sending an invalid state', () => {
+    const items = toBranchItems([
+      { group: 'default', branches: [{ name: 'main', commitSha: 'a'.repeat(40), group: 'default' }] },
+      { group: 'recent', branches: [{ name: 'evil\u0007name', group: 'recent' }] },
+      { group: 'other', branches: [{ name: 'other', group: 'other' }] },
+    ]);
+    assert.deepEqual(items.map((i) => i.name), ['main']);
+    const state = { repository: null, problem: null, branches: items, selectedBranch: 'main', run: null, waiting: null, lastSync: null, signedIn: true };
+    assert.ok(viewStateSchema.safeParse(state).success);
+  });
+
+  it('summarises a finished sync within the protocol limits', () => {
+    const record = {
+      id: 's1', branch: 'main', commitSha: null, status: 'failed', completedAt: null,
+      stats: emptyStats(), error: { code: 'NETWORK', message: 'x'.repeat(5000) },
+    } as unknown as SyncRecord;
+    const summary = toSummary(record);
+    assert.ok(summary);
+    assert.equal(summary.error?.message.length, 2000);
+  });
+});

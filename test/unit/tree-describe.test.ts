@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { emptyStats, type SyncRecord } from '../../src/core/types';
+import { diffSnapshots, splitPath } from '../../src/extension/history/changes';
+import {
+  fileContextValue,
+  fileIcon,
+  fileItemId,
+  syncContextValue,
+  syncDescription,
+  syncIcon,
+  syncItemId,
+  syncItemState,
+  syncLabel,
+  syncTooltip,
+} from '../../src/extension/history/describe';
+import { formatOnly } from '../../src/extension/text';
+
+const sha = (c: string) => c.repeat(40);
+const now = new Date('2025-03-01T12:00:00Z');
+
+function record(over: Partial<SyncRecord> = {}): SyncRecord {
+  return {
+    id: 'sync-1',
+    repository: { host: 'github.com', owner: 'octo', name: 'demo' },
+    branch: 'main',
+    commitSha: sha('a'),
+    treeSha: sha('b'),
+    kind: 'sync',
+    restoredFromSyncId: null,
+    status: 'completed',
+    phase: 'done',
+    startedAt: '2025-03-01T11:54:00Z',
+    completedAt: '2025-03-01T11:55:00Z',
+    stats: { ...emptyStats(), files: 10, added: 3, modified: 2, removed: 1 },
+    error: null,
+    previousSyncId: null,
+    startedAfterSyncId: null,
+    commitMessage: 'Fix the thing',
+    forcePushed: false,
+    ...over,
+  };
+}
+
+describe('history tree item rendering', () => {
+  it('labels a sync as branch @ short sha, or just the branch before the head is known', () => {
+    assert.equal(syncLabel(record()), 'main @ aaaaaaa');
+    assert.equal(syncLabel(record({ commitSha: null, status: 'running' })), 'main');
+  });
+
+  it('describes a completed sync with its age and change counts', () => {
+    assert.equal(syncDescription(record(), false, now, formatOnly), '5 min ago · +3 ~2 \u22121');
+  });
+
+  it('describes failed, cancelled, interrupted and running attempts by what happened', () => {
+    assert.equal(syncDescription(record({ status: 'failed' }), false, now, formatOnly), '5 min ago · failed');
+    assert.equal(syncDescription(record({ status: 'cancelled' }), false, now, formatOnly), '5 min ago · cancelled');
+    assert.equal(syncDescription(record({ status: 'interrupted' }), false, now, formatOnly), '5 min ago · interrupted');
+    const running = record({ status: 'running', phase: 'fetchingTree', completedAt: null, startedAt: '2025-03-01T11:59:50Z' });
+    assert.equal(syncDescription(running, false, now, formatOnly), 'just now · Fetching tree…');
+  });
+
+  it('marks restores in the description', () => {
+    const restore = record({ kind: 'restore', restoredFromSyncId: 'sync-0' });
+    assert.match(syncDescription(restore, true, now, formatOnly), /restore · \+3 ~2 \u22121$/);
+  });
+
+  it('gives each state its own icon and theme colour', () => {
+    assert.equal(syncItemState(record(), true), 'active');
+    assert.equal(syncItemState(record(), false), 'completed');
+    assert.equal(syncItemState(record({ kind: 'restore' }), false), 'restore');
+    assert.equal(syncItemState(record({ status: 'queued' }), false), 'running');
+    const states = ['active', 'completed', 'restore', 'failed', 'cancelled', 'interrupted', 'running'] as const;
+    const ids = states.map((s) => syncIcon(s).id);
+    assert.equal(new Set(ids).size, states.length, 'every state is told apart');
+    assert.equal(syncIcon('running').id, 'sync~spin');
+    assert.equal(syncIcon('failed').color, 'testing.iconFailed');
+  });
+
+  it('makes completed links other than the active one restorable, and anything with a commit copyable', () => {
+    assert.equal(syncContextValue(record(), false), 'sync:restorable:completed:commit');
+    assert.equal(syncContextValue(record(), true), 'sync:active:commit');
+    assert.equal(syncContextValue(record({ kind: 'restore' }), false), 'sync:restorable:restore:commit');
+    assert.equal(syncContextValue(record({ status: 'failed', commitSha: null, treeSha: null }), false), 'sync:failed');
+    assert.equal(syncContextValue(record({ status: 'cancelled' }), false), 'sync:cancelled:commit');
+    // The menus in package.json match these with regular expressions.
+    assert.match(syncContextValue(record(), false), /^sync:restorable/);
+    assert.doesNotMatch(syncContextValue(record(), true), /^sync:restorable/);
+    assert.doesNotMatch(syncContextValue(record({ status: 'running' }), false), /^sync:restorable/);
+  });
+
+  it('puts the commit, message, counts and error into the tooltip rows', () => {
+    const failed = syncTooltip(record({ status: 'failed', error: { code: 'NETWORK', message: 'Connection reset' } }), false, formatOnly);
+    const rows = new Map(failed.rows);
+    assert.equal(rows.get('Status'), 'Failed');
+    assert.equal(rows.get('Error'), 'Connection reset (NETWORK)');
+    const done = new Map(syncTooltip(record(), true, formatOnly).rows);
+    assert.equal(done.get('Commit'), sha('a'));
+    assert.equal(done.get('Message'), 'Fix the thing');
+    assert.equal(done.get('Changes'), '+3 ~2 \u22121');
+    assert.equal(done.get('Repository'), 'octo/demo (github.com)');
+  });
+
+  it('keeps item ids stable per sync and unique per file', () => {
+    assert.equal(syncItemId('abc'), syncItemId('abc'));
+    assert.notEqual(fileItemId('abc', 'a/b'), fileItemId('abd', 'a/b'));
+    assert.equal(fileContextValue('removed'), 'file:removed');
+    assert.equal(fileIcon('added').id, 'diff-added');
+  });
+});
+
+describe('changed files between two snapshots', () => {
+  const file = (path: string, blob: string, mode: '100644' | '100755' = '100644') => ({ path, blobSha: sha(blob), mode, size: 1 });
+
+  it('lists added, modified (content or mode) and removed paths, sorted', () => {
+    const before = [file('b.ts', '1'), file('c.ts', '2'), file('run.sh', '3'), file('same.ts', '4')];
+    const after = [file('a.ts', '5'), file('b.ts', '6'), file('run.sh', '3', '100755'), file('same.ts', '4')];
+    const changes = diffSnapshots(before, after).map((c) => `${c.change} ${c.path}`);
+    assert.deepEqual(changes, ['added a.ts', 'modified b.ts', 'removed c.ts', 'modified run.sh']);
+  });
+
+  it('treats every file of a first sync as added', () => {
+    assert.deepEqual(
+      diffSnapshots([], [file('x', '1')]).map((c) => c.change),
+      ['added'],
+    );
+  });
+
+  it('splits a path into name and folder', () => {
+    assert.deepEqual(splitPath('src/a/b.ts'), { name: 'b.ts', dir: 'src/a' });
+    assert.deepEqual(splitPath('README.md'), { name: 'README.md', dir: '' });
+  });
+});
