@@ -7,9 +7,8 @@ import type { Clock, CompleteSyncInput, HistoryStore, StoreChange } from '../cor
 import type { ErrorCode, MemoryEntry, RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
 import type { PersistentEtagCache } from './etags';
 import { randomSuffix, type FileOps } from './fsOps';
-import { CorruptFileError } from './historyAdapter';
 import { asCorrupt, memoryRel, replayMemory, type StoreState } from './loader';
-import type { MemoryQuery } from './memoryIndex';
+import { MemoryIndex, type MemoryQuery } from './memoryIndex';
 import { assertNoSuccessor, checkCompleteInput, completedRecord, diffStats, newRunningRecord, restoreRecord } from './records';
 import { HISTORY_FILE, isLink, repoKey, type CommitEntry, type HistoryFile, type MemoryFile, type SnapshotNode } from './schema';
 
@@ -195,8 +194,12 @@ export class LowdbHistoryStore implements HistoryStore {
     const known = this.data.commits.map((c) => c.syncId);
     try {
       await this.state.db.read();
-      const prefixKept = known.every((id, i) => this.data.commits[i]?.syncId === id);
-      if (!prefixKept) throw new CorruptFileError(HISTORY_FILE, 'its committed history was rewritten');
+      if (!known.every((id, i) => this.data.commits[i]?.syncId === id)) {
+        // Another process started a fresh history (e.g. after moving a damaged one aside): rebuild.
+        this.state.memory = new MemoryIndex();
+        this.state.applied = 0;
+        this.state.snapshots.clearCache();
+      }
       await replayMemory(this.files, this.state);
     } catch (e) {
       throw await this.corrupted(e);

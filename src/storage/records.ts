@@ -59,6 +59,7 @@ export function checkCompleteInput(input: CompleteSyncInput): void {
 export function completedRecord(rec: SyncRecord, input: CompleteSyncInput, now: Date): SyncRecord {
   return {
     ...rec,
+    branch: input.branch ?? rec.branch,
     commitSha: input.commitSha,
     treeSha: input.treeSha,
     commitMessage: input.commitMessage,

@@ -41,6 +41,22 @@ describe('history store: chain, supersession, restore', () => {
     assert.equal(links.length, 1);
   });
 
+  it('picks up what another process committed before its own next write', async () => {
+    const dir = dirs.make();
+    const windowA = await open(dir);
+    const windowB = await open(dir);
+    const base = await syncFiles(windowA, [file('a.ts')]);
+    const late = await windowB.begin({ repository: repo, branch: 'main' });
+    assert.equal(late.startedAfterSyncId, base.id);
+    const raced = await windowA.begin({ repository: repo, branch: 'main' });
+    await completeWith(windowA, raced, [file('a.ts', 'v2')]);
+    await assert.rejects(completeWith(windowB, late, [file('a.ts', 'v3')]), (e) => isSyncError(e, 'STORAGE_ERROR'));
+    const after = await syncFiles(windowB, [file('a.ts', 'v4')]);
+    assert.equal(after.previousSyncId, raced.id);
+    assert.deepEqual(memoryView(windowB.memory()), memoryView([factsOf(file('a.ts', 'v4'))]));
+    assert.equal((await open(dir)).list().length, 4);
+  });
+
   it('records failed and cancelled attempts without making them links', async () => {
     const store = await open(dirs.make());
     const base = await syncFiles(store, [file('a.ts')]);
