@@ -54,6 +54,8 @@ export interface GitHubConnector {
 
 /** Everything a completed sync commits to the store at once. */
 export interface CompleteSyncInput {
+  /** The branch actually synced (the default branch's name when the request named none). */
+  branch?: string;
   commitSha: string;
   treeSha: string;
   commitMessage: string | null;

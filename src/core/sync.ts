@@ -133,6 +133,7 @@ class Run {
     this.countNetwork();
     this.stats.durationMs = Math.round(performance.now() - this.started);
     const completed = await store.complete(this.record.id, {
+      branch,
       commitSha: head.commitSha,
       treeSha: head.treeSha,
       commitMessage: head.commitMessage,
