@@ -34,7 +34,7 @@ const MODE = opts.vsix ? 'vsix' : 'dev';
 const TESTS = path.join(ROOT, 'dist/test/integration/index.js');
 const t0 = Date.now();
 // Workbench start-up chatter relayed by codeAutomationLog; VERBOSE=1 shows it.
-const NOISE = /^(Ignoring fetching additional builtin|Updating additional builtin|Creating a socket|Resolv(ing|ed) connection token|\[Service Worker\]|ChatSessionStore)/;
+const NOISE = /^(Ignoring fetching additional builtin|Updating additional builtin|Creating a socket|Resolv(ing|ed) connection token|\[Service Worker\]|ChatSessionStore|Creation of workbench contribution)/;
 const log = (...a) => console.log(`[integration ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 
 function preflight() {
@@ -57,6 +57,8 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   process.once(sig, () => void cleanup().finally(() => process.exit(130)));
 }
 
+let finished = false;
+
 async function main() {
   preflight();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `project-sync-it-${MODE}-`));
@@ -69,6 +71,7 @@ async function main() {
     extensionLocation: devPath ?? path.join(tmp, 'extensions'),
     files: opts.files ?? process.env.PROJECT_SYNC_TEST_FILES ?? (opts.vsix ? 'activation' : undefined),
     grep: opts.grep,
+    onResult: (r) => log(`suite finished: ${r.passes} passing, ${r.failures} failing`),
   });
   cleanups.push(() => world.close());
   if (opts.vsix) log((await installVsix(ROOT, tmp, path.resolve(opts.vsix))).split('\n').pop());
@@ -76,7 +79,8 @@ async function main() {
   const server = await startCodeServer({
     root: ROOT, tmp, port,
     env: world.env,
-    onLine: (l) => { if (process.env.VERBOSE || /\berror\b/i.test(l)) console.log(`  [code-server] ${l}`); },
+    // Errors while the suite runs; the file watcher's complaints at shutdown are noise.
+    onLine: (l) => { if (process.env.VERBOSE || (!finished && /\berror\b/i.test(l))) console.log(`  [code-server] ${l}`); },
   });
   cleanups.push(() => server.stop());
   log(`code-server on :${port} (${MODE})`);
@@ -108,6 +112,7 @@ async function main() {
     server.exited.then((e) => `code-server exited ${JSON.stringify(e)}`),
   ]);
   clearTimeout(timer);
+  finished = true;
   const code = summarize({ outcome, result: world.bridge.result(), log });
   if (code !== 0) printLogs(server.dirs.userDataDir, log);
   return code;

@@ -11,13 +11,13 @@ const load = (root, rel) => tsImport(pathToFileURL(path.join(root, rel)).href, i
  * Starts the fixture and the bridge; `env` is what the extension host needs to reach them.
  * `ui: false` when no Playwright page will be attached (test-electron): UI tests skip.
  */
-export async function prepareWorld({ root, tmp, mode, screenshotDir, ui, extensionLocation, files, grep }) {
+export async function prepareWorld({ root, tmp, mode, screenshotDir, ui, extensionLocation, files, grep, onResult }) {
   const { createFixture } = await load(root, 'test/integration/support/fixture.ts');
   const { startBridge } = await load(root, 'test/integration/support/bridgeServer.ts');
   const fixture = await createFixture(tmp);
   let bridge;
   try {
-    bridge = await startBridge({ mode, workspace: fixture.workspace, screenshotDir, actions: fixture.actions });
+    bridge = await startBridge({ mode, workspace: fixture.workspace, screenshotDir, actions: fixture.actions, onResult });
   } catch (err) {
     await fixture.close();
     throw err;

@@ -14,6 +14,8 @@ export interface BridgeOptions {
   workspace: string;
   screenshotDir: string;
   actions: Readonly<Record<string, FixtureAction>>;
+  /** Called when the suite posts its result (before the extension host shuts down). */
+  onResult?: (result: SuiteResult) => void;
 }
 
 export interface Bridge {
@@ -54,6 +56,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     }
     if (method === 'POST' && url === '/result') {
       result = SuiteResult.parse(body);
+      opts.onResult?.(result);
       return null;
     }
     if (method === 'POST' && url.startsWith('/fixture/')) {
