@@ -13,6 +13,8 @@ export class SyncStatusBar implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.item];
   private lastError: string | undefined;
   private pending: ReturnType<typeof setTimeout> | undefined;
+  /** The idle text shows an age ("5 min ago"): keep it current. */
+  private readonly ticker = setInterval(() => this.update(), 60_000);
 
   constructor(
     private readonly controller: SyncController,
@@ -71,6 +73,7 @@ export class SyncStatusBar implements vscode.Disposable {
 
   dispose(): void {
     if (this.pending) clearTimeout(this.pending);
+    clearInterval(this.ticker);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
