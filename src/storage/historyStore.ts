@@ -7,6 +7,7 @@ import type { Clock, CompleteSyncInput, HistoryStore, StoreChange } from '../cor
 import type { ErrorCode, MemoryEntry, RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
 import type { PersistentEtagCache } from './etags';
 import { randomSuffix, type FileOps } from './fsOps';
+import { isStorageLockHeld } from './lock';
 import { asCorrupt, memoryRel, replayMemory, type StoreState } from './loader';
 import { MemoryIndex, type MemoryQuery } from './memoryIndex';
 import { assertNoSuccessor, checkCompleteInput, completedRecord, diffStats, newRunningRecord, restoreRecord } from './records';
@@ -126,10 +127,17 @@ export class LowdbHistoryStore implements HistoryStore {
     this.emitter.dispose();
   }
 
-  /** Records left running by a crashed process become interrupted (called once on open). */
+  /**
+   * Records left running by a crashed process become interrupted (called once on open). While a live
+   * process holds the storage lock, a running record may be its sync in progress: left alone then.
+   */
   async markInterrupted(): Promise<void> {
     const stale = this.data.records.filter((r) => r.status === 'running' || r.status === 'queued');
     if (stale.length === 0) return;
+    if (await isStorageLockHeld(this.dir, { clock: this.clock })) {
+      this.logger.info(`${stale.length} sync(s) still running under another process's lock; not marking them interrupted`);
+      return;
+    }
     const ids = new Set(stale.map((r) => r.id));
     const at = this.clock.now().toISOString();
     await this.commit({ ...this.data, records: this.data.records.map((r) => (ids.has(r.id) ? { ...r, status: 'interrupted' as const, completedAt: at } : r)) });

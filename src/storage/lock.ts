@@ -55,6 +55,13 @@ export async function acquireStorageLock(dir: string, opts: LockOptions): Promis
   }
 }
 
+/** Whether a live process (possibly this one) holds the storage lock right now. */
+export async function isStorageLockHeld(dir: string, opts: { clock?: Clock; staleMs?: number } = {}): Promise<boolean> {
+  const lockPath = path.join(dir, LOCK_FILE);
+  const holder = await readHolder(lockPath);
+  return holder !== undefined && !(await isStale(lockPath, holder, opts.staleMs ?? 10 * 60_000, opts.clock ?? systemClock));
+}
+
 async function tryCreate(lockPath: string, me: LockInfo): Promise<boolean> {
   try {
     await fs.writeFile(lockPath, JSON.stringify(me), { flag: 'wx' });

@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { nullLogger } from '../../src/core/logger';
 import type { HistoryStore } from '../../src/core/ports';
+import { acquireStorageLock } from '../../src/storage';
 import type { SyncRecord } from '../../src/core/types';
 import { byPath, completeWith, factsOf, file, memoryView, open, repo, syncFiles, tempDirs } from './storageFixtures';
 
@@ -109,6 +111,18 @@ describe('history store: crash safety', () => {
     const later = await open(dir);
     assert.equal(later.get(running.id)?.status, 'interrupted');
     assert.deepEqual(memoryView(later.memory()), memoryView(v1.map(factsOf)));
+  });
+
+  it('leaves a running sync alone while a live process holds the storage lock', async () => {
+    const dir = dirs.make();
+    const syncing = await open(dir);
+    const lock = await acquireStorageLock(dir, { logger: nullLogger });
+    const running = await syncing.begin({ repository: repo, branch: 'main' });
+    const otherWindow = await open(dir);
+    assert.equal(otherWindow.get(running.id)?.status, 'running');
+    const done = await completeWith(syncing, running, v1);
+    assert.equal(done.status, 'completed');
+    await lock.release();
   });
 
   it('removes orphan files only after a grace period (another process may be committing)', async () => {
