@@ -1,0 +1,89 @@
+// Memory search: finding files by symbol, heading, path and summary, ranked.
+import assert from 'node:assert/strict';
+import { extractFacts, MemoryIndex, searchMemory, type Searchable } from '../../src/core/memory';
+
+const enc = new TextEncoder();
+function fromSource(path: string, text: string): Searchable {
+  const f = extractFacts({ path, blobSha: 'e'.repeat(40), mode: '100644', size: null, content: enc.encode(text), maxFileSize: 1_000_000 });
+  assert.ok(f);
+  return f;
+}
+const entry = (path: string, symbols: string[] = [], summary = ''): Searchable => ({ path, symbols, summary });
+const paths = (xs: readonly Searchable[]) => xs.map((x) => x.path);
+
+const repo = [
+  fromSource('src/core/pipeline.ts', '// The sync pipeline.\nexport async function runSync() {}\nexport function cancelSync() {}\n'),
+  fromSource('README.md', '# Project Sync\n\n## Getting started\n\nInstall it.\n## Memory queries\n'),
+  fromSource('src/github/server.go', 'package github\nfunc (s *Server) Start() {}\n'),
+  fromSource('docs/branches.md', '# Choosing a branch\n'),
+  fromSource('src/extension/status.ts', '/** Status bar: shows the last sync. */\nexport class StatusBar {}\n'),
+];
+
+describe('memory: search', () => {
+  it('finds a TypeScript function by its name, case-insensitively', () => {
+    assert.deepEqual(paths(searchMemory(repo, 'runSync')), ['src/core/pipeline.ts']);
+    assert.deepEqual(paths(searchMemory(repo, 'RUNSYNC')), ['src/core/pipeline.ts']);
+  });
+
+  it('finds a Markdown heading, every word of it', () => {
+    assert.deepEqual(paths(searchMemory(repo, 'getting started')), ['README.md']);
+    assert.deepEqual(paths(searchMemory(repo, 'memory queries')), ['README.md']);
+  });
+
+  it('finds a Go method by the method name alone', () => {
+    assert.deepEqual(paths(searchMemory(repo, 'start')), ['src/github/server.go', 'README.md']);
+  });
+
+  it('returns only entries matching all the words, wherever each matches', () => {
+    assert.deepEqual(paths(searchMemory(repo, 'status sync')), ['src/extension/status.ts']);
+    assert.deepEqual(paths(searchMemory(repo, 'sync nothing-like-this')), []);
+  });
+
+  it('ranks exact symbol > symbol prefix > symbol substring > file name > path > summary', () => {
+    const ranked = [
+      entry('a/one.ts', ['Sync']),
+      entry('a/two.ts', ['syncNow']),
+      entry('a/three.ts', ['runSync']),
+      entry('lib/sync.ts'),
+      entry('lib/resync-tool.ts'),
+      entry('sync/index.ts'),
+      entry('a/seven.ts', [], 'Keeps things in sync.'),
+    ];
+    const shuffled = [ranked[4], ranked[6], ranked[0], ranked[5], ranked[2], ranked[3], ranked[1]] as Searchable[];
+    assert.deepEqual(paths(searchMemory(shuffled, 'sync')), paths(ranked));
+  });
+
+  it('adds up the words: a file matching two words well beats one matching one word well', () => {
+    const entries = [entry('a.ts', ['parse'], 'json reader'), entry('b.ts', ['parse', 'json'])];
+    assert.deepEqual(paths(searchMemory(entries, 'parse json')), ['b.ts', 'a.ts']);
+  });
+
+  it('breaks ties by path and returns the path order for an empty query', () => {
+    const entries = [entry('c.ts', ['x']), entry('a.ts', ['x']), entry('b.ts', ['x'])];
+    assert.deepEqual(paths(searchMemory(entries, 'x')), ['a.ts', 'b.ts', 'c.ts']);
+    assert.deepEqual(paths(searchMemory(entries, '   ')), ['a.ts', 'b.ts', 'c.ts']);
+    assert.deepEqual(paths(searchMemory(entries, '', 2)), ['a.ts', 'b.ts']);
+    assert.deepEqual(searchMemory(entries, 'x', 0), []);
+  });
+
+  it('returns with a limit exactly the first results of the unlimited search', () => {
+    const words = ['alpha', 'beta', 'gamma', 'delta'];
+    const entries = Array.from({ length: 400 }, (_, i) =>
+      entry(`dir${i % 7}/${words[i % 4]}${i}.ts`, [`${words[(i * 3) % 4]}Handler`, `${words[(i + 1) % 4]}`], i % 5 === 0 ? 'alpha notes' : ''),
+    );
+    const index = new MemoryIndex(entries);
+    for (const q of ['alpha', 'beta handler', 'dir3', 'a']) {
+      const all = index.search(q);
+      assert.ok(all.length > 10, q);
+      assert.deepEqual(index.search(q, 10), all.slice(0, 10), q);
+    }
+  });
+
+  it('keeps answering the same after construction: the index copies the entry list', () => {
+    const entries = [entry('a.ts', ['one'])];
+    const index = new MemoryIndex(entries);
+    entries.push(entry('b.ts', ['one']));
+    assert.equal(index.size, 1);
+    assert.deepEqual(paths(index.search('one')), ['a.ts']);
+  });
+});
