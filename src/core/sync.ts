@@ -2,7 +2,7 @@
 import { Channel, Throttle } from './channel';
 import type { ContentFetcher } from './content';
 import { changedFiles, diffSnapshots } from './diff';
-import { SyncError, throwIfAborted, toSyncError } from './errors';
+import { throwIfAborted, toSyncError } from './errors';
 import { scoped, type Logger } from './logger';
 import { extractFacts } from './memory';
 import type { Clock, GitHubConnector, HistoryStore, NetworkHooks } from './ports';
