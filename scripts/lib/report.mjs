@@ -34,7 +34,7 @@ function walk(dir) {
 
 /** Prints the extension host's log files and the extension's own output channel. */
 export function printLogs(userDataDir, log) {
-  const files = walk(path.join(userDataDir, 'logs')).filter((f) => /exthost|Project Sync/i.test(f) && f.endsWith('.log'));
+  const files = walk(path.join(userDataDir, 'logs')).filter((f) => /^(remote)?exthost\.log$|Project Sync/i.test(path.basename(f)));
   for (const f of files) {
     const text = fs.readFileSync(f, 'utf8').trim();
     if (!text) continue;

@@ -25,9 +25,12 @@ export async function pickQuickItem(label: string): Promise<void> {
   await ui.click({ selector: `${QUICK_ROW} .label-name`, exactText: label });
 }
 
-/** Opens a view container from the activity bar (e.g. 'Project Sync'). */
+/** Opens a view container from the activity bar ('Project Sync', 'Explorer'); no-op when open. */
 export async function openViewContainer(title: string): Promise<void> {
-  await ui.click({ selector: `.part.activitybar >> role=tab[name=${JSON.stringify(title)}]` });
+  const tab = `.part.activitybar [role="tab"]:has(> .action-label[aria-label^=${JSON.stringify(title)}])`;
+  await ui.waitFor(tab);
+  // Clicking the container that is already shown would hide the sidebar.
+  if ((await ui.attribute(tab, 'aria-expanded')) !== 'true') await ui.click(tab);
 }
 
 const paneRows = (view: string): string =>
