@@ -1,6 +1,6 @@
 // The webview's client state: the only module that holds it. The host owns the truth; this is the
 // last snapshot plus the deltas applied since, and a persisted copy so a re-shown view paints at once.
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseHostToWebview, viewStateSchema, type HostToWebview, type ViewState } from '../src/protocol/messages';
 
 export interface ClientState {

@@ -1,6 +1,6 @@
 // The domain model, defined once as zod schemas; TypeScript types come from z.infer.
 // Everything stored or crossing a process boundary is validated against these.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const shaSchema = z.string().regex(/^[0-9a-f]{40}$/, 'a 40-digit lowercase hex sha');
 

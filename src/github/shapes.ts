@@ -1,5 +1,5 @@
 // The parts of GitHub's JSON answers we rely on, checked at the boundary.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SyncError } from '../core/errors';
 
 export const repoSchema = z.object({

@@ -1,7 +1,7 @@
 // The host <-> webview protocol: zod schemas per direction are the source of truth, the TypeScript
 // types come from z.infer. Both sides safeParse what they receive and drop (and log) what fails.
 // Every string and array is bounded so a hostile or runaway payload is rejected, not rendered.
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorCodeSchema, syncPhaseSchema, syncStatusSchema } from '../core/types';
 
 /** Limits shared by both directions. Git caps a ref name far below MAX_BRANCH in practice. */

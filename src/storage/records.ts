@@ -1,6 +1,6 @@
 // Pure helpers that build and check records; no I/O.
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SyncError } from '../core/errors';
 import type { CompleteSyncInput } from '../core/ports';
 import { emptyStats, repositoryFileSchema, shaSchema, type RepositoryFile, type RepositoryRef, type SyncRecord, type SyncStats } from '../core/types';

@@ -1,5 +1,5 @@
 // The on-disk formats of the store, validated with zod on every load.
-import { z } from 'zod';
+import * as z from 'zod';
 import { fileModeSchema, memoryEntrySchema, repositoryFileSchema, shaSchema, syncRecordSchema } from '../core/types';
 import type { RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
 

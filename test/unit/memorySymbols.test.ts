@@ -26,7 +26,7 @@ const cases: Case[] = [
  * Each phase yields progress events.
  * @module sync
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface SyncRequest {
   branch: string;

@@ -3,7 +3,7 @@
 // product is test-specific), and defines the actions the suite may call through the bridge
 // (`fixture(name, args)` in bridge.ts). The server lives in the runner's process, so it survives
 // a window reload that restarts the extension host.
-import { z } from 'zod';
+import * as z from 'zod';
 import { startGitHubServer, type RequestLogEntry, type ServerSwitches } from '../../support/githubServer';
 import { cloneWorkspace, commitChanges, createBranch, createTestRepo, type TestRepo } from '../../support/repos';
 

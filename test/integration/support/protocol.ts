@@ -1,6 +1,6 @@
 // The wire format between the integration suite (mocha inside the extension host) and the
 // runner (scripts/run-integration.mjs), which owns the browser page and the test GitHub server.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where a selector is resolved: the workbench page, or the document inside a webview. */
 export const Frame = z.enum(['workbench', 'webview']);
