@@ -2,16 +2,20 @@
 // Starts the GitHub-compatible server on 127.0.0.1 with a generated demo repository, clones a demo
 // workspace from it, and syncs it with the real `project-sync` CLI (live progress in the terminal):
 // a first sync, a pushed change and an incremental sync, the history, a memory query and a restore.
-// `--serve` keeps the server running afterwards so you can try the CLI against it yourself.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+// Then it opens the same workspace in code-server with the extension loaded and prints the URL
+// (Ctrl-C stops everything). `--cli` stops after the CLI walkthrough; `--serve` keeps only the
+// server running.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startGitHubServer } from '../test/support/githubServer';
 import { buildDemoRepository, pushDemoChange } from '../test/support/demoRepo';
 import { cloneWorkspace } from '../test/support/repos';
 
 const cli = path.join(__dirname, 'cli.js');
+const root = path.resolve(__dirname, '..');
 
 function step(title: string): void {
   process.stdout.write(`\n\x1b[1m▸ ${title}\x1b[0m\n`);
@@ -33,8 +37,9 @@ async function expectOk(args: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const serve = process.argv.includes('--serve');
-  const root = mkdtempSync(path.join(os.tmpdir(), 'project-sync-demo-'));
-  const storage = path.join(root, 'storage');
+  const ui = !serve && !process.argv.includes('--cli');
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'project-sync-demo-'));
+  const storage = path.join(tmp, 'storage');
   const server = await startGitHubServer();
   let workspace: { dir: string; cleanup(): Promise<void> } | undefined;
   try {
@@ -69,16 +74,51 @@ async function main(): Promise<void> {
     await expectOk(['restore', first, '--storage', storage]);
     await expectOk(['history', '--storage', storage]);
 
-    if (serve) {
+    if (ui) {
+      step('The extension in a real VS Code (code-server)');
+      await openInCodeServer(workspace.dir, tmp);
+    } else if (serve) {
       step('Serving; press Ctrl-C to stop');
       process.stdout.write(`Try: node dist/cli.js sync --repo ${workspace.dir} --storage ${storage}\n`);
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await untilInterrupted();
     }
     await repo.cleanup();
   } finally {
     await server.close();
     await workspace?.cleanup();
-    if (!serve) rmSync(root, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function untilInterrupted(): Promise<void> {
+  return new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+}
+
+interface CodeServerLib {
+  codeServerBin(root: string): string;
+  freePort(): Promise<number>;
+  startCodeServer(o: { root: string; tmp: string; port: number }): Promise<{ stop(): Promise<void> }>;
+  workbenchUrl(o: { port: number; folder: string; devPath: string }): string;
+}
+
+/** code-server with the extension loaded from this folder, on the demo workspace, until Ctrl-C. */
+async function openInCodeServer(folder: string, tmp: string): Promise<void> {
+  const libPath = path.join(root, 'scripts/lib/codeServer.mjs');
+  const lib = (await import(pathToFileURL(libPath).href)) as CodeServerLib;
+  if (!existsSync(lib.codeServerBin(root))) {
+    process.stdout.write('Installing code-server 4.100.3 (first use, about a minute)…\n');
+    const r = spawnSync('bash', [path.join(root, 'scripts/install-code-server.sh')], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('could not install code-server; `npm run demo -- --cli` runs the CLI part alone');
+  }
+  const port = await lib.freePort();
+  const server = await lib.startCodeServer({ root, tmp: path.join(tmp, 'code-server'), port });
+  try {
+    const url = lib.workbenchUrl({ port, folder, devPath: root });
+    process.stdout.write(`\nOpen this URL in a browser on this machine:\n\n  ${url}\n\n`);
+    process.stdout.write('Then click Project Sync in the activity bar and press Sync. Ctrl-C stops everything.\n');
+    await untilInterrupted();
+  } finally {
+    await server.stop();
   }
 }
 
