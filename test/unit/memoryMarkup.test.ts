@@ -175,6 +175,18 @@ describe('memory: markup, scripts and summaries', () => {
     assert.deepEqual(symbols, ['parse', 'Parser']);
   });
 
+  it('keeps a # that belongs to the heading text and drops a closing sequence', () => {
+    assert.deepEqual(facts('notes.md', '# Notes on C#\n## Build ##\n####### seven is not a heading\n#\n').symbols, ['Notes on C#', 'Build']);
+  });
+
+  it('skips data lines (a minified bundle) but still counts them', () => {
+    const minified = 'var a=function(b){return b},c=(d)=>d;'.repeat(20_000);
+    const f = facts('dist/app.min.js', `/*! app v1 */\n${minified}\nfunction tail() {}\n`);
+    assert.equal(f.lines, 3);
+    assert.deepEqual(f.symbols, ['tail']);
+    assert.equal(f.summary, 'app v1');
+  });
+
   it('reads CRLF files and a UTF-8 byte-order mark the same as LF files', () => {
     const lf = '// Größe of things.\nexport function größe() {}\n';
     const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...enc.encode(lf.replace(/\n/g, '\r\n'))]);

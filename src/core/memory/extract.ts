@@ -27,12 +27,24 @@ export function extractFacts(input: FileVersion): MemoryFacts | undefined {
   if (classifyContent(content, maxFileSize).kind !== 'text') return undefined;
   const language = languageOf(path);
   const lines = splitLines(decodeText(content));
+  const scan = readableLines(lines);
   return {
     path,
     blobSha,
     language,
     lines: lines.length,
-    symbols: extractSymbols(language, lines),
-    summary: extractSummary(language, lines),
+    symbols: extractSymbols(language, scan),
+    summary: extractSummary(language, scan),
   };
+}
+
+/**
+ * Lines longer than this are data (minified bundles, embedded base64), never a
+ * declaration or a heading; skipping them keeps every regex scan short.
+ */
+export const MAX_SCANNED_LINE_LENGTH = 1000;
+
+function readableLines(lines: string[]): readonly string[] {
+  if (!lines.some((l) => l.length > MAX_SCANNED_LINE_LENGTH)) return lines;
+  return lines.map((l) => (l.length > MAX_SCANNED_LINE_LENGTH ? '' : l));
 }

@@ -1,6 +1,6 @@
 // Project memory: facts from file content, and search over them.
 export { BINARY_SNIFF_BYTES, LFS_POINTER_MAX_BYTES, classifyContent, decodeText, splitLines, type ContentKind } from './content';
-export { extractFacts, type FileVersion } from './extract';
+export { MAX_SCANNED_LINE_LENGTH, extractFacts, type FileVersion } from './extract';
 export { languageOf } from './language';
 export { MemoryIndex, searchMemory, type Searchable } from './search';
 export { MAX_SUMMARY_LENGTH, extractSummary } from './summary';

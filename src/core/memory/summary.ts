@@ -80,6 +80,7 @@ function commentAt(lines: readonly string[], i: number, style: Style, python: bo
 /** The first paragraph of a comment's text as one line, or '' when it says nothing to a reader. */
 function paragraph(text: readonly string[]): string {
   const kept: string[] = [];
+  let length = 0;
   for (const raw of text) {
     const t = raw.trim();
     if (DIRECTIVE.test(t)) continue;
@@ -89,6 +90,8 @@ function paragraph(text: readonly string[]): string {
       continue;
     }
     kept.push(t);
+    length += t.length + 1;
+    if (length > MAX_SUMMARY_LENGTH) break; // enough to fill the summary
   }
   // C# XML doc: keep the words, drop the <summary>-style wrapper tags.
   return kept.join(' ').replace(XML_DOC_TAG, '').replace(/\s+/g, ' ').trim();

@@ -1,10 +1,20 @@
 // Markdown headings, Makefile targets and SQL definitions.
 import { type SymbolExtractor, SymbolList } from './list';
 
-const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+const ATX = /^ {0,3}#{1,6}(?:[ \t]+(.*))?$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
 const PARAGRAPH = /^ {0,3}[^\s>#*+\-|`~<]/;
+
+/** ATX heading text without its optional closing `#`s (which must follow a space). */
+function atxText(raw: string): string {
+  const text = raw.trimEnd();
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 35 /* # */) end--;
+  if (end === 0) return '';
+  const before = text.charCodeAt(end - 1);
+  return end < text.length && (before === 32 || before === 9) ? text.slice(0, end) : text;
+}
 
 /** Heading text without inline code ticks, emphasis markers or link targets. */
 function cleanHeading(text: string): string {
@@ -41,7 +51,7 @@ export const markdownSymbols: SymbolExtractor = (lines, out) => {
     const atx = ATX.exec(line);
     const next = lines[i + 1];
     if (atx) {
-      out.add(cleanHeading(atx[2] ?? ''));
+      out.add(cleanHeading(atxText(atx[1] ?? '')));
     } else if (next !== undefined && blockStart && PARAGRAPH.test(line) && SETEXT.test(next)) {
       out.add(cleanHeading(line));
       i++;

@@ -16,7 +16,7 @@ export const rubySymbols: SymbolExtractor = byLineRegex(
 /** PHP: classes, interfaces, traits, enums and functions, methods included (any depth). */
 export const phpSymbols: SymbolExtractor = byLineRegex(
   /^\s*(?:(?:abstract|final|readonly)\s+)*(?:class|interface|trait|enum)\s+([A-Za-z_]\w*)/,
-  /^\s*(?:(?:public|private|protected|static|final|abstract)\s+)*function\s+&?\s*([A-Za-z_]\w*)/,
+  /^\s*(?:(?:public|private|protected|static|final|abstract)\s+)*function\s+(?:&\s*)?([A-Za-z_]\w*)/,
 );
 
 /** Shell: functions at column 0, `name() {` or `function name {`. */

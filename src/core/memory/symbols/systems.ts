@@ -1,7 +1,7 @@
 // Go, Rust, C and C++.
 import { byLineRegex, type SymbolExtractor } from './list';
 
-const GO_FUNC = /^func\s+(?:\(\s*(?:[A-Za-z_]\w*\s+)?\*?\s*([A-Za-z_]\w*)(?:\[[^\]]*\])?\s*\)\s*)?([A-Za-z_]\w*)/;
+const GO_FUNC = /^func\s+(?:\(\s*(?:[A-Za-z_]\w*\s+)?(?:\*\s*)?([A-Za-z_]\w*)(?:\[[^\]]*\])?\s*\)\s*)?([A-Za-z_]\w*)/;
 const GO_TYPE = /^type\s+([A-Za-z_]\w*)/;
 const GO_TYPE_IN_GROUP = /^\t([A-Za-z_]\w*)\b/;
 

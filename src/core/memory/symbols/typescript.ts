@@ -3,16 +3,30 @@ import type { SymbolExtractor, SymbolList } from './list';
 
 const ID = '[A-Za-z_$][\\w$]*';
 
-const FUNCTION = new RegExp(`^(?:export\\s+)?(?:default\\s+)?(?:declare\\s+)?(?:async\\s+)?function\\b\\s*\\*?\\s*(${ID})`);
+const FUNCTION = new RegExp(`^(?:export\\s+)?(?:default\\s+)?(?:declare\\s+)?(?:async\\s+)?function\\b\\s*(?:\\*\\s*)?(${ID})`);
 const TYPE_LIKE = new RegExp(
   `^(?:export\\s+)?(?:default\\s+)?(?:declare\\s+)?(?:abstract\\s+)?(?:const\\s+)?(?:class|interface|type|enum|namespace)\\s+(${ID})`,
 );
 const EXPORTED_VAR = new RegExp(`^export\\s+(?:declare\\s+)?(?:const|let|var)\\s+(${ID})`);
 const VAR = new RegExp(`^(?:const|let|var)\\s+(${ID})`);
-/** The initialiser of a function-valued variable: `function`, `(...) =>`, `x =>`, or `(` closing on a later line. */
+/** A function-valued initialiser, matched right after its `=`: `function`, `(...) =>`, `x =>`, or `(` closing on a later line. */
 const FUNCTION_INIT = new RegExp(
-  `=\\s*(?:async\\s+)?(?:function\\b|(?:<[^>]*>\\s*)?\\([^)]*\\)\\s*(?::[^=]+)?=>|${ID}\\s*=>|(?:<[^>]*>\\s*)?\\(\\s*$)`,
+  `\\s*(?:async\\s+)?(?:function\\b|(?:<[^>]*>\\s*)?\\([^)]*\\)\\s*(?::[^=]+)?=>|${ID}\\s*=>|(?:<[^>]*>\\s*)?\\(\\s*$)`,
+  'y',
 );
+
+/** Whether the variable declared by `line` (its name ending at `from`) is initialised with a function. */
+function initialisedWithFunction(line: string, from: number): boolean {
+  // The initialiser's `=` is the first one that is not part of `=>` (a function type in the annotation) or `==`.
+  for (let i = line.indexOf('=', from); i !== -1; i = line.indexOf('=', i + 2)) {
+    const next = line.charCodeAt(i + 1);
+    if (next === 62 /* > */ || next === 61 /* = */) continue;
+    FUNCTION_INIT.lastIndex = i + 1;
+    return FUNCTION_INIT.test(line);
+  }
+  return false;
+}
+
 const EXPORT_LIST = /^export\s+(?:type\s+)?\{([^}]*)(\})?/;
 const COMMONJS = new RegExp(`^(?:module\\.)?exports\\.(${ID})\\s*=`);
 /** Words a regex may capture where a name would be, in `export default class extends X`. */
@@ -45,7 +59,7 @@ function declarationName(line: string): string | undefined {
   const m = FUNCTION.exec(line) ?? TYPE_LIKE.exec(line) ?? EXPORTED_VAR.exec(line) ?? COMMONJS.exec(line);
   if (m) return m[1] && !NOT_NAMES.has(m[1]) ? m[1] : undefined;
   const v = VAR.exec(line);
-  return v && FUNCTION_INIT.test(line) ? v[1] : undefined;
+  return v && initialisedWithFunction(line, v[0].length) ? v[1] : undefined;
 }
 
 export const typescriptSymbols: SymbolExtractor = (lines, out) => {
