@@ -7,6 +7,7 @@ import { createEngine, type Engine } from '../engine';
 import { createGitHubConnector } from '../github/connector';
 import { resolveRemote } from '../github/localRepo';
 import { parseCli, USAGE, UsageError, type CliArgs } from './args';
+import { envKnobs } from './envKnobs';
 import { historyLine, ProgressRenderer, summary, syncJson } from './render';
 
 interface Io {
@@ -67,6 +68,7 @@ async function run(args: CliArgs, io: Io, signal: AbortSignal): Promise<number> 
     getToken: () => token,
     maxWaitSeconds: args.maxWait,
     maxFileSize: args.maxFileSize,
+    ...envKnobs(io.env),
   });
   try {
     switch (args.command) {
@@ -145,7 +147,15 @@ const defaultHint: Partial<Record<SyncError['code'], string>> = {
 
 async function branches(args: CliArgs, io: Io, logger: Logger, token: string | undefined, signal: AbortSignal): Promise<number> {
   const repository = await resolveRemote(args.repo as string, args.remote);
-  const connector = createGitHubConnector({ repository, token, logger, maxWaitSeconds: args.maxWait });
+  const knobs = envKnobs(io.env);
+  const connector = createGitHubConnector({
+    repository,
+    token,
+    logger,
+    maxWaitSeconds: args.maxWait,
+    ...(knobs.requestTimeoutMs !== undefined ? { timeoutMs: knobs.requestTimeoutMs } : {}),
+    ...(knobs.retryBaseMs !== undefined ? { retryBaseMs: knobs.retryBaseMs } : {}),
+  });
   const list = await connector.fetchBranches(signal);
   const items = list.map((b) => ({ name: b.name, commitSha: b.commitSha, protected: b.protected, isDefault: b.isDefault }));
   if (args.json) io.stdout.write(JSON.stringify(items) + '\n');

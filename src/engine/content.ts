@@ -34,6 +34,8 @@ export interface ContentOptions {
   token: string | undefined;
   logger: Logger;
   restBlobLimit?: number;
+  /** A git transfer that moves no data for this long fails (NETWORK). Default 60 s. */
+  timeoutMs?: number;
 }
 
 export class GitContentFetcher implements ContentFetcher {
@@ -71,6 +73,7 @@ export class GitContentFetcher implements ContentFetcher {
         token: this.opts.token,
         signal: opts.signal,
         logger: this.log,
+        ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
       });
       this.cache.refresh();
       sources.push('pack');

@@ -19,7 +19,7 @@ export type { Engine, EngineOptions } from './types';
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  const store = await openHistoryStore(options.storageDir, { logger: options.logger });
+  const store = await openHistoryStore(options.storageDir, { logger: options.logger, ...(options.failpoint ? { failpoint: options.failpoint } : {}) });
   return new ComposedEngine(options, store);
 }
 
@@ -118,6 +118,8 @@ class ComposedEngine implements Engine {
       hooks,
       etags: this.store.etags,
       maxWaitSeconds: this.options.maxWaitSeconds ?? 60,
+      ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
+      ...(this.options.retryBaseMs !== undefined ? { retryBaseMs: this.options.retryBaseMs } : {}),
     });
   }
 
@@ -130,6 +132,7 @@ class ComposedEngine implements Engine {
       gitPath: this.gitPath,
       token: this.tokens.get(repository.host),
       logger: this.options.logger,
+      ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
     });
   }
 

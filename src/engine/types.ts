@@ -19,6 +19,12 @@ export interface EngineOptions {
   lockWaitMs?: number;
   /** The git binary for fast paths, when available (VS Code's git.path, else PATH). */
   gitPath?: string;
+  /** A GitHub request or git transfer silent for this long fails as a dropped connection. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** First back-off before retrying a 5xx or dropped connection, doubled each retry. Default 1 s. */
+  retryBaseMs?: number;
+  /** Tests only: called before every storage write step (see OpenStoreOptions.failpoint). */
+  failpoint?: (step: string) => void;
 }
 
 export interface Engine {

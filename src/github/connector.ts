@@ -25,6 +25,8 @@ export interface GitHubConnectorOptions {
   retries?: number;
   /** First retry back-off in ms, doubled each retry (default 1000). */
   retryBaseMs?: number;
+  /** A request silent for this long fails as a dropped connection and is retried (default 60 s; 0 disables). */
+  timeoutMs?: number;
   /** Replaces the real timer (tests). */
   sleep?: Sleep;
 }
@@ -35,6 +37,8 @@ export function memoryEtagCache(): EtagCache {
 }
 
 const RAW = 'application/vnd.github.raw+json';
+/** A GitHub answer that stays silent this long is treated as a dropped connection. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 export function createGitHubConnector(opts: GitHubConnectorOptions): GitHubConnector {
   const { repository } = opts;
@@ -52,6 +56,7 @@ export function createGitHubConnector(opts: GitHubConnectorOptions): GitHubConne
     maxWaitSeconds: opts.maxWaitSeconds ?? 60,
     retries: opts.retries ?? 3,
     retryBaseMs: opts.retryBaseMs ?? 1000,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
   });
   const limit = createLimiter(opts.concurrency ?? 8);

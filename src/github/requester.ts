@@ -18,6 +18,8 @@ export interface RequesterOptions {
   maxWaitSeconds: number;
   retries: number;
   retryBaseMs: number;
+  /** A request that receives nothing for this long fails like a dropped connection (and is retried). */
+  timeoutMs?: number;
   sleep?: Sleep;
 }
 
@@ -97,7 +99,23 @@ export class Requester {
     }
   }
 
+  /** One exchange under an idle timeout: silence past `timeoutMs` becomes a status-0 failure (retried). */
   private async once(spec: RequestSpec, signal: AbortSignal | undefined): Promise<Exchange> {
+    const idle = new IdleTimeout(this.opts.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
+    try {
+      return await this.exchange(spec, combined, () => idle.touch());
+    } catch (e) {
+      if (idle.fired && !signal?.aborted) {
+        throw Object.assign(new Error(`no answer within ${idle.seconds} s (request timeout)`), { status: 0 });
+      }
+      throw e;
+    } finally {
+      idle.clear();
+    }
+  }
+
+  private async exchange(spec: RequestSpec, signal: AbortSignal, onChunk: () => void): Promise<Exchange> {
     const { octokit } = this.opts;
     const headers: Record<string, string> = {};
     if (spec.accept) headers['accept'] = spec.accept;
@@ -124,7 +142,8 @@ export class Requester {
       }
       throw e;
     }
-    const body = await readBody(response.data, signal);
+    onChunk();
+    const body = await readBody(response.data, signal, onChunk);
     this.byteCount += body.byteLength;
     this.report(method, response.url ?? spec.route, response.status, body.byteLength);
     if (spec.expect === 'bytes') return { data: body, link: undefined, status: response.status, fromCache: false };
@@ -150,6 +169,38 @@ export class Requester {
 
   private report(method: string | undefined, url: string, status: number, bytes: number): void {
     this.opts.hooks.onResponse?.({ method: method ?? 'GET', url: redact(url), status, bytes });
+  }
+}
+
+/** Aborts its signal after `ms` without a `touch()`; never fires when `ms` is undefined or 0. */
+class IdleTimeout {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  fired = false;
+
+  constructor(private readonly ms: number | undefined) {
+    this.touch();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get seconds(): number {
+    return (this.ms ?? 0) / 1000;
+  }
+
+  touch(): void {
+    if (!this.ms || this.fired) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      this.controller.abort();
+    }, this.ms);
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
   }
 }
 
@@ -180,7 +231,7 @@ function header(headers: ResponseLike['headers'], name: string): string | undefi
   return value === undefined ? undefined : String(value);
 }
 
-async function readBody(data: unknown, signal: AbortSignal | undefined): Promise<Uint8Array> {
+async function readBody(data: unknown, signal: AbortSignal | undefined, onChunk: () => void): Promise<Uint8Array> {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (typeof data === 'string') return new TextEncoder().encode(data);
@@ -195,6 +246,7 @@ async function readBody(data: unknown, signal: AbortSignal | undefined): Promise
       if (done) break;
       chunks.push(value);
       total += value.byteLength;
+      onChunk();
     }
   } catch (e) {
     await reader.cancel().catch((cancelError: unknown) => cancelError);

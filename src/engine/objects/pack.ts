@@ -17,7 +17,11 @@ export interface PackFetch {
   token: string | undefined;
   signal?: AbortSignal;
   logger: Logger;
+  /** A transfer that moves no data for this long fails (default 60 s). */
+  timeoutMs?: number;
 }
+
+const DEFAULT_STALL_MS = 60_000;
 
 /** The ref the cache repository keeps for the last fetched head (its haves for the next fetch). */
 const CACHE_REF = 'refs/project-sync/head';
@@ -58,8 +62,12 @@ async function fetchWithGit(opts: PackFetch): Promise<void> {
     const basic = Buffer.from(`x-access-token:${opts.token}`).toString('base64');
     Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
   }
+  // curl's low-speed check: less than 1 byte/s for that many seconds aborts the transfer.
+  const stallSeconds = String(Math.max(1, Math.ceil((opts.timeoutMs ?? DEFAULT_STALL_MS) / 1000)));
   const args = [
     '--git-dir', opts.cacheGitDir,
+    '-c', 'http.lowSpeedLimit=1',
+    '-c', `http.lowSpeedTime=${stallSeconds}`,
     '-c', 'fetch.unpackLimit=1',
     '-c', 'credential.helper=',
     'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1',
