@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { SyncError } from '../core/errors';
 
 /** Called before every mutating step with a name like `write snapshots/x.json`; throwing simulates a crash there. */
 export type Failpoint = (step: string) => void;
@@ -41,19 +42,37 @@ export class FileOps {
     const tmp = `${target}.tmp-${randomSuffix()}`;
     const buf = Buffer.from(text, 'utf8');
     const half = Math.floor(buf.length / 2);
-    this.failpoint(`write ${rel}`);
-    const handle = await fs.open(tmp, 'wx');
     try {
-      await handle.write(buf.subarray(0, half));
-      this.failpoint(`torn ${rel}`);
-      await handle.write(buf.subarray(half));
-      await handle.sync();
-    } finally {
-      await handle.close();
+      this.failpoint(`write ${rel}`);
+      const handle = await fs.open(tmp, 'wx');
+      try {
+        await handle.write(buf.subarray(0, half));
+        this.failpoint(`torn ${rel}`);
+        await handle.write(buf.subarray(half));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      this.failpoint(`rename ${rel}`);
+      await fs.rename(tmp, target);
+    } catch (e) {
+      throw await this.writeFailure(e, tmp, target);
     }
-    this.failpoint(`rename ${rel}`);
-    await fs.rename(tmp, target);
     await this.syncDir(path.dirname(target));
+  }
+
+  /** A full disk or a read-only folder: STORAGE_ERROR naming what to do, and no temp file left behind. */
+  private async writeFailure(e: unknown, tmp: string, target: string): Promise<unknown> {
+    const code = errno(e);
+    const full = code === 'ENOSPC' || code === 'EDQUOT';
+    if (!full && code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') return e;
+    await fs.rm(tmp, { force: true }).catch((rmError: unknown) => rmError);
+    const what = full ? 'the disk is full' : 'the storage folder is not writable';
+    return new SyncError('STORAGE_ERROR', `Could not save to ${target}: ${what} (${code}). Nothing was lost; the previous sync is still active.`, {
+      hint: full ? 'Free some disk space, then sync again.' : `Make ${this.dir} writable, then sync again.`,
+      path: target,
+      cause: e,
+    });
   }
 
   async unlink(rel: string): Promise<void> {

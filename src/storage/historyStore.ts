@@ -179,6 +179,7 @@ export class LowdbHistoryStore implements HistoryStore {
       await this.state.db.write();
     } catch (e) {
       this.state.db.data = before;
+      if (e instanceof SyncError) throw e;
       throw new SyncError('STORAGE_ERROR', `Could not save the sync history: ${e instanceof Error ? e.message : String(e)}`, { path: this.files.abs(HISTORY_FILE), cause: e });
     }
     this.state.diskVersion = await this.files.version(HISTORY_FILE);
