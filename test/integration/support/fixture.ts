@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { startGitHubServer, type RequestLogEntry, type ServerSwitches } from '../../support/githubServer';
 import { cloneWorkspace, commitChanges, createBranch, createTestRepo, type TestRepo } from '../../support/repos';
+import { scenarioActions, type ScenarioActions } from './scenarioFixture';
 
 export const OWNER = 'octo-org';
 export const REPO = 'atlas';
@@ -57,7 +58,7 @@ export interface RepoInfo {
   branches: string[];
 }
 
-export interface FixtureActions {
+export interface FixtureActions extends ScenarioActions {
   /** The server and repository the workspace's origin points at. */
   info(args: Record<string, never>): Promise<RepoInfo>;
   /** Pushes one commit to the server's repository (default: its default branch); returns its sha. */
@@ -117,6 +118,7 @@ export async function createFixture(_tmp: string): Promise<Fixture> {
       setSwitches: async (args) => Object.assign(server.switches, Switches.parse(args)),
       resetSwitches: async () => Object.assign(server.switches, JSON.parse(defaults) as ServerSwitches),
       requests: async (args) => server.requests.slice(Since.parse(args).since),
+      ...scenarioActions(repo),
     };
     return { workspace: workspace.dir, githubUrl: server.apiUrl, actions, close };
   } catch (err) {
