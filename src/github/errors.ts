@@ -51,6 +51,10 @@ export function classifyFailure(f: HttpFailure, ctx: FailureContext): Decision {
   if (f.htmlBody) return fail(notJson(ctx, f.status));
   if (f.status === 403) return fail(forbidden(f, ctx));
   if (f.status === 404) return fail(notFound(ctx));
+  // GitHub answers 409 "Git Repository is empty." for refs, commits and trees of a repository without commits.
+  if (f.status === 409 && /empty/i.test(f.message)) {
+    return fail(new SyncError('EMPTY_REPOSITORY', `${ctx.repoLabel} is empty: it has no commits yet.`, { hint: 'Push a first commit to it, then sync again.' }));
+  }
   return fail(new SyncError('NETWORK', `${ctx.host} answered ${f.status} (${f.message || 'no message'}) for ${ctx.repoLabel}.`));
 }
 
