@@ -93,7 +93,10 @@ function missingRemote(workdir: string, remotes: RemoteInfo[], remoteName: strin
 function withAlternatives(e: unknown, remotes: RemoteInfo[], remoteName: string): unknown {
   if (!(e instanceof SyncError)) return e;
   const others = remotes.filter((r) => r.remote !== remoteName && analyzeRemoteUrl(r.url).ok);
-  if (others.length === 0) return e;
+  if (others.length === 0) {
+    if (remotes.length < 2) return e;
+    return new SyncError(e.code, `${e.message} Remotes found: ${describe(remotes)}; none is on GitHub or GitHub Enterprise.`, e.details);
+  }
   const hint = `GitHub remotes found: ${describe(others)}; choose one with --remote.`;
   return new SyncError(e.code, `${e.message} ${hint}`, { ...e.details, hint });
 }
