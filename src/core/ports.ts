@@ -48,9 +48,27 @@ export interface GitHubConnector {
   fetchTree(treeSha: string, opts?: { signal?: AbortSignal; onProgress?: (entries: number) => void }): Promise<RepositoryFile[]>;
   /** Raw content of one blob. */
   fetchBlob(sha: string, signal?: AbortSignal): Promise<Uint8Array>;
+  /** Only the branch's ref, as a conditional request (a 304 when unchanged costs no rate limit). */
+  fetchBranchRef?(branch: string, signal?: AbortSignal): Promise<HeadCheck>;
+  /** How `head` relates to `base` (GitHub's compare endpoint): 'behind'/'diverged' mean history was rewritten. */
+  compareCommits?(base: string, head: string, signal?: AbortSignal): Promise<CompareStatus>;
   /** Requests made and bytes received since creation. */
   counters(): { requests: number; bytes: number };
 }
+
+/** The answer of a cheap head check (one conditional request). */
+export interface HeadCheck {
+  commitSha: string;
+  /** The server answered 304: the head did not move since the cached answer. */
+  notModified: boolean;
+  /** GitHub's X-Poll-Interval (seconds), when sent. */
+  pollIntervalSeconds?: number;
+  rateLimitRemaining?: number;
+  /** Epoch seconds. */
+  rateLimitReset?: number;
+}
+
+export type CompareStatus = 'identical' | 'ahead' | 'behind' | 'diverged';
 
 /** Everything a completed sync commits to the store at once. */
 export interface CompleteSyncInput {

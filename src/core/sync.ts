@@ -3,6 +3,7 @@ import { Channel, Throttle } from './channel';
 import type { ContentFetcher } from './content';
 import { changedFiles, diffSnapshots } from './diff';
 import { throwIfAborted, toSyncError } from './errors';
+import { detectForcePush } from './forcePush';
 import { scoped, type Logger } from './logger';
 import { extractFacts } from './memory';
 import type { Clock, GitHubConnector, HistoryStore, NetworkHooks } from './ports';
@@ -101,6 +102,7 @@ class Run {
     yield this.progress('fetchingHead', 1, 1, true);
 
     const previous = store.chainHead(repository);
+    const forcePushed = yield* this.channel.until(detectForcePush(connector, previous, branch, head, (m) => this.deps.logger.warn(`[sync] ${m}`), this.signal));
     const previousFiles = previous ? await store.readFiles(previous.id) : [];
     let files: RepositoryFile[];
     if (previous && previous.treeSha === head.treeSha) {
@@ -137,7 +139,7 @@ class Run {
       commitSha: head.commitSha,
       treeSha: head.treeSha,
       commitMessage: head.commitMessage,
-      forcePushed: false,
+      forcePushed,
       files,
       diff,
       memory,

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { SyncError } from '../core/errors';
 import { scoped } from '../core/logger';
-import type { GitHubConnector, HistoryStore, NetworkHooks } from '../core/ports';
+import type { GitHubConnector, HeadCheck, HistoryStore, NetworkHooks } from '../core/ports';
 import { systemClock } from '../core/ports';
 import { runSync, type PipelineDeps } from '../core/sync';
 import type { SyncEvent, SyncRequest } from '../core/syncEvents';
@@ -12,9 +12,9 @@ import { createGitHubConnector } from '../github/connector';
 import { currentBranch, resolveRemote } from '../github/localRepo';
 import { acquireStorageLock, openHistoryStore } from '../storage';
 import { GitContentFetcher, workspaceObjectDir } from './content';
-import type { Engine, EngineOptions } from './types';
+import type { Engine, EngineOptions, ReadFileOptions } from './types';
 
-export type { Engine, EngineOptions } from './types';
+export type { Engine, EngineOptions, ReadFileOptions } from './types';
 
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
@@ -69,14 +69,20 @@ class ComposedEngine implements Engine {
     }
   }
 
-  async readFile(syncId: string, filePath: string, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+  async headOf(workdir: string, branch: string, remoteName?: string, signal?: AbortSignal): Promise<HeadCheck> {
+    const connector = await this.connect(await this.resolveRemote(workdir, remoteName), {});
+    if (!connector.fetchBranchRef) throw new SyncError('INTERNAL', 'The connector cannot check a branch head.');
+    return connector.fetchBranchRef(branch, signal);
+  }
+
+  async readFile(syncId: string, filePath: string, signal?: AbortSignal, options: ReadFileOptions = {}): Promise<Uint8Array | undefined> {
     const record = this.store.get(syncId);
     if (!record) throw new SyncError('SYNC_NOT_FOUND', `There is no sync with id ${syncId}.`);
     const file = (await this.store.readFiles(syncId)).find((f) => f.path === filePath);
     if (!file) return undefined;
     const seen = this.known.get(key(record.repository));
     const repository: RemoteRepository = seen?.repository ?? { ...record.repository, apiBaseUrl: '', webUrl: '', cloneUrl: '', remoteName: '' };
-    const connector = seen ? await this.connect(seen.repository, {}) : undefined;
+    const connector = seen && options.network !== false ? await this.connect(seen.repository, {}) : undefined;
     const content = await this.fetcher(repository, connector, seen?.workdir);
     try {
       return await content.readOrFetch(file.blobSha, signal);

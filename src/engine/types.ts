@@ -1,7 +1,7 @@
 // The composed engine: the real GitHub connector, history store and content sources behind one
 // object. The CLI and the extension both use it; neither wires the layers itself.
 import type { Logger } from '../core/logger';
-import type { HistoryStore } from '../core/ports';
+import type { HeadCheck, HistoryStore } from '../core/ports';
 import type { SyncEvent, SyncRequest } from '../core/syncEvents';
 import type { BranchInfo, RemoteRepository, SyncRecord } from '../core/types';
 
@@ -27,6 +27,11 @@ export interface EngineOptions {
   failpoint?: (step: string) => void;
 }
 
+export interface ReadFileOptions {
+  /** false: only stored content and local git objects; undefined when missing there. Default true. */
+  network?: boolean;
+}
+
 export interface Engine {
   readonly store: HistoryStore;
   /** Resolve the workspace's GitHub remote (NO_GIT_REPO, NO_REMOTE, UNSUPPORTED_REMOTE). */
@@ -39,7 +44,9 @@ export interface Engine {
   sync(request: SyncRequest, signal?: AbortSignal): AsyncGenerator<SyncEvent, SyncRecord>;
   /** Append a restore of `syncId` (under the storage lock). */
   restore(syncId: string, signal?: AbortSignal): AsyncGenerator<SyncEvent, SyncRecord>;
-  /** Content of a file at a sync, from stored content, local git objects, or the network. */
-  readFile(syncId: string, path: string, signal?: AbortSignal): Promise<Uint8Array | undefined>;
+  /** Content of a file at a sync, from stored content, local git objects, or (unless `network: false`) the network. */
+  readFile(syncId: string, path: string, signal?: AbortSignal, options?: ReadFileOptions): Promise<Uint8Array | undefined>;
+  /** The branch head with ONE conditional request (the ref; a 304 when unchanged costs no rate limit). */
+  headOf(workdir: string, branch: string, remoteName?: string, signal?: AbortSignal): Promise<HeadCheck>;
   close(): Promise<void>;
 }

@@ -1,12 +1,12 @@
 // GitHubConnector over REST: repository, branches, branch heads, trees and blobs of one repository.
 import { isSyncError, SyncError } from '../core/errors';
 import { scoped, type Logger } from '../core/logger';
-import type { EtagCache, GitHubConnector, NetworkHooks } from '../core/ports';
+import type { CompareStatus, EtagCache, GitHubConnector, HeadCheck, NetworkHooks } from '../core/ports';
 import type { BranchHead, BranchInfo, RemoteRepository, RepositoryFile, RepositoryInfo } from '../core/types';
 import { createOctokit } from './octokit';
 import { nextPageUrl } from './pagination';
 import { Requester } from './requester';
-import { branchListSchema, commitSchema, parseShape, refSchema, repoSchema, treeSchema, type GitCommit, type GitTree } from './shapes';
+import { branchListSchema, commitSchema, compareSchema, parseShape, refSchema, repoSchema, treeSchema, type GitCommit, type GitTree } from './shapes';
 import { createLimiter, type Sleep } from './sleep';
 import { walkTree } from './tree';
 
@@ -90,7 +90,7 @@ export function createGitHubConnector(opts: GitHubConnectorOptions): GitHubConne
     }
   }
 
-  async function fetchBranchHead(branch: string, signal?: AbortSignal): Promise<BranchHead> {
+  async function fetchRef(branch: string, signal?: AbortSignal) {
     const ex = await requester
       .request({ route: 'GET /repos/{owner}/{repo}/git/ref/heads/{branch}', params: { ...repoParams, branch }, target: 'branch', conditional: true }, signal)
       .catch((e: unknown) => explainMissingBranch(e, branch, signal));
@@ -99,7 +99,25 @@ export function createGitHubConnector(opts: GitHubConnectorOptions): GitHubConne
       logger.warn(`Asked for refs/heads/${branch}, the server answered ${ref.ref} (${ref.object.type}).`);
       throw branchNotFound(branch);
     }
-    const commit = await fetchCommit(ref.object.sha, signal);
+    return { sha: ref.object.sha, ex };
+  }
+
+  async function fetchBranchRef(branch: string, signal?: AbortSignal): Promise<HeadCheck> {
+    const { sha, ex } = await fetchRef(branch, signal);
+    return { commitSha: sha, notModified: ex.status === 304, ...ex.meta };
+  }
+
+  async function compareCommits(base: string, head: string, signal?: AbortSignal): Promise<CompareStatus> {
+    const ex = await requester.request(
+      { route: 'GET /repos/{owner}/{repo}/compare/{basehead}', params: { ...repoParams, basehead: `${base}...${head}`, per_page: 1 }, target: 'object', conditional: true },
+      signal,
+    );
+    return parseShape(compareSchema, ex.data, `comparison ${base}...${head}`).status;
+  }
+
+  async function fetchBranchHead(branch: string, signal?: AbortSignal): Promise<BranchHead> {
+    const { sha } = await fetchRef(branch, signal);
+    const commit = await fetchCommit(sha, signal);
     return {
       branch,
       commitSha: commit.sha,
@@ -180,6 +198,8 @@ export function createGitHubConnector(opts: GitHubConnectorOptions): GitHubConne
     fetchBranchHead,
     fetchTree,
     fetchBlob,
+    fetchBranchRef,
+    compareCommits,
     counters: () => requester.counters(),
   };
 }

@@ -43,6 +43,16 @@ export interface Exchange<T = unknown> {
   link: string | undefined;
   status: number;
   fromCache: boolean;
+  /** Polling hints from the answer's headers (X-Poll-Interval, X-RateLimit-*), when sent. */
+  meta?: ResponseMeta;
+}
+
+export interface ResponseMeta {
+  /** GitHub's X-Poll-Interval: seconds to wait before polling again. */
+  pollIntervalSeconds?: number;
+  rateLimitRemaining?: number;
+  /** X-RateLimit-Reset in epoch seconds. */
+  rateLimitReset?: number;
 }
 
 interface CachedBody {
@@ -138,7 +148,7 @@ export class Requester {
         const bytes = errorBytes(failed);
         this.byteCount += bytes;
         this.report(method, failed.url ?? spec.route, failed.status, bytes);
-        if (failed.status === 304 && cached) return { data: cached.body.data, link: cached.body.link, status: 304, fromCache: true };
+        if (failed.status === 304 && cached) return { data: cached.body.data, link: cached.body.link, status: 304, fromCache: true, meta: responseMeta(failed.headers) };
       }
       throw e;
     }
@@ -151,7 +161,7 @@ export class Requester {
     const link = header(response.headers, 'link');
     const etag = header(response.headers, 'etag');
     if (key && etag) this.opts.etags.set(key, etag, link ? { data, link } : { data });
-    return { data, link, status: response.status, fromCache: false };
+    return { data, link, status: response.status, fromCache: false, meta: responseMeta(response.headers) };
   }
 
   private parseJson(body: Uint8Array, response: ResponseLike): unknown {
@@ -224,6 +234,22 @@ function readCached(etags: EtagCache, key: string): { etag: string; body: Cached
   }
   const body = entry.body as { data: unknown; link?: unknown };
   return { etag: entry.etag, body: { data: body.data, ...(typeof body.link === 'string' ? { link: body.link } : {}) } };
+}
+
+/** The polling hints of an answer's headers (absent or malformed ones are left out). */
+export function responseMeta(headers: ResponseLike['headers'] | undefined): ResponseMeta {
+  const num = (name: string): number | undefined => {
+    const v = headers ? Number(header(headers, name)) : Number.NaN;
+    return Number.isFinite(v) && v >= 0 ? v : undefined;
+  };
+  const meta: ResponseMeta = {};
+  const poll = num('x-poll-interval');
+  const remaining = num('x-ratelimit-remaining');
+  const reset = num('x-ratelimit-reset');
+  if (poll !== undefined) meta.pollIntervalSeconds = poll;
+  if (remaining !== undefined) meta.rateLimitRemaining = remaining;
+  if (reset !== undefined) meta.rateLimitReset = reset;
+  return meta;
 }
 
 function header(headers: ResponseLike['headers'], name: string): string | undefined {

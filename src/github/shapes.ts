@@ -29,6 +29,11 @@ export const commitSchema = z.object({
 });
 export type GitCommit = z.infer<typeof commitSchema>;
 
+/** GitHub's compare answer: only the relation of head to base is used. */
+export const compareSchema = z.object({
+  status: z.enum(['identical', 'ahead', 'behind', 'diverged']),
+});
+
 export const treeSchema = z.object({
   sha: z.string(),
   truncated: z.boolean().optional(),

@@ -4,6 +4,7 @@ import { etagMatches, restHeaders, sendError, sendJson, strongEtag, type Exchang
 import type { ServedRepo } from './gitRepo.js';
 import { branchFull, branchItem, gitCommit, gitRef, repoApi, repository } from './shapes.js';
 import { sendTree } from './trees.js';
+import { runGit } from '../git.js';
 
 /** Dispatch `/repos/{o}/{r}{rest}`; false when no endpoint matches (404). */
 export async function handleRepoRoute(
@@ -33,7 +34,42 @@ export async function handleRepoRoute(
   }
   if ((arg = sub('/git/trees/')) !== null) return sendTree(ex, sw, ctx, repo, arg, query.has('recursive'));
   if ((arg = sub('/git/blobs/')) !== null) return sendBlob(ex, ctx, repo, arg);
+  if ((arg = sub('/compare/')) !== null) return compare(ex, ctx, repo, arg);
   return false;
+}
+
+/**
+ * `GET /compare/{base}...{head}` (shas only): GitHub's documented shape, reduced to the fields a
+ * client reads for the relation (status, ahead_by, behind_by, merge_base_commit, commits).
+ */
+async function compare(ex: Exchange, ctx: ServerContext, repo: ServedRepo, basehead: string): Promise<boolean> {
+  const m = /^([0-9a-f]{40})\.\.\.([0-9a-f]{40})$/.exec(basehead);
+  if (!m?.[1] || !m[2]) return false;
+  const [base, head] = [m[1], m[2]];
+  const [b, h] = await Promise.all([repo.commit(base), repo.commit(head)]);
+  if (!b || !h) {
+    sendError(ex, ctx.switches, 404, 'Not Found', { documentationUrl: 'https://docs.github.com/rest/commits/commits#compare-two-commits' });
+    return true;
+  }
+  const git = (args: string[]) => runGit(['--git-dir', repo.bareDir, ...args]);
+  const count = async (range: string) => Number((await git(['rev-list', '--count', range])).toString('utf8').trim());
+  const mergeBase = (await git(['merge-base', base, head]).catch(() => Buffer.from(''))).toString('utf8').trim();
+  const [aheadBy, behindBy] = await Promise.all([count(`${base}..${head}`), count(`${head}..${base}`)]);
+  const status = aheadBy === 0 && behindBy === 0 ? 'identical' : behindBy === 0 ? 'ahead' : aheadBy === 0 ? 'behind' : 'diverged';
+  const mb = mergeBase ? await repo.commit(mergeBase) : null;
+  sendJson(ex, ctx.switches, 200, {
+    url: `${repoApi(ctx, repo)}/compare/${base}...${head}`,
+    html_url: `${ctx.url}/${repo.fullName}/compare/${base}...${head}`,
+    base_commit: { sha: base, commit: gitCommit(ctx, repo, b) },
+    merge_base_commit: mb ? { sha: mb.sha, commit: gitCommit(ctx, repo, mb) } : null,
+    status,
+    ahead_by: aheadBy,
+    behind_by: behindBy,
+    total_commits: aheadBy,
+    commits: [],
+    files: [],
+  });
+  return true;
 }
 
 function pageParams(ctx: ServerContext, query: URLSearchParams): { perPage: number; page: number } {
