@@ -153,12 +153,32 @@ export function waitForDiffTab(text: string, timeoutMs = 15_000): Promise<vscode
   });
 }
 
-/** Answers the workbench's modal dialog with the button labelled `label`. */
-export async function answerDialog(label: string): Promise<string> {
-  const message = await ui.waitFor('.monaco-dialog-box .dialog-message-text');
-  await ui.click({ selector: '.monaco-dialog-box .dialog-buttons .monaco-button', exactText: label });
-  await ui.waitGone('.monaco-dialog-box');
-  return message;
+export interface ModalQuestion {
+  message: string;
+  detail: string | undefined;
+  buttons: string[];
+}
+
+/**
+ * Answers the next modal warning the extension shows with `answer`. VS Code refuses every modal
+ * dialog while extension tests run (its DialogService throws "refused to show dialog in tests"),
+ * so no test can click the dialog's button; this answers in the dialog's place, at the API the
+ * extension calls (the test shares the extension's `vscode` object), and records the question.
+ */
+export function answerNextModal(answer: string): Promise<ModalQuestion> {
+  const window = vscode.window as { showWarningMessage: (...args: unknown[]) => Thenable<unknown> };
+  const original = window.showWarningMessage;
+  return new Promise((resolve) => {
+    window.showWarningMessage = (...args: unknown[]) => {
+      const [message, options, ...rest] = args;
+      const modal = typeof options === 'object' && options !== null && (options as vscode.MessageOptions).modal === true;
+      if (!modal) return original.apply(vscode.window, args);
+      window.showWarningMessage = original;
+      const buttons = rest.map((b) => (typeof b === 'string' ? b : (b as vscode.MessageItem).title));
+      resolve({ message: String(message), detail: (options as vscode.MessageOptions).detail, buttons });
+      return Promise.resolve(rest.find((b) => (typeof b === 'string' ? b : (b as vscode.MessageItem).title) === answer));
+    };
+  });
 }
 
 /** Content Security Policy violations reported by any frame since console sequence `since`. */
@@ -170,4 +190,26 @@ export async function cspViolations(since = 0): Promise<string[]> {
 export async function consoleMark(): Promise<number> {
   const entries = await ui.console();
   return entries.length === 0 ? 0 : (entries[entries.length - 1]?.seq ?? 0) + 1;
+}
+
+const HISTORY_ROW = '.part.sidebar .pane:has(.pane-header:has-text("History")) .monaco-list-row';
+const MENU = '.context-view .monaco-menu';
+
+/**
+ * Right-clicks a History row and chooses a context-menu entry. VS Code's menu items start
+ * listening for the mouse 100 ms after the menu renders, so a click that lands earlier is
+ * ignored: click again until the menu closes (each attempt waits on the DOM, not a timer).
+ */
+export async function historyContextMenu(rowText: string, item: string): Promise<void> {
+  await ui.click({ selector: HISTORY_ROW, hasText: rowText }, { button: 'right' });
+  const entry = { selector: `${MENU} .action-label`, exactText: item };
+  for (let attempt = 1; ; attempt++) {
+    await ui.click(entry);
+    try {
+      await ui.waitGone(MENU, 1000);
+      return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
 }
