@@ -1,0 +1,43 @@
+// The bundles under test, built into bench/cache/build so the benchmark never races other builds of
+// dist/: the CLI as developers run it (with a source map, for --cpu-prof), the extension and the
+// webview as they ship (production: minified, no maps).
+import * as esbuild from 'esbuild';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+export interface Bundles {
+  cli: string;
+  extension: string | undefined;
+  webview: string | undefined;
+  sizes: { name: string; bytes: number }[];
+}
+
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error', external: ['vscode'] } as const;
+
+export async function buildBundles(root: string, outDir: string): Promise<Bundles> {
+  const at = (p: string) => path.join(root, p);
+  const cli = path.join(outDir, 'cli.js');
+  const cliProd = path.join(outDir, 'prod', 'cli.js');
+  await esbuild.build({ ...node, entryPoints: [at('src/cli/main.ts')], outfile: cli, sourcemap: 'linked' });
+  await esbuild.build({ ...node, entryPoints: [at('src/cli/main.ts')], outfile: cliProd, minify: true });
+  let extension: string | undefined = path.join(outDir, 'prod', 'extension.js');
+  let webview: string | undefined = path.join(outDir, 'prod', 'webview', 'main.js');
+  try {
+    await esbuild.build({ ...node, entryPoints: [at('src/extension/extension.ts')], outfile: extension, minify: true });
+  } catch {
+    extension = undefined; // the extension does not build right now: activation and its size are n/a
+  }
+  try {
+    await esbuild.build({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, logLevel: 'error', entryPoints: [at('webview/main.ts')], outfile: webview });
+  } catch {
+    webview = undefined;
+  }
+  const sizes = [
+    { name: 'extension.js', file: extension },
+    { name: 'webview/main.js', file: webview },
+    { name: 'cli.js', file: cliProd },
+  ]
+    .filter((s): s is { name: string; file: string } => s.file !== undefined && existsSync(s.file))
+    .map((s) => ({ name: s.name, bytes: statSync(s.file).size }));
+  return { cli, extension, webview, sizes };
+}
