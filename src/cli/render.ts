@@ -1,6 +1,7 @@
 // Terminal output: a progress bar on a TTY, plain lines otherwise, JSON Lines for tools.
 import type { SyncEvent } from '../core/syncEvents';
 import { phaseTitles } from '../core/syncEvents';
+import { formatBytes } from '../protocol/display';
 import type { SyncRecord, SyncStats } from '../core/types';
 
 export interface Out {
@@ -60,14 +61,9 @@ export class ProgressRenderer {
 }
 
 export function statsText(s: SyncStats): string {
-  return `${s.files} files · +${s.added} ~${s.modified} −${s.removed} · ${s.requests} req · ${bytes(s.bytes)}`;
+  return `${s.files} files · +${s.added} ~${s.modified} −${s.removed} · ${s.requests} req · ${formatBytes(s.bytes)}`;
 }
 
-export function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
 
 function elapsed(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;

@@ -6,7 +6,8 @@ import { authProviderFor, isLoopbackHost } from '../../src/extension/authHosts';
 import { presentError } from '../../src/extension/errorPresentation';
 import { statusModel } from '../../src/extension/statusText';
 import { commitUrl, guessWebUrl, parseSyncUri, syncUriParts } from '../../src/extension/syncUri';
-import { changeSummary, formatAge, formatBytes, formatOnly } from '../../src/extension/text';
+import { formatBytes } from '../../src/protocol/display';
+import { changeSummary, formatAge, formatOnly } from '../../src/extension/text';
 import { toBranchItems, toSummary } from '../../src/extension/viewState';
 import { workspaceKind } from '../../src/extension/workspaceKind';
 
