@@ -58,7 +58,7 @@ export class GitContentFetcher implements ContentFetcher {
     const total = shas.length;
     const report: ContentReport = { source: 'none', bytes: 0, requests: 0, missing: [] };
     const sources: string[] = [];
-    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath);
+    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
     let missing = await this.missingFrom(shas);
     if (missing.length < total) sources.push('local');
     opts.onProgress?.(total - missing.length, total);
@@ -152,7 +152,7 @@ export class GitContentFetcher implements ContentFetcher {
     const local = await this.read(sha);
     if (local) return local;
     if (!this.opts.connector) return undefined;
-    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath);
+    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
     const bytes = await this.opts.connector.fetchBlob(sha, signal);
     await writeLooseBlob(this.opts.cacheGitDir, sha, bytes).catch((e: Error) => this.log.warn(`cache write ${sha}: ${e.message}`));
     return bytes;

@@ -26,11 +26,28 @@ const DEFAULT_STALL_MS = 60_000;
 /** The ref the cache repository keeps for the last fetched head (its haves for the next fetch). */
 const CACHE_REF = 'refs/project-sync/head';
 
-export async function initCacheRepo(gitDir: string, gitPath: string | undefined): Promise<void> {
-  if (fs.existsSync(path.join(gitDir, 'HEAD'))) return;
+export async function initCacheRepo(gitDir: string, gitPath: string | undefined, logger?: Logger): Promise<void> {
+  if (fs.existsSync(path.join(gitDir, 'HEAD'))) {
+    if (await cacheRepoUsable(gitDir, gitPath)) return;
+    // Only a cache of what the network can give again: a damaged one is rebuilt, never a dead end.
+    logger?.warn(`the content cache ${gitDir} is damaged; rebuilding it`);
+    await fsp.rm(gitDir, { recursive: true, force: true });
+  }
   await fsp.mkdir(gitDir, { recursive: true });
   if (gitPath) await runGit(gitPath, ['init', '--bare', '--quiet', gitDir]);
   else await git.init({ fs, gitdir: gitDir, bare: true });
+}
+
+async function cacheRepoUsable(gitDir: string, gitPath: string | undefined): Promise<boolean> {
+  const head = await fsp.readFile(path.join(gitDir, 'HEAD'), 'utf8').catch(() => '');
+  if (!/^(ref: refs\/\S+|[0-9a-f]{40})\s*$/.test(head)) return false;
+  const shallow = await fsp.readFile(path.join(gitDir, 'shallow'), 'utf8').catch(() => '');
+  if (!/^([0-9a-f]{40}\n)*$/.test(shallow)) return false;
+  if (!gitPath) return true;
+  return runGit(gitPath, ['--git-dir', gitDir, 'rev-parse', '--git-dir']).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Fetch the branch's head commit with depth 1; only objects the cache lacks cross the wire. */
