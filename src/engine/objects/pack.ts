@@ -94,12 +94,19 @@ async function fetchWithGit(opts: PackFetch): Promise<void> {
   opts.logger.debug(`[pack] git fetch ${opts.url} ${opts.branch} done`);
 }
 
+/** The cache repository's only remote on the portable path (its URL is passed on every fetch). */
+const ISO_REMOTE = 'origin';
+
 async function fetchWithIsoGit(opts: PackFetch): Promise<void> {
   const shallow = fs.existsSync(path.join(opts.cacheGitDir, 'shallow'));
+  // isomorphic-git records the fetched head through the remote's fetch refspec and throws
+  // NoRefspecError after the transfer when there is none (a fresh cache repository has none).
+  await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
   await git.fetch({
     fs,
     http,
     gitdir: opts.cacheGitDir,
+    remote: ISO_REMOTE,
     url: opts.url,
     ref: opts.branch,
     remoteRef: opts.branch,
