@@ -1,25 +1,46 @@
 // Child process: require the extension bundle with a stub `vscode` module and call activate().
-// Prints {"requireMs","activateMs"} as JSON. Usage: node activate.cjs BUNDLE STORAGE_DIR
-'use strict';
-const Module = require('node:module');
-const path = require('node:path');
+// Prints {"requireMs","activateMs"} as JSON. Usage: node activate.mjs BUNDLE STORAGE_DIR
+/* global performance */
+import Module from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
-/** Any property is a callable, constructible stub; symbols and `then` are absent (not iterable, not a promise). */
-function stub(name) {
+const require = Module.createRequire(import.meta.url);
+
+/** Any property is a callable, constructible stub (assignments stick); symbols are absent (not iterable). */
+function stub(name, thenable = false) {
   const target = function () {};
+  const assigned = new Map();
   return new Proxy(target, {
+    set(_t, prop, value) {
+      assigned.set(prop, value);
+      return true;
+    },
     get(_t, prop) {
-      if (typeof prop === 'symbol' || prop === 'then') return undefined;
+      if (assigned.has(prop)) return assigned.get(prop);
+      // What a host call returns also works as a Thenable (executeCommand, showQuickPick…): it resolves to undefined.
+      if (prop === 'then') return thenable ? (onResolved) => Promise.resolve(undefined).then(onResolved) : undefined;
+      if (typeof prop === 'symbol') return undefined;
       if (prop === 'prototype') return target.prototype;
       if (prop === 'toString' || prop === 'valueOf') return () => name;
       return stub(`${name}.${prop}`);
     },
-    apply: () => stub(`${name}()`),
+    apply: () => stub(`${name}()`, true),
     construct: () => stub(`new ${name}`),
   });
 }
 
-const vscode = stub('vscode');
+/** The module's top-level names (bundlers copy own properties of a CommonJS module): from @types/vscode. */
+function hostModule() {
+  const dts = readFileSync(require.resolve('@types/vscode/index.d.ts'), 'utf8');
+  const names = new Set();
+  for (const m of dts.matchAll(/^\t?export (?:namespace|class|enum|function|const|let) (\w+)/gm)) names.add(m[1]);
+  const mod = {};
+  for (const n of names) mod[n] = stub(`vscode.${n}`);
+  return mod;
+}
+
+const vscode = hostModule();
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   return request === 'vscode' ? 'vscode' : resolve.call(this, request, ...rest);

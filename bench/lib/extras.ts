@@ -49,7 +49,7 @@ export async function activation(bundles: Bundles, runs: number): Promise<Row[]>
     }),
   );
   if (!bundles.extension) return [row({ scenario: 'activation', size: 0, unit: 'ms', target: '≤ 50 ms', note: 'n/a: the extension does not build' }), ...sizeRows];
-  const script = path.join(__dirname, 'activate.cjs');
+  const script = path.join(__dirname, 'activate.mjs');
   const req: number[] = [];
   const act: number[] = [];
   let failure = '';

@@ -51,19 +51,26 @@ export function timed(cmd: string, args: string[], opts: { env?: NodeJS.ProcessE
       const ms = performance.now() - t0;
       if (timer) clearTimeout(timer);
       if (carry) lines.push({ at: ms, text: carry });
-      let rssKb: number | null = null;
-      try {
-        const n = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
-        rssKb = Number.isFinite(n) ? n : null;
-      } catch {
-        rssKb = null; // no GNU time, or the process was killed before it wrote
-      }
+      const rssKb = readRss(rssFile);
       rmSync(tmp, { recursive: true, force: true });
       const result: Timed = { ms, rssKb, code: code ?? (sig ? 128 : 1), stdout: out.join(''), stderr: Buffer.concat(err).toString('utf8'), lines };
       if (result.code !== 0 && !opts.allowFail) reject(new Error(`${cmd} ${args.join(' ')} exited ${result.code}${sig ? ` (${sig})` : ''}: ${result.stderr.slice(-2000)}`));
       else resolve(result);
     });
   });
+}
+
+/** GNU time's %M output (KB), or null: no GNU time, or the process was killed before it wrote. */
+function readRss(file: string): number | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const n = Number(text.trim().split('\n').pop());
+  return Number.isFinite(n) && text.trim() !== '' ? n : null;
 }
 
 export interface Spread {

@@ -84,7 +84,10 @@ async function build(size: number, dir: string): Promise<BenchRepo> {
   for (let k = 1; k <= CHURN_STEPS; k++) {
     const changes = churn([...live], k, rand);
     await importStream(commitStream({ ref: 'refs/heads/main', from: steps[k - 1], message: `Change 1% (step ${k})`, changes }));
-    for (const [p, c] of Object.entries(changes)) (c === null ? live.delete(p) : live.add(p));
+    for (const [p, c] of Object.entries(changes)) {
+      if (c === null) live.delete(p);
+      else live.add(p);
+    }
     steps.push((await runGit(['--git-dir', dir, 'rev-parse', 'refs/heads/main'])).toString().trim());
   }
   // Keep every step reachable; the branch starts at step 0.
