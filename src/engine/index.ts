@@ -70,7 +70,8 @@ class ComposedEngine implements Engine {
   }
 
   async headOf(workdir: string, branch: string, remoteName?: string, signal?: AbortSignal): Promise<HeadCheck> {
-    const connector = await this.connect(await this.resolveRemote(workdir, remoteName), {});
+    // No retries: a poll that fails is simply tried again at the next tick (with back-off).
+    const connector = await this.connect(await this.resolveRemote(workdir, remoteName), {}, { retries: 0 });
     if (!connector.fetchBranchRef) throw new SyncError('INTERNAL', 'The connector cannot check a branch head.');
     return connector.fetchBranchRef(branch, signal);
   }
@@ -114,7 +115,7 @@ class ComposedEngine implements Engine {
 
   private tokens = new Map<string, string | undefined>();
 
-  private async connect(repository: RemoteRepository, hooks: NetworkHooks): Promise<GitHubConnector> {
+  private async connect(repository: RemoteRepository, hooks: NetworkHooks, overrides: { retries?: number } = {}): Promise<GitHubConnector> {
     const token = await this.options.getToken?.(repository.host);
     this.tokens.set(repository.host, token);
     return createGitHubConnector({
@@ -126,6 +127,7 @@ class ComposedEngine implements Engine {
       maxWaitSeconds: this.options.maxWaitSeconds ?? 60,
       ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
       ...(this.options.retryBaseMs !== undefined ? { retryBaseMs: this.options.retryBaseMs } : {}),
+      ...overrides,
     });
   }
 

@@ -11,8 +11,16 @@ export interface ProjectSyncApiV1 {
   readonly onDidChangeHistory: Event<void>;
   /** Run a sync of `branch` (the remote's default when absent); resolves with the completed record. */
   sync(branch?: string): Promise<SyncRecord>;
-  /** Active memory entries ranked for `query`. */
+  /** Active memory entries of the workspace's repository ranked for `query` (default limit 20). */
   searchMemory(query: string, options?: { limit?: number }): Promise<readonly MemoryEntry[]>;
+  /**
+   * A file's bytes as a sync saw it: `syncId` (default: the active sync). Served from stored
+   * content or local git objects, fetched from GitHub when missing; undefined when the path is not
+   * in that snapshot. Rejects when the sync does not exist.
+   */
+  readFile(path: string, options?: { syncId?: string }): Promise<Uint8Array | undefined>;
+  /** A sync completed (not restores, not failures): the new record, whose memory is now active. */
+  readonly onDidSync: Event<SyncRecord>;
 }
 
 export interface ProjectSyncExtension {

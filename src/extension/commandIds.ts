@@ -13,6 +13,8 @@ export const CommandIds = {
   showLog: 'projectSync.showLog',
   signIn: 'projectSync.signIn',
   refreshHistory: 'projectSync.refreshHistory',
+  followBranch: 'projectSync.followBranch',
+  stopFollowing: 'projectSync.stopFollowing',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
@@ -29,6 +31,8 @@ export const ContextKeys = {
   signedIn: 'projectSync.signedIn',
   /** What the workspace looks like: 'unknown' | 'noGitRepo' | 'noRemote' | 'ready'. */
   workspace: 'projectSync.workspace',
+  /** A branch is followed (projectSync.follow or Follow Branch…). */
+  following: 'projectSync.following',
 } as const;
 
 export const ViewIds = {

@@ -8,6 +8,8 @@ import type { BranchSource } from './branchSource';
 import { CommandIds } from './commandIds';
 import type { EngineHost } from './engineHost';
 import type { ErrorBoundary } from './errorBoundary';
+import { followBranch, stopFollowing } from './follow';
+import type { FollowController } from './followController';
 import type { HistoryCommands } from './history/historyCommands';
 import type { HistoryTreeProvider } from './history/historyTree';
 import { searchMemory } from './memorySearch';
@@ -27,6 +29,7 @@ export interface CommandDeps {
   logger: Logger;
   /** After a sign-in: re-read the session state for the welcome view and the banner. */
   onSignedIn: () => void;
+  follow: FollowController;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -41,13 +44,15 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     register(CommandIds.openChanges, (node: unknown) => d.history.openChanges(node)),
     register(CommandIds.copyCommitSha, (node: unknown) => d.history.copyCommitSha(node)),
     register(CommandIds.openCommitOnGitHub, (node: unknown) => d.history.openCommitOnGitHub(node)),
-    register(CommandIds.searchMemory, (query?: unknown) => searchMemory(d.engines, typeof query === 'string' ? query : '')),
+    register(CommandIds.searchMemory, (query?: unknown) => searchMemory(d.engines, typeof query === 'string' ? query : '', d.repos)),
     register(CommandIds.showLog, () => d.channel.show()),
     register(CommandIds.signIn, () => signIn(d)),
     register(CommandIds.refreshHistory, () => {
       d.repos.invalidate();
       d.tree.refresh();
     }),
+    register(CommandIds.followBranch, (arg?: unknown) => followBranch(d, arg)),
+    register(CommandIds.stopFollowing, () => stopFollowing(d)),
   ];
 }
 

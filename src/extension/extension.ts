@@ -2,6 +2,7 @@
 // first use (a view shows, a command runs). Everything lands in context.subscriptions.
 import * as vscode from 'vscode';
 import { scoped } from '../core/logger';
+import type { SyncRecord } from '../core/types';
 import type { ProjectSyncApiV1, ProjectSyncExtension } from './api';
 import { GitHubAuth } from './auth';
 import { BranchSource } from './branchSource';
@@ -11,9 +12,12 @@ import { SyncContentProvider } from './contentProvider';
 import { setContext } from './contextKeys';
 import { EngineHost } from './engineHost';
 import { ErrorBoundary } from './errorBoundary';
+import { FollowController } from './followController';
 import { HistoryCommands } from './history/historyCommands';
 import { HistoryTreeProvider } from './history/historyTree';
+import { registerLmTools } from './lmTools';
 import { channelLogger } from './logging';
+import { MemoryAccess } from './memoryAccess';
 import { SyncStatusBar } from './statusBar';
 import { SyncController } from './syncController';
 import { syncScheme } from './syncUri';
@@ -41,8 +45,22 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   const boundary = new ErrorBoundary(logger, () => channel.show());
   const history = new HistoryCommands(tree, engines, controller, repos);
   const lastSync = () => engines.current?.store.list().find((r) => r.status === 'completed');
-  const statusBar = new SyncStatusBar(controller, lastSync);
-  subs.push(auth, engines, controller, repos, viewModel, tree, treeView, statusBar);
+  const follow = new FollowController(engines, controller, repos, context.workspaceState, logger);
+  const statusBar = new SyncStatusBar(controller, lastSync, () => follow.status);
+  const memory = new MemoryAccess(engines, repos);
+  subs.push(auth, engines, controller, repos, viewModel, tree, treeView, statusBar, follow);
+  const refreshFollowing = () => {
+    setContext(ContextKeys.following, follow.branch !== undefined, logger);
+    statusBar.update();
+  };
+  follow.onDidChange(refreshFollowing, undefined, subs);
+  vscode.workspace.onDidChangeConfiguration(
+    (e) => {
+      if (e.affectsConfiguration('projectSync.follow')) refreshFollowing();
+    },
+    undefined,
+    subs,
+  );
 
   const refreshSignedIn = () => {
     const host = repos.folders?.find((f) => f.remote)?.remote?.host;
@@ -96,10 +114,23 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
       channel,
       logger,
       onSignedIn: refreshSignedIn,
+      follow,
     }),
+    ...registerLmTools(memory, logger),
   );
+  refreshFollowing();
+  follow.start();
 
-  const api = createApi(engines, repos, controller, onDidChangeHistory.event);
+  const onDidSync = new vscode.EventEmitter<SyncRecord>();
+  subs.push(onDidSync);
+  controller.onDidEnd(
+    (end) => {
+      if (end.kind === 'sync' && end.record && !end.error) onDidSync.fire(end.record);
+    },
+    undefined,
+    subs,
+  );
+  const api = createApi({ engines, repos, controller, memory, onDidChangeHistory: onDidChangeHistory.event, onDidSync: onDidSync.event });
   log.info('activated');
   return { getAPI: (version: 1) => {
     if (version !== 1) throw new Error(`Project Sync API version ${String(version)} is not available.`);
@@ -107,26 +138,28 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   } };
 }
 
-function createApi(
-  engines: EngineHost,
-  repos: WorkspaceRepositories,
-  controller: SyncController,
-  onDidChangeHistory: vscode.Event<void>,
-): ProjectSyncApiV1 {
+interface ApiDeps {
+  engines: EngineHost;
+  repos: WorkspaceRepositories;
+  controller: SyncController;
+  memory: MemoryAccess;
+  onDidChangeHistory: vscode.Event<void>;
+  onDidSync: vscode.Event<SyncRecord>;
+}
+
+function createApi({ engines, repos, controller, memory, onDidChangeHistory, onDidSync }: ApiDeps): ProjectSyncApiV1 {
   return {
     getHistory: async () => (await engines.get()).store.list(),
-    getActiveSync: async () => {
-      const engine = await engines.get();
-      const remote = (await repos.resolve()).find((f) => f.remote)?.remote;
-      return remote ? engine.store.chainHead(remote) : undefined;
-    },
+    getActiveSync: () => memory.activeSync(),
     onDidChangeHistory,
+    onDidSync,
+    readFile: async (path, options) => (await memory.read(path, options?.syncId ? { syncId: options.syncId } : {})).bytes,
     sync: async (branch) => {
       const target = await repos.pickFolder(vscode.l10n.t);
       if (!target) throw new Error('No workspace folder was picked.');
       return controller.sync(target, branch);
     },
-    searchMemory: async (query, options) => (await engines.get()).store.memory({ query, limit: options?.limit ?? 20 }),
+    searchMemory: async (query, options) => (await memory.search(query, options?.limit ?? 20)).entries,
   };
 }
 

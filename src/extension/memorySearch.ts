@@ -1,9 +1,12 @@
 // `Project Sync: Search Memory…`: a QuickPick over the active memory, re-ranked as you type.
-// Picking an entry opens that file as the sync that introduced it saw it.
+// Picking an entry opens the workspace file when it is byte-identical to the synced version, else
+// that version as a read-only `projectsync:` document.
 import * as vscode from 'vscode';
 import type { MemoryEntry } from '../core/types';
+import { gitBlobSha } from './blobSha';
 import { syncFileUri } from './contentProvider';
 import type { EngineHost } from './engineHost';
+import type { WorkspaceRepositories } from './workspaceRepos';
 
 interface MemoryItem extends vscode.QuickPickItem {
   entry: MemoryEntry;
@@ -11,8 +14,10 @@ interface MemoryItem extends vscode.QuickPickItem {
 
 const LIMIT = 50;
 
-export async function searchMemory(engines: EngineHost, initial = ''): Promise<void> {
+export async function searchMemory(engines: EngineHost, initial = '', repos?: WorkspaceRepositories): Promise<void> {
   const engine = await engines.get();
+  const folder = (await repos?.resolve())?.find((f) => f.remote);
+  const repository = folder?.remote;
   const picker = vscode.window.createQuickPick<MemoryItem>();
   picker.title = vscode.l10n.t('Search Memory');
   picker.placeholder = vscode.l10n.t('Search files, symbols and summaries of the active sync');
@@ -20,7 +25,8 @@ export async function searchMemory(engines: EngineHost, initial = ''): Promise<v
   picker.matchOnDetail = true;
   picker.value = initial;
   const render = () => {
-    const entries = engine.store.memory({ query: picker.value.trim() || undefined, limit: LIMIT });
+    const query = picker.value.trim();
+    const entries = engine.store.memory({ ...(query ? { query } : {}), limit: LIMIT, ...(repository ? { repository } : {}) });
     picker.items = entries.map((entry) => ({
       label: entry.path,
       description: `${entry.language} · ${entry.lines} lines`,
@@ -47,6 +53,18 @@ export async function searchMemory(engines: EngineHost, initial = ''): Promise<v
     picker.show();
   });
   if (!chosen) return;
-  const doc = await vscode.workspace.openTextDocument(syncFileUri(chosen.introducedBySyncId, chosen.path));
+  const local = folder ? await unchangedWorkspaceFile(folder.folder.uri, chosen) : undefined;
+  const doc = await vscode.workspace.openTextDocument(local ?? syncFileUri(chosen.introducedBySyncId, chosen.path));
   await vscode.window.showTextDocument(doc, { preview: true });
+}
+
+/** The workspace file of an entry when its bytes are exactly the synced blob (git's blob sha matches). */
+async function unchangedWorkspaceFile(root: vscode.Uri, entry: MemoryEntry): Promise<vscode.Uri | undefined> {
+  const uri = vscode.Uri.joinPath(root, ...entry.path.split('/'));
+  try {
+    return gitBlobSha(await vscode.workspace.fs.readFile(uri)) === entry.blobSha ? uri : undefined;
+  } catch (e) {
+    if (e instanceof vscode.FileSystemError) return undefined; // not in the work tree: show the synced version
+    throw e;
+  }
 }

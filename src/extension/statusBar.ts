@@ -3,7 +3,10 @@
 import * as vscode from 'vscode';
 import type { SyncRecord } from '../core/types';
 import { focusSyncViewCommand } from './commandIds';
+import type { FollowStatus } from './followController';
+import { followStatusText } from './followSchedule';
 import { statusModel } from './statusText';
+import { formatAge } from './text';
 import type { SyncController } from './syncController';
 
 const t = (message: string, ...args: Array<string | number>) => vscode.l10n.t(message, ...args);
@@ -19,6 +22,8 @@ export class SyncStatusBar implements vscode.Disposable {
   constructor(
     private readonly controller: SyncController,
     private readonly lastSync: () => SyncRecord | undefined,
+    /** The followed branch and its health, when following. */
+    private readonly follow: () => FollowStatus | undefined = () => undefined,
   ) {
     this.item.name = vscode.l10n.t('Project Sync');
     this.item.command = focusSyncViewCommand;
@@ -61,6 +66,16 @@ export class SyncStatusBar implements vscode.Disposable {
       new Date(),
       t,
     );
+    const follow = this.follow();
+    if (follow && model.state !== 'running' && (model.state !== 'failed' || follow.health !== 'ok')) {
+      const now = new Date();
+      const shown = followStatusText(follow, follow.lastSyncedAt, (iso) => formatAge(iso, now, t), t);
+      this.item.text = shown.text;
+      this.item.tooltip = shown.tooltip;
+      this.item.backgroundColor = undefined;
+      this.item.show();
+      return;
+    }
     if (model.state === 'hidden') {
       this.item.hide();
       return;
