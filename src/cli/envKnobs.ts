@@ -1,4 +1,6 @@
 // Environment knobs of the CLI beyond GITHUB_TOKEN and PROJECT_SYNC_LOG:
+//   PROJECT_SYNC_GIT            the git binary for the fast paths, or `none` for the portable
+//                               isomorphic-git path (default: `git` on PATH, when there is one)
 //   PROJECT_SYNC_TIMEOUT_MS     a GitHub request or git transfer silent this long fails (default 60000)
 //   PROJECT_SYNC_RETRY_BASE_MS  first back-off before retrying a 5xx/dropped connection (default 1000)
 //   PROJECT_SYNC_FAILPOINT      tests only: `ACTION@STEP` where STEP is a substring of a storage write
@@ -8,10 +10,11 @@
 //                               (Ctrl-C arrives there; the write goes on).
 import type { EngineOptions } from '../engine';
 
-type Knobs = Pick<EngineOptions, 'requestTimeoutMs' | 'retryBaseMs' | 'failpoint'>;
+type Knobs = Pick<EngineOptions, 'requestTimeoutMs' | 'retryBaseMs' | 'failpoint' | 'gitPath'>;
 
 export function envKnobs(env: NodeJS.ProcessEnv): Knobs {
   const knobs: Knobs = {};
+  if (env.PROJECT_SYNC_GIT) knobs.gitPath = env.PROJECT_SYNC_GIT;
   const timeout = millis(env.PROJECT_SYNC_TIMEOUT_MS);
   if (timeout !== undefined) knobs.requestTimeoutMs = timeout;
   const retry = millis(env.PROJECT_SYNC_RETRY_BASE_MS);

@@ -150,11 +150,10 @@ function key(r: RepositoryRef): string {
   return `${r.host}/${r.owner}/${r.name}`.toLowerCase();
 }
 
-/** The git binary to use for fast paths: the given path, else `git` on PATH; PROJECT_SYNC_GIT=none disables. */
+/** The git binary to use for fast paths: the given path, else `git` on PATH; `none` selects the portable path. */
 export function findGit(preferred?: string): string | undefined {
-  const env = process.env.PROJECT_SYNC_GIT;
-  if (env === 'none') return undefined;
-  for (const candidate of [preferred, env, 'git']) {
+  if (preferred === 'none') return undefined;
+  for (const candidate of [preferred, 'git']) {
     if (!candidate) continue;
     const r = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
     if (r.status === 0) return candidate;

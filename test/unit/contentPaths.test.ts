@@ -56,7 +56,11 @@ for (const path of ['git', 'isomorphic-git'] as const) {
         assert.match(second.stats.contentSource, /pack/);
         const deltaBytes = sum(fx.server.requests.filter((q) => q.kind === 'git').map((q) => q.bytes));
         if (process.env.PROJECT_SYNC_VERBOSE) console.log({ firstPackBytes, deltaBytes });
-        assert.ok(deltaBytes < firstPackBytes / 5, `only new objects: ${deltaBytes} bytes vs ${firstPackBytes} for the first sync`);
+        // git sends a thin pack (deltas against objects we have); isomorphic-git sends the new trees
+        // and blobs whole (measured: ~5% vs ~20% of the first pack for this change). Both are far
+        // from re-downloading the snapshot.
+        const bound = path === 'git' ? firstPackBytes / 8 : firstPackBytes / 3;
+        assert.ok(deltaBytes < bound, `only new objects: ${deltaBytes} bytes vs ${firstPackBytes} for the first sync`);
         const mem = await memory(fx);
         assert.ok(mem.some((m) => m.symbols.includes('changed0')));
       } finally {
