@@ -87,22 +87,14 @@ export function followStatusText(
   }
 }
 
-/** RefType.RemoteHead in the git extension's API. */
-const REMOTE_HEAD = 2;
-
-/** The part of a git extension repository state a push or fetch changes. */
+/** The part of a git extension repository state a push or fetch changes (state.refs is deprecated: not read). */
 export interface GitStateLike {
-  readonly refs?: ReadonlyArray<{ readonly type?: number; readonly name?: string; readonly commit?: string; readonly remote?: string }>;
   readonly HEAD?: { readonly upstream?: { readonly remote?: string; readonly name?: string; readonly commit?: string }; readonly ahead?: number; readonly behind?: number };
 }
 
-/** What a push or fetch changes: remote-tracking refs, the upstream's commit, ahead/behind. */
+/** What a push or fetch changes: the upstream's commit and ahead/behind of the current branch. */
 export function remoteRefsSignature(state: GitStateLike): string {
-  const remote = (state.refs ?? [])
-    .filter((r) => r.type === REMOTE_HEAD)
-    .map((r) => `${r.remote ?? ''}/${r.name ?? ''}@${r.commit ?? ''}`)
-    .sort();
   const head = state.HEAD;
   const upstream = head?.upstream ? `${head.upstream.remote ?? ''}/${head.upstream.name ?? ''}@${head.upstream.commit ?? ''}` : '';
-  return JSON.stringify([remote, upstream, head?.ahead ?? null, head?.behind ?? null]);
+  return JSON.stringify([upstream, head?.ahead ?? null, head?.behind ?? null]);
 }

@@ -1,22 +1,15 @@
 // Notices a local `git push` or `git fetch` through VS Code's git extension (`vscode.git`,
-// getAPI(1)): a change of the remote-tracking refs fires `onRemoteRefsMoved`. Everything is
+// getAPI(1)): a change of the current branch's upstream (commit, ahead/behind) fires `onRemoteRefsMoved`. Everything is
 // guarded: without the git extension (or with it disabled) nothing happens.
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
 import { remoteRefsSignature } from './followSchedule';
 
 /** The few parts of the git extension's API (extensions/git/src/api/git.d.ts) we read. */
-interface GitRef {
-  readonly type?: number;
-  readonly name?: string;
-  readonly commit?: string;
-  readonly remote?: string;
-}
 interface GitRepositoryLike {
   readonly rootUri?: vscode.Uri;
   readonly state: {
     readonly onDidChange: vscode.Event<void>;
-    readonly refs?: readonly GitRef[];
     readonly HEAD?: { readonly upstream?: { readonly remote?: string; readonly name?: string; readonly commit?: string }; readonly ahead?: number; readonly behind?: number };
   };
 }

@@ -38,6 +38,10 @@ export interface GitHubServer {
   /** Valid tokens (`Authorization: token X` / `Bearer X`); any other token gets 401 "Bad credentials". */
   tokens: Set<string>;
   switches: ServerSwitches;
+  /** Stop listening and drop open connections (clients see "connection refused"); repositories stay. */
+  suspend(): Promise<void>;
+  /** Listen again on the same port after suspend(). */
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,6 +91,25 @@ class Server implements GitHubServer {
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
     await closed;
+  }
+
+  async suspend(): Promise<void> {
+    if (!this.http.listening) return;
+    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  async resume(): Promise<void> {
+    if (this.http.listening) return;
+    const port = Number(new URL(this.url).port);
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, '127.0.0.1', () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
   }
 
   private context(): ServerContext {

@@ -64,19 +64,12 @@ describe('follow: health and status text', () => {
 });
 
 describe('follow: push/fetch detection', () => {
-  const state = (commit: string, ahead = 0) => ({
-    refs: [
-      { type: 0, name: 'main', commit: 'local' },
-      { type: 2, remote: 'origin', name: 'origin/main', commit },
-    ],
-    HEAD: { upstream: { remote: 'origin', name: 'main', commit }, ahead, behind: 0 },
-  });
-  it('changes when a remote-tracking ref moves or a push clears ahead, not otherwise', () => {
+  const state = (commit: string, ahead = 0, behind = 0) => ({ HEAD: { upstream: { remote: 'origin', name: 'main', commit }, ahead, behind } });
+  it('changes when the upstream moves (fetch) or a push clears ahead, not otherwise', () => {
     assert.equal(remoteRefsSignature(state('a')), remoteRefsSignature(state('a')));
-    assert.notEqual(remoteRefsSignature(state('a')), remoteRefsSignature(state('b')));
+    assert.notEqual(remoteRefsSignature(state('a')), remoteRefsSignature(state('b', 0, 1)), 'a fetch brought a commit');
+    assert.notEqual(remoteRefsSignature(state('a', 1)), remoteRefsSignature(state('b', 0)), 'a push');
     assert.notEqual(remoteRefsSignature(state('a', 1)), remoteRefsSignature(state('a', 0)));
-    const localOnly = { ...state('a'), refs: [{ type: 0, name: 'main', commit: 'other' }, { type: 2, remote: 'origin', name: 'origin/main', commit: 'a' }] };
-    assert.equal(remoteRefsSignature(localOnly), remoteRefsSignature(state('a')), 'a local commit is not a push or fetch');
-    assert.equal(remoteRefsSignature({}), remoteRefsSignature({ refs: [] }));
+    assert.equal(remoteRefsSignature({}), remoteRefsSignature({ HEAD: {} }), 'no upstream: nothing to notice');
   });
 });

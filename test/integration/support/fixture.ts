@@ -71,6 +71,10 @@ export interface FixtureActions extends ScenarioActions {
   resetSwitches(args: Record<string, never>): Promise<ServerSwitches>;
   /** The server's request log from index `since`. */
   requests(args: z.input<typeof Since>): Promise<RequestLogEntry[]>;
+  /** Takes the server off the network (connections refused) until startServer. */
+  stopServer(args: Record<string, never>): Promise<null>;
+  /** Brings a stopped server back on the same port. */
+  startServer(args: Record<string, never>): Promise<null>;
 }
 
 export interface Fixture {
@@ -118,6 +122,8 @@ export async function createFixture(_tmp: string): Promise<Fixture> {
       setSwitches: async (args) => Object.assign(server.switches, Switches.parse(args)),
       resetSwitches: async () => Object.assign(server.switches, JSON.parse(defaults) as ServerSwitches),
       requests: async (args) => server.requests.slice(Since.parse(args).since),
+      stopServer: async () => (await server.suspend(), null),
+      startServer: async () => (await server.resume(), null),
       ...scenarioActions(repo),
     };
     return { workspace: workspace.dir, githubUrl: server.apiUrl, actions, close };
