@@ -42,6 +42,8 @@ export class GitContentFetcher implements ContentFetcher {
   private readonly log: Logger;
   private readonly workspace: ObjectStore | undefined;
   private readonly cache: ObjectStore & { refresh(): void };
+  /** The store each blob was found in by ensure(). */
+  private readonly location = new Map<string, ObjectStore>();
 
   constructor(private readonly opts: ContentOptions) {
     this.log = scoped(opts.logger, 'content');
@@ -99,6 +101,7 @@ export class GitContentFetcher implements ContentFetcher {
     for (const store of [this.workspace, this.cache]) {
       if (!store || missing.length === 0) continue;
       const have = await store.present(missing);
+      for (const sha of have) this.location.set(sha, store);
       missing = missing.filter((s) => !have.has(s));
     }
     return missing;
@@ -128,22 +131,47 @@ export class GitContentFetcher implements ContentFetcher {
   }
 
   async forEach(shas: readonly string[], fn: (sha: string, bytes: Uint8Array) => void, signal?: AbortSignal): Promise<void> {
-    // Reads are pipelined through one cat-file process per store; keep a bounded window in flight.
-    const WINDOW = 64;
-    const inflight = new Set<Promise<void>>();
-    for (const sha of shas) {
-      throwIfAborted(signal);
-      const p: Promise<void> = this.read(sha).then((bytes) => {
-        inflight.delete(p);
-        if (bytes) fn(sha, bytes);
-      });
-      inflight.add(p);
-      if (inflight.size >= WINDOW) await Promise.race(inflight);
-    }
-    await Promise.all(inflight);
+    // Reads are pipelined through one cat-file process per store. A bounded window is in flight,
+    // topped up in batches (half a window at a time) so the shas go to git in few writes; each
+    // blob is handed to `fn` as it arrives, so memory stays bounded by the window.
+    const WINDOW = 512;
+    await new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let active = 0;
+      let failed = false;
+      const fail = (e: unknown) => {
+        if (!failed) reject(e);
+        failed = true;
+      };
+      const pump = (): void => {
+        if (failed) return;
+        if (next >= shas.length && active === 0) return resolve();
+        if (active > WINDOW / 2) return;
+        try {
+          throwIfAborted(signal);
+        } catch (e) {
+          return fail(e);
+        }
+        for (; next < shas.length && active < WINDOW; next++) {
+          const sha = shas[next] as string;
+          active++;
+          this.read(sha)
+            .then((bytes) => {
+              active--;
+              if (bytes && !failed) fn(sha, bytes);
+              pump();
+            })
+            .catch(fail);
+        }
+      };
+      pump();
+    });
   }
 
   async read(sha: string): Promise<Uint8Array | undefined> {
+    // Where ensure() found it: no miss in the workspace first for everything a pack brought.
+    const known = this.location.get(sha);
+    if (known) return (await known.read(sha)) ?? (known === this.cache ? undefined : this.cache.read(sha));
     return (await this.workspace?.read(sha)) ?? (await this.cache.read(sha));
   }
 

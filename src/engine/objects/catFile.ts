@@ -14,6 +14,8 @@ export class CatFileBatch {
   /** Bytes of content still expected for the head of the queue (plus its trailing LF), or -1 for a header. */
   private expect = -1;
   private failure: Error | undefined;
+  /** Shas asked for in this tick: written to git in one write (one write per sha cost ~10 µs each). */
+  private outbox: string[] = [];
 
   constructor(gitPath: string, gitDir: string, mode: '--batch' | '--batch-check' = '--batch') {
     this.proc = spawn(gitPath, ['--git-dir', gitDir, 'cat-file', mode], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -29,8 +31,14 @@ export class CatFileBatch {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.pending.push({ sha, resolve, reject });
-      this.proc.stdin.write(sha + '\n');
+      if (this.outbox.push(sha) === 1) queueMicrotask(() => this.flush());
     });
+  }
+
+  private flush(): void {
+    const shas = this.outbox;
+    this.outbox = [];
+    if (shas.length > 0 && !this.failure) this.proc.stdin.write(shas.join('\n') + '\n');
   }
 
   private onData(chunk: Buffer): void {
