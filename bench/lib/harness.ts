@@ -77,12 +77,12 @@ export function traffic(h: Harness, fromIndex: number): Traffic {
   return t;
 }
 
-/** One `project-sync sync --json` as a child process. */
+/** One `project-sync sync --branch main --json` as a child process (the extension always names the branch). */
 export async function runSync(h: Harness, workdir: string, storage: string, portable: boolean, timeoutMs?: number): Promise<SyncRun> {
   const env = cleanGitEnv(portable ? { PROJECT_SYNC_GIT: 'none' } : {});
   if (!portable) delete env.PROJECT_SYNC_GIT;
   const from = h.server.requests.length;
-  const t = await timed(process.execPath, [...h.nodeFlags, h.cli, 'sync', '--repo', workdir, '--storage', storage, '--json'], { env, timeoutMs });
+  const t = await timed(process.execPath, [...h.nodeFlags, h.cli, 'sync', '--repo', workdir, '--storage', storage, '--branch', 'main', '--json'], { env, timeoutMs });
   const last = t.lines.filter((l) => l.text.startsWith('{')).at(-1);
   const parsed = last ? (JSON.parse(last.text) as { type: string; sync?: { stats: Record<string, unknown> }; message?: string }) : undefined;
   if (parsed?.type !== 'result' || !parsed.sync) throw new Error(`sync failed: ${last?.text ?? t.stderr.slice(-1000)}`);
