@@ -3,6 +3,7 @@
 import type { Logger } from '../core/logger';
 import type { FileMode, RepositoryFile } from '../core/types';
 import type { GitTree } from './shapes';
+import { salvageTruncated } from './treeSalvage';
 
 export type TreeEntry = GitTree['tree'][number];
 
@@ -64,7 +65,10 @@ async function listTree(
     progress(files.length);
     return files;
   }
-  deps.logger.debug(`Tree ${sha} is truncated (${recursive.tree.length} entries): descending into its subtrees.`);
+  // What the cut answer proves complete (its entries hash to the subtree's sha) needs no request.
+  const salvage = salvageTruncated(recursive.tree);
+  for (const [treeSha, entries] of salvage.complete) if (!deps.cache.has(treeSha)) deps.cache.set(treeSha, Promise.resolve(mapEntries(entries, deps.logger)));
+  deps.logger.debug(`Tree ${sha} is truncated (${recursive.tree.length} entries, ${salvage.complete.size} complete subtrees kept): descending.`);
   const top = await deps.getTree(sha, false);
   const direct = mapEntries(top.tree, deps.logger);
   progress(direct.length);
