@@ -12,7 +12,7 @@ export interface Bundles {
   sizes: { name: string; bytes: number }[];
 }
 
-const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error', external: ['vscode'] } as const;
+const node: esbuild.BuildOptions = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error', external: ['vscode'] };
 
 export async function buildBundles(root: string, outDir: string): Promise<Bundles> {
   const at = (p: string) => path.join(root, p);
