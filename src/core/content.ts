@@ -2,6 +2,16 @@ import type { RepositoryFile } from './types';
 
 /** Where file content comes from during a sync: local git objects, a cache repository, or REST. */
 export interface ContentFetcher {
+  /** True when trees can be listed from local objects (the git-binary path). */
+  readonly listsTreesLocally: boolean;
+  /** The snapshot at `treeSha` from the workspace's or the cache's objects; undefined when neither holds it. */
+  localTree(treeSha: string, signal?: AbortSignal): Promise<RepositoryFile[] | undefined>;
+  /** Whether the cache repository holds this commit (a pack transfer then brings only new objects). */
+  cacheHasCommit(commitSha: string): Promise<boolean>;
+  /** One depth-1 pack transfer of the branch head into the cache repository. */
+  prefetch(input: { branch: string }, signal?: AbortSignal): Promise<void>;
+  /** What crossed the network for content so far (prefetch and ensure), and from where content came. */
+  traffic(): ContentReport;
   /**
    * Make the content of `blobs` readable, choosing the cheapest path (local objects first, then
    * one bulk pack transfer or a few REST blobs). Reports blobs made available so far.

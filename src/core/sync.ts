@@ -78,7 +78,6 @@ class Run {
   private readonly started = performance.now();
   private content: ContentFetcher | undefined;
   private connector: GitHubConnector | undefined;
-  private contentTraffic = { requests: 0, bytes: 0 };
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -103,21 +102,18 @@ class Run {
 
     const previous = store.chainHead(repository);
     const forcePushed = yield* this.channel.until(detectForcePush(connector, previous, branch, head, (m) => this.deps.logger.warn(`[sync] ${m}`), this.signal));
+    const unchanged = previous !== undefined && previous.treeSha === head.treeSha;
     const previousFiles = previous ? await store.readFiles(previous.id) : [];
-    let files: RepositoryFile[];
-    if (previous && previous.treeSha === head.treeSha) {
-      files = previousFiles;
+    let files = previousFiles;
+    if (unchanged) {
+      this.stats.files = previous.stats.files;
     } else {
       yield this.progress('fetchingTree', 0, null, true);
-      const tree = connector.fetchTree(head.treeSha, {
-        signal: this.signal,
-        onProgress: (n) => this.maybeProgress('fetchingTree', n, null),
-      });
-      files = yield* this.channel.until(tree);
+      files = yield* this.channel.until(this.listTree(repository, request.workdir, branch, head.treeSha, previous));
       this.countNetwork();
+      this.stats.files = files.length;
     }
-    this.stats.files = files.length;
-    yield this.progress('fetchingTree', files.length, files.length, true);
+    yield this.progress('fetchingTree', this.stats.files, this.stats.files, true);
 
     throwIfAborted(this.signal);
     yield this.progress('diffing', 0, null, true);
@@ -150,6 +146,38 @@ class Run {
     return completed;
   }
 
+  /**
+   * The snapshot at the head's tree, as cheaply as possible: from local objects (the workspace has
+   * the commit, or the cache from an earlier transfer); else, on the git path, one pack into the
+   * cache and `git ls-tree` there — for a first sync, or when the cache holds the previous commit so
+   * the pack carries only new objects; else the REST tree (descending truncated trees).
+   */
+  private async listTree(
+    repository: RemoteRepository,
+    workdir: string,
+    branch: string,
+    treeSha: string,
+    previous: SyncRecord | undefined,
+  ): Promise<RepositoryFile[]> {
+    const content = await this.contentFetcher(repository, workdir);
+    const local = await content.localTree(treeSha, this.signal);
+    if (local) return local;
+    const previousCommit = previous?.commitSha ?? null;
+    if (content.listsTreesLocally && (previousCommit === null || (await content.cacheHasCommit(previousCommit)))) {
+      await content.prefetch({ branch }, this.signal);
+      const fetched = await content.localTree(treeSha, this.signal);
+      if (fetched) return fetched;
+      this.deps.logger.info('[sync] the branch moved during the transfer; listing the tree over REST');
+    }
+    const connector = this.connector as GitHubConnector;
+    return connector.fetchTree(treeSha, { signal: this.signal, onProgress: (n) => this.maybeProgress('fetchingTree', n, null) });
+  }
+
+  private async contentFetcher(repository: RemoteRepository, workdir: string): Promise<ContentFetcher> {
+    this.content ??= await this.deps.content(repository, this.connector as GitHubConnector, workdir);
+    return this.content;
+  }
+
   private async *fetchAndIndex(
     repository: RemoteRepository,
     commitSha: string,
@@ -158,16 +186,13 @@ class Run {
     workdir: string,
   ): AsyncGenerator<SyncEvent, MemoryFacts[]> {
     if (wanted.length === 0) return [];
-    const connector = this.connector as GitHubConnector;
-    this.content = await this.deps.content(repository, connector, workdir);
+    const content = await this.contentFetcher(repository, workdir);
     yield this.progress('fetchingContent', 0, wanted.length, true);
-    const ensure = this.content.ensure(
+    const ensure = content.ensure(
       { commitSha, branch, blobs: wanted },
       { signal: this.signal, onProgress: (done, total) => this.maybeProgress('fetchingContent', done, total) },
     );
     const report = yield* this.channel.until(ensure);
-    this.stats.contentSource = report.source;
-    this.contentTraffic = { requests: report.requests, bytes: report.bytes };
     if (report.missing.length > 0) {
       yield { type: 'warning', syncId: this.record.id, message: `${report.missing.length} files could not be fetched; their memory entries have no content.` };
     }
@@ -179,7 +204,7 @@ class Run {
     const memory: MemoryFacts[] = [];
     let indexed = 0;
     const maxFileSize = this.deps.maxFileSize;
-    const scan = this.content.forEach(
+    const scan = content.forEach(
       [...bySha.keys()],
       (sha, bytes) => {
         for (const f of bySha.get(sha) ?? []) {
@@ -199,8 +224,10 @@ class Run {
 
   private countNetwork(): void {
     const c = this.connector?.counters() ?? { requests: 0, bytes: 0 };
-    this.stats.requests = c.requests + this.contentTraffic.requests;
-    this.stats.bytes = c.bytes + this.contentTraffic.bytes;
+    const t = this.content?.traffic() ?? { requests: 0, bytes: 0, source: 'none' };
+    this.stats.requests = c.requests + t.requests;
+    this.stats.bytes = c.bytes + t.bytes;
+    this.stats.contentSource = t.source;
   }
 
   private maybeProgress(phase: SyncPhase, done: number, total: number | null): void {

@@ -10,6 +10,8 @@ import type { GitHubConnector } from '../core/ports';
 import type { RemoteRepository, RepositoryFile } from '../core/types';
 import { GitBinaryStore } from './objects/gitBinaryStore';
 import { IsoGitStore } from './objects/isoGitStore';
+import { presentObjects } from './objects/catFile';
+import { lsTreeWithGit } from './objects/localTree';
 import { fetchPack, initCacheRepo } from './objects/pack';
 import { writeLooseBlob, type ObjectStore } from './objects/store';
 
@@ -44,12 +46,62 @@ export class GitContentFetcher implements ContentFetcher {
   private readonly cache: ObjectStore & { refresh(): void };
   /** The store each blob was found in by ensure(). */
   private readonly location = new Map<string, ObjectStore>();
+  /** Content traffic so far: pack transfers and the sources that served blobs. */
+  private readonly sent = { bytes: 0, requests: 0, sources: new Set<string>() };
+  readonly listsTreesLocally: boolean;
 
   constructor(private readonly opts: ContentOptions) {
     this.log = scoped(opts.logger, 'content');
     const open = (dir: string) => (opts.gitPath ? new GitBinaryStore(opts.gitPath, dir) : new IsoGitStore(dir));
     this.workspace = opts.workspaceGitDir ? open(opts.workspaceGitDir) : undefined;
     this.cache = open(opts.cacheGitDir);
+    this.listsTreesLocally = opts.gitPath !== undefined;
+  }
+
+  async localTree(treeSha: string, signal?: AbortSignal): Promise<RepositoryFile[] | undefined> {
+    const gitPath = this.opts.gitPath;
+    if (!gitPath) return undefined;
+    await initCacheRepo(this.opts.cacheGitDir, gitPath, this.log);
+    for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
+      if (!dir) continue;
+      const files = await lsTreeWithGit(gitPath, dir, treeSha, signal);
+      if (files) return files;
+    }
+    return undefined;
+  }
+
+  async cacheHasCommit(commitSha: string): Promise<boolean> {
+    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
+    if (this.opts.gitPath) return (await presentObjects(this.opts.gitPath, this.opts.cacheGitDir, [commitSha])).has(commitSha);
+    return (await this.cache.present([commitSha])).has(commitSha);
+  }
+
+  async prefetch(input: { branch: string }, signal?: AbortSignal): Promise<void> {
+    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
+    await this.transfer(input.branch, signal);
+  }
+
+  traffic(): ContentReport {
+    const sources = ['local', 'pack', 'rest'].filter((s) => this.sent.sources.has(s));
+    return { source: sources.length ? sources.join('+') : 'none', bytes: this.sent.bytes, requests: this.sent.requests, missing: [] };
+  }
+
+  private async transfer(branch: string, signal: AbortSignal | undefined): Promise<void> {
+    const pack = await fetchPack({
+      cacheGitDir: this.opts.cacheGitDir,
+      gitPath: this.opts.gitPath,
+      url: this.opts.repository.cloneUrl,
+      branch,
+      token: this.opts.token,
+      signal,
+      logger: this.log,
+      ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
+    });
+    this.cache.refresh();
+    this.sent.sources.add('pack');
+    this.sent.bytes += pack.bytes;
+    this.sent.requests += pack.requests;
+    this.log.info(`pack transfer of ${branch}: ${pack.bytes} bytes`);
   }
 
   async ensure(
@@ -58,42 +110,24 @@ export class GitContentFetcher implements ContentFetcher {
   ): Promise<ContentReport> {
     const shas = [...new Set(input.blobs.map((b) => b.blobSha))];
     const total = shas.length;
-    const report: ContentReport = { source: 'none', bytes: 0, requests: 0, missing: [] };
-    const sources: string[] = [];
     await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
     let missing = await this.missingFrom(shas);
-    if (missing.length < total) sources.push('local');
     opts.onProgress?.(total - missing.length, total);
     throwIfAborted(opts.signal);
 
     if (missing.length > (this.opts.restBlobLimit ?? REST_BLOB_LIMIT)) {
-      const pack = await fetchPack({
-        cacheGitDir: this.opts.cacheGitDir,
-        gitPath: this.opts.gitPath,
-        url: this.opts.repository.cloneUrl,
-        branch: input.branch,
-        token: this.opts.token,
-        signal: opts.signal,
-        logger: this.log,
-        ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
-      });
-      this.cache.refresh();
-      sources.push('pack');
-      report.bytes += pack.bytes;
-      report.requests += pack.requests;
+      await this.transfer(input.branch, opts.signal);
       const before = missing.length;
       missing = await this.missingFrom(missing);
-      this.log.info(`pack brought ${before - missing.length} of ${before} missing blobs (${pack.bytes} bytes)`);
+      this.log.info(`the pack brought ${before - missing.length} of ${before} missing blobs`);
       opts.onProgress?.(total - missing.length, total);
     }
     if (missing.length > 0 && missing.length <= (this.opts.restBlobLimit ?? REST_BLOB_LIMIT) * 2) {
       // Small deltas, and the few blobs a pack could not bring (the branch moved meanwhile).
-      sources.push('rest');
+      this.sent.sources.add('rest');
       missing = await this.fetchRest(missing, total, opts);
     }
-    report.missing = missing;
-    report.source = sources.length ? sources.join('+') : 'none';
-    return report;
+    return { ...this.traffic(), missing };
   }
 
   private async missingFrom(shas: readonly string[]): Promise<string[]> {
@@ -102,6 +136,7 @@ export class GitContentFetcher implements ContentFetcher {
       if (!store || missing.length === 0) continue;
       const have = await store.present(missing);
       for (const sha of have) this.location.set(sha, store);
+      if (have.size > 0) this.sent.sources.add(store === this.workspace ? 'local' : this.sent.bytes > 0 ? 'pack' : 'local');
       missing = missing.filter((s) => !have.has(s));
     }
     return missing;

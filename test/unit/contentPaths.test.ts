@@ -42,6 +42,9 @@ for (const path of ['git', 'isomorphic-git'] as const) {
         const first = result(await sync(fx, ws.dir));
         assert.equal(first.stats.contentSource, 'pack');
         assert.equal(fx.server.requests.filter((q) => q.path.includes('/git/blobs/')).length, 0);
+        const treeRequests = () => fx.server.requests.filter((q) => q.path.includes('/git/trees/')).length;
+        // The git path lists the tree from the transferred pack; the portable path asks REST.
+        if (path === 'git') assert.equal(treeRequests(), 0, 'no REST tree request on the git path');
         const firstPackBytes = sum(fx.server.requests.filter((q) => q.kind === 'git').map((q) => q.bytes));
         assert.ok(firstPackBytes > 50_000, `a whole snapshot crossed the wire (${firstPackBytes} bytes)`);
         assert.equal((await memory(fx)).length, 2000);
@@ -54,6 +57,7 @@ for (const path of ['git', 'isomorphic-git'] as const) {
         const second = result(await sync(fx, ws.dir));
         assert.equal(second.stats.modified, 60);
         assert.match(second.stats.contentSource, /pack/);
+        if (path === 'git') assert.equal(treeRequests(), 0, 'the cache held the previous commit: one thin pack, tree listed locally');
         const deltaBytes = sum(fx.server.requests.filter((q) => q.kind === 'git').map((q) => q.bytes));
         if (process.env.PROJECT_SYNC_VERBOSE) console.log({ firstPackBytes, deltaBytes });
         // git sends a thin pack (deltas against objects we have); isomorphic-git sends the new trees
@@ -69,11 +73,12 @@ for (const path of ['git', 'isomorphic-git'] as const) {
       }
     });
 
-    it('uses REST blobs for a 3-file change with nothing local, and handles binary, LFS, symlink and submodule entries', async () => {
+    it('uses REST blobs for a 3-file change the workspace has not fetched, and handles binary, LFS, symlink and submodule entries', async () => {
+      // The workspace clone serves the first sync; then a push it has not fetched: nothing of the
+      // new commit is local and the cache holds no earlier transfer, so a small change goes by REST.
       const fx = await Fixture.create({ 'keep.txt': 'keep\n' });
-      const ws = await bareWorkspace(fx.server, 'octo', 'repo');
       try {
-        result(await sync(fx, ws.dir));
+        result(await sync(fx, fx.workspace.dir));
         await commitChanges(fx.repo, {
           'src/one.py': 'def one():\n    pass\n',
           'image.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]),
@@ -82,14 +87,13 @@ for (const path of ['git', 'isomorphic-git'] as const) {
           'sub': { submodule: 'b'.repeat(40) },
         });
         fx.server.clearRequests();
-        const r = result(await sync(fx, ws.dir));
+        const r = result(await sync(fx, fx.workspace.dir));
         assert.equal(r.stats.contentSource, 'rest');
         assert.equal(fx.server.requests.filter((q) => q.kind === 'git').length, 0, 'no pack for a small change');
         assert.equal(fx.server.requests.filter((q) => q.path.includes('/git/blobs/')).length, 3, 'text, binary and the LFS pointer');
         const paths = (await memory(fx)).map((m) => m.path).sort();
         assert.deepEqual(paths, ['keep.txt', 'src/one.py'], 'no memory for binary, LFS pointer, symlink or submodule');
       } finally {
-        await ws.cleanup();
         await fx.dispose();
       }
     });

@@ -89,7 +89,14 @@ describe('fault matrix: phase × fault through the CLI', function () {
   });
 
   const syncArgs = () => ['sync', '--repo', ws.dir, '--storage', fx.storage, '--json'];
-  const syncIn = (env: NodeJS.ProcessEnv = {}) => cli(syncArgs(), { ...ENV, ...env });
+  /**
+   * The git path lists trees from the transferred pack and brings small changes by pack once the
+   * cache holds the previous commit, so the REST tree and REST blob phases are faulted on the
+   * portable path, where those requests always happen.
+   */
+  let phaseEnv: NodeJS.ProcessEnv = {};
+  const envFor = (phase: Phase): NodeJS.ProcessEnv => (phase === 'tree' || phase === 'content (blobs)' ? { PROJECT_SYNC_GIT: 'none' } : {});
+  const syncIn = (env: NodeJS.ProcessEnv = {}) => cli(syncArgs(), { ...ENV, ...phaseEnv, ...env });
 
   /** A fresh change on the server: many new blobs for the pack path, a few for the REST-blob path. */
   async function pushChange(phase: Phase): Promise<void> {
@@ -124,6 +131,7 @@ describe('fault matrix: phase × fault through the CLI', function () {
   }
 
   async function runFaulted(phase: Phase, fault: Fault): Promise<CliRun | undefined> {
+    phaseEnv = envFor(phase);
     if (phase === 'save') {
       if (fault === 'disk full') return syncIn({ PROJECT_SYNC_FAILPOINT: `enospc@${SAVE_STEP}` });
       if (fault === 'read-only') return syncIn({ PROJECT_SYNC_FAILPOINT: `eacces@${SAVE_STEP}` });
@@ -131,7 +139,7 @@ describe('fault matrix: phase × fault through the CLI', function () {
       return (await spawnCli(cliJs, syncArgs(), { ...ENV, PROJECT_SYNC_FAILPOINT: `${action}@${SAVE_STEP}` }).done);
     }
     if (fault === 'SIGINT' || fault === 'SIGKILL') {
-      const spawned = spawnCli(cliJs, syncArgs(), ENV);
+      const spawned = spawnCli(cliJs, syncArgs(), { ...ENV, ...phaseEnv });
       // One signal: a second Ctrl-C means "quit now" (exit 130, the record is then interrupted).
       let sent = false;
       const disarm = arm(phase, fault, () => {
