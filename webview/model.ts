@@ -64,7 +64,7 @@ export function bannerModel(state: ClientState, now: number): BannerModel {
   }
   switch (last.status) {
     case 'completed':
-      return { ...blank, mode: 'completed', title: 'Synced', message: summarize(last), stats: statItems(last.stats) };
+      return { ...blank, mode: 'completed', title: last.kind === 'restore' ? 'Restored' : 'Synced', message: summarize(last), stats: statItems(last.stats) };
     case 'failed':
       return {
         ...blank,

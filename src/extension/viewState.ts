@@ -25,6 +25,7 @@ export function toSummary(record: SyncRecord): SyncSummary | null {
   if (!isWireBranch(record.branch)) return null;
   return {
     id: record.id.slice(0, limits.id),
+    kind: record.kind,
     branch: record.branch,
     commitSha: record.commitSha,
     status: record.status,

@@ -83,7 +83,8 @@ export function summarize(sync: SyncSummary): string {
     case 'completed': {
       const { added, modified, removed, files } = sync.stats;
       const changes = added + modified + removed === 0 ? 'no changes' : describeChanges(sync.stats);
-      return `Synced ${sync.branch}${at}: ${changes} (${formatCount(files)} files).`;
+      const verb = sync.kind === 'restore' ? 'Restored' : 'Synced';
+      return `${verb} ${sync.branch}${at}: ${changes} (${formatCount(files)} files).`;
     }
     case 'cancelled':
       return `Sync of ${sync.branch} was cancelled.`;

@@ -99,6 +99,8 @@ export type Problem = z.infer<typeof problemSchema>;
 /** A finished attempt (completed, failed, cancelled, interrupted). */
 export const syncSummarySchema = z.strictObject({
   id: idSchema,
+  /** A restore makes an older sync active again; absent in state saved before this field existed. */
+  kind: z.enum(['sync', 'restore']).optional(),
   branch: branchNameSchema,
   commitSha: hexShaSchema.nullable(),
   status: syncStatusSchema,

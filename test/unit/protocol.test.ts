@@ -111,3 +111,21 @@ describe('protocol: host -> webview', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 });
+
+describe('restore summaries', () => {
+  it('say Restored, not Synced, for a restore record', async () => {
+    const { summarize } = await import('../../src/protocol/display');
+    const base = {
+      id: 'r1',
+      branch: 'main',
+      commitSha: 'a'.repeat(40),
+      status: 'completed' as const,
+      stats: { files: 3, added: 1, modified: 0, removed: 2, requests: 0, bytes: 0 },
+      error: null,
+      completedAt: new Date(0).toISOString(),
+    };
+    assert.match(summarize({ ...base, kind: 'restore' }), /^Restored main @ aaaaaaa: 1 added, 0 modified, 2 removed/);
+    assert.match(summarize({ ...base, kind: 'sync' }), /^Synced main/);
+    assert.match(summarize(base), /^Synced main/, 'summaries saved before kind existed still read as syncs');
+  });
+});
