@@ -56,7 +56,7 @@ describe('history tree item rendering', () => {
     assert.equal(syncDescription(record({ status: 'cancelled' }), false, now, formatOnly), '5 min ago · cancelled');
     assert.equal(syncDescription(record({ status: 'interrupted' }), false, now, formatOnly), '5 min ago · interrupted');
     const running = record({ status: 'running', phase: 'fetchingTree', completedAt: null, startedAt: '2025-03-01T11:59:50Z' });
-    assert.equal(syncDescription(running, false, now, formatOnly), 'just now · Fetching tree…');
+    assert.equal(syncDescription(running, false, now, formatOnly), 'just now · syncing…', 'not a stale stored phase');
   });
 
   it('marks restores in the description', () => {

@@ -1,6 +1,5 @@
 // How a history record or a changed file looks in the tree: label, description, icon, context
 // value and tooltip lines. Pure (no vscode) so it is unit-tested in plain Node.
-import { phaseTitles } from '../../core/syncEvents';
 import type { SyncRecord } from '../../core/types';
 import { changeSummary, formatAge, formatDuration, shortSha, type Translate } from '../text';
 import type { ChangeKind } from './changes';
@@ -56,7 +55,8 @@ export function syncDescription(record: SyncRecord, isActive: boolean, now: Date
   const what = ((): string => {
     switch (state) {
       case 'running':
-        return `${phaseTitles[record.phase]}…`;
+        // The stored phase is not rewritten mid-run (the banner and status bar show the live one).
+        return t('syncing…');
       case 'failed':
         return t('failed');
       case 'cancelled':
