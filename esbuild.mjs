@@ -1,8 +1,12 @@
 // Bundles the extension host, the CLI, the webview, the demo and the integration tests.
+// The extension host is two bundles: dist/extension.js (the VS Code glue, required at activation) and
+// its lazily required parts: dist/engine.js (storage, GitHub, isomorphic-git, Octokit) when the engine
+// opens, dist/webviewSession.js (zod, the protocol) when the Sync view resolves (scripts/engineSplit.mjs).
 // `node esbuild.mjs` builds once; `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { engineSplit, lazyBundles } from './scripts/engineSplit.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -28,7 +32,8 @@ function integrationEntries() {
 }
 
 const builds = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', plugins: [engineSplit()] },
+  ...lazyBundles.map((b) => ({ ...node, entryPoints: [b.entry], outfile: `dist/${b.outfile}` })),
   {
     ...node,
     entryPoints: ['src/cli/main.ts'],

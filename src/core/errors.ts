@@ -1,8 +1,18 @@
 import type { ErrorCode } from './types';
 
+/** Marks every SyncError, whichever copy of this module made it (see Symbol.hasInstance below). */
+const syncErrorBrand = Symbol.for('projectSync.SyncError');
+
 /** The one error type the engine raises: a stable code for tools, a sentence for people. */
 export class SyncError extends Error {
   override readonly name = 'SyncError';
+  /**
+   * The extension loads the engine as a bundle of its own (dist/engine.js) with its own copy of this
+   * class: `instanceof SyncError` checks the brand, so an engine error keeps its code in the extension.
+   */
+  static override [Symbol.hasInstance](value: unknown): value is SyncError {
+    return typeof value === 'object' && value !== null && (value as { [syncErrorBrand]?: unknown })[syncErrorBrand] === true;
+  }
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -19,6 +29,7 @@ export class SyncError extends Error {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
   }
 }
+Object.defineProperty(SyncError.prototype, syncErrorBrand, { value: true });
 
 export function isSyncError(e: unknown, code?: ErrorCode): e is SyncError {
   return e instanceof SyncError && (code === undefined || e.code === code);

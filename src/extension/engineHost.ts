@@ -1,8 +1,9 @@
 // Opens the engine on first use, never at activation: activate() only constructs and registers.
 // Settings that shape the engine (file size cap, rate-limit wait) reopen it when idle.
+// The engine module itself is imported here, on first use, and nowhere else in src/extension: the
+// build makes it a bundle of its own (dist/engine.js) so activation does not compile it.
 import * as vscode from 'vscode';
 import { scoped, type Logger } from '../core/logger';
-import { createEngine } from '../engine';
 import type { Engine } from '../engine/types';
 import type { GitHubAuth } from './auth';
 
@@ -53,7 +54,8 @@ export class EngineHost implements vscode.Disposable {
     return this.pending;
   }
 
-  private open(): Promise<Engine> {
+  private async open(): Promise<Engine> {
+    const { createEngine } = await import('../engine');
     const config = vscode.workspace.getConfiguration('projectSync');
     const gitPath = vscode.workspace.getConfiguration('git').get<unknown>('path');
     this.log.info(`opening the history in ${this.storageDir}`);

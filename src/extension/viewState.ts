@@ -1,7 +1,8 @@
 // Domain values → the Sync view's wire shapes (src/protocol/messages.ts). Pure, so the mapping
 // (and its clamping of hostile repository strings) is unit-tested without vscode.
 import type { SyncStats, SyncRecord } from '../core/types';
-import { branchNameSchema, limits, type BranchItem, type SyncSummary, type WireStats } from '../protocol/messages';
+import { isBranchName, limits } from '../protocol/limits';
+import type { BranchItem, SyncSummary, WireStats } from '../protocol/messages';
 import type { BranchSection } from './branchOrder';
 
 export function toWireStats(stats: SyncStats): WireStats {
@@ -17,7 +18,7 @@ export function toWireStats(stats: SyncStats): WireStats {
 
 /** Branch names the protocol accepts (no control characters, bounded length). */
 export function isWireBranch(name: string): boolean {
-  return branchNameSchema.safeParse(name).success;
+  return isBranchName(name);
 }
 
 /** A finished attempt for the banner; null when its branch cannot travel (then the banner shows none). */

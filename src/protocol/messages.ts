@@ -3,24 +3,16 @@
 // Every string and array is bounded so a hostile or runaway payload is rejected, not rendered.
 import * as z from 'zod';
 import { errorCodeSchema, syncPhaseSchema, syncStatusSchema } from '../core/types';
+import { branchNamePattern, limits } from './limits';
 
-/** Limits shared by both directions. Git caps a ref name far below MAX_BRANCH in practice. */
-export const limits = {
-  branch: 512,
-  text: 2_000,
-  id: 128,
-  host: 255,
-  isoDate: 40,
-  branches: 200,
-} as const;
+export { limits };
 
 /** A branch name as the host may send and the webview may echo back: no control characters. */
 export const branchNameSchema = z
   .string()
   .min(1)
   .max(limits.branch)
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters');
+  .regex(branchNamePattern, 'no control characters');
 
 const idSchema = z.string().min(1).max(limits.id);
 const textSchema = z.string().max(limits.text);

@@ -1,10 +1,11 @@
 // The Sync view's vscode glue: options, HTML, and one ViewSession per resolved webview.
+// The session (and with it zod and the protocol schemas) is imported when the view first resolves,
+// not at activation.
 import * as vscode from 'vscode';
 import { scoped } from '../../core/logger';
 import { systemTimers, type TimerPort } from './coalescer';
 import type { SyncViewHost } from './host';
 import { buildWebviewHtml, createNonce } from './html';
-import { ViewSession } from './session';
 
 export class SyncViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'projectSync.syncView';
@@ -19,9 +20,11 @@ export class SyncViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly timers: TimerPort = systemTimers,
   ) {}
 
-  resolveWebviewView(view: vscode.WebviewView): void {
+  async resolveWebviewView(view: vscode.WebviewView): Promise<void> {
     this.disposeView();
     this.view = view;
+    const { ViewSession } = await import('./session');
+    if (this.view !== view) return; // disposed or resolved again while the session module loaded
     view.webview.options = {
       enableScripts: true,
       enableForms: false,
