@@ -1,8 +1,9 @@
 // Child process: require the extension bundle with a stub `vscode` module and call activate().
-// Prints {"requireMs","activateMs"} as JSON. Usage: node activate.mjs BUNDLE STORAGE_DIR
+// Prints {"requireMs","activateMs","lazyMs"} as JSON; lazyMs times the first require of each bundle the
+// extension loads on first use (dist/engine.js, dist/webviewSession.js), after activation. Usage: node activate.mjs BUNDLE STORAGE_DIR
 /* global performance */
 import Module from 'node:module';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const require = Module.createRequire(import.meta.url);
@@ -66,7 +67,16 @@ const context = {
 Promise.resolve(ext.activate(context)).then(
   () => {
     const t2 = performance.now();
-    process.stdout.write(JSON.stringify({ requireMs: t1 - t0, activateMs: t2 - t1, subscriptions: context.subscriptions.length }) + '\n');
+    const lazyMs = {};
+    for (const name of ['engine.js', 'webviewSession.js']) {
+      const file = path.resolve(path.dirname(bundle), name);
+      if (!existsSync(file)) continue;
+      const t = performance.now();
+      require(file);
+      lazyMs[name] = performance.now() - t;
+    }
+    const result = { requireMs: t1 - t0, activateMs: t2 - t1, lazyMs, subscriptions: context.subscriptions.length };
+    process.stdout.write(JSON.stringify(result) + '\n');
     for (const s of context.subscriptions) {
       try {
         if (s && typeof s.dispose === 'function') s.dispose();

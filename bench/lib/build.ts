@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { engineSplit, lazyBundles } from '../../scripts/engineSplit.mjs';
 
 export interface Bundles {
   cli: string;
@@ -23,7 +24,10 @@ export async function buildBundles(root: string, outDir: string): Promise<Bundle
   let extension: string | undefined = path.join(outDir, 'prod', 'extension.js');
   let webview: string | undefined = path.join(outDir, 'prod', 'webview', 'main.js');
   try {
-    await esbuild.build({ ...node, entryPoints: [at('src/extension/extension.ts')], outfile: extension, minify: true });
+    // As esbuild.mjs ships it: the VS Code glue, and beside it the bundles it requires on first use.
+    await esbuild.build({ ...node, entryPoints: [at('src/extension/extension.ts')], outfile: extension, minify: true, plugins: [engineSplit(root)] });
+    for (const b of lazyBundles)
+      await esbuild.build({ ...node, entryPoints: [at(b.entry)], outfile: path.join(outDir, 'prod', b.outfile), minify: true });
   } catch {
     extension = undefined; // the extension does not build right now: activation and its size are n/a
   }
@@ -34,6 +38,7 @@ export async function buildBundles(root: string, outDir: string): Promise<Bundle
   }
   const sizes = [
     { name: 'extension.js', file: extension },
+    ...lazyBundles.map((b) => ({ name: b.outfile, file: extension && path.join(path.dirname(extension), b.outfile) })),
     { name: 'webview/main.js', file: webview },
     { name: 'cli.js', file: cliProd },
   ]
