@@ -124,6 +124,16 @@ export class FileOps {
     }
   }
 
+  /** Size in bytes, or undefined when missing. */
+  async sizeOf(rel: string): Promise<number | undefined> {
+    try {
+      return (await fs.stat(this.abs(rel))).size;
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
   async mtimeMs(rel: string): Promise<number | undefined> {
     try {
       return (await fs.stat(this.abs(rel))).mtimeMs;

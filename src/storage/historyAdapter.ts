@@ -4,6 +4,7 @@ import type { Adapter } from 'lowdb';
 import type { z } from 'zod';
 import type { FileOps } from './fsOps';
 import { migrate, NewerSchemaError, type Migration } from './migrations';
+import { ShapeError } from './validate';
 import { historyFileSchema, HISTORY_FILE, type HistoryFile } from './schema';
 
 /** A store file that cannot be used as it is: not JSON, truncated, or the wrong shape. */
@@ -25,6 +26,22 @@ export function parseJsonFile<S extends z.ZodType>(rel: string, text: string, sc
     throw new CorruptFileError(rel, e instanceof Error ? e.message : 'not JSON');
   }
   return validateData(rel, raw, schema);
+}
+
+/** Parse one JSON file and check it with a hand-written validator (see validate.ts); CorruptFileError on any problem. */
+export function parseJsonWith<T>(rel: string, text: string, check: (raw: unknown) => T): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new CorruptFileError(rel, e instanceof Error ? e.message : 'not JSON');
+  }
+  try {
+    return check(raw);
+  } catch (e) {
+    if (e instanceof ShapeError) throw new CorruptFileError(rel, e.message);
+    throw e;
+  }
 }
 
 export function validateData<S extends z.ZodType>(rel: string, raw: unknown, schema: S): z.infer<S> {

@@ -10,7 +10,7 @@ import { randomSuffix, type FileOps } from './fsOps';
 import { isStorageLockHeld } from './lock';
 import { asCorrupt, memoryRel, replayMemory, type StoreState } from './loader';
 import { MemoryIndex, type MemoryQuery } from './memoryIndex';
-import { assertNoSuccessor, checkCompleteInput, completedRecord, diffStats, newRunningRecord, restoreRecord } from './records';
+import { assertNoSuccessor, checkCompleteInput, completedRecord, diffStats, newRunningRecord, restoreRecord, unchangedFileCount } from './records';
 import { HISTORY_FILE, isLink, repoKey, type CommitEntry, type HistoryFile, type MemoryFile, type SnapshotNode } from './schema';
 
 export class LowdbHistoryStore implements HistoryStore {
@@ -28,7 +28,6 @@ export class LowdbHistoryStore implements HistoryStore {
     private readonly clock: Clock,
   ) {
     this.index();
-    this.state.memory.warm();
   }
 
   get dir(): string {
@@ -76,11 +75,9 @@ export class LowdbHistoryStore implements HistoryStore {
       const rec = this.running(syncId);
       checkCompleteInput(input);
       assertNoSuccessor(this.data.records, rec.repository, rec.startedAfterSyncId);
-      const parentSha = rec.startedAfterSyncId === null ? null : (this.byId.get(rec.startedAfterSyncId)?.treeSha ?? null);
-      const node = await this.snapshotNode(input.treeSha, parentSha, input.files);
-      const paths = [...input.diff.modified.map((m) => m.after.path), ...input.diff.removed.map((f) => f.path), ...input.memory.map((m) => m.path)];
-      const change = { supersede: this.state.memory.activePaths(rec.repository, paths), introduce: input.memory };
-      const done = completedRecord(rec, input, this.clock.now());
+      const { node, fileCount } = await this.snapshotFor(rec, input);
+      const change = { supersede: supersededPaths(input), introduce: input.memory };
+      const done = completedRecord(rec, input, fileCount, this.clock.now());
       await this.commitLink(done, input.treeSha, node, change, rec.id);
       await this.etags.flush();
       this.emitter.fire({ kind: 'complete', syncId });
@@ -147,6 +144,13 @@ export class LowdbHistoryStore implements HistoryStore {
     }
   }
 
+  /** The snapshot node to commit (none for a tree already stored) and the snapshot's file count. */
+  private async snapshotFor(rec: SyncRecord, input: CompleteSyncInput): Promise<{ node: SnapshotNode | undefined; fileCount: number }> {
+    if (input.files === undefined) return { node: undefined, fileCount: unchangedFileCount(input, this.head(rec.repository)) };
+    const parentSha = rec.startedAfterSyncId === null ? null : (this.byId.get(rec.startedAfterSyncId)?.treeSha ?? null);
+    return { node: await this.snapshotNode(input.treeSha, parentSha, input.files), fileCount: input.files.length };
+  }
+
   private async snapshotNode(treeSha: string, parentSha: string | null, files: RepositoryFile[]): Promise<SnapshotNode | undefined> {
     try {
       return await this.state.snapshots.writeNode(treeSha, parentSha, files);
@@ -167,7 +171,7 @@ export class LowdbHistoryStore implements HistoryStore {
     const records = append ? [...this.data.records, rec] : this.data.records.map((r) => (r.id === rec.id ? rec : r));
     const snapshots = node ? { ...this.data.snapshots, [treeSha]: node } : this.data.snapshots;
     await this.commit({ ...this.data, records, commits: [...this.data.commits, entry], snapshots });
-    this.state.memory.apply(syncId, rec.repository, change);
+    this.state.memory.defer(syncId, rec.repository, change);
     this.state.applied = this.data.commits.length;
   }
 
@@ -252,3 +256,13 @@ export class LowdbHistoryStore implements HistoryStore {
 }
 
 const copy = (r: SyncRecord): SyncRecord => structuredClone(r);
+
+/**
+ * Paths whose memory entries a sync supersedes: every modified or removed path (replaying a path
+ * without an active entry changes nothing; introduced paths are superseded by their new entry). So
+ * complete() never needs the memory index built.
+ */
+function supersededPaths(input: CompleteSyncInput): string[] {
+  const paths = new Set([...input.diff.modified.map((m) => m.after.path), ...input.diff.removed.map((f) => f.path)]);
+  return [...paths].sort();
+}

@@ -6,11 +6,12 @@ import { SyncError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Clock } from '../core/ports';
 import { errno, type FileOps } from './fsOps';
-import { CorruptFileError, HistoryAdapter, parseJsonFile } from './historyAdapter';
+import { CorruptFileError, HistoryAdapter, parseJsonWith } from './historyAdapter';
 import { MemoryIndex } from './memoryIndex';
 import { NewerSchemaError, type Migration } from './migrations';
-import { emptyHistory, HISTORY_FILE, MEMORY_DIR, memoryFileSchema, SNAPSHOT_DIR, type HistoryFile } from './schema';
+import { emptyHistory, HISTORY_FILE, MEMORY_DIR, SNAPSHOT_DIR, type HistoryFile } from './schema';
 import { SnapshotStore } from './snapshots';
+import { memoryFile } from './validate';
 
 export interface LoadOptions {
   logger: Logger;
@@ -60,7 +61,7 @@ export async function loadState(files: FileOps, opts: LoadOptions): Promise<Stor
   return state;
 }
 
-/** Apply the memory files of commits not yet replayed; a rewrite we cannot follow rebuilds from scratch. */
+/** Read and validate the memory files of commits not yet replayed, and queue them for the index (see MemoryIndex.defer). */
 export async function replayMemory(files: FileOps, state: StoreState): Promise<void> {
   const byId = new Map(state.db.data.records.map((r) => [r.id, r]));
   const commits = state.db.data.commits;
@@ -69,9 +70,9 @@ export async function replayMemory(files: FileOps, state: StoreState): Promise<v
     const rec = c && byId.get(c.syncId);
     if (!c || !rec) continue;
     const rel = c.memoryFile === null ? undefined : memoryRel(c.memoryFile);
-    const file = rel === undefined ? null : parseJsonFile(rel, (await files.readText(rel)) ?? '', memoryFileSchema);
+    const file = rel === undefined ? null : parseJsonWith(rel, (await files.readText(rel)) ?? '', memoryFile);
     if (file && file.syncId !== c.syncId) throw new CorruptFileError(rel ?? '', 'belongs to another sync');
-    state.memory.apply(c.syncId, rec.repository, file);
+    state.memory.defer(c.syncId, rec.repository, file);
   }
   state.applied = commits.length;
 }

@@ -1,6 +1,8 @@
-// The in-memory index of memory entries, rebuilt on open by replaying each link's memory file in
-// commit order. Active entries are kept per repository and path; path-sorted views are cached so a
-// query over 100k entries only pays for the search itself.
+// The in-memory index of memory entries, rebuilt by replaying each link's memory file in commit
+// order. Replay is deferred: open only queues the (already validated) files, and the index is built
+// on first use, so opening a store or completing a no-change sync never pays for 100k entries.
+// Active entries are kept per repository and path; path-sorted views (and each entry's lower-case
+// search haystack) are built on the first query and kept current, so a query only pays for the search.
 import { searchMemory } from '../core/memory/search';
 import type { MemoryEntry, MemoryFacts, RepositoryRef } from '../core/types';
 import { repoKey, type MemoryFile } from './schema';
@@ -16,14 +18,33 @@ export interface MemoryQuery {
 
 export class MemoryIndex {
   private readonly entries: MemoryEntry[] = [];
-  private readonly entryRepo = new Map<MemoryEntry, string>();
+  /** Repository key of each entry of `entries`, same index. */
+  private readonly entryRepos: string[] = [];
   private readonly position = new Map<string, number>();
   private readonly active = new Map<string, Map<string, MemoryEntry>>();
   private readonly views = new Map<string, View>();
   private readonly hay = new Map<MemoryEntry, string>();
+  private pending: Pending[] = [];
 
-  /** Replay one committed link: supersede the listed paths' active entries, then introduce the facts. */
+  /** Queue one committed link for replay (in commit order); applied on the index's first use. */
+  defer(syncId: string, repository: RepositoryRef, file: Pick<MemoryFile, 'supersede' | 'introduce'> | null): void {
+    this.pending.push({ syncId, repository, file });
+  }
+
+  /** Replay one committed link now: supersede the listed paths' active entries, then introduce the facts. */
   apply(syncId: string, repository: RepositoryRef, file: Pick<MemoryFile, 'supersede' | 'introduce'> | null): void {
+    this.flush();
+    this.replay(syncId, repository, file);
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const queued = this.pending;
+    this.pending = [];
+    for (const p of queued) this.replay(p.syncId, p.repository, p.file);
+  }
+
+  private replay(syncId: string, repository: RepositoryRef, file: Pick<MemoryFile, 'supersede' | 'introduce'> | null): void {
     this.position.set(syncId, this.position.size);
     if (!file || (file.supersede.length === 0 && file.introduce.length === 0)) return;
     const key = repoKey(repository);
@@ -32,30 +53,26 @@ export class MemoryIndex {
     const added: MemoryEntry[] = [];
     for (const facts of file.introduce) {
       this.supersede(active, facts.path, syncId);
-      const entry: MemoryEntry = { ...facts, introducedBySyncId: syncId, supersededBySyncId: null };
+      const entry: MemoryEntry = { path: facts.path, blobSha: facts.blobSha, language: facts.language, lines: facts.lines, symbols: facts.symbols, summary: facts.summary, introducedBySyncId: syncId, supersededBySyncId: null };
       this.entries.push(entry);
-      this.entryRepo.set(entry, key);
-      this.hay.set(entry, [entry.path, ...entry.symbols, entry.summary].join('\n').toLowerCase());
+      this.entryRepos.push(key);
       active.set(facts.path, entry);
       added.push(entry);
     }
+    if (this.views.size === 0) return;
     added.sort((a, b) => cmp(a.path, b.path));
     for (const view of this.views.values()) this.updateView(view, key, added);
   }
 
-  /** Build the default view (every active entry) ahead of the first query. */
-  warm(): void {
-    this.view(false);
-  }
-
-  /** Of `paths`, those with an active entry in the repository (what a sync will supersede). */
-  activePaths(repository: RepositoryRef, paths: Iterable<string>): string[] {
-    const active = this.activeOf(repoKey(repository));
-    return [...new Set(paths)].filter((p) => active.has(p)).sort();
+  private hayOf(e: MemoryEntry): string {
+    let h = this.hay.get(e);
+    if (h === undefined) this.hay.set(e, (h = `${e.path}\n${e.symbols.join('\n')}\n${e.summary}`.toLowerCase()));
+    return h;
   }
 
   /** The memory change that makes the repository's active entries equal `target`. */
   planRestore(repository: RepositoryRef, target: MemoryEntry[]): Pick<MemoryFile, 'supersede' | 'introduce'> {
+    this.flush();
     const active = this.activeOf(repoKey(repository));
     const wanted = new Map(target.map((e) => [e.path, e]));
     const supersede: string[] = [];
@@ -73,12 +90,14 @@ export class MemoryIndex {
 
   /** Entries active right after `syncId` was committed, for its repository. */
   at(syncId: string, repository: RepositoryRef): MemoryEntry[] {
+    this.flush();
     const k = this.position.get(syncId);
     if (k === undefined) return [];
     const key = repoKey(repository);
     const out: MemoryEntry[] = [];
-    for (const e of this.entries) {
-      if (this.entryRepo.get(e) !== key) continue;
+    for (let i = 0; i < this.entries.length; i++) {
+      const e = this.entries[i] as MemoryEntry;
+      if (this.entryRepos[i] !== key) continue;
       const born = this.position.get(e.introducedBySyncId) ?? Infinity;
       const died = e.supersededBySyncId === null ? Infinity : (this.position.get(e.supersededBySyncId) ?? Infinity);
       if (born <= k && died > k) out.push({ ...e });
@@ -92,6 +111,7 @@ export class MemoryIndex {
    * sees candidates; with no words the cached path-ordered view is the answer.
    */
   query(opts: MemoryQuery = {}): MemoryEntry[] {
+    this.flush();
     const view = this.view(opts.includeSuperseded === true, opts.repository);
     const words = (opts.query ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const limit = opts.limit ?? Infinity;
@@ -105,6 +125,7 @@ export class MemoryIndex {
   }
 
   get size(): number {
+    this.flush();
     return this.entries.length;
   }
 
@@ -122,11 +143,12 @@ export class MemoryIndex {
   }
 
   private view(all: boolean, repository?: RepositoryRef): View {
+    this.flush();
     const key = `${all ? 'all' : 'active'}:${repository ? repoKey(repository) : ALL}`;
     const hit = this.views.get(key);
     if (hit) return hit;
     const list = all ? this.allSorted(repository) : this.activeSorted(repository);
-    const view: View = { all, repo: repository && repoKey(repository), list, hay: list.map((e) => this.hay.get(e) ?? '') };
+    const view: View = { all, repo: repository && repoKey(repository), list, hay: list.map((e) => this.hayOf(e)) };
     this.views.set(key, view);
     return view;
   }
@@ -143,7 +165,7 @@ export class MemoryIndex {
     }
     while (j < incoming.length) merged.push(incoming[j++] as MemoryEntry);
     view.list = merged;
-    view.hay = merged.map((e) => this.hay.get(e) ?? '');
+    view.hay = merged.map((e) => this.hayOf(e));
   }
 
   private activeSorted(repository?: RepositoryRef): MemoryEntry[] {
@@ -153,10 +175,16 @@ export class MemoryIndex {
 
   private allSorted(repository?: RepositoryRef): MemoryEntry[] {
     const key = repository ? repoKey(repository) : undefined;
-    const list = key === undefined ? [...this.entries] : this.entries.filter((e) => this.entryRepo.get(e) === key);
+    const list = key === undefined ? [...this.entries] : this.entries.filter((_, i) => this.entryRepos[i] === key);
     const born = (e: MemoryEntry): number => this.position.get(e.introducedBySyncId) ?? Infinity;
     return list.sort((a, b) => cmp(a.path, b.path) || born(a) - born(b));
   }
+}
+
+interface Pending {
+  syncId: string;
+  repository: RepositoryRef;
+  file: Pick<MemoryFile, 'supersede' | 'introduce'> | null;
 }
 
 interface View {

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { SyncError } from '../core/errors';
 import type { CompleteSyncInput } from '../core/ports';
-import { emptyStats, repositoryFileSchema, shaSchema, type RepositoryFile, type RepositoryRef, type SyncRecord, type SyncStats } from '../core/types';
-import { isLink, memoryFileSchema, repoKey } from './schema';
+import { emptyStats, shaSchema, type RepositoryFile, type RepositoryRef, type SyncRecord, type SyncStats } from '../core/types';
+import { isLink, repoKey } from './schema';
+import { memoryFactsList, repositoryFiles, ShapeError } from './validate';
 
 export function newRunningRecord(repository: RepositoryRef, branch: string, head: SyncRecord | undefined, now: Date): SyncRecord {
   return {
@@ -38,25 +39,44 @@ export function assertNoSuccessor(records: SyncRecord[], repository: RepositoryR
   }
 }
 
-const inputSchema = z.object({
-  commitSha: shaSchema,
-  treeSha: shaSchema,
-  files: z.array(repositoryFileSchema),
-  memory: memoryFileSchema.shape.introduce,
-});
+const inputSchema = z.object({ commitSha: shaSchema, treeSha: shaSchema });
 
-/** Validate what complete() is about to persist, so a bad input can never produce an unreadable file. */
+/**
+ * Validate what complete() is about to persist, so a bad input can never produce an unreadable file.
+ * The big arrays (files, memory facts) go through the hand-written validators of validate.ts.
+ */
 export function checkCompleteInput(input: CompleteSyncInput): void {
   const r = inputSchema.safeParse(input);
-  if (!r.success) throw new SyncError('STORAGE_ERROR', `Refusing to store an invalid sync: ${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
+  if (!r.success) throw invalid(`${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
+  try {
+    if (input.files !== undefined) repositoryFiles(input.files, 'files');
+    memoryFactsList(input.memory, 'memory');
+  } catch (e) {
+    if (e instanceof ShapeError) throw invalid(e.message);
+    throw e;
+  }
   const seen = new Set<string>();
-  for (const f of input.files) {
+  for (const f of input.files ?? []) {
     if (seen.has(f.path)) throw new SyncError('STORAGE_ERROR', `Refusing to store a snapshot with the path ${f.path} twice.`);
     seen.add(f.path);
   }
 }
 
-export function completedRecord(rec: SyncRecord, input: CompleteSyncInput, now: Date): SyncRecord {
+const invalid = (what: string): SyncError => new SyncError('STORAGE_ERROR', `Refusing to store an invalid sync: ${what}`);
+
+/**
+ * A no-change sync (files omitted) must name the chain head's tree: its snapshot is reused as it is,
+ * and its file count is the head's.
+ */
+export function unchangedFileCount(input: CompleteSyncInput, head: SyncRecord | undefined): number {
+  if (!head || head.treeSha !== input.treeSha) {
+    throw new SyncError('STORAGE_ERROR', `Refusing to store sync without its files: tree ${input.treeSha} is not the tree of the chain head (${head?.treeSha ?? 'none'}).`);
+  }
+  return head.stats.files;
+}
+
+/** `files` is the snapshot's file count (input.files.length, or the head's for a no-change sync). */
+export function completedRecord(rec: SyncRecord, input: CompleteSyncInput, files: number, now: Date): SyncRecord {
   return {
     ...rec,
     branch: input.branch ?? rec.branch,
@@ -71,7 +91,7 @@ export function completedRecord(rec: SyncRecord, input: CompleteSyncInput, now: 
     previousSyncId: rec.startedAfterSyncId,
     stats: {
       ...input.stats,
-      files: input.files.length,
+      files,
       added: input.diff.added.length,
       modified: input.diff.modified.length,
       removed: input.diff.removed.length,

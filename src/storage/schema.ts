@@ -19,6 +19,8 @@ export const snapshotNodeSchema = z.object({
   /** Delta entries accumulated since the nearest base (0 for a base). */
   deltaEntries: z.number().int().nonnegative(),
   depth: z.number().int().nonnegative(),
+  /** Byte size of the node file as written, checked on open (absent in files from before it was recorded). */
+  bytes: z.number().int().nonnegative().optional(),
 });
 export type SnapshotNode = z.infer<typeof snapshotNodeSchema>;
 

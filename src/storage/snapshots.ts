@@ -3,9 +3,10 @@
 // a no-change sync or a restore writes nothing; a new base is written only when the deltas since
 // the last base grow past half a snapshot, which keeps many small syncs near one snapshot's size.
 import type { RepositoryFile } from '../core/types';
-import { CorruptFileError, parseJsonFile } from './historyAdapter';
+import { CorruptFileError, parseJsonWith } from './historyAdapter';
 import { randomSuffix, type FileOps } from './fsOps';
-import { fromTuple, SNAPSHOT_DIR, snapshotFileSchema, toTuple, type SnapshotFile, type SnapshotNode } from './schema';
+import { fromTuple, SNAPSHOT_DIR, toTuple, type SnapshotFile, type SnapshotNode } from './schema';
+import { snapshotFile } from './validate';
 
 /** Rebase when accumulated delta entries exceed this share of the snapshot's file count. */
 const REBASE_RATIO = 0.5;
@@ -41,9 +42,22 @@ export class SnapshotStore {
     return result.slice();
   }
 
-  /** Parse every node file (used on open so a corrupt delta is found before anyone relies on it). */
+  /**
+   * On open, without decoding anything: every node file must exist with the byte size recorded when
+   * it was written (a truncated or replaced file is found here). Nodes written before sizes were
+   * recorded are parsed and validated in full. Contents are validated on every read.
+   */
   async verifyAll(): Promise<void> {
-    for (const sha of Object.keys(this.index())) await this.readNode(sha);
+    for (const [sha, node] of Object.entries(this.index())) {
+      if (node.bytes === undefined) {
+        await this.readNode(sha);
+        continue;
+      }
+      const rel = snapshotRel(node.file);
+      const actual = await this.files.sizeOf(rel);
+      if (actual === undefined) throw new CorruptFileError(rel, 'is missing');
+      if (actual !== node.bytes) throw new CorruptFileError(rel, `has ${actual} bytes, ${node.bytes} were written`);
+    }
   }
 
   /**
@@ -55,19 +69,21 @@ export class SnapshotStore {
     const parentNode = parentSha === null ? undefined : this.index()[parentSha];
     let content: SnapshotFile;
     let node: Omit<SnapshotNode, 'file'>;
-    const delta = parentNode && parentSha ? diffForDelta(await this.read(parentSha), files) : undefined;
+    const sorted = sortByPath(files);
+    const delta = parentNode && parentSha ? diffForDelta(await this.read(parentSha), sorted) : undefined;
     const entries = delta ? delta.upsert.length + delta.remove.length : 0;
     if (delta && parentNode && parentSha && parentNode.deltaEntries + entries <= files.length * REBASE_RATIO && parentNode.depth < MAX_DEPTH) {
       content = { parent: parentSha, treeSha, ...delta };
       node = { parent: parentSha, files: files.length, deltaEntries: parentNode.deltaEntries + entries, depth: parentNode.depth + 1 };
     } else {
-      content = { parent: null, treeSha, upsert: sortByPath(files).map(toTuple), remove: [] };
+      content = { parent: null, treeSha, upsert: sorted.map(toTuple), remove: [] };
       node = { parent: null, files: files.length, deltaEntries: 0, depth: 0 };
     }
     const file = `${treeSha}-${randomSuffix()}.json`;
-    await this.files.writeAtomic(snapshotRel(file), JSON.stringify(content));
-    this.remember(treeSha, sortByPath(files));
-    return { file, ...node };
+    const text = JSON.stringify(content);
+    await this.files.writeAtomic(snapshotRel(file), text);
+    this.remember(treeSha, sorted);
+    return { file, ...node, bytes: Buffer.byteLength(text, 'utf8') };
   }
 
   /** Forget cached reconstructions (after the index was reloaded from disk). */
@@ -92,7 +108,8 @@ export class SnapshotStore {
     if (!node) throw new Error(`snapshot ${sha} is not stored`);
     const rel = snapshotRel(node.file);
     const text = await this.files.readText(rel);
-    const parsed = parseJsonFile(rel, text ?? '', snapshotFileSchema);
+    if (text === undefined) throw new CorruptFileError(rel, 'is missing');
+    const parsed = parseJsonWith(rel, text, snapshotFile);
     if (parsed.treeSha !== sha || parsed.parent !== node.parent) throw new CorruptFileError(rel, 'does not match its index entry');
     return parsed;
   }
@@ -109,11 +126,11 @@ function applyDelta(byPath: Map<string, RepositoryFile>, delta: SnapshotFile): v
   for (const t of delta.upsert) byPath.set(t[0], fromTuple(t));
 }
 
-/** What turns `before` into `after`: changed or new entries, and removed paths. */
+/** What turns `before` into `after` (sorted by path): changed or new entries, and removed paths. */
 export function diffForDelta(before: RepositoryFile[], after: RepositoryFile[]): Pick<SnapshotFile, 'upsert' | 'remove'> {
   const old = new Map(before.map((f) => [f.path, f]));
   const upsert: SnapshotFile['upsert'] = [];
-  for (const f of sortByPath(after)) {
+  for (const f of after) {
     const o = old.get(f.path);
     old.delete(f.path);
     if (!o || o.blobSha !== f.blobSha || o.mode !== f.mode || o.size !== f.size) upsert.push(toTuple(f));
@@ -121,6 +138,12 @@ export function diffForDelta(before: RepositoryFile[], after: RepositoryFile[]):
   return { upsert, remove: [...old.keys()].sort() };
 }
 
+const byPathCmp = (a: RepositoryFile, b: RepositoryFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** A copy sorted by path (an already sorted input, the usual case, is only checked). */
 export function sortByPath(files: RepositoryFile[]): RepositoryFile[] {
-  return [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (let i = 1; i < files.length; i++) {
+    if (byPathCmp(files[i - 1] as RepositoryFile, files[i] as RepositoryFile) > 0) return [...files].sort(byPathCmp);
+  }
+  return files.slice();
 }

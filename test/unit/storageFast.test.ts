@@ -1,0 +1,172 @@
+// The store's fast paths: a no-change sync completed without its file list, the hand-written
+// validators of the big arrays (same verdicts as the zod schemas), and snapshot validation on read.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as z from 'zod';
+import { isSyncError } from '../../src/core/errors';
+import type { CompleteSyncInput, HistoryStore } from '../../src/core/ports';
+import { emptyStats, repositoryFileSchema, type SyncRecord } from '../../src/core/types';
+import { fileTupleSchema, memoryFileSchema, snapshotFileSchema } from '../../src/storage/schema';
+import { memoryFacts, memoryFile, repositoryFile, ShapeError, snapshotFile } from '../../src/storage/validate';
+import { byPath, factsOf, file, memoryView, open, repo, sha, syncFiles, tempDirs, treeOf } from './storageFixtures';
+
+const dataFiles = (dir: string): string[] => ['snapshots', 'memory'].flatMap((d) => readdirSync(path.join(dir, d)).map((n) => `${d}/${n}`)).sort();
+
+/** A no-change completion as the pipeline sends it: no files, an empty diff, no memory. */
+const unchanged = (treeSha: string): CompleteSyncInput => ({
+  commitSha: sha(`commit ${treeSha}`),
+  treeSha,
+  commitMessage: 'same',
+  forcePushed: false,
+  diff: { added: [], modified: [], removed: [] },
+  memory: [],
+  stats: emptyStats(),
+});
+
+async function rejected(p: Promise<unknown>, code: 'STORAGE_ERROR' | 'STORAGE_CORRUPT'): Promise<unknown> {
+  let caught: unknown;
+  await p.catch((e: unknown) => (caught = e));
+  assert.ok(isSyncError(caught, code), `expected ${code}, got ${String(caught)}`);
+  return caught;
+}
+
+describe('history store: no-change sync without files', () => {
+  const dirs = tempDirs();
+  afterEach(() => dirs.cleanup());
+
+  async function withHead(dir: string): Promise<{ store: HistoryStore; head: SyncRecord; files: ReturnType<typeof file>[] }> {
+    const store = await open(dir);
+    const files = [file('a.ts'), file('b.ts'), file('c/d.ts')];
+    await syncFiles(store, [file('a.ts')]);
+    const head = await syncFiles(store, files);
+    return { store, head, files };
+  }
+
+  it("completes on the head's tree: its file count and snapshot, no new file, memory unchanged", async () => {
+    const dir = dirs.make();
+    const { store, head, files } = await withHead(dir);
+    const before = dataFiles(dir);
+    const memoryBefore = memoryView(store.memory());
+    const rec = await store.begin({ repository: repo, branch: 'main' });
+    const done = await store.complete(rec.id, unchanged(head.treeSha as string));
+    assert.equal(done.status, 'completed');
+    assert.equal(done.previousSyncId, head.id);
+    assert.deepEqual([done.stats.files, done.stats.added, done.stats.modified, done.stats.removed], [3, 0, 0, 0]);
+    assert.deepEqual(dataFiles(dir), before, 'no snapshot or memory file written');
+    assert.deepEqual(await store.readFiles(done.id), byPath(files));
+    assert.deepEqual(memoryView(store.memory()), memoryBefore);
+    await store.close();
+    const reopened = await open(dir);
+    assert.equal(reopened.chainHead(repo)?.id, done.id);
+    assert.deepEqual(await reopened.readFiles(done.id), byPath(files));
+    assert.deepEqual(memoryView(reopened.memoryAt(done.id)), memoryBefore);
+  });
+
+  it("refuses a tree other than the head's, and a first sync, without files", async () => {
+    const dir = dirs.make();
+    const first = await open(dir);
+    const rec0 = await first.begin({ repository: repo, branch: 'main' });
+    await rejected(first.complete(rec0.id, unchanged(treeOf([file('a.ts')]))), 'STORAGE_ERROR');
+    await first.close();
+
+    const other = dirs.make();
+    const { store, head } = await withHead(other);
+    const rec = await store.begin({ repository: repo, branch: 'main' });
+    const err = await rejected(store.complete(rec.id, unchanged(treeOf([file('zzz.ts')]))), 'STORAGE_ERROR');
+    assert.match(String(err), /not the tree of the chain head/);
+    assert.equal(store.chainHead(repo)?.id, head.id, 'the chain is unchanged');
+    assert.equal(store.get(rec.id)?.status, 'running', 'the attempt can still be failed or completed properly');
+  });
+});
+
+describe('history store: hand-written validators agree with the zod schemas', () => {
+  const good = file('src/a.ts');
+  const tuple = [good.path, good.blobSha, good.mode, good.size];
+  const tuples: unknown[] = [
+    tuple,
+    [good.path, good.blobSha, '160000', null],
+    ['', good.blobSha, good.mode, 1],
+    [good.path, good.blobSha.toUpperCase(), good.mode, 1],
+    [good.path, good.blobSha, '100600', 1],
+    [good.path, good.blobSha, good.mode, -1],
+    [good.path, good.blobSha, good.mode, 1.5],
+    [good.path, good.blobSha, good.mode],
+    [good.path, good.blobSha, good.mode, 1, 'extra'],
+    { 0: good.path },
+    null,
+  ];
+  const facts = factsOf(good);
+  const factsCases: unknown[] = [facts, { ...facts, path: '' }, { ...facts, lines: -2 }, { ...facts, symbols: ['x', 3] }, { ...facts, summary: null }, { ...facts, blobSha: 'abc' }, 'facts'];
+
+  const agree = (schema: z.ZodType, check: (v: unknown) => unknown, v: unknown): void => {
+    const expected = schema.safeParse(v);
+    let ours: unknown;
+    let problem: unknown;
+    try {
+      ours = check(v);
+    } catch (e) {
+      problem = e;
+    }
+    assert.equal(problem === undefined, expected.success, `${JSON.stringify(v)}: zod says ${expected.success ? 'valid' : 'invalid'}`);
+    if (expected.success) assert.deepEqual(ours, expected.data);
+    else assert.ok(problem instanceof ShapeError);
+  };
+
+  it('on snapshot entries, repository files and memory facts', () => {
+    for (const t of tuples) agree(fileTupleSchema, (v) => snapshotFile({ parent: null, treeSha: good.blobSha, upsert: [v], remove: [] }).upsert[0], t);
+    for (const t of tuples) agree(z.array(fileTupleSchema), (v) => snapshotFile({ parent: null, treeSha: good.blobSha, upsert: v, remove: [] }).upsert, [tuple, t]);
+    const asObject = (t: unknown) => (Array.isArray(t) ? { path: t[0], blobSha: t[1], mode: t[2], size: t[3] } : t);
+    for (const t of tuples) agree(repositoryFileSchema, (v) => repositoryFile(v, ''), asObject(t));
+    const factsSchema = memoryFileSchema.shape.introduce.element;
+    for (const f of factsCases) agree(factsSchema, (v) => memoryFacts(v, ''), f);
+  });
+
+  it('on whole snapshot and memory files', () => {
+    const snapshots: unknown[] = [
+      { parent: null, treeSha: good.blobSha, upsert: [tuple], remove: [] },
+      { parent: good.blobSha, treeSha: good.blobSha, upsert: [], remove: ['x'] },
+      { parent: 'nope', treeSha: good.blobSha, upsert: [], remove: [] },
+      { parent: null, treeSha: good.blobSha, upsert: [], remove: [1] },
+      { parent: null, treeSha: good.blobSha, upsert: {}, remove: [] },
+      { treeSha: good.blobSha, upsert: [], remove: [] },
+      [],
+    ];
+    for (const s of snapshots) agree(snapshotFileSchema, snapshotFile, s);
+    const memories: unknown[] = [
+      { syncId: 's1', supersede: ['a'], introduce: [facts] },
+      { syncId: '', supersede: [], introduce: [] },
+      { syncId: 's1', supersede: 'a', introduce: [] },
+      { syncId: 's1', supersede: [], introduce: [{ ...facts, lines: 'many' }] },
+    ];
+    for (const m of memories) agree(memoryFileSchema, memoryFile, m);
+  });
+
+  it('names where the problem is', () => {
+    assert.throws(() => snapshotFile({ parent: null, treeSha: good.blobSha, upsert: [tuple, tuple, [good.path, 'x', good.mode, 1]], remove: [] }), /upsert\.2\.1: a 40-digit lowercase hex sha/);
+  });
+});
+
+describe('history store: snapshots validated when read, not on open', () => {
+  const dirs = tempDirs();
+  afterEach(() => dirs.cleanup());
+
+  it('a snapshot damaged without changing its size is found on first read and moved aside', async () => {
+    const dir = dirs.make();
+    const store = await open(dir);
+    const done = await syncFiles(store, [file('a.ts'), file('b.ts')]);
+    await store.close();
+    const [victim] = readdirSync(path.join(dir, 'snapshots'));
+    const victimPath = path.join(dir, 'snapshots', victim as string);
+    const text = readFileSync(victimPath, 'utf8');
+    writeFileSync(victimPath, text.replace(/"100644"/, '"100600"'));
+    const reopened = await open(dir);
+    assert.equal(reopened.chainHead(repo)?.id, done.id, 'open does not decode snapshots');
+    const err = await rejected(reopened.readFiles(done.id), 'STORAGE_CORRUPT');
+    assert.match(String(err), /upsert\.0\.2/);
+    assert.ok(readdirSync(path.join(dir, 'snapshots')).some((n) => n.startsWith(`${victim as string}.corrupt-`)));
+    await rejected(reopened.begin({ repository: repo, branch: 'main' }), 'STORAGE_CORRUPT');
+    const fresh = await open(dir);
+    assert.deepEqual(fresh.list(), []);
+  });
+});
