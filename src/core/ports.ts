@@ -78,8 +78,11 @@ export interface CompleteSyncInput {
   treeSha: string;
   commitMessage: string | null;
   forcePushed: boolean;
-  /** The whole snapshot at treeSha. */
-  files: RepositoryFile[];
+  /**
+   * The whole snapshot at treeSha. May be omitted only when treeSha is the chain head's tree
+   * (a no-change sync): the store then reuses the head's snapshot without reading it.
+   */
+  files?: RepositoryFile[];
   /** Against the chain head's snapshot (everything added for a first sync). */
   diff: SnapshotDiff;
   /** Facts for every added or modified text file (the store attaches lifecycle fields). */

@@ -103,8 +103,8 @@ class Run {
     const previous = store.chainHead(repository);
     const forcePushed = yield* this.channel.until(detectForcePush(connector, previous, branch, head, (m) => this.deps.logger.warn(`[sync] ${m}`), this.signal));
     const unchanged = previous !== undefined && previous.treeSha === head.treeSha;
-    const previousFiles = previous ? await store.readFiles(previous.id) : [];
-    let files = previousFiles;
+    const previousFiles = previous && !unchanged ? await store.readFiles(previous.id) : [];
+    let files: RepositoryFile[] | undefined;
     if (unchanged) {
       this.stats.files = previous.stats.files;
     } else {
@@ -117,7 +117,7 @@ class Run {
 
     throwIfAborted(this.signal);
     yield this.progress('diffing', 0, null, true);
-    const diff = diffSnapshots(previousFiles, files);
+    const diff = files ? diffSnapshots(previousFiles, files) : { added: [], modified: [], removed: [] };
     this.stats.added = diff.added.length;
     this.stats.modified = diff.modified.length;
     this.stats.removed = diff.removed.length;
@@ -136,7 +136,7 @@ class Run {
       treeSha: head.treeSha,
       commitMessage: head.commitMessage,
       forcePushed,
-      files,
+      ...(files ? { files } : {}),
       diff,
       memory,
       stats: { ...this.stats },
