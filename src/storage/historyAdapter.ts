@@ -83,6 +83,6 @@ export class HistoryAdapter implements Adapter<HistoryFile> {
   }
 
   async write(data: HistoryFile): Promise<void> {
-    await this.files.writeAtomic(HISTORY_FILE, JSON.stringify(data, null, 1));
+    await this.files.writeAtomic(HISTORY_FILE, JSON.stringify(data));
   }
 }

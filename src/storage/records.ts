@@ -5,7 +5,7 @@ import { SyncError } from '../core/errors';
 import type { CompleteSyncInput } from '../core/ports';
 import { emptyStats, shaSchema, type RepositoryFile, type RepositoryRef, type SyncRecord, type SyncStats } from '../core/types';
 import { isLink, repoKey } from './schema';
-import { memoryFactsList, repositoryFiles, ShapeError } from './validate';
+import { checkRepositoryFiles, memoryFactsList, ShapeError } from './validate';
 
 export function newRunningRecord(repository: RepositoryRef, branch: string, head: SyncRecord | undefined, now: Date): SyncRecord {
   return {
@@ -49,17 +49,32 @@ export function checkCompleteInput(input: CompleteSyncInput): void {
   const r = inputSchema.safeParse(input);
   if (!r.success) throw invalid(`${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
   try {
-    if (input.files !== undefined) repositoryFiles(input.files, 'files');
+    if (input.files !== undefined) checkRepositoryFiles(input.files, 'files');
     memoryFactsList(input.memory, 'memory');
   } catch (e) {
     if (e instanceof ShapeError) throw invalid(e.message);
     throw e;
   }
+  const twice = input.files && duplicatePath(input.files);
+  if (twice !== undefined) throw new SyncError('STORAGE_ERROR', `Refusing to store a snapshot with the path ${twice} twice.`);
+}
+
+/** A path listed twice, if any (a sorted list, the usual case, is checked without a set). */
+function duplicatePath(files: RepositoryFile[]): string | undefined {
+  let sorted = true;
+  for (let i = 1; i < files.length && sorted; i++) {
+    const a = (files[i - 1] as RepositoryFile).path;
+    const b = (files[i] as RepositoryFile).path;
+    if (a === b) return a;
+    sorted = a < b;
+  }
+  if (sorted) return undefined;
   const seen = new Set<string>();
-  for (const f of input.files ?? []) {
-    if (seen.has(f.path)) throw new SyncError('STORAGE_ERROR', `Refusing to store a snapshot with the path ${f.path} twice.`);
+  for (const f of files) {
+    if (seen.has(f.path)) return f.path;
     seen.add(f.path);
   }
+  return undefined;
 }
 
 const invalid = (what: string): SyncError => new SyncError('STORAGE_ERROR', `Refusing to store an invalid sync: ${what}`);

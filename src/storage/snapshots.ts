@@ -126,16 +126,28 @@ function applyDelta(byPath: Map<string, RepositoryFile>, delta: SnapshotFile): v
   for (const t of delta.upsert) byPath.set(t[0], fromTuple(t));
 }
 
-/** What turns `before` into `after` (sorted by path): changed or new entries, and removed paths. */
+/** What turns `before` into `after` (both sorted by path, as read() returns them): one merge walk. */
 export function diffForDelta(before: RepositoryFile[], after: RepositoryFile[]): Pick<SnapshotFile, 'upsert' | 'remove'> {
-  const old = new Map(before.map((f) => [f.path, f]));
   const upsert: SnapshotFile['upsert'] = [];
-  for (const f of after) {
-    const o = old.get(f.path);
-    old.delete(f.path);
-    if (!o || o.blobSha !== f.blobSha || o.mode !== f.mode || o.size !== f.size) upsert.push(toTuple(f));
+  const remove: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < before.length || j < after.length) {
+    const o = before[i];
+    const f = after[j];
+    if (f === undefined || (o !== undefined && o.path < f.path)) {
+      remove.push((o as RepositoryFile).path);
+      i++;
+    } else if (o === undefined || f.path < o.path) {
+      upsert.push(toTuple(f));
+      j++;
+    } else {
+      if (o.blobSha !== f.blobSha || o.mode !== f.mode || o.size !== f.size) upsert.push(toTuple(f));
+      i++;
+      j++;
+    }
   }
-  return { upsert, remove: [...old.keys()].sort() };
+  return { upsert, remove };
 }
 
 const byPathCmp = (a: RepositoryFile, b: RepositoryFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);

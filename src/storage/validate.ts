@@ -21,7 +21,7 @@ const fail = (at: string, problem: string): never => {
   throw new ShapeError(at, problem);
 };
 
-const join = (at: string, key: string | number): string => (at === '' ? String(key) : `${at}.${key}`);
+const join = (at: string, key: string | number): string => (at === '' ? String(key) : key === '' ? at : `${at}.${key}`);
 
 function str(v: unknown, at: string): string {
   return typeof v === 'string' ? v : fail(at, 'expected a string');
@@ -61,35 +61,44 @@ function strings(v: unknown, at: string): string[] {
   return a as string[];
 }
 
+// Element checkers name positions relative to the element; `each` prefixes the element's own
+// position only when it fails, so the hot loop builds no strings.
+
 /** [path, blobSha, mode, size]: exactly four elements. */
-export function fileTuple(v: unknown, at: string): FileTuple {
-  const t = arr(v, at);
-  if (t.length !== 4) fail(at, 'expected a tuple of 4 elements');
-  return [nonEmpty(t[0], join(at, 0)), sha(t[1], join(at, 1)), mode(t[2], join(at, 2)), size(t[3], join(at, 3))];
+export function fileTuple(v: unknown): FileTuple {
+  const t = arr(v, '');
+  if (t.length !== 4) fail('', 'expected a tuple of 4 elements');
+  return [nonEmpty(t[0], '0'), sha(t[1], '1'), mode(t[2], '2'), size(t[3], '3')];
 }
 
-export function repositoryFile(v: unknown, at: string): RepositoryFile {
-  const o = obj(v, at);
-  return { path: nonEmpty(o.path, join(at, 'path')), blobSha: sha(o.blobSha, join(at, 'blobSha')), mode: mode(o.mode, join(at, 'mode')), size: size(o.size, join(at, 'size')) };
+export function repositoryFile(v: unknown): RepositoryFile {
+  const o = obj(v, '');
+  return { path: nonEmpty(o.path, 'path'), blobSha: sha(o.blobSha, 'blobSha'), mode: mode(o.mode, 'mode'), size: size(o.size, 'size') };
 }
 
-export function memoryFacts(v: unknown, at: string): MemoryFacts {
-  const o = obj(v, at);
+export function memoryFacts(v: unknown): MemoryFacts {
+  const o = obj(v, '');
   return {
-    path: str(o.path, join(at, 'path')),
-    blobSha: sha(o.blobSha, join(at, 'blobSha')),
-    language: str(o.language, join(at, 'language')),
-    lines: count(o.lines, join(at, 'lines')),
-    symbols: strings(o.symbols, join(at, 'symbols')).slice(),
-    summary: str(o.summary, join(at, 'summary')),
+    path: str(o.path, 'path'),
+    blobSha: sha(o.blobSha, 'blobSha'),
+    language: str(o.language, 'language'),
+    lines: count(o.lines, 'lines'),
+    symbols: strings(o.symbols, 'symbols').slice(),
+    summary: str(o.summary, 'summary'),
   };
 }
 
-/** Check every element in place (arrays are returned as they are when each element passes). */
-function each<T>(v: unknown, at: string, check: (x: unknown, at: string) => T): T[] {
+/** Check (and copy) every element; a failure names its full position, e.g. `upsert.3.1`. */
+function each<T>(v: unknown, at: string, check: (x: unknown) => T): T[] {
   const a = arr(v, at);
   const out = new Array<T>(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = check(a[i], join(at, i));
+  let i = 0;
+  try {
+    for (; i < a.length; i++) out[i] = check(a[i]);
+  } catch (e) {
+    if (e instanceof ShapeError) throw new ShapeError(join(join(at, i), e.at), e.problem);
+    throw e;
+  }
   return out;
 }
 
@@ -108,5 +117,8 @@ export function memoryFile(v: unknown): MemoryFile {
   return { syncId: nonEmpty(o.syncId, 'syncId'), supersede: strings(o.supersede, 'supersede').slice(), introduce: each(o.introduce, 'introduce', memoryFacts) };
 }
 
-export const repositoryFiles = (v: unknown, at: string): RepositoryFile[] => each(v, at, repositoryFile);
+/** Check a file list (the copies are dropped: the list is about to be stored, not kept). */
+export function checkRepositoryFiles(v: unknown, at: string): void {
+  each(v, at, repositoryFile);
+}
 export const memoryFactsList = (v: unknown, at: string): MemoryFacts[] => each(v, at, memoryFacts);

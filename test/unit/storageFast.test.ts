@@ -8,7 +8,7 @@ import { isSyncError } from '../../src/core/errors';
 import type { CompleteSyncInput, HistoryStore } from '../../src/core/ports';
 import { emptyStats, repositoryFileSchema, type SyncRecord } from '../../src/core/types';
 import { fileTupleSchema, memoryFileSchema, snapshotFileSchema } from '../../src/storage/schema';
-import { memoryFacts, memoryFile, repositoryFile, ShapeError, snapshotFile } from '../../src/storage/validate';
+import { checkRepositoryFiles, memoryFacts, memoryFile, repositoryFile, ShapeError, snapshotFile } from '../../src/storage/validate';
 import { byPath, factsOf, file, memoryView, open, repo, sha, syncFiles, tempDirs, treeOf } from './storageFixtures';
 
 const dataFiles = (dir: string): string[] => ['snapshots', 'memory'].flatMap((d) => readdirSync(path.join(dir, d)).map((n) => `${d}/${n}`)).sort();
@@ -117,9 +117,11 @@ describe('history store: hand-written validators agree with the zod schemas', ()
     for (const t of tuples) agree(fileTupleSchema, (v) => snapshotFile({ parent: null, treeSha: good.blobSha, upsert: [v], remove: [] }).upsert[0], t);
     for (const t of tuples) agree(z.array(fileTupleSchema), (v) => snapshotFile({ parent: null, treeSha: good.blobSha, upsert: v, remove: [] }).upsert, [tuple, t]);
     const asObject = (t: unknown) => (Array.isArray(t) ? { path: t[0], blobSha: t[1], mode: t[2], size: t[3] } : t);
-    for (const t of tuples) agree(repositoryFileSchema, (v) => repositoryFile(v, ''), asObject(t));
+    for (const t of tuples) agree(repositoryFileSchema, repositoryFile, asObject(t));
+    const passes = (v: unknown) => (checkRepositoryFiles(v, 'files'), v);
+    for (const t of tuples) agree(z.array(repositoryFileSchema), passes, [good, asObject(t)]);
     const factsSchema = memoryFileSchema.shape.introduce.element;
-    for (const f of factsCases) agree(factsSchema, (v) => memoryFacts(v, ''), f);
+    for (const f of factsCases) agree(factsSchema, memoryFacts, f);
   });
 
   it('on whole snapshot and memory files', () => {
@@ -143,7 +145,10 @@ describe('history store: hand-written validators agree with the zod schemas', ()
   });
 
   it('names where the problem is', () => {
-    assert.throws(() => snapshotFile({ parent: null, treeSha: good.blobSha, upsert: [tuple, tuple, [good.path, 'x', good.mode, 1]], remove: [] }), /upsert\.2\.1: a 40-digit lowercase hex sha/);
+    assert.throws(() => snapshotFile({ parent: null, treeSha: good.blobSha, upsert: [tuple, tuple, [good.path, 'x', good.mode, 1]], remove: [] }), /^Error: upsert\.2\.1: a 40-digit lowercase hex sha$/);
+    assert.throws(() => snapshotFile({ parent: null, treeSha: good.blobSha, upsert: [tuple, 'x'], remove: [] }), /^Error: upsert\.1: expected an array$/);
+    assert.throws(() => memoryFile({ syncId: 's', supersede: [], introduce: [facts, { ...facts, symbols: ['a', 7] }] }), /^Error: introduce\.1\.symbols\.1: expected a string$/);
+    assert.throws(() => checkRepositoryFiles([good, { ...good, size: -1 }], 'files'), /^Error: files\.1\.size: expected a non-negative integer$/);
   });
 });
 
