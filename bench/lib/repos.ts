@@ -6,6 +6,7 @@ import path from 'node:path';
 import { commitStream } from '../../test/support/fastImport';
 import { generateFiles } from '../../test/support/generateFiles';
 import { runGit } from '../../test/support/git';
+import { mulberry32 } from '../../test/support/generateFiles';
 
 export const CHURN_STEPS = 20;
 const FORMAT = 2;
@@ -22,16 +23,7 @@ export interface BenchRepo {
 
 const LINE_WORDS = ['return', 'value', 'index', 'cache', 'result', 'input', 'output', 'buffer', 'config', 'state', 'handler', 'event'];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Pad a generated file to a few hundred bytes .. a few KB with varied (not trivially compressible) lines. */
 function pad(text: string, rand: () => number): string {

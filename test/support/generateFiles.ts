@@ -7,7 +7,8 @@ const WORDS = [
 ];
 const EXTS = ['ts', 'ts', 'py', 'md', 'go', 'rs', 'json', 'txt'] as const;
 
-function mulberry32(seed: number): () => number {
+/** A small deterministic PRNG (mulberry32): the same seed gives the same files everywhere. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
