@@ -4,9 +4,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { commitStream } from '../../test/support/fastImport';
-import { generateFiles } from '../../test/support/generateFiles';
+import { generateFiles, mulberry32 } from '../../test/support/generateFiles';
 import { runGit } from '../../test/support/git';
-import { mulberry32 } from '../../test/support/generateFiles';
 
 export const CHURN_STEPS = 20;
 const FORMAT = 2;
