@@ -3,14 +3,18 @@
 //                               isomorphic-git path (default: `git` on PATH, when there is one)
 //   PROJECT_SYNC_TIMEOUT_MS     a GitHub request or git transfer silent this long fails (default 60000)
 //   PROJECT_SYNC_RETRY_BASE_MS  first back-off before retrying a 5xx/dropped connection (default 1000)
+//   HTTPS_PROXY/https_proxy/HTTP_PROXY/http_proxy, NO_PROXY/no_proxy
+//                               proxy for GitHub requests and git transfers; loopback hosts
+//                               bypass it unless NO_PROXY is set (an empty NO_PROXY proxies all)
 //   PROJECT_SYNC_FAILPOINT      tests only: `ACTION@STEP` where STEP is a substring of a storage write
 //                               step (`write history.json`, `rename snapshots/…`) and ACTION is
 //                               `enospc` (that write fails: disk full), `eacces` (read-only) or
 //                               `kill` (the process dies there, like a power cut) or `sigint`
 //                               (Ctrl-C arrives there; the write goes on).
 import type { EngineOptions } from '../engine';
+import { proxyFor, proxyFromEnv } from '../github/proxy';
 
-type Knobs = Pick<EngineOptions, 'requestTimeoutMs' | 'retryBaseMs' | 'failpoint' | 'gitPath'>;
+type Knobs = Pick<EngineOptions, 'requestTimeoutMs' | 'retryBaseMs' | 'failpoint' | 'gitPath' | 'proxy' | 'noProxy'>;
 
 export function envKnobs(env: NodeJS.ProcessEnv): Knobs {
   const knobs: Knobs = {};
@@ -21,7 +25,17 @@ export function envKnobs(env: NodeJS.ProcessEnv): Knobs {
   if (retry !== undefined) knobs.retryBaseMs = retry;
   const failpoint = parseFailpoint(env.PROJECT_SYNC_FAILPOINT);
   if (failpoint) knobs.failpoint = failpoint;
+  const proxy = proxyFromEnv(env);
+  if (proxy) knobs.proxy = proxy.url;
+  if (proxy?.noProxy !== undefined) knobs.noProxy = proxy.noProxy;
   return knobs;
+}
+
+/** The connector's `proxy` option when the CLI builds a connector itself (the `branches` command). */
+export function withProxy(apiBaseUrl: string, knobs: Knobs): { proxy?: string } {
+  if (!knobs.proxy) return {};
+  const proxy = proxyFor(apiBaseUrl, { url: knobs.proxy, ...(knobs.noProxy !== undefined ? { noProxy: knobs.noProxy } : {}) });
+  return proxy ? { proxy } : {};
 }
 
 function millis(raw: string | undefined): number | undefined {

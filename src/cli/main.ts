@@ -7,7 +7,7 @@ import { createEngine, type Engine } from '../engine';
 import { createGitHubConnector } from '../github/connector';
 import { resolveRemote } from '../github/localRepo';
 import { parseCli, USAGE, UsageError, type CliArgs } from './args';
-import { envKnobs } from './envKnobs';
+import { envKnobs, withProxy } from './envKnobs';
 import { historyLine, ProgressRenderer, summary, syncJson } from './render';
 
 interface Io {
@@ -155,6 +155,7 @@ async function branches(args: CliArgs, io: Io, logger: Logger, token: string | u
     maxWaitSeconds: args.maxWait,
     ...(knobs.requestTimeoutMs !== undefined ? { timeoutMs: knobs.requestTimeoutMs } : {}),
     ...(knobs.retryBaseMs !== undefined ? { retryBaseMs: knobs.retryBaseMs } : {}),
+    ...withProxy(repository.apiBaseUrl, knobs),
   });
   const list = await connector.fetchBranches(signal);
   const items = list.map((b) => ({ name: b.name, commitSha: b.commitSha, protected: b.protected, isDefault: b.isDefault }));

@@ -38,6 +38,8 @@ export interface ContentOptions {
   restBlobLimit?: number;
   /** A git transfer that moves no data for this long fails (NETWORK). Default 60 s. */
   timeoutMs?: number;
+  /** Proxy for git transfers: a URL, '' for direct, absent to leave git's own proxy environment alone. */
+  proxy?: string;
 }
 
 export class GitContentFetcher implements ContentFetcher {
@@ -96,6 +98,7 @@ export class GitContentFetcher implements ContentFetcher {
       signal,
       logger: this.log,
       ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
+      ...(this.opts.proxy !== undefined ? { proxy: this.opts.proxy } : {}),
     });
     this.cache.refresh();
     this.sent.sources.add('pack');

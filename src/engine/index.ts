@@ -10,6 +10,7 @@ import type { SyncEvent, SyncRequest } from '../core/syncEvents';
 import type { RemoteRepository, RepositoryRef, SyncRecord } from '../core/types';
 import { createGitHubConnector } from '../github/connector';
 import { currentBranch, resolveRemote } from '../github/localRepo';
+import { proxyFor, type ProxySettings } from '../github/proxy';
 import { acquireStorageLock, openHistoryStore } from '../storage';
 import { GitContentFetcher, workspaceObjectDir } from './content';
 import type { Engine, EngineOptions, ReadFileOptions } from './types';
@@ -25,6 +26,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
 class ComposedEngine implements Engine {
   private readonly gitPath: string | undefined;
+  private readonly proxy: ProxySettings | undefined;
   /** Where each repository was last seen, so old versions can be read back later. */
   private readonly known = new Map<string, { repository: RemoteRepository; workdir: string }>();
 
@@ -33,6 +35,7 @@ class ComposedEngine implements Engine {
     readonly store: HistoryStore,
   ) {
     this.gitPath = findGit(options.gitPath);
+    this.proxy = options.proxy ? { url: options.proxy, ...(options.noProxy !== undefined ? { noProxy: options.noProxy } : {}) } : undefined;
     scoped(options.logger, 'engine').info(this.gitPath ? `git binary: ${this.gitPath}` : 'no git binary: portable isomorphic-git path');
   }
 
@@ -118,7 +121,9 @@ class ComposedEngine implements Engine {
   private async connect(repository: RemoteRepository, hooks: NetworkHooks, overrides: { retries?: number } = {}): Promise<GitHubConnector> {
     const token = await this.options.getToken?.(repository.host);
     this.tokens.set(repository.host, token);
+    const proxy = proxyFor(repository.apiBaseUrl, this.proxy);
     return createGitHubConnector({
+      ...(proxy ? { proxy } : {}),
       repository,
       token,
       logger: this.options.logger,
@@ -140,6 +145,8 @@ class ComposedEngine implements Engine {
       gitPath: this.gitPath,
       token: this.tokens.get(repository.host),
       logger: this.options.logger,
+      // With a proxy configured, git is told explicitly ('' = direct for a NO_PROXY host); else git's own env applies.
+      ...(this.proxy && repository.cloneUrl ? { proxy: proxyFor(repository.cloneUrl, this.proxy) ?? '' } : {}),
       ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
     });
   }

@@ -23,6 +23,10 @@ export interface EngineOptions {
   requestTimeoutMs?: number;
   /** First back-off before retrying a 5xx or dropped connection, doubled each retry. Default 1 s. */
   retryBaseMs?: number;
+  /** Proxy for GitHub requests and git transfers (the CLI: HTTPS_PROXY; the extension: http.proxy). */
+  proxy?: string;
+  /** Hosts that bypass `proxy`, NO_PROXY syntax. Absent: loopback hosts bypass; '' proxies everything. */
+  noProxy?: string;
   /** Tests only: called before every storage write step (see OpenStoreOptions.failpoint). */
   failpoint?: (step: string) => void;
 }

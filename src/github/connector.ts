@@ -29,6 +29,8 @@ export interface GitHubConnectorOptions {
   timeoutMs?: number;
   /** Replaces the real timer (tests). */
   sleep?: Sleep;
+  /** The proxy for this repository's API (see proxyFor); direct when absent. */
+  proxy?: string;
 }
 
 export function memoryEtagCache(): EtagCache {
@@ -44,7 +46,12 @@ export function createGitHubConnector(opts: GitHubConnectorOptions): GitHubConne
   const { repository } = opts;
   const logger = scoped(opts.logger, 'github');
   const hasToken = Boolean(opts.token);
-  const octokit = createOctokit({ baseUrl: repository.apiBaseUrl, ...(opts.token ? { token: opts.token } : {}), logger });
+  const octokit = createOctokit({
+    baseUrl: repository.apiBaseUrl,
+    ...(opts.token ? { token: opts.token } : {}),
+    ...(opts.proxy ? { proxy: opts.proxy } : {}),
+    logger,
+  });
   const requester = new Requester({
     octokit,
     logger,

@@ -2,6 +2,7 @@
 // every exchange with its rate-limit headers — never a token.
 import { Octokit } from '@octokit/rest';
 import { redact, type Logger } from '../core/logger';
+import { proxiedFetch, redactProxyUrl } from './proxy';
 
 export const USER_AGENT = 'project-sync';
 
@@ -11,6 +12,8 @@ export interface OctokitOptions {
   logger: Logger;
   /** Default signal for every request (each call may pass its own through `request.signal`). */
   signal?: AbortSignal;
+  /** Send every request through this proxy (already checked against NO_PROXY); direct when absent. */
+  proxy?: string;
 }
 
 type Headers = Record<string, string | number | undefined>;
@@ -28,11 +31,16 @@ export function describeRateLimit(headers: Headers): string {
 
 export function createOctokit(options: OctokitOptions): Octokit {
   const { logger } = options;
+  // Only an explicit proxy gets its own dispatcher: VS Code may already route global fetch through one.
+  if (options.proxy) logger.debug(`requests to ${options.baseUrl} go through the proxy ${redactProxyUrl(options.proxy)}`);
   const octokit = new Octokit({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     auth: options.token || undefined,
     userAgent: USER_AGENT,
-    request: options.signal ? { signal: options.signal } : {},
+    request: {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.proxy ? { fetch: proxiedFetch(options.proxy) } : {}),
+    },
     log: {
       debug: (m: string) => logger.trace(redact(m)),
       info: (m: string) => logger.debug(redact(m)),

@@ -7,6 +7,7 @@ import http from 'isomorphic-git/http/node';
 import { SyncError, isAbortError } from '../../core/errors';
 import { redact, type Logger } from '../../core/logger';
 import { runGit } from './catFile';
+import { proxiedGitHttp } from './proxyHttp';
 
 export interface PackFetch {
   cacheGitDir: string;
@@ -19,6 +20,8 @@ export interface PackFetch {
   logger: Logger;
   /** A transfer that moves no data for this long fails (default 60 s). */
   timeoutMs?: number;
+  /** A proxy URL, '' for a direct connection, absent to leave git's own proxy environment alone. */
+  proxy?: string;
 }
 
 const DEFAULT_STALL_MS = 60_000;
@@ -74,11 +77,13 @@ export async function fetchPack(opts: PackFetch): Promise<{ bytes: number; reque
 
 async function fetchWithGit(opts: PackFetch): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '' };
-  if (opts.token) {
-    // Passed through the environment, so it shows in neither argv nor the cache repo's config.
-    const basic = Buffer.from(`x-access-token:${opts.token}`).toString('base64');
-    Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
-  }
+  // Passed through the environment, so neither the token nor proxy credentials show in argv or the cache repo's config.
+  const config: [string, string][] = [];
+  if (opts.token) config.push(['http.extraHeader', `Authorization: Basic ${Buffer.from(`x-access-token:${opts.token}`).toString('base64')}`]);
+  // An empty http.proxy makes git connect directly even when *_proxy variables are set.
+  if (opts.proxy !== undefined) config.push(['http.proxy', opts.proxy]);
+  config.forEach(([key, value], i) => Object.assign(env, { [`GIT_CONFIG_KEY_${i}`]: key, [`GIT_CONFIG_VALUE_${i}`]: value }));
+  if (config.length > 0) env.GIT_CONFIG_COUNT = String(config.length);
   // curl's low-speed check: less than 1 byte/s for that many seconds aborts the transfer.
   const stallSeconds = String(Math.max(1, Math.ceil((opts.timeoutMs ?? DEFAULT_STALL_MS) / 1000)));
   const args = [
@@ -104,7 +109,7 @@ async function fetchWithIsoGit(opts: PackFetch): Promise<void> {
   await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
   await git.fetch({
     fs,
-    http,
+    http: opts.proxy ? proxiedGitHttp(opts.proxy) : http,
     gitdir: opts.cacheGitDir,
     remote: ISO_REMOTE,
     url: opts.url,
