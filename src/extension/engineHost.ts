@@ -5,7 +5,11 @@
 import * as vscode from 'vscode';
 import { scoped, type Logger } from '../core/logger';
 import type { Engine } from '../engine/types';
+import { proxyFromSettings } from '../github/proxy';
 import type { GitHubAuth } from './auth';
+
+/** Settings that shape the engine: a change reopens it when idle. */
+const REOPEN_ON = ['projectSync.maxFileSize', 'projectSync.maxRateLimitWait', 'http.proxy', 'http.noProxy'];
 
 export class EngineHost implements vscode.Disposable {
   private pending: Promise<Engine> | undefined;
@@ -26,8 +30,7 @@ export class EngineHost implements vscode.Disposable {
     this.log = scoped(logger, 'extension');
     vscode.workspace.onDidChangeConfiguration(
       (e) => {
-        if (e.affectsConfiguration('projectSync.maxFileSize') || e.affectsConfiguration('projectSync.maxRateLimitWait'))
-          this.reopenWhenIdle();
+        if (REOPEN_ON.some((s) => e.affectsConfiguration(s))) this.reopenWhenIdle();
       },
       this,
       this.disposables,
@@ -58,6 +61,7 @@ export class EngineHost implements vscode.Disposable {
     const { createEngine } = await import('../engine');
     const config = vscode.workspace.getConfiguration('projectSync');
     const gitPath = vscode.workspace.getConfiguration('git').get<unknown>('path');
+    const http = vscode.workspace.getConfiguration('http');
     this.log.info(`opening the history in ${this.storageDir}`);
     return createEngine({
       storageDir: this.storageDir,
@@ -66,6 +70,8 @@ export class EngineHost implements vscode.Disposable {
       maxFileSize: config.get<number>('maxFileSize'),
       maxWaitSeconds: config.get<number>('maxRateLimitWait'),
       gitPath: typeof gitPath === 'string' && gitPath ? gitPath : undefined,
+      // Only an explicit http.proxy is passed: without one, VS Code's own fetch patching applies (no double proxy).
+      ...proxyFromSettings(http.get<unknown>('proxy'), http.get<unknown>('noProxy')),
     });
   }
 

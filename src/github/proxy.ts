@@ -26,6 +26,13 @@ export function proxyFromEnv(env: NodeJS.ProcessEnv): ProxySettings | undefined 
   return noProxy === undefined ? { url } : { url, noProxy };
 }
 
+/** VS Code's `http.proxy` (string) and `http.noProxy` (string[]) as engine options; {} without a proxy. */
+export function proxyFromSettings(proxy: unknown, noProxy: unknown): { proxy?: string; noProxy?: string } {
+  if (typeof proxy !== 'string' || !proxy.trim()) return {};
+  const hosts = Array.isArray(noProxy) ? noProxy.filter((h): h is string => typeof h === 'string' && h.trim() !== '') : [];
+  return hosts.length > 0 ? { proxy: proxy.trim(), noProxy: hosts.join(',') } : { proxy: proxy.trim() };
+}
+
 function firstSet(env: NodeJS.ProcessEnv, names: string[]): string | undefined {
   for (const n of names) {
     const v = env[n]?.trim();

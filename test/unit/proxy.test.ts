@@ -3,7 +3,7 @@
 // what went through it; NO_PROXY='' is needed for that, since loopback bypasses a proxy by default.
 import assert from 'node:assert/strict';
 import { SyncError } from '../../src/core/errors';
-import { bypasses, normaliseProxyUrl, proxyFor, proxyFromEnv, redactProxyUrl } from '../../src/github/proxy';
+import { bypasses, normaliseProxyUrl, proxyFor, proxyFromEnv, proxyFromSettings, redactProxyUrl } from '../../src/github/proxy';
 import { bareWorkspace, cli, Fixture } from './support/cliHarness';
 import { startTestProxy, type TestProxy } from './proxyServer';
 
@@ -13,6 +13,13 @@ describe('proxy settings', () => {
     assert.deepEqual(proxyFromEnv({ HTTPS_PROXY: 'http://a:1', https_proxy: 'http://b:2' }), { url: 'http://b:2' });
     assert.deepEqual(proxyFromEnv({ HTTP_PROXY: 'http://c:3', NO_PROXY: '' }), { url: 'http://c:3', noProxy: '' });
     assert.deepEqual(proxyFromEnv({ HTTPS_PROXY: '  ', HTTP_PROXY: 'http://c:3', no_proxy: 'x' }), { url: 'http://c:3', noProxy: 'x' });
+  });
+
+  it("takes VS Code's http.proxy and http.noProxy settings, ignoring empty or mistyped values", () => {
+    assert.deepEqual(proxyFromSettings('', ['x']), {});
+    assert.deepEqual(proxyFromSettings(undefined, undefined), {});
+    assert.deepEqual(proxyFromSettings(' http://p:1 ', []), { proxy: 'http://p:1' });
+    assert.deepEqual(proxyFromSettings('http://p:1', ['a.com', 3, '', 'b.com']), { proxy: 'http://p:1', noProxy: 'a.com,b.com' });
   });
 
   it('sends loopback direct by default, proxies it when NO_PROXY is empty, and honours NO_PROXY entries', () => {
