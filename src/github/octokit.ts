@@ -2,7 +2,8 @@
 // every exchange with its rate-limit headers — never a token.
 import { Octokit } from '@octokit/rest';
 import { redact, type Logger } from '../core/logger';
-import { proxiedFetch, redactProxyUrl } from './proxy';
+import { redactProxyUrl } from './proxy';
+import { proxiedFetch } from './proxyFetch';
 
 export const USER_AGENT = 'project-sync';
 

@@ -1,7 +1,7 @@
-// Outbound HTTP(S) proxy for GitHub traffic: which proxy (if any) serves a URL, and a fetch that goes
-// through it. The CLI takes HTTPS_PROXY/HTTP_PROXY/NO_PROXY from its environment; the extension takes
-// VS Code's `http.proxy`/`http.noProxy`. Proxy URLs may carry credentials: log them only redacted.
-import { ProxyAgent, fetch as undiciFetch } from 'undici';
+// Outbound HTTP(S) proxy settings for GitHub traffic: which proxy (if any) serves a URL. The CLI takes
+// HTTPS_PROXY/HTTP_PROXY/NO_PROXY from its environment; the extension takes VS Code's `http.proxy`/
+// `http.noProxy`. Proxy URLs may carry credentials: log them only redacted. The fetch that goes through
+// a proxy is in proxyFetch.ts, apart, so the extension bundle reads these settings without undici.
 import { SyncError } from '../core/errors';
 
 export interface ProxySettings {
@@ -95,20 +95,4 @@ function splitEntry(entry: string): { name: string; entryPort: string | undefine
 /** The proxy URL with any user:password replaced, fit for a log line. */
 export function redactProxyUrl(raw: string): string {
   return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/\s]*@/i, (_m, scheme: string | undefined) => `${scheme ?? ''}***@`);
-}
-
-const agents = new Map<string, ProxyAgent>();
-
-/** A fetch that sends every request through `proxyUrl` (CONNECT tunnels; credentials in the URL become Proxy-Authorization). */
-export function proxiedFetch(proxyUrl: string): typeof fetch {
-  let dispatcher = agents.get(proxyUrl);
-  if (!dispatcher) {
-    dispatcher = new ProxyAgent(proxyUrl);
-    agents.set(proxyUrl, dispatcher);
-  }
-  const agent = dispatcher;
-  const proxied = (input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
-    undiciFetch(input, { ...init, dispatcher: agent });
-  // undici's fetch is the implementation behind Node's global fetch; only the declared types differ.
-  return proxied as unknown as typeof fetch;
 }

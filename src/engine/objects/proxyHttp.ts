@@ -1,7 +1,7 @@
 // isomorphic-git's HTTP client through a proxy: its node client (simple-get) takes no proxy, so the
 // portable path's smart-HTTP requests go through the same proxied fetch as the REST calls.
 import type { HttpClient, GitHttpRequest, GitHttpResponse } from 'isomorphic-git';
-import { proxiedFetch } from '../../github/proxy';
+import { proxiedFetch } from '../../github/proxyFetch';
 
 export function proxiedGitHttp(proxyUrl: string): HttpClient {
   const fetchVia = proxiedFetch(proxyUrl);
