@@ -11,6 +11,7 @@ import {
 } from '../../protocol/messages';
 import { DeltaCoalescer, systemTimers, type TimerPort } from './coalescer';
 import type { SyncViewHost } from './host';
+import { LogLimiter } from './logLimiter';
 
 /** The slice of vscode.WebviewView a session needs. */
 export interface WebviewPort {
@@ -23,6 +24,9 @@ export class ViewSession {
   private ready = false;
   private readonly coalescer: DeltaCoalescer;
   private readonly subscriptions: { dispose(): void }[] = [];
+  /** A webview flooding invalid messages must not flood the log: the first few, then a count. */
+  private readonly invalidLog: LogLimiter;
+  private readonly refusedLog: LogLimiter;
 
   constructor(
     private readonly port: WebviewPort,
@@ -31,6 +35,8 @@ export class ViewSession {
     timers: TimerPort = systemTimers,
   ) {
     this.coalescer = new DeltaCoalescer((m) => this.post(m), timers);
+    this.invalidLog = new LogLimiter((l) => logger.warn(l), 'invalid messages from the webview dropped', timers);
+    this.refusedLog = new LogLimiter((l) => logger.error(l), 'invalid messages to the webview refused', timers);
     this.subscriptions.push(
       host.onDidChangeState(() => this.postState()),
       host.onDidProgress((m) => this.onDelta(m)),
@@ -42,7 +48,7 @@ export class ViewSession {
   receive(data: unknown): void {
     const parsed = parseWebviewToHost(data);
     if (!parsed.ok) {
-      this.logger.warn(`dropped an invalid message from the webview: ${parsed.reason}`);
+      this.invalidLog.log(() => `dropped an invalid message from the webview: ${parsed.reason}`);
       return;
     }
     const message = parsed.value;
@@ -68,6 +74,8 @@ export class ViewSession {
   dispose(): void {
     this.ready = false;
     this.coalescer.dispose();
+    this.invalidLog.dispose();
+    this.refusedLog.dispose();
     for (const s of this.subscriptions.splice(0)) s.dispose();
   }
 
@@ -90,7 +98,7 @@ export class ViewSession {
     // The webview validates too; checking here turns a host bug into a log line, not a blank view.
     const checked = parseHostToWebview(message);
     if (!checked.ok) {
-      this.logger.error(`refused to post an invalid ${message.type} message: ${checked.reason}`);
+      this.refusedLog.log(() => `refused to post an invalid ${message.type} message: ${checked.reason}`);
       return;
     }
     this.port.postMessage(checked.value).then(undefined, (e: unknown) => this.logFailure('postMessage', e));
