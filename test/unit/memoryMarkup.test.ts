@@ -1,21 +1,9 @@
 // Markdown, shell, Makefile and SQL facts, and the edges of summaries and symbol lists.
 import assert from 'node:assert/strict';
 import { extractFacts, MAX_SUMMARY_LENGTH, MAX_SYMBOLS } from '../../src/core/memory';
+import { facts, type Case } from './support/memoryCases';
 
 const enc = new TextEncoder();
-function facts(path: string, text: string) {
-  const result = extractFacts({ path, blobSha: 'b'.repeat(40), mode: '100644', size: null, content: enc.encode(text), maxFileSize: 1_000_000 });
-  assert.ok(result, `${path} should be indexed with content`);
-  return result;
-}
-
-interface Case {
-  name: string;
-  path: string;
-  source: string;
-  symbols: string[];
-  summary: string;
-}
 
 const cases: Case[] = [
   {

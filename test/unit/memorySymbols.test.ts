@@ -1,21 +1,6 @@
 // Symbols and summary per programming language, from realistic snippets.
 import assert from 'node:assert/strict';
-import { extractFacts } from '../../src/core/memory';
-
-const enc = new TextEncoder();
-function facts(path: string, text: string) {
-  const result = extractFacts({ path, blobSha: 'a'.repeat(40), mode: '100644', size: null, content: enc.encode(text), maxFileSize: 1_000_000 });
-  assert.ok(result, `${path} should be indexed with content`);
-  return result;
-}
-
-interface Case {
-  name: string;
-  path: string;
-  source: string;
-  symbols: string[];
-  summary: string;
-}
+import { facts, type Case } from './support/memoryCases';
 
 const cases: Case[] = [
   {
