@@ -1,6 +1,8 @@
 // Builders for protocol values used by the protocol, webview and coalescer tests.
+import type { WebviewPort } from '../../src/extension/webview/session';
 import type {
   BranchItem,
+  HostToWebview,
   FinishedMessage,
   ProgressMessage,
   RunState,
@@ -72,4 +74,14 @@ export function summary(overrides: Partial<SyncSummary> = {}): SyncSummary {
 
 export function finished(overrides: Partial<SyncSummary> = {}): FinishedMessage {
   return { type: 'finished', sync: summary(overrides) };
+}
+
+/** The webview end of a session: records what the host posts. */
+export class FakeView implements WebviewPort {
+  visible = true;
+  posted: HostToWebview[] = [];
+  postMessage(message: HostToWebview): PromiseLike<boolean> {
+    this.posted.push(message);
+    return Promise.resolve(true);
+  }
 }

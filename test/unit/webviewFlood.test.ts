@@ -10,9 +10,9 @@ import type { Logger } from '../../src/core/logger';
 import type { TimerPort } from '../../src/extension/webview/coalescer';
 import type { SyncViewHost } from '../../src/extension/webview/host';
 import { LogLimiter } from '../../src/extension/webview/logLimiter';
-import { ViewSession, type WebviewPort } from '../../src/extension/webview/session';
-import { limits, type BranchesMessage, type HostToWebview, type SyncDelta, type ViewState, type WebviewCommand } from '../../src/protocol/messages';
-import { viewState } from './webviewFixtures';
+import { ViewSession } from '../../src/extension/webview/session';
+import { limits, type BranchesMessage, type SyncDelta, type ViewState, type WebviewCommand } from '../../src/protocol/messages';
+import { FakeView, viewState } from './webviewFixtures';
 
 class FakeHost implements SyncViewHost {
   state: ViewState = viewState();
@@ -24,15 +24,6 @@ class FakeHost implements SyncViewHost {
   getState = (): ViewState => this.state;
   handle(message: WebviewCommand): void {
     this.handled.push(message);
-  }
-}
-
-class FakeView implements WebviewPort {
-  visible = true;
-  posted: HostToWebview[] = [];
-  postMessage(message: HostToWebview): PromiseLike<boolean> {
-    this.posted.push(message);
-    return Promise.resolve(true);
   }
 }
 

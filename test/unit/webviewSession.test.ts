@@ -3,9 +3,9 @@ import { Emitter } from '../../src/core/emitter';
 import type { Logger } from '../../src/core/logger';
 import type { TimerPort } from '../../src/extension/webview/coalescer';
 import type { SyncViewHost } from '../../src/extension/webview/host';
-import { ViewSession, type WebviewPort } from '../../src/extension/webview/session';
-import type { BranchesMessage, HostToWebview, SyncDelta, ViewState, WebviewCommand } from '../../src/protocol/messages';
-import { finished, progress, viewState } from './webviewFixtures';
+import { ViewSession } from '../../src/extension/webview/session';
+import type { BranchesMessage, SyncDelta, ViewState, WebviewCommand } from '../../src/protocol/messages';
+import { FakeView, finished, progress, viewState } from './webviewFixtures';
 
 class FakeHost implements SyncViewHost {
   state: ViewState = viewState();
@@ -23,15 +23,6 @@ class FakeHost implements SyncViewHost {
   handle(message: WebviewCommand): Promise<void> | void {
     this.handled.push(message);
     if (this.failWith) return Promise.reject(this.failWith);
-  }
-}
-
-class FakeView implements WebviewPort {
-  visible = true;
-  posted: HostToWebview[] = [];
-  postMessage(message: HostToWebview): PromiseLike<boolean> {
-    this.posted.push(message);
-    return Promise.resolve(true);
   }
 }
 
