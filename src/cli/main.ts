@@ -8,7 +8,7 @@ import { createGitHubConnector } from '../github/connector';
 import { resolveRemote } from '../github/localRepo';
 import { parseCli, USAGE, UsageError, type CliArgs } from './args';
 import { envKnobs, withProxy } from './envKnobs';
-import { historyLine, ProgressRenderer, summary, syncJson } from './render';
+import { historyLine, ProgressRenderer, summary } from './render';
 
 interface Io {
   stdout: NodeJS.WriteStream;
@@ -97,7 +97,7 @@ async function stream(gen: AsyncGenerator<SyncEvent, SyncRecord>, args: CliArgs,
       const step = await gen.next();
       if (step.done) {
         progress.finish();
-        if (args.json) io.stdout.write(JSON.stringify({ type: 'result', sync: syncJson(step.value) }) + '\n');
+        if (args.json) io.stdout.write(JSON.stringify({ type: 'result', sync: step.value }) + '\n');
         else io.stdout.write(summary(step.value) + '\n');
         return 0;
       }
@@ -166,7 +166,7 @@ async function branches(args: CliArgs, io: Io, logger: Logger, token: string | u
 
 function history(engine: Engine, args: CliArgs, io: Io): number {
   const records = engine.store.list();
-  if (args.json) io.stdout.write(JSON.stringify(records.map(syncJson)) + '\n');
+  if (args.json) io.stdout.write(JSON.stringify(records) + '\n');
   else if (records.length === 0) io.stdout.write('No syncs yet.\n');
   else for (const r of records) io.stdout.write(historyLine(r) + '\n');
   return 0;

@@ -10,11 +10,6 @@ export interface Out {
   columns?: number;
 }
 
-/** The sync object the CLI prints: the record itself (a stable, documented shape). */
-export function syncJson(r: SyncRecord): SyncRecord {
-  return r;
-}
-
 export class ProgressRenderer {
   private lastPhase = '';
   private lastLine = '';
