@@ -12,7 +12,7 @@
 //                               `kill` (the process dies there, like a power cut) or `sigint`
 //                               (Ctrl-C arrives there; the write goes on).
 import type { EngineOptions } from '../engine';
-import { proxyFor, proxyFromEnv } from '../github/proxy';
+import { proxyFromEnv } from '../github/proxy';
 
 type Knobs = Pick<EngineOptions, 'requestTimeoutMs' | 'retryBaseMs' | 'failpoint' | 'gitPath' | 'proxy' | 'noProxy'>;
 
@@ -31,12 +31,6 @@ export function envKnobs(env: NodeJS.ProcessEnv): Knobs {
   return knobs;
 }
 
-/** The connector's `proxy` option when the CLI builds a connector itself (the `branches` command). */
-export function withProxy(apiBaseUrl: string, knobs: Knobs): { proxy?: string } {
-  if (!knobs.proxy) return {};
-  const proxy = proxyFor(apiBaseUrl, { url: knobs.proxy, ...(knobs.noProxy !== undefined ? { noProxy: knobs.noProxy } : {}) });
-  return proxy ? { proxy } : {};
-}
 
 function millis(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;

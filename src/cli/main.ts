@@ -4,10 +4,9 @@ import type { Logger } from '../core/logger';
 import type { SyncEvent } from '../core/syncEvents';
 import type { SyncRecord } from '../core/types';
 import { createEngine, type Engine } from '../engine';
-import { createGitHubConnector } from '../github/connector';
-import { resolveRemote } from '../github/localRepo';
+import { shortSha } from '../protocol/display';
 import { parseCli, USAGE, UsageError, type CliArgs } from './args';
-import { envKnobs, withProxy } from './envKnobs';
+import { envKnobs } from './envKnobs';
 import { historyLine, ProgressRenderer, summary } from './render';
 
 interface Io {
@@ -30,6 +29,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const controller = new AbortController();
+  // A reader that goes away (`| head -1`) closes the pipe: stop quietly, cancelling any sync.
+  const onStdoutError = (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') controller.abort();
+  };
+  io.stdout.on?.('error', onStdoutError);
   let interrupts = 0;
   const onSigint = () => {
     if (++interrupts > 1) process.exit(130);
@@ -48,6 +52,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/** Resolves once everything written to `stream` so far has been handed to the OS (or the stream failed). */
+export function flushed(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    if ((stream as { destroyed?: boolean }).destroyed) return resolve();
+    stream.write('', () => resolve());
+  });
+}
+
 function stderrLogger(io: Io): Logger {
   const level = io.env.PROJECT_SYNC_LOG ?? '';
   const order = ['trace', 'debug', 'info', 'warn', 'error'];
@@ -61,9 +73,9 @@ function stderrLogger(io: Io): Logger {
 async function run(args: CliArgs, io: Io, signal: AbortSignal): Promise<number> {
   const logger = stderrLogger(io);
   const token = io.env.GITHUB_TOKEN || undefined;
-  if (args.command === 'branches') return branches(args, io, logger, token, signal);
   const engine = await createEngine({
-    storageDir: args.storage as string,
+    // `branches` reaches the remote only: no storage is opened or created.
+    ...(args.command === 'branches' ? {} : { storageDir: args.storage as string }),
     logger,
     getToken: () => token,
     maxWaitSeconds: args.maxWait,
@@ -72,10 +84,12 @@ async function run(args: CliArgs, io: Io, signal: AbortSignal): Promise<number> 
   });
   try {
     switch (args.command) {
+      case 'branches':
+        return await branches(engine, args, io, signal);
       case 'sync':
-        return await stream(engine.sync({ workdir: args.repo as string, branch: args.branch, remoteName: args.remote }, signal), args, io);
+        return await stream(engine.sync({ workdir: args.repo as string, branch: args.branch, remoteName: args.remote }, signal), engine.store, args, io);
       case 'restore':
-        return await stream(engine.restore(args.syncId as string, signal), args, io);
+        return await stream(engine.restore(args.syncId as string, signal), engine.store, args, io);
       case 'history':
         return history(engine, args, io);
       case 'files':
@@ -89,7 +103,7 @@ async function run(args: CliArgs, io: Io, signal: AbortSignal): Promise<number> 
   return 2;
 }
 
-async function stream(gen: AsyncGenerator<SyncEvent, SyncRecord>, args: CliArgs, io: Io): Promise<number> {
+async function stream(gen: AsyncGenerator<SyncEvent, SyncRecord>, store: Engine['store'], args: CliArgs, io: Io): Promise<number> {
   const progress = new ProgressRenderer(io.stderr);
   let syncId: string | undefined;
   try {
@@ -98,7 +112,7 @@ async function stream(gen: AsyncGenerator<SyncEvent, SyncRecord>, args: CliArgs,
       if (step.done) {
         progress.finish();
         if (args.json) io.stdout.write(JSON.stringify({ type: 'result', sync: step.value }) + '\n');
-        else io.stdout.write(summary(step.value) + '\n');
+        else io.stdout.write(summary(step.value, step.value.baseSyncId ? store.get(step.value.baseSyncId) : undefined) + '\n');
         return 0;
       }
       const e = step.value;
@@ -145,22 +159,11 @@ const defaultHint: Partial<Record<SyncError['code'], string>> = {
   BRANCH_NOT_FOUND: 'List the branches with `project-sync branches --repo DIR`.',
 };
 
-async function branches(args: CliArgs, io: Io, logger: Logger, token: string | undefined, signal: AbortSignal): Promise<number> {
-  const repository = await resolveRemote(args.repo as string, args.remote);
-  const knobs = envKnobs(io.env);
-  const connector = createGitHubConnector({
-    repository,
-    token,
-    logger,
-    maxWaitSeconds: args.maxWait,
-    ...(knobs.requestTimeoutMs !== undefined ? { timeoutMs: knobs.requestTimeoutMs } : {}),
-    ...(knobs.retryBaseMs !== undefined ? { retryBaseMs: knobs.retryBaseMs } : {}),
-    ...withProxy(repository.apiBaseUrl, knobs),
-  });
-  const list = await connector.fetchBranches(signal);
+async function branches(engine: Engine, args: CliArgs, io: Io, signal: AbortSignal): Promise<number> {
+  const list = await engine.branches(args.repo as string, args.remote, signal);
   const items = list.map((b) => ({ name: b.name, commitSha: b.commitSha, protected: b.protected, isDefault: b.isDefault }));
   if (args.json) io.stdout.write(JSON.stringify(items) + '\n');
-  else for (const b of items) io.stdout.write(`${b.isDefault ? '*' : ' '} ${b.commitSha.slice(0, 7)}  ${b.name}${b.protected ? '  (protected)' : ''}\n`);
+  else for (const b of items) io.stdout.write(`${b.isDefault ? '*' : ' '} ${shortSha(b.commitSha)}  ${b.name}${b.protected ? '  (protected)' : ''}\n`);
   return 0;
 }
 
@@ -168,18 +171,14 @@ function history(engine: Engine, args: CliArgs, io: Io): number {
   const records = engine.store.list();
   if (args.json) io.stdout.write(JSON.stringify(records) + '\n');
   else if (records.length === 0) io.stdout.write('No syncs yet.\n');
-  else for (const r of records) io.stdout.write(historyLine(r) + '\n');
+  else for (const r of records) io.stdout.write(historyLine(r, baseOf(engine, r)) + '\n');
   return 0;
 }
 
-/** The active sync: the chain head of the repository synced most recently. */
-function activeSync(engine: Engine): SyncRecord | undefined {
-  const latest = engine.store.list().find((r) => r.status === 'completed');
-  return latest ? engine.store.chainHead(latest.repository) : undefined;
-}
+const baseOf = (engine: Engine, r: SyncRecord): SyncRecord | undefined => (r.baseSyncId ? engine.store.get(r.baseSyncId) : undefined);
 
 async function files(engine: Engine, args: CliArgs, io: Io): Promise<number> {
-  const id = args.syncId ?? activeSync(engine)?.id;
+  const id = args.syncId ?? engine.store.activeSync()?.id;
   if (!id) throw new SyncError('SYNC_NOT_FOUND', 'There is no completed sync in this storage yet.', { hint: 'Run `project-sync sync` first.' });
   const list = await engine.store.readFiles(id);
   const items = list.map((f) => ({ path: f.path, blobSha: f.blobSha, mode: f.mode, size: f.size }));
@@ -189,7 +188,9 @@ async function files(engine: Engine, args: CliArgs, io: Io): Promise<number> {
 }
 
 function memory(engine: Engine, args: CliArgs, io: Io): number {
-  const entries = engine.store.memory({ query: args.query, includeSuperseded: args.includeSuperseded });
+  // The active sync's repository (a storage may hold several).
+  const repository = engine.store.activeSync()?.repository;
+  const entries = engine.store.memory({ query: args.query, includeSuperseded: args.includeSuperseded, ...(repository ? { repository } : {}) });
   if (args.json) io.stdout.write(JSON.stringify(entries) + '\n');
   else
     for (const m of entries) {
@@ -202,11 +203,14 @@ function memory(engine: Engine, args: CliArgs, io: Io): number {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`project-sync: unexpected failure: ${(e as Error).message}\n`);
-      process.exit(1);
-    },
-  );
+  // Exit only once stdout and stderr are drained: a pipe takes 64 KB at a time, and exiting earlier
+  // cuts the document short.
+  const exit = async (code: number) => {
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit(code);
+  };
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(exit, (e: unknown) => {
+    process.stderr.write(`project-sync: unexpected failure: ${(e as Error).message}\n`);
+    return exit(1);
+  });
 }

@@ -1,7 +1,7 @@
 // Terminal output: a progress bar on a TTY, plain lines otherwise, JSON Lines for tools.
 import type { SyncEvent } from '../core/syncEvents';
 import { phaseTitles } from '../core/syncEvents';
-import { formatBytes } from '../protocol/display';
+import { describeBase, formatBytes, formatChanges, shortSha } from '../protocol/display';
 import type { SyncRecord, SyncStats } from '../core/types';
 
 export interface Out {
@@ -64,13 +64,15 @@ function elapsed(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export function summary(r: SyncRecord): string {
+/** The finished sync in one line, with what its changes were compared with (`base`, its base record). */
+export function summary(r: SyncRecord, base: SyncRecord | undefined, now = new Date()): string {
   const what = r.kind === 'restore' ? `Restored ${r.restoredFromSyncId}` : `Synced ${r.branch}`;
-  return `${what} @ ${r.commitSha?.slice(0, 7) ?? '?'}: ${statsText(r.stats)} (sync ${r.id})`;
+  return `${what} @ ${shortSha(r.commitSha) || '?'}: ${statsText(r.stats)}, ${describeBase(base, r.branch, now)} (sync ${r.id})`;
 }
 
-export function historyLine(r: SyncRecord): string {
-  const sha = r.commitSha ? r.commitSha.slice(0, 7) : '-------';
-  const change = r.status === 'completed' ? `+${r.stats.added} ~${r.stats.modified} −${r.stats.removed}` : (r.error?.code ?? '');
+/** One history row; a completed link also says what it was compared with. */
+export function historyLine(r: SyncRecord, base: SyncRecord | undefined, now = new Date()): string {
+  const sha = shortSha(r.commitSha) || '-------';
+  const change = r.status === 'completed' ? `${formatChanges(r.stats)} (${describeBase(base, r.branch, now)})` : (r.error?.code ?? '');
   return [r.id, r.status.padEnd(11), r.kind.padEnd(7), `${r.branch}@${sha}`, change, r.startedAt].join('  ');
 }

@@ -1,7 +1,6 @@
 // The interfaces the sync pipeline depends on. Implementations live in src/github and
 // src/storage; tests may substitute their own. Nothing here imports vscode.
 import type { Event } from './emitter';
-import type { Logger } from './logger';
 import type {
   BranchHead,
   BranchInfo,
@@ -56,6 +55,43 @@ export interface GitHubConnector {
   counters(): { requests: number; bytes: number };
 }
 
+/** What the sync pipeline reads a repository through. The engine decides where each answer comes from
+ * (the workspace's objects, the private object cache, a pack transfer, or REST); the pipeline never knows. */
+export interface RepositorySource {
+  readonly repository: RemoteRepository;
+  /** The repository's default branch (what a request that names no branch syncs). */
+  defaultBranch(signal?: AbortSignal): Promise<string>;
+  /**
+   * The head of `branch`; BRANCH_NOT_FOUND when absent. `forcePushed` tells whether the branch's
+   * history was rewritten since `base` (a sync of the same branch).
+   */
+  head(branch: string, base: SyncRecord | undefined, signal?: AbortSignal): Promise<SourceHead>;
+  /** Every entry of the head's tree (files, symlinks, submodules), sorted by path. */
+  snapshot(head: SourceHead, base: SyncRecord | undefined, opts: { signal?: AbortSignal; onProgress?: (entries: number) => void }): Promise<RepositoryFile[]>;
+  /**
+   * The content of these blobs, each sha once, in any order; `bytes` is undefined for a blob no source
+   * could provide. `onProgress` counts blobs made available while content is being fetched.
+   */
+  read(
+    blobs: readonly RepositoryFile[],
+    head: SourceHead,
+    opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): AsyncIterable<BlobContent>;
+  /** What crossed the network so far, and where content came from ('local', 'pack', 'rest', joined by '+'). */
+  traffic(): { requests: number; bytes: number; source: string };
+  close(): Promise<void>;
+}
+
+export interface SourceHead extends BranchHead {
+  /** The branch's history was rewritten since the base's commit (the base is no longer an ancestor). */
+  forcePushed: boolean;
+}
+
+export interface BlobContent {
+  sha: string;
+  bytes: Uint8Array | undefined;
+}
+
 /** The answer of a cheap head check (one conditional request). */
 export interface HeadCheck {
   commitSha: string;
@@ -79,13 +115,18 @@ export interface CompleteSyncInput {
   commitMessage: string | null;
   forcePushed: boolean;
   /**
-   * The whole snapshot at treeSha. May be omitted only when treeSha is the chain head's tree
-   * (a no-change sync): the store then reuses the head's snapshot without reading it.
+   * The sync `diff` was computed against: `HistoryStore.baseFor(repository, branch)` (null for a
+   * branch's first sync). The store refuses a base that is no longer the branch's latest link.
+   */
+  baseSyncId: string | null;
+  /**
+   * The whole snapshot at treeSha. May be omitted only when that tree is already stored (a
+   * no-change sync): the store then reuses the stored snapshot without reading it.
    */
   files?: RepositoryFile[];
-  /** Against the chain head's snapshot (everything added for a first sync). */
+  /** Against the base's snapshot (everything added for a branch's first sync). */
   diff: SnapshotDiff;
-  /** Facts for every added or modified text file (the store attaches lifecycle fields). */
+  /** Facts for every added or modified text file of `diff` (the store attaches lifecycle fields). */
   memory: MemoryFacts[];
   stats: SyncStats;
 }
@@ -101,8 +142,16 @@ export interface HistoryStore {
   /** Every record, newest first. */
   list(): SyncRecord[];
   get(id: string): SyncRecord | undefined;
-  /** The latest link of the repository's chain (completed sync or restore): the active sync. */
-  chainHead(repository: RepositoryRef): SyncRecord | undefined;
+  /**
+   * The active sync: the latest completed sync or restore of `repository` (of any repository when
+   * absent). The one definition every caller uses: CLI, API, language-model tools, History, status bar.
+   */
+  activeSync(repository?: RepositoryRef): SyncRecord | undefined;
+  /**
+   * The base of a sync of `branch`: the latest completed sync or restore of the same repository and
+   * branch (undefined before the branch's first sync). What "changed" is measured against.
+   */
+  baseFor(repository: RepositoryRef, branch: string): SyncRecord | undefined;
   /** The snapshot of a completed sync or restore; SYNC_NOT_FOUND for unknown ids. */
   readFiles(syncId: string): Promise<RepositoryFile[]>;
   /** Record a `running` attempt (previousSyncId null, startedAfterSyncId = chain head). */
@@ -111,7 +160,7 @@ export interface HistoryStore {
   complete(syncId: string, input: CompleteSyncInput): Promise<SyncRecord>;
   /** The attempt ends without touching the chain. */
   fail(syncId: string, status: 'failed' | 'cancelled', error: { code: ErrorCode; message: string }, phase?: SyncRecord['phase']): Promise<SyncRecord>;
-  /** Append a restore link whose snapshot and active memory equal `syncId`'s. */
+  /** Append a restore link whose snapshot and active memory equal `syncId`'s; its stats are against its base. */
   restore(syncId: string): Promise<SyncRecord>;
   /** Memory entries: active only unless includeSuperseded; ranked by query when given. */
   memory(opts?: { query?: string; includeSuperseded?: boolean; limit?: number; repository?: RepositoryRef }): MemoryEntry[];
@@ -121,11 +170,4 @@ export interface HistoryStore {
   readonly onDidChange: Event<StoreChange>;
   /** Flush pending cache writes (etags). */
   close(): Promise<void>;
-}
-
-/** Context given to every service: no module-level singletons. */
-export interface SyncContext {
-  logger: Logger;
-  clock: Clock;
-  signal?: AbortSignal;
 }

@@ -1,18 +1,18 @@
-// The sync pipeline: resolve → head → tree → diff → content → memory → save, as an async generator.
+// The sync pipeline: resolve → head → snapshot → diff with the base → read and index → save, as an
+// async generator. It reads the repository through a RepositorySource and speaks no git.
 import { Channel, Throttle } from './channel';
-import type { ContentFetcher } from './content';
-import { changedFiles, diffSnapshots } from './diff';
+import { changedFiles, diffCounts, diffSnapshots } from './diff';
 import { throwIfAborted, toSyncError } from './errors';
-import { detectForcePush } from './forcePush';
 import { scoped, type Logger } from './logger';
 import { extractFacts } from './memory';
-import type { Clock, GitHubConnector, HistoryStore, NetworkHooks } from './ports';
+import type { Clock, HistoryStore, NetworkHooks, RepositorySource, SourceHead } from './ports';
 import type { SyncEvent, SyncRequest } from './syncEvents';
 import {
   emptyStats,
   type MemoryFacts,
   type RemoteRepository,
   type RepositoryFile,
+  type SnapshotDiff,
   type SyncPhase,
   type SyncRecord,
   type SyncStats,
@@ -24,19 +24,15 @@ export interface PipelineDeps {
   clock: Clock;
   maxFileSize: number;
   resolveRemote(workdir: string, remoteName?: string): Promise<RemoteRepository>;
-  connect(repository: RemoteRepository, hooks: NetworkHooks): Promise<GitHubConnector>;
-  content(repository: RemoteRepository, connector: GitHubConnector, workdir: string): Promise<ContentFetcher>;
+  /** The repository as the engine reads it; `hooks` report rate-limit and retry waits. */
+  open(repository: RemoteRepository, workdir: string, hooks: NetworkHooks): Promise<RepositorySource>;
   /** Exclusive use of the storage for the whole attempt (LOCKED when another process holds it). */
   lock(signal?: AbortSignal): Promise<{ release(): Promise<void> }>;
 }
 
 const PROGRESS_INTERVAL_MS = 50;
 
-export async function* runSync(
-  deps: PipelineDeps,
-  request: SyncRequest,
-  signal?: AbortSignal,
-): AsyncGenerator<SyncEvent, SyncRecord> {
+export async function* runSync(deps: PipelineDeps, request: SyncRequest, signal?: AbortSignal): AsyncGenerator<SyncEvent, SyncRecord> {
   const log = scoped(deps.logger, 'sync');
   throwIfAborted(signal);
   const repository = await deps.resolveRemote(request.workdir, request.remoteName);
@@ -50,7 +46,7 @@ export async function* runSync(
     try {
       const done = yield* run.execute(repository, request);
       settled = true;
-      log.info(`completed ${done.id}: +${done.stats.added} ~${done.stats.modified} -${done.stats.removed}`);
+      log.info(`completed ${done.id}: +${done.stats.added} ~${done.stats.modified} -${done.stats.removed} against ${done.baseSyncId ?? 'nothing (first sync of the branch)'}`);
       return done;
     } catch (e) {
       settled = true;
@@ -76,8 +72,7 @@ class Run {
   private readonly channel = new Channel<SyncEvent>();
   private readonly throttle = new Throttle(PROGRESS_INTERVAL_MS);
   private readonly started = performance.now();
-  private content: ContentFetcher | undefined;
-  private connector: GitHubConnector | undefined;
+  private source: RepositorySource | undefined;
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -88,146 +83,99 @@ class Run {
   async *execute(repository: RemoteRepository, request: SyncRequest): AsyncGenerator<SyncEvent, SyncRecord> {
     const { store } = this.deps;
     yield this.progress('resolving', 0, null, true);
-    const hooks: NetworkHooks = {
-      onWait: (w) => this.channel.push({ type: 'waiting', syncId: this.record.id, ...w }),
-    };
-    const connector = await this.deps.connect(repository, hooks);
-    this.connector = connector;
+    const hooks: NetworkHooks = { onWait: (w) => this.channel.push({ type: 'waiting', syncId: this.record.id, ...w }) };
+    const source = await this.deps.open(repository, request.workdir, hooks);
+    this.source = source;
 
     yield this.progress('fetchingHead', 0, 1, true);
-    const branch = request.branch ?? (yield* this.channel.until(connector.fetchRepository(this.signal))).defaultBranch;
-    const head = yield* this.channel.until(connector.fetchBranchHead(branch, this.signal));
-    this.countNetwork();
+    const branch = request.branch ?? (yield* this.channel.until(source.defaultBranch(this.signal)));
+    const base = store.baseFor(repository, branch);
+    const head = yield* this.channel.until(source.head(branch, base, this.signal));
     yield this.progress('fetchingHead', 1, 1, true);
 
-    const previous = store.chainHead(repository);
-    const forcePushed = yield* this.channel.until(detectForcePush(connector, previous, branch, head, (m) => this.deps.logger.warn(`[sync] ${m}`), this.signal));
-    const unchanged = previous !== undefined && previous.treeSha === head.treeSha;
-    const previousFiles = previous && !unchanged ? await store.readFiles(previous.id) : [];
+    const unchanged = base !== undefined && base.treeSha === head.treeSha;
     let files: RepositoryFile[] | undefined;
     if (unchanged) {
-      this.stats.files = previous.stats.files;
+      this.stats.files = base.stats.files;
     } else {
       yield this.progress('fetchingTree', 0, null, true);
-      files = yield* this.channel.until(this.listTree(repository, request.workdir, branch, head.treeSha, previous));
-      this.countNetwork();
+      const listing = source.snapshot(head, base, { signal: this.signal, onProgress: (n) => this.maybeProgress('fetchingTree', n, null) });
+      files = yield* this.channel.until(listing);
       this.stats.files = files.length;
     }
     yield this.progress('fetchingTree', this.stats.files, this.stats.files, true);
 
     throwIfAborted(this.signal);
     yield this.progress('diffing', 0, null, true);
-    const diff = files ? diffSnapshots(previousFiles, files) : { added: [], modified: [], removed: [] };
-    this.stats.added = diff.added.length;
-    this.stats.modified = diff.modified.length;
-    this.stats.removed = diff.removed.length;
+    const diff: SnapshotDiff = files ? diffSnapshots(base ? await store.readFiles(base.id) : [], files) : { added: [], modified: [], removed: [] };
+    Object.assign(this.stats, diffCounts(diff));
     yield this.progress('diffing', 1, 1, true);
 
     const wanted = changedFiles(diff).filter((f) => f.mode !== '160000' && f.mode !== '120000' && (f.size ?? 0) <= this.deps.maxFileSize);
-    const memory = yield* this.fetchAndIndex(repository, head.commitSha, branch, wanted, request.workdir);
+    const memory = yield* this.readAndIndex(source, head, wanted);
 
     throwIfAborted(this.signal);
     yield this.progress('saving', 0, 1, true);
-    this.countNetwork();
     this.stats.durationMs = Math.round(performance.now() - this.started);
     const completed = await store.complete(this.record.id, {
-      branch,
+      branch: head.branch,
       commitSha: head.commitSha,
       treeSha: head.treeSha,
       commitMessage: head.commitMessage,
-      forcePushed,
+      forcePushed: head.forcePushed,
+      baseSyncId: base?.id ?? null,
       ...(files ? { files } : {}),
       diff,
       memory,
-      stats: { ...this.stats },
+      stats: this.snapshotStats(),
     });
     this.phase = 'done';
     yield this.progress('done', 1, 1, true);
     return completed;
   }
 
-  /**
-   * The snapshot at the head's tree, as cheaply as possible: from local objects (the workspace has
-   * the commit, or the cache from an earlier transfer); else, on the git path, one pack into the
-   * cache and `git ls-tree` there — for a first sync, or when the cache holds the previous commit so
-   * the pack carries only new objects; else the REST tree (descending truncated trees).
-   */
-  private async listTree(
-    repository: RemoteRepository,
-    workdir: string,
-    branch: string,
-    treeSha: string,
-    previous: SyncRecord | undefined,
-  ): Promise<RepositoryFile[]> {
-    const content = await this.contentFetcher(repository, workdir);
-    const local = await content.localTree(treeSha, this.signal);
-    if (local) return local;
-    const previousCommit = previous?.commitSha ?? null;
-    if (content.listsTreesLocally && (previousCommit === null || (await content.cacheHasCommit(previousCommit)))) {
-      await content.prefetch({ branch }, this.signal);
-      const fetched = await content.localTree(treeSha, this.signal);
-      if (fetched) return fetched;
-      this.deps.logger.info('[sync] the branch moved during the transfer; listing the tree over REST');
-    }
-    const connector = this.connector as GitHubConnector;
-    return connector.fetchTree(treeSha, { signal: this.signal, onProgress: (n) => this.maybeProgress('fetchingTree', n, null) });
-  }
-
-  private async contentFetcher(repository: RemoteRepository, workdir: string): Promise<ContentFetcher> {
-    this.content ??= await this.deps.content(repository, this.connector as GitHubConnector, workdir);
-    return this.content;
-  }
-
-  private async *fetchAndIndex(
-    repository: RemoteRepository,
-    commitSha: string,
-    branch: string,
-    wanted: RepositoryFile[],
-    workdir: string,
-  ): AsyncGenerator<SyncEvent, MemoryFacts[]> {
+  /** Read every wanted blob once and extract its memory facts (one entry per path). */
+  private async *readAndIndex(source: RepositorySource, head: SourceHead, wanted: RepositoryFile[]): AsyncGenerator<SyncEvent, MemoryFacts[]> {
     if (wanted.length === 0) return [];
-    const content = await this.contentFetcher(repository, workdir);
-    yield this.progress('fetchingContent', 0, wanted.length, true);
-    const ensure = content.ensure(
-      { commitSha, branch, blobs: wanted },
-      { signal: this.signal, onProgress: (done, total) => this.maybeProgress('fetchingContent', done, total) },
-    );
-    const report = yield* this.channel.until(ensure);
-    if (report.missing.length > 0) {
-      yield { type: 'warning', syncId: this.record.id, message: `${report.missing.length} files could not be fetched; their memory entries have no content.` };
-    }
-    yield this.progress('fetchingContent', wanted.length, wanted.length, true);
-
-    yield this.progress('indexing', 0, wanted.length, true);
     const bySha = new Map<string, RepositoryFile[]>();
-    for (const f of wanted) bySha.set(f.blobSha, [...(bySha.get(f.blobSha) ?? []), f]);
+    for (const f of wanted) {
+      const same = bySha.get(f.blobSha);
+      if (same) same.push(f);
+      else bySha.set(f.blobSha, [f]);
+    }
+    yield this.progress('fetchingContent', 0, wanted.length, true);
+    const blobs = source.read(wanted, head, { signal: this.signal, onProgress: (done, total) => this.maybeProgress('fetchingContent', done, total) })[Symbol.asyncIterator]();
     const memory: MemoryFacts[] = [];
-    let indexed = 0;
     const maxFileSize = this.deps.maxFileSize;
-    const scan = content.forEach(
-      [...bySha.keys()],
-      (sha, bytes) => {
-        for (const f of bySha.get(sha) ?? []) {
-          const facts = extractFacts({ path: f.path, blobSha: f.blobSha, mode: f.mode, size: f.size, content: bytes, maxFileSize });
-          if (facts) memory.push(facts);
-          indexed++;
+    let indexed = 0;
+    let missing = 0;
+    for (;;) {
+      const step = yield* this.channel.until(blobs.next());
+      if (step.done) break;
+      if (this.phase !== 'indexing') yield this.progress('indexing', 0, wanted.length, true);
+      const { sha, bytes } = step.value;
+      for (const f of bySha.get(sha) ?? []) {
+        indexed++;
+        if (!bytes) {
+          missing++;
+          continue;
         }
-        this.maybeProgress('indexing', indexed, wanted.length);
-      },
-      this.signal,
-    );
-    yield* this.channel.until(scan);
+        const facts = extractFacts({ path: f.path, blobSha: f.blobSha, mode: f.mode, size: f.size, content: bytes, maxFileSize });
+        if (facts) memory.push(facts);
+      }
+      this.maybeProgress('indexing', indexed, wanted.length);
+    }
+    if (missing > 0) {
+      yield { type: 'warning', syncId: this.record.id, message: `${missing} files could not be fetched; their memory entries have no content.` };
+    }
     this.stats.contentFiles = memory.length;
     yield this.progress('indexing', wanted.length, wanted.length, true);
     return memory;
   }
 
-  private countNetwork(): void {
-    const c = this.connector?.counters() ?? { requests: 0, bytes: 0 };
-    const t = this.content?.traffic() ?? { requests: 0, bytes: 0, source: 'none' };
-    this.stats.requests = c.requests + t.requests;
-    this.stats.bytes = c.bytes + t.bytes;
-    this.stats.contentSource = t.source;
+  private snapshotStats(): SyncStats {
+    const t = this.source?.traffic() ?? { requests: 0, bytes: 0, source: 'none' };
+    return { ...this.stats, requests: t.requests, bytes: t.bytes, contentSource: t.source };
   }
 
   private maybeProgress(phase: SyncPhase, done: number, total: number | null): void {
@@ -237,12 +185,10 @@ class Run {
   private progress(phase: SyncPhase, done: number, total: number | null, force = false): SyncEvent {
     if (force) this.throttle.ready(true);
     this.phase = phase;
-    this.countNetwork();
-    return { type: 'progress', syncId: this.record.id, phase, done, total, stats: { ...this.stats } };
+    return { type: 'progress', syncId: this.record.id, phase, done, total, stats: this.snapshotStats() };
   }
 
   async close(): Promise<void> {
-    await this.content?.close();
+    await this.source?.close();
   }
 }
-

@@ -123,6 +123,12 @@ export const syncRecordSchema = z.object({
   previousSyncId: z.string().nullable(),
   /** For attempts that did not complete: the chain head when they started (they are never links). */
   startedAfterSyncId: z.string().nullable().default(null),
+  /**
+   * The sync this one was compared with: the latest completed sync or restore of the same repository
+   * and branch when it completed (null for a branch's first sync, then everything is "added").
+   * Stats and changed files are against it. Null in records written before it was recorded.
+   */
+  baseSyncId: z.string().nullable().default(null),
   /** The commit message's first line, when known. */
   commitMessage: z.string().nullable().default(null),
   /** True when the new head is not a descendant of the previous link's commit. */

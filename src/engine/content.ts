@@ -3,7 +3,6 @@
 // network at most once: everything fetched lands in the cache repository, addressed by its sha.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ContentFetcher, ContentReport } from '../core/content';
 import { SyncError, throwIfAborted } from '../core/errors';
 import { scoped, type Logger } from '../core/logger';
 import type { GitHubConnector } from '../core/ports';
@@ -42,7 +41,19 @@ export interface ContentOptions {
   proxy?: string;
 }
 
-export class GitContentFetcher implements ContentFetcher {
+export interface ContentReport {
+  /** 'none' | 'local' | 'pack' | 'rest', joined with '+' when several ran. */
+  source: string;
+  /** Bytes received over the network (pack or REST bodies). */
+  bytes: number;
+  /** Network requests made for content (REST blobs or smart-HTTP round trips). */
+  requests: number;
+  /** Blobs that could not be had from any source (recorded as a warning). */
+  missing: string[];
+}
+
+/** Where file content comes from: local git objects, the cache repository, or REST. */
+export class GitContentFetcher {
   private readonly log: Logger;
   private readonly workspace: ObjectStore | undefined;
   private readonly cache: ObjectStore & { refresh(): void };

@@ -3,24 +3,32 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { SyncError } from '../core/errors';
 import { scoped } from '../core/logger';
-import type { GitHubConnector, HeadCheck, HistoryStore, NetworkHooks } from '../core/ports';
+import type { EtagCache, GitHubConnector, HeadCheck, HistoryStore, NetworkHooks } from '../core/ports';
 import { systemClock } from '../core/ports';
 import { runSync, type PipelineDeps } from '../core/sync';
 import type { SyncEvent, SyncRequest } from '../core/syncEvents';
 import type { RemoteRepository, RepositoryRef, SyncRecord } from '../core/types';
-import { createGitHubConnector } from '../github/connector';
+import { createGitHubConnector, memoryEtagCache } from '../github/connector';
 import { currentBranch, resolveRemote } from '../github/localRepo';
 import { proxyFor, type ProxySettings } from '../github/proxy';
 import { acquireStorageLock, openHistoryStore } from '../storage';
 import { GitContentFetcher, workspaceObjectDir } from './content';
+import { GitHubRepositorySource } from './source';
 import type { Engine, EngineOptions, ReadFileOptions } from './types';
 
 export type { Engine, EngineOptions, ReadFileOptions } from './types';
 
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
+/**
+ * The engine over one storage folder. Without `storageDir` it reaches the remote only (the CLI's
+ * `branches`): its `store` is then unavailable and conditional requests are cached in memory.
+ */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  const store = await openHistoryStore(options.storageDir, { logger: options.logger, ...(options.failpoint ? { failpoint: options.failpoint } : {}) });
+  const store =
+    options.storageDir === undefined
+      ? undefined
+      : await openHistoryStore(options.storageDir, { logger: options.logger, ...(options.failpoint ? { failpoint: options.failpoint } : {}) });
   return new ComposedEngine(options, store);
 }
 
@@ -30,13 +38,21 @@ class ComposedEngine implements Engine {
   /** Where each repository was last seen, so old versions can be read back later. */
   private readonly known = new Map<string, { repository: RemoteRepository; workdir: string }>();
 
+  private readonly etags: EtagCache;
+
   constructor(
     private readonly options: EngineOptions,
-    readonly store: HistoryStore,
+    private readonly history: HistoryStore | undefined,
   ) {
+    this.etags = history?.etags ?? memoryEtagCache();
     this.gitPath = findGit(options.gitPath);
     this.proxy = options.proxy ? { url: options.proxy, ...(options.noProxy !== undefined ? { noProxy: options.noProxy } : {}) } : undefined;
     scoped(options.logger, 'engine').info(this.gitPath ? `git binary: ${this.gitPath}` : 'no git binary: portable isomorphic-git path');
+  }
+
+  get store(): HistoryStore {
+    if (!this.history) throw new SyncError('INTERNAL', 'This engine was opened without a storage folder.');
+    return this.history;
   }
 
   async resolveRemote(workdir: string, remoteName?: string): Promise<RemoteRepository> {
@@ -96,7 +112,7 @@ class ComposedEngine implements Engine {
   }
 
   async close(): Promise<void> {
-    await this.store.close();
+    await this.history?.close();
   }
 
   private pipeline(): PipelineDeps {
@@ -106,14 +122,16 @@ class ComposedEngine implements Engine {
       clock: systemClock,
       maxFileSize: this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       resolveRemote: (workdir, remoteName) => this.resolveRemote(workdir, remoteName),
-      connect: (repository, hooks) => this.connect(repository, hooks),
-      content: (repository, connector, workdir) => this.fetcher(repository, connector, workdir),
+      open: async (repository, workdir, hooks) => {
+        const connector = await this.connect(repository, hooks);
+        return new GitHubRepositorySource(connector, await this.fetcher(repository, connector, workdir), this.options.logger);
+      },
       lock: (signal) => this.lock(signal),
     };
   }
 
   private lock(_signal?: AbortSignal) {
-    return acquireStorageLock(this.options.storageDir, { waitMs: this.options.lockWaitMs ?? 10_000, logger: this.options.logger });
+    return acquireStorageLock(this.store.dir, { waitMs: this.options.lockWaitMs ?? 10_000, logger: this.options.logger });
   }
 
   private tokens = new Map<string, string | undefined>();
@@ -128,7 +146,7 @@ class ComposedEngine implements Engine {
       token,
       logger: this.options.logger,
       hooks,
-      etags: this.store.etags,
+      etags: this.etags,
       maxWaitSeconds: this.options.maxWaitSeconds ?? 60,
       ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
       ...(this.options.retryBaseMs !== undefined ? { retryBaseMs: this.options.retryBaseMs } : {}),
@@ -141,7 +159,7 @@ class ComposedEngine implements Engine {
       repository,
       connector,
       workspaceGitDir: workdir ? await workspaceObjectDir(workdir) : undefined,
-      cacheGitDir: path.join(this.options.storageDir, 'objects.git'),
+      cacheGitDir: path.join(this.store.dir, 'objects.git'),
       gitPath: this.gitPath,
       token: this.tokens.get(repository.host),
       logger: this.options.logger,

@@ -6,8 +6,11 @@ import type { SyncEvent, SyncRequest } from '../core/syncEvents';
 import type { BranchInfo, RemoteRepository, SyncRecord } from '../core/types';
 
 export interface EngineOptions {
-  /** The storage folder (the extension: context.storageUri; the CLI: --storage). Created when missing. */
-  storageDir: string;
+  /**
+   * The storage folder (the extension: context.storageUri; the CLI: --storage). Created when missing.
+   * Absent: an engine that only reaches the remote (branches, heads); `store` is then unavailable.
+   */
+  storageDir?: string;
   logger: Logger;
   /** Returns the token to use for a host, or undefined to go unauthenticated. Never stored or logged by us. */
   getToken?: (host: string) => Promise<string | undefined> | string | undefined;

@@ -20,14 +20,14 @@ export class MemoryAccess {
   async activeSync(): Promise<SyncRecord | undefined> {
     const engine = await this.engines.get();
     const remote = await this.remote();
-    return remote ? engine.store.chainHead(remote) : undefined;
+    return remote ? engine.store.activeSync(remote) : undefined;
   }
 
   /** Active memory entries of the workspace's repository ranked for `query` (all of them, unranked, when empty). */
   async search(query: string, limit: number): Promise<{ active: SyncRecord | undefined; entries: MemoryEntry[] }> {
     const engine = await this.engines.get();
     const remote = await this.remote();
-    const active = remote ? engine.store.chainHead(remote) : undefined;
+    const active = remote ? engine.store.activeSync(remote) : undefined;
     const q = query.trim();
     const entries = engine.store.memory({ ...(q ? { query: q } : {}), limit, ...(remote ? { repository: remote } : {}) });
     return { active, entries };

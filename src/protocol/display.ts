@@ -36,7 +36,51 @@ export const waitingTitles: Readonly<Record<WaitingReason, string>> = {
   retry: 'Connection problem',
 };
 
-export function shortSha(sha: string | null): string {
+/** The shape of vscode.l10n.t for positional arguments: `t('{0} min ago', 5)`. */
+export type Translate = (message: string, ...args: Array<string | number>) => string;
+
+/** Formats `{0}` placeholders without translating (the webview, the CLI, tests). */
+export const formatOnly: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (whole, i: string) => {
+    const v = args[Number(i)];
+    return v === undefined ? whole : String(v);
+  });
+
+/** A short age: `just now`, `5 min ago`, `3 h ago`, `2 days ago`, then the date. */
+export function formatAge(iso: string, now: Date, t: Translate = formatOnly): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return '';
+  const seconds = Math.max(0, Math.round((now.getTime() - then) / 1000));
+  if (seconds < 45) return t('just now');
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return t('{0} min ago', minutes);
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return t('{0} h ago', hours);
+  const days = Math.round(hours / 24);
+  if (days === 1) return t('yesterday');
+  if (days < 30) return t('{0} days ago', days);
+  return new Date(then).toISOString().slice(0, 10);
+}
+
+/** What a sync's changes are measured against, as the base record shows it. */
+export interface BaseRef {
+  branch: string;
+  commitSha: string | null;
+  completedAt: string | null;
+}
+
+/**
+ * What a sync was compared with, in words every surface shares: `compared with main @ 1f4ddd3, 2 h
+ * ago`, or `first sync of feature/x` when the branch had no earlier sync.
+ */
+export function describeBase(base: BaseRef | undefined, branch: string, now: Date, t: Translate = formatOnly): string {
+  if (!base) return t('first sync of {0}', branch);
+  const age = base.completedAt ? formatAge(base.completedAt, now, t) : '';
+  const at = base.commitSha ? ` @ ${shortSha(base.commitSha)}` : '';
+  return age ? t('compared with {0}, {1}', `${base.branch}${at}`, age) : t('compared with {0}', `${base.branch}${at}`);
+}
+
+export function shortSha(sha: string | null | undefined): string {
   return sha ? sha.slice(0, 7) : '';
 }
 

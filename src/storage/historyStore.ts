@@ -4,13 +4,14 @@ import { Emitter } from '../core/emitter';
 import { SyncError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Clock, CompleteSyncInput, HistoryStore, StoreChange } from '../core/ports';
-import type { ErrorCode, MemoryEntry, RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
+import { diffSnapshots } from '../core/diff';
+import type { ErrorCode, MemoryEntry, MemoryFacts, RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
 import type { PersistentEtagCache } from './etags';
 import { randomSuffix, type FileOps } from './fsOps';
 import { isStorageLockHeld } from './lock';
 import { asCorrupt, memoryRel, replayMemory, type StoreState } from './loader';
 import { MemoryIndex, type MemoryQuery } from './memoryIndex';
-import { assertNoSuccessor, checkCompleteInput, completedRecord, diffStats, newRunningRecord, restoreRecord, unchangedFileCount } from './records';
+import { assertNoSuccessor, checkCompleteInput, completedRecord, newRunningRecord, restoreRecord } from './records';
 import { HISTORY_FILE, isLink, repoKey, type CommitEntry, type HistoryFile, type MemoryFile, type SnapshotNode } from './schema';
 
 export class LowdbHistoryStore implements HistoryStore {
@@ -47,8 +48,13 @@ export class LowdbHistoryStore implements HistoryStore {
     return r && copy(r);
   }
 
-  chainHead(repository: RepositoryRef): SyncRecord | undefined {
-    const r = this.head(repository);
+  activeSync(repository?: RepositoryRef): SyncRecord | undefined {
+    const r = this.latestLink(repository);
+    return r && copy(r);
+  }
+
+  baseFor(repository: RepositoryRef, branch: string): SyncRecord | undefined {
+    const r = this.latestLink(repository, branch);
     return r && copy(r);
   }
 
@@ -63,7 +69,7 @@ export class LowdbHistoryStore implements HistoryStore {
 
   begin(input: { repository: RepositoryRef; branch: string }): Promise<SyncRecord> {
     return this.exclusive(async () => {
-      const rec = newRunningRecord(input.repository, input.branch, this.head(input.repository), this.clock.now());
+      const rec = newRunningRecord(input.repository, input.branch, this.latestLink(input.repository), this.clock.now());
       await this.commit({ ...this.data, records: [...this.data.records, rec] });
       this.emitter.fire({ kind: 'begin', syncId: rec.id });
       return copy(rec);
@@ -75,8 +81,9 @@ export class LowdbHistoryStore implements HistoryStore {
       const rec = this.running(syncId);
       checkCompleteInput(input);
       assertNoSuccessor(this.data.records, rec.repository, rec.startedAfterSyncId);
-      const { node, fileCount } = await this.snapshotFor(rec, input);
-      const change = { supersede: supersededPaths(input), introduce: input.memory };
+      const base = this.checkedBase(rec, input);
+      const { node, fileCount } = await this.snapshotFor(rec, base, input);
+      const change = this.memoryChange(rec, base, input);
       const done = completedRecord(rec, input, fileCount, this.clock.now());
       await this.commitLink(done, input.treeSha, node, change, rec.id);
       await this.etags.flush();
@@ -98,10 +105,11 @@ export class LowdbHistoryStore implements HistoryStore {
   restore(syncId: string): Promise<SyncRecord> {
     return this.exclusive(async () => {
       const target = this.link(syncId);
-      const head = this.head(target.repository) as SyncRecord;
+      const head = this.latestLink(target.repository) as SyncRecord;
       assertNoSuccessor(this.data.records, target.repository, head.id);
-      const [before, after] = await Promise.all([this.readFiles(head.id), this.readFiles(syncId)]);
-      const rec = restoreRecord(target, head, diffStats(before, after), this.clock.now());
+      const base = this.latestLink(target.repository, target.branch);
+      const [before, after] = await Promise.all([base ? this.readFiles(base.id) : [], this.readFiles(syncId)]);
+      const rec = restoreRecord(target, head, base, diffSnapshots(before, after), after.length, this.clock.now());
       const change = this.state.memory.planRestore(target.repository, this.memoryAt(syncId));
       await this.commitLink(rec, target.treeSha as string, undefined, change, rec.id, true);
       this.emitter.fire({ kind: 'restore', syncId: rec.id });
@@ -144,11 +152,42 @@ export class LowdbHistoryStore implements HistoryStore {
     }
   }
 
-  /** The snapshot node to commit (none for a tree already stored) and the snapshot's file count. */
-  private async snapshotFor(rec: SyncRecord, input: CompleteSyncInput): Promise<{ node: SnapshotNode | undefined; fileCount: number }> {
-    if (input.files === undefined) return { node: undefined, fileCount: unchangedFileCount(input, this.head(rec.repository)) };
-    const parentSha = rec.startedAfterSyncId === null ? null : (this.byId.get(rec.startedAfterSyncId)?.treeSha ?? null);
-    return { node: await this.snapshotNode(input.treeSha, parentSha, input.files), fileCount: input.files.length };
+  /** The base the pipeline diffed against must still be the branch's latest link. */
+  private checkedBase(rec: SyncRecord, input: CompleteSyncInput): SyncRecord | undefined {
+    const base = this.latestLink(rec.repository, input.branch ?? rec.branch);
+    if ((base?.id ?? null) !== input.baseSyncId) {
+      throw new SyncError('STORAGE_ERROR', `Sync ${syncLabel(input.baseSyncId)} is no longer the latest sync of ${input.branch ?? rec.branch} (${syncLabel(base?.id ?? null)} is): run the sync again.`);
+    }
+    return base;
+  }
+
+  /**
+   * The snapshot node to commit (none for a tree already stored) and the snapshot's file count. A
+   * new node is a delta on the base's tree when there is one (the smallest delta), else on the chain
+   * head's.
+   */
+  private async snapshotFor(rec: SyncRecord, base: SyncRecord | undefined, input: CompleteSyncInput): Promise<{ node: SnapshotNode | undefined; fileCount: number }> {
+    if (input.files === undefined) {
+      const stored = this.state.snapshots.fileCount(input.treeSha);
+      if (stored === undefined) throw new SyncError('STORAGE_ERROR', `Refusing to store sync without its files: tree ${input.treeSha} is not stored yet.`);
+      return { node: undefined, fileCount: stored };
+    }
+    const parent = base ?? (rec.startedAfterSyncId === null ? undefined : this.byId.get(rec.startedAfterSyncId));
+    return { node: await this.snapshotNode(input.treeSha, parent?.treeSha ?? null, input.files), fileCount: input.files.length };
+  }
+
+  /**
+   * The memory change that makes the active memory the new snapshot's. When the base is the chain
+   * head (the usual case) that is the diff itself: supersede every modified or removed path,
+   * introduce the new facts. After another branch's sync, the target is the base's memory with the
+   * diff applied, planned against what is active now.
+   */
+  private memoryChange(rec: SyncRecord, base: SyncRecord | undefined, input: CompleteSyncInput): Pick<MemoryFile, 'supersede' | 'introduce'> {
+    const replaced = supersededPaths(input);
+    if ((base?.id ?? null) === rec.startedAfterSyncId) return { supersede: replaced, introduce: input.memory };
+    const gone = new Set(replaced);
+    const target: MemoryFacts[] = base ? this.state.memory.at(base.id, base.repository).filter((e) => !gone.has(e.path)) : [];
+    return this.state.memory.planRestore(rec.repository, [...target, ...input.memory]);
   }
 
   private async snapshotNode(treeSha: string, parentSha: string | null, files: RepositoryFile[]): Promise<SnapshotNode | undefined> {
@@ -231,11 +270,16 @@ export class LowdbHistoryStore implements HistoryStore {
     this.byId = new Map(this.data.records.map((r) => [r.id, r]));
   }
 
-  private head(repository: RepositoryRef): SyncRecord | undefined {
-    const key = repoKey(repository);
+  /**
+   * The latest link (completed sync or restore), newest commit first: of `repository` (any when
+   * absent), and of `branch` when given. activeSync and baseFor are this, and nothing else decides them.
+   */
+  private latestLink(repository?: RepositoryRef, branch?: string): SyncRecord | undefined {
+    const key = repository && repoKey(repository);
     for (let i = this.data.commits.length - 1; i >= 0; i--) {
       const rec = this.byId.get(this.data.commits[i]?.syncId ?? '');
-      if (rec && repoKey(rec.repository) === key) return rec;
+      if (!rec || (key !== undefined && repoKey(rec.repository) !== key)) continue;
+      if (branch === undefined || rec.branch === branch) return rec;
     }
     return undefined;
   }
@@ -256,6 +300,8 @@ export class LowdbHistoryStore implements HistoryStore {
 }
 
 const copy = (r: SyncRecord): SyncRecord => structuredClone(r);
+
+const syncLabel = (id: string | null): string => id ?? '(none: a first sync)';
 
 /**
  * Paths whose memory entries a sync supersedes: every modified or removed path (replaying a path

@@ -31,12 +31,6 @@ export class MemoryIndex {
     this.pending.push({ syncId, repository, file });
   }
 
-  /** Replay one committed link now: supersede the listed paths' active entries, then introduce the facts. */
-  apply(syncId: string, repository: RepositoryRef, file: Pick<MemoryFile, 'supersede' | 'introduce'> | null): void {
-    this.flush();
-    this.replay(syncId, repository, file);
-  }
-
   private flush(): void {
     if (this.pending.length === 0) return;
     const queued = this.pending;
@@ -71,7 +65,7 @@ export class MemoryIndex {
   }
 
   /** The memory change that makes the repository's active entries equal `target`. */
-  planRestore(repository: RepositoryRef, target: MemoryEntry[]): Pick<MemoryFile, 'supersede' | 'introduce'> {
+  planRestore(repository: RepositoryRef, target: readonly MemoryFacts[]): Pick<MemoryFile, 'supersede' | 'introduce'> {
     this.flush();
     const active = this.activeOf(repoKey(repository));
     const wanted = new Map(target.map((e) => [e.path, e]));

@@ -1,5 +1,5 @@
-// Numbered schema migrations for history.json. Version 1 is the current format; when version 2
-// arrives, add `{ to: 2, ... }` here with a unit test that migrates a real version-1 file.
+// Numbered schema migrations for history.json, each with a unit test that migrates a real file of
+// the version before it (test/unit/storageMigrations.test.ts).
 import { SCHEMA_VERSION } from './schema';
 
 export interface Migration {
@@ -9,8 +9,24 @@ export interface Migration {
   up(data: Record<string, unknown>): Record<string, unknown>;
 }
 
-/** Every migration, oldest first. Empty while version 1 is the only released format. */
-export const MIGRATIONS: readonly Migration[] = [];
+/** Every migration, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    to: 2,
+    description: 'records name their base (baseSyncId): a version-1 link was diffed against its previousSyncId',
+    up: (data) => {
+      const records = Array.isArray(data.records) ? (data.records as unknown[]) : [];
+      return {
+        ...data,
+        records: records.map((r) => {
+          if (typeof r !== 'object' || r === null || 'baseSyncId' in r) return r;
+          const rec = r as { status?: unknown; previousSyncId?: unknown };
+          return { ...rec, baseSyncId: rec.status === 'completed' && typeof rec.previousSyncId === 'string' ? rec.previousSyncId : null };
+        }),
+      };
+    },
+  },
+];
 
 export class NewerSchemaError extends Error {
   constructor(readonly found: number) {

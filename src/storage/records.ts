@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { SyncError } from '../core/errors';
 import type { CompleteSyncInput } from '../core/ports';
-import { emptyStats, shaSchema, type RepositoryFile, type RepositoryRef, type SyncRecord, type SyncStats } from '../core/types';
+import { diffCounts } from '../core/diff';
+import { emptyStats, shaSchema, type RepositoryFile, type RepositoryRef, type SnapshotDiff, type SyncRecord } from '../core/types';
 import { isLink, repoKey } from './schema';
 import { checkRepositoryFiles, memoryFactsList, ShapeError } from './validate';
 
@@ -24,6 +25,7 @@ export function newRunningRecord(repository: RepositoryRef, branch: string, head
     error: null,
     previousSyncId: null,
     startedAfterSyncId: head?.id ?? null,
+    baseSyncId: null,
     commitMessage: null,
     forcePushed: false,
   };
@@ -79,17 +81,6 @@ function duplicatePath(files: RepositoryFile[]): string | undefined {
 
 const invalid = (what: string): SyncError => new SyncError('STORAGE_ERROR', `Refusing to store an invalid sync: ${what}`);
 
-/**
- * A no-change sync (files omitted) must name the chain head's tree: its snapshot is reused as it is,
- * and its file count is the head's.
- */
-export function unchangedFileCount(input: CompleteSyncInput, head: SyncRecord | undefined): number {
-  if (!head || head.treeSha !== input.treeSha) {
-    throw new SyncError('STORAGE_ERROR', `Refusing to store sync without its files: tree ${input.treeSha} is not the tree of the chain head (${head?.treeSha ?? 'none'}).`);
-  }
-  return head.stats.files;
-}
-
 /** `files` is the snapshot's file count (input.files.length, or the head's for a no-change sync). */
 export function completedRecord(rec: SyncRecord, input: CompleteSyncInput, files: number, now: Date): SyncRecord {
   return {
@@ -104,17 +95,13 @@ export function completedRecord(rec: SyncRecord, input: CompleteSyncInput, files
     completedAt: now.toISOString(),
     error: null,
     previousSyncId: rec.startedAfterSyncId,
-    stats: {
-      ...input.stats,
-      files,
-      added: input.diff.added.length,
-      modified: input.diff.modified.length,
-      removed: input.diff.removed.length,
-    },
+    baseSyncId: input.baseSyncId,
+    stats: { ...input.stats, files, ...diffCounts(input.diff) },
   };
 }
 
-export function restoreRecord(target: SyncRecord, head: SyncRecord, stats: SyncStats, now: Date): SyncRecord {
+/** A restore link after `head`, whose stats are `diff` from its base (the branch's latest link) to the target. */
+export function restoreRecord(target: SyncRecord, head: SyncRecord, base: SyncRecord | undefined, diff: SnapshotDiff, files: number, now: Date): SyncRecord {
   return {
     ...newRunningRecord(target.repository, target.branch, head, now),
     kind: 'restore',
@@ -126,20 +113,7 @@ export function restoreRecord(target: SyncRecord, head: SyncRecord, stats: SyncS
     phase: 'done',
     completedAt: now.toISOString(),
     previousSyncId: head.id,
-    stats,
+    baseSyncId: base?.id ?? null,
+    stats: { ...emptyStats(), files, ...diffCounts(diff) },
   };
-}
-
-/** Added/modified/removed counts from `before` to `after`, compared entry by entry. */
-export function diffStats(before: RepositoryFile[], after: RepositoryFile[]): SyncStats {
-  const old = new Map(before.map((f) => [f.path, f]));
-  const stats = { ...emptyStats(), files: after.length };
-  for (const f of after) {
-    const o = old.get(f.path);
-    old.delete(f.path);
-    if (!o) stats.added++;
-    else if (o.blobSha !== f.blobSha || o.mode !== f.mode || o.size !== f.size) stats.modified++;
-  }
-  stats.removed = old.size;
-  return stats;
 }

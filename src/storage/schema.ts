@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { fileModeSchema, memoryEntrySchema, repositoryFileSchema, shaSchema, syncRecordSchema } from '../core/types';
 import type { RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 export const HISTORY_FILE = 'history.json';
 export const ETAGS_FILE = 'etags.json';
 export const SNAPSHOT_DIR = 'snapshots';

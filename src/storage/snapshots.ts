@@ -2,6 +2,7 @@
 // or a delta (upserted and removed paths) on top of its parent node. A tree sha is stored once, so
 // a no-change sync or a restore writes nothing; a new base is written only when the deltas since
 // the last base grow past half a snapshot, which keeps many small syncs near one snapshot's size.
+import { diffSnapshots } from '../core/diff';
 import type { RepositoryFile } from '../core/types';
 import { CorruptFileError, parseJsonWith } from './historyAdapter';
 import { randomSuffix, type FileOps } from './fsOps';
@@ -25,6 +26,11 @@ export class SnapshotStore {
 
   has(treeSha: string): boolean {
     return this.index()[treeSha] !== undefined;
+  }
+
+  /** The file count of a stored snapshot, without reading it. */
+  fileCount(treeSha: string): number | undefined {
+    return this.index()[treeSha]?.files;
   }
 
   /** The full file set at `treeSha`, sorted by path. CorruptFileError when a node file is unusable. */
@@ -126,28 +132,11 @@ function applyDelta(byPath: Map<string, RepositoryFile>, delta: SnapshotFile): v
   for (const t of delta.upsert) byPath.set(t[0], fromTuple(t));
 }
 
-/** What turns `before` into `after` (both sorted by path, as read() returns them): one merge walk. */
+/** What turns `before` into `after`: the one diff of core/diff.ts, as upserts and removals. */
 export function diffForDelta(before: RepositoryFile[], after: RepositoryFile[]): Pick<SnapshotFile, 'upsert' | 'remove'> {
-  const upsert: SnapshotFile['upsert'] = [];
-  const remove: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < before.length || j < after.length) {
-    const o = before[i];
-    const f = after[j];
-    if (f === undefined || (o !== undefined && o.path < f.path)) {
-      remove.push((o as RepositoryFile).path);
-      i++;
-    } else if (o === undefined || f.path < o.path) {
-      upsert.push(toTuple(f));
-      j++;
-    } else {
-      if (o.blobSha !== f.blobSha || o.mode !== f.mode || o.size !== f.size) upsert.push(toTuple(f));
-      i++;
-      j++;
-    }
-  }
-  return { upsert, remove };
+  const d = diffSnapshots(before, after);
+  const upsert = [...d.added, ...d.modified.map((m) => m.after)].sort(byPathCmp).map(toTuple);
+  return { upsert, remove: d.removed.map((f) => f.path) };
 }
 
 const byPathCmp = (a: RepositoryFile, b: RepositoryFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);

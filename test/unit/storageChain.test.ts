@@ -19,11 +19,11 @@ describe('history store: chain, supersession, restore', () => {
     assert.equal(first.previousSyncId, null);
     assert.equal(second.previousSyncId, first.id);
     assert.deepEqual([second.stats.files, second.stats.added, second.stats.modified, second.stats.removed], [2, 1, 1, 1]);
-    assert.equal(store.chainHead(repo)?.id, second.id);
+    assert.equal(store.activeSync(repo)?.id, second.id);
     assert.deepEqual(store.list().map((r) => r.id), [second.id, first.id]);
     await store.close();
     const reopened = await open(dir);
-    assert.equal(reopened.chainHead(repo)?.id, second.id);
+    assert.equal(reopened.activeSync(repo)?.id, second.id);
     assert.deepEqual(await reopened.readFiles(first.id), byPath([file('a.ts'), file('b.ts')]));
   });
 
@@ -36,7 +36,7 @@ describe('history store: chain, supersession, restore', () => {
     await completeWith(store, x, [file('a.ts', 'x')]);
     await assert.rejects(completeWith(store, y, [file('a.ts', 'y')]), (e) => isSyncError(e, 'STORAGE_ERROR') && /already has a successor/.test(e.message));
     assert.equal(store.get(y.id)?.status, 'running');
-    assert.equal(store.chainHead(repo)?.id, x.id);
+    assert.equal(store.activeSync(repo)?.id, x.id);
     const links = store.list().filter((r) => r.previousSyncId === base.id);
     assert.equal(links.length, 1);
   });
@@ -106,7 +106,7 @@ describe('history store: chain, supersession, restore', () => {
     assert.deepEqual([r.kind, r.restoredFromSyncId, r.previousSyncId, r.treeSha, r.commitSha, r.status], ['restore', s1.id, s2.id, s1.treeSha, s1.commitSha, 'completed']);
     assert.deepEqual([r.stats.files, r.stats.added, r.stats.modified, r.stats.removed], [3, 1, 1, 2]);
     assert.deepEqual(events, [{ kind: 'restore', syncId: r.id }]);
-    assert.equal(store.chainHead(repo)?.id, r.id);
+    assert.equal(store.activeSync(repo)?.id, r.id);
     assert.deepEqual(await store.readFiles(r.id), byPath(v1));
     assert.deepEqual(memoryView(store.memory()), memoryView(v1.map(factsOf)));
     assert.ok(!dataFiles(dir).some((f) => f.startsWith(s1.treeSha as string) && !before.includes(f)), 'a restore stores no new snapshot');

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isSyncError, type SyncError } from '../../src/core/errors';
-import { migrate, type Migration } from '../../src/storage/migrations';
+import { migrate, MIGRATIONS, type Migration } from '../../src/storage/migrations';
 import { SCHEMA_VERSION } from '../../src/storage';
 import { file, open, repo, syncFiles, tempDirs } from './storageFixtures';
 
@@ -52,7 +52,7 @@ describe('history store: corruption and schema versions', () => {
       assert.deepEqual(fresh.list(), []);
       const s = await syncFiles(fresh, [file('x.ts')]);
       assert.equal(s.previousSyncId, null);
-      assert.equal((await open(dir)).chainHead(repo)?.id, s.id);
+      assert.equal((await open(dir)).activeSync(repo)?.id, s.id);
     });
   }
 
@@ -105,9 +105,9 @@ describe('history store: corruption and schema versions', () => {
       const dir = dirs.make();
       const v0 = JSON.stringify({ records: [] });
       writeFileSync(history(dir), v0);
-      const store = await open(dir, { migrations: [v0ToV1] });
+      const store = await open(dir, { migrations: [v0ToV1, ...MIGRATIONS] });
       await syncFiles(store, [file('a.ts')]);
-      assert.equal(JSON.parse(readFileSync(history(dir), 'utf8')).schemaVersion, 1);
+      assert.equal(JSON.parse(readFileSync(history(dir), 'utf8')).schemaVersion, SCHEMA_VERSION);
       assert.equal(readFileSync(path.join(dir, 'history.json.v0.bak'), 'utf8'), v0);
     });
 

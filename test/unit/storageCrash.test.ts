@@ -85,7 +85,7 @@ describe('history store: crash safety', () => {
 
         const reopened = await open(dir, { orphanGraceMs: 0 });
         const where = `after a kill at ${kill.state.steps.at(-1) ?? 'the first step'} (+${k})`;
-        assert.equal(reopened.chainHead(repo)?.id, ctx.base.id, where);
+        assert.equal(reopened.activeSync(repo)?.id, ctx.base.id, where);
         assert.deepEqual(await reopened.readFiles(ctx.base.id), expectedFiles, where);
         assert.deepEqual(memoryView(reopened.memory()), expectedMemory, where);
         assert.ok(reopened.list().length === records || reopened.list().length === records + 1, where);
@@ -107,7 +107,7 @@ describe('history store: crash safety', () => {
     const store = await open(dir);
     const rec = store.get(running.id);
     assert.deepEqual([rec?.status, rec?.previousSyncId, rec?.startedAfterSyncId], ['interrupted', null, base.id]);
-    assert.equal(store.chainHead(repo)?.id, base.id);
+    assert.equal(store.activeSync(repo)?.id, base.id);
     const later = await open(dir);
     assert.equal(later.get(running.id)?.status, 'interrupted');
     assert.deepEqual(memoryView(later.memory()), memoryView(v1.map(factsOf)));
@@ -138,6 +138,6 @@ describe('history store: crash safety', () => {
     utimesSync(orphan, old, old);
     const reopened = await open(dir);
     assert.ok(!listData(dir).snapshots.includes(path.basename(orphan)), 'an old orphan is removed');
-    assert.deepEqual(await reopened.readFiles(reopened.chainHead(repo)?.id as string), byPath(v1));
+    assert.deepEqual(await reopened.readFiles(reopened.activeSync(repo)?.id as string), byPath(v1));
   });
 });

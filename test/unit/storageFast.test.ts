@@ -14,7 +14,8 @@ import { byPath, factsOf, file, memoryView, open, repo, sha, syncFiles, tempDirs
 const dataFiles = (dir: string): string[] => ['snapshots', 'memory'].flatMap((d) => readdirSync(path.join(dir, d)).map((n) => `${d}/${n}`)).sort();
 
 /** A no-change completion as the pipeline sends it: no files, an empty diff, no memory. */
-const unchanged = (treeSha: string): CompleteSyncInput => ({
+const unchanged = (treeSha: string, baseSyncId: string | null): CompleteSyncInput => ({
+  baseSyncId,
   commitSha: sha(`commit ${treeSha}`),
   treeSha,
   commitMessage: 'same',
@@ -49,7 +50,7 @@ describe('history store: no-change sync without files', () => {
     const before = dataFiles(dir);
     const memoryBefore = memoryView(store.memory());
     const rec = await store.begin({ repository: repo, branch: 'main' });
-    const done = await store.complete(rec.id, unchanged(head.treeSha as string));
+    const done = await store.complete(rec.id, unchanged(head.treeSha as string, head.id));
     assert.equal(done.status, 'completed');
     assert.equal(done.previousSyncId, head.id);
     assert.deepEqual([done.stats.files, done.stats.added, done.stats.modified, done.stats.removed], [3, 0, 0, 0]);
@@ -58,24 +59,24 @@ describe('history store: no-change sync without files', () => {
     assert.deepEqual(memoryView(store.memory()), memoryBefore);
     await store.close();
     const reopened = await open(dir);
-    assert.equal(reopened.chainHead(repo)?.id, done.id);
+    assert.equal(reopened.activeSync(repo)?.id, done.id);
     assert.deepEqual(await reopened.readFiles(done.id), byPath(files));
     assert.deepEqual(memoryView(reopened.memoryAt(done.id)), memoryBefore);
   });
 
-  it("refuses a tree other than the head's, and a first sync, without files", async () => {
+  it('refuses a tree that is not stored, and a first sync, without files', async () => {
     const dir = dirs.make();
     const first = await open(dir);
     const rec0 = await first.begin({ repository: repo, branch: 'main' });
-    await rejected(first.complete(rec0.id, unchanged(treeOf([file('a.ts')]))), 'STORAGE_ERROR');
+    await rejected(first.complete(rec0.id, unchanged(treeOf([file('a.ts')]), null)), 'STORAGE_ERROR');
     await first.close();
 
     const other = dirs.make();
     const { store, head } = await withHead(other);
     const rec = await store.begin({ repository: repo, branch: 'main' });
-    const err = await rejected(store.complete(rec.id, unchanged(treeOf([file('zzz.ts')]))), 'STORAGE_ERROR');
-    assert.match(String(err), /not the tree of the chain head/);
-    assert.equal(store.chainHead(repo)?.id, head.id, 'the chain is unchanged');
+    const err = await rejected(store.complete(rec.id, unchanged(treeOf([file('zzz.ts')]), head.id)), 'STORAGE_ERROR');
+    assert.match(String(err), /is not stored yet/);
+    assert.equal(store.activeSync(repo)?.id, head.id, 'the chain is unchanged');
     assert.equal(store.get(rec.id)?.status, 'running', 'the attempt can still be failed or completed properly');
   });
 });
@@ -166,7 +167,7 @@ describe('history store: snapshots validated when read, not on open', () => {
     const text = readFileSync(victimPath, 'utf8');
     writeFileSync(victimPath, text.replace(/"100644"/, '"100600"'));
     const reopened = await open(dir);
-    assert.equal(reopened.chainHead(repo)?.id, done.id, 'open does not decode snapshots');
+    assert.equal(reopened.activeSync(repo)?.id, done.id, 'open does not decode snapshots');
     const err = await rejected(reopened.readFiles(done.id), 'STORAGE_CORRUPT');
     assert.match(String(err), /upsert\.0\.2/);
     assert.ok(readdirSync(path.join(dir, 'snapshots')).some((n) => n.startsWith(`${victim as string}.corrupt-`)));

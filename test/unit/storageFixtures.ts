@@ -1,12 +1,13 @@
 // Shared helpers for the storage tests: temp folders, fake snapshots, and a minimal "pipeline"
-// that begins, diffs against the chain head and completes a sync the way the engine does.
+// that begins, diffs against the branch's base and completes a sync the way the engine does.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { nullLogger } from '../../src/core/logger';
 import type { HistoryStore } from '../../src/core/ports';
-import { emptyStats, type MemoryFacts, type RepositoryFile, type SnapshotDiff, type SyncRecord } from '../../src/core/types';
+import { changedFiles, diffSnapshots } from '../../src/core/diff';
+import { emptyStats, type MemoryFacts, type RepositoryFile, type RepositoryRef, type SyncRecord } from '../../src/core/types';
 import { openHistoryStore, type OpenStoreOptions } from '../../src/storage';
 
 export const repo = { host: 'github.com', owner: 'octo', name: 'demo' };
@@ -15,7 +16,7 @@ export const sha = (s: string): string => createHash('sha1').update(s).digest('h
 
 export const file = (p: string, version = 'v1'): RepositoryFile => ({ path: p, blobSha: sha(`${p}@${version}`), mode: '100644', size: version.length + p.length });
 
-export const treeOf = (files: RepositoryFile[]): string => sha([...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => `${f.path}:${f.blobSha}`).join('\n'));
+export const treeOf = (files: RepositoryFile[]): string => sha([...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => `${f.mode} ${f.path}:${f.blobSha}`).join("\n"));
 
 export const factsOf = (f: RepositoryFile): MemoryFacts => ({
   path: f.path,
@@ -26,30 +27,26 @@ export const factsOf = (f: RepositoryFile): MemoryFacts => ({
   summary: `About ${f.path}`,
 });
 
-export function diffOf(before: RepositoryFile[], after: RepositoryFile[]): SnapshotDiff {
-  const old = new Map(before.map((f) => [f.path, f]));
-  const diff: SnapshotDiff = { added: [], modified: [], removed: [] };
-  for (const f of after) {
-    const o = old.get(f.path);
-    old.delete(f.path);
-    if (!o) diff.added.push(f);
-    else if (o.blobSha !== f.blobSha) diff.modified.push({ before: o, after: f });
-  }
-  diff.removed = [...old.values()];
-  return diff;
+export interface SyncOptions {
+  withMemory?: boolean;
+  /** Default `main`. */
+  branch?: string;
+  /** Default the fixture's repository. */
+  repository?: RepositoryRef;
 }
 
-/** What the pipeline does: begin, diff against the chain head's snapshot, complete. */
-export async function syncFiles(store: HistoryStore, files: RepositoryFile[], opts: { withMemory?: boolean } = {}): Promise<SyncRecord> {
-  const rec = await store.begin({ repository: repo, branch: 'main' });
+/** What the pipeline does: begin, diff against the branch's base (core's one diff), complete. */
+export async function syncFiles(store: HistoryStore, files: RepositoryFile[], opts: SyncOptions = {}): Promise<SyncRecord> {
+  const rec = await store.begin({ repository: opts.repository ?? repo, branch: opts.branch ?? 'main' });
   return completeWith(store, rec, files, opts);
 }
 
-export async function completeWith(store: HistoryStore, rec: SyncRecord, files: RepositoryFile[], opts: { withMemory?: boolean } = {}): Promise<SyncRecord> {
-  const before = rec.startedAfterSyncId ? await store.readFiles(rec.startedAfterSyncId) : [];
-  const diff = diffOf(before, files);
-  const changed = [...diff.added, ...diff.modified.map((m) => m.after)];
+export async function completeWith(store: HistoryStore, rec: SyncRecord, files: RepositoryFile[], opts: SyncOptions = {}): Promise<SyncRecord> {
+  const base = store.baseFor(rec.repository, rec.branch);
+  const diff = diffSnapshots(base ? await store.readFiles(base.id) : [], files);
+  const changed = changedFiles(diff);
   return store.complete(rec.id, {
+    baseSyncId: base?.id ?? null,
     commitSha: sha(`commit ${treeOf(files)}`),
     treeSha: treeOf(files),
     commitMessage: 'change',

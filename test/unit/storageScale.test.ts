@@ -56,6 +56,7 @@ describe('history store at scale', function () {
     const rec = await store.begin({ repository: { host: 'github.com', owner: 'octo', name: 'demo' }, branch: 'main' });
     const memory = files.map(factsOf);
     await store.complete(rec.id, {
+      baseSyncId: null,
       commitSha: 'a'.repeat(40),
       treeSha: 'b'.repeat(40),
       commitMessage: null,

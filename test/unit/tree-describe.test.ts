@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { emptyStats, type SyncRecord } from '../../src/core/types';
-import { diffSnapshots, splitPath } from '../../src/extension/history/changes';
+import { changesBetween, splitPath } from '../../src/extension/history/changes';
 import {
   fileContextValue,
   fileIcon,
@@ -35,6 +35,7 @@ function record(over: Partial<SyncRecord> = {}): SyncRecord {
     error: null,
     previousSyncId: null,
     startedAfterSyncId: null,
+    baseSyncId: null,
     commitMessage: 'Fix the thing',
     forcePushed: false,
     ...over,
@@ -114,13 +115,13 @@ describe('changed files between two snapshots', () => {
   it('lists added, modified (content or mode) and removed paths, sorted', () => {
     const before = [file('b.ts', '1'), file('c.ts', '2'), file('run.sh', '3'), file('same.ts', '4')];
     const after = [file('a.ts', '5'), file('b.ts', '6'), file('run.sh', '3', '100755'), file('same.ts', '4')];
-    const changes = diffSnapshots(before, after).map((c) => `${c.change} ${c.path}`);
+    const changes = changesBetween(before, after).map((c) => `${c.change} ${c.path}`);
     assert.deepEqual(changes, ['added a.ts', 'modified b.ts', 'removed c.ts', 'modified run.sh']);
   });
 
   it('treats every file of a first sync as added', () => {
     assert.deepEqual(
-      diffSnapshots([], [file('x', '1')]).map((c) => c.change),
+      changesBetween([], [file('x', '1')]).map((c) => c.change),
       ['added'],
     );
   });

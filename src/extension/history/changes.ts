@@ -1,29 +1,13 @@
 // The files that differ between two snapshots, for the tree's expanded syncs and Compare with
 // Active. Pure: snapshots in, sorted changes out.
+import { diffSnapshots, fileChanges, type FileChange } from '../../core/diff';
 import type { RepositoryFile } from '../../core/types';
 
-export type ChangeKind = 'added' | 'modified' | 'removed';
+export { type ChangeKind, type FileChange } from '../../core/diff';
 
-export interface FileChange {
-  path: string;
-  change: ChangeKind;
-  before?: RepositoryFile;
-  after?: RepositoryFile;
-}
-
-/** What changed from `before` to `after`, by path; a new blob or mode is a modification. */
-export function diffSnapshots(before: readonly RepositoryFile[], after: readonly RepositoryFile[]): FileChange[] {
-  const old = new Map(before.map((f) => [f.path, f]));
-  const changes: FileChange[] = [];
-  for (const file of after) {
-    const prev = old.get(file.path);
-    old.delete(file.path);
-    if (!prev) changes.push({ path: file.path, change: 'added', after: file });
-    else if (prev.blobSha !== file.blobSha || prev.mode !== file.mode)
-      changes.push({ path: file.path, change: 'modified', before: prev, after: file });
-  }
-  for (const prev of old.values()) changes.push({ path: prev.path, change: 'removed', before: prev });
-  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+/** What changed from `before` to `after`, by path, sorted: the one diff (core/diff.ts) as a list. */
+export function changesBetween(before: readonly RepositoryFile[], after: readonly RepositoryFile[]): FileChange[] {
+  return fileChanges(diffSnapshots(before, after));
 }
 
 /** `src/a/b.ts` → `{ name: 'b.ts', dir: 'src/a' }`. */

@@ -9,7 +9,7 @@ import type { SyncController } from '../syncController';
 import { commitUrl, guessWebUrl } from '../syncUri';
 import { formatAge, shortSha } from '../text';
 import type { WorkspaceRepositories } from '../workspaceRepos';
-import { diffSnapshots, splitPath, type FileChange } from './changes';
+import { changesBetween, splitPath, type FileChange } from './changes';
 import { syncLabel } from './describe';
 import type { HistoryTreeProvider } from './historyTree';
 import { isFileNode, isSyncNode } from './nodes';
@@ -48,9 +48,9 @@ export class HistoryCommands {
   async compareWithActive(arg: unknown): Promise<void> {
     const record = await this.recordOf(arg);
     const engine = await this.engines.get();
-    const active = engine.store.chainHead(record.repository);
+    const active = engine.store.activeSync(record.repository);
     if (!active) throw new SyncError('SYNC_NOT_FOUND', t('There is no active sync to compare with.'));
-    const changes = diffSnapshots(await engine.store.readFiles(record.id), await engine.store.readFiles(active.id));
+    const changes = changesBetween(await engine.store.readFiles(record.id), await engine.store.readFiles(active.id));
     if (changes.length === 0) {
       void vscode.window.showInformationMessage(t('{0} and the active sync {1} have the same files.', syncLabel(record), syncLabel(active)));
       return;

@@ -9,7 +9,7 @@ import { ContextKeys } from '../commandIds';
 import { setContext } from '../contextKeys';
 import type { EngineHost } from '../engineHost';
 import type { WorkspaceRepositories } from '../workspaceRepos';
-import { diffSnapshots } from './changes';
+import { changesBetween } from './changes';
 import type { FileNode, HistoryNode, SyncNode } from './nodes';
 import { fileTreeItem, syncTreeItem } from './items';
 
@@ -74,7 +74,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   }
 
   isActive(record: SyncRecord): boolean {
-    return this.engines.current?.store.chainHead(record.repository)?.id === record.id;
+    return this.engines.current?.store.activeSync(record.repository)?.id === record.id;
   }
 
   private changedFiles(node: SyncNode): Promise<FileNode[]> {
@@ -95,8 +95,8 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     const record = engine.store.get(node.syncId);
     if (!record || record.status !== 'completed') return [];
     const after = await engine.store.readFiles(record.id);
-    const before = record.previousSyncId ? await engine.store.readFiles(record.previousSyncId) : [];
-    return diffSnapshots(before, after).map((change) => ({ type: 'file', parent: node, change, baseSyncId: record.previousSyncId }));
+    const before = record.baseSyncId ? await engine.store.readFiles(record.baseSyncId) : [];
+    return changesBetween(before, after).map((change) => ({ type: 'file', parent: node, change, baseSyncId: record.baseSyncId }));
   }
 
   private attach(engine: Engine): void {

@@ -1,0 +1,86 @@
+// The RepositorySource the sync pipeline reads through: GitHub's REST API for heads, and for trees
+// and content the cheapest of the workspace's own objects, the private object cache (filled by one
+// pack transfer) and REST. Only the engine chooses; the pipeline sees heads, snapshots and blobs.
+import { sortedByPath } from '../core/diff';
+import { detectForcePush } from '../core/forcePush';
+import { scoped, type Logger } from '../core/logger';
+import type { BlobContent, GitHubConnector, RepositorySource, SourceHead } from '../core/ports';
+import type { RemoteRepository, RepositoryFile, SyncRecord } from '../core/types';
+import type { GitContentFetcher } from './content';
+
+/** Blobs read from the object stores per batch: bounds what is held in memory at once. */
+const READ_BATCH = 512;
+
+export class GitHubRepositorySource implements RepositorySource {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly connector: GitHubConnector,
+    private readonly content: GitContentFetcher,
+    logger: Logger,
+  ) {
+    this.log = scoped(logger, 'source');
+  }
+
+  get repository(): RemoteRepository {
+    return this.connector.repository;
+  }
+
+  async defaultBranch(signal?: AbortSignal): Promise<string> {
+    return (await this.connector.fetchRepository(signal)).defaultBranch;
+  }
+
+  async head(branch: string, base: SyncRecord | undefined, signal?: AbortSignal): Promise<SourceHead> {
+    const head = await this.connector.fetchBranchHead(branch, signal);
+    const forcePushed = await detectForcePush(this.connector, base, branch, head, (m) => this.log.warn(m), signal);
+    return { ...head, forcePushed };
+  }
+
+  /**
+   * From local objects (the workspace has the commit, or the cache from an earlier transfer); else,
+   * on the git path, one pack into the cache and the tree listed there — for a first sync, or when
+   * the cache holds the base's commit so the pack carries only new objects; else the REST tree
+   * (descending truncated trees).
+   */
+  async snapshot(head: SourceHead, base: SyncRecord | undefined, opts: { signal?: AbortSignal; onProgress?: (entries: number) => void }): Promise<RepositoryFile[]> {
+    const { signal } = opts;
+    const local = await this.content.localTree(head.treeSha, signal);
+    if (local) return sorted(local);
+    const baseCommit = base?.commitSha ?? null;
+    if (this.content.listsTreesLocally && (baseCommit === null || (await this.content.cacheHasCommit(baseCommit)))) {
+      await this.content.prefetch({ branch: head.branch }, signal);
+      const fetched = await this.content.localTree(head.treeSha, signal);
+      if (fetched) return sorted(fetched);
+      this.log.info('the branch moved during the transfer; listing the tree over REST');
+    }
+    return sorted(await this.connector.fetchTree(head.treeSha, { ...(signal ? { signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }));
+  }
+
+  async *read(
+    blobs: readonly RepositoryFile[],
+    head: SourceHead,
+    opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): AsyncGenerator<BlobContent> {
+    const report = await this.content.ensure({ commitSha: head.commitSha, branch: head.branch, blobs }, opts);
+    const missing = new Set(report.missing);
+    const shas = [...new Set(blobs.map((b) => b.blobSha))];
+    for (let i = 0; i < shas.length; i += READ_BATCH) {
+      const batch = shas.slice(i, i + READ_BATCH);
+      const got = new Map<string, Uint8Array>();
+      await this.content.forEach(batch.filter((s) => !missing.has(s)), (sha, bytes) => got.set(sha, bytes), opts.signal);
+      for (const sha of batch) yield { sha, bytes: got.get(sha) };
+    }
+  }
+
+  traffic(): { requests: number; bytes: number; source: string } {
+    const c = this.connector.counters();
+    const t = this.content.traffic();
+    return { requests: c.requests + t.requests, bytes: c.bytes + t.bytes, source: t.source };
+  }
+
+  close(): Promise<void> {
+    return this.content.close();
+  }
+}
+
+const sorted = (files: RepositoryFile[]): RepositoryFile[] => sortedByPath(files) as RepositoryFile[];
