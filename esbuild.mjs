@@ -36,7 +36,7 @@ const builds = [
   ...lazyBundles.map((b) => ({ ...node, entryPoints: [b.entry], outfile: `dist/${b.outfile}` })),
   {
     ...node,
-    entryPoints: ['src/cli/main.ts'],
+    entryPoints: ['src/cli/bin.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },

@@ -19,8 +19,8 @@ export async function buildBundles(root: string, outDir: string): Promise<Bundle
   const at = (p: string) => path.join(root, p);
   const cli = path.join(outDir, 'cli.js');
   const cliProd = path.join(outDir, 'prod', 'cli.js');
-  await esbuild.build({ ...node, entryPoints: [at('src/cli/main.ts')], outfile: cli, sourcemap: 'linked' });
-  await esbuild.build({ ...node, entryPoints: [at('src/cli/main.ts')], outfile: cliProd, minify: true });
+  await esbuild.build({ ...node, entryPoints: [at('src/cli/bin.ts')], outfile: cli, sourcemap: 'linked' });
+  await esbuild.build({ ...node, entryPoints: [at('src/cli/bin.ts')], outfile: cliProd, minify: true });
   let extension: string | undefined = path.join(outDir, 'prod', 'extension.js');
   let webview: string | undefined = path.join(outDir, 'prod', 'webview', 'main.js');
   try {

@@ -6,15 +6,10 @@
 //   HTTPS_PROXY/https_proxy/HTTP_PROXY/http_proxy, NO_PROXY/no_proxy
 //                               proxy for GitHub requests and git transfers; loopback hosts
 //                               bypass it unless NO_PROXY is set (an empty NO_PROXY proxies all)
-//   PROJECT_SYNC_FAILPOINT      tests only: `ACTION@STEP` where STEP is a substring of a storage write
-//                               step (`write history.json`, `rename snapshots/…`) and ACTION is
-//                               `enospc` (that write fails: disk full), `eacces` (read-only) or
-//                               `kill` (the process dies there, like a power cut) or `sigint`
-//                               (Ctrl-C arrives there; the write goes on).
 import type { EngineOptions } from '../engine';
 import { proxyFromEnv } from '../github/proxy';
 
-type Knobs = Pick<EngineOptions, 'requestTimeoutMs' | 'retryBaseMs' | 'failpoint' | 'gitPath' | 'proxy' | 'noProxy'>;
+type Knobs = Pick<EngineOptions, 'requestTimeoutMs' | 'retryBaseMs' | 'gitPath' | 'proxy' | 'noProxy'>;
 
 export function envKnobs(env: NodeJS.ProcessEnv): Knobs {
   const knobs: Knobs = {};
@@ -23,8 +18,6 @@ export function envKnobs(env: NodeJS.ProcessEnv): Knobs {
   if (timeout !== undefined) knobs.requestTimeoutMs = timeout;
   const retry = millis(env.PROJECT_SYNC_RETRY_BASE_MS);
   if (retry !== undefined) knobs.retryBaseMs = retry;
-  const failpoint = parseFailpoint(env.PROJECT_SYNC_FAILPOINT);
-  if (failpoint) knobs.failpoint = failpoint;
   const proxy = proxyFromEnv(env);
   if (proxy) knobs.proxy = proxy.url;
   if (proxy?.noProxy !== undefined) knobs.noProxy = proxy.noProxy;
@@ -36,27 +29,4 @@ function millis(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
   return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-
-const ERRNO = { enospc: ['ENOSPC', 'no space left on device'], eacces: ['EACCES', 'permission denied'] } as const;
-
-function parseFailpoint(raw: string | undefined): ((step: string) => void) | undefined {
-  const m = raw ? /^(enospc|eacces|kill|sigint)@(.+)$/.exec(raw) : null;
-  if (!m) return undefined;
-  const action = m[1] as 'enospc' | 'eacces' | 'kill' | 'sigint';
-  const where = m[2] as string;
-  let interrupted = false;
-  return (step) => {
-    if (!step.includes(where)) return;
-    if (action === 'kill') process.kill(process.pid, 'SIGKILL');
-    else if (action === 'sigint') {
-      // Once: a second Ctrl-C means "quit now" to the CLI.
-      if (!interrupted) process.kill(process.pid, 'SIGINT');
-      interrupted = true;
-    }
-    else {
-      const [code, text] = ERRNO[action];
-      throw Object.assign(new Error(`${code}: ${text}, ${step}`), { code });
-    }
-  };
 }

@@ -3,7 +3,7 @@ import { SyncError, toSyncError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { SyncEvent } from '../core/syncEvents';
 import type { SyncRecord } from '../core/types';
-import { createEngine, type Engine } from '../engine';
+import { createEngine, type Engine, type EngineOptions } from '../engine';
 import { shortSha } from '../protocol/display';
 import { parseCli, USAGE, UsageError, type CliArgs } from './args';
 import { envKnobs } from './envKnobs';
@@ -15,7 +15,11 @@ interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
+/**
+ * Run one command; resolves with its exit code. `engine` overrides engine options: the port through
+ * which tests inject faults (a storage failpoint) without any test knob in shipped code.
+ */
+export async function main(argv: string[], io: Io, engine: Partial<EngineOptions> = {}): Promise<number> {
   let args: CliArgs | 'help';
   try {
     args = parseCli(argv);
@@ -42,7 +46,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    return await run(args, io, controller.signal);
+    return await run(args, io, controller.signal, engine);
   } catch (e) {
     reportError(toSyncError(e), args, io);
     return 1;
@@ -70,7 +74,7 @@ function stderrLogger(io: Io): Logger {
   return { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-async function run(args: CliArgs, io: Io, signal: AbortSignal): Promise<number> {
+async function run(args: CliArgs, io: Io, signal: AbortSignal, overrides: Partial<EngineOptions>): Promise<number> {
   const logger = stderrLogger(io);
   const token = io.env.GITHUB_TOKEN || undefined;
   const engine = await createEngine({
@@ -81,6 +85,7 @@ async function run(args: CliArgs, io: Io, signal: AbortSignal): Promise<number> 
     maxWaitSeconds: args.maxWait,
     maxFileSize: args.maxFileSize,
     ...envKnobs(io.env),
+    ...overrides,
   });
   try {
     switch (args.command) {
@@ -200,17 +205,4 @@ function memory(engine: Engine, args: CliArgs, io: Io): number {
       if (m.summary) io.stdout.write(`    ${m.summary}\n`);
     }
   return 0;
-}
-
-if (require.main === module) {
-  // Exit only once stdout and stderr are drained: a pipe takes 64 KB at a time, and exiting earlier
-  // cuts the document short.
-  const exit = async (code: number) => {
-    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-    process.exit(code);
-  };
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(exit, (e: unknown) => {
-    process.stderr.write(`project-sync: unexpected failure: ${(e as Error).message}\n`);
-    return exit(1);
-  });
 }

@@ -40,15 +40,11 @@ export class FileOps {
   async writeAtomic(rel: string, text: string): Promise<void> {
     const target = this.abs(rel);
     const tmp = `${target}.tmp-${randomSuffix()}`;
-    const buf = Buffer.from(text, 'utf8');
-    const half = Math.floor(buf.length / 2);
     try {
       this.failpoint(`write ${rel}`);
       const handle = await fs.open(tmp, 'wx');
       try {
-        await handle.write(buf.subarray(0, half));
-        this.failpoint(`torn ${rel}`);
-        await handle.write(buf.subarray(half));
+        await handle.writeFile(text, 'utf8');
         await handle.sync();
       } finally {
         await handle.close();

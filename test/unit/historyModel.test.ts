@@ -103,3 +103,31 @@ describe('history model: base, active sync, one diff', () => {
     assert.equal(store.memory({ query: 'router.ts', limit: 1 })[0]?.path, deep.path);
   });
 });
+
+describe('history model: schema 2 migration', () => {
+  const dirs = tempDirs();
+  afterEach(() => dirs.cleanup());
+
+  it('names the base of version-1 links (their previousSyncId, what they were diffed against) and keeps a backup', async () => {
+    const { readFileSync, writeFileSync, existsSync } = await import('node:fs');
+    const path = await import('node:path');
+    const dir = dirs.make();
+    const store = await open(dir);
+    const s1 = await syncFiles(store, [file('a.ts')]);
+    const s2 = await syncFiles(store, [file('a.ts', 'v2')], { branch: 'feature' });
+    const failed = await store.begin({ repository: repo, branch: 'main' });
+    await store.fail(failed.id, 'failed', { code: 'NETWORK', message: 'x' });
+    await store.close();
+    const file1 = path.join(dir, 'history.json');
+    const v2 = JSON.parse(readFileSync(file1, 'utf8')) as { schemaVersion: number; records: Array<Record<string, unknown>> };
+    const v1 = { ...v2, schemaVersion: 1, records: v2.records.map(({ baseSyncId: _drop, ...r }) => r) };
+    writeFileSync(file1, JSON.stringify(v1));
+    const reopened = await open(dir);
+    assert.deepEqual(
+      [reopened.get(s1.id)?.baseSyncId, reopened.get(s2.id)?.baseSyncId, reopened.get(failed.id)?.baseSyncId],
+      [null, s1.id, null],
+    );
+    assert.ok(existsSync(path.join(dir, 'history.json.v1.bak')));
+    assert.equal((JSON.parse(readFileSync(file1, 'utf8')) as { schemaVersion: number }).schemaVersion, 2);
+  });
+});

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../../src/cli/main';
+import { parseFailpoint } from '../../support/failpoint';
 import { startGitHubServer, type GitHubServer } from '../../support/githubServer';
 import { cloneWorkspace, createTestRepo, type FileSpec, type TestRepo } from '../../support/repos';
 
@@ -22,11 +23,16 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
   const err: Buffer[] = [];
   stdout.on('data', (c: Buffer) => out.push(c));
   stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await main(args, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stderr: stderr as unknown as NodeJS.WriteStream,
-    env: { PROJECT_SYNC_GIT: process.env.PROJECT_SYNC_GIT, ...env },
-  });
+  const failpoint = parseFailpoint(env.PROJECT_SYNC_FAILPOINT);
+  const code = await main(
+    args,
+    {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+      env: { PROJECT_SYNC_GIT: process.env.PROJECT_SYNC_GIT, ...env },
+    },
+    failpoint ? { failpoint } : {},
+  );
   const text = Buffer.concat(out).toString('utf8');
   const lines = text
     .split('\n')

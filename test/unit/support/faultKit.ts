@@ -17,10 +17,10 @@ export function onRequest(server: GitHubServer, match: RegExp, fn: (path: string
   return () => void http.off('request', listener);
 }
 
-/** Bundle src/cli/main.ts into `dir` (the spawned CLI is the real code of this tree, not a stale dist/). */
+/** Bundle the CLI (with the test failpoint knob) into `dir`: the spawned CLI is the real code of this tree, not a stale dist/. */
 export async function buildCli(dir: string): Promise<string> {
   const outfile = path.join(dir, 'cli.js');
-  await build({ entryPoints: ['src/cli/main.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error', external: ['vscode'] });
+  await build({ entryPoints: ['test/support/failpointCli.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error', external: ['vscode'] });
   return outfile;
 }
 

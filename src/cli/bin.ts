@@ -1,0 +1,4 @@
+// dist/cli.js: the `project-sync` command.
+import { runCliProcess } from './process';
+
+runCliProcess();
