@@ -66,6 +66,12 @@ export interface RepositorySource {
    * history was rewritten since `base` (a sync of the same branch).
    */
   head(branch: string, base: SyncRecord | undefined, signal?: AbortSignal): Promise<SourceHead>;
+  /**
+   * The changes from `base`'s tree to the head's, when the source can tell them without listing the
+   * whole tree (equal subtree shas are skipped: the cost grows with the change); undefined when it
+   * cannot, and the pipeline lists the snapshot instead.
+   */
+  changes?(head: SourceHead, base: SyncRecord, opts: { signal?: AbortSignal }): Promise<SnapshotDiff | undefined>;
   /** Every entry of the head's tree (files, symlinks, submodules), sorted by path. */
   snapshot(head: SourceHead, base: SyncRecord | undefined, opts: { signal?: AbortSignal; onProgress?: (entries: number) => void }): Promise<RepositoryFile[]>;
   /**
@@ -120,8 +126,9 @@ export interface CompleteSyncInput {
    */
   baseSyncId: string | null;
   /**
-   * The whole snapshot at treeSha. May be omitted only when that tree is already stored (a
-   * no-change sync): the store then reuses the stored snapshot without reading it.
+   * The whole snapshot at treeSha. Omitted when that tree is already stored (a no-change sync: the
+   * stored snapshot is reused without reading it), or when `diff` is all the store needs: the
+   * snapshot is then written as the base's plus the diff, without reading either in full.
    */
   files?: RepositoryFile[];
   /** Against the base's snapshot (everything added for a branch's first sync). */

@@ -94,20 +94,29 @@ class Run {
     yield this.progress('fetchingHead', 1, 1, true);
 
     const unchanged = base !== undefined && base.treeSha === head.treeSha;
+    // Either the whole snapshot (then diffed with the base's), or the changes alone when the source
+    // can tell them by subtree sha (then nothing on this path grows with the repository).
     let files: RepositoryFile[] | undefined;
+    let changes: SnapshotDiff | undefined;
     if (unchanged) {
       this.stats.files = base.stats.files;
+      changes = { added: [], modified: [], removed: [] };
     } else {
       yield this.progress('fetchingTree', 0, null, true);
-      const listing = source.snapshot(head, base, { signal: this.signal, onProgress: (n) => this.maybeProgress('fetchingTree', n, null) });
-      files = yield* this.channel.until(listing);
-      this.stats.files = files.length;
+      if (base && source.changes) changes = yield* this.channel.until(source.changes(head, base, { signal: this.signal }));
+      if (changes && base) {
+        this.stats.files = base.stats.files + changes.added.length - changes.removed.length;
+      } else {
+        const listing = source.snapshot(head, base, { signal: this.signal, onProgress: (n) => this.maybeProgress('fetchingTree', n, null) });
+        files = yield* this.channel.until(listing);
+        this.stats.files = files.length;
+      }
     }
     yield this.progress('fetchingTree', this.stats.files, this.stats.files, true);
 
     throwIfAborted(this.signal);
     yield this.progress('diffing', 0, null, true);
-    const diff: SnapshotDiff = files ? diffSnapshots(base ? await store.readFiles(base.id) : [], files) : { added: [], modified: [], removed: [] };
+    const diff: SnapshotDiff = changes ?? diffSnapshots(base ? await store.readFiles(base.id) : [], files ?? []);
     Object.assign(this.stats, diffCounts(diff));
     yield this.progress('diffing', 1, 1, true);
 

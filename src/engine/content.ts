@@ -6,11 +6,11 @@ import path from 'node:path';
 import { SyncError, throwIfAborted } from '../core/errors';
 import { scoped, type Logger } from '../core/logger';
 import type { GitHubConnector } from '../core/ports';
-import type { RemoteRepository, RepositoryFile } from '../core/types';
+import type { RemoteRepository, RepositoryFile, SnapshotDiff } from '../core/types';
 import { GitBinaryStore } from './objects/gitBinaryStore';
 import { IsoGitStore } from './objects/isoGitStore';
 import { presentObjects } from './objects/catFile';
-import { lsTreeWithGit } from './objects/localTree';
+import { diffTreesWithGit, lsTreeWithGit } from './objects/localTree';
 import { fetchPack, initCacheRepo } from './objects/pack';
 import { writeLooseBlob, type ObjectStore } from './objects/store';
 
@@ -79,6 +79,22 @@ export class GitContentFetcher {
       if (!dir) continue;
       const files = await lsTreeWithGit(gitPath, dir, treeSha, signal);
       if (files) return files;
+    }
+    return undefined;
+  }
+
+  /**
+   * The changes from `baseTree` to `newTree` by subtree sha (`git diff-tree`), when one local object
+   * database (the workspace's or the cache) holds both trees; undefined otherwise or without git.
+   */
+  async localChanges(baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
+    const gitPath = this.opts.gitPath;
+    if (!gitPath) return undefined;
+    await initCacheRepo(this.opts.cacheGitDir, gitPath, this.log);
+    for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
+      if (!dir) continue;
+      const diff = await diffTreesWithGit(gitPath, dir, baseTree, newTree, signal);
+      if (diff) return diff;
     }
     return undefined;
   }

@@ -5,7 +5,7 @@ import { sortedByPath } from '../core/diff';
 import { detectForcePush } from '../core/forcePush';
 import { scoped, type Logger } from '../core/logger';
 import type { BlobContent, GitHubConnector, RepositorySource, SourceHead } from '../core/ports';
-import type { RemoteRepository, RepositoryFile, SyncRecord } from '../core/types';
+import type { RemoteRepository, RepositoryFile, SnapshotDiff, SyncRecord } from '../core/types';
 import type { GitContentFetcher } from './content';
 
 /** Blobs read from the object stores per batch: bounds what is held in memory at once. */
@@ -54,6 +54,23 @@ export class GitHubRepositorySource implements RepositorySource {
       this.log.info('the branch moved during the transfer; listing the tree over REST');
     }
     return sorted(await this.connector.fetchTree(head.treeSha, { ...(signal ? { signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }));
+  }
+
+  /**
+   * The changes since `base` by subtree sha, without listing the whole tree: from local objects
+   * when they hold both trees, else after one pack transfer into the cache when it holds the base's
+   * commit (the pack then carries only new objects). Undefined when neither applies (the pipeline
+   * then lists the snapshot and diffs it).
+   */
+  async changes(head: SourceHead, base: SyncRecord, opts: { signal?: AbortSignal }): Promise<SnapshotDiff | undefined> {
+    if (!base.treeSha || !this.content.listsTreesLocally) return undefined;
+    let diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal);
+    if (!diff && base.commitSha && (await this.content.cacheHasCommit(base.commitSha))) {
+      await this.content.prefetch({ branch: head.branch }, opts.signal);
+      diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal);
+    }
+    if (diff) this.log.info(`changes by subtree sha: +${diff.added.length} ~${diff.modified.length} -${diff.removed.length}`);
+    return diff;
   }
 
   async *read(

@@ -169,8 +169,13 @@ export class LowdbHistoryStore implements HistoryStore {
   private async snapshotFor(rec: SyncRecord, base: SyncRecord | undefined, input: CompleteSyncInput): Promise<{ node: SnapshotNode | undefined; fileCount: number }> {
     if (input.files === undefined) {
       const stored = this.state.snapshots.fileCount(input.treeSha);
-      if (stored === undefined) throw new SyncError('STORAGE_ERROR', `Refusing to store sync without its files: tree ${input.treeSha} is not stored yet.`);
-      return { node: undefined, fileCount: stored };
+      if (stored !== undefined) return { node: undefined, fileCount: stored };
+      if (!base?.treeSha) throw new SyncError('STORAGE_ERROR', `Refusing to store sync without its files: tree ${input.treeSha} is not stored yet and there is no base to apply its changes to.`);
+      try {
+        return await this.state.snapshots.writeDeltaNode(input.treeSha, base.treeSha, input.diff);
+      } catch (e) {
+        throw await this.corrupted(e);
+      }
     }
     const parent = base ?? (rec.startedAfterSyncId === null ? undefined : this.byId.get(rec.startedAfterSyncId));
     return { node: await this.snapshotNode(input.treeSha, parent?.treeSha ?? null, input.files), fileCount: input.files.length };

@@ -52,6 +52,7 @@ export function checkCompleteInput(input: CompleteSyncInput): void {
   if (!r.success) throw invalid(`${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
   try {
     if (input.files !== undefined) checkRepositoryFiles(input.files, 'files');
+    else checkRepositoryFiles([...input.diff.added, ...input.diff.modified.map((m) => m.after)], 'diff');
     memoryFactsList(input.memory, 'memory');
   } catch (e) {
     if (e instanceof ShapeError) throw invalid(e.message);

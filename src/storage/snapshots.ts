@@ -3,7 +3,7 @@
 // a no-change sync or a restore writes nothing; a new base is written only when the deltas since
 // the last base grow past half a snapshot, which keeps many small syncs near one snapshot's size.
 import { diffSnapshots } from '../core/diff';
-import type { RepositoryFile } from '../core/types';
+import type { RepositoryFile, SnapshotDiff } from '../core/types';
 import { CorruptFileError, parseJsonWith } from './historyAdapter';
 import { randomSuffix, type FileOps } from './fsOps';
 import { fromTuple, SNAPSHOT_DIR, toTuple, type SnapshotFile, type SnapshotNode } from './schema';
@@ -85,10 +85,39 @@ export class SnapshotStore {
       content = { parent: null, treeSha, upsert: sorted.map(toTuple), remove: [] };
       node = { parent: null, files: files.length, deltaEntries: 0, depth: 0 };
     }
+    const written = await this.writeFile(treeSha, content, node);
+    this.remember(treeSha, sorted);
+    return written;
+  }
+
+  /**
+   * Write the node for `treeSha` as `parentSha`'s snapshot plus `diff`, reading neither in full while
+   * the accumulated deltas stay small (then the cost is the diff's); past the rebase threshold, a
+   * full base is written from the parent's files with the diff applied. Returns the node and the
+   * new snapshot's file count.
+   */
+  async writeDeltaNode(treeSha: string, parentSha: string, diff: SnapshotDiff): Promise<{ node: SnapshotNode | undefined; fileCount: number }> {
+    const parentNode = this.index()[parentSha];
+    if (!parentNode) throw new Error(`snapshot ${parentSha} is not stored`);
+    const fileCount = parentNode.files + diff.added.length - diff.removed.length;
+    const upsert = [...diff.added, ...diff.modified.map((m) => m.after)].sort(byPathCmp).map(toTuple);
+    const remove = diff.removed.map((f) => f.path).sort();
+    const entries = upsert.length + remove.length;
+    if (parentNode.deltaEntries + entries <= fileCount * REBASE_RATIO && parentNode.depth < MAX_DEPTH) {
+      const content: SnapshotFile = { parent: parentSha, treeSha, upsert, remove };
+      const node = { parent: parentSha, files: fileCount, deltaEntries: parentNode.deltaEntries + entries, depth: parentNode.depth + 1 };
+      return { node: await this.writeFile(treeSha, content, node), fileCount };
+    }
+    const byPath = new Map((await this.read(parentSha)).map((f) => [f.path, f]));
+    applyDelta(byPath, { parent: parentSha, treeSha, upsert, remove });
+    const files = sortByPath([...byPath.values()]);
+    return { node: await this.writeNode(treeSha, null, files), fileCount: files.length };
+  }
+
+  private async writeFile(treeSha: string, content: SnapshotFile, node: Omit<SnapshotNode, 'file' | 'bytes'>): Promise<SnapshotNode> {
     const file = `${treeSha}-${randomSuffix()}.json`;
     const text = JSON.stringify(content);
     await this.files.writeAtomic(snapshotRel(file), text);
-    this.remember(treeSha, sorted);
     return { file, ...node, bytes: Buffer.byteLength(text, 'utf8') };
   }
 

@@ -64,20 +64,28 @@ describe('history store: no-change sync without files', () => {
     assert.deepEqual(memoryView(reopened.memoryAt(done.id)), memoryBefore);
   });
 
-  it('refuses a tree that is not stored, and a first sync, without files', async () => {
+  it('refuses a first sync without files: there is no base to apply a diff to', async () => {
     const dir = dirs.make();
     const first = await open(dir);
     const rec0 = await first.begin({ repository: repo, branch: 'main' });
-    await rejected(first.complete(rec0.id, unchanged(treeOf([file('a.ts')]), null)), 'STORAGE_ERROR');
-    await first.close();
+    const err = await rejected(first.complete(rec0.id, unchanged(treeOf([file('a.ts')]), null)), 'STORAGE_ERROR');
+    assert.match(String(err), /no base/);
+    assert.equal(first.get(rec0.id)?.status, 'running', 'the attempt can still be failed or completed properly');
+  });
 
-    const other = dirs.make();
-    const { store, head } = await withHead(other);
+  it('writes a new tree given only its diff as the base plus a delta, read back exactly after a reopen', async () => {
+    const dir = dirs.make();
+    const { store, head, files } = await withHead(dir);
+    const next = [file('a.ts', 'v2'), file('c/d.ts'), file('e.ts')];
+    const diff = { added: [file('e.ts')], modified: [{ before: file('a.ts'), after: file('a.ts', 'v2') }], removed: [file('b.ts')] };
     const rec = await store.begin({ repository: repo, branch: 'main' });
-    const err = await rejected(store.complete(rec.id, unchanged(treeOf([file('zzz.ts')]), head.id)), 'STORAGE_ERROR');
-    assert.match(String(err), /is not stored yet/);
-    assert.equal(store.activeSync(repo)?.id, head.id, 'the chain is unchanged');
-    assert.equal(store.get(rec.id)?.status, 'running', 'the attempt can still be failed or completed properly');
+    const done = await store.complete(rec.id, { ...unchanged(treeOf(next), head.id), diff, memory: [factsOf(file('a.ts', 'v2')), factsOf(file('e.ts'))] });
+    assert.deepEqual([done.stats.files, done.stats.added, done.stats.modified, done.stats.removed], [3, 1, 1, 1]);
+    await store.close();
+    const reopened = await open(dir);
+    assert.deepEqual(await reopened.readFiles(done.id), byPath(next));
+    assert.deepEqual(await reopened.readFiles(head.id), byPath(files));
+    assert.deepEqual(memoryView(reopened.memory()), memoryView(next.map(factsOf)));
   });
 });
 

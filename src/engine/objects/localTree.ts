@@ -1,6 +1,6 @@
 // A snapshot listed from local git objects with `git ls-tree -r` — no REST. (The portable path has
 // no equivalent: isomorphic-git would inflate every blob to learn its size, so it lists trees by REST.)
-import { fileModeSchema, type RepositoryFile } from '../../core/types';
+import { fileModeSchema, type RepositoryFile, type SnapshotDiff } from '../../core/types';
 import { runGit } from './catFile';
 
 /** Every entry of the tree from the git binary, or undefined when this object database lacks it. */
@@ -33,4 +33,83 @@ export function parseLsTree(out: Buffer): RepositoryFile[] {
     files.push({ path, blobSha: sha, mode: parsedMode.data, size: parsedMode.data === '160000' || size === '-' ? null : Number(size) });
   }
   return files;
+}
+
+/**
+ * What changed between two trees, from `git diff-tree -r`: git skips every subtree whose sha is
+ * equal, so the cost grows with the change, not the repository. Sizes of the blobs involved come
+ * from one `cat-file --batch-check`. Undefined when this object database lacks either tree.
+ */
+export async function diffTreesWithGit(gitPath: string, gitDir: string, baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
+  let out: Buffer;
+  try {
+    out = await runGit(gitPath, ['--git-dir', gitDir, 'diff-tree', '-r', '-z', '--raw', '--no-renames', '--full-index', baseTree, newTree], undefined, { signal });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    return undefined;
+  }
+  const raw = parseDiffTree(out);
+  const shas = new Set<string>();
+  for (const r of raw) {
+    if (r.oldMode !== '000000' && r.oldMode !== '160000') shas.add(r.oldSha);
+    if (r.newMode !== '000000' && r.newMode !== '160000') shas.add(r.newSha);
+  }
+  const sizes = await objectSizes(gitPath, gitDir, [...shas], signal);
+  const entry = (path: string, mode: string, sha: string): RepositoryFile | undefined => {
+    const m = fileModeSchema.safeParse(mode);
+    if (!m.success) return undefined;
+    const size = m.data === '160000' ? null : sizes.get(sha);
+    if (size === undefined) throw new Error(`git diff-tree named ${sha}, which cat-file cannot size`);
+    return { path, blobSha: sha, mode: m.data, size };
+  };
+  const diff: SnapshotDiff = { added: [], modified: [], removed: [] };
+  for (const r of raw) {
+    const before = r.oldMode === '000000' ? undefined : entry(r.path, r.oldMode, r.oldSha);
+    const after = r.newMode === '000000' ? undefined : entry(r.path, r.newMode, r.newSha);
+    if (before && after) diff.modified.push({ before, after });
+    else if (after) diff.added.push(after);
+    else if (before) diff.removed.push(before);
+  }
+  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  diff.added.sort(byPath);
+  diff.removed.sort(byPath);
+  diff.modified.sort((a, b) => byPath(a.after, b.after));
+  return diff;
+}
+
+interface RawChange {
+  oldMode: string;
+  newMode: string;
+  oldSha: string;
+  newSha: string;
+  path: string;
+}
+
+/** `:<old mode> <new mode> <old sha> <new sha> <status> NUL <path> NUL`, repeated; paths raw bytes. */
+export function parseDiffTree(out: Buffer): RawChange[] {
+  const changes: RawChange[] = [];
+  let start = 0;
+  while (start < out.length) {
+    const metaEnd = out.indexOf(0, start);
+    if (metaEnd < 0) break;
+    const pathEnd = out.indexOf(0, metaEnd + 1);
+    const meta = out.toString('latin1', start, metaEnd);
+    const path = out.toString('utf8', metaEnd + 1, pathEnd < 0 ? out.length : pathEnd);
+    start = pathEnd < 0 ? out.length : pathEnd + 1;
+    const m = /^:(\d{6}) (\d{6}) ([0-9a-f]{40}) ([0-9a-f]{40}) [A-Z]\d*$/.exec(meta);
+    if (!m) throw new Error(`unexpected diff-tree output: ${meta}`);
+    changes.push({ oldMode: m[1] as string, newMode: m[2] as string, oldSha: m[3] as string, newSha: m[4] as string, path });
+  }
+  return changes;
+}
+
+async function objectSizes(gitPath: string, gitDir: string, shas: string[], signal?: AbortSignal): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  if (shas.length === 0) return sizes;
+  const out = await runGit(gitPath, ['--git-dir', gitDir, 'cat-file', '--batch-check=%(objectname) %(objectsize)'], shas.join('\n') + '\n', { signal });
+  for (const line of out.toString('latin1').split('\n')) {
+    const [sha, size] = line.split(' ');
+    if (sha && size && /^\d+$/.test(size)) sizes.set(sha, Number(size));
+  }
+  return sizes;
 }
