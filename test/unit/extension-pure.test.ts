@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { SyncError } from '../../src/core/errors';
 import { emptyStats, type ErrorCode, type SyncRecord } from '../../src/core/types';
 import { viewStateSchema } from '../../src/protocol/messages';
-import { authProviderFor, isLoopbackHost } from '../../src/extension/authHosts';
-import { presentError } from '../../src/extension/errorPresentation';
-import { statusModel } from '../../src/extension/statusText';
-import { commitUrl, guessWebUrl, parseSyncUri, syncUriParts } from '../../src/extension/syncUri';
+import { authProviderFor, isLoopbackHost } from '../../src/extension/auth/authHosts';
+import { presentError } from '../../src/extension/commands/errorPresentation';
+import { statusModel } from '../../src/extension/sync/statusText';
+import { commitUrl, guessWebUrl, parseSyncUri, syncUriParts } from '../../src/extension/history/syncUri';
 import { formatBytes } from '../../src/protocol/display';
 import { changeSummary, formatAge, formatOnly } from '../../src/extension/text';
-import { toBranchItems, toSummary } from '../../src/extension/viewState';
-import { workspaceKind } from '../../src/extension/workspaceKind';
+import { toBranchItems, toSummary } from '../../src/extension/sync/viewState';
+import { workspaceKind } from '../../src/extension/workspace/workspaceKind';
 
 const time = (iso: string) => `at ${iso.slice(11, 16)}`;
 

@@ -3,12 +3,12 @@
 import * as vscode from 'vscode';
 import { SyncError } from '../../core/errors';
 import type { SyncRecord } from '../../core/types';
-import { syncFileUri } from '../contentProvider';
+import { syncFileUri } from './contentProvider';
 import type { EngineHost } from '../engineHost';
-import type { SyncController } from '../syncController';
-import { commitUrl, guessWebUrl } from '../syncUri';
+import type { SyncController } from '../sync/syncController';
+import { commitUrl, guessWebUrl } from './syncUri';
 import { formatAge, shortSha } from '../text';
-import type { WorkspaceRepositories } from '../workspaceRepos';
+import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 import { diffSnapshots, splitPath, type FileChange } from './changes';
 import { syncLabel } from './describe';
 import type { HistoryTreeProvider } from './historyTree';

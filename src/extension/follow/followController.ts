@@ -3,15 +3,15 @@
 // being away and after a local push/fetch. Offline or signed out it pauses quietly with back-off
 // (the status bar says so; no pop-ups). The followed branch survives reloads (workspaceState).
 import * as vscode from 'vscode';
-import { toSyncError } from '../core/errors';
-import { scoped, type Logger } from '../core/logger';
-import type { HeadCheck } from '../core/ports';
-import type { RemoteRepository, SyncRecord } from '../core/types';
-import type { EngineHost } from './engineHost';
+import { toSyncError } from '../../core/errors';
+import { scoped, type Logger } from '../../core/logger';
+import type { HeadCheck } from '../../core/ports';
+import type { RemoteRepository, SyncRecord } from '../../core/types';
+import type { EngineHost } from '../engineHost';
 import { effectiveInterval, healthOf, nextPollDelay, pollOnFocus, type FollowHealth } from './followSchedule';
 import { GitRemoteWatcher } from './gitWatcher';
-import type { SyncController, SyncTarget } from './syncController';
-import type { WorkspaceRepositories } from './workspaceRepos';
+import type { SyncController, SyncTarget } from '../sync/syncController';
+import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 
 const STATE_KEY = 'projectSync.follow';
 

@@ -1,7 +1,7 @@
 // GitHub sessions from VS Code's own authentication providers. We ask for a token when a request
 // needs one and hand it to the engine; we never store or log it.
 import * as vscode from 'vscode';
-import { scoped, type Logger } from '../core/logger';
+import { scoped, type Logger } from '../../core/logger';
 import { authProviderFor, type AuthProviderId } from './authHosts';
 
 /** Scope for private repositories. Silent lookups also accept any existing session (`[]`). */
