@@ -56,11 +56,6 @@ export class GitHubAuth implements vscode.Disposable {
     }
   }
 
-  /** SAML SSO: GitHub names the URL where the organisation's access is granted. */
-  async authorizeSso(url: string): Promise<void> {
-    await vscode.env.openExternal(vscode.Uri.parse(url, true));
-  }
-
   private async silentSession(host: string): Promise<vscode.AuthenticationSession | undefined> {
     const provider = this.providerFor(host);
     if (!provider) return undefined;

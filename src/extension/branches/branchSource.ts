@@ -60,10 +60,6 @@ export class BranchSource {
     return orderBranches({ remote: branches, complete, current, recent: recentBranches(history) });
   }
 
-  defaultBranch(folder: vscode.WorkspaceFolder): string | undefined {
-    return this.byFolder.get(key(folder))?.branches?.find((b) => b.isDefault)?.name;
-  }
-
   private entry(folder: vscode.WorkspaceFolder): FolderBranches {
     let entry = this.byFolder.get(key(folder));
     if (!entry) this.byFolder.set(key(folder), (entry = {}));
