@@ -12,10 +12,6 @@ export const formatOnly: Translate = (message, ...args) =>
     return v === undefined ? whole : String(v);
   });
 
-export function shortSha(sha: string | null | undefined): string {
-  return sha ? sha.slice(0, 7) : '';
-}
-
 /** `+3 ~2 −1` (U+2212 minus, as the design shows). */
 export function changeSummary(stats: Pick<SyncStats, 'added' | 'modified' | 'removed'>): string {
   return `+${stats.added} ~${stats.modified} \u2212${stats.removed}`;
@@ -35,10 +31,4 @@ export function formatAge(iso: string, now: Date, t: Translate): string {
   if (days === 1) return t('yesterday');
   if (days < 30) return t('{0} days ago', days);
   return new Date(then).toISOString().slice(0, 10);
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
 }

@@ -36,7 +36,7 @@ export const waitingTitles: Readonly<Record<WaitingReason, string>> = {
   retry: 'Connection problem',
 };
 
-export function shortSha(sha: string | null): string {
+export function shortSha(sha: string | null | undefined): string {
   return sha ? sha.slice(0, 7) : '';
 }
 

@@ -7,6 +7,7 @@ import { toSyncError } from '../../core/errors';
 import { scoped, type Logger } from '../../core/logger';
 import type { HeadCheck } from '../../core/ports';
 import type { RemoteRepository, SyncRecord } from '../../core/types';
+import { shortSha } from '../../protocol/display';
 import type { EngineHost } from '../engineHost';
 import { effectiveInterval, healthOf, nextPollDelay, pollOnFocus, type FollowHealth } from './followSchedule';
 import { GitRemoteWatcher } from './gitWatcher';
@@ -144,7 +145,7 @@ export class FollowController implements vscode.Disposable {
       this.hints = { pollIntervalSeconds: head.pollIntervalSeconds, rateLimitRemaining: head.rateLimitRemaining, rateLimitReset: head.rateLimitReset };
       const last = this.lastSynced(branch, target.remote);
       if (last?.commitSha !== head.commitSha && !this.controller.running) {
-        this.log.info(`${branch} moved to ${head.commitSha.slice(0, 7)}: syncing`);
+        this.log.info(`${branch} moved to ${shortSha(head.commitSha)}: syncing`);
         await this.controller.sync(target, branch);
       }
       this.failures = 0;

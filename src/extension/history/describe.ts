@@ -1,7 +1,8 @@
 // How a history record or a changed file looks in the tree: label, description, icon, context
 // value and tooltip lines. Pure (no vscode) so it is unit-tested in plain Node.
 import type { SyncRecord } from '../../core/types';
-import { changeSummary, formatAge, formatDuration, shortSha, type Translate } from '../text';
+import { formatDuration, shortSha } from '../../protocol/display';
+import { changeSummary, formatAge, type Translate } from '../text';
 import type { ChangeKind } from './changes';
 
 /** What an item shows by: the record's status, with the active chain head and restores told apart. */

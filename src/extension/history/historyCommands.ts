@@ -3,11 +3,12 @@
 import * as vscode from 'vscode';
 import { SyncError } from '../../core/errors';
 import type { SyncRecord } from '../../core/types';
+import { shortSha } from '../../protocol/display';
 import { syncFileUri } from './contentProvider';
 import type { EngineHost } from '../engineHost';
 import type { SyncController } from '../sync/syncController';
 import { commitUrl, guessWebUrl } from './syncUri';
-import { formatAge, shortSha } from '../text';
+import { formatAge } from '../text';
 import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 import { diffSnapshots, splitPath, type FileChange } from './changes';
 import { syncLabel } from './describe';
