@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { SyncError } from '../../src/core/errors';
 import { emptyStats, type ErrorCode, type SyncRecord } from '../../src/core/types';
 import { viewStateSchema } from '../../src/protocol/messages';
-import { authProviderFor, isLoopbackHost } from '../../src/extension/auth/authHosts';
+import { isLoopbackHost } from '../../src/core/loopback';
+import { authProviderFor } from '../../src/extension/auth/authHosts';
 import { presentError } from '../../src/extension/commands/errorPresentation';
 import { statusModel } from '../../src/extension/sync/statusText';
 import { commitUrl, guessWebUrl, parseSyncUri, syncUriParts } from '../../src/extension/history/syncUri';
@@ -58,6 +59,10 @@ describe('authentication provider per host', () => {
   it('never authenticates loopback test servers', () => {
     assert.ok(isLoopbackHost('127.0.0.1:8080'));
     assert.ok(isLoopbackHost('localhost'));
+    assert.ok(isLoopbackHost('[::1]:3000'));
+    assert.ok(isLoopbackHost('127.0.0.2'));
+    assert.ok(!isLoopbackHost('localhost.example.com'));
+    assert.ok(!isLoopbackHost('github.com'));
     assert.equal(authProviderFor('127.0.0.1:4000', 'http://127.0.0.1:4000'), undefined);
   });
 
