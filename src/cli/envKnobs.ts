@@ -6,8 +6,7 @@
 //   HTTPS_PROXY/https_proxy/HTTP_PROXY/http_proxy, NO_PROXY/no_proxy
 //                               proxy for GitHub requests and git transfers; loopback hosts
 //                               bypass it unless NO_PROXY is set (an empty NO_PROXY proxies all)
-import type { EngineOptions } from '../engine';
-import { proxyFromEnv } from '../github/proxy';
+import { proxyFromEnv, type EngineOptions } from '../engine';
 
 type Knobs = Pick<EngineOptions, 'requestTimeoutMs' | 'retryBaseMs' | 'gitPath' | 'proxy' | 'noProxy'>;
 

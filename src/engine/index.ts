@@ -17,6 +17,8 @@ import { GitHubRepositorySource } from './source';
 import type { Engine, EngineOptions, ReadFileOptions } from './types';
 
 export type { Engine, EngineOptions, ReadFileOptions } from './types';
+/** The CLI reads its proxy from the environment through the engine, like everything else GitHub. */
+export { proxyFromEnv } from '../github/proxy';
 
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 

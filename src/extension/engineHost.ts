@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { scoped, type Logger } from '../core/logger';
 import type { Engine } from '../engine/types';
 import { proxyFromSettings } from '../github/proxy';
-import type { GitHubAuth } from './auth';
+import type { GitHubAuth } from './auth/auth';
 
 /** Settings that shape the engine: a change reopens it when idle. */
 const REOPEN_ON = ['projectSync.maxFileSize', 'projectSync.maxRateLimitWait', 'http.proxy', 'http.noProxy'];

@@ -1,6 +1,7 @@
 // Turns a git remote URL into the GitHub host, owner, name and API base it points at.
 // Pure: no network, no file system. Credentials in URLs are dropped and never echoed.
 import { SyncError } from '../core/errors';
+import { isLoopbackHost } from '../core/loopback';
 import type { RemoteRepository } from '../core/types';
 
 export type ParsedRemote = Omit<RemoteRepository, 'remoteName'>;
@@ -22,7 +23,6 @@ const OTHER_FORGES: Array<{ test: RegExp; name: string }> = [
   { test: /^git-codecommit\..*\.amazonaws\.com$/, name: 'AWS CodeCommit' },
 ];
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 const SEGMENT = /^[A-Za-z0-9_.-]+$/;
 
 /** Remove `user:password@` from anything URL-like, for messages and logs. */
@@ -123,8 +123,7 @@ function splitPath(path: string): { owner: string; name: string } | undefined {
 }
 
 function build(hostname: string, location: Location, owner: string, name: string): ParsedRemote {
-  const loopback = LOOPBACK.has(hostname);
-  const scheme = location.scheme === 'http' && loopback ? 'http' : 'https';
+  const scheme = location.scheme === 'http' && isLoopbackHost(hostname) ? 'http' : 'https';
   // An ssh port says nothing about the web port; an http(s) port does.
   const port = location.scheme === 'ssh' ? '' : location.port;
   const host = port ? `${hostname}:${port}` : hostname;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { branchNameSchema } from '../../src/protocol/messages';
-import { isWireBranch } from '../../src/extension/viewState';
+import { isWireBranch } from '../../src/extension/sync/viewState';
 
 type Split = typeof import('../../scripts/engineSplit.mjs');
 const loadSplit = (): Promise<Split> => import('../../scripts/engineSplit.mjs');

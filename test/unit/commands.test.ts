@@ -40,7 +40,7 @@ describe('contributed commands', () => {
   });
 
   it('registers every declared command in commands.ts', () => {
-    const text = read('src/extension/commands.ts');
+    const text = read('src/extension/commands/commands.ts');
     const registered = [...text.matchAll(/register\(\s*CommandIds\.(\w+)/g)].map((m) => CommandIds[m[1] as keyof typeof CommandIds]);
     assert.deepEqual([...registered].sort(), [...declared].sort());
   });

@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { SyncError } from '../../src/core/errors';
 import { emptyStats, type ErrorCode, type SyncRecord } from '../../src/core/types';
 import { viewStateSchema } from '../../src/protocol/messages';
-import { authProviderFor, isLoopbackHost } from '../../src/extension/authHosts';
-import { presentError } from '../../src/extension/errorPresentation';
-import { statusModel } from '../../src/extension/statusText';
-import { commitUrl, guessWebUrl, parseSyncUri, syncUriParts } from '../../src/extension/syncUri';
+import { isLoopbackHost } from '../../src/core/loopback';
+import { authProviderFor } from '../../src/extension/auth/authHosts';
+import { presentError } from '../../src/extension/commands/errorPresentation';
+import { statusModel } from '../../src/extension/sync/statusText';
+import { commitUrl, guessWebUrl, parseSyncUri, syncUriParts } from '../../src/extension/history/syncUri';
 import { formatBytes } from '../../src/protocol/display';
-import { changeSummary, formatAge, formatOnly } from '../../src/extension/text';
-import { toBranchItems, toSummary } from '../../src/extension/viewState';
-import { workspaceKind } from '../../src/extension/workspaceKind';
+import { formatChanges, formatAge, formatOnly } from '../../src/extension/text';
+import { toBranchItems, toSummary } from '../../src/extension/sync/viewState';
+import { workspaceKind } from '../../src/extension/workspace/workspaceKind';
 
 const time = (iso: string) => `at ${iso.slice(11, 16)}`;
 
@@ -58,6 +59,10 @@ describe('authentication provider per host', () => {
   it('never authenticates loopback test servers', () => {
     assert.ok(isLoopbackHost('127.0.0.1:8080'));
     assert.ok(isLoopbackHost('localhost'));
+    assert.ok(isLoopbackHost('[::1]:3000'));
+    assert.ok(isLoopbackHost('127.0.0.2'));
+    assert.ok(!isLoopbackHost('localhost.example.com'));
+    assert.ok(!isLoopbackHost('github.com'));
     assert.equal(authProviderFor('127.0.0.1:4000', 'http://127.0.0.1:4000'), undefined);
   });
 
@@ -109,7 +114,7 @@ describe('text helpers', () => {
     assert.equal(formatAge('2025-03-09T12:00:00Z', now, formatOnly), 'yesterday');
     assert.equal(formatAge('2025-03-05T12:00:00Z', now, formatOnly), '5 days ago');
     assert.equal(formatBytes(1536), '1.5 KB');
-    assert.equal(changeSummary({ added: 1, modified: 0, removed: 7 }), '+1 ~0 \u22127');
+    assert.equal(formatChanges({ added: 1, modified: 0, removed: 7 }), '+1 ~0 \u22127');
   });
 });
 

@@ -9,7 +9,7 @@ import {
   pollOnFocus,
   rateLimitFloor,
   remoteRefsSignature,
-} from '../../src/extension/followSchedule';
+} from '../../src/extension/follow/followSchedule';
 import { formatOnly } from '../../src/extension/text';
 
 const now = Date.UTC(2025, 0, 1, 12, 0, 0);

@@ -1,6 +1,6 @@
 // The language-model tools' input checking and bounded output (plain Node, no vscode).
 import assert from 'node:assert/strict';
-import { gitBlobSha } from '../../src/extension/blobSha';
+import { gitBlobSha } from '../../src/extension/memory/blobSha';
 import {
   decodeText,
   formatFileResult,
@@ -8,7 +8,7 @@ import {
   parseReadInput,
   parseSearchInput,
   SEARCH_MAX_CHARS,
-} from '../../src/extension/lmToolFormat';
+} from '../../src/extension/memory/lmToolFormat';
 import type { MemoryEntry, SyncRecord } from '../../src/core/types';
 import { syncRecordSchema } from '../../src/core/types';
 

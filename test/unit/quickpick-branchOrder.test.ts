@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { BranchInfo } from '../../src/core/types';
-import { orderBranches, recentBranches } from '../../src/extension/branchOrder';
+import { orderBranches, recentBranches } from '../../src/extension/branches/branchOrder';
 
 const branch = (name: string, isDefault = false): BranchInfo => ({ name, commitSha: name.padEnd(40, '0').slice(0, 40), protected: false, isDefault });
 const names = (sections: ReturnType<typeof orderBranches>) => sections.map((s) => `${s.group}: ${s.branches.map((b) => b.name).join(',')}`);

@@ -1,7 +1,8 @@
 // How a history record or a changed file looks in the tree: label, description, icon, context
 // value and tooltip lines. Pure (no vscode) so it is unit-tested in plain Node.
 import type { SyncRecord } from '../../core/types';
-import { changeSummary, formatAge, formatDuration, shortSha, type Translate } from '../text';
+import { formatDuration, shortSha } from '../../protocol/display';
+import { formatChanges, formatAge, type Translate } from '../text';
 import type { ChangeKind } from './changes';
 
 /** What an item shows by: the record's status, with the active chain head and restores told apart. */
@@ -66,7 +67,7 @@ export function syncDescription(record: SyncRecord, isActive: boolean, now: Date
       case 'restore':
       case 'active':
       case 'completed':
-        return record.kind === 'restore' ? t('restore · {0}', changeSummary(record.stats)) : changeSummary(record.stats);
+        return record.kind === 'restore' ? t('restore · {0}', formatChanges(record.stats)) : formatChanges(record.stats);
     }
   })();
   return age ? `${age} · ${what}` : what;
@@ -101,7 +102,7 @@ export function syncTooltip(record: SyncRecord, isActive: boolean, t: Translate)
   if (record.commitMessage) rows.push([t('Message'), record.commitMessage]);
   rows.push([t('Started'), record.startedAt]);
   if (record.status === 'completed') {
-    rows.push([t('Changes'), changeSummary(record.stats)]);
+    rows.push([t('Changes'), formatChanges(record.stats)]);
     rows.push([t('Files'), String(record.stats.files)]);
     rows.push([t('Duration'), formatDuration(record.stats.durationMs)]);
   }

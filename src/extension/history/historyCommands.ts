@@ -3,12 +3,13 @@
 import * as vscode from 'vscode';
 import { SyncError } from '../../core/errors';
 import type { SyncRecord } from '../../core/types';
-import { syncFileUri } from '../contentProvider';
+import { shortSha } from '../../protocol/display';
+import { syncFileUri } from './contentProvider';
 import type { EngineHost } from '../engineHost';
-import type { SyncController } from '../syncController';
-import { commitUrl, guessWebUrl } from '../syncUri';
-import { formatAge, shortSha } from '../text';
-import type { WorkspaceRepositories } from '../workspaceRepos';
+import type { SyncController } from '../sync/syncController';
+import { commitUrl, guessWebUrl } from './syncUri';
+import { formatAge } from '../text';
+import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 import { changesBetween, splitPath, type FileChange } from './changes';
 import { syncLabel } from './describe';
 import type { HistoryTreeProvider } from './historyTree';

@@ -8,7 +8,7 @@ import type { Engine } from '../../engine/types';
 import { ContextKeys } from '../commandIds';
 import { setContext } from '../contextKeys';
 import type { EngineHost } from '../engineHost';
-import type { WorkspaceRepositories } from '../workspaceRepos';
+import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 import { changesBetween } from './changes';
 import type { FileNode, HistoryNode, SyncNode } from './nodes';
 import { fileTreeItem, syncTreeItem } from './items';

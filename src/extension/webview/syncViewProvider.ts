@@ -48,11 +48,6 @@ export class SyncViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     view.webview.html = this.render(view.webview);
   }
 
-  /** Reveal the view (e.g. from the status bar item). */
-  show(preserveFocus = true): void {
-    this.view?.show(preserveFocus);
-  }
-
   dispose(): void {
     this.disposeView();
   }

@@ -3,15 +3,16 @@
 // being away and after a local push/fetch. Offline or signed out it pauses quietly with back-off
 // (the status bar says so; no pop-ups). The followed branch survives reloads (workspaceState).
 import * as vscode from 'vscode';
-import { toSyncError } from '../core/errors';
-import { scoped, type Logger } from '../core/logger';
-import type { HeadCheck } from '../core/ports';
-import type { RemoteRepository, SyncRecord } from '../core/types';
-import type { EngineHost } from './engineHost';
+import { toSyncError } from '../../core/errors';
+import { scoped, type Logger } from '../../core/logger';
+import type { HeadCheck } from '../../core/ports';
+import type { RemoteRepository, SyncRecord } from '../../core/types';
+import { shortSha } from '../../protocol/display';
+import type { EngineHost } from '../engineHost';
 import { effectiveInterval, healthOf, nextPollDelay, pollOnFocus, type FollowHealth } from './followSchedule';
 import { GitRemoteWatcher } from './gitWatcher';
-import type { SyncController, SyncTarget } from './syncController';
-import type { WorkspaceRepositories } from './workspaceRepos';
+import type { SyncController, SyncTarget } from '../sync/syncController';
+import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 
 const STATE_KEY = 'projectSync.follow';
 
@@ -144,7 +145,7 @@ export class FollowController implements vscode.Disposable {
       this.hints = { pollIntervalSeconds: head.pollIntervalSeconds, rateLimitRemaining: head.rateLimitRemaining, rateLimitReset: head.rateLimitReset };
       const last = this.lastSynced(branch, target.remote);
       if (last?.commitSha !== head.commitSha && !this.controller.running) {
-        this.log.info(`${branch} moved to ${head.commitSha.slice(0, 7)}: syncing`);
+        this.log.info(`${branch} moved to ${shortSha(head.commitSha)}: syncing`);
         await this.controller.sync(target, branch);
       }
       this.failures = 0;

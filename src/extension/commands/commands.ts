@@ -1,20 +1,20 @@
 // Registers every command of CommandIds, each behind the one error boundary.
 // test/unit/commands.test.ts checks that each contributed id is registered here.
 import * as vscode from 'vscode';
-import type { Logger } from '../core/logger';
-import type { GitHubAuth } from './auth';
-import { pickBranch } from './branchPicker';
-import type { BranchSource } from './branchSource';
-import { CommandIds } from './commandIds';
-import type { EngineHost } from './engineHost';
+import type { Logger } from '../../core/logger';
+import type { GitHubAuth } from '../auth/auth';
+import { pickBranch } from '../branches/branchPicker';
+import type { BranchSource } from '../branches/branchSource';
+import { CommandIds } from '../commandIds';
+import type { EngineHost } from '../engineHost';
 import type { ErrorBoundary } from './errorBoundary';
-import { followBranch, stopFollowing } from './follow';
-import type { FollowController } from './followController';
-import type { HistoryCommands } from './history/historyCommands';
-import type { HistoryTreeProvider } from './history/historyTree';
-import { searchMemory } from './memorySearch';
-import type { SyncController } from './syncController';
-import type { WorkspaceRepositories } from './workspaceRepos';
+import { followBranch, stopFollowing } from '../follow/follow';
+import type { FollowController } from '../follow/followController';
+import type { HistoryCommands } from '../history/historyCommands';
+import type { HistoryTreeProvider } from '../history/historyTree';
+import { searchMemory } from '../memory/memorySearch';
+import type { SyncController } from '../sync/syncController';
+import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 
 export interface CommandDeps {
   boundary: ErrorBoundary;

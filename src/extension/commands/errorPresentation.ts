@@ -1,7 +1,7 @@
 // The error boundary's table: which message and which actions a SyncError gets. Pure, so the
-// mapping is unit-tested; src/extension/errorBoundary.ts shows it with vscode.window.
-import type { SyncError } from '../core/errors';
-import type { Translate } from './text';
+// mapping is unit-tested; src/extension/commands/errorBoundary.ts shows it with vscode.window.
+import type { SyncError } from '../../core/errors';
+import type { Translate } from '../text';
 
 export type ErrorAction = 'signIn' | 'authorize' | 'retry' | 'showLog' | 'revealFile' | 'openSettings';
 

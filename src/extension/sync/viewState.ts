@@ -1,9 +1,9 @@
 // Domain values → the Sync view's wire shapes (src/protocol/messages.ts). Pure, so the mapping
 // (and its clamping of hostile repository strings) is unit-tested without vscode.
-import type { SyncStats, SyncRecord } from '../core/types';
-import { isBranchName, limits } from '../protocol/limits';
-import type { BranchItem, SyncSummary, WireStats } from '../protocol/messages';
-import type { BranchSection } from './branchOrder';
+import type { SyncStats, SyncRecord } from '../../core/types';
+import { isBranchName, limits } from '../../protocol/limits';
+import type { BranchItem, SyncSummary, WireStats } from '../../protocol/messages';
+import type { BranchSection } from '../branches/branchOrder';
 
 export function toWireStats(stats: SyncStats): WireStats {
   return {

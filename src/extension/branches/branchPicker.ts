@@ -1,10 +1,10 @@
 // `Project Sync: Sync Branch…`: a QuickPick that opens at once with what is known (cached remote
 // branches, the current local branch, recently synced ones) and fills in as the listing arrives.
 import * as vscode from 'vscode';
-import type { Logger } from '../core/logger';
+import type { Logger } from '../../core/logger';
+import { shortSha } from '../../protocol/display';
 import type { BranchGroup, BranchSection } from './branchOrder';
 import type { BranchSource } from './branchSource';
-import { shortSha } from './text';
 
 interface BranchPickItem extends vscode.QuickPickItem {
   branch?: string;

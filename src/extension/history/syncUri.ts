@@ -1,5 +1,7 @@
 // The `projectsync:` URIs of stored file versions: path = the repository path, query = the sync.
 // Pure string helpers; contentProvider.ts builds vscode.Uri values from them.
+import { isLoopbackHost } from '../../core/loopback';
+
 export const syncScheme = 'projectsync';
 
 /** `{ path: '/src/a.ts', query: 'sync=<id>' }` — the query value is percent-encoded. */
@@ -21,6 +23,5 @@ export function commitUrl(webUrl: string, sha: string): string {
 
 /** A web URL from the record alone when the remote is not at hand: https for real hosts, http for loopback. */
 export function guessWebUrl(repository: { host: string; owner: string; name: string }): string {
-  const loopback = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(repository.host);
-  return `${loopback ? 'http' : 'https'}://${repository.host}/${encodeURIComponent(repository.owner)}/${encodeURIComponent(repository.name)}`;
+  return `${isLoopbackHost(repository.host) ? 'http' : 'https'}://${repository.host}/${encodeURIComponent(repository.owner)}/${encodeURIComponent(repository.name)}`;
 }

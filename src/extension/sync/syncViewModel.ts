@@ -2,15 +2,15 @@
 // the running sync and the last outcome. Commands from the webview go through the same command
 // ids (and so the same error boundary) as the command palette.
 import * as vscode from 'vscode';
-import { scoped, type Logger } from '../core/logger';
-import type { BranchesMessage, Problem, SyncDelta, ViewState, WebviewCommand } from '../protocol/messages';
-import type { SyncViewHost } from './webview/host';
-import type { BranchSource } from './branchSource';
-import { CommandIds } from './commandIds';
-import type { EngineHost } from './engineHost';
+import { scoped, type Logger } from '../../core/logger';
+import type { BranchesMessage, Problem, SyncDelta, ViewState, WebviewCommand } from '../../protocol/messages';
+import type { SyncViewHost } from '../webview/host';
+import type { BranchSource } from '../branches/branchSource';
+import { CommandIds } from '../commandIds';
+import type { EngineHost } from '../engineHost';
 import type { SyncController } from './syncController';
 import { isWireBranch, toBranchItems, toSummary, toWireStats } from './viewState';
-import type { WorkspaceRepositories } from './workspaceRepos';
+import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 
 export class SyncViewModel implements SyncViewHost, vscode.Disposable {
   private readonly _onDidChangeState = new vscode.EventEmitter<void>();

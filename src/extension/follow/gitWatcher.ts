@@ -2,7 +2,7 @@
 // getAPI(1)): a change of the current branch's upstream (commit, ahead/behind) fires `onRemoteRefsMoved`. Everything is
 // guarded: without the git extension (or with it disabled) nothing happens.
 import * as vscode from 'vscode';
-import type { Logger } from '../core/logger';
+import type { Logger } from '../../core/logger';
 import { remoteRefsSignature } from './followSchedule';
 
 /** The few parts of the git extension's API (extensions/git/src/api/git.d.ts) we read. */

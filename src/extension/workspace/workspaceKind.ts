@@ -1,6 +1,6 @@
 // What the workspace looks like to Project Sync, from each folder's remote resolution. Pure.
-import type { SyncError } from '../core/errors';
-import type { RepositoryRef } from '../core/types';
+import type { SyncError } from '../../core/errors';
+import type { RepositoryRef } from '../../core/types';
 
 export type WorkspaceKind = 'noFolder' | 'noGitRepo' | 'noRemote' | 'ready';
 

@@ -1,7 +1,7 @@
 // GitHub sessions from VS Code's own authentication providers. We ask for a token when a request
 // needs one and hand it to the engine; we never store or log it.
 import * as vscode from 'vscode';
-import { scoped, type Logger } from '../core/logger';
+import { scoped, type Logger } from '../../core/logger';
 import { authProviderFor, type AuthProviderId } from './authHosts';
 
 /** Scope for private repositories. Silent lookups also accept any existing session (`[]`). */
@@ -54,11 +54,6 @@ export class GitHubAuth implements vscode.Disposable {
       this.log.info(`sign-in to ${provider} did not complete: ${e instanceof Error ? e.message : String(e)}`);
       return false;
     }
-  }
-
-  /** SAML SSO: GitHub names the URL where the organisation's access is granted. */
-  async authorizeSso(url: string): Promise<void> {
-    await vscode.env.openExternal(vscode.Uri.parse(url, true));
   }
 
   private async silentSession(host: string): Promise<vscode.AuthenticationSession | undefined> {

@@ -2,11 +2,11 @@
 // Picking an entry opens the workspace file when it is byte-identical to the synced version, else
 // that version as a read-only `projectsync:` document.
 import * as vscode from 'vscode';
-import type { MemoryEntry } from '../core/types';
+import type { MemoryEntry } from '../../core/types';
 import { gitBlobSha } from './blobSha';
-import { syncFileUri } from './contentProvider';
-import type { EngineHost } from './engineHost';
-import type { WorkspaceRepositories } from './workspaceRepos';
+import { syncFileUri } from '../history/contentProvider';
+import type { EngineHost } from '../engineHost';
+import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 
 interface MemoryItem extends vscode.QuickPickItem {
   entry: MemoryEntry;

@@ -1,13 +1,13 @@
 // The Follow Branch… and Stop Following commands. The branch comes from the argument (a branch
 // name, or a History item whose branch is followed) or from the branch QuickPick.
 import * as vscode from 'vscode';
-import type { Logger } from '../core/logger';
-import { pickBranch } from './branchPicker';
-import type { BranchSource } from './branchSource';
-import type { EngineHost } from './engineHost';
+import type { Logger } from '../../core/logger';
+import { pickBranch } from '../branches/branchPicker';
+import type { BranchSource } from '../branches/branchSource';
+import type { EngineHost } from '../engineHost';
 import type { FollowController } from './followController';
-import { isSyncNode } from './history/nodes';
-import type { WorkspaceRepositories } from './workspaceRepos';
+import { isSyncNode } from '../history/nodes';
+import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 
 export interface FollowCommandDeps {
   follow: FollowController;

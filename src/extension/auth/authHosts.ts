@@ -5,11 +5,9 @@
 // - Loopback hosts (127.0.0.1, localhost, ::1) → none: the test servers in test/support run
 //   unauthenticated, and a real token must never be sent to them.
 // - Any other host → none: a github.com token is never sent to a host it was not issued for.
-export type AuthProviderId = 'github' | 'github-enterprise';
+import { isLoopbackHost } from '../../core/loopback';
 
-export function isLoopbackHost(host: string): boolean {
-  return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)(:\d+)?$/i.test(host);
-}
+export type AuthProviderId = 'github' | 'github-enterprise';
 
 export function authProviderFor(host: string, enterpriseUri: string | undefined): AuthProviderId | undefined {
   const h = host.toLowerCase();

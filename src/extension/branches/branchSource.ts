@@ -1,10 +1,10 @@
 // The remote's branches per folder: what is cached shows at once, a load fills in the rest.
 // The engine ETag-caches the listing, so a reload usually costs one 304 per page.
 import type * as vscode from 'vscode';
-import { scoped, type Logger } from '../core/logger';
-import type { BranchInfo } from '../core/types';
+import { scoped, type Logger } from '../../core/logger';
+import type { BranchInfo } from '../../core/types';
 import { orderBranches, recentBranches, type BranchSection } from './branchOrder';
-import type { EngineHost } from './engineHost';
+import type { EngineHost } from '../engineHost';
 
 interface FolderBranches {
   branches?: BranchInfo[];
@@ -58,10 +58,6 @@ export class BranchSource {
   sections(folder: vscode.WorkspaceFolder, history: ReadonlyArray<{ branch: string; kind: string; startedAt: string }>): BranchSection[] {
     const { branches, complete, current } = this.cached(folder);
     return orderBranches({ remote: branches, complete, current, recent: recentBranches(history) });
-  }
-
-  defaultBranch(folder: vscode.WorkspaceFolder): string | undefined {
-    return this.byFolder.get(key(folder))?.branches?.find((b) => b.isDefault)?.name;
   }
 
   private entry(folder: vscode.WorkspaceFolder): FolderBranches {

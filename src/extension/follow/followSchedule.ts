@@ -1,7 +1,7 @@
 // When the follow poll runs next. Pure (the clock is an input) so the rules are unit-tested:
 // the configured interval (at least 10 s), never below GitHub's X-Poll-Interval or what the
 // remaining rate limit allows, and exponential back-off while offline or signed out.
-import type { ErrorCode } from '../core/types';
+import type { ErrorCode } from '../../core/types';
 
 export const MIN_POLL_SECONDS = 10;
 export const DEFAULT_POLL_SECONDS = 60;

@@ -1,9 +1,9 @@
 // One way to the active sync's memory and files for the API, the language-model tools and the
 // Search Memory QuickPick: the workspace repository's chain head, its ranked memory, a file at a sync.
-import { SyncError } from '../core/errors';
-import type { MemoryEntry, RemoteRepository, SyncRecord } from '../core/types';
-import type { EngineHost } from './engineHost';
-import type { WorkspaceRepositories } from './workspaceRepos';
+import { SyncError } from '../../core/errors';
+import type { MemoryEntry, RemoteRepository, SyncRecord } from '../../core/types';
+import type { EngineHost } from '../engineHost';
+import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 
 export class MemoryAccess {
   constructor(

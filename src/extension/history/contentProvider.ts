@@ -1,8 +1,8 @@
 // Read-only `projectsync:/<path>?sync=<id>` documents: a file as a sync saw it, served by the
 // engine from stored content (fetched on demand when missing). Used by the tree's diffs.
 import * as vscode from 'vscode';
-import type { Logger } from '../core/logger';
-import type { EngineHost } from './engineHost';
+import type { Logger } from '../../core/logger';
+import type { EngineHost } from '../engineHost';
 import { parseSyncUri, syncScheme, syncUriParts } from './syncUri';
 
 export function syncFileUri(syncId: string, path: string): vscode.Uri {

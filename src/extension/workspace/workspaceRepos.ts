@@ -1,12 +1,12 @@
 // Which workspace folders are clones of a GitHub repository. Resolved on demand (when a view
 // shows or a command runs), cached until the folders or the remote setting change.
 import * as vscode from 'vscode';
-import { SyncError, toSyncError } from '../core/errors';
-import { scoped, type Logger } from '../core/logger';
-import type { RemoteRepository, RepositoryRef } from '../core/types';
-import { ContextKeys } from './commandIds';
-import { setContext } from './contextKeys';
-import type { EngineHost } from './engineHost';
+import { SyncError, toSyncError } from '../../core/errors';
+import { scoped, type Logger } from '../../core/logger';
+import type { RemoteRepository, RepositoryRef } from '../../core/types';
+import { ContextKeys } from '../commandIds';
+import { setContext } from '../contextKeys';
+import type { EngineHost } from '../engineHost';
 import { sameRepository, workspaceKind, type WorkspaceKind } from './workspaceKind';
 
 export interface FolderRepository {

@@ -1,12 +1,12 @@
 // The status bar item: idle (last sync's branch and age), running (phase and percent), failed.
 // Clicking it focuses the Sync view.
 import * as vscode from 'vscode';
-import type { SyncRecord } from '../core/types';
-import { focusSyncViewCommand } from './commandIds';
-import type { FollowStatus } from './followController';
-import { followStatusText } from './followSchedule';
+import type { SyncRecord } from '../../core/types';
+import { focusSyncViewCommand } from '../commandIds';
+import type { FollowStatus } from '../follow/followController';
+import { followStatusText } from '../follow/followSchedule';
 import { statusModel } from './statusText';
-import { formatAge } from './text';
+import { formatAge } from '../text';
 import type { SyncController } from './syncController';
 
 const t = (message: string, ...args: Array<string | number>) => vscode.l10n.t(message, ...args);

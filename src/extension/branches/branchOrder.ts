@@ -1,6 +1,6 @@
 // The order of the branch QuickPick, as data: default branch, current local branch, recently
 // synced branches, then every other branch by name. Pure, so it is unit-tested without vscode.
-import type { BranchInfo } from '../core/types';
+import type { BranchInfo } from '../../core/types';
 
 export type BranchGroup = 'default' | 'current' | 'recent' | 'other';
 

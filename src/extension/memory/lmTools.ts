@@ -2,8 +2,8 @@
 // projectSync_searchMemory and projectSync_readSyncedFile. They read the local history only
 // (no network: missing content is reported, not fetched) and return bounded plain text.
 import * as vscode from 'vscode';
-import { toSyncError } from '../core/errors';
-import type { Logger } from '../core/logger';
+import { toSyncError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
 import {
   decodeText,
   formatFileResult,

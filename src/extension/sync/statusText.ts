@@ -1,7 +1,7 @@
-// What the status bar item says. Pure; src/extension/statusBar.ts applies it.
-import { phaseTitles } from '../core/syncEvents';
-import type { SyncPhase, SyncRecord } from '../core/types';
-import { formatAge, type Translate } from './text';
+// What the status bar item says. Pure; src/extension/sync/statusBar.ts applies it.
+import { phaseTitles } from '../../core/syncEvents';
+import type { SyncPhase, SyncRecord } from '../../core/types';
+import { formatAge, type Translate } from '../text';
 
 export interface RunningStatus {
   branch: string;

@@ -2,17 +2,17 @@
 // try/catch, owns one AbortController per run, sets `projectSync.syncing` (so Sync and Restore
 // cannot overlap), fires onDidStart/onDidProgress/onDidEnd, and keeps the Sync view's state.
 import * as vscode from 'vscode';
-import { SyncError, toSyncError } from '../core/errors';
-import { scoped, type Logger } from '../core/logger';
-import type { SyncEvent } from '../core/syncEvents';
-import type { RemoteRepository, SyncRecord } from '../core/types';
-import type { Engine } from '../engine/types';
-import type { SyncDelta } from '../protocol/messages';
-import { ContextKeys } from './commandIds';
-import { setContext } from './contextKeys';
-import type { EngineHost } from './engineHost';
+import { SyncError, toSyncError } from '../../core/errors';
+import { scoped, type Logger } from '../../core/logger';
+import type { SyncEvent } from '../../core/syncEvents';
+import type { RemoteRepository, SyncRecord } from '../../core/types';
+import type { Engine } from '../../engine/types';
+import type { SyncDelta } from '../../protocol/messages';
+import { ContextKeys } from '../commandIds';
+import { setContext } from '../contextKeys';
+import type { EngineHost } from '../engineHost';
 import { toSummary, toWireStats } from './viewState';
-import type { FolderRepository } from './workspaceRepos';
+import type { FolderRepository } from '../workspace/workspaceRepos';
 
 export interface RunInfo {
   readonly kind: 'sync' | 'restore';

@@ -1,5 +1,5 @@
 // What the language-model tools return, as bounded plain text. Pure: unit-tested in plain Node.
-import type { MemoryEntry, SyncRecord } from '../core/types';
+import type { MemoryEntry, SyncRecord } from '../../core/types';
 
 export const SEARCH_DEFAULT_LIMIT = 10;
 export const SEARCH_MAX_LIMIT = 25;

@@ -1,9 +1,9 @@
 // Every command runs behind this one boundary: a thrown SyncError becomes a notification with
 // the action that helps (presentError's table); the notification is never awaited.
 import * as vscode from 'vscode';
-import { toSyncError, type SyncError } from '../core/errors';
-import type { Logger } from '../core/logger';
-import { CommandIds } from './commandIds';
+import { toSyncError, type SyncError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { CommandIds } from '../commandIds';
 import { actionTitle, presentError, type ErrorAction } from './errorPresentation';
 
 const t = (message: string, ...args: Array<string | number>) => vscode.l10n.t(message, ...args);
