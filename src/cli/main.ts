@@ -6,9 +6,9 @@ import type { SyncRecord } from '../core/types';
 import { createEngine, type Engine } from '../engine';
 import { createGitHubConnector } from '../github/connector';
 import { resolveRemote } from '../github/localRepo';
-import { parseCli, USAGE, UsageError, type CliArgs } from './args';
+import { parseCli, USAGE, UsageError, VERSION, type CliArgs } from './args';
 import { envKnobs, withProxy } from './envKnobs';
-import { historyLine, ProgressRenderer, summary } from './render';
+import { branchLine, cliHint, cliMessage, errorText, escapeControls, fileLine, historyLine, memoryLines, noMemoryMatch, outOfBandError, ProgressRenderer, summary } from './render';
 
 interface Io {
   stdout: NodeJS.WriteStream;
@@ -17,16 +17,20 @@ interface Io {
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
-  let args: CliArgs | 'help';
+  let args: CliArgs | 'help' | 'version';
   try {
     args = parseCli(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`project-sync: ${e.message}\n\n${USAGE}\n`);
+    io.stderr.write(`${errorText(e.message, undefined)}\n\n${USAGE}\n`);
     return 2;
   }
   if (args === 'help') {
     io.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (args === 'version') {
+    io.stdout.write(VERSION + '\n');
     return 0;
   }
   const controller = new AbortController();
@@ -35,8 +39,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (++interrupts > 1) process.exit(130);
     controller.abort();
   };
+  const cliArgs = args;
+  // One line, not a stack trace, for a failure no promise chain owns (see outOfBandError).
+  const onUnhandled = (e: unknown): void => {
+    reportError(outOfBandError(e), cliArgs, io);
+    process.exit(1);
+  };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  process.on('unhandledRejection', onUnhandled);
   try {
     return await run(args, io, controller.signal);
   } catch (e) {
@@ -45,6 +56,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    process.off('unhandledRejection', onUnhandled);
   }
 }
 
@@ -53,7 +65,7 @@ function stderrLogger(io: Io): Logger {
   const order = ['trace', 'debug', 'info', 'warn', 'error'];
   const min = order.indexOf(level);
   const at = (l: string) => (m: string) => {
-    if (min >= 0 && order.indexOf(l) >= min) io.stderr.write(`${l}: ${m}\n`);
+    if (min >= 0 && order.indexOf(l) >= min) io.stderr.write(`${l}: ${escapeControls(m)}\n`);
   };
   return { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
@@ -115,11 +127,12 @@ async function stream(gen: AsyncGenerator<SyncEvent, SyncRecord>, args: CliArgs,
   }
 }
 
-function reportError(err: SyncError, args: CliArgs | 'help', io: Io, syncId?: string): void {
-  const json = args !== 'help' && args.json;
-  if (json) {
-    const line: Record<string, unknown> = { type: 'error', code: err.code, message: err.message };
-    if (err.details.hint) line.hint = err.details.hint;
+function reportError(err: SyncError, args: CliArgs, io: Io, syncId?: string): void {
+  const message = cliMessage(err, args.syncId);
+  const hint = cliHint(err);
+  if (args.json) {
+    const line: Record<string, unknown> = { type: 'error', code: err.code, message };
+    if (hint) line.hint = hint;
     if (err.details.url) line.url = err.details.url;
     if (err.details.resetAt) line.resetAt = err.details.resetAt;
     if (err.details.path) line.path = err.details.path;
@@ -127,23 +140,9 @@ function reportError(err: SyncError, args: CliArgs | 'help', io: Io, syncId?: st
     io.stdout.write(JSON.stringify(line) + '\n');
     return;
   }
-  const hint = err.details.hint ?? defaultHint[err.code];
-  io.stderr.write(`project-sync: ${err.message}${hint ? `\n${hint}` : ''}\n`);
-  if (err.code === 'INTERNAL' && io.env.PROJECT_SYNC_LOG) io.stderr.write(String((err.cause as Error | undefined)?.stack ?? '') + '\n');
+  io.stderr.write(errorText(message, hint) + '\n');
+  if (err.code === 'INTERNAL' && io.env.PROJECT_SYNC_LOG) io.stderr.write(escapeControls(String((err.cause as Error | undefined)?.stack ?? ''), '\n') + '\n');
 }
-
-const defaultHint: Partial<Record<SyncError['code'], string>> = {
-  AUTH_REQUIRED: 'Set GITHUB_TOKEN to a token that can read this repository.',
-  RATE_LIMITED: 'Wait until the reset time, set GITHUB_TOKEN for a higher limit, or raise --max-wait.',
-  NETWORK: 'Check your connection and run the command again.',
-  LOCKED: 'Wait for the other sync to finish, then run the command again.',
-  CANCELLED: 'Nothing was changed; run the command again to sync.',
-  NO_REMOTE: 'Add a GitHub remote (git remote add origin URL) or name one with --remote.',
-  UNSUPPORTED_REMOTE: 'Project Sync works with GitHub and GitHub Enterprise remotes.',
-  NO_GIT_REPO: 'Point --repo at a git work tree.',
-  SYNC_NOT_FOUND: 'List the syncs with `project-sync history --storage DIR`.',
-  BRANCH_NOT_FOUND: 'List the branches with `project-sync branches --repo DIR`.',
-};
 
 async function branches(args: CliArgs, io: Io, logger: Logger, token: string | undefined, signal: AbortSignal): Promise<number> {
   const repository = await resolveRemote(args.repo as string, args.remote);
@@ -160,7 +159,7 @@ async function branches(args: CliArgs, io: Io, logger: Logger, token: string | u
   const list = await connector.fetchBranches(signal);
   const items = list.map((b) => ({ name: b.name, commitSha: b.commitSha, protected: b.protected, isDefault: b.isDefault }));
   if (args.json) io.stdout.write(JSON.stringify(items) + '\n');
-  else for (const b of items) io.stdout.write(`${b.isDefault ? '*' : ' '} ${b.commitSha.slice(0, 7)}  ${b.name}${b.protected ? '  (protected)' : ''}\n`);
+  else for (const b of items) io.stdout.write(branchLine(b) + '\n');
   return 0;
 }
 
@@ -184,20 +183,15 @@ async function files(engine: Engine, args: CliArgs, io: Io): Promise<number> {
   const list = await engine.store.readFiles(id);
   const items = list.map((f) => ({ path: f.path, blobSha: f.blobSha, mode: f.mode, size: f.size }));
   if (args.json) io.stdout.write(JSON.stringify(items) + '\n');
-  else for (const f of items) io.stdout.write(`${f.mode} ${f.blobSha} ${String(f.size ?? '-').padStart(8)}\t${JSON.stringify(f.path).slice(1, -1)}\n`);
+  else for (const f of items) io.stdout.write(fileLine(f) + '\n');
   return 0;
 }
 
 function memory(engine: Engine, args: CliArgs, io: Io): number {
   const entries = engine.store.memory({ query: args.query, includeSuperseded: args.includeSuperseded });
   if (args.json) io.stdout.write(JSON.stringify(entries) + '\n');
-  else
-    for (const m of entries) {
-      const gone = m.supersededBySyncId ? ` (superseded by ${m.supersededBySyncId})` : '';
-      io.stdout.write(`${JSON.stringify(m.path).slice(1, -1)}  ${m.language} · ${m.lines} lines${gone}\n`);
-      if (m.symbols.length) io.stdout.write(`    ${m.symbols.slice(0, 12).join(', ')}${m.symbols.length > 12 ? ', …' : ''}\n`);
-      if (m.summary) io.stdout.write(`    ${m.summary}\n`);
-    }
+  else if (entries.length === 0) io.stdout.write(noMemoryMatch(args.query) + '\n');
+  else for (const m of entries) io.stdout.write(memoryLines(m).join('\n') + '\n');
   return 0;
 }
 
@@ -205,7 +199,7 @@ if (require.main === module) {
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      process.stderr.write(`project-sync: unexpected failure: ${(e as Error).message}\n`);
+      process.stderr.write(`project-sync: unexpected failure: ${escapeControls(String((e as Error | undefined)?.message ?? e))}\n`);
       process.exit(1);
     },
   );

@@ -46,7 +46,9 @@ export function createOctokit(options: OctokitOptions): Octokit {
       debug: (m: string) => logger.trace(redact(m)),
       info: (m: string) => logger.debug(redact(m)),
       warn: (m: string) => logger.warn(redact(m)),
-      error: (m: string) => logger.error(redact(m)),
+      // Octokit's request log reports every non-2xx answer as an error, a 304 (our conditional
+      // requests' "unchanged") included: that one is a normal answer.
+      error: (m: string) => (/ - 304 with id /.test(m) ? logger.debug(redact(m)) : logger.error(redact(m))),
     },
   });
   octokit.hook.after('request', (response, request) => {
