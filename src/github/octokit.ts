@@ -40,7 +40,7 @@ export function createOctokit(options: OctokitOptions): Octokit {
     userAgent: USER_AGENT,
     request: {
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.proxy ? { fetch: proxiedFetch(options.proxy) } : {}),
+      fetch: boundErrorBodies(options.proxy ? proxiedFetch(options.proxy) : (...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
     },
     log: {
       debug: (m: string) => logger.trace(redact(m)),
@@ -65,4 +65,31 @@ export function createOctokit(options: OctokitOptions): Octokit {
     throw error;
   });
   return octokit;
+}
+
+/** Octokit reads an error answer's body whole; we keep at most this much of it (GitHub's are a few hundred bytes). */
+export const ERROR_BODY_LIMIT = 1024 * 1024;
+
+/** A fetch whose non-2xx answers carry at most ERROR_BODY_LIMIT bytes of body (the rest is never read). */
+export function boundErrorBodies(inner: typeof fetch): typeof fetch {
+  return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    const res = await inner(input, init);
+    if ((res.status >= 200 && res.status < 300) || !res.body) return res;
+    let left = ERROR_BODY_LIMIT;
+    const cut = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        if (chunk.byteLength >= left) {
+          controller.enqueue(chunk.subarray(0, left));
+          controller.terminate();
+          left = 0;
+          return;
+        }
+        left -= chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const bounded = new Response(res.body.pipeThrough(cut), { status: res.status, statusText: res.statusText, headers: res.headers });
+    Object.defineProperty(bounded, 'url', { value: res.url });
+    return bounded;
+  }) as typeof fetch;
 }

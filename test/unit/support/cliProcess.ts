@@ -76,16 +76,33 @@ export async function startHttp(host: string, handler: Handler): Promise<TestHtt
   };
 }
 
-/** A handler relaying every request to `target` (the GitHub-compatible server), unchanged. */
-export function relayTo(target: string): Handler {
+/**
+ * A handler relaying every request to `target` (the GitHub-compatible server). `rewrite`, when given,
+ * may replace the body of an answer (a man in the middle): return undefined to pass it unchanged.
+ */
+export function relayTo(target: string, rewrite?: (url: string, body: Buffer) => Buffer | undefined): Handler {
   return (req, res) =>
     new Promise<void>((resolve) => {
       const to = new URL(req.url ?? '/', target);
       const headers = { ...req.headers, host: to.host };
       const upstream = httpRequest(to, { method: req.method, headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.on('end', resolve);
+        if (!rewrite) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          answer.on('end', resolve);
+          return;
+        }
+        const parts: Buffer[] = [];
+        answer.on('data', (c: Buffer) => parts.push(c));
+        answer.on('end', () => {
+          const original = Buffer.concat(parts);
+          const body = rewrite(req.url ?? '/', original) ?? original;
+          const out = { ...answer.headers, 'content-length': String(body.byteLength) };
+          delete out['transfer-encoding'];
+          res.writeHead(answer.statusCode ?? 502, out);
+          res.end(body);
+          resolve();
+        });
       });
       upstream.on('error', () => {
         res.destroy();
