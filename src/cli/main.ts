@@ -8,7 +8,7 @@ import { createGitHubConnector } from '../github/connector';
 import { resolveRemote } from '../github/localRepo';
 import { parseCli, USAGE, UsageError, VERSION, type CliArgs } from './args';
 import { envKnobs, withProxy } from './envKnobs';
-import { branchLine, cliHint, cliMessage, errorText, escapeControls, fileLine, historyLine, memoryLines, noMemoryMatch, outOfBandError, ProgressRenderer, summary } from './render';
+import { branchLine, cliHint, cliMessage, errorText, escapeControls, fileLine, historyLine, memoryLines, fatalText, noMemoryMatch, ProgressRenderer, summary } from './render';
 
 interface Io {
   stdout: NodeJS.WriteStream;
@@ -39,15 +39,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (++interrupts > 1) process.exit(130);
     controller.abort();
   };
-  const cliArgs = args;
-  // One line, not a stack trace, for a failure no promise chain owns (see outOfBandError).
-  const onUnhandled = (e: unknown): void => {
-    reportError(outOfBandError(e), cliArgs, io);
-    process.exit(1);
-  };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  process.on('unhandledRejection', onUnhandled);
   try {
     return await run(args, io, controller.signal);
   } catch (e) {
@@ -56,7 +49,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    process.off('unhandledRejection', onUnhandled);
   }
 }
 
@@ -196,6 +188,12 @@ function memory(engine: Engine, args: CliArgs, io: Io): number {
 }
 
 if (require.main === module) {
+  // A clean error, not a stack trace, for a failure no promise chain owns (see outOfBandError).
+  process.on('unhandledRejection', (e: unknown) => {
+    const json = process.argv.includes('--json');
+    (json ? process.stdout : process.stderr).write(fatalText(e, json) + '\n');
+    process.exit(1);
+  });
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
     (code) => process.exit(code),
     (e: unknown) => {

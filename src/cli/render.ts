@@ -171,3 +171,11 @@ export function outOfBandError(e: unknown): SyncError {
   }
   return toSyncError(e);
 }
+
+/** The error line for a failure no promise chain owns: a JSON error line, or the human text. */
+export function fatalText(e: unknown, json: boolean): string {
+  const err = outOfBandError(e);
+  const hint = cliHint(err);
+  if (json) return JSON.stringify({ type: 'error', code: err.code, message: err.message, ...(hint ? { hint } : {}) });
+  return errorText(err.message, hint);
+}
