@@ -117,12 +117,13 @@ describe('git hardening: hooks and config planted in objects.git', function () {
 
     await commitChanges(repo, Object.fromEntries(Object.keys(files(60)).map((p, i) => [p, `export const changed${i} = ${i};\n`])));
     server.clearRequests();
-    const second = await cli(['sync', '--repo', ws, '--storage', storage, '--json'], ENV);
+    const second = await cli(['sync', '--repo', ws, '--storage', storage, '--json'], { ...ENV, PROJECT_SYNC_LOG: 'warn' });
     assert.equal(second.code, 0, second.stdout + second.stderr);
     assert.ok(server.requests.some((r) => r.kind === 'git'), 'the second sync fetched a pack');
     assert.ok(!existsSync(marker), `a planted hook ran: ${existsSync(marker) ? readFileSync(marker, 'utf8') : ''}`);
     assert.deepEqual(elsewhere.requests, [], 'the planted insteadOf sent the fetch elsewhere');
     const config = readFileSync(path.join(cache, 'config'), 'utf8');
     assert.doesNotMatch(config, /insteadOf|hooksPath|gc/);
+    assert.match(second.stderr, /held settings Project Sync did not write \(core.hookspath, url\.http:\/\/127\.0\.0\.2/, 'the reset is logged');
   });
 });

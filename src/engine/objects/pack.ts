@@ -45,15 +45,29 @@ export const CACHE_CONFIG = [
   '',
 ].join('\n');
 
+/** Keys `git init` or isomorphic-git write themselves: their presence alone is no reason to warn. */
+const ORDINARY_KEYS = new Set(['core.repositoryformatversion', 'core.filemode', 'core.bare', 'core.symlinks', 'core.ignorecase', 'core.logallrefupdates', 'remote.origin.fetch', 'remote.origin.url']);
+
+/** The `section.key` names a git config text sets (subsections included, values ignored). */
+function configKeys(text: string): string[] {
+  const keys: string[] = [];
+  let section = '';
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    const head = /^\[\s*([^\s\]"]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/.exec(line);
+    if (head) section = `${head[1]!.toLowerCase()}${head[2] !== undefined ? `.${head[2]}` : ''}`;
+    else if (line && !/^[#;]/.test(line)) keys.push(`${section}.${line.split(/[\s=]/)[0]!.toLowerCase()}`);
+  }
+  return keys;
+}
+
 /** Rewrite the cache repository's config to CACHE_CONFIG when it holds anything else. */
 async function resetCacheConfig(gitDir: string, logger?: Logger): Promise<void> {
   const file = path.join(gitDir, 'config');
   const text = await fsp.readFile(file, 'utf8').catch(() => '');
   if (text === CACHE_CONFIG) return;
-  const norm = (t: string) => t.replace(/\s+/g, ' ').trim();
-  if (text && norm(text) !== norm(CACHE_CONFIG) && !/^\[core\]\s*repositoryformatversion = 0\s*filemode = \w+\s*bare = true\s*$/.test(text)) {
-    logger?.warn(`the content cache's config ${file} held settings Project Sync did not write; it was reset`);
-  }
+  const foreign = configKeys(text).filter((k) => !ORDINARY_KEYS.has(k));
+  if (foreign.length > 0) logger?.warn(`the content cache's config ${file} held settings Project Sync did not write (${foreign.join(', ')}); it was reset`);
   const tmp = `${file}.${process.pid}.tmp`;
   await fsp.writeFile(tmp, CACHE_CONFIG);
   await fsp.rename(tmp, file);
