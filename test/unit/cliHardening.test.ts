@@ -5,6 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ProgressRenderer } from '../../src/cli/render';
+import type { SyncEvent } from '../../src/core/syncEvents';
 import { cli, Fixture } from './support/cliHarness';
 import { runCli, sendJson, startHttp, type TestHttp } from './support/cliProcess';
 
@@ -51,6 +53,17 @@ describe('CLI hardening: terminal escapes never reach the terminal raw', functio
     assert.ok(JSON.stringify(json).includes('\\u001b]0;pwned'), 'JSON keeps the exact text');
     const paths = (JSON.parse((await runCli(['files', '--storage', fx.storage, '--json'])).stdout) as { path: string }[]).map((f) => f.path);
     assert.ok(paths.includes(BIDI) && paths.includes(C1), 'JSON keeps the exact paths');
+  });
+
+  it('the progress renderer escapes warnings, on a TTY and off it', () => {
+    for (const isTTY of [true, false]) {
+      let out = '';
+      const r = new ProgressRenderer({ isTTY, columns: 80, write: (t: string) => void (out += t) });
+      r.event({ type: 'warning', message: `Skipping ${ESC}]0;pwned\x07\u202Eexe.txt: too large`, syncId: 's' } as SyncEvent);
+      r.finish();
+      assert.ok(out.includes('\\x1b]0;pwned\\x07\\u202eexe.txt'), JSON.stringify(out));
+      assertNoControls(out.split('\r\x1b[2K').join(''), 'progress output (its own line clearing aside)');
+    }
   });
 
   describe('hostile API answers', () => {
