@@ -164,7 +164,7 @@ describe('GitHub hardening: response bodies are bounded in size and time', funct
   let api: TestHttp;
   let tmp: string;
   let ws: string;
-  let mode: 'gzip' | 'chunked' | 'trickle' = 'gzip';
+  let mode: 'gzip' | 'chunked' | 'error' | 'trickle' = 'gzip';
   const served: number[] = [];
   before(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'ps-bodies-'));
@@ -177,6 +177,10 @@ describe('GitHub hardening: response bodies are bounded in size and time', funct
         gzip.pipe(res);
         gzip.write('{"default_branch":"');
         served.push(await stream(res, Buffer.alloc(1024 * 1024, ' '), 2 * 1024 * 1024 * 1024, gzip));
+      } else if (mode === 'error') {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.write('{"message":"');
+        served.push(await stream(res, Buffer.alloc(1024 * 1024, ' '), 1.5 * 1024 * 1024 * 1024));
       } else if (mode === 'chunked') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"default_branch":"');
@@ -211,6 +215,21 @@ describe('GitHub hardening: response bodies are bounded in size and time', funct
       if (rss) assert.ok(rss < 600 * 1024, `peak RSS ${rss} KB`);
     });
   }
+
+  it('a 1.5 GB error body (500) is read to 1 MB at most on each of its retries', async () => {
+    mode = 'error';
+    api.requests.length = 0;
+    served.length = 0;
+    const run = await runCli(['branches', '--repo', ws], ENV, { shell: `/usr/bin/env time -f 'RSS %M' {cli}` });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /kept failing with 500/);
+    assert.equal(api.requests.length, 4, 'the usual retries of a 500');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(served.length, 4);
+    for (const bytes of served) assert.ok(bytes < 64 * 1024 * 1024, `the server got to write ${bytes} bytes`);
+    const rss = Number(/RSS (\d+)/.exec(run.stderr)?.[1] ?? 0);
+    if (rss) assert.ok(rss < 600 * 1024, `peak RSS ${rss} KB`);
+  });
 
   it('an answer trickling in at 4 bytes/s fails at the overall deadline (5 × PROJECT_SYNC_TIMEOUT_MS)', async () => {
     mode = 'trickle';
