@@ -1,4 +1,8 @@
 import { parseArgs } from 'node:util';
+import { version } from '../../package.json';
+
+/** The package version `--version` prints. */
+export const VERSION: string = version;
 
 export class UsageError extends Error {}
 
@@ -9,6 +13,7 @@ export const USAGE = `Usage:
   project-sync restore  SYNC_ID --storage DIR [--json]
   project-sync files    --storage DIR [--sync ID] [--json]
   project-sync memory   --storage DIR [--query TEXT] [--include-superseded] [--json]
+  project-sync --version
 
 The token comes from GITHUB_TOKEN when set. Exit codes: 0 success, 1 the operation failed, 2 usage error.`;
 
@@ -37,8 +42,9 @@ const required: Record<CliArgs['command'], ('repo' | 'storage')[]> = {
   memory: ['storage'],
 };
 
-export function parseCli(argv: string[]): CliArgs | 'help' {
+export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return 'help';
+  if (argv[0] === '--version') return 'version';
   const command = argv[0] as CliArgs['command'];
   if (!commands.includes(command)) throw new UsageError(`Unknown command "${argv[0]}".`);
   let parsed;
@@ -59,13 +65,15 @@ export function parseCli(argv: string[]): CliArgs | 'help' {
         'max-wait': { type: 'string' },
         'max-file-size': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
       },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(parseErrorText(e as Error & { code?: string }));
   }
   const v = parsed.values;
   if (v.help) return 'help';
+  if (v.version) return 'version';
   for (const name of required[command]) if (!v[name]) throw new UsageError(`"${command}" needs --${name}.`);
   const positionals = parsed.positionals;
   if (command === 'restore') {
@@ -93,4 +101,14 @@ function number(raw: string | undefined, name: string): number | undefined {
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} takes a number of ${name === 'max-wait' ? 'seconds' : 'bytes'}.`);
   return n;
+}
+
+/** Our own words for node:util's parser errors (its text suggests `--` tricks and quotes options oddly). */
+function parseErrorText(e: Error & { code?: string }): string {
+  const option = /'(-{1,2}[^'\s]*)/.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `Unknown option ${option}.`;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    return /argument missing/.test(e.message) ? `${option} needs a value.` : `${option} takes no value.`;
+  }
+  return e.message;
 }

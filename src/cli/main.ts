@@ -4,10 +4,9 @@ import type { Logger } from '../core/logger';
 import type { SyncEvent } from '../core/syncEvents';
 import type { SyncRecord } from '../core/types';
 import { createEngine, type Engine, type EngineOptions } from '../engine';
-import { shortSha } from '../protocol/display';
-import { parseCli, USAGE, UsageError, type CliArgs } from './args';
+import { parseCli, USAGE, UsageError, VERSION, type CliArgs } from './args';
 import { envKnobs } from './envKnobs';
-import { historyLine, ProgressRenderer, summary } from './render';
+import { branchLine, cliHint, cliMessage, errorText, escapeControls, fileLine, historyLine, memoryLines, noMemoryMatch, ProgressRenderer, summary } from './render';
 
 interface Io {
   stdout: NodeJS.WriteStream;
@@ -20,16 +19,20 @@ interface Io {
  * which tests inject faults (a storage failpoint) without any test knob in shipped code.
  */
 export async function main(argv: string[], io: Io, engine: Partial<EngineOptions> = {}): Promise<number> {
-  let args: CliArgs | 'help';
+  let args: CliArgs | 'help' | 'version';
   try {
     args = parseCli(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`project-sync: ${e.message}\n\n${USAGE}\n`);
+    io.stderr.write(`${errorText(e.message, undefined)}\n\n${USAGE}\n`);
     return 2;
   }
   if (args === 'help') {
     io.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (args === 'version') {
+    io.stdout.write(VERSION + '\n');
     return 0;
   }
   const controller = new AbortController();
@@ -69,7 +72,7 @@ function stderrLogger(io: Io): Logger {
   const order = ['trace', 'debug', 'info', 'warn', 'error'];
   const min = order.indexOf(level);
   const at = (l: string) => (m: string) => {
-    if (min >= 0 && order.indexOf(l) >= min) io.stderr.write(`${l}: ${m}\n`);
+    if (min >= 0 && order.indexOf(l) >= min) io.stderr.write(`${l}: ${escapeControls(m)}\n`);
   };
   return { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
@@ -134,11 +137,12 @@ async function stream(gen: AsyncGenerator<SyncEvent, SyncRecord>, store: Engine[
   }
 }
 
-function reportError(err: SyncError, args: CliArgs | 'help', io: Io, syncId?: string): void {
-  const json = args !== 'help' && args.json;
-  if (json) {
-    const line: Record<string, unknown> = { type: 'error', code: err.code, message: err.message };
-    if (err.details.hint) line.hint = err.details.hint;
+function reportError(err: SyncError, args: CliArgs, io: Io, syncId?: string): void {
+  const message = cliMessage(err, args.syncId);
+  const hint = cliHint(err);
+  if (args.json) {
+    const line: Record<string, unknown> = { type: 'error', code: err.code, message };
+    if (hint) line.hint = hint;
     if (err.details.url) line.url = err.details.url;
     if (err.details.resetAt) line.resetAt = err.details.resetAt;
     if (err.details.path) line.path = err.details.path;
@@ -146,29 +150,15 @@ function reportError(err: SyncError, args: CliArgs | 'help', io: Io, syncId?: st
     io.stdout.write(JSON.stringify(line) + '\n');
     return;
   }
-  const hint = err.details.hint ?? defaultHint[err.code];
-  io.stderr.write(`project-sync: ${err.message}${hint ? `\n${hint}` : ''}\n`);
-  if (err.code === 'INTERNAL' && io.env.PROJECT_SYNC_LOG) io.stderr.write(String((err.cause as Error | undefined)?.stack ?? '') + '\n');
+  io.stderr.write(errorText(message, hint) + '\n');
+  if (err.code === 'INTERNAL' && io.env.PROJECT_SYNC_LOG) io.stderr.write(escapeControls(String((err.cause as Error | undefined)?.stack ?? ''), '\n') + '\n');
 }
-
-const defaultHint: Partial<Record<SyncError['code'], string>> = {
-  AUTH_REQUIRED: 'Set GITHUB_TOKEN to a token that can read this repository.',
-  RATE_LIMITED: 'Wait until the reset time, set GITHUB_TOKEN for a higher limit, or raise --max-wait.',
-  NETWORK: 'Check your connection and run the command again.',
-  LOCKED: 'Wait for the other sync to finish, then run the command again.',
-  CANCELLED: 'Nothing was changed; run the command again to sync.',
-  NO_REMOTE: 'Add a GitHub remote (git remote add origin URL) or name one with --remote.',
-  UNSUPPORTED_REMOTE: 'Project Sync works with GitHub and GitHub Enterprise remotes.',
-  NO_GIT_REPO: 'Point --repo at a git work tree.',
-  SYNC_NOT_FOUND: 'List the syncs with `project-sync history --storage DIR`.',
-  BRANCH_NOT_FOUND: 'List the branches with `project-sync branches --repo DIR`.',
-};
 
 async function branches(engine: Engine, args: CliArgs, io: Io, signal: AbortSignal): Promise<number> {
   const list = await engine.branches(args.repo as string, args.remote, signal);
   const items = list.map((b) => ({ name: b.name, commitSha: b.commitSha, protected: b.protected, isDefault: b.isDefault }));
   if (args.json) io.stdout.write(JSON.stringify(items) + '\n');
-  else for (const b of items) io.stdout.write(`${b.isDefault ? '*' : ' '} ${shortSha(b.commitSha)}  ${b.name}${b.protected ? '  (protected)' : ''}\n`);
+  else for (const b of items) io.stdout.write(branchLine(b) + '\n');
   return 0;
 }
 
@@ -188,7 +178,7 @@ async function files(engine: Engine, args: CliArgs, io: Io): Promise<number> {
   const list = await engine.store.readFiles(id);
   const items = list.map((f) => ({ path: f.path, blobSha: f.blobSha, mode: f.mode, size: f.size }));
   if (args.json) io.stdout.write(JSON.stringify(items) + '\n');
-  else for (const f of items) io.stdout.write(`${f.mode} ${f.blobSha} ${String(f.size ?? '-').padStart(8)}\t${JSON.stringify(f.path).slice(1, -1)}\n`);
+  else for (const f of items) io.stdout.write(fileLine(f) + '\n');
   return 0;
 }
 
@@ -197,12 +187,7 @@ function memory(engine: Engine, args: CliArgs, io: Io): number {
   const repository = engine.store.activeSync()?.repository;
   const entries = engine.store.memory({ query: args.query, includeSuperseded: args.includeSuperseded, ...(repository ? { repository } : {}) });
   if (args.json) io.stdout.write(JSON.stringify(entries) + '\n');
-  else
-    for (const m of entries) {
-      const gone = m.supersededBySyncId ? ` (superseded by ${m.supersededBySyncId})` : '';
-      io.stdout.write(`${JSON.stringify(m.path).slice(1, -1)}  ${m.language} · ${m.lines} lines${gone}\n`);
-      if (m.symbols.length) io.stdout.write(`    ${m.symbols.slice(0, 12).join(', ')}${m.symbols.length > 12 ? ', …' : ''}\n`);
-      if (m.summary) io.stdout.write(`    ${m.summary}\n`);
-    }
+  else if (entries.length === 0) io.stdout.write(noMemoryMatch(args.query) + '\n');
+  else for (const m of entries) io.stdout.write(memoryLines(m).join('\n') + '\n');
   return 0;
 }

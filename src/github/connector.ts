@@ -1,6 +1,6 @@
 // GitHubConnector over REST: repository, branches, branch heads, trees and blobs of one repository.
 import { isSyncError, SyncError } from '../core/errors';
-import { scoped, type Logger } from '../core/logger';
+import { redact, scoped, type Logger } from '../core/logger';
 import type { CompareStatus, EtagCache, GitHubConnector, HeadCheck, NetworkHooks } from '../core/ports';
 import type { BranchHead, BranchInfo, RemoteRepository, RepositoryFile, RepositoryInfo } from '../core/types';
 import { createOctokit } from './octokit';
@@ -39,6 +39,8 @@ export function memoryEtagCache(): EtagCache {
 }
 
 const RAW = 'application/vnd.github.raw+json';
+/** Branch pages followed at most (100 per page: 10,000 branches); past that the listing fails clearly. */
+export const MAX_BRANCH_PAGES = 100;
 /** A GitHub answer that stays silent this long is treated as a dropped connection. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
@@ -92,6 +94,16 @@ export function createGitHubConnector(opts: GitHubConnectorOptions): GitHubConne
       }
       const next = nextPageUrl(ex.link);
       if (!next || visited.has(next)) return branches;
+      if (!sameApi(next, repository.apiBaseUrl)) {
+        throw new SyncError('NETWORK', `${repository.host} linked the next page of branches to another address (${redact(next)}); Project Sync follows links only within ${repository.apiBaseUrl}.`, {
+          hint: 'Check the remote URL and your proxy settings.',
+        });
+      }
+      if (visited.size + 1 >= MAX_BRANCH_PAGES) {
+        throw new SyncError('NETWORK', `${label} has more than ${MAX_BRANCH_PAGES * 100} branches; Project Sync lists at most ${MAX_BRANCH_PAGES} pages of them.`, {
+          hint: 'Sync a branch by its name instead (project-sync sync --branch NAME).',
+        });
+      }
       visited.add(next);
       ex = await requester.request({ route: `GET ${next}`, target: 'repository', conditional: true }, signal);
     }
@@ -209,4 +221,18 @@ export function createGitHubConnector(opts: GitHubConnectorOptions): GitHubConne
     compareCommits,
     counters: () => requester.counters(),
   };
+}
+
+/** Whether a pagination link stays within the API base (same origin, under its path): the token goes nowhere else. */
+export function sameApi(link: string, apiBaseUrl: string): boolean {
+  let url: URL;
+  let base: URL;
+  try {
+    url = new URL(link);
+    base = new URL(apiBaseUrl);
+  } catch {
+    return false;
+  }
+  const prefix = base.pathname.replace(/\/+$/, '') + '/';
+  return url.origin === base.origin && (prefix === '/' || url.pathname.startsWith(prefix));
 }

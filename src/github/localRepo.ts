@@ -25,6 +25,9 @@ export interface RemoteInfo {
 /** Find the repository containing `start`; NO_GIT_REPO when there is none. */
 export async function findGitDirs(start: string): Promise<GitDirs> {
   let dir = path.resolve(start);
+  if (!(await statOrUndefined(dir))) {
+    throw new SyncError('NO_GIT_REPO', `The folder ${dir} does not exist.`, { hint: 'Choose a folder that is a clone of a GitHub repository.', path: dir });
+  }
   for (;;) {
     const dotGit = path.join(dir, '.git');
     const stat = await statOrUndefined(dotGit);
@@ -36,7 +39,7 @@ export async function findGitDirs(start: string): Promise<GitDirs> {
     const parent = path.dirname(dir);
     if (parent === dir) {
       throw new SyncError('NO_GIT_REPO', `${path.resolve(start)} is not inside a git repository.`, {
-        hint: 'Open a folder that is a clone of a GitHub repository.',
+        hint: 'Choose a folder that is a clone of a GitHub repository.',
         path: path.resolve(start),
       });
     }

@@ -40,13 +40,15 @@ export function createOctokit(options: OctokitOptions): Octokit {
     userAgent: USER_AGENT,
     request: {
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.proxy ? { fetch: proxiedFetch(options.proxy) } : {}),
+      fetch: boundErrorBodies(options.proxy ? proxiedFetch(options.proxy) : (...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
     },
     log: {
       debug: (m: string) => logger.trace(redact(m)),
       info: (m: string) => logger.debug(redact(m)),
       warn: (m: string) => logger.warn(redact(m)),
-      error: (m: string) => logger.error(redact(m)),
+      // Octokit's request log reports every non-2xx answer as an error, a 304 (our conditional
+      // requests' "unchanged") included: that one is a normal answer.
+      error: (m: string) => (/ - 304 with id /.test(m) ? logger.debug(redact(m)) : logger.error(redact(m))),
     },
   });
   octokit.hook.after('request', (response, request) => {
@@ -63,4 +65,31 @@ export function createOctokit(options: OctokitOptions): Octokit {
     throw error;
   });
   return octokit;
+}
+
+/** Octokit reads an error answer's body whole; we keep at most this much of it (GitHub's are a few hundred bytes). */
+export const ERROR_BODY_LIMIT = 1024 * 1024;
+
+/** A fetch whose non-2xx answers carry at most ERROR_BODY_LIMIT bytes of body (the rest is never read). */
+export function boundErrorBodies(inner: typeof fetch): typeof fetch {
+  return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    const res = await inner(input, init);
+    if ((res.status >= 200 && res.status < 300) || !res.body) return res;
+    let left = ERROR_BODY_LIMIT;
+    const cut = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        if (chunk.byteLength >= left) {
+          controller.enqueue(chunk.subarray(0, left));
+          controller.terminate();
+          left = 0;
+          return;
+        }
+        left -= chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const bounded = new Response(res.body.pipeThrough(cut), { status: res.status, statusText: res.statusText, headers: res.headers });
+    Object.defineProperty(bounded, 'url', { value: res.url });
+    return bounded;
+  }) as typeof fetch;
 }

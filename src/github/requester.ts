@@ -20,6 +20,11 @@ export interface RequesterOptions {
   retryBaseMs: number;
   /** A request that receives nothing for this long fails like a dropped connection (and is retried). */
   timeoutMs?: number;
+  /**
+   * A request not complete after this long fails (not retried), however steadily bytes trickle in.
+   * Default: DEADLINE_FACTOR × timeoutMs (5 min for the default 60 s); none when timeoutMs is 0.
+   */
+  deadlineMs?: number;
   sleep?: Sleep;
 }
 
@@ -59,6 +64,15 @@ interface CachedBody {
   data: unknown;
   link?: string;
 }
+
+/**
+ * The most a response body may hold, counted after decompression (a small gzip body can inflate to
+ * gigabytes). JSON answers: a recursive tree is GitHub's largest at 7 MB; blobs: GitHub serves at
+ * most 100 MB. Past the limit the request fails at once with NETWORK and is not retried.
+ */
+export const RESPONSE_LIMITS = { json: 64 * 1024 * 1024, bytes: 128 * 1024 * 1024 } as const;
+/** The overall deadline of one request, as a multiple of the idle timeout. */
+export const DEADLINE_FACTOR = 5;
 
 type ResponseLike = { status: number; headers: Record<string, string | number | undefined>; data: unknown; url?: string };
 
@@ -109,19 +123,29 @@ export class Requester {
     }
   }
 
-  /** One exchange under an idle timeout: silence past `timeoutMs` becomes a status-0 failure (retried). */
+  /**
+   * One exchange under an idle timeout and an overall deadline: silence past `timeoutMs` becomes a
+   * status-0 failure (retried); an answer still incomplete at the deadline fails for good.
+   */
   private async once(spec: RequestSpec, signal: AbortSignal | undefined): Promise<Exchange> {
     const idle = new IdleTimeout(this.opts.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
+    const deadline = new IdleTimeout(this.opts.deadlineMs ?? (this.opts.timeoutMs ?? 0) * DEADLINE_FACTOR);
+    const combined = AbortSignal.any(signal ? [signal, idle.signal, deadline.signal] : [idle.signal, deadline.signal]);
     try {
       return await this.exchange(spec, combined, () => idle.touch());
     } catch (e) {
+      if (deadline.fired && !signal?.aborted) {
+        throw new SyncError('NETWORK', `${this.opts.host} did not finish its answer to ${redact(spec.route)} within ${deadline.seconds} s.`, {
+          hint: 'Check your connection and proxy, then run the command again.',
+        });
+      }
       if (idle.fired && !signal?.aborted) {
         throw Object.assign(new Error(`no answer within ${idle.seconds} s (request timeout)`), { status: 0 });
       }
       throw e;
     } finally {
       idle.clear();
+      deadline.clear();
     }
   }
 
@@ -153,7 +177,17 @@ export class Requester {
       throw e;
     }
     onChunk();
-    const body = await readBody(response.data, signal, onChunk);
+    const limit = spec.expect === 'bytes' ? RESPONSE_LIMITS.bytes : RESPONSE_LIMITS.json;
+    const tooLarge = () =>
+      new SyncError('NETWORK', `${this.opts.host} sent more than ${limit / 1024 / 1024} MB for ${redact(spec.route)}; Project Sync stops reading there.`, {
+        hint: 'Check the remote URL and your proxy settings.',
+      });
+    const declared = Number(header(response.headers, 'content-length'));
+    if (Number.isFinite(declared) && declared > limit && !header(response.headers, 'content-encoding')) {
+      await (response.data as ReadableStream | undefined)?.cancel?.().catch((cancelError: unknown) => cancelError);
+      throw tooLarge();
+    }
+    const body = await readBody(response.data, signal, onChunk, limit, tooLarge);
     this.byteCount += body.byteLength;
     this.report(method, response.url ?? spec.route, response.status, body.byteLength);
     if (spec.expect === 'bytes') return { data: body, link: undefined, status: response.status, fromCache: false };
@@ -257,10 +291,14 @@ function header(headers: ResponseLike['headers'], name: string): string | undefi
   return value === undefined ? undefined : String(value);
 }
 
-async function readBody(data: unknown, signal: AbortSignal | undefined, onChunk: () => void): Promise<Uint8Array> {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (typeof data === 'string') return new TextEncoder().encode(data);
+async function readBody(data: unknown, signal: AbortSignal | undefined, onChunk: () => void, limit: number, tooLarge: () => SyncError): Promise<Uint8Array> {
+  const bounded = (bytes: Uint8Array): Uint8Array => {
+    if (bytes.byteLength > limit) throw tooLarge();
+    return bytes;
+  };
+  if (data instanceof Uint8Array) return bounded(data);
+  if (data instanceof ArrayBuffer) return bounded(new Uint8Array(data));
+  if (typeof data === 'string') return bounded(new TextEncoder().encode(data));
   if (!data || typeof (data as ReadableStream<Uint8Array>).getReader !== 'function') return new Uint8Array(0);
   const reader = (data as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
@@ -270,8 +308,9 @@ async function readBody(data: unknown, signal: AbortSignal | undefined, onChunk:
       throwIfAborted(signal);
       const { done, value } = await reader.read();
       if (done) break;
-      chunks.push(value);
       total += value.byteLength;
+      if (total > limit) throw tooLarge();
+      chunks.push(value);
       onChunk();
     }
   } catch (e) {

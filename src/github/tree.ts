@@ -1,9 +1,10 @@
 // Listing every entry of a tree, even when GitHub truncates the recursive answer:
 // fetch the tree non-recursively and descend, subtree by subtree, with bounded concurrency.
+import { SyncError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { FileMode, RepositoryFile } from '../core/types';
 import type { GitTree } from './shapes';
-import { salvageTruncated } from './treeSalvage';
+import { mismatchedTree, salvageTruncated } from './treeSalvage';
 
 export type TreeEntry = GitTree['tree'][number];
 
@@ -61,6 +62,7 @@ async function listTree(
 ): Promise<RepositoryFile[]> {
   const recursive = await deps.getTree(sha, true);
   if (!recursive.truncated) {
+    verify(sha, recursive.tree, true);
     const files = mapEntries(recursive.tree, deps.logger);
     progress(files.length);
     return files;
@@ -70,6 +72,7 @@ async function listTree(
   for (const [treeSha, entries] of salvage.complete) if (!deps.cache.has(treeSha)) deps.cache.set(treeSha, Promise.resolve(mapEntries(entries, deps.logger)));
   deps.logger.debug(`Tree ${sha} is truncated (${recursive.tree.length} entries, ${salvage.complete.size} complete subtrees kept): descending.`);
   const top = await deps.getTree(sha, false);
+  verify(sha, top.tree, false);
   const direct = mapEntries(top.tree, deps.logger);
   progress(direct.length);
   const subtrees = top.tree.filter((e) => e.type === 'tree');
@@ -86,4 +89,13 @@ function mapEntries(entries: TreeEntry[], logger: Logger): RepositoryFile[] {
     if (file) files.push(file);
   }
   return files;
+}
+
+/** Trees are content-addressed: an answer whose entries do not hash to the sha asked for is refused. */
+function verify(sha: string, entries: TreeEntry[], recursive: boolean): void {
+  const bad = mismatchedTree(sha, entries, recursive);
+  if (bad === undefined) return;
+  throw new SyncError('NETWORK', `The tree ${sha} from the server does not match its sha${bad ? ` (at ${bad})` : ''}: its entries were altered or are incomplete.`, {
+    hint: 'A proxy or the server changed the answer; check your proxy settings, then run the command again.',
+  });
 }

@@ -72,3 +72,29 @@ export function salvageTruncated(listing: readonly TreeEntry[]): Salvage {
   for (const [dir, sha] of maximal) if (!complete.has(sha)) complete.set(sha, byPath.get(dir) ?? []);
   return { complete };
 }
+
+/**
+ * Check a tree answer against the sha it was asked for, as blobs are checked: the direct entries of
+ * the tree, and of every subtree a recursive listing includes, must hash to that tree's sha, and no
+ * entry may sit under a directory the listing does not hold. Returns the path of the first tree that
+ * does not match ('' for the tree itself), or undefined when everything matches.
+ */
+export function mismatchedTree(sha: string, listing: readonly TreeEntry[], recursive: boolean): string | undefined {
+  const children = new Map<string, TreeEntry[]>([['', []]]);
+  const trees = new Map<string, string>([['', sha]]);
+  if (recursive) for (const e of listing) if (e.type === 'tree') trees.set(e.path, e.sha);
+  for (const e of listing) {
+    const slash = e.path.lastIndexOf('/');
+    const parent = slash < 0 ? '' : e.path.slice(0, slash);
+    if (!trees.has(parent)) return parent;
+    let list = children.get(parent);
+    if (!list) children.set(parent, (list = []));
+    list.push(e);
+  }
+  for (const [dir, treeSha] of trees) {
+    const direct = children.get(dir) ?? [];
+    const own = treeObjectSha(direct.map((e) => ({ mode: e.mode, name: dir ? e.path.slice(dir.length + 1) : e.path, sha: e.sha })));
+    if (own !== treeSha) return dir;
+  }
+  return undefined;
+}

@@ -1,6 +1,13 @@
 // A long-lived `git cat-file --batch` process: many blobs read through one pipe, in request order.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
+/**
+ * Prepended to every git command line we run: no hook of any repository runs (a planted
+ * `objects.git/hooks/*` or `core.hooksPath` would run code during a fetch). The command line
+ * outranks every config file.
+ */
+export const GIT_SAFETY_ARGS: readonly string[] = ['-c', 'core.hooksPath=/dev/null'];
+
 interface Pending {
   sha: string;
   resolve: (bytes: Uint8Array | undefined) => void;
@@ -18,7 +25,7 @@ export class CatFileBatch {
   private outbox: string[] = [];
 
   constructor(gitPath: string, gitDir: string, mode: '--batch' | '--batch-check' = '--batch') {
-    this.proc = spawn(gitPath, ['--git-dir', gitDir, 'cat-file', mode], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(gitPath, [...GIT_SAFETY_ARGS, '--git-dir', gitDir, 'cat-file', mode], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.proc.on('error', (e) => this.fail(e));
     this.proc.on('close', (code) => this.fail(new Error(`git cat-file exited with ${code}`)));
@@ -106,7 +113,7 @@ export interface GitRunOptions {
 /** Run git, feeding `input`, resolving with stdout; rejects with stderr on a non-zero exit. */
 export function runGit(gitPath: string, args: string[], input?: string, opts: GitRunOptions = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(gitPath, args, { env: opts.env ?? process.env, cwd: opts.cwd, signal: opts.signal, stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(gitPath, [...GIT_SAFETY_ARGS, ...args], { env: opts.env ?? process.env, cwd: opts.cwd, signal: opts.signal, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     proc.stdout.on('data', (c: Buffer) => out.push(c));

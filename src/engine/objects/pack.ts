@@ -29,8 +29,53 @@ const DEFAULT_STALL_MS = 60_000;
 /** The ref the cache repository keeps for the last fetched head (its haves for the next fetch). */
 const CACHE_REF = 'refs/project-sync/head';
 
+/**
+ * The cache repository's whole config: what `git init --bare` and the portable path's fetch refspec
+ * need, nothing else. Anything more (a planted `url.*.insteadOf`, `http.extraHeader`, `core.hooksPath`,
+ * `include.path`…) could send the token elsewhere or run code, so the file is rewritten to this
+ * before every use.
+ */
+export const CACHE_CONFIG = [
+  '[core]',
+  '\trepositoryformatversion = 0',
+  '\tfilemode = true',
+  '\tbare = true',
+  '[remote "origin"]',
+  '\tfetch = +refs/heads/*:refs/remotes/origin/*',
+  '',
+].join('\n');
+
+/** Keys `git init` or isomorphic-git write themselves: their presence alone is no reason to warn. */
+const ORDINARY_KEYS = new Set(['core.repositoryformatversion', 'core.filemode', 'core.bare', 'core.symlinks', 'core.ignorecase', 'core.logallrefupdates', 'remote.origin.fetch', 'remote.origin.url']);
+
+/** The `section.key` names a git config text sets (subsections included, values ignored). */
+function configKeys(text: string): string[] {
+  const keys: string[] = [];
+  let section = '';
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    const head = /^\[\s*([^\s\]"]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/.exec(line);
+    if (head) section = `${head[1]!.toLowerCase()}${head[2] !== undefined ? `.${head[2]}` : ''}`;
+    else if (line && !/^[#;]/.test(line)) keys.push(`${section}.${line.split(/[\s=]/)[0]!.toLowerCase()}`);
+  }
+  return keys;
+}
+
+/** Rewrite the cache repository's config to CACHE_CONFIG when it holds anything else. */
+async function resetCacheConfig(gitDir: string, logger?: Logger): Promise<void> {
+  const file = path.join(gitDir, 'config');
+  const text = await fsp.readFile(file, 'utf8').catch(() => '');
+  if (text === CACHE_CONFIG) return;
+  const foreign = configKeys(text).filter((k) => !ORDINARY_KEYS.has(k));
+  if (foreign.length > 0) logger?.warn(`the content cache's config ${file} held settings Project Sync did not write (${foreign.join(', ')}); it was reset`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fsp.writeFile(tmp, CACHE_CONFIG);
+  await fsp.rename(tmp, file);
+}
+
 export async function initCacheRepo(gitDir: string, gitPath: string | undefined, logger?: Logger): Promise<void> {
   if (fs.existsSync(path.join(gitDir, 'HEAD'))) {
+    await resetCacheConfig(gitDir, logger);
     if (await cacheRepoUsable(gitDir, gitPath)) return;
     // Only a cache of what the network can give again: a damaged one is rebuilt, never a dead end.
     logger?.warn(`the content cache ${gitDir} is damaged; rebuilding it`);
@@ -39,6 +84,7 @@ export async function initCacheRepo(gitDir: string, gitPath: string | undefined,
   await fsp.mkdir(gitDir, { recursive: true });
   if (gitPath) await runGit(gitPath, ['init', '--bare', '--quiet', gitDir]);
   else await git.init({ fs, gitdir: gitDir, bare: true });
+  await resetCacheConfig(gitDir);
 }
 
 async function cacheRepoUsable(gitDir: string, gitPath: string | undefined): Promise<boolean> {
@@ -65,6 +111,13 @@ export async function fetchPack(opts: PackFetch): Promise<{ bytes: number; reque
     if (/\b(401|403)\b|Authentication failed|could not read Username/i.test(message)) {
       throw new SyncError('AUTH_REQUIRED', 'GitHub refused the git transfer: sign in with an account that can read this repository.', { cause: e });
     }
+    const redirect = /returned error: (30[1278])\b/.exec(message);
+    if (redirect && opts.token) {
+      throw new SyncError('NETWORK', `The git transfer from ${opts.url} was redirected (${redirect[1]}); Project Sync sends the token only to the remote's own address, so it does not follow redirects.`, {
+        hint: 'If the repository moved, point the remote at its new address (git remote set-url origin URL).',
+        cause: e,
+      });
+    }
     throw new SyncError('NETWORK', `The git transfer from ${opts.url} failed: ${message}`, {
       hint: 'Check your connection and retry.',
       cause: e,
@@ -79,7 +132,11 @@ async function fetchWithGit(opts: PackFetch): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '' };
   // Passed through the environment, so neither the token nor proxy credentials show in argv or the cache repo's config.
   const config: [string, string][] = [];
-  if (opts.token) config.push(['http.extraHeader', `Authorization: Basic ${Buffer.from(`x-access-token:${opts.token}`).toString('base64')}`]);
+  if (opts.token) {
+    config.push(['http.extraHeader', `Authorization: Basic ${Buffer.from(`x-access-token:${opts.token}`).toString('base64')}`]);
+    // git sends http.extraHeader to wherever a redirect leads: with a token, redirects are not followed.
+    config.push(['http.followRedirects', 'false']);
+  }
   // An empty http.proxy makes git connect directly even when *_proxy variables are set.
   if (opts.proxy !== undefined) config.push(['http.proxy', opts.proxy]);
   config.forEach(([key, value], i) => Object.assign(env, { [`GIT_CONFIG_KEY_${i}`]: key, [`GIT_CONFIG_VALUE_${i}`]: value }));
