@@ -128,7 +128,9 @@ export function createGitHubConnector(opts: GitHubConnectorOptions): GitHubConne
 
   async function compareCommits(base: string, head: string, signal?: AbortSignal): Promise<CompareStatus> {
     const ex = await requester.request(
-      { route: 'GET /repos/{owner}/{repo}/compare/{basehead}', params: { ...repoParams, basehead: `${base}...${head}`, per_page: 1 }, target: 'object', conditional: true },
+      // Not conditional: a comparison of two given commits is never asked again, and its body
+      // (hundreds of KB on a big repository) must not fill the persisted ETag cache.
+      { route: 'GET /repos/{owner}/{repo}/compare/{basehead}', params: { ...repoParams, basehead: `${base}...${head}`, per_page: 1 }, target: 'object' },
       signal,
     );
     return parseShape(compareSchema, ex.data, `comparison ${base}...${head}`).status;

@@ -6,7 +6,8 @@ import type { FileOps } from './fsOps';
 import { CorruptFileError, parseJsonFile } from './historyAdapter';
 import { ETAGS_FILE, etagFileSchema } from './schema';
 
-const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+/** Refs, branch lists, the repository and commits by sha: what a later request can reuse. */
+const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
 const DEFAULT_MAX_ENTRIES = 2000;
 const FLUSH_DELAY_MS = 2000;
 

@@ -114,6 +114,19 @@ describe('GitHub connector against the test server', () => {
     assert.deepEqual(server.requests.map((r) => r.status), [304]);
   });
 
+  it('keeps no comparison in the ETag cache: it is never asked again', async () => {
+    const etags = memoryEtagCache();
+    const keys: string[] = [];
+    const spy = { get: etags.get, set: (key: string, etag: string, body: unknown) => (keys.push(key), etags.set(key, etag, body)) };
+    const c = connect(server, 'app', { etags: spy });
+    const main = await c.fetchBranchHead('main');
+    const other = await c.fetchBranchHead('a%b');
+    assert.ok(c.compareCommits);
+    await c.compareCommits(main.commitSha, other.commitSha);
+    assert.ok(keys.length > 0, 'refs and commits are cached');
+    assert.deepEqual(keys.filter((k) => k.includes('compare')), []);
+  });
+
   it('does not follow a renamed branch: the old name is BRANCH_NOT_FOUND', async () => {
     const connector = connect(server, 'app');
     await assert.rejects(connector.fetchBranchHead('master'), (e: unknown) => isSyncError(e, 'BRANCH_NOT_FOUND') && /master/.test(e.message));
