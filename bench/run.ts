@@ -9,6 +9,7 @@ import { activation, memoryQuery, progressRate } from './lib/extras';
 import { OWNER, removeTemps, repoName, type Harness } from './lib/harness';
 import { gnuTimeAvailable } from './lib/proc';
 import { benchRepo } from './lib/repos';
+import { mergeScenario } from './lib/mergeScenario';
 import { markdown, writeJson } from './lib/report';
 import { row, type Row } from './lib/result';
 import { storageScenario } from './lib/storageScenario';
@@ -45,6 +46,7 @@ async function sizeRows(h: Harness, size: number): Promise<{ rows: Row[]; last: 
   log(`${size} files: git-binary path`);
   const git = await syncScenarios(h, repo, false, undefined);
   const rows = [...git.outcome.rows];
+  rows.push(...(await mergeScenario(h, repo, false, git.outcome, git.anchors, runs)));
   if (!values['no-portable']) {
     log(`${size} files: portable path (PROJECT_SYNC_GIT=none)`);
     const big = size >= 100_000;
@@ -53,6 +55,7 @@ async function sizeRows(h: Harness, size: number): Promise<{ rows: Row[]; last: 
       const once = big || values.quick;
       const portable = await syncScenarios(h, repo, true, git.anchors, once ? { runs: 1, ...(big ? { timeoutMs: Number(values['portable-100k-timeout']) * 1000 } : {}) } : {});
       rows.push(...portable.outcome.rows.map((r) => (once ? { ...r, note: `${r.note}; one run only (slow path)` } : r)));
+      rows.push(...(await mergeScenario(h, repo, true, portable.outcome, git.anchors, 1)));
     } catch (e) {
       rows.push(row({ scenario: 'first sync (with content)', size, path: 'portable', unit: 'ms', target: '-', note: `skipped: ${(e as Error).message.slice(0, 160)}` }));
     }

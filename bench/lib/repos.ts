@@ -8,7 +8,9 @@ import { generateFiles, mulberry32 } from '../../test/support/generateFiles';
 import { runGit } from '../../test/support/git';
 
 export const CHURN_STEPS = 20;
-const FORMAT = 2;
+const FORMAT = 3;
+/** Commits on the side branch that the merge scenario brings in at once. */
+export const SIDE_COMMITS = 200;
 
 export interface BenchRepo {
   size: number;
@@ -18,6 +20,12 @@ export interface BenchRepo {
   /** Files and bytes of step 0. */
   files: number;
   bytes: number;
+  /**
+   * A merge whose first parent is step 1 and whose second is the tip of a side branch of
+   * SIDE_COMMITS commits forked from step 0 (adding and rewriting files under `side/`): the head a
+   * sync meets when a long-lived branch lands.
+   */
+  merge: string;
 }
 
 const LINE_WORDS = ['return', 'value', 'index', 'cache', 'result', 'input', 'output', 'buffer', 'config', 'state', 'handler', 'event'];
@@ -81,10 +89,36 @@ async function build(size: number, dir: string): Promise<BenchRepo> {
     }
     steps.push((await runGit(['--git-dir', dir, 'rev-parse', 'refs/heads/main'])).toString().trim());
   }
+  const merge = await sideBranchMerge(dir, steps, size, importStream);
   // Keep every step reachable; the branch starts at step 0.
   await runGit(['--git-dir', dir, 'update-ref', 'refs/bench/last', steps[CHURN_STEPS] as string]);
+  await runGit(['--git-dir', dir, 'update-ref', 'refs/bench/merge', merge]);
   await runGit(['--git-dir', dir, 'repack', '-a', '-d', '-q']);
-  return { size, bareDir: dir, steps, files: size, bytes };
+  return { size, bareDir: dir, steps, files: size, bytes, merge };
+}
+
+/** SIDE_COMMITS commits on a branch from step 0, each rewriting a few of ~1% new files, then a merge into step 1. */
+async function sideBranchMerge(dir: string, steps: string[], size: number, importStream: (b: Buffer) => Promise<unknown>): Promise<string> {
+  const rand = rng(size * 17 + 3);
+  const width = Math.max(10, Math.round(size / 100));
+  const latest: Record<string, string> = {};
+  let tip = steps[0] as string;
+  for (let k = 0; k < SIDE_COMMITS; k++) {
+    const changes: Record<string, string> = {};
+    for (let j = 0; j < 3; j++) {
+      const p = `side/area${(k * 3 + j) % 7}/feature_${(k * 3 + j) % width}.ts`;
+      changes[p] = pad(`// ${p} side commit ${k}\n`, rand);
+      latest[p] = changes[p];
+    }
+    await importStream(commitStream({ ref: 'refs/heads/bench-side', from: tip, message: `Side ${k}`, changes }));
+    tip = (await runGit(['--git-dir', dir, 'rev-parse', 'refs/heads/bench-side'])).toString().trim();
+  }
+  await importStream(commitStream({ ref: 'refs/heads/bench-merge', from: steps[1], merge: tip, message: 'Merge the side branch', changes: latest }));
+  const merge = (await runGit(['--git-dir', dir, 'rev-parse', 'refs/heads/bench-merge'])).toString().trim();
+  await runGit(['--git-dir', dir, 'update-ref', '-d', 'refs/heads/bench-side']);
+  await runGit(['--git-dir', dir, 'update-ref', '-d', 'refs/heads/bench-merge']);
+  await runGit(['--git-dir', dir, 'update-ref', 'refs/bench/side', tip]);
+  return merge;
 }
 
 /** The repository of `size` files in `cacheDir`, built when missing; its branch `main` at step 0. */
@@ -107,7 +141,7 @@ export async function benchRepo(size: number, cacheDir: string, log: (m: string)
   return repo;
 }
 
-/** Point `main` at step k (what the server's branch head answers from now on). */
-export async function moveBranch(repo: BenchRepo, step: number): Promise<void> {
-  await runGit(['--git-dir', repo.bareDir, 'update-ref', 'refs/heads/main', repo.steps[step] as string]);
+/** Point `main` at step k, or at the merge commit (what the server's branch head answers from now on). */
+export async function moveBranch(repo: BenchRepo, step: number | 'merge'): Promise<void> {
+  await runGit(['--git-dir', repo.bareDir, 'update-ref', 'refs/heads/main', step === 'merge' ? repo.merge : (repo.steps[step] as string)]);
 }

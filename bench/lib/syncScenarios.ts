@@ -17,8 +17,10 @@ export interface SyncOutcome {
   rows: Row[];
   /** The first-sync runs (their progress lines feed the progress-rate figure). */
   firstRuns: SyncRun[];
-  /** A storage folder after the 1% sync (for the memory query). */
+  /** A storage folder after the 1% sync (for the memory query and the merge scenario). */
   storage: string;
+  /** The work tree without objects the syncs ran in. */
+  workdir: string;
 }
 
 const requestsOf = (runs: SyncRun[]) => ({ rest: medianOf(runs.map((r) => r.traffic.rest)), git: medianOf(runs.map((r) => r.traffic.git)) });
@@ -108,7 +110,7 @@ export async function syncScenarios(h: Harness, repo: BenchRepo, portable: boole
       note: `+${String(s.added)} ~${String(s.modified)} -${String(s.removed)}, content via ${String(s.contentSource)}`,
     }),
   );
-  if (portable) return { outcome: { rows, firstRuns: first, storage: storageAt1 }, anchors: a };
+  if (portable) return { outcome: { rows, firstRuns: first, storage: storageAt1, workdir }, anchors: a };
 
   // 3. No-change resync on the step-1 storage: one conditional request answered 304 is the goal.
   const again: SyncRun[] = [];
@@ -132,5 +134,13 @@ export async function syncScenarios(h: Harness, repo: BenchRepo, portable: boole
       note: `REST statuses ${JSON.stringify(statuses)}; whole process ${msOf(again).median.toFixed(0)} ms (node start-up included)`,
     }),
   );
-  return { outcome: { rows, firstRuns: first, storage: storageAt1 }, anchors: a };
+  const whole = msOf(again);
+  rows.push(
+    row({
+      scenario: 'no-change resync (whole CLI process)', size: repo.size, path: pathName, unit: 'ms', target: '≤ 250 ms',
+      ours: whole, met: whole.median <= 250,
+      note: 'node start-up, bundle load, store open, one 304, the record written',
+    }),
+  );
+  return { outcome: { rows, firstRuns: first, storage: storageAt1, workdir }, anchors: a };
 }

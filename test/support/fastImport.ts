@@ -66,6 +66,8 @@ function change(out: StreamBuilder, path: string, spec: FileSpec | null): void {
 export interface CommitInput {
   ref: string;
   from?: string;
+  /** A second parent: the commit is a merge. */
+  merge?: string;
   message: string;
   changes: Record<string, FileSpec | null>;
 }
@@ -79,6 +81,7 @@ export function commitStream(input: CommitInput): Buffer {
   out.add(`committer Test Committer <committer@example.com> ${when} +0000\n`);
   out.data(input.message.endsWith('\n') ? input.message : `${input.message}\n`);
   if (input.from) out.add(`from ${input.from}\n`);
+  if (input.merge) out.add(`merge ${input.merge}\n`);
   for (const [path, spec] of Object.entries(input.changes)) change(out, path, spec);
   out.add('\ndone\n');
   return out.done();
