@@ -6,6 +6,7 @@ import type { SyncRecord } from '../core/types';
 import { createEngine, type Engine } from '../engine';
 import { createGitHubConnector } from '../github/connector';
 import { resolveRemote } from '../github/localRepo';
+import { assertStorageExists } from '../storage';
 import { parseCli, USAGE, UsageError, type CliArgs } from './args';
 import { envKnobs, withProxy } from './envKnobs';
 import { historyLine, ProgressRenderer, summary } from './render';
@@ -62,6 +63,7 @@ async function run(args: CliArgs, io: Io, signal: AbortSignal): Promise<number> 
   const logger = stderrLogger(io);
   const token = io.env.GITHUB_TOKEN || undefined;
   if (args.command === 'branches') return branches(args, io, logger, token, signal);
+  if (args.command !== 'sync') await assertStorageExists(args.storage as string);
   const engine = await createEngine({
     storageDir: args.storage as string,
     logger,
@@ -202,9 +204,23 @@ function memory(engine: Engine, args: CliArgs, io: Io): number {
 }
 
 if (require.main === module) {
+  let settled = false;
+  // Node exits 0 when nothing is left to wait for, even with main() unfinished: a promise that can
+  // never settle must not pass for success.
+  process.on('beforeExit', () => {
+    if (settled) return;
+    const message = 'Internal error: the command stopped without finishing (it waited on something that can never happen).';
+    if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ type: 'error', code: 'INTERNAL', message }) + '\n');
+    else process.stderr.write(`project-sync: ${message}\n`);
+    process.exit(1);
+  });
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
-    (code) => process.exit(code),
+    (code) => {
+      settled = true;
+      process.exit(code);
+    },
     (e: unknown) => {
+      settled = true;
       process.stderr.write(`project-sync: unexpected failure: ${(e as Error).message}\n`);
       process.exit(1);
     },
