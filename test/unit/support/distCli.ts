@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CliRun } from './cliHarness';
 
-export const DIST_CLI = path.resolve(__dirname, '../../../dist/cli.js');
+/** PROJECT_SYNC_TEST_CLI: another build to run the same tests against (e.g. the tree before a fix). */
+export const DIST_CLI = process.env.PROJECT_SYNC_TEST_CLI ?? path.resolve(__dirname, '../../../dist/cli.js');
 
 export interface DistRun extends CliRun {
   signal: NodeJS.Signals | null;
