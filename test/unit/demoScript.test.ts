@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
-const DEMO = process.env.PROJECT_SYNC_TEST_DEMO ?? path.join(ROOT, 'dist/demo.js');
+const DEMO = process.env.PROJECT_SYNC_TEST_DEMO || path.join(ROOT, 'dist/demo.js');
 
 describe('npm run demo (issue 16)', function () {
   this.timeout(240_000);

@@ -158,6 +158,32 @@ describe('the storage lock and a full or read-only disk (issue 16)', function ()
       }
     });
 
+    it('a full disk while REST blobs are stored (portable path, a small delta): STORAGE_ERROR, no temp object left', async () => {
+      const env = { ...ENV, PROJECT_SYNC_GIT: 'none' };
+      const ws = await bareWorkspace(fx.server, 'octo', 'repo');
+      try {
+        const storage = path.join(disk as string, 'storage');
+        ok(await distCli(['sync', '--repo', ws.dir, '--storage', storage, '--json'], env), 'first sync');
+        const few: Record<string, string> = {};
+        for (let i = 0; i < 5; i++) few[`rest/r${i}.txt`] = randomBytes(150 * 1024).toString('base64') + '\n';
+        await commitChanges(fx.repo, few);
+        const filler = fill(disk as string);
+        rmSync(filler);
+        writeFileSync(filler, Buffer.alloc(Math.max(0, sizeFree(disk as string) - 256 * 1024)));
+        const run = await distCli(['sync', '--repo', ws.dir, '--storage', storage, '--json'], env);
+        assert.equal(run.code, 1, run.stdout);
+        const err = errorLine(run);
+        assert.equal(err.code, 'STORAGE_ERROR', JSON.stringify(err));
+        assert.match(String(err.message), /disk is full/);
+        const temps = readdirSync(path.join(storage, 'objects.git', 'objects'), { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.tmp'));
+        assert.deepEqual(temps, []);
+        rmSync(filler);
+        ok(await distCli(['sync', '--repo', ws.dir, '--storage', storage, '--json'], env), 'the sync after freeing space');
+      } finally {
+        await ws.cleanup();
+      }
+    });
+
     for (const git of ['git', 'none']) {
       it(`a full disk during the pack (PROJECT_SYNC_GIT=${git}): STORAGE_ERROR said once, not NETWORK; no tmp_pack_* left; fine once space is freed`, async () => {
         const ws = await bareWorkspace(fx.server, 'octo', 'repo');

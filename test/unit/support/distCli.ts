@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { CliRun } from './cliHarness';
 
 /** PROJECT_SYNC_TEST_CLI: another build to run the same tests against (e.g. the tree before a fix). */
-export const DIST_CLI = process.env.PROJECT_SYNC_TEST_CLI ?? path.resolve(__dirname, '../../../dist/cli.js');
+export const DIST_CLI = process.env.PROJECT_SYNC_TEST_CLI || path.resolve(__dirname, '../../../dist/cli.js');
 
 export interface DistRun extends CliRun {
   signal: NodeJS.Signals | null;
