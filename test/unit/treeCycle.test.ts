@@ -5,7 +5,7 @@
 // tree list itself (or two trees list each other).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -112,4 +112,21 @@ describe('a self-listing truncated tree on the portable path (issue 16)', functi
       }
     });
   }
+
+  it('any command whose work never settles exits 1 with an INTERNAL error, never 0 in silence', async () => {
+    // A preload that makes every fs.promises.stat wait for ever: the CLI's first step never ends
+    // and Node finds nothing left to do (what the tree loop used to cause).
+    const preload = path.join(tmp, 'never-settles.cjs');
+    writeFileSync(preload, "require('node:fs').promises.stat = () => new Promise(() => {});\n");
+    const storage = path.join(tmp, 'settle-store');
+    mkdirSync(storage);
+    const run = await distCli(['history', '--storage', storage, '--json'], { NODE_OPTIONS: `--require ${preload}` }, 30_000);
+    assert.ok(!run.hung);
+    assert.equal(run.code, 1, `exit code; stdout: ${run.stdout} stderr: ${run.stderr}`);
+    assert.equal(errorLine(run).code, 'INTERNAL');
+    assert.match(String(errorLine(run).message), /stopped without finishing/);
+    const human = await distCli(['history', '--storage', storage], { NODE_OPTIONS: `--require ${preload}` }, 30_000);
+    assert.equal(human.code, 1);
+    assert.match(human.stderr, /stopped without finishing/);
+  });
 });
