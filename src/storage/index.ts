@@ -44,7 +44,9 @@ export async function openHistoryStore(dir: string, opts: OpenStoreOptions): Pro
 
 /**
  * For commands that only read a storage (history, files, memory, restore): a missing folder is a
- * typo, not a new empty history. STORAGE_ERROR saying so; nothing is created.
+ * typo, not a new empty history. SYNC_NOT_FOUND (there is no sync to find: the code `restore ID`
+ * and `files --sync ID` always gave for an unknown id) saying there is no storage there; nothing is
+ * created. A file where the folder should be is STORAGE_ERROR.
  */
 export async function assertStorageExists(dir: string): Promise<void> {
   const abs = path.resolve(dir);
@@ -52,7 +54,7 @@ export async function assertStorageExists(dir: string): Promise<void> {
     if ((await fs.stat(abs)).isDirectory()) return;
   } catch (e) {
     if (errno(e) !== 'ENOENT' && errno(e) !== 'ENOTDIR') throw e;
-    throw new SyncError('STORAGE_ERROR', `There is no Project Sync storage at ${abs}.`, {
+    throw new SyncError('SYNC_NOT_FOUND', `There is no Project Sync storage at ${abs}.`, {
       hint: 'Check the --storage path; `project-sync sync` creates a storage there.',
       path: abs,
     });

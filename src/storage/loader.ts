@@ -116,9 +116,8 @@ export async function assertStoreFolder(files: FileOps): Promise<void> {
   try {
     top = await files.list('');
   } catch (e) {
-    const err = storageFailure(e, files.dir, files.dir);
-    if (err) throw new SyncError('STORAGE_ERROR', `${files.dir} is not a folder.`, { hint: 'Point --storage at a folder (it is created when missing).', path: files.dir, cause: e });
-    throw e;
+    if (errno(e) === 'ENOTDIR') throw new SyncError('STORAGE_ERROR', `${files.dir} is not a folder.`, { hint: 'Point --storage at a folder (it is created when missing).', path: files.dir, cause: e });
+    throw storageFailure(e, files.dir, files.dir) ?? e;
   }
   if (top.some((n) => n === HISTORY_FILE || n.startsWith(`${HISTORY_FILE}.corrupt-`))) return;
   const foreign = top.filter((n) => !isStoreName(n));

@@ -51,12 +51,12 @@ describe('--storage on a folder that is not a store (issue 16)', function () {
   }
 
   for (const args of [['history'], ['files'], ['memory'], ['restore', '00000000-0000-4000-8000-000000000000']]) {
-    it(`${args[0]} --storage on a missing folder (a typo): "no storage there", exit 1, nothing created`, async () => {
+    it(`${args[0]} --storage on a missing folder (a typo): "no storage there" (SYNC_NOT_FOUND), exit 1, nothing created`, async () => {
       const typo = path.join(tmp, 'typo');
       const run = await distCli([...args, '--storage', typo, '--json']);
       assert.equal(run.code, 1, run.stdout);
       const err = errorLine(run);
-      assert.equal(err.code, 'STORAGE_ERROR');
+      assert.equal(err.code, 'SYNC_NOT_FOUND', 'no sync can be found where there is no storage (the code restore/files gave for an unknown id)');
       assert.match(String(err.message), /There is no Project Sync storage at/);
       assert.ok(!existsSync(typo), 'no storage was created');
       const human = await distCli([...args, '--storage', typo]);
