@@ -2,9 +2,10 @@
 // Starts the GitHub-compatible server on 127.0.0.1 with a generated demo repository, clones a demo
 // workspace from it, and syncs it with the real `project-sync` CLI (live progress in the terminal):
 // a first sync, a pushed change and an incremental sync, the history, a memory query and a restore.
-// Then it opens the same workspace in code-server with the extension loaded and prints the URL
-// (Ctrl-C stops everything). `--cli` stops after the CLI walkthrough; `--serve` keeps only the
-// server running.
+// Then it exits by itself with the walkthrough's result (0 when every step worked).
+//   --vscode (`npm run demo:vscode`): afterwards, open the same workspace in code-server with the
+//            extension loaded (installed on first use) and wait for Ctrl-C.
+//   --serve: afterwards, keep the GitHub-compatible server running until Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -37,7 +38,7 @@ async function expectOk(args: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const serve = process.argv.includes('--serve');
-  const ui = !serve && !process.argv.includes('--cli');
+  const ui = process.argv.includes('--vscode');
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'project-sync-demo-'));
   const storage = path.join(tmp, 'storage');
   const server = await startGitHubServer();
@@ -81,6 +82,9 @@ async function main(): Promise<void> {
       step('Serving; press Ctrl-C to stop');
       process.stdout.write(`Try: node dist/cli.js sync --repo ${workspace.dir} --storage ${storage}\n`);
       await untilInterrupted();
+    } else {
+      step('Done');
+      process.stdout.write('The same walkthrough in a real VS Code (code-server): npm run demo:vscode\n');
     }
     await repo.cleanup();
   } finally {
@@ -108,7 +112,7 @@ async function openInCodeServer(folder: string, tmp: string): Promise<void> {
   if (!existsSync(lib.codeServerBin(root))) {
     process.stdout.write('Installing code-server 4.100.3 (first use, about a minute)…\n');
     const r = spawnSync('bash', [path.join(root, 'scripts/install-code-server.sh')], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('could not install code-server; `npm run demo -- --cli` runs the CLI part alone');
+    if (r.status !== 0) throw new Error('could not install code-server; `npm run demo` runs the CLI part alone');
   }
   const port = await lib.freePort();
   const server = await lib.startCodeServer({ root, tmp: path.join(tmp, 'code-server'), port });

@@ -81,8 +81,9 @@ async function run(args: CliArgs, io: Io, signal: AbortSignal, overrides: Partia
   const logger = stderrLogger(io);
   const token = io.env.GITHUB_TOKEN || undefined;
   const engine = await createEngine({
-    // `branches` reaches the remote only: no storage is opened or created.
-    ...(args.command === 'branches' ? {} : { storageDir: args.storage as string }),
+    // `branches` reaches the remote only: no storage is opened or created. Only `sync` creates a
+    // store; the read commands refuse a folder that holds none (a typo must not create one).
+    ...(args.command === 'branches' ? {} : { storageDir: args.storage as string, createStorage: args.command === 'sync' }),
     logger,
     getToken: () => token,
     maxWaitSeconds: args.maxWait,

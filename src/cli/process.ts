@@ -11,7 +11,18 @@ export function runCliProcess(engine: Partial<EngineOptions> = {}): void {
     (json ? process.stdout : process.stderr).write(fatalText(e, json) + '\n');
     return exit(1);
   });
+  let settled = false;
+  // Node exits 0 when nothing is left to wait for, even with main() unfinished: a promise that can
+  // never settle must not pass for success.
+  process.on('beforeExit', () => {
+    if (settled) return;
+    const message = 'Internal error: the command stopped without finishing (it waited on something that can never happen).';
+    if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ type: 'error', code: 'INTERNAL', message }) + '\n');
+    else process.stderr.write(`project-sync: ${message}\n`);
+    process.exit(1);
+  });
   const exit = async (code: number) => {
+    settled = true;
     await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
     process.exit(code);
   };

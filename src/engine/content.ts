@@ -7,6 +7,7 @@ import { SyncError, throwIfAborted } from '../core/errors';
 import { scoped, type Logger } from '../core/logger';
 import type { GitHubConnector } from '../core/ports';
 import type { RemoteRepository, RepositoryFile, SnapshotDiff } from '../core/types';
+import { errno, storageProblem } from '../storage/fsOps';
 import { GitBinaryStore } from './objects/gitBinaryStore';
 import { IsoGitStore } from './objects/isoGitStore';
 import { presentObjects } from './objects/catFile';
@@ -184,6 +185,11 @@ export class GitContentFetcher {
         try {
           await writeLooseBlob(this.opts.cacheGitDir, sha, bytes);
         } catch (e) {
+          // A full or read-only disk is not one bad blob: every next write fails the same way.
+          const problem = storageProblem(errno(e), path.dirname(this.opts.cacheGitDir));
+          if (problem) {
+            throw new SyncError('STORAGE_ERROR', `Could not store the fetched content in ${this.opts.cacheGitDir}: ${problem.what} (${errno(e)}).`, { hint: problem.hint, path: this.opts.cacheGitDir, cause: e });
+          }
           this.log.warn(`blob ${sha}: ${(e as Error).message}`);
           failed.push(sha);
         }

@@ -11,7 +11,7 @@ import type { RemoteRepository, RepositoryRef, SyncRecord } from '../core/types'
 import { createGitHubConnector, memoryEtagCache } from '../github/connector';
 import { currentBranch, resolveRemote } from '../github/localRepo';
 import { proxyFor, type ProxySettings } from '../github/proxy';
-import { acquireStorageLock, openHistoryStore } from '../storage';
+import { acquireStorageLock, assertStorageExists, openHistoryStore } from '../storage';
 import { GitContentFetcher, workspaceObjectDir } from './content';
 import { GitHubRepositorySource } from './source';
 import type { Engine, EngineOptions, ReadFileOptions } from './types';
@@ -27,6 +27,7 @@ export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
  * `branches`): its `store` is then unavailable and conditional requests are cached in memory.
  */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
+  if (options.storageDir !== undefined && options.createStorage === false) await assertStorageExists(options.storageDir);
   const store =
     options.storageDir === undefined
       ? undefined

@@ -11,6 +11,8 @@ export interface EngineOptions {
    * Absent: an engine that only reaches the remote (branches, heads); `store` is then unavailable.
    */
   storageDir?: string;
+  /** false: `storageDir` must already hold a store (SYNC_NOT_FOUND "There is no Project Sync storage at …"). Default true. */
+  createStorage?: boolean;
   logger: Logger;
   /** Returns the token to use for a host, or undefined to go unauthenticated. Never stored or logged by us. */
   getToken?: (host: string) => Promise<string | undefined> | string | undefined;

@@ -36,22 +36,60 @@ function blobMode(mode: string, path: string, logger?: Logger): FileMode {
   return '100644';
 }
 
-/** Every file, symlink and submodule under `sha`, paths relative to it. */
+/** Deeper than this is no real tree (paths would pass every file system's limit): a server looping with fresh shas. */
+export const MAX_TREE_DEPTH = 2048;
+
+/**
+ * Every file, symlink and submodule under `sha`, paths relative to it. Trees are content-addressed,
+ * so no tree can contain itself, however deep: a listing that does (a broken server or something
+ * altering its answers) fails with NETWORK instead of waiting for ever on its own result.
+ */
 export async function walkTree(sha: string, deps: TreeWalkDeps): Promise<RepositoryFile[]> {
   let seen = 0;
   const progress = (n: number): void => {
     seen += n;
     deps.onProgress?.(seen);
   };
-  const flatten = (treeSha: string): Promise<RepositoryFile[]> => {
+  /** Subtrees each tree being listed is waiting for; a new edge that closes a loop is refused. */
+  const waitsFor = new Map<string, Set<string>>();
+  const reaches = (from: string, target: string): boolean => {
+    const stack = [from];
+    const visited = new Set<string>();
+    while (stack.length > 0) {
+      const at = stack.pop() as string;
+      if (at === target) return true;
+      if (visited.has(at)) continue;
+      visited.add(at);
+      for (const next of waitsFor.get(at) ?? []) stack.push(next);
+    }
+    return false;
+  };
+  const flatten = (treeSha: string, parent: string | undefined, depth: number): Promise<RepositoryFile[]> => {
+    if (parent !== undefined) {
+      if (depth > MAX_TREE_DEPTH || reaches(treeSha, parent)) return Promise.reject(treeLoop(sha, treeSha, depth));
+      const edges = waitsFor.get(parent) ?? new Set<string>();
+      edges.add(treeSha);
+      waitsFor.set(parent, edges);
+    }
     const known = deps.cache.get(treeSha);
     if (known) return known.then((files) => (progress(files.length), files));
-    const pending = listTree(treeSha, deps, flatten, progress);
+    const pending = listTree(treeSha, deps, (child) => flatten(child, treeSha, depth + 1), progress);
     deps.cache.set(treeSha, pending);
-    pending.catch(() => deps.cache.delete(treeSha));
+    const settle = (): void => void waitsFor.delete(treeSha);
+    pending.then(settle, () => {
+      settle();
+      deps.cache.delete(treeSha);
+    });
     return pending;
   };
-  return flatten(sha);
+  return flatten(sha, undefined, 0);
+}
+
+function treeLoop(root: string, sha: string, depth: number): SyncError {
+  const why = depth > MAX_TREE_DEPTH ? `nests deeper than ${MAX_TREE_DEPTH} levels` : `lists tree ${sha} inside itself`;
+  return new SyncError('NETWORK', `The tree listing of ${root} from GitHub ${why}, which no git tree can do: the answer is damaged.`, {
+    hint: 'Sync again later; if it keeps happening, something between you and GitHub alters its answers.',
+  });
 }
 
 async function listTree(

@@ -18,8 +18,17 @@ export class FileOps {
     private readonly failpoint: Failpoint = () => undefined,
   ) {}
 
+  /**
+   * The absolute path of `rel`, which must stay inside the storage folder: a name that climbs out
+   * (`../x`, an absolute path) is refused before anything touches the file system.
+   */
   abs(rel: string): string {
-    return path.join(this.dir, rel);
+    const target = path.resolve(this.dir, rel);
+    const inside = path.relative(this.dir, target);
+    if (inside.startsWith('..') || path.isAbsolute(inside)) {
+      throw new SyncError('STORAGE_CORRUPT', `Refusing to touch ${JSON.stringify(rel)}: it is outside the storage folder ${this.dir}.`, { path: this.dir });
+    }
+    return target;
   }
 
   /** The file's text, or undefined when it does not exist. */
@@ -33,7 +42,12 @@ export class FileOps {
   }
 
   async mkdirs(...rels: string[]): Promise<void> {
-    for (const rel of ['', ...rels]) await fs.mkdir(this.abs(rel), { recursive: true });
+    for (const rel of ['', ...rels]) {
+      const abs = this.abs(rel);
+      await fs.mkdir(abs, { recursive: true }).catch((e: unknown) => {
+        throw storageFailure(e, abs, this.dir) ?? e;
+      });
+    }
   }
 
   /** Temp file + fsync + rename + directory fsync: readers see the old or the new file, never a torn one. */
@@ -42,7 +56,12 @@ export class FileOps {
     const tmp = `${target}.tmp-${randomSuffix()}`;
     try {
       this.failpoint(`write ${rel}`);
-      const handle = await fs.open(tmp, 'wx');
+      const handle = await fs.open(tmp, 'wx').catch(async (e: unknown) => {
+        // Opening a store creates nothing: the folder appears with its first write.
+        if (errno(e) !== 'ENOENT') throw e;
+        await fs.mkdir(path.dirname(tmp), { recursive: true });
+        return fs.open(tmp, 'wx');
+      });
       try {
         await handle.writeFile(text, 'utf8');
         await handle.sync();
@@ -59,16 +78,10 @@ export class FileOps {
 
   /** A full disk or a read-only folder: STORAGE_ERROR naming what to do, and no temp file left behind. */
   private async writeFailure(e: unknown, tmp: string, target: string): Promise<unknown> {
-    const code = errno(e);
-    const full = code === 'ENOSPC' || code === 'EDQUOT';
-    if (!full && code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') return e;
+    const err = e instanceof SyncError ? undefined : storageFailure(e, target, this.dir);
+    if (!err) return e;
     await fs.rm(tmp, { force: true }).catch((rmError: unknown) => rmError);
-    const what = full ? 'the disk is full' : 'the storage folder is not writable';
-    return new SyncError('STORAGE_ERROR', `Could not save to ${target}: ${what} (${code}). Nothing was lost; the previous sync is still active.`, {
-      hint: full ? 'Free some disk space, then sync again.' : `Make ${this.dir} writable, then sync again.`,
-      path: target,
-      cause: e,
-    });
+    return new SyncError('STORAGE_ERROR', `${err.message} Nothing was lost; the previous sync is still active.`, { ...err.details });
   }
 
   async unlink(rel: string): Promise<void> {
@@ -151,6 +164,34 @@ export class FileOps {
       await handle?.close();
     }
   }
+}
+
+/** Why a file-system step failed, as people say it; undefined for errors that are not about the storage itself. */
+export function storageProblem(code: string | undefined, dir: string): { what: string; hint: string } | undefined {
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return { what: 'the disk is full', hint: 'Free some disk space, then run the command again.' };
+    case 'EROFS':
+      return { what: 'the storage folder is on a read-only file system', hint: `Point --storage at a writable folder (${dir} is read-only).` };
+    case 'EACCES':
+    case 'EPERM':
+      return { what: 'the storage folder is not writable', hint: `Make ${dir} writable, then run the command again.` };
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return { what: 'a file is in the way where a folder should be', hint: `Point --storage at a folder, not a file (${dir}).` };
+    default:
+      return undefined;
+  }
+}
+
+/** A SyncError STORAGE_ERROR for a full disk, a read-only folder or a file in the way; undefined for anything else. */
+export function storageFailure(e: unknown, target: string, dir: string): SyncError | undefined {
+  if (e instanceof SyncError) return e;
+  const code = errno(e);
+  const problem = storageProblem(code, dir);
+  if (!problem) return undefined;
+  return new SyncError('STORAGE_ERROR', `Could not write ${target}: ${problem.what} (${code}).`, { hint: problem.hint, path: target, cause: e });
 }
 
 export function errno(e: unknown): string | undefined {

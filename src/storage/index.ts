@@ -1,9 +1,11 @@
 // The history store of one storage folder. Nothing here imports vscode.
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { SyncError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { systemClock, type Clock, type HistoryStore } from '../core/ports';
 import { PersistentEtagCache } from './etags';
-import { FileOps, type Failpoint } from './fsOps';
+import { errno, FileOps, type Failpoint } from './fsOps';
 import { LowdbHistoryStore } from './historyStore';
 import { loadState } from './loader';
 import type { Migration } from './migrations';
@@ -38,4 +40,24 @@ export async function openHistoryStore(dir: string, opts: OpenStoreOptions): Pro
   const store = new LowdbHistoryStore(files, state, etags, opts.logger, clock);
   await store.markInterrupted();
   return store;
+}
+
+/**
+ * For commands that only read a storage (history, files, memory, restore): a missing folder is a
+ * typo, not a new empty history. SYNC_NOT_FOUND (there is no sync to find: the code `restore ID`
+ * and `files --sync ID` always gave for an unknown id) saying there is no storage there; nothing is
+ * created. A file where the folder should be is STORAGE_ERROR.
+ */
+export async function assertStorageExists(dir: string): Promise<void> {
+  const abs = path.resolve(dir);
+  try {
+    if ((await fs.stat(abs)).isDirectory()) return;
+  } catch (e) {
+    if (errno(e) !== 'ENOENT' && errno(e) !== 'ENOTDIR') throw e;
+    throw new SyncError('SYNC_NOT_FOUND', `There is no Project Sync storage at ${abs}.`, {
+      hint: 'Check the --storage path; `project-sync sync` creates a storage there.',
+      path: abs,
+    });
+  }
+  throw new SyncError('STORAGE_ERROR', `${abs} is not a folder.`, { hint: 'Point --storage at a storage folder.', path: abs });
 }

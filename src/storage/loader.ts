@@ -5,11 +5,11 @@ import { Low } from 'lowdb';
 import { SyncError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Clock } from '../core/ports';
-import { errno, type FileOps } from './fsOps';
+import { errno, storageFailure, storageProblem, type FileOps } from './fsOps';
 import { CorruptFileError, HistoryAdapter, parseJsonWith } from './historyAdapter';
 import { MemoryIndex } from './memoryIndex';
 import { NewerSchemaError, type Migration } from './migrations';
-import { emptyHistory, HISTORY_FILE, MEMORY_DIR, SNAPSHOT_DIR, type HistoryFile } from './schema';
+import { emptyHistory, HISTORY_FILE, MEMORY_DIR, MEMORY_NAME, SNAPSHOT_DIR, SNAPSHOT_NAME, TEMP_SUFFIX, type HistoryFile } from './schema';
 import { SnapshotStore } from './snapshots';
 import { memoryFile } from './validate';
 
@@ -34,7 +34,8 @@ export interface StoreState {
 export const memoryRel = (file: string): string => `${MEMORY_DIR}/${file}`;
 
 export async function loadState(files: FileOps, opts: LoadOptions): Promise<StoreState> {
-  await files.mkdirs(SNAPSHOT_DIR, MEMORY_DIR);
+  // Nothing is created here: the folder and its subfolders appear with the first write.
+  await assertStoreFolder(files);
   const adapter = new HistoryAdapter(files, opts.migrations);
   const db = new Low<HistoryFile>(adapter, emptyHistory());
   try {
@@ -101,7 +102,48 @@ async function moveIfPresent(files: FileOps, rel: string, now: Date): Promise<st
   }
 }
 
-/** Delete temp files and unreferenced snapshot/memory files older than the grace period. */
+/** Top-level names the store creates (files, folders, temp and moved-aside copies). */
+const STORE_FILES = ['history.json', 'etags.json', 'sync.lock', 'snapshots', 'memory', 'objects.git'];
+const isStoreName = (name: string): boolean => STORE_FILES.some((f) => name === f || name.startsWith(`${f}.`));
+
+/**
+ * A storage folder is one with a history (current or moved aside), or one holding nothing but what
+ * the store itself creates before its first history is written. Anything else is somebody's folder:
+ * refused before a single file in it is touched.
+ */
+export async function assertStoreFolder(files: FileOps): Promise<void> {
+  let top: string[];
+  try {
+    top = await files.list('');
+  } catch (e) {
+    if (errno(e) === 'ENOTDIR') throw new SyncError('STORAGE_ERROR', `${files.dir} is not a folder.`, { hint: 'Point --storage at a folder (it is created when missing).', path: files.dir, cause: e });
+    throw storageFailure(e, files.dir, files.dir) ?? e;
+  }
+  if (top.some((n) => n === HISTORY_FILE || n.startsWith(`${HISTORY_FILE}.corrupt-`))) return;
+  const foreign = top.filter((n) => !isStoreName(n));
+  for (const [dir, own] of [[SNAPSHOT_DIR, SNAPSHOT_NAME], [MEMORY_DIR, MEMORY_NAME]] as const) {
+    if (!top.includes(dir)) continue;
+    const names = await files.list(dir).catch((e: unknown) => (errno(e) === 'ENOTDIR' ? [''] : Promise.reject(e)));
+    foreign.push(...names.filter((n) => !own.test(n.replace(TEMP_SUFFIX, ''))).map((n) => (n ? `${dir}/${n}` : dir)));
+  }
+  if (foreign.length === 0) return;
+  const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, and ${foreign.length - 3} more` : '');
+  throw new SyncError('STORAGE_ERROR', `${files.dir} is not a Project Sync storage folder: it has no history.json and holds files Project Sync did not create (${shown}). Nothing in it was changed.`, {
+    hint: 'Point --storage at a new or empty folder, or at an existing Project Sync storage.',
+    path: files.dir,
+  });
+}
+
+/** Whether `rel` (top level, `snapshots/…` or `memory/…`) has a name only the store gives its files. */
+function isOwnFile(rel: string): boolean {
+  const slash = rel.indexOf('/');
+  if (slash < 0) return TEMP_SUFFIX.test(rel) && isStoreName(rel);
+  const dir = rel.slice(0, slash);
+  const name = rel.slice(slash + 1).replace(TEMP_SUFFIX, '');
+  return (dir === SNAPSHOT_DIR && SNAPSHOT_NAME.test(name)) || (dir === MEMORY_DIR && MEMORY_NAME.test(name));
+}
+
+/** Delete temp files and unreferenced snapshot/memory files older than the grace period: only names the store gives its files. */
 async function removeOrphans(files: FileOps, data: HistoryFile, opts: LoadOptions): Promise<void> {
   const keep = new Set<string>();
   addReferences(keep, data);
@@ -118,12 +160,16 @@ async function removeOrphans(files: FileOps, data: HistoryFile, opts: LoadOption
     ...(await files.list('')).filter((n) => n.includes('.tmp-')),
     ...(await files.list(SNAPSHOT_DIR)).map((n) => `${SNAPSHOT_DIR}/${n}`),
     ...(await files.list(MEMORY_DIR)).map((n) => `${MEMORY_DIR}/${n}`),
-  ].filter((rel) => !rel.includes('.corrupt-') && !keep.has(rel));
+  ].filter((rel) => isOwnFile(rel) && !keep.has(rel));
   for (const rel of candidates) {
     const mtime = await files.mtimeMs(rel);
     if (mtime === undefined || mtime > cutoff) continue;
     opts.logger.debug(`removing orphan ${rel}`);
-    await files.unlink(rel);
+    // Best effort: a read-only storage can still be read.
+    await files.unlink(rel).catch((e: unknown) => {
+      if (!storageProblem(errno(e), files.dir)) throw e;
+      opts.logger.debug(`could not remove orphan ${rel}: ${String(e)}`);
+    });
   }
 }
 

@@ -9,10 +9,20 @@ export const ETAGS_FILE = 'etags.json';
 export const SNAPSHOT_DIR = 'snapshots';
 export const MEMORY_DIR = 'memory';
 
+/**
+ * The names the store gives its files, and the only ones it ever opens, renames or deletes: a
+ * snapshot node is `<treeSha>-<hex>.json`, a memory file `<syncId>-<hex>.json`, a temp file
+ * `<name>.tmp-<hex>`. Plain names, no separators, no `..`: a tampered history.json cannot point
+ * the store outside its folder.
+ */
+export const SNAPSHOT_NAME = /^[0-9a-f]{40}-[0-9a-f]{1,32}\.json$/;
+export const MEMORY_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[0-9a-f]{1,32}\.json$/;
+export const TEMP_SUFFIX = /\.tmp-[0-9a-f]{1,32}$/;
+
 /** One node of the snapshot graph: a full base, or a delta on top of its parent's snapshot. */
 export const snapshotNodeSchema = z.object({
   /** File name inside `snapshots/`. */
-  file: z.string().min(1),
+  file: z.string().regex(SNAPSHOT_NAME, 'expected a snapshot file name (<tree sha>-<hex>.json)'),
   parent: shaSchema.nullable(),
   /** Number of files in the snapshot this node reconstructs. */
   files: z.number().int().nonnegative(),
@@ -29,7 +39,7 @@ export const commitSchema = z.object({
   syncId: z.string().min(1),
   treeSha: shaSchema,
   /** File name inside `memory/`, or null when the link changed no memory entry. */
-  memoryFile: z.string().min(1).nullable(),
+  memoryFile: z.string().regex(MEMORY_NAME, 'expected a memory file name (<sync id>-<hex>.json)').nullable(),
 });
 export type CommitEntry = z.infer<typeof commitSchema>;
 
@@ -68,9 +78,41 @@ export function chainProblems(records: SyncRecord[], commits: CommitEntry[], sna
   for (const c of commits) {
     if (!byId.get(c.syncId) || !isLink(byId.get(c.syncId) as SyncRecord)) problems.push(`commit of unknown sync ${c.syncId}`);
     if (!snapshots[c.treeSha]) problems.push(`sync ${c.syncId} references a missing snapshot`);
+    if (c.memoryFile !== null && !c.memoryFile.startsWith(`${c.syncId}-`)) problems.push(`sync ${c.syncId} references another sync's memory file`);
   }
   for (const [sha, node] of Object.entries(snapshots)) {
     if (node.parent !== null && !snapshots[node.parent]) problems.push(`snapshot ${sha} has a missing parent`);
+    if (!node.file.startsWith(`${sha}-`)) problems.push(`snapshot ${sha} references another tree's file`);
+  }
+  problems.push(...loops('snapshot', Object.keys(snapshots), (sha) => snapshots[sha]?.parent ?? null));
+  const links = records.filter(isLink);
+  const linkIds = new Set(links.map((r) => r.id));
+  problems.push(...loops('sync', [...linkIds], (id) => {
+    const prev = byId.get(id)?.previousSyncId ?? null;
+    return prev !== null && linkIds.has(prev) ? prev : null;
+  }));
+  return problems;
+}
+
+/**
+ * Parent chains must end: a chain that comes back to itself would make every walk along it
+ * (reading a snapshot, finding a predecessor) go round for ever. Linear: each node is walked once.
+ */
+function loops(what: string, ids: readonly string[], parentOf: (id: string) => string | null): string[] {
+  const done = new Set<string>();
+  const problems: string[] = [];
+  for (const start of ids) {
+    const path = new Set<string>();
+    let id: string | null = start;
+    while (id !== null && !done.has(id)) {
+      if (path.has(id)) {
+        problems.push(`${what} ${id} is its own ancestor (its parent chain loops)`);
+        break;
+      }
+      path.add(id);
+      id = parentOf(id);
+    }
+    for (const p of path) done.add(p);
   }
   return problems;
 }

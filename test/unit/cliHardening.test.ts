@@ -2,7 +2,7 @@
 // every human output, a 304 logged at debug, the HTTP stack loaded only when needed, and the CLI's words.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ProgressRenderer } from '../../src/cli/render';
@@ -136,6 +136,8 @@ describe('CLI hardening: the HTTP stack loads only for commands that need the ne
   let dir: string;
   before(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'ps-ulimit-'));
+    // An existing (empty) storage folder: the read commands refuse a path that does not exist.
+    mkdirSync(path.join(dir, 'storage'));
     execFileSync('git', ['init', '-q', path.join(dir, 'ws')]);
     execFileSync('git', ['-C', path.join(dir, 'ws'), 'remote', 'add', 'origin', 'http://127.0.0.1:9/o/r.git']);
   });

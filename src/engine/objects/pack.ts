@@ -6,6 +6,7 @@ import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { SyncError, isAbortError } from '../../core/errors';
 import { redact, type Logger } from '../../core/logger';
+import { storageProblem } from '../../storage/fsOps';
 import { runGit } from './catFile';
 import { proxiedGitHttp } from './proxyHttp';
 
@@ -74,6 +75,17 @@ async function resetCacheConfig(gitDir: string, logger?: Logger): Promise<void> 
 }
 
 export async function initCacheRepo(gitDir: string, gitPath: string | undefined, logger?: Logger): Promise<void> {
+  try {
+    await createCacheRepo(gitDir, gitPath, logger);
+  } catch (e) {
+    const local = localFailure(e, (e as Error).message);
+    const problem = local && storageProblem(local, path.dirname(gitDir));
+    if (!local || !problem) throw e;
+    throw new SyncError('STORAGE_ERROR', `Could not create the content cache ${gitDir}: ${problem.what} (${local}).`, { hint: problem.hint, path: gitDir, cause: e });
+  }
+}
+
+async function createCacheRepo(gitDir: string, gitPath: string | undefined, logger?: Logger): Promise<void> {
   if (fs.existsSync(path.join(gitDir, 'HEAD'))) {
     await resetCacheConfig(gitDir, logger);
     if (await cacheRepoUsable(gitDir, gitPath)) return;
@@ -99,15 +111,85 @@ async function cacheRepoUsable(gitDir: string, gitPath: string | undefined): Pro
   );
 }
 
+/** Lock files git leaves when it dies mid-transfer; any of them makes every later fetch fail with "File exists". */
+const GIT_LOCK = /\.lock$/;
+/** Temp files of a transfer cut short (git's, and writeLooseBlob's `<sha tail>.<pid>.<time>.tmp`). */
+const GIT_TEMP = /^(tmp_pack_|tmp_idx_|tmp_rev_|tmp_obj_)|^[0-9a-f]{38}\.\d+\.\d+\.tmp$/;
+
+/**
+ * Remove what an interrupted transfer left in the cache repository: lock files (`shallow.lock`,
+ * `index.lock`, `packed-refs.lock`, `refs/**\/*.lock`, …) and temp objects (`tmp_pack_*`, `tmp_obj_*`).
+ * Only called inside a sync, which holds the storage lock: no other process of ours is using the
+ * cache, so any of these is stale. Returns what was removed (paths relative to the cache).
+ */
+export async function clearStaleGitState(gitDir: string, logger: Logger): Promise<string[]> {
+  const removed: string[] = [];
+  const visit = async (rel: string, depth: number, match: RegExp): Promise<void> => {
+    const entries = await fsp.readdir(path.join(gitDir, rel), { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (depth > 0) await visit(child, depth - 1, match);
+      } else if (match.test(entry.name)) {
+        await fsp.rm(path.join(gitDir, child), { force: true });
+        removed.push(child);
+      }
+    }
+  };
+  for (const name of await fsp.readdir(gitDir).catch(() => [] as string[])) {
+    if (GIT_LOCK.test(name)) {
+      await fsp.rm(path.join(gitDir, name), { force: true, recursive: true });
+      removed.push(name);
+    }
+  }
+  await visit('refs', 16, GIT_LOCK);
+  await visit('objects', 2, GIT_TEMP);
+  // A pack without its index (or the reverse) is a transfer cut short: unusable, and it holds the space.
+  const packDir = path.join(gitDir, 'objects', 'pack');
+  const packs = await fsp.readdir(packDir).catch(() => [] as string[]);
+  for (const name of packs) {
+    const m = /^(pack-[0-9a-f]+)\.(pack|idx)$/.exec(name);
+    if (!m || packs.includes(`${m[1]}.${m[2] === 'pack' ? 'idx' : 'pack'}`)) continue;
+    await fsp.rm(path.join(packDir, name), { force: true });
+    removed.push(`objects/pack/${name}`);
+  }
+  if (removed.length > 0) logger.warn(`removed what an interrupted git transfer left in the content cache: ${removed.join(', ')}`);
+  return removed;
+}
+
+/** A git error that is about the local disk, not the network: its errno-style code. */
+function localFailure(e: unknown, message: string): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && storageProblem(code, '')) return code;
+  if (/No space left on device/i.test(message)) return 'ENOSPC';
+  if (/Disk quota exceeded/i.test(message)) return 'EDQUOT';
+  if (/Read-only file system/i.test(message)) return 'EROFS';
+  if (/unable to create .*: Permission denied|Permission denied.*(\.git|objects|\.lock)/i.test(message)) return 'EACCES';
+  if (/\.lock'?: File exists/i.test(message)) return 'EEXIST';
+  return undefined;
+}
+
 /** Fetch the branch's head commit with depth 1; only objects the cache lacks cross the wire. */
 export async function fetchPack(opts: PackFetch): Promise<{ bytes: number; requests: number }> {
+  await clearStaleGitState(opts.cacheGitDir, opts.logger);
   const before = await packBytes(opts.cacheGitDir);
   try {
     if (opts.gitPath) await fetchWithGit(opts);
     else await fetchWithIsoGit(opts);
   } catch (e) {
+    // Whatever the reason, a cut transfer's temp files are not kept.
+    await clearStaleGitState(opts.cacheGitDir, opts.logger).catch((cleanup: unknown) => opts.logger.debug(`cleanup after a failed transfer: ${String(cleanup)}`));
     if (isAbortError(e) || opts.signal?.aborted) throw new SyncError('CANCELLED', 'The sync was cancelled.');
     const message = redact((e as Error).message);
+    const local = localFailure(e, message);
+    const problem = local && storageProblem(local, path.dirname(opts.cacheGitDir));
+    if (local && problem) {
+      throw new SyncError('STORAGE_ERROR', `Could not store the fetched content in ${opts.cacheGitDir}: ${problem.what} (${local}).`, {
+        hint: problem.hint,
+        path: opts.cacheGitDir,
+        cause: e,
+      });
+    }
     if (/\b(401|403)\b|Authentication failed|could not read Username/i.test(message)) {
       throw new SyncError('AUTH_REQUIRED', 'GitHub refused the git transfer: sign in with an account that can read this repository.', { cause: e });
     }

@@ -31,6 +31,12 @@ export async function writeLooseBlob(gitDir: string, sha: string, bytes: Uint8Ar
   await fs.mkdir(dir, { recursive: true });
   const body = deflateSync(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]));
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await fs.writeFile(tmp, body);
-  await fs.rename(tmp, file);
+  try {
+    await fs.writeFile(tmp, body);
+    await fs.rename(tmp, file);
+  } catch (e) {
+    // A full disk leaves no half-written temp object behind.
+    await fs.rm(tmp, { force: true }).catch((rmError: unknown) => rmError);
+    throw e;
+  }
 }
