@@ -45,16 +45,17 @@ export async function createTestRepo(files: Record<string, FileSpec>, opts: { br
   return { bareDir, workDir, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
-/** Commit changes (null deletes) on `branch` (default: HEAD's branch; a missing branch starts from HEAD). */
+/** Commit changes (null deletes) on `branch` (default: HEAD's branch; a missing branch starts from HEAD); `merge` names a second parent. */
 export async function commitChanges(
   repo: TestRepo,
   changes: Record<string, FileSpec | null>,
-  opts: { branch?: string; message?: string } = {},
+  opts: { branch?: string; message?: string; merge?: string } = {},
 ): Promise<string> {
   const branch = opts.branch ?? (await headBranch(repo.bareDir));
   const ref = `refs/heads/${branch}`;
   const from = (await revParse(repo.bareDir, ref)) ?? (await revParse(repo.bareDir, 'HEAD'));
-  await fastImport(repo.bareDir, commitStream({ ref, from: from ?? undefined, message: opts.message ?? 'Update files', changes }));
+  const merge = opts.merge === undefined ? undefined : ((await revParse(repo.bareDir, opts.merge)) ?? undefined);
+  await fastImport(repo.bareDir, commitStream({ ref, from: from ?? undefined, merge, message: opts.message ?? 'Update files', changes }));
   const sha = await revParse(repo.bareDir, ref);
   if (!sha) throw new Error(`commit on ${branch} failed`);
   return sha;

@@ -23,6 +23,12 @@ export interface PackFetch {
   timeoutMs?: number;
   /** A proxy URL, '' for a direct connection, absent to leave git's own proxy environment alone. */
   proxy?: string;
+  /**
+   * The new head's only parent is a commit the cache holds. The portable path then deepens what it
+   * has by one commit; otherwise (a merge, several commits, another branch) a relative fetch would
+   * walk history, so it fetches the head at depth 1 afresh and keeps only that pack.
+   */
+  extendsCache?: boolean;
 }
 
 const DEFAULT_STALL_MS = 60_000;
@@ -172,10 +178,11 @@ function localFailure(e: unknown, message: string): string | undefined {
 /** Fetch the branch's head commit with depth 1; only objects the cache lacks cross the wire. */
 export async function fetchPack(opts: PackFetch): Promise<{ bytes: number; requests: number }> {
   await clearStaleGitState(opts.cacheGitDir, opts.logger);
-  const before = await packBytes(opts.cacheGitDir);
+  const before = await packFiles(opts.cacheGitDir);
+  let replaced = false;
   try {
     if (opts.gitPath) await fetchWithGit(opts);
-    else await fetchWithIsoGit(opts);
+    else replaced = await fetchWithIsoGit(opts);
   } catch (e) {
     // Whatever the reason, a cut transfer's temp files are not kept.
     await clearStaleGitState(opts.cacheGitDir, opts.logger).catch((cleanup: unknown) => opts.logger.debug(`cleanup after a failed transfer: ${String(cleanup)}`));
@@ -205,7 +212,9 @@ export async function fetchPack(opts: PackFetch): Promise<{ bytes: number; reque
       cause: e,
     });
   }
-  const bytes = (await packBytes(opts.cacheGitDir)) - before;
+  const after = await packFiles(opts.cacheGitDir);
+  const bytes = [...after].filter(([name]) => !before.has(name)).reduce((n, [, size]) => n + size, 0);
+  if (replaced) await keepOnlyNewPacks(opts.cacheGitDir, before, opts.branch, opts.logger);
   // info/refs discovery + one upload-pack POST (protocol v2: ls-refs and fetch, two POSTs).
   return { bytes: Math.max(0, bytes), requests: opts.gitPath ? 3 : 2 };
 }
@@ -241,8 +250,12 @@ async function fetchWithGit(opts: PackFetch): Promise<void> {
 /** The cache repository's only remote on the portable path (its URL is passed on every fetch). */
 const ISO_REMOTE = 'origin';
 
-async function fetchWithIsoGit(opts: PackFetch): Promise<void> {
+/** True when the fetch replaced the cache's content (an absolute depth-1 fetch into a non-empty cache). */
+async function fetchWithIsoGit(opts: PackFetch): Promise<boolean> {
   const shallow = fs.existsSync(path.join(opts.cacheGitDir, 'shallow'));
+  // A relative depth deepens the cache's shallow boundary: right when the head is one commit past
+  // what the cache holds, a history walk otherwise (a merge of a long branch brought all of it).
+  const relative = shallow && opts.extendsCache === true;
   // isomorphic-git records the fetched head through the remote's fetch refspec and throws
   // NoRefspecError after the transfer when there is none (a fresh cache repository has none).
   await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
@@ -256,18 +269,39 @@ async function fetchWithIsoGit(opts: PackFetch): Promise<void> {
     remoteRef: opts.branch,
     singleBranch: true,
     depth: 1,
-    // After a first shallow fetch, an absolute depth would re-download everything.
-    relative: shallow,
+    relative,
     tags: false,
     onAuth: () => (opts.token ? { username: 'x-access-token', password: opts.token } : { cancel: true }),
   });
-  opts.logger.debug(`[pack] isomorphic-git fetch ${opts.url} ${opts.branch} done`);
+  opts.logger.debug(`[pack] isomorphic-git fetch ${opts.url} ${opts.branch} (${relative ? 'one commit deeper' : 'depth 1'}) done`);
+  return shallow && !relative;
 }
 
-async function packBytes(gitDir: string): Promise<number> {
+/**
+ * After an absolute depth-1 fetch into a cache that held older packs: the new pack holds the whole
+ * snapshot, so the older ones go (the cache stays about one shallow clone in size), and so do the
+ * shallow boundary and refs that named commits only they held. Loose objects (REST blobs) stay.
+ */
+async function keepOnlyNewPacks(gitDir: string, before: Map<string, number>, branch: string, logger: Logger): Promise<void> {
+  const head = await git.resolveRef({ fs, gitdir: gitDir, ref: `refs/remotes/${ISO_REMOTE}/${branch}` });
+  const packDir = path.join(gitDir, 'objects', 'pack');
+  for (const name of before.keys()) {
+    const base = name.slice(0, -'.pack'.length);
+    await fsp.rm(path.join(packDir, `${base}.idx`), { force: true });
+    await fsp.rm(path.join(packDir, name), { force: true });
+  }
+  await fsp.writeFile(path.join(gitDir, 'shallow'), `${head}\n`);
+  for (const ref of await git.listBranches({ fs, gitdir: gitDir, remote: ISO_REMOTE })) {
+    if (ref !== branch && ref !== 'HEAD') await git.deleteRef({ fs, gitdir: gitDir, ref: `refs/remotes/${ISO_REMOTE}/${ref}` }).catch(() => undefined);
+  }
+  logger.info(`[pack] the depth-1 pack replaced ${before.size} older pack(s) in the cache`);
+}
+
+/** The cache's pack files and their sizes. */
+async function packFiles(gitDir: string): Promise<Map<string, number>> {
   const dir = path.join(gitDir, 'objects', 'pack');
   const names = await fsp.readdir(dir).catch(() => [] as string[]);
-  let total = 0;
-  for (const n of names) if (n.endsWith('.pack')) total += (await fsp.stat(path.join(dir, n))).size;
-  return total;
+  const sizes = new Map<string, number>();
+  for (const n of names) if (n.endsWith('.pack')) sizes.set(n, (await fsp.stat(path.join(dir, n))).size);
+  return sizes;
 }
