@@ -28,6 +28,8 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   private readonly branchNodes = new Map<string, BranchNode>();
   private groups = new Map<string, BranchGroup>();
   private rows = new Map<string, HistoryRow>();
+  /** The active sync of each repository shown, read once per refresh (not once per row). */
+  private activeIds = new Set<string>();
   private readonly trees = new Map<string, Promise<ChangeFolder>>();
   private readonly disposables: vscode.Disposable[] = [this._onDidChangeTreeData];
   private viewDisposables: vscode.Disposable[] = [];
@@ -172,6 +174,8 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     const shown = filterGroups(all, this.filterText);
     this.groups = new Map(shown.map((g) => [g.key, g]));
     this.rows = new Map(all.flatMap((g) => g.rows.map((r) => [r.record.id, r] as const)));
+    const repositories = new Map(all.map((g) => [`${g.repository.host}/${g.repository.owner}/${g.repository.name}`, g.repository]));
+    this.activeIds = new Set([...repositories.values()].flatMap((repo) => engine.store.activeSync(repo)?.id ?? []));
     this.updateMessage(countRows(shown), countRows(all));
     // Empty while the workspace cannot sync, so the welcome content explains why.
     return shown.map((g) => this.branchNode(g));
@@ -204,8 +208,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   }
 
   private rowIsActive(row: HistoryRow): boolean {
-    const active = this.engines.current?.store.activeSync(row.record.repository)?.id;
-    return active !== undefined && rowIds(row).includes(active);
+    return rowIds(row).some((id) => this.activeIds.has(id));
   }
 
   private attach(engine: Engine): void {
