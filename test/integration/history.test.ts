@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SyncRecord } from '../../src/core/types';
 import { fixture, requireUi, ui } from './support/bridge';
-import { projectSync, shortSha, showSyncView } from './support/scenarios';
+import { changeText, projectSync, shortSha, showSyncView } from './support/scenarios';
 import { chooseMenuItem, openRowMenu, paneRows, rowLabelled, waitForTab } from './support/views';
 import { openViewContainer, runCommand, treeRows, waitForTreeRow } from './support/workbench';
 
@@ -52,7 +52,7 @@ suite('History: grouped by branch, folded resyncs, bases, multi-file diffs', fun
     assert.equal(mainRows.length, 1, `one row for the commit and its resync: ${rows.join(' | ')}`);
     assert.match(mainRows[0] ?? '', /checked 2×/);
     assert.ok(row.includes(await comparedWith(first)), `the row names its base: ${row}`);
-    assert.ok(row.includes('+1 ~0 \u22120'), `the row keeps the sync's own changes: ${row}`);
+    assert.ok(row.includes(changeText(first.stats)), `the row keeps the sync's own changes: ${row}`);
 
     // Branch rows group the syncs: the branch synced last comes first, the active mark on it.
     const branchRows = rows.filter((r) => !r.includes('@'));
@@ -81,6 +81,13 @@ suite('History: grouped by branch, folded resyncs, bases, multi-file diffs', fun
     if (multiDiff) assert.ok(tab.input instanceof multiDiff, 'a multi-file diff editor');
     else assert.ok(!(tab.input instanceof vscode.TabInputTextDiff) && !(tab.input instanceof vscode.TabInputText), 'not a one-file editor');
     await ui.waitFor({ selector: '.tabs-container .tab', hasText: '↔ active' });
+
+    // Show All Changes: the sync's own changes against its base, in the same editor.
+    await openRowMenu(rowLabelled('History', label(older)));
+    await chooseMenuItem('Show All Changes');
+    const own = `${label(older)} (${await comparedWith(older)}`;
+    await waitForTab((t) => t.label.startsWith(own), own);
+    await ui.screenshot('history-multi-diff');
   });
 
   test('a sync of thousands of changes expands lazily as folders, a page at a time', async function () {
@@ -124,6 +131,7 @@ suite('History: grouped by branch, folded resyncs, bases, multi-file diffs', fun
     const more = await waitForTreeRow('History', 'Show all changes…');
     assert.match(more, /2,300 more in this folder/);
     assert.equal((await treeRows('History')).filter((r) => r.includes('f02499.txt')).length, 0, 'files past the page are not listed');
+    await ui.screenshot('history-large-sync');
     await vscode.commands.executeCommand('workbench.actions.treeView.projectSync.history.collapseAll');
   });
 
