@@ -15,6 +15,14 @@ export const CommandIds = {
   refreshHistory: 'projectSync.refreshHistory',
   followBranch: 'projectSync.followBranch',
   stopFollowing: 'projectSync.stopFollowing',
+  filterHistory: 'projectSync.filterHistory',
+  clearHistoryFilter: 'projectSync.clearHistoryFilter',
+  showAllChanges: 'projectSync.showAllChanges',
+  retrySync: 'projectSync.retrySync',
+  copyError: 'projectSync.copyError',
+  browseFiles: 'projectSync.browseFiles',
+  goToFileInSync: 'projectSync.goToFileInSync',
+  closeBrowse: 'projectSync.closeBrowse',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
@@ -33,12 +41,17 @@ export const ContextKeys = {
   workspace: 'projectSync.workspace',
   /** A branch is followed (projectSync.follow or Follow Branch…). */
   following: 'projectSync.following',
+  /** The History view shows only rows matching a filter. */
+  historyFiltered: 'projectSync.historyFiltered',
+  /** A sync's files are shown in the Sync Files view. */
+  browsing: 'projectSync.browsing',
 } as const;
 
 export const ViewIds = {
   container: 'projectSync',
   syncView: 'projectSync.syncView',
   history: 'projectSync.history',
+  browse: 'projectSync.browse',
 } as const;
 
 /** Opens and focuses the Sync webview view (contributed by VS Code for every view). */

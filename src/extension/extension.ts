@@ -6,6 +6,7 @@ import type { SyncRecord } from '../core/types';
 import type { ProjectSyncApiV1, ProjectSyncExtension } from './api';
 import { GitHubAuth } from './auth/auth';
 import { BranchSource } from './branches/branchSource';
+import { registerBrowse } from './browse/register';
 import { ContextKeys, ViewIds } from './commandIds';
 import { registerCommands } from './commands/commands';
 import { SyncContentProvider } from './history/contentProvider';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   const boundary = new ErrorBoundary(logger, () => channel.show());
   const history = new HistoryCommands(tree, engines, controller, repos);
   const lastSync = () => engines.current?.store.list().find((r) => r.status === 'completed');
+  const browse = registerBrowse({ engines, logger, recordOf: (arg) => history.recordOf(arg), subscriptions: subs });
   const follow = new FollowController(engines, controller, repos, context.workspaceState, logger);
   const statusBar = new SyncStatusBar(controller, lastSync, () => follow.status);
   const memory = new MemoryAccess(engines, repos);
@@ -115,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
       logger,
       onSignedIn: refreshSignedIn,
       follow,
+      browse,
     }),
     ...registerLmTools(memory, logger),
   );

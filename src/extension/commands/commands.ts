@@ -5,6 +5,7 @@ import type { Logger } from '../../core/logger';
 import type { GitHubAuth } from '../auth/auth';
 import { pickBranch } from '../branches/branchPicker';
 import type { BranchSource } from '../branches/branchSource';
+import type { BrowseCommands } from '../browse/browseCommands';
 import { CommandIds } from '../commandIds';
 import type { EngineHost } from '../engineHost';
 import type { ErrorBoundary } from './errorBoundary';
@@ -30,6 +31,7 @@ export interface CommandDeps {
   /** After a sign-in: re-read the session state for the welcome view and the banner. */
   onSignedIn: () => void;
   follow: FollowController;
+  browse: BrowseCommands;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -53,6 +55,14 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     }),
     register(CommandIds.followBranch, (arg?: unknown) => followBranch(d, arg)),
     register(CommandIds.stopFollowing, () => stopFollowing(d)),
+    register(CommandIds.filterHistory, (text?: unknown) => d.history.filter(text)),
+    register(CommandIds.clearHistoryFilter, () => d.history.clearFilter()),
+    register(CommandIds.showAllChanges, (node: unknown) => d.history.showAllChanges(node)),
+    register(CommandIds.retrySync, (node: unknown) => d.history.retry(node)),
+    register(CommandIds.copyError, (node: unknown) => d.history.copyError(node)),
+    register(CommandIds.browseFiles, (node: unknown) => d.browse.browseFiles(node)),
+    register(CommandIds.goToFileInSync, (node?: unknown) => d.browse.goToFile(node)),
+    register(CommandIds.closeBrowse, () => d.browse.close()),
   ];
 }
 

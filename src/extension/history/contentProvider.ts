@@ -10,6 +10,11 @@ export function syncFileUri(syncId: string, path: string): vscode.Uri {
   return vscode.Uri.from({ scheme: syncScheme, path: p, query });
 }
 
+/** The missing side of an added or removed file in a diff: a document the provider serves empty. */
+export function emptyFileUri(path: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: syncScheme, path: `/${path}`, query: 'empty=1' });
+}
+
 export class SyncContentProvider implements vscode.TextDocumentContentProvider {
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
 

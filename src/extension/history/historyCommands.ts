@@ -1,5 +1,6 @@
 // What the History view's items do: restore (with a modal confirmation), compare with the
-// active sync, open a file's changes, copy the commit sha, open the commit on GitHub.
+// active sync or show a sync's changes (multi-file diff), open a file's changes, copy the commit
+// sha or an error, open the commit on GitHub, retry a failed attempt, filter the view.
 import * as vscode from 'vscode';
 import { SyncError } from '../../core/errors';
 import type { SyncRecord } from '../../core/types';
@@ -10,10 +11,14 @@ import type { SyncController } from '../sync/syncController';
 import { commitUrl, guessWebUrl } from './syncUri';
 import { formatAge } from '../text';
 import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
+import { describeBase } from '../text';
+import { CommandIds } from '../commandIds';
 import { changesBetween, splitPath, type FileChange } from './changes';
+import { changesUnder } from './changeTree';
+import { openMultiDiff } from './multiDiff';
 import { syncLabel } from './describe';
 import type { HistoryTreeProvider } from './historyTree';
-import { isFileNode, isSyncNode } from './nodes';
+import { isFileNode, isFolderScope, isSyncNode } from './nodes';
 
 const t = (message: string, ...args: Array<string | number>) => vscode.l10n.t(message, ...args);
 
@@ -46,6 +51,7 @@ export class HistoryCommands {
     vscode.window.setStatusBarMessage(t('Restored {0}', syncLabel(restored)), 5000);
   }
 
+  /** Every file that differs between this sync and the active one, in the multi-file diff editor. */
   async compareWithActive(arg: unknown): Promise<void> {
     const record = await this.recordOf(arg);
     const engine = await this.engines.get();
@@ -56,15 +62,55 @@ export class HistoryCommands {
       void vscode.window.showInformationMessage(t('{0} and the active sync {1} have the same files.', syncLabel(record), syncLabel(active)));
       return;
     }
-    const picked = await vscode.window.showQuickPick(
-      changes.map((change) => ({ label: splitPath(change.path).name, description: splitPath(change.path).dir, detail: changeWord(change), change })),
-      {
-        title: t('{0} ↔ active {1}: {2} files differ', syncLabel(record), syncLabel(active), changes.length),
-        placeHolder: t('Pick a file to open its diff'),
-        matchOnDescription: true,
-      },
-    );
-    if (picked) await openDiff(engine.store, record.id, active.id, picked.change);
+    await openMultiDiff(t('{0} ↔ active {1}', syncLabel(record), syncLabel(active)), changes, record.id, active.id);
+  }
+
+  /** A sync's changes against its base (or those under one folder) in the multi-file diff editor. */
+  async showAllChanges(arg: unknown): Promise<void> {
+    const node = isFolderScope(arg) ? arg.parent : arg;
+    const record = await this.recordOf(node);
+    if (record.status !== 'completed') throw new SyncError('SYNC_NOT_FOUND', t('Pick a completed sync in the History view.'));
+    const folder = isFolderScope(arg) ? arg.folder : await this.tree.changeTreeOf(record.id);
+    const changes = changesUnder(folder);
+    const base = record.baseSyncId ? (await this.engines.get()).store.get(record.baseSyncId) : undefined;
+    const where = folder.path ? ` ${folder.path}/` : '';
+    const title = t('{0}{1} ({2})', syncLabel(record), where, describeBase(base, record.branch, new Date(), t));
+    if (changes.length === 0) {
+      void vscode.window.showInformationMessage(t('{0} has no changes.', title));
+      return;
+    }
+    await openMultiDiff(title, changes, record.baseSyncId, record.id);
+  }
+
+  /** Syncs the branch of a failed, cancelled or interrupted attempt again, through Sync Branch. */
+  async retry(arg: unknown): Promise<void> {
+    const record = await this.recordOf(arg);
+    await vscode.commands.executeCommand(CommandIds.syncBranch, record.branch);
+  }
+
+  async copyError(arg: unknown): Promise<void> {
+    const record = await this.recordOf(arg);
+    const text = record.error ? `${record.error.message} (${record.error.code})` : t('{0}: {1}', syncLabel(record), record.status);
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(t('Copied the error of {0}', syncLabel(record)), 3000);
+  }
+
+  /** Asks for text and shows only the History rows matching it. */
+  async filter(text?: unknown): Promise<void> {
+    const value =
+      typeof text === 'string'
+        ? text
+        : await vscode.window.showInputBox({
+            title: t('Filter History'),
+            prompt: t('Show syncs whose branch, commit, message, status or error contains this text.'),
+            value: this.tree.filter,
+            placeHolder: t('e.g. main, 1f4ddd3, failed'),
+          });
+    if (value !== undefined) this.tree.setFilter(value);
+  }
+
+  clearFilter(): void {
+    this.tree.setFilter('');
   }
 
   async openChanges(arg: unknown): Promise<void> {
@@ -86,16 +132,12 @@ export class HistoryCommands {
     await vscode.env.openExternal(vscode.Uri.parse(commitUrl(webUrl, record.commitSha), true));
   }
 
-  private async recordOf(arg: unknown): Promise<SyncRecord> {
+  async recordOf(arg: unknown): Promise<SyncRecord> {
     const node = isSyncNode(arg) ? arg : this.tree.view?.selection.find(isSyncNode);
     const record = node ? (await this.engines.get()).store.get(node.syncId) : undefined;
     if (!record) throw new SyncError('SYNC_NOT_FOUND', t('Pick a sync in the History view.'));
     return record;
   }
-}
-
-function changeWord(change: FileChange): string {
-  return change.change === 'added' ? t('only in the active sync') : change.change === 'removed' ? t('not in the active sync') : t('modified');
 }
 
 /** A diff between two syncs' versions; the missing side of an added/removed file is empty. */

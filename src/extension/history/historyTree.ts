@@ -1,28 +1,43 @@
-// The History view: model (the store) + provider (this) + items (describe.ts). Targeted
-// refreshes on store events; stable ids from sync ids; changed files per completed sync.
+// The History view: model (the store) + provider (this) + items (items.ts, describe.ts). Records
+// grouped by branch with no-change resyncs folded (grouping.ts), an optional filter, and each
+// completed sync's changes as folders built once per sync (changeTree.ts), listed page by page.
 import * as vscode from 'vscode';
 import { scoped, type Logger } from '../../core/logger';
-import type { StoreChange } from '../../core/ports';
 import type { SyncRecord } from '../../core/types';
 import type { Engine } from '../../engine/types';
+import { formatCount } from '../../protocol/display';
 import { ContextKeys } from '../commandIds';
 import { setContext } from '../contextKeys';
 import type { EngineHost } from '../engineHost';
 import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 import { changesBetween } from './changes';
-import type { FileNode, HistoryNode, SyncNode } from './nodes';
-import { fileTreeItem, syncTreeItem } from './items';
+import { buildChangeTree, pageOf, type ChangeFolder } from './changeTree';
+import { countRows, filterGroups, groupHistory, rowIds, type BranchGroup, type HistoryRow } from './grouping';
+import { branchTreeItem, fileTreeItem, folderTreeItem, moreTreeItem, syncTreeItem } from './items';
+import type { BranchNode, HistoryNode, SyncNode } from './nodes';
+
+/** Change trees kept for expanded syncs (a 22,000-change tree is a few MB). */
+const TREES_KEPT = 6;
+/** Ages in descriptions are refreshed this often while the view is visible. */
+const AGE_REFRESH_MS = 60_000;
 
 export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>, vscode.Disposable {
   private readonly _onDidChangeTreeData = new vscode.EventEmitter<HistoryNode | undefined>();
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
-  private readonly nodes = new Map<string, SyncNode>();
-  private readonly files = new Map<string, Promise<FileNode[]>>();
+  private readonly syncNodes = new Map<string, SyncNode>();
+  private readonly branchNodes = new Map<string, BranchNode>();
+  private groups = new Map<string, BranchGroup>();
+  private rows = new Map<string, HistoryRow>();
+  /** The active sync of each repository shown, read once per refresh (not once per row). */
+  private activeIds = new Set<string>();
+  private readonly trees = new Map<string, Promise<ChangeFolder>>();
   private readonly disposables: vscode.Disposable[] = [this._onDidChangeTreeData];
+  private viewDisposables: vscode.Disposable[] = [];
   private storeSubscription: { dispose(): void } | undefined;
+  private ageTimer: ReturnType<typeof setInterval> | undefined;
+  private filterText = '';
   private readonly log: Logger;
-  /** Set after construction by extension.ts (the view needs the provider first). */
-  view: vscode.TreeView<HistoryNode> | undefined;
+  private _view: vscode.TreeView<HistoryNode> | undefined;
 
   constructor(
     private readonly engines: EngineHost,
@@ -34,8 +49,34 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     repos.onDidChange(() => this.refresh(), this, this.disposables);
   }
 
+  /** Set after construction by extension.ts (the view needs the provider first). */
+  get view(): vscode.TreeView<HistoryNode> | undefined {
+    return this._view;
+  }
+  set view(view: vscode.TreeView<HistoryNode> | undefined) {
+    for (const d of this.viewDisposables.splice(0)) d.dispose();
+    this._view = view;
+    if (!view) {
+      this.stopAges();
+      return;
+    }
+    view.onDidChangeVisibility((e) => (e.visible ? this.startAges() : this.stopAges()), this, this.viewDisposables);
+    if (view.visible) this.startAges();
+  }
+
+  get filter(): string {
+    return this.filterText;
+  }
+
+  /** Shows only rows matching `text` (branch, commit, message, status, error); '' shows all. */
+  setFilter(text: string): void {
+    this.filterText = text.trim();
+    setContext(ContextKeys.historyFiltered, this.filterText !== '', this.log);
+    this._onDidChangeTreeData.fire(undefined);
+  }
+
   refresh(): void {
-    this.files.clear();
+    this.trees.clear();
     this._onDidChangeTreeData.fire(undefined);
   }
 
@@ -43,33 +84,60 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     return this.engines.current?.store.get(node.syncId);
   }
 
+  /** The records a row stands for (itself and its folded resyncs). */
+  rowOf(syncId: string): HistoryRow | undefined {
+    return this.rows.get(syncId);
+  }
+
   getTreeItem(node: HistoryNode): vscode.TreeItem {
-    if (node.type === 'file') return fileTreeItem(node);
-    const record = this.record(node);
-    if (!record) return new vscode.TreeItem(vscode.l10n.t('(unknown sync)'));
-    return syncTreeItem(record, this.isActive(record), new Date());
+    const now = new Date();
+    switch (node.type) {
+      case 'file':
+        return fileTreeItem(node);
+      case 'folder':
+        return folderTreeItem(node);
+      case 'more':
+        return moreTreeItem(node);
+      case 'branch': {
+        const rows = this.groups.get(node.key)?.rows ?? [];
+        return branchTreeItem(node, rows, rows.some((r) => this.rowIsActive(r)), now);
+      }
+      case 'sync': {
+        const record = this.record(node);
+        if (!record) return new vscode.TreeItem(vscode.l10n.t('(unknown sync)'));
+        const row = this.rows.get(node.syncId) ?? { record, repeats: [] };
+        const base = record.baseSyncId ? this.engines.current?.store.get(record.baseSyncId) : undefined;
+        return syncTreeItem({ ...row, record }, this.rowIsActive(row), base, now);
+      }
+    }
   }
 
   async getChildren(node?: HistoryNode): Promise<HistoryNode[]> {
-    if (node?.type === 'file') return [];
-    if (node) return this.changedFiles(node);
-    await this.repos.resolve();
-    this.updateMessage();
-    const engine = await this.engines.get();
-    const records = engine.store.list();
-    setContext(ContextKeys.hasSyncs, records.length > 0, this.log);
-    // Empty while the workspace cannot sync, so the welcome content explains why.
-    if (records.length === 0) return [];
-    return records.map((r) => this.nodeFor(r.id));
+    if (!node) return this.roots();
+    switch (node.type) {
+      case 'branch':
+        return (this.groups.get(node.key)?.rows ?? []).map((r) => this.nodeFor(r.record.id));
+      case 'sync':
+        return this.entries(node, await this.changeTreeOf(node.syncId).catch(() => undefined));
+      case 'folder':
+        return this.entries(node.parent, node.folder, node.total);
+      default:
+        return [];
+    }
   }
 
   getParent(node: HistoryNode): HistoryNode | undefined {
-    return node.type === 'file' ? node.parent : undefined;
+    if (node.type === 'branch') return undefined;
+    if (node.type === 'sync') {
+      const record = this.record(node);
+      return [...this.branchNodes.values()].find((b) => record && b.branch === record.branch && this.groups.get(b.key)?.rows.some((r) => r.record.id === node.syncId));
+    }
+    return node.parent;
   }
 
   nodeFor(syncId: string): SyncNode {
-    let node = this.nodes.get(syncId);
-    if (!node) this.nodes.set(syncId, (node = { type: 'sync', syncId }));
+    let node = this.syncNodes.get(syncId);
+    if (!node) this.syncNodes.set(syncId, (node = { type: 'sync', syncId }));
     return node;
   }
 
@@ -77,58 +145,102 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     return this.engines.current?.store.activeSync(record.repository)?.id === record.id;
   }
 
-  private changedFiles(node: SyncNode): Promise<FileNode[]> {
-    let pending = this.files.get(node.syncId);
-    if (!pending) {
-      pending = this.loadChanges(node).catch((e: unknown) => {
-        this.files.delete(node.syncId);
-        this.log.error(`changed files of ${node.syncId}: ${e instanceof Error ? e.message : String(e)}`);
-        return [];
+  /** The folder tree of a completed sync's changes against its base: built once, kept for a few syncs. */
+  changeTreeOf(syncId: string): Promise<ChangeFolder> {
+    let pending = this.trees.get(syncId);
+    if (pending) {
+      this.trees.delete(syncId); // re-insert: most recently used last
+    } else {
+      pending = this.loadChangeTree(syncId);
+      pending.catch((e: unknown) => {
+        this.trees.delete(syncId);
+        this.log.error(`changed files of ${syncId}: ${e instanceof Error ? e.message : String(e)}`);
       });
-      this.files.set(node.syncId, pending);
+    }
+    this.trees.set(syncId, pending);
+    for (const key of this.trees.keys()) {
+      if (this.trees.size <= TREES_KEPT) break;
+      this.trees.delete(key);
     }
     return pending;
   }
 
-  private async loadChanges(node: SyncNode): Promise<FileNode[]> {
+  private async roots(): Promise<HistoryNode[]> {
+    await this.repos.resolve();
     const engine = await this.engines.get();
-    const record = engine.store.get(node.syncId);
-    if (!record || record.status !== 'completed') return [];
+    const records = engine.store.list();
+    setContext(ContextKeys.hasSyncs, records.length > 0, this.log);
+    const all = groupHistory(records);
+    const shown = filterGroups(all, this.filterText);
+    this.groups = new Map(shown.map((g) => [g.key, g]));
+    this.rows = new Map(all.flatMap((g) => g.rows.map((r) => [r.record.id, r] as const)));
+    const repositories = new Map(all.map((g) => [`${g.repository.host}/${g.repository.owner}/${g.repository.name}`, g.repository]));
+    this.activeIds = new Set([...repositories.values()].flatMap((repo) => engine.store.activeSync(repo)?.id ?? []));
+    this.updateMessage(countRows(shown), countRows(all));
+    // Empty while the workspace cannot sync, so the welcome content explains why.
+    return shown.map((g) => this.branchNode(g));
+  }
+
+  private branchNode(group: BranchGroup): BranchNode {
+    let node = this.branchNodes.get(group.key);
+    if (!node) this.branchNodes.set(group.key, (node = { type: 'branch', key: group.key, repository: group.repository, branch: group.branch }));
+    return node;
+  }
+
+  private entries(parent: SyncNode, folder: ChangeFolder | undefined, total = folder?.count ?? 0): HistoryNode[] {
+    if (!folder) return [];
+    const page = pageOf(folder);
+    const nodes: HistoryNode[] = [
+      ...page.folders.map((f) => ({ type: 'folder' as const, parent, folder: f, total })),
+      ...page.files.map((change) => ({ type: 'file' as const, parent, change, baseSyncId: this.record(parent)?.baseSyncId ?? null })),
+    ];
+    if (page.hidden > 0) nodes.push({ type: 'more', parent, folder, hidden: page.hidden });
+    return nodes;
+  }
+
+  private async loadChangeTree(syncId: string): Promise<ChangeFolder> {
+    const engine = await this.engines.get();
+    const record = engine.store.get(syncId);
+    if (!record || record.status !== 'completed') return buildChangeTree([]);
     const after = await engine.store.readFiles(record.id);
     const before = record.baseSyncId ? await engine.store.readFiles(record.baseSyncId) : [];
-    return changesBetween(before, after).map((change) => ({ type: 'file', parent: node, change, baseSyncId: record.baseSyncId }));
+    return buildChangeTree(changesBetween(before, after));
+  }
+
+  private rowIsActive(row: HistoryRow): boolean {
+    return rowIds(row).some((id) => this.activeIds.has(id));
   }
 
   private attach(engine: Engine): void {
     this.storeSubscription?.dispose();
-    this.storeSubscription = engine.store.onDidChange((change) => this.onStoreChange(engine, change));
-    this.refresh();
+    // Any change can regroup or refold rows: refresh from the root (ids are stable, so expansion
+    // survives, and change trees are cached: a completed sync's changes never change).
+    this.storeSubscription = engine.store.onDidChange(() => this._onDidChangeTreeData.fire(undefined));
+    this._onDidChangeTreeData.fire(undefined);
   }
 
-  /** New records change the root; an ending attempt only its own item (and the chain head's marker). */
-  private onStoreChange(engine: Engine, change: StoreChange): void {
-    const known = this.nodes.get(change.syncId);
-    if (!known || change.kind === 'begin' || change.kind === 'restore') {
-      this._onDidChangeTreeData.fire(undefined);
-      return;
-    }
-    this.files.delete(change.syncId);
-    this._onDidChangeTreeData.fire(known);
-    // A completed link takes the "active" marker from the previous one.
-    const previous = change.kind === 'complete' ? engine.store.get(change.syncId)?.previousSyncId : null;
-    const previousNode = previous ? this.nodes.get(previous) : undefined;
-    if (previousNode) this._onDidChangeTreeData.fire(previousNode);
+  private updateMessage(shown: number, total: number): void {
+    if (!this._view) return;
+    const lines: string[] = [];
+    if (this.repos.kind() === 'noRemote') lines.push(vscode.l10n.t('No GitHub remote. {0}', this.repos.problems().join(' · ')));
+    if (this.filterText) lines.push(vscode.l10n.t('Filtered by "{0}": {1} of {2} syncs.', this.filterText, formatCount(shown), formatCount(total)));
+    this._view.message = lines.length ? lines.join(' ') : undefined;
   }
 
-  private updateMessage(): void {
-    if (!this.view) return;
-    const kind = this.repos.kind();
-    this.view.message =
-      kind === 'noRemote' ? vscode.l10n.t('No GitHub remote. {0}', this.repos.problems().join(' · ')) : undefined;
+  /** Ages ("5 min ago") stay true while the view is visible: one re-render a minute, from cached data. */
+  private startAges(): void {
+    if (this.ageTimer) return;
+    this.ageTimer = setInterval(() => this._onDidChangeTreeData.fire(undefined), AGE_REFRESH_MS);
+  }
+
+  private stopAges(): void {
+    if (this.ageTimer) clearInterval(this.ageTimer);
+    this.ageTimer = undefined;
   }
 
   dispose(): void {
+    this.stopAges();
     this.storeSubscription?.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    for (const d of [...this.disposables.splice(0), ...this.viewDisposables.splice(0)]) d.dispose();
   }
 }

@@ -1,14 +1,15 @@
 // vscode.TreeItems for history nodes, built from the pure describers in describe.ts.
 import * as vscode from 'vscode';
 import type { SyncRecord } from '../../core/types';
+import { formatCount } from '../../protocol/display';
 import { CommandIds } from '../commandIds';
-import { splitPath } from './changes';
+import { changeFileUri } from './changeDecorations';
 import {
+  branchDescription,
   fileContextValue,
-  fileIcon,
   fileItemId,
+  rowDescription,
   syncContextValue,
-  syncDescription,
   syncIcon,
   syncItemId,
   syncItemState,
@@ -16,31 +17,49 @@ import {
   syncTooltip,
   type IconSpec,
 } from './describe';
-import type { FileNode } from './nodes';
+import type { HistoryRow } from './grouping';
+import type { BranchNode, FileNode, FolderNode, MoreNode } from './nodes';
 
 const t = (message: string, ...args: Array<string | number>) => vscode.l10n.t(message, ...args);
+
+/** Changes in a sync up to which its folders start expanded. */
+const EXPAND_FOLDERS_UP_TO = 50;
 
 function themeIcon(spec: IconSpec): vscode.ThemeIcon {
   return new vscode.ThemeIcon(spec.id, spec.color ? new vscode.ThemeColor(spec.color) : undefined);
 }
 
-export function syncTreeItem(record: SyncRecord, isActive: boolean, now: Date): vscode.TreeItem {
+export function branchTreeItem(node: BranchNode, rows: readonly HistoryRow[], holdsActive: boolean, now: Date): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.branch, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `branch/${node.key}`;
+  item.description = branchDescription(rows, holdsActive, now, t);
+  item.iconPath = new vscode.ThemeIcon('git-branch', holdsActive ? new vscode.ThemeColor('testing.iconPassed') : undefined);
+  item.contextValue = holdsActive ? 'branch:active' : 'branch';
+  item.tooltip = new vscode.MarkdownString()
+    .appendText(`${node.repository.owner}/${node.repository.name} · ${node.branch}`)
+    .appendMarkdown('\n\n')
+    .appendText(item.description);
+  return item;
+}
+
+export function syncTreeItem(row: HistoryRow, isActive: boolean, base: SyncRecord | undefined, now: Date): vscode.TreeItem {
+  const { record } = row;
   const expandable = record.status === 'completed' && record.treeSha !== null;
   const item = new vscode.TreeItem(
     syncLabel(record),
     expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
   );
   item.id = syncItemId(record.id);
-  item.description = syncDescription(record, isActive, now, t);
+  item.description = rowDescription(row, isActive, base, now, t);
   item.iconPath = themeIcon(syncIcon(syncItemState(record, isActive)));
   item.contextValue = syncContextValue(record, isActive);
-  item.tooltip = tooltip(record, isActive);
+  item.tooltip = tooltip(row, isActive, base, now);
   return item;
 }
 
 /** Every repository-derived string goes in through appendText, which escapes Markdown. */
-function tooltip(record: SyncRecord, isActive: boolean): vscode.MarkdownString {
-  const model = syncTooltip(record, isActive, t);
+function tooltip(row: HistoryRow, isActive: boolean, base: SyncRecord | undefined, now: Date): vscode.MarkdownString {
+  const model = syncTooltip(row.record, isActive, t, { base, now, repeats: row.repeats });
   const md = new vscode.MarkdownString();
   md.appendMarkdown('**').appendText(model.title).appendMarkdown('**\n\n');
   for (const [label, value] of model.rows) {
@@ -49,16 +68,42 @@ function tooltip(record: SyncRecord, isActive: boolean): vscode.MarkdownString {
   return md;
 }
 
+export function folderTreeItem(node: FolderNode): vscode.TreeItem {
+  const { folder } = node;
+  const state = node.total <= EXPAND_FOLDERS_UP_TO ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  const item = new vscode.TreeItem(folder.name, state);
+  item.id = `${syncItemId(node.parent.syncId)}/dir/${folder.path}`;
+  item.resourceUri = vscode.Uri.from({ scheme: 'projectsync', path: `/${folder.path}` });
+  item.iconPath = vscode.ThemeIcon.Folder;
+  item.description = changeCount(folder.count);
+  item.contextValue = 'folder';
+  return item;
+}
+
+export function moreTreeItem(node: MoreNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(t('Show all changes…'), vscode.TreeItemCollapsibleState.None);
+  item.id = `${syncItemId(node.parent.syncId)}/more/${node.folder.path}`;
+  item.description = t('{0} more in this folder', formatCount(node.hidden));
+  item.iconPath = new vscode.ThemeIcon('diff-multiple');
+  item.contextValue = 'more';
+  item.command = { command: CommandIds.showAllChanges, title: t('Show All Changes'), arguments: [node] };
+  return item;
+}
+
 export function fileTreeItem(node: FileNode): vscode.TreeItem {
-  const { name, dir } = splitPath(node.change.path);
-  const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
-  item.id = fileItemId(node.parent.syncId, node.change.path);
-  item.description = dir;
-  item.iconPath = themeIcon(fileIcon(node.change.change));
-  item.contextValue = fileContextValue(node.change.change);
-  item.tooltip = new vscode.MarkdownString().appendText(`${node.change.path} (${changeTitle(node.change.change)})`);
+  const { path, change } = node.change;
+  const item = new vscode.TreeItem(path.slice(path.lastIndexOf('/') + 1), vscode.TreeItemCollapsibleState.None);
+  item.id = fileItemId(node.parent.syncId, path);
+  item.resourceUri = changeFileUri(node.parent.syncId, path, change);
+  item.iconPath = vscode.ThemeIcon.File;
+  item.contextValue = fileContextValue(change);
+  item.tooltip = new vscode.MarkdownString().appendText(`${path} (${changeTitle(change)})`);
   item.command = { command: CommandIds.openChanges, title: t('Open Changes'), arguments: [node] };
   return item;
+}
+
+function changeCount(n: number): string {
+  return n === 1 ? t('1 change') : t('{0} changes', formatCount(n));
 }
 
 function changeTitle(change: FileNode['change']['change']): string {

@@ -201,7 +201,8 @@ const MENU = '.context-view .monaco-menu';
  * ignored: click again until the menu closes (each attempt waits on the DOM, not a timer).
  */
 export async function historyContextMenu(rowText: string, item: string): Promise<void> {
-  await ui.click({ selector: HISTORY_ROW, hasText: rowText }, { button: 'right' });
+  // The row labelled exactly so: another row's description may name it ("compared with main @ …").
+  await ui.click({ selector: `${HISTORY_ROW} .label-name`, exactText: rowText }, { button: 'right' });
   const entry = { selector: `${MENU} .action-label`, exactText: item };
   for (let attempt = 1; ; attempt++) {
     await ui.click(entry);

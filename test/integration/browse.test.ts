@@ -1,0 +1,63 @@
+// Browse Files: an old sync's whole tree, read-only and offline, in the Sync Files view; a file
+// that no longer exists on the branch opens as that sync saw it. Go to File in Sync… opens a file
+// of the browsed sync from a QuickPick.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { fixture, requireUi, ui } from './support/bridge';
+import { projectSync, shortSha } from './support/scenarios';
+import { chooseMenuItem, openRowMenu, paneRows, rowLabelled, waitForEditor } from './support/views';
+import { openViewContainer, pickQuickItem, runCommand, waitForTreeRow } from './support/workbench';
+
+const BROWSE_SCHEME = 'projectsync-browse';
+
+suite('Browse Files of an old sync', function () {
+  suiteSetup(function () {
+    requireUi(this);
+  });
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('a file removed from the branch since opens read-only as the old sync saw it; Go to File finds another', async () => {
+    const api = await projectSync();
+    const stamp = Date.now().toString(36);
+    const name = `gone-${stamp}.md`;
+    const content = `# Gone ${stamp}\n\nOnly the old sync has this file.\n`;
+    await fixture('commit', { changes: { [`archive/${name}`]: content }, message: `Add ${name}` });
+    const old = await api.sync('main');
+    await fixture('commit', { changes: { [`archive/${name}`]: null }, message: `Remove ${name}` });
+    const now = await api.sync('main');
+    assert.equal(now.stats.removed, 1);
+    const label = `main @ ${shortSha(old.commitSha ?? '')}`;
+
+    await openViewContainer('Project Sync');
+    // The newest row first: a right-click while the tree inserts it could land on it instead.
+    await waitForTreeRow('History', `main @ ${shortSha(now.commitSha ?? '')}`);
+    await openRowMenu(rowLabelled('History', label));
+    await chooseMenuItem('Browse Files');
+    await ui.waitFor({ selector: '.part.sidebar .pane-header', hasText: 'Sync Files' });
+    await ui.waitFor({ selector: '.part.sidebar .pane', hasText: `${label}, synced` });
+    await ui.click({ selector: paneRows('Sync Files'), exactText: 'archive' });
+    await ui.click({ selector: paneRows('Sync Files'), hasText: name });
+
+    const editor = await waitForEditor((e) => e.document.uri.scheme === BROWSE_SCHEME && e.document.uri.path.endsWith(name), name);
+    assert.equal(editor.document.getText(), content);
+    assert.equal(editor.document.uri.authority, old.id, 'the file of the old sync');
+    await ui.waitFor({ selector: '.tabs-container .tab', hasText: name });
+    const stat = await vscode.workspace.fs.stat(editor.document.uri);
+    assert.ok((stat.permissions ?? 0) & vscode.FilePermission.Readonly, 'read-only');
+    const files = (await vscode.workspace.fs.readDirectory(vscode.Uri.from({ scheme: BROWSE_SCHEME, authority: old.id, path: '/archive' }))).map(([n]) => n);
+    assert.ok(files.includes(name), files.join(', '));
+
+    await runCommand('Project Sync: Go to File in Sync…');
+    await ui.waitFor({ selector: '.quick-input-widget', hasText: `Go to File in ${label}` });
+    await ui.type('README');
+    await pickQuickItem('README.md');
+    const readme = await waitForEditor((e) => e.document.uri.scheme === BROWSE_SCHEME && e.document.uri.path === '/README.md', 'README.md');
+    assert.equal(readme.document.uri.authority, old.id);
+    assert.match(readme.document.getText(), /# Atlas/);
+    await waitForTreeRow('Sync Files', 'archive');
+    await vscode.commands.executeCommand('projectSync.closeBrowse');
+    await ui.waitGone({ selector: '.part.sidebar .pane-header', hasText: 'Sync Files' });
+  });
+});
