@@ -38,7 +38,7 @@ async function main(): Promise<void> {
 
   // 100k entries: the corpus's facts repeated under other folders, as a large monorepo would hold them.
   const big: typeof entries = [];
-  for (let k = 0; big.length < 100_000; k++) for (const e of entries) if (big.length < 100_000) big.push({ ...e, path: `vendor/copy${k}/${e.path}` });
+  for (let k = 0; big.length < 100_000; k++) for (const e of entries) if (big.length < 100_000) big.push({ ...e, path: `mirror/r${k}/${e.path}` });
   big.push(...entries);
   const [index, buildMs] = cpu(() => new MemoryIndex(big));
   for (const q of corpus.queries) index.search(q.query, 20); // warm-up
