@@ -121,7 +121,7 @@ describe('memory: extractFacts', () => {
       language: 'markdown',
       lines: 2,
       symbols: ['Title'],
-      summary: 'Title',
+      summary: 'text',
     });
   });
   it('indexes symlinks and submodules without content', () => {
