@@ -63,6 +63,8 @@ export function hasParser(language: string): boolean {
   return loaded?.grammars.has(language) ?? false;
 }
 
+const MAX_START_DEPTH = 8;
+
 /** Files larger than this are not parsed (a parse is linear, but generated code of this size says little). */
 const MAX_PARSE_CHARS = 2_000_000;
 
@@ -79,7 +81,9 @@ export function parseSymbols(language: string, text: string): string[] | undefin
   if (!tree) return undefined;
   try {
     const found: { at: number; name: string }[] = [];
-    for (const m of g.query.matches(tree.rootNode)) {
+    // Top-level definitions start near the root (under export statements, preprocessor blocks,
+    // `extern "C"`): matches starting deeper are nested definitions and need not be looked at.
+    for (const m of g.query.matches(tree.rootNode, { maxStartDepth: MAX_START_DEPTH })) {
       const def = m.captures.find((c) => c.name === 'def')?.node;
       const names = m.captures.filter((c) => c.name === 'name');
       if (!def || names.length === 0 || !topLevel(def, g.transparent)) continue;
