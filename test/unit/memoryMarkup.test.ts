@@ -1,6 +1,6 @@
 // Markdown, shell, Makefile and SQL facts, and the edges of summaries and symbol lists.
 import assert from 'node:assert/strict';
-import { extractFacts, MAX_SUMMARY_LENGTH, MAX_SYMBOLS } from '../../src/core/memory';
+import { extractFacts, loadMemoryParsers, MAX_SUMMARY_LENGTH, MAX_SYMBOLS } from '../../src/core/memory';
 import { facts, type Case } from './support/memoryCases';
 
 const enc = new TextEncoder();
@@ -133,6 +133,7 @@ r'''Package entry point.'''
 ];
 
 describe('memory: markup, scripts and summaries', () => {
+  before(() => loadMemoryParsers());
   for (const c of cases) {
     it(c.name, () => {
       const f = facts(c.path, c.source);

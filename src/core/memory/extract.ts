@@ -35,7 +35,8 @@ export function extractFacts(input: FileVersion): MemoryFacts | undefined {
     blobSha,
     language,
     lines: lines.length,
-    symbols: parseSymbols(language, text) ?? extractSymbols(language, scan),
+    // The parser reads what the regexes read: data lines (minified code, base64) blanked out.
+    symbols: parseSymbols(language, scan === lines ? text : scan.join('\n')) ?? extractSymbols(language, scan),
     summary: extractSummary(language, scan),
   };
 }
