@@ -4,7 +4,7 @@
 // opens, dist/webviewSession.js (zod, the protocol) when the Sync view resolves (scripts/engineSplit.mjs).
 // `node esbuild.mjs` builds once; `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { engineSplit, lazyBundles } from './scripts/engineSplit.mjs';
@@ -84,6 +84,7 @@ function copyParserWasm() {
   const runtime = path.dirname(require.resolve('web-tree-sitter'));
   const tags = readFileSync('src/core/memory/symbols/tags.ts', 'utf8');
   const wanted = [...new Set(tags.match(/tree-sitter-[\w]+\.wasm/g) ?? [])];
+  rmSync('dist/tree-sitter', { recursive: true, force: true }); // no grammar left over from an earlier set
   mkdirSync('dist/tree-sitter', { recursive: true });
   copyFileSync(path.join(runtime, 'tree-sitter.wasm'), 'dist/tree-sitter/tree-sitter.wasm');
   for (const f of wanted) copyFileSync(path.join(grammars, f), path.join('dist/tree-sitter', f));

@@ -16,6 +16,8 @@ interface Loaded {
 }
 
 let loaded: Loaded | undefined;
+/** Languages whose grammar or query failed to load, with why (they use regex extraction). */
+export const failures: string[] = [];
 let loading: Promise<void> | undefined;
 
 /** Folder holding the grammar .wasm files, and the one holding web-tree-sitter's own tree-sitter.wasm. */
@@ -50,10 +52,16 @@ async function load(): Promise<void> {
   // One at a time: concurrent loads of WebAssembly side modules race in the runtime's symbol table.
   const byWasm = new Map<string, Language>();
   const grammars: Loaded['grammars'] = new Map();
+  failures.length = 0;
   for (const [id, spec] of Object.entries(TAGS)) {
-    let language = byWasm.get(spec.wasm);
-    if (!language) byWasm.set(spec.wasm, (language = await Language.load(path.join(dirs.grammars, spec.wasm))));
-    grammars.set(id, { language, query: new Query(language, spec.query), spec, transparent: new Set(spec.transparent) });
+    try {
+      let language = byWasm.get(spec.wasm);
+      if (!language) byWasm.set(spec.wasm, (language = await Language.load(path.join(dirs.grammars, spec.wasm))));
+      grammars.set(id, { language, query: new Query(language, spec.query), spec, transparent: new Set(spec.transparent) });
+    } catch (e) {
+      // A grammar that does not load (or a query it rejects) leaves its language to the regexes.
+      failures.push(`${id}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
   loaded = { parser: new Parser(), grammars };
 }

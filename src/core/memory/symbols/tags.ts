@@ -141,6 +141,16 @@ export const TAGS: Readonly<Record<string, TagsGrammar>> = {
 (annotation_type_declaration name: (identifier) @name) @def`,
     transparent: [],
   },
+  php: {
+    wasm: 'tree-sitter-php.wasm',
+    query: `(class_declaration name: (name) @name) @def
+(interface_declaration name: (name) @name) @def
+(trait_declaration name: (name) @name) @def
+(enum_declaration name: (name) @name) @def
+(function_definition name: (name) @name) @def
+(method_declaration name: (name) @name) @def`,
+    transparent: ['program', 'namespace_definition', 'compound_statement', 'declaration_list', 'class_declaration', 'interface_declaration', 'trait_declaration', 'enum_declaration', 'enum_declaration_list'],
+  },
   ruby: {
     wasm: 'tree-sitter-ruby.wasm',
     query: `(class name: (_) @name) @def
