@@ -25,7 +25,7 @@ const BY_EXTENSION: Readonly<Record<string, string>> = {
   php: 'php', phtml: 'php',
   scala: 'scala', sc: 'scala',
   groovy: 'groovy', gradle: 'groovy',
-  dart: 'dart', lua: 'lua', r: 'r', jl: 'julia', pl: 'perl', pm: 'perl',
+  dart: 'dart', lua: 'lua', r: 'r', jl: 'julia', pl: 'perl', pm: 'perl', pod: 'perl', t: 'perl', psgi: 'perl',
   ex: 'elixir', exs: 'elixir', erl: 'erlang', hs: 'haskell', clj: 'clojure', fs: 'fsharp', fsx: 'fsharp', vb: 'vb',
   md: 'markdown', markdown: 'markdown', mdown: 'markdown', mkd: 'markdown', mdx: 'mdx',
   rst: 'restructuredtext', tex: 'latex', txt: 'plaintext', text: 'plaintext',
@@ -97,8 +97,8 @@ export function languageOf(path: string, firstLine?: string): string {
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1) : '';
   const known = (ext && BY_EXTENSION[ext]) || byLinguist(name, ext);
-  if (known && known !== 'plaintext') return known;
-  return (firstLine !== undefined && byFirstLine(firstLine)) || known || 'plaintext';
+  if (known) return known;
+  return (firstLine !== undefined && byFirstLine(firstLine)) || 'plaintext';
 }
 
 function byLinguist(name: string, ext: string): string | undefined {

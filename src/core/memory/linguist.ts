@@ -18,7 +18,7 @@ const VSCODE_IDS: Readonly<Record<string, string>> = {
   Shell: 'shellscript', 'C++': 'cpp', 'C#': 'csharp', 'F#': 'fsharp', 'Objective-C': 'objective-c', 'Objective-C++': 'objective-cpp',
   reStructuredText: 'restructuredtext', 'Java Properties': 'properties', TSX: 'typescriptreact', 'JSON with Comments': 'jsonc',
   'Ignore List': 'ignore', 'Visual Basic .NET': 'vb', TeX: 'latex', 'Protocol Buffer': 'proto3', XSLT: 'xsl', Batchfile: 'bat',
-  Text: 'plaintext', 'Vim Script': 'viml', 'Git Config': 'properties', 'Git Attributes': 'plaintext', 'Emacs Lisp': 'elisp',
+  Text: 'plaintext', 'Vim script': 'viml', 'Git Config': 'properties', 'Git Attributes': 'plaintext', 'Emacs Lisp': 'elisp',
   'Common Lisp': 'commonlisp', 'HTML+ERB': 'erb', 'HTML+Razor': 'razor', 'Jupyter Notebook': 'jupyter', 'Roff Manpage': 'groff',
   Roff: 'groff', 'GCC Machine Description': 'lisp', 'Unix Assembly': 'asm', Assembly: 'asm', 'Cloud Firestore Security Rules': 'firestore',
   JSON5: 'json5', 'Go Module': 'go.mod', 'Go Checksums': 'go.sum', 'Go Workspace': 'go.work', 'HTML+EEX': 'html-eex', 'Shell Session': 'shellscript',
