@@ -55,6 +55,8 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
   { ...node, entryPoints: ['scripts/demo.ts'], outfile: 'dist/demo.js' },
+  // The memory's worker threads (src/core/memory/pool.ts), started from dist/engine.js or dist/cli.js.
+  { ...node, entryPoints: ['src/core/memory/worker.ts'], outfile: 'dist/memoryWorker.js' },
   {
     bundle: true,
     platform: 'browser',

@@ -4,5 +4,6 @@ export { MAX_SCANNED_LINE_LENGTH, extractFacts, type FileVersion } from './extra
 export { languageOf } from './language';
 export { MemoryIndex, searchMemory, type Searchable } from './search';
 export { loadMemoryParsers } from './parsers';
+export { createFactsPool, type FactsPool } from './pool';
 export { MAX_SUMMARY_LENGTH, extractSummary } from './summary';
 export { MAX_SYMBOLS, extractSymbols } from './symbols';
