@@ -1,9 +1,10 @@
 // The in-memory index of memory entries, rebuilt by replaying each link's memory file in commit
 // order. Replay is deferred: open only queues the (already validated) files, and the index is built
 // on first use, so opening a store or completing a no-change sync never pays for 100k entries.
-// Active entries are kept per repository and path; path-sorted views (and each entry's lower-case
-// search haystack) are built on the first query and kept current, so a query only pays for the search.
-import { searchMemory } from '../core/memory/search';
+// Active entries are kept per repository and path; path-sorted views, each with its search index
+// (core/memory/search: MiniSearch), are built on the first query and kept current as links are
+// applied (entries added and removed in place), so a query only pays for the search.
+import { MemoryIndex as SearchIndex } from '../core/memory/search';
 import type { MemoryEntry, MemoryFacts, RepositoryRef } from '../core/types';
 import { repoKey, type MemoryFile } from './schema';
 
@@ -23,7 +24,6 @@ export class MemoryIndex {
   private readonly position = new Map<string, number>();
   private readonly active = new Map<string, Map<string, MemoryEntry>>();
   private readonly views = new Map<string, View>();
-  private readonly hay = new Map<MemoryEntry, string>();
   private pending: Pending[] = [];
 
   /** Queue one committed link for replay (in commit order); applied on the index's first use. */
@@ -56,12 +56,6 @@ export class MemoryIndex {
     if (this.views.size === 0) return;
     added.sort((a, b) => cmp(a.path, b.path));
     for (const view of this.views.values()) this.updateView(view, key, added);
-  }
-
-  private hayOf(e: MemoryEntry): string {
-    let h = this.hay.get(e);
-    if (h === undefined) this.hay.set(e, (h = `${e.path}\n${e.symbols.join('\n')}\n${e.summary}`.toLowerCase()));
-    return h;
   }
 
   /** The memory change that makes the repository's active entries equal `target`. */
@@ -99,23 +93,13 @@ export class MemoryIndex {
     return out.sort((a, b) => cmp(a.path, b.path));
   }
 
-  /**
-   * Ranked by searchMemory. Entries are first narrowed with a precomputed lower-case haystack (a word
-   * must occur in the path, a symbol or the summary for searchMemory to match it), so ranking only
-   * sees candidates; with no words the cached path-ordered view is the answer.
-   */
+  /** Ranked by the view's search index (core/memory/search); with no words, the cached path-ordered view is the answer. */
   query(opts: MemoryQuery = {}): MemoryEntry[] {
     this.flush();
     const view = this.view(opts.includeSuperseded === true, opts.repository);
-    const words = (opts.query ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const limit = opts.limit ?? Infinity;
-    if (words.length === 0) return view.list.slice(0, limit).map((e) => ({ ...e }));
-    const candidates: MemoryEntry[] = [];
-    for (let i = 0; i < view.list.length; i++) {
-      const hay = view.hay[i] as string;
-      if (words.every((w) => hay.includes(w))) candidates.push(view.list[i] as MemoryEntry);
-    }
-    return searchMemory(candidates, opts.query ?? '', limit).map((e) => ({ ...e }));
+    if ((opts.query ?? '').trim() === '') return view.list.slice(0, limit).map((e) => ({ ...e }));
+    return view.search.search(opts.query ?? '', limit).map((e) => ({ ...e }));
   }
 
   get size(): number {
@@ -142,7 +126,7 @@ export class MemoryIndex {
     const hit = this.views.get(key);
     if (hit) return hit;
     const list = all ? this.allSorted(repository) : this.activeSorted(repository);
-    const view: View = { all, repo: repository && repoKey(repository), list, hay: list.map((e) => this.hayOf(e)) };
+    const view: View = { all, repo: repository && repoKey(repository), list, search: new SearchIndex(list) };
     this.views.set(key, view);
     return view;
   }
@@ -150,6 +134,7 @@ export class MemoryIndex {
   /** Keep a cached view current: drop newly superseded entries, merge the new ones in path order. */
   private updateView(view: View, key: string, added: MemoryEntry[]): void {
     const kept = view.all ? view.list : view.list.filter((e) => e.supersededBySyncId === null);
+    if (!view.all) for (const e of view.list) if (e.supersededBySyncId !== null) view.search.remove(e);
     const incoming = view.repo === undefined || view.repo === key ? added : [];
     const merged: MemoryEntry[] = [];
     let j = 0;
@@ -159,7 +144,7 @@ export class MemoryIndex {
     }
     while (j < incoming.length) merged.push(incoming[j++] as MemoryEntry);
     view.list = merged;
-    view.hay = merged.map((e) => this.hayOf(e));
+    for (const e of incoming) view.search.add(e);
   }
 
   private activeSorted(repository?: RepositoryRef): MemoryEntry[] {
@@ -188,8 +173,8 @@ interface View {
   repo: string | undefined;
   /** Entries in path order (then commit order). */
   list: MemoryEntry[];
-  /** Lower-cased path, symbols and summary of each entry of `list`, same order. */
-  hay: string[];
+  /** The search index over `list`, updated with it. */
+  search: SearchIndex<MemoryEntry>;
 }
 
 export function facts(e: MemoryFacts): MemoryFacts {

@@ -63,6 +63,26 @@ describe('memory: languageOf', () => {
   for (const [path, language] of table) {
     it(`${path} -> ${language}`, () => assert.equal(languageOf(path), language));
   }
+
+  // Past VS Code's own associations: Linguist's table, then the first line (`#!` interpreter, modeline).
+  const more: [string, string, string][] = [
+    ['views/page.hbs', '', 'handlebars'],
+    ['views/page.ejs', '', 'html'],
+    ['lib/clock.tcl', '', 'tcl'],
+    ['docs/guide.adoc', '', 'asciidoc'],
+    ['git-send-email.perl', '', 'perl'],
+    ['t/basic.t', '', 'perl'],
+    ['GIT-VERSION-GEN', '#!/bin/sh', 'shellscript'],
+    ['bin/tool', '#!/usr/bin/env -S node --no-warnings', 'javascript'],
+    ['bin/lsb_release', '#!/usr/bin/python3.11 -Es', 'python'],
+    ['git-add--interactive', '#!/usr/bin/perl', 'perl'],
+    ['Rakefile.local', '# -*- mode: ruby -*-', 'ruby'],
+    ['notes.txt', '#!/bin/sh', 'plaintext'],
+    ['bin/unknown', '#!/opt/nothing-known', 'plaintext'],
+  ];
+  for (const [path, first, language] of more) {
+    it(`${path} (${first || 'no first line'}) -> ${language}`, () => assert.equal(languageOf(path, first), language));
+  }
 });
 
 describe('memory: classifyContent', () => {
@@ -121,7 +141,7 @@ describe('memory: extractFacts', () => {
       language: 'markdown',
       lines: 2,
       symbols: ['Title'],
-      summary: 'Title',
+      summary: 'text',
     });
   });
   it('indexes symlinks and submodules without content', () => {

@@ -1,6 +1,6 @@
 // Markdown, shell, Makefile and SQL facts, and the edges of summaries and symbol lists.
 import assert from 'node:assert/strict';
-import { extractFacts, MAX_SUMMARY_LENGTH, MAX_SYMBOLS } from '../../src/core/memory';
+import { extractFacts, loadMemoryParsers, MAX_SUMMARY_LENGTH, MAX_SYMBOLS } from '../../src/core/memory';
 import { facts, type Case } from './support/memoryCases';
 
 const enc = new TextEncoder();
@@ -35,7 +35,8 @@ Troubleshooting
     # indented code is not a heading either
 `,
     symbols: ['Project Sync', 'Getting started', 'The memory', 'Troubleshooting'],
-    summary: 'Project Sync',
+    // The first paragraph under the title states the purpose; the title only names the project.
+    summary: 'A live history of any branch.',
   },
   {
     name: 'Markdown without headings',
@@ -132,6 +133,7 @@ r'''Package entry point.'''
 ];
 
 describe('memory: markup, scripts and summaries', () => {
+  before(() => loadMemoryParsers());
   for (const c of cases) {
     it(c.name, () => {
       const f = facts(c.path, c.source);
@@ -142,7 +144,7 @@ describe('memory: markup, scripts and summaries', () => {
 
   it('keeps a summary on one line and cuts it at the limit with an ellipsis', () => {
     const words = Array.from({ length: 80 }, (_, i) => `word${i}`);
-    const source = `/**\n * ${words.slice(0, 40).join(' ')}\n * ${words.slice(40).join(' ')}\n */\nexport const x = 1;\n`;
+    const source = `/**\n * ${words.slice(0, 40).join(' ')}\n * ${words.slice(40).join(' ')}\n */\n\nexport const x = 1;\n`;
     const { summary } = facts('long.ts', source);
     assert.equal(summary.length, MAX_SUMMARY_LENGTH);
     assert.ok(summary.endsWith('…'));
@@ -167,6 +169,18 @@ describe('memory: markup, scripts and summaries', () => {
     assert.deepEqual(facts('notes.md', '# Notes on C#\n## Build ##\n####### seven is not a heading\n#\n').symbols, ['Notes on C#', 'Build']);
   });
 
+  it("never takes the first declaration's doc comment or boilerplate for the file's summary", () => {
+    const express = "/*!\n * express\n * Copyright(c) 2009-2013 TJ Holowaychuk\n * MIT Licensed\n */\n\n'use strict';\n\n/**\n * Module dependencies.\n * @private\n */\n\nvar debug = require('debug');\n";
+    assert.equal(facts('lib/response.js', express).summary, '');
+    assert.equal(facts('lib/a.ts', '/** Parses a config file. */\nexport function parseConfig() {}\n').summary, '');
+    assert.equal(facts('lib/b.ts', '/**\n * Parses config files.\n * @module config\n */\nexport function parseConfig() {}\n').summary, 'Parses config files.');
+    assert.equal(facts('lib/c.py', '# Author: Someone <a@b.c>\n"""Configuration file parser."""\nimport os\n').summary, 'Configuration file parser.');
+    const tldr = '# tar\n\n> Archiving utility.\n> Often combined with a compression method.\n\n- Create an archive:\n';
+    assert.equal(facts('pages/common/tar.md', tldr).summary, 'Archiving utility. Often combined with a compression method.');
+    const octopus = '#!/bin/sh\n#\n# Copyright (c) 2005 Junio C Hamano\n#\n# Resolve two or more trees.\n#\n. git-sh-setup\n';
+    assert.equal(facts('git-merge-octopus', octopus).summary, 'Resolve two or more trees.');
+  });
+
   it('skips data lines (a minified bundle) but still counts them', () => {
     const minified = 'var a=function(b){return b},c=(d)=>d;'.repeat(20_000);
     const f = facts('dist/app.min.js', `/*! app v1 */\n${minified}\nfunction tail() {}\n`);
@@ -176,7 +190,7 @@ describe('memory: markup, scripts and summaries', () => {
   });
 
   it('reads CRLF files and a UTF-8 byte-order mark the same as LF files', () => {
-    const lf = '// Größe of things.\nexport function größe() {}\n';
+    const lf = '// Größe of things.\n\nexport function größe() {}\n';
     const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...enc.encode(lf.replace(/\n/g, '\r\n'))]);
     const crlf = extractFacts({ path: 'a.ts', blobSha: 'c'.repeat(40), mode: '100644', size: bom.length, content: bom, maxFileSize: 1000 });
     const plain = facts('a.ts', lf);

@@ -34,13 +34,16 @@ describe('memory: search', () => {
     assert.deepEqual(paths(searchMemory(repo, 'start')), ['src/github/server.go', 'README.md']);
   });
 
-  it('returns only entries matching all the words, wherever each matches', () => {
-    assert.deepEqual(paths(searchMemory(repo, 'status sync')), ['src/extension/status.ts']);
-    assert.deepEqual(paths(searchMemory(repo, 'sync nothing-like-this')), []);
+  it('matches any word of the query, entries matching every word first', () => {
+    const found = paths(searchMemory(repo, 'status sync'));
+    assert.equal(found[0], 'src/extension/status.ts');
+    assert.ok(found.includes('src/core/pipeline.ts'), 'a file matching one word is still found');
+    assert.equal(paths(searchMemory(repo, 'sync nothing-like-this'))[0], 'src/core/pipeline.ts');
+    assert.deepEqual(paths(searchMemory(repo, 'nothing-like-this')), []);
   });
 
-  it('ranks exact symbol > symbol prefix > symbol substring > file name > path > summary', () => {
-    const ranked = [
+  it('ranks the file name first, a whole symbol above a symbol containing the word, the summary last', () => {
+    const entries = [
       entry('a/one.ts', ['Sync']),
       entry('a/two.ts', ['syncNow']),
       entry('a/three.ts', ['runSync']),
@@ -49,8 +52,25 @@ describe('memory: search', () => {
       entry('sync/index.ts'),
       entry('a/seven.ts', [], 'Keeps things in sync.'),
     ];
-    const shuffled = [ranked[4], ranked[6], ranked[0], ranked[5], ranked[2], ranked[3], ranked[1]] as Searchable[];
-    assert.deepEqual(paths(searchMemory(shuffled, 'sync')), paths(ranked));
+    const found = paths(searchMemory(entries, 'sync'));
+    assert.equal(found[0], 'lib/sync.ts');
+    const at = (p: string) => found.indexOf(p);
+    assert.ok(at('a/one.ts') < at('a/two.ts') && at('a/two.ts') < at('a/three.ts'), found.join(' '));
+    assert.equal(found[found.length - 1], 'a/seven.ts');
+    assert.ok(!found.includes('lib/resync-tool.ts'), 'words match whole words and prefixes, not any substring');
+  });
+
+  it('splits identifiers: a query word finds camelCase and snake_case parts, with prefixes and typos', () => {
+    const entries = [entry('lib/response.js', ['res.cookie', 'res.clearCookie']), entry('conf/parse_config.py', ['load_config_file']), entry('other.ts', ['unrelated'])];
+    assert.deepEqual(paths(searchMemory(entries, 'set cookie')), ['lib/response.js']);
+    assert.equal(paths(searchMemory(entries, 'load config from file'))[0], 'conf/parse_config.py');
+    assert.equal(paths(searchMemory(entries, 'cook'))[0], 'lib/response.js');
+    assert.equal(paths(searchMemory(entries, 'configg'))[0], 'conf/parse_config.py');
+  });
+
+  it('breaks score ties by path depth and length, not by alphabet', () => {
+    const entries = [entry('pages/de/common/tar.md', ['tar']), entry('pages/common/tar.md', ['tar']), entry('pages/zh_TW/common/tar.md', ['tar'])];
+    assert.deepEqual(paths(searchMemory(entries, 'tar')), ['pages/common/tar.md', 'pages/de/common/tar.md', 'pages/zh_TW/common/tar.md']);
   });
 
   it('adds up the words: a file matching two words well beats one matching one word well', () => {
@@ -58,7 +78,7 @@ describe('memory: search', () => {
     assert.deepEqual(paths(searchMemory(entries, 'parse json')), ['b.ts', 'a.ts']);
   });
 
-  it('breaks ties by path and returns the path order for an empty query', () => {
+  it('breaks equal ties by path and returns the path order for an empty query', () => {
     const entries = [entry('c.ts', ['x']), entry('a.ts', ['x']), entry('b.ts', ['x'])];
     assert.deepEqual(paths(searchMemory(entries, 'x')), ['a.ts', 'b.ts', 'c.ts']);
     assert.deepEqual(paths(searchMemory(entries, '   ')), ['a.ts', 'b.ts', 'c.ts']);
@@ -72,7 +92,7 @@ describe('memory: search', () => {
       entry(`dir${i % 7}/${words[i % 4]}${i}.ts`, [`${words[(i * 3) % 4]}Handler`, `${words[(i + 1) % 4]}`], i % 5 === 0 ? 'alpha notes' : ''),
     );
     const index = new MemoryIndex(entries);
-    for (const q of ['alpha', 'beta handler', 'dir3', 'a']) {
+    for (const q of ['alpha', 'beta handler', 'dir3', 'notes']) {
       const all = index.search(q);
       assert.ok(all.length > 10, q);
       assert.deepEqual(index.search(q, 10), all.slice(0, 10), q);
@@ -85,5 +105,16 @@ describe('memory: search', () => {
     entries.push(entry('b.ts', ['one']));
     assert.equal(index.size, 1);
     assert.deepEqual(paths(index.search('one')), ['a.ts']);
+  });
+
+  it('is updated in place: added entries are found, removed ones no longer', () => {
+    const a = entry('a.ts', ['one']);
+    const b = entry('b.ts', ['one']);
+    const index = new MemoryIndex([a]);
+    index.add(b);
+    assert.deepEqual(paths(index.search('one')), ['a.ts', 'b.ts']);
+    index.remove(a);
+    assert.deepEqual(paths(index.search('one')), ['b.ts']);
+    assert.deepEqual(paths(index.search('')), ['b.ts']);
   });
 });

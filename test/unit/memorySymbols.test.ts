@@ -1,5 +1,6 @@
 // Symbols and summary per programming language, from realistic snippets.
 import assert from 'node:assert/strict';
+import { loadMemoryParsers } from '../../src/core/memory';
 import { facts, type Case } from './support/memoryCases';
 
 const cases: Case[] = [
@@ -266,7 +267,8 @@ int table[3] = { 1, 2, 3 };
 MODULE_INIT(list) {
 }
 `,
-    symbols: ['node', 'point_t', 'list_sum', 'list_push'],
+    // list_len: a prototype is a declaration a reader looks for (C headers are mostly prototypes).
+    symbols: ['node', 'point_t', 'list_len', 'list_sum', 'list_push'],
     summary: 'Linked lists of sync records.',
   },
   {
@@ -290,7 +292,7 @@ bool operator==(const Store& a, const Store& b) {
 }
 }
 `,
-    symbols: ['Cache', 'Kind', 'Store::path', 'Store::~Store'],
+    symbols: ['store', 'Cache', 'Kind', 'Store::path', 'Store::~Store', 'operator=='],
     summary: 'Content-addressed blob store.',
   },
   {
@@ -362,6 +364,7 @@ $f = function () {};
 ];
 
 describe('memory: symbols and summary per language', () => {
+  before(() => loadMemoryParsers());
   for (const c of cases) {
     it(c.name, () => {
       const f = facts(c.path, c.source);

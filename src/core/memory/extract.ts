@@ -2,6 +2,7 @@
 import { fileType, type FileMode, type MemoryFacts } from '../types';
 import { classifyContent, decodeText, splitLines } from './content';
 import { languageOf } from './language';
+import { parseSymbols } from './parsers';
 import { extractSummary } from './summary';
 import { extractSymbols } from './symbols';
 
@@ -25,15 +26,17 @@ export function extractFacts(input: FileVersion): MemoryFacts | undefined {
   if (fileType(mode) !== 'blob' || content === undefined) return undefined;
   if (size !== null && size > maxFileSize) return undefined;
   if (classifyContent(content, maxFileSize).kind !== 'text') return undefined;
-  const language = languageOf(path);
-  const lines = splitLines(decodeText(content));
+  const text = decodeText(content);
+  const lines = splitLines(text);
+  const language = languageOf(path, lines[0] ?? '');
   const scan = readableLines(lines);
   return {
     path,
     blobSha,
     language,
     lines: lines.length,
-    symbols: extractSymbols(language, scan),
+    // The parser reads what the regexes read: data lines (minified code, base64) blanked out.
+    symbols: parseSymbols(language, scan === lines ? text : scan.join('\n')) ?? extractSymbols(language, scan),
     summary: extractSummary(language, scan),
   };
 }

@@ -1,4 +1,8 @@
-// Language of a file, as a VS Code language id, from its path alone (no content sniffing).
+// Language of a file, as a VS Code language id, decided the way VS Code decides it: its associations
+// by exact file name and extension first (VS Code's built-in language contributions below, then
+// GitHub Linguist's table for what VS Code does not know), then the first line: a `#!` interpreter,
+// or an Emacs/Vim modeline.
+import { linguistTables } from './linguist';
 
 /** Extension (lowercase, without the dot) -> VS Code language id. */
 const BY_EXTENSION: Readonly<Record<string, string>> = {
@@ -21,7 +25,7 @@ const BY_EXTENSION: Readonly<Record<string, string>> = {
   php: 'php', phtml: 'php',
   scala: 'scala', sc: 'scala',
   groovy: 'groovy', gradle: 'groovy',
-  dart: 'dart', lua: 'lua', r: 'r', jl: 'julia', pl: 'perl', pm: 'perl',
+  dart: 'dart', lua: 'lua', r: 'r', jl: 'julia', pl: 'perl', pm: 'perl', pod: 'perl', t: 'perl', psgi: 'perl',
   ex: 'elixir', exs: 'elixir', erl: 'erlang', hs: 'haskell', clj: 'clojure', fs: 'fsharp', fsx: 'fsharp', vb: 'vb',
   md: 'markdown', markdown: 'markdown', mdown: 'markdown', mkd: 'markdown', mdx: 'mdx',
   rst: 'restructuredtext', tex: 'latex', txt: 'plaintext', text: 'plaintext',
@@ -31,7 +35,8 @@ const BY_EXTENSION: Readonly<Record<string, string>> = {
   toml: 'toml',
   ini: 'ini', cfg: 'ini', properties: 'properties',
   xml: 'xml', xsd: 'xml', xsl: 'xsl', xslt: 'xsl', svg: 'xml', csproj: 'xml', vbproj: 'xml', fsproj: 'xml', props: 'xml', targets: 'xml', plist: 'xml', xaml: 'xml',
-  html: 'html', htm: 'html', xhtml: 'html',
+  html: 'html', htm: 'html', xhtml: 'html', shtml: 'html', ejs: 'html', jsp: 'html', asp: 'html', aspx: 'html', rhtml: 'html',
+  hbs: 'handlebars', handlebars: 'handlebars',
   vue: 'vue', svelte: 'svelte',
   css: 'css', scss: 'scss', sass: 'sass', less: 'less',
   sh: 'shellscript', bash: 'shellscript', zsh: 'shellscript', ksh: 'shellscript',
@@ -80,16 +85,47 @@ const VSCODE_JSONC = new Set(['settings.json', 'launch.json', 'tasks.json', 'ext
 /**
  * The VS Code language id of a repository path: well-known file names first
  * (`Dockerfile`, `Makefile`, `.gitignore`, `tsconfig.json`, ...), then the
- * extension, case-insensitively; `plaintext` when nothing is known.
+ * extension, case-insensitively (VS Code's associations, then Linguist's); then,
+ * when neither knows the file (or calls it plain text), its first line.
+ * `plaintext` when nothing is known.
  */
-export function languageOf(path: string): string {
+export function languageOf(path: string, firstLine?: string): string {
   const slash = path.lastIndexOf('/');
   const name = path.slice(slash + 1).toLowerCase();
   const byName = BY_NAME[name] ?? byNamePattern(name, path.slice(0, slash + 1).toLowerCase());
   if (byName) return byName;
   const dot = name.lastIndexOf('.');
-  if (dot <= 0) return 'plaintext';
-  return BY_EXTENSION[name.slice(dot + 1)] ?? 'plaintext';
+  const ext = dot > 0 ? name.slice(dot + 1) : '';
+  const known = (ext && BY_EXTENSION[ext]) || byLinguist(name, ext);
+  if (known) return known;
+  return (firstLine !== undefined && byFirstLine(firstLine)) || 'plaintext';
+}
+
+function byLinguist(name: string, ext: string): string | undefined {
+  const t = linguistTables();
+  const byName = t.byName.get(name);
+  if (byName) return byName;
+  if (!ext) return undefined;
+  // Longest compound extension first: `.d.ts`, `.blade.php`.
+  for (let at = name.indexOf('.', 1); at > 0; at = name.indexOf('.', at + 1)) {
+    const hit = t.byExtension.get(name.slice(at));
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** `#!/usr/bin/env -S node --flag`, `#!/bin/sh`, `#!/usr/bin/python3.11` → the interpreter's language. */
+export function byFirstLine(line: string): string | undefined {
+  const t = linguistTables();
+  const shebang = /^#!\s*(\S+)(?:\s+(.*))?/.exec(line);
+  if (shebang) {
+    let interp = (shebang[1] ?? '').split('/').pop() ?? '';
+    if (interp === 'env') interp = (shebang[2] ?? '').split(/\s+/).find((w) => w && !w.startsWith('-') && !w.includes('=')) ?? '';
+    const bare = interp.replace(/[\d.]+$/, '');
+    return t.byInterpreter.get(interp) ?? t.byInterpreter.get(bare);
+  }
+  const mode = /-\*-\s*(?:.*;\s*)?(?:mode:\s*)?([\w+#-]+)\s*(?:;.*)?-\*-/i.exec(line) ?? /\bvim?:.*\b(?:ft|filetype|syntax)=([\w+#-]+)/.exec(line);
+  return mode?.[1] ? t.byAlias.get(mode[1].toLowerCase()) : undefined;
 }
 
 function byNamePattern(name: string, dir: string): string | undefined {

@@ -1,208 +1,193 @@
-// Memory search: case-insensitive word matching across path, symbols and summary, ranked.
+// Memory search with a real engine: MiniSearch (BM25 ranking) over file name and path (boosted),
+// symbols (boosted, split on camelCase, snake_case and `.`/`::`), summary and language. Any word
+// may match; entries matching more of the query's words come first, then by score; ties go to the
+// shallower, shorter path. Prefix matching, and one-edit fuzzy matching for longer words.
+// The index is built once and updated in place (add/remove): never rebuilt per query.
+import MiniSearch, { type SearchResult } from 'minisearch';
+
 export interface Searchable {
   path: string;
   symbols: string[];
   summary: string;
+  language?: string;
 }
 
-/**
- * What one query word is worth, by where it matched best: a whole symbol (or its
- * part after a `.`/`:`, so `start` finds Go's `Server.Start`), the start of a symbol
- * or of such a part, inside a symbol, the whole file name (or without extension),
- * inside the file name, the path, the summary. An entry's score is the sum over words.
- */
-export const MATCH_SCORES = {
-  symbolExact: 100,
-  symbolPrefix: 60,
-  symbolSubstring: 40,
-  basenameExact: 35,
-  basename: 30,
-  path: 20,
-  summary: 10,
-} as const;
+/** Field boosts: a hit in the file name or a symbol says more than one in a folder name or the summary. */
+export const FIELD_BOOSTS = { name: 6, symbols: 3, path: 1.5, summary: 1, language: 0.5 } as const;
 
-/**
- * Each entry is one lowercase string `path \0 symbol \0 symbol ... \0 summary`:
- * one native `includes` per word rejects most entries, and every tier is an
- * `indexOf` within a field's bounds, with no per-entry arrays to allocate or chase.
- */
-const SEP = '\0';
+const FIELDS = Object.keys(FIELD_BOOSTS) as (keyof typeof FIELD_BOOSTS)[];
 
-/** `needle` occurs in `h` starting at or after `from` and ending at or before `end`. */
-function within(h: string, needle: string, from: number, end: number): boolean {
-  const at = h.indexOf(needle, from);
-  return at !== -1 && at + needle.length <= end;
+/** Words of an identifier or text: `parseConfigFile` → parse, config, file; `HTTPServer` → http, server. */
+function words(text: string): string[] {
+  return text
+    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
-const SEP_CODE = 0;
-const DOT = 46;
-const COLON = 58;
-
-/**
- * Best tier of a word inside the symbols, which lie between `a` (first SEP) and `b`
- * (last SEP): one forward walk over the word's occurrences, each judged by its neighbours.
- */
-function symbolScore(h: string, w: string, a: number, b: number): number {
-  let best = 0;
-  for (let at = h.indexOf(w, a); at !== -1 && at + w.length <= b; at = h.indexOf(w, at + 1)) {
-    const before = h.charCodeAt(at - 1);
-    if (before === SEP_CODE || before === DOT || before === COLON) {
-      if (h.charCodeAt(at + w.length) === SEP_CODE) return MATCH_SCORES.symbolExact;
-      best = MATCH_SCORES.symbolPrefix;
-    } else if (best === 0) {
-      best = MATCH_SCORES.symbolSubstring;
-    }
+/** Index terms of a field: its words, plus each whole identifier (`runSync` is found as `runsync` too). */
+function tokenize(text: string, field?: string): string[] {
+  if (field === 'summary') return summaryWords(text);
+  const out: string[] = [];
+  const wholes = text.split(/[\s/]+/);
+  for (const whole of wholes) {
+    const bare = whole.replace(/^[^\p{L}\p{N}_$]+|[^\p{L}\p{N}_$]+$/gu, '');
+    if (bare) out.push(bare);
+    // `res.cookie`, `Server.Start`, `Store::path`: the last part alone is a name too.
+    const last = whole.split(/\.|::/).pop();
+    if (last && last !== whole) out.push(last);
   }
-  return best;
+  for (const w of words(text)) out.push(w);
+  return [...new Set(out)];
 }
 
-/** Best tier of a word in the path, which ends at `a`. */
-function pathScore(h: string, w: string, a: number): number {
-  const base = h.lastIndexOf('/', a - 1) + 1;
-  if (h.startsWith(w, base)) {
-    const end = base + w.length;
-    const dot = h.lastIndexOf('.', a - 1);
-    if (end === a || (end === dot && dot > base)) return MATCH_SCORES.basenameExact;
-  }
-  if (within(h, w, base, a)) return MATCH_SCORES.basename;
-  return within(h, w, 0, a) ? MATCH_SCORES.path : 0;
-}
-
-interface Hit {
-  score: number;
-  index: number;
+/** Words of a summary, at most the first 40 (a summary is one sentence or two). */
+function summaryWords(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}]+/u, 41).filter(Boolean);
 }
 
 /**
- * A search index over memory entries, built once (lowercasing is done here) and
- * queried many times: 100k entries answer in milliseconds. It copies the list it is
- * given; build a new one when the entries change.
+ * A query's words: split on spaces, slashes and punctuation, never on case (a camelCase query
+ * matches a whole identifier). A word joined by `.` or `::` (`a.ts`, `res.cookie`, `Store::path`) is
+ * looked for whole; one joined by `_` or `-` also by its parts.
+ */
+function queryTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split(/[^\p{L}\p{N}_$.:-]+/u)) {
+    const w = raw.replace(/^[^\p{L}\p{N}_$]+|[^\p{L}\p{N}_$]+$/gu, '');
+    if (!w) continue;
+    out.push(w);
+    if (/[_-]/.test(w) && !/[.:]/.test(w)) out.push(...w.split(/[_-]+/).filter(Boolean));
+  }
+  return out;
+}
+
+const processTerm = (term: string): string | null => (term.length > 0 ? term.toLowerCase() : null);
+
+function baseName(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.indexOf('.', 1);
+  return dot > 0 ? `${name} ${name.slice(0, dot)}` : name;
+}
+
+/** Shallower first, then shorter, then path order: `src/router.ts` before `src/deep/nested/router.ts`. */
+function comparePaths(a: string, b: string): number {
+  const depth = depthOf(a) - depthOf(b);
+  if (depth !== 0) return depth;
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function depthOf(path: string): number {
+  let n = 0;
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) n++;
+  return n;
+}
+
+/**
+ * A search index over memory entries, queried many times and kept current with add/remove.
+ * The entries themselves are not copied: the index keeps references (treat them as immutable).
  */
 export class MemoryIndex<T extends Searchable> {
-  private readonly entries: readonly T[];
-  private readonly haystacks: string[];
-  /** Position of the first and last SEP of each haystack: the path ends at the first, the summary starts after the last. */
-  private readonly firstSep: Int32Array;
-  private readonly lastSep: Int32Array;
-  /** Each entry's position in path order, computed on first need. */
-  private pathRank: Int32Array | undefined;
-  private pathOrder: number[] | undefined;
+  private readonly ids = new Map<T, number>();
+  private readonly byId = new Map<number, T>();
+  private nextId = 0;
+  private readonly engine: MiniSearch<T>;
+  private pathOrder: T[] | undefined;
 
-  constructor(entries: readonly T[]) {
-    this.entries = [...entries];
-    const n = this.entries.length;
-    this.haystacks = new Array<string>(n);
-    this.firstSep = new Int32Array(n);
-    this.lastSep = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const e = this.entries[i] as T;
-      const h = `${clean(e.path)}${SEP}${e.symbols.join(SEP)}${SEP}${clean(e.summary)}`.toLowerCase();
-      this.haystacks[i] = h;
-      this.firstSep[i] = h.indexOf(SEP);
-      this.lastSep[i] = h.lastIndexOf(SEP);
-    }
+  constructor(entries: readonly T[] = []) {
+    this.engine = new MiniSearch<T>({
+      fields: FIELDS,
+      storeFields: [],
+      idField: 'id',
+      extractField: (doc, field) => {
+        if (field === 'id') return this.ids.get(doc);
+        if (field === 'name') return baseName(doc.path);
+        if (field === 'path') return doc.path.slice(0, doc.path.lastIndexOf('/') + 1);
+        if (field === 'symbols') return doc.symbols.join(' ');
+        if (field === 'language') return doc.language ?? '';
+        return doc.summary;
+      },
+      tokenize,
+      processTerm,
+      autoVacuum: { minDirtCount: 1000, minDirtFactor: 0.2, batchSize: 5000, batchWait: 10 },
+      searchOptions: {
+        boost: FIELD_BOOSTS,
+        combineWith: 'OR',
+        prefix: (term) => term.length >= 3,
+        fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+        maxFuzzy: 1,
+        tokenize: queryTokens,
+        processTerm,
+        weights: { fuzzy: 0.2, prefix: 0.2 },
+      },
+    });
+    for (const e of entries) this.add(e);
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.ids.size;
   }
 
-  /** Entries matching every word of `query`, best first, ties in path order. An empty query returns entries in path order. */
+  /** Index an entry (a no-op when it is already indexed). */
+  add(entry: T): void {
+    if (this.ids.has(entry)) return;
+    const id = this.nextId++;
+    this.ids.set(entry, id);
+    this.byId.set(id, entry);
+    this.engine.add(entry);
+    this.pathOrder = undefined;
+  }
+
+  /** Drop an entry from the index (a no-op when it is not indexed). */
+  remove(entry: T): void {
+    const id = this.ids.get(entry);
+    if (id === undefined) return;
+    this.ids.delete(entry);
+    this.byId.delete(id);
+    this.engine.discard(id);
+    this.pathOrder = undefined;
+  }
+
+  /** Entries matching any word of `query`, best first (see the file header). An empty query returns entries in path order. */
   search(query: string, limit = Infinity): T[] {
     if (!(limit > 0)) return [];
-    const words = [...new Set(query.toLowerCase().replaceAll(SEP, ' ').split(/\s+/).filter(Boolean))];
-    if (words.length === 0) return this.inPathOrder().slice(0, limit).map((i) => this.entries[i] as T);
-    words.sort((x, y) => y.length - x.length); // the longest word rejects the most entries
-    const hits: Hit[] = [];
-    const keepAll = limit >= this.entries.length;
-    const first = new Int32Array(words.length);
-    for (let i = 0; i < this.haystacks.length; i++) {
-      const score = this.score(i, words, first);
-      if (score === 0) continue;
-      if (keepAll) hits.push({ score, index: i });
-      else this.insertTop(hits, score, i, limit);
+    const tokens = queryTokens(query);
+    if (tokens.length === 0) return this.inPathOrder().slice(0, limit);
+    const results = this.engine.search(query);
+    const wanted = new Set(tokens.map((t) => t.toLowerCase()));
+    // Results come in score order: bucket them by how many query words they match (more first), keeping
+    // that order, and sort only the part returned (plus its score ties) by the full order.
+    const buckets: SearchResult[][] = [];
+    for (const r of results) (buckets[wanted.size - matchedWords(r, wanted)] ??= []).push(r);
+    const out: T[] = [];
+    for (const bucket of buckets) {
+      if (!bucket || out.length >= limit) continue;
+      let end = Math.min(bucket.length, limit - out.length);
+      const last = bucket[end - 1]?.score;
+      while (end < bucket.length && bucket[end]?.score === last) end++;
+      const part = bucket.slice(0, end).map((r) => ({ score: r.score, entry: this.byId.get(r.id as number) as T }));
+      part.sort((x, y) => y.score - x.score || comparePaths(x.entry.path, y.entry.path));
+      for (const p of part) if (out.length < limit) out.push(p.entry);
     }
-    if (keepAll) {
-      this.rankPaths(); // many ties to break: compare ranks, not strings
-      hits.sort((x, y) => this.compare(x.score, x.index, y.score, y.index));
-    }
-    return hits.map((h) => this.entries[h.index] as T);
+    return out;
   }
 
-  /** The entry's score for all words, 0 unless every word occurs; `first` is scratch space, one slot per word. */
-  private score(i: number, words: readonly string[], first: Int32Array): number {
-    const h = this.haystacks[i] as string;
-    for (let k = 0; k < words.length; k++) {
-      const at = h.indexOf(words[k] as string);
-      if (at === -1) return 0;
-      first[k] = at;
-    }
-    const a = this.firstSep[i] as number;
-    const b = this.lastSep[i] as number;
-    let total = 0;
-    for (let k = 0; k < words.length; k++) {
-      const w = words[k] as string;
-      const at = first[k] as number;
-      // The first occurrence tells where to look: past the last SEP only the summary holds
-      // the word; inside the symbols the path cannot beat it; in the path, a symbol still may.
-      if (at > b) total += MATCH_SCORES.summary;
-      else if (at > a) total += symbolScore(h, w, at, b);
-      else total += symbolScore(h, w, a, b) || pathScore(h, w, a);
-    }
-    return total;
-  }
-
-  /** Negative when x ranks first: higher score, then path order, then input order. */
-  private compare(xScore: number, x: number, yScore: number, y: number): number {
-    if (xScore !== yScore) return yScore - xScore;
-    if (this.pathRank) return (this.pathRank[x] as number) - (this.pathRank[y] as number);
-    const p = (this.entries[x] as T).path;
-    const q = (this.entries[y] as T).path;
-    return p < q ? -1 : p > q ? 1 : x - y;
-  }
-
-  /** Keep the best `limit` hits in order, by binary insertion: no sort of every match, no allocation for a loser. */
-  private insertTop(top: Hit[], score: number, index: number, limit: number): void {
-    const last = top[top.length - 1];
-    if (top.length >= limit && last && this.compare(score, index, last.score, last.index) >= 0) return;
-    let lo = 0;
-    let hi = top.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const m = top[mid] as Hit;
-      if (this.compare(m.score, m.index, score, index) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    top.splice(lo, 0, { score, index });
-    if (top.length > limit) top.pop();
-  }
-
-  private inPathOrder(): number[] {
-    this.pathOrder ??= this.entries
-      .map((_, i) => i)
-      .sort((x, y) => {
-        const p = (this.entries[x] as T).path;
-        const q = (this.entries[y] as T).path;
-        return p < q ? -1 : p > q ? 1 : x - y;
-      });
+  private inPathOrder(): T[] {
+    this.pathOrder ??= [...this.ids.keys()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return this.pathOrder;
-  }
-
-  private rankPaths(): void {
-    if (this.pathRank) return;
-    const rank = new Int32Array(this.entries.length);
-    this.inPathOrder().forEach((entry, position) => (rank[entry] = position));
-    this.pathRank = rank;
   }
 }
 
-/** A path or summary can hold no separator (git paths never do; this guards other callers). */
-function clean(text: string): string {
-  return text.includes(SEP) ? text.replaceAll(SEP, ' ') : text;
+function matchedWords(r: SearchResult, wanted: ReadonlySet<string>): number {
+  let n = 0;
+  for (const t of new Set(r.queryTerms)) if (wanted.has(t)) n++;
+  return n;
 }
 
 /**
- * Entries matching every word of `query`, best first. An empty query returns entries in path order.
+ * Entries matching `query`, best first. An empty query returns entries in path order.
  * Builds an index per call: keep a MemoryIndex to query the same entries repeatedly.
  */
 export function searchMemory<T extends Searchable>(entries: readonly T[], query: string, limit = Infinity): T[] {

@@ -1,5 +1,9 @@
-// A one-line summary of a file: its first Markdown heading, or its leading doc comment.
-import { firstMarkdownHeading } from './symbols';
+// A one-line summary of a file: its own statement of purpose. A module docstring, a leading file
+// comment (licence, authorship and tool lines skipped), a Go package comment, a JSDoc @file/@module
+// block, a document's first paragraph under its title, a Perl module's NAME line. Never the doc
+// comment of the first declaration nor boilerplate such as "Module dependencies.": a file without a
+// statement of purpose has no summary.
+import { markdownSummary, podSummary, rstSummary } from './docSummary';
 
 export const MAX_SUMMARY_LENGTH = 200;
 /** Only the top of a file can hold its leading comment. */
@@ -14,7 +18,7 @@ const STYLES: Readonly<Record<string, Style>> = Object.fromEntries([
   ].map((l) => [l, 'slash'] as const),
   ...[
     'python', 'ruby', 'shellscript', 'yaml', 'toml', 'dockerfile', 'makefile', 'perl', 'r', 'powershell', 'cmake', 'dotenv',
-    'ignore', 'elixir', 'julia', 'graphql', 'terraform', 'hcl', 'ini', 'properties',
+    'ignore', 'elixir', 'julia', 'graphql', 'terraform', 'hcl', 'ini', 'properties', 'tcl',
   ].map((l) => [l, 'hash'] as const),
   ...['sql', 'lua', 'haskell'].map((l) => [l, 'dash'] as const),
 ]);
@@ -24,7 +28,21 @@ const PREAMBLE = /^(?:#!|<\?php\b|['"]use [\w ]+['"];?$|#\s*-\*-.*-\*-$|#\s*[\w-
 /** Comment lines that talk to tools, not readers. */
 const DIRECTIVE =
   /^(?:eslint|jshint|globals?\s+[\w$]+\s*(?:[:,]|$)|prettier-|@ts-|go:|\+build|nolint|istanbul|tslint:|biome-|#?region\b|#?endregion\b|<reference|shellcheck|pylint:|noqa|fmt:|@flow|@jsx|type:\s|cspell:)/i;
-const LICENSE = /copyright\b|\(c\)\s*\d|spdx-license-identifier|licensed under|all rights reserved|permission is hereby granted/i;
+/** Lines that credit or license, never describe: dropped from a paragraph. */
+const CREDIT_LINE =
+  /copyright\b|\(c\)\s*\d|spdx-license-identifier|all rights reserved|^(?:original(?:ly)? )?(?:author|written|contributed|maintainer|modified|created|developed)\b|^new maintainer|^this file is part of|^[\w.-]+@[\w.-]+$|^version \d|^\$(?:id|revision|date)\b/i;
+/** A paragraph that is a licence text. */
+const LICENSE = /\blicen[cs](?:e|ed|ing)\b|permission is hereby granted|free software|warrant|redistribut|the above copyright|applicable law/i;
+/** Comments that name a section of code, not the file's purpose. */
+const BOILERPLATE = /^(?:module (?:dependencies|exports)|dependencies|imports?|requires?|constants?|globals?|variables?|private|public api|exports?|helpers?|utils?|types?|polyfills?|todo\b.*|fixme\b.*)\.?$/i;
+/** Doc-comment tags that document a declaration, and ones that document the file. */
+const DECLARATION_TAG = /^@(?:param|returns?|throws|private|public|protected|api|type|typedef|callback|constructor|class|function|method|memberof|see|example|deprecated|template)\b/;
+const FILE_TAG = /@(?:file|fileoverview|overview|module|packagedocumentation|license)\b/i;
+/** A line that declares something (as opposed to imports, requires, directives and package clauses). */
+const DECLARATION =
+  /^(?:export\s+(?!\*|\{)|(?:async\s+)?function\b|class\b|(?:abstract|final|public|private|protected|static)\s|interface\b|type\s+\w+\s*=|enum\b|(?:const|let|var)\s+(?![\w$]+\s*=\s*require\()[\w${}[\], ]+\s*=|def\s|sub\s|[\w$.]+\s*=\s*(?:function|async|\()|module\.exports\s*=|[\w$]+\.prototype\.|(?:static\s+|extern\s+)?[\w*\s]+\s+\**\w+\s*\([^;]*$)/;
+/** Languages where a type's doc comment is the file's, one public type per file by convention. */
+const TYPE_PER_FILE = new Set(['java', 'csharp', 'kotlin', 'swift', 'scala', 'dart', 'groovy', 'objective-c', 'objective-cpp']);
 
 const XML_DOC_TAG = /<\/?(?:summary|remarks|para|returns)>/g;
 
@@ -68,6 +86,8 @@ function commentAt(lines: readonly string[], i: number, style: Style, python: bo
     if (t.startsWith('/*')) return delimited(lines, i, /^\/\*+!?\s?/, '*/');
     if (t.startsWith('//')) return lineComment(lines, i, /^\/\/[/!]*\s?/);
   } else if (style === 'hash' && t.startsWith('#')) {
+    const bracket = /^#\[(=*)\[/.exec(t); // CMake bracket comment: #[==[ ... ]==]
+    if (bracket) return delimited(lines, i, /^#\[=*\[/, `]${bracket[1]}]`);
     return lineComment(lines, i, /^#+\s?/);
   } else if (style === 'dash' && t.startsWith('--')) {
     return lineComment(lines, i, /^--+\s?/);
@@ -77,24 +97,63 @@ function commentAt(lines: readonly string[], i: number, style: Style, python: bo
   return undefined;
 }
 
-/** The first paragraph of a comment's text as one line, or '' when it says nothing to a reader. */
-function paragraph(text: readonly string[]): string {
-  const kept: string[] = [];
+/** The paragraphs of a comment's text, each as one line, credits, tool directives and headings dropped. */
+function paragraphs(text: readonly string[]): string[] {
+  const out: string[] = [];
+  let kept: string[] = [];
   let length = 0;
-  for (const raw of text) {
-    const t = raw.trim();
+  const end = (): void => {
+    if (kept.length > 0) out.push(kept.join(' ').replace(XML_DOC_TAG, '').replace(/\s+/g, ' ').trim());
+    kept = [];
+    length = 0;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const t = (text[i] ?? '').trim();
     if (DIRECTIVE.test(t)) continue;
-    if (t.startsWith('@') || t.startsWith(':param') || /^[A-Z][a-z]+:$/.test(t)) break; // tags and docstring sections
-    if (!/[\p{L}\p{N}]/u.test(t)) {
-      if (kept.length > 0) break; // a blank or a rule (`=====`) ends the paragraph
+    if (t.startsWith('@') || t.startsWith(':param') || /^[A-Z][a-z]+:$/.test(t)) {
+      end();
+      break; // tags and docstring sections
+    }
+    // An underlined title (reStructuredText in docstrings and CMake's bracket comments) is no paragraph.
+    if (/[\p{L}\p{N}]/u.test(t) && /^([-=~^*#+])\1{2,}$/.test((text[i + 1] ?? '').trim())) {
+      end();
+      if (/\s/.test(t)) out.push(t); // a title that says something is a paragraph of its own; a lone name is not
+      i++;
       continue;
     }
+    if (/^\[=*\[/.test(t) || CREDIT_LINE.test(t)) continue;
+    if (!/[\p{L}\p{N}]/u.test(t)) {
+      end(); // a blank or a rule ends the paragraph
+      continue;
+    }
+    if (length > MAX_SUMMARY_LENGTH) continue; // enough to fill the summary
     kept.push(t);
     length += t.length + 1;
-    if (length > MAX_SUMMARY_LENGTH) break; // enough to fill the summary
   }
-  // C# XML doc: keep the words, drop the <summary>-style wrapper tags.
-  return kept.join(' ').replace(XML_DOC_TAG, '').replace(/\s+/g, ' ').trim();
+  end();
+  return out;
+}
+
+/** The first paragraph that states something: not a licence, not boilerplate, not a lone name or title. */
+function purpose(text: readonly string[]): string {
+  for (const p of paragraphs(text)) {
+    if (LICENSE.test(p) || BOILERPLATE.test(p)) continue;
+    if (/^[\w.:/-]+\s*(?:--|:|-)?$/.test(p)) continue; // `clock.tcl --`, `zlib.h:`: the file naming itself
+    return p;
+  }
+  return '';
+}
+
+/** Whether a comment ending before line `end` documents the declaration that follows it. */
+function documentsDeclaration(lines: readonly string[], block: Block, language: string): boolean {
+  const all = block.text.join('\n');
+  if (FILE_TAG.test(all)) return false;
+  if (block.text.some((t) => DECLARATION_TAG.test(t.trim()))) return true;
+  if (TYPE_PER_FILE.has(language)) return false;
+  const next = (lines[block.end] ?? '').trim();
+  if (!DECLARATION.test(next)) return false;
+  // A banner (a rule line) marks a file comment even right above the code.
+  return !block.text.some((t) => /^([-=*#/~])\1{3,}$/.test(t.trim()));
 }
 
 export function truncate(text: string, max = MAX_SUMMARY_LENGTH): string {
@@ -102,14 +161,21 @@ export function truncate(text: string, max = MAX_SUMMARY_LENGTH): string {
 }
 
 /**
- * A file's summary: the first heading for Markdown; otherwise the first paragraph of
- * the leading comment (before any code), skipping licence headers and tool directives;
- * '' when there is none. At most MAX_SUMMARY_LENGTH characters, on one line.
+ * A file's summary (see the file header), '' when it has none. At most MAX_SUMMARY_LENGTH
+ * characters, on one line.
  */
 export function extractSummary(language: string, lines: readonly string[]): string {
-  if (language === 'markdown' || language === 'mdx') return truncate(firstMarkdownHeading(lines).replace(/\s+/g, ' '));
+  if (language === 'markdown' || language === 'mdx') return truncate(markdownSummary(lines));
+  if (language === 'restructuredtext') return truncate(rstSummary(lines));
+  if (language === 'perl') {
+    const pod = podSummary(lines);
+    if (pod) return truncate(pod);
+  }
   const style = STYLES[language];
   if (!style) return '';
+  const python = language === 'python';
+  const doc = python ? pythonDocstring(lines) : '';
+  if (doc) return truncate(doc);
   const limit = Math.min(lines.length, SCAN_LINES);
   for (let i = 0; i < limit; ) {
     const t = (lines[i] ?? '').trim();
@@ -117,11 +183,24 @@ export function extractSummary(language: string, lines: readonly string[]): stri
       i++;
       continue;
     }
-    const block = commentAt(lines, i, style, language === 'python');
+    const block = commentAt(lines, i, style, python);
     if (!block) return '';
-    const text = paragraph(block.text);
-    if (text && !LICENSE.test(block.text.join(' '))) return truncate(text);
+    if (documentsDeclaration(lines, block, language)) return '';
+    const text = purpose(block.text);
+    if (text) return truncate(text);
     i = block.end;
+  }
+  return '';
+}
+
+/** A Python module docstring: the first statement, after comments and blank lines. */
+function pythonDocstring(lines: readonly string[]): string {
+  for (let i = 0; i < Math.min(lines.length, SCAN_LINES); i++) {
+    const t = (lines[i] ?? '').trim();
+    if (t === '' || t.startsWith('#')) continue;
+    const doc = /^[rRuU]?("""|''')/.exec(t);
+    if (!doc?.[1]) return '';
+    return purpose(delimited(lines, i, /^[rRuU]?("""|''')/, doc[1]).text);
   }
   return '';
 }

@@ -4,6 +4,7 @@ import { type SymbolExtractor, SymbolList } from './list';
 import { makefileSymbols, markdownSymbols, sqlSymbols } from './markup';
 import { phpSymbols, pythonSymbols, rubySymbols, shellSymbols } from './scripting';
 import { cSymbols, goSymbols, rustSymbols } from './systems';
+import { cmakeSymbols, perlSymbols, rstSymbols, tclSymbols } from './regexOnly';
 import { typescriptSymbols } from './typescript';
 
 export { MAX_SYMBOLS, SymbolList } from './list';
@@ -32,6 +33,10 @@ const EXTRACTORS: Readonly<Record<string, SymbolExtractor>> = {
   shellscript: shellSymbols,
   makefile: makefileSymbols,
   sql: sqlSymbols,
+  perl: perlSymbols,
+  restructuredtext: rstSymbols,
+  cmake: cmakeSymbols,
+  tcl: tclSymbols,
 };
 
 /** Top-level definition names of a file in `language`, in order, de-duplicated, at most MAX_SYMBOLS. */

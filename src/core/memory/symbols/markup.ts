@@ -84,11 +84,11 @@ export const makefileSymbols: SymbolExtractor = (lines, out) => {
 const SQL_CREATE =
   /^\s*create\s+(?:or\s+replace\s+)?(?:(?:temp|temporary|unique|materialized)\s+)*(?:table|view|function|procedure|index|type|trigger|schema|sequence)\s+(?:if\s+not\s+exists\s+)?([\w."`[\]]+)/i;
 
-/** SQL: the names of created tables, views, functions, procedures, indexes, types, triggers. */
+/** SQL: the names of created tables, views, functions, procedures, indexes, types, triggers, without a schema qualifier. */
 export const sqlSymbols: SymbolExtractor = (lines, out) => {
   for (const line of lines) {
     if (out.full) return;
     const m = SQL_CREATE.exec(line);
-    if (m?.[1]) out.add(m[1].replace(/["`[\]]/g, ''));
+    if (m?.[1]) out.add(m[1].replace(/["`[\]]/g, '').split('.').pop());
   }
 };

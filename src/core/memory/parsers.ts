@@ -1,0 +1,119 @@
+// Real parsers for the memory: web-tree-sitter with the prebuilt grammars of `tree-sitter-wasms`,
+// read with the tags queries of ./symbols/tags. Loading is asynchronous (WebAssembly); parsing is
+// synchronous, so extractFacts stays synchronous and falls back to regexes until loadMemoryParsers
+// has resolved. The .wasm files are read from `tree-sitter/` next to the bundle (esbuild.mjs copies
+// them into dist/), or from node_modules when running from source.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Language, Parser, Query, type Node } from 'web-tree-sitter';
+import { SymbolList } from './symbols/list';
+import { TAGS, type TagsGrammar } from './symbols/tags';
+
+interface Loaded {
+  parser: Parser;
+  grammars: Map<string, { language: Language; query: Query; spec: TagsGrammar; transparent: ReadonlySet<string> }>;
+}
+
+let loaded: Loaded | undefined;
+/** Languages whose grammar or query failed to load, with why (they use regex extraction). */
+export const failures: string[] = [];
+let loading: Promise<void> | undefined;
+
+/** Folder holding the grammar .wasm files, and the one holding web-tree-sitter's own tree-sitter.wasm. */
+export function wasmDirs(): { grammars: string; runtime: string } {
+  const bundled = path.join(__dirname, 'tree-sitter');
+  if (existsSync(path.join(bundled, 'tree-sitter.wasm'))) return { grammars: bundled, runtime: bundled };
+  // Running from source (tests, tsx): the packages themselves. createRequire keeps bundlers from resolving these.
+  const resolve = createRequire(__filename).resolve;
+  return {
+    grammars: path.join(path.dirname(resolve('tree-sitter-wasms/package.json')), 'out'),
+    runtime: path.dirname(resolve('web-tree-sitter')),
+  };
+}
+
+/** The .wasm files the memory needs at run time (for packaging). */
+export function wasmFiles(): string[] {
+  return ['tree-sitter.wasm', ...new Set(Object.values(TAGS).map((g) => g.wasm))];
+}
+
+/** Load the memory's parsers; idempotent. Until it resolves, extractFacts uses its regex extraction. */
+export function loadMemoryParsers(): Promise<void> {
+  loading ??= load().catch((e: unknown) => {
+    loading = undefined;
+    throw e;
+  });
+  return loading;
+}
+
+async function load(): Promise<void> {
+  const dirs = wasmDirs();
+  await Parser.init({ locateFile: (name: string) => path.join(dirs.runtime, name) });
+  // One at a time: concurrent loads of WebAssembly side modules race in the runtime's symbol table.
+  const byWasm = new Map<string, Language>();
+  const grammars: Loaded['grammars'] = new Map();
+  failures.length = 0;
+  for (const [id, spec] of Object.entries(TAGS)) {
+    try {
+      let language = byWasm.get(spec.wasm);
+      if (!language) byWasm.set(spec.wasm, (language = await Language.load(path.join(dirs.grammars, spec.wasm))));
+      grammars.set(id, { language, query: new Query(language, spec.query), spec, transparent: new Set(spec.transparent) });
+    } catch (e) {
+      // A grammar that does not load (or a query it rejects) leaves its language to the regexes.
+      failures.push(`${id}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  loaded = { parser: new Parser(), grammars };
+}
+
+/** Whether `language` is read by a real parser right now. */
+export function hasParser(language: string): boolean {
+  return loaded?.grammars.has(language) ?? false;
+}
+
+const MAX_START_DEPTH = 8;
+
+/** Files larger than this are not parsed (a parse is linear, but generated code of this size says little). */
+const MAX_PARSE_CHARS = 2_000_000;
+
+/**
+ * Top-level symbols of `text` by the language's grammar and tags query, in source order; undefined
+ * when no parser is loaded for the language (the caller then uses regexes).
+ */
+export function parseSymbols(language: string, text: string): string[] | undefined {
+  const g = loaded?.grammars.get(language);
+  if (!loaded || !g || text.length > MAX_PARSE_CHARS) return undefined;
+  const { parser } = loaded;
+  parser.setLanguage(g.language);
+  const tree = parser.parse(g.spec.prepare ? g.spec.prepare(text) : text);
+  if (!tree) return undefined;
+  try {
+    const found: { at: number; name: string }[] = [];
+    // Top-level definitions start near the root (under export statements, preprocessor blocks,
+    // `extern "C"`): matches starting deeper are nested definitions and need not be looked at.
+    for (const m of g.query.matches(tree.rootNode, { maxStartDepth: MAX_START_DEPTH })) {
+      const def = m.captures.find((c) => c.name === 'def')?.node;
+      const names = m.captures.filter((c) => c.name === 'name');
+      if (!def || names.length === 0 || !topLevel(def, g.transparent)) continue;
+      const recv = m.captures.find((c) => c.name === 'recv')?.node.text;
+      for (const n of names) {
+        const raw = g.spec.name ? g.spec.name(n.node.text, def.type) : n.node.text;
+        if (raw) found.push({ at: n.node.startIndex, name: recv ? `${recv}.${raw}` : raw });
+      }
+    }
+    found.sort((a, b) => a.at - b.at);
+    const out = new SymbolList();
+    for (const f of found) out.add(f.name);
+    return out.names;
+  } finally {
+    tree.delete();
+  }
+}
+
+function topLevel(def: Node, transparent: ReadonlySet<string>): boolean {
+  for (let n = def.parent; n; n = n.parent) {
+    if (!n.parent) return true; // the root
+    if (!transparent.has(n.type)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,75 @@
+// Memory facts off the calling thread: a small pool of worker threads (./worker), each with its own
+// parsers, so parsing a sync's changed blobs neither blocks the extension host's main thread nor
+// waits for one core. The answer for a file is exactly extractFacts' (same code, parsers loaded).
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { MemoryFacts } from '../types';
+import type { FileVersion } from './extract';
+
+export interface FactsPool {
+  /** The facts of one file version, computed in a worker. */
+  extract(input: FileVersion): Promise<MemoryFacts | undefined>;
+  /** Stop the workers; pending extractions reject. */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve(facts: MemoryFacts | undefined): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+/** A worker: dist/memoryWorker.js next to the running bundle, or (tests, tsx) the TypeScript source through tsx. */
+function startWorker(): Worker {
+  const bundled = path.join(__dirname, 'memoryWorker.js');
+  if (existsSync(bundled)) return new Worker(bundled);
+  const source = JSON.stringify(path.join(__dirname, 'worker.ts'));
+  return new Worker(`require('tsx/cjs'); require(${source});`, { eval: true });
+}
+
+/** A pool of `size` workers (default: one less than the cores, at least one, at most four). */
+export function createFactsPool(size = Math.min(4, Math.max(1, availableParallelism() - 1))): FactsPool {
+  const slots: Slot[] = [];
+  let nextId = 0;
+  let closed = false;
+  for (let i = 0; i < size; i++) {
+    const slot: Slot = { worker: startWorker(), pending: new Map() };
+    slot.worker.on('message', (m: { id: number; facts?: MemoryFacts; error?: string }) => {
+      const p = slot.pending.get(m.id);
+      if (!p) return;
+      slot.pending.delete(m.id);
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve(m.facts);
+    });
+    const failAll = (e: Error): void => {
+      for (const p of slot.pending.values()) p.reject(e);
+      slot.pending.clear();
+    };
+    slot.worker.on('error', failAll);
+    slot.worker.on('exit', (code) => failAll(new Error(`memory worker exited (${code})`)));
+    slots.push(slot);
+  }
+  return {
+    extract(input) {
+      if (closed) return Promise.reject(new Error('the facts pool is closed'));
+      const slot = slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+      const id = nextId++;
+      // Copy just this file's bytes (the caller's buffer may be a slice of a larger one) and move them.
+      const content = input.content?.slice();
+      return new Promise((resolve, reject) => {
+        slot.pending.set(id, { resolve, reject });
+        slot.worker.postMessage({ id, input: { ...input, content } }, content ? [content.buffer] : []);
+      });
+    },
+    async close() {
+      closed = true;
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}

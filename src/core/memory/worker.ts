@@ -1,0 +1,25 @@
+// A worker thread of the facts pool (./pool): loads the parsers once, then answers extractFacts
+// requests one at a time. Bundled as dist/memoryWorker.js next to the bundle that starts it.
+import { parentPort } from 'node:worker_threads';
+import { extractFacts, type FileVersion } from './extract';
+import { loadMemoryParsers } from './parsers';
+
+export interface FactsRequest {
+  id: number;
+  input: FileVersion;
+}
+
+const port = parentPort;
+if (port) {
+  // Without parsers (a grammar failed to load) extractFacts uses its regexes: still an answer.
+  const ready = loadMemoryParsers().catch(() => undefined);
+  port.on('message', (req: FactsRequest) => {
+    void ready.then(() => {
+      try {
+        port.postMessage({ id: req.id, facts: extractFacts(req.input) });
+      } catch (e) {
+        port.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) });
+      }
+    });
+  });
+}
