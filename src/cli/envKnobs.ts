@@ -1,6 +1,7 @@
 // Environment knobs of the CLI beyond GITHUB_TOKEN and PROJECT_SYNC_LOG:
 //   PROJECT_SYNC_GIT            the git binary for the fast paths, or `none` for the portable
 //                               isomorphic-git path (default: `git` on PATH, when there is one)
+//   PROJECT_SYNC_PARSERS=1      memory symbols from tree-sitter parsers (slower; default: regexes)
 //   PROJECT_SYNC_TIMEOUT_MS     a GitHub request or git transfer silent this long fails (default 60000)
 //   PROJECT_SYNC_RETRY_BASE_MS  first back-off before retrying a 5xx/dropped connection (default 1000)
 //   HTTPS_PROXY/https_proxy/HTTP_PROXY/http_proxy, NO_PROXY/no_proxy
@@ -8,11 +9,12 @@
 //                               bypass it unless NO_PROXY is set (an empty NO_PROXY proxies all)
 import { proxyFromEnv, type EngineOptions } from '../engine';
 
-type Knobs = Pick<EngineOptions, 'requestTimeoutMs' | 'retryBaseMs' | 'gitPath' | 'proxy' | 'noProxy'>;
+type Knobs = Pick<EngineOptions, 'requestTimeoutMs' | 'retryBaseMs' | 'gitPath' | 'proxy' | 'noProxy' | 'memoryParsers'>;
 
 export function envKnobs(env: NodeJS.ProcessEnv): Knobs {
   const knobs: Knobs = {};
   if (env.PROJECT_SYNC_GIT) knobs.gitPath = env.PROJECT_SYNC_GIT;
+  if (env.PROJECT_SYNC_PARSERS === '1') knobs.memoryParsers = true;
   const timeout = millis(env.PROJECT_SYNC_TIMEOUT_MS);
   if (timeout !== undefined) knobs.requestTimeoutMs = timeout;
   const retry = millis(env.PROJECT_SYNC_RETRY_BASE_MS);

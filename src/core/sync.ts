@@ -28,6 +28,8 @@ export interface PipelineDeps {
   open(repository: RemoteRepository, workdir: string, hooks: NetworkHooks): Promise<RepositorySource>;
   /** Exclusive use of the storage for the whole attempt (LOCKED when another process holds it). */
   lock(signal?: AbortSignal): Promise<{ release(): Promise<void> }>;
+  /** Called once before the first blob is analysed (loads the real parsers when they are enabled). */
+  prepareMemory?: () => Promise<void>;
 }
 
 const PROGRESS_INTERVAL_MS = 50;
@@ -153,6 +155,7 @@ class Run {
       else bySha.set(f.blobSha, [f]);
     }
     yield this.progress('fetchingContent', 0, wanted.length, true);
+    if (this.deps.prepareMemory) yield* this.channel.until(this.deps.prepareMemory());
     const blobs = source.read(wanted, head, { signal: this.signal, onProgress: (done, total) => this.maybeProgress('fetchingContent', done, total) })[Symbol.asyncIterator]();
     const memory: MemoryFacts[] = [];
     const maxFileSize = this.deps.maxFileSize;

@@ -5,6 +5,7 @@ import { SyncError } from '../core/errors';
 import { scoped } from '../core/logger';
 import type { EtagCache, GitHubConnector, HeadCheck, HistoryStore, NetworkHooks } from '../core/ports';
 import { systemClock } from '../core/ports';
+import { loadMemoryParsers } from '../core/memory';
 import { runSync, type PipelineDeps } from '../core/sync';
 import type { SyncEvent, SyncRequest } from '../core/syncEvents';
 import type { RemoteRepository, RepositoryRef, SyncRecord } from '../core/types';
@@ -130,6 +131,7 @@ class ComposedEngine implements Engine {
         return new GitHubRepositorySource(connector, await this.fetcher(repository, connector, workdir), this.options.logger);
       },
       lock: (signal) => this.lock(signal),
+      ...(this.options.memoryParsers ? { prepareMemory: loadMemoryParsers } : {}),
     };
   }
 

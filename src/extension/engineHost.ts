@@ -9,7 +9,7 @@ import { proxyFromSettings } from '../github/proxy';
 import type { GitHubAuth } from './auth/auth';
 
 /** Settings that shape the engine: a change reopens it when idle. */
-const REOPEN_ON = ['projectSync.maxFileSize', 'projectSync.maxRateLimitWait', 'http.proxy', 'http.noProxy'];
+const REOPEN_ON = ['projectSync.maxFileSize', 'projectSync.maxRateLimitWait', 'projectSync.memory.parsers', 'http.proxy', 'http.noProxy'];
 
 export class EngineHost implements vscode.Disposable {
   private pending: Promise<Engine> | undefined;
@@ -69,6 +69,7 @@ export class EngineHost implements vscode.Disposable {
       getToken: (host) => this.auth.getToken(host),
       maxFileSize: config.get<number>('maxFileSize'),
       maxWaitSeconds: config.get<number>('maxRateLimitWait'),
+      memoryParsers: config.get<boolean>('memory.parsers') === true,
       gitPath: typeof gitPath === 'string' && gitPath ? gitPath : undefined,
       // Only an explicit http.proxy is passed: without one, VS Code's own fetch patching applies (no double proxy).
       ...proxyFromSettings(http.get<unknown>('proxy'), http.get<unknown>('noProxy')),
