@@ -1,7 +1,8 @@
 // Content of changed files: the workspace's own git objects first, then a private cache repository
 // filled by one pack transfer (git smart HTTP), or REST blobs for a small delta. A blob crosses the
 // network at most once: everything fetched lands in the cache repository, addressed by its sha.
-import { promises as fs } from 'node:fs';
+import fs, { promises as fsp } from 'node:fs';
+import git from 'isomorphic-git';
 import path from 'node:path';
 import { SyncError, throwIfAborted } from '../core/errors';
 import { scoped, type Logger } from '../core/logger';
@@ -103,7 +104,11 @@ export class GitContentFetcher {
   async cacheHasCommit(commitSha: string): Promise<boolean> {
     await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
     if (this.opts.gitPath) return (await presentObjects(this.opts.gitPath, this.opts.cacheGitDir, [commitSha])).has(commitSha);
-    return (await this.cache.present([commitSha])).has(commitSha);
+    // The portable store reads blobs only (a commit is an ObjectTypeError there): ask for the commit.
+    return git.readCommit({ fs, gitdir: this.opts.cacheGitDir, oid: commitSha }).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** `parents`: the new head's parents, to tell whether it is one commit past what the cache holds. */
@@ -275,15 +280,15 @@ export class GitContentFetcher {
 /** The object database of a work tree: `.git` dir, a `.git` file's gitdir, and a worktree's commondir. */
 export async function workspaceObjectDir(workdir: string): Promise<string | undefined> {
   const dotGit = path.join(workdir, '.git');
-  const stat = await fs.stat(dotGit).catch(() => undefined);
+  const stat = await fsp.stat(dotGit).catch(() => undefined);
   if (!stat) return undefined;
   let gitDir = dotGit;
   if (stat.isFile()) {
-    const m = /^gitdir:\s*(.+?)\s*$/m.exec(await fs.readFile(dotGit, 'utf8'));
+    const m = /^gitdir:\s*(.+?)\s*$/m.exec(await fsp.readFile(dotGit, 'utf8'));
     if (!m?.[1]) return undefined;
     gitDir = path.resolve(workdir, m[1]);
   }
-  const common = await fs.readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined);
+  const common = await fsp.readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined);
   if (common) gitDir = path.resolve(gitDir, common.trim());
   return gitDir;
 }
