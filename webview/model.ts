@@ -64,13 +64,13 @@ export function bannerModel(state: ClientState, now: number): BannerModel {
   }
   switch (last.status) {
     case 'completed':
-      return { ...blank, mode: 'completed', title: last.kind === 'restore' ? 'Restored' : 'Synced', message: summarize(last), stats: statItems(last.stats) };
+      return { ...blank, mode: 'completed', title: last.kind === 'restore' ? 'Restored' : 'Synced', message: summarize(last, new Date(now)), stats: statItems(last.stats) };
     case 'failed':
       return {
         ...blank,
         mode: 'failed',
         title: 'Sync failed',
-        message: summarize(last),
+        message: summarize(last, new Date(now)),
         actions: actionsFor(last.error?.code ?? 'INTERNAL'),
       };
     default:
@@ -78,7 +78,7 @@ export function bannerModel(state: ClientState, now: number): BannerModel {
         ...blank,
         mode: 'ended',
         title: last.status === 'cancelled' ? 'Sync cancelled' : 'Sync interrupted',
-        message: summarize(last),
+        message: summarize(last, new Date(now)),
         actions: ['retry'],
       };
   }

@@ -44,7 +44,8 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   tree.view = treeView;
   const boundary = new ErrorBoundary(logger, () => channel.show());
   const history = new HistoryCommands(tree, engines, controller, repos);
-  const lastSync = () => engines.current?.store.list().find((r) => r.status === 'completed');
+  // The status bar's "last sync" is the active sync of the workspace's repository (the store decides it).
+  const lastSync = () => engines.current?.store.activeSync(repos.folders?.find((f) => f.remote)?.remote);
   const follow = new FollowController(engines, controller, repos, context.workspaceState, logger);
   const statusBar = new SyncStatusBar(controller, lastSync, () => follow.status);
   const memory = new MemoryAccess(engines, repos);

@@ -120,15 +120,19 @@ export function describeChanges(stats: Pick<WireStats, 'added' | 'modified' | 'r
   return `${formatCount(stats.added)} added, ${formatCount(stats.modified)} modified, ${formatCount(stats.removed)} removed`;
 }
 
-/** One sentence about a finished attempt, for the banner and the live region. */
-export function summarize(sync: SyncSummary): string {
+/**
+ * One sentence about a finished attempt, for the banner and the live region. A completed sync whose
+ * summary knows its base says what it was compared with (`describeBase`, relative to `now`).
+ */
+export function summarize(sync: SyncSummary, now: Date = new Date()): string {
   const at = sync.commitSha ? ` @ ${shortSha(sync.commitSha)}` : '';
   switch (sync.status) {
     case 'completed': {
       const { added, modified, removed, files } = sync.stats;
       const changes = added + modified + removed === 0 ? 'no changes' : describeChanges(sync.stats);
       const verb = sync.kind === 'restore' ? 'Restored' : 'Synced';
-      return `${verb} ${sync.branch}${at}: ${changes} (${formatCount(files)} files).`;
+      const base = sync.base === undefined ? '' : `; ${describeBase(sync.base ?? undefined, sync.branch, now)}`;
+      return `${verb} ${sync.branch}${at}: ${changes} (${formatCount(files)} files)${base}.`;
     }
     case 'cancelled':
       return `Sync of ${sync.branch} was cancelled.`;

@@ -99,6 +99,14 @@ export const syncSummarySchema = z.strictObject({
   stats: wireStatsSchema,
   error: z.strictObject({ code: errorCodeSchema, message: textSchema }).nullable(),
   completedAt: isoDateSchema.nullable(),
+  /**
+   * What the sync was compared with (its base record); null for a branch's first sync. Absent when
+   * unknown (state saved before this field existed): then the summary does not say.
+   */
+  base: z
+    .strictObject({ branch: branchNameSchema, commitSha: hexShaSchema.nullable(), completedAt: isoDateSchema.nullable() })
+    .nullable()
+    .optional(),
 });
 export type SyncSummary = z.infer<typeof syncSummarySchema>;
 

@@ -75,11 +75,20 @@ describe('status bar text', () => {
   const now = new Date('2025-03-01T12:00:00Z');
   const last = { branch: 'main', completedAt: '2025-03-01T10:00:00Z', startedAt: '2025-03-01T09:59:00Z' } as SyncRecord;
 
-  it('shows the phase and percent while running, and a wait countdown', () => {
-    const running = { branch: 'main', phase: 'fetchingContent' as const, done: 25, total: 200, kind: 'sync' as const };
-    assert.equal(statusModel({ running }, now, formatOnly).text, '$(sync~spin) Fetching changed files 12%');
-    assert.equal(statusModel({ running: { ...running, total: null } }, now, formatOnly).text, '$(sync~spin) Fetching changed files…');
-    assert.equal(statusModel({ running: { ...running, waitSeconds: 42 } }, now, formatOnly).text, '$(watch) Waiting for rate limit (42s)');
+  it('names the branch with the phase and percent while running, and a wait countdown in the banner\'s words', () => {
+    const running = { branch: 'feature/x', phase: 'fetchingContent' as const, done: 25, total: 200, kind: 'sync' as const };
+    assert.equal(statusModel({ running }, now, formatOnly).text, '$(sync~spin) Syncing feature/x · Fetching changed files 12%');
+    assert.equal(statusModel({ running: { ...running, total: null } }, now, formatOnly).text, '$(sync~spin) Syncing feature/x · Fetching changed files…');
+    assert.equal(
+      statusModel({ running: { ...running, waitMs: 42_000, waitReason: 'primary-rate-limit' } }, now, formatOnly).text,
+      '$(watch) Syncing feature/x · GitHub rate limit reached: resuming in 0:42',
+    );
+    assert.equal(
+      statusModel({ running: { ...running, waitMs: 4_200, waitReason: 'retry' } }, now, formatOnly).text,
+      '$(debug-disconnect) Syncing feature/x · Connection problem: resuming in 0:05',
+      'a connection retry is not a rate limit',
+    );
+    assert.equal(statusModel({ running: { ...running, kind: 'restore' } }, now, formatOnly).text, '$(sync~spin) Restoring feature/x · Fetching changed files 12%');
   });
 
   it('shows the last sync when idle, a failure after one, and nothing before any sync', () => {
@@ -149,5 +158,26 @@ describe('Sync view state mapping', () => {
     const summary = toSummary(record);
     assert.ok(summary);
     assert.equal(summary.error?.message.length, 2000);
+  });
+
+  it('says what a completed sync was compared with: its base record, or a first sync', async () => {
+    const { summarize } = await import('../../src/protocol/display');
+    const base = {
+      id: 'b0', kind: 'sync', branch: 'main', commitSha: '1f4ddd3'.padEnd(40, '0'), status: 'completed',
+      completedAt: '2025-03-01T10:00:00Z', baseSyncId: null, stats: emptyStats(), error: null,
+    } as unknown as SyncRecord;
+    const record = { ...base, id: 's2', commitSha: 'b'.repeat(40), baseSyncId: 'b0', completedAt: '2025-03-01T12:00:00Z' } as SyncRecord;
+    const lookup = (id: string) => (id === 'b0' ? base : undefined);
+    const now = new Date('2025-03-01T12:00:00Z');
+    const compared = toSummary(record, lookup);
+    assert.ok(compared);
+    assert.equal(summarize(compared, now), 'Synced main @ bbbbbbb: no changes (0 files); compared with main @ 1f4ddd3, 2 h ago.');
+    const first = toSummary({ ...record, branch: 'feature/x', baseSyncId: null } as SyncRecord, lookup);
+    assert.ok(first);
+    assert.equal(summarize(first, now), 'Synced feature/x @ bbbbbbb: no changes (0 files); first sync of feature/x.');
+    const unknown = toSummary(record);
+    assert.ok(unknown);
+    assert.equal(summarize(unknown, now), 'Synced main @ bbbbbbb: no changes (0 files).', 'no lookup: the summary does not guess');
+    assert.ok(viewStateSchema.safeParse({ repository: null, problem: null, branches: [], selectedBranch: null, run: null, waiting: null, lastSync: compared, signedIn: true }).success);
   });
 });

@@ -56,4 +56,13 @@ describe('recently synced branches', () => {
     assert.deepEqual(recentBranches(records), ['a', 'b']);
     assert.deepEqual(recentBranches(records, 1), ['a']);
   });
+
+  it('lists only branches whose sync completed (a failed or cancelled attempt is not "recently synced")', () => {
+    const records = [
+      { branch: 'gone', kind: 'sync', status: 'failed', startedAt: '2025-01-05T00:00:00Z' },
+      { branch: 'stopped', kind: 'sync', status: 'cancelled', startedAt: '2025-01-04T00:00:00Z' },
+      { branch: 'main', kind: 'sync', status: 'completed', startedAt: '2025-01-03T00:00:00Z' },
+    ];
+    assert.deepEqual(recentBranches(records), ['main']);
+  });
 });

@@ -62,10 +62,10 @@ function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Branch names of recent syncs, newest first, without repeats, at most `limit`. */
-export function recentBranches(records: ReadonlyArray<{ branch: string; kind: string; startedAt: string }>, limit = 5): string[] {
+/** Branch names of recent syncs that completed (not failed or cancelled attempts), newest first, without repeats, at most `limit`. */
+export function recentBranches(records: ReadonlyArray<{ branch: string; kind: string; startedAt: string; status?: string }>, limit = 5): string[] {
   const names: string[] = [];
-  const sorted = [...records].filter((r) => r.kind === 'sync' && r.branch).sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+  const sorted = [...records].filter((r) => r.kind === 'sync' && r.branch && (r.status === undefined || r.status === 'completed')).sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
   for (const r of sorted) {
     if (!names.includes(r.branch)) names.push(r.branch);
     if (names.length >= limit) break;

@@ -14,7 +14,7 @@ export interface BranchPickerDeps {
   branches: BranchSource;
   folder: vscode.WorkspaceFolder;
   remoteName: string;
-  history: () => ReadonlyArray<{ branch: string; kind: string; startedAt: string }>;
+  history: () => ReadonlyArray<{ branch: string; kind: string; startedAt: string; status?: string }>;
   logger: Logger;
 }
 

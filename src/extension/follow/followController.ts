@@ -103,8 +103,11 @@ export class FollowController implements vscode.Disposable {
     this.log.info(reason);
     this.failures = 0;
     this.hints = {};
-    this.setHealth('ok');
+    this.health = 'ok';
     this.clearTimer();
+    // The followed branch may have changed (Follow Branch…, Stop Following, the setting): context
+    // keys, menus and the status bar re-read it now, whether or not the health changed.
+    this._onDidChange.fire();
     if (!this.branch) return;
     this.git.start().catch((e: unknown) => this.log.warn(`git extension: ${String(e)}`));
     if (now) this.runPoll();

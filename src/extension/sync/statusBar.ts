@@ -16,6 +16,7 @@ export class SyncStatusBar implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.item];
   private lastError: string | undefined;
   private pending: ReturnType<typeof setTimeout> | undefined;
+  private waitTicker: ReturnType<typeof setInterval> | undefined;
   /** The idle text shows an age ("5 min ago"): keep it current. */
   private readonly ticker = setInterval(() => this.update(), 60_000);
 
@@ -50,6 +51,7 @@ export class SyncStatusBar implements vscode.Disposable {
 
   update(): void {
     const run = this.controller.running;
+    this.tickWhileWaiting(run?.waiting !== undefined);
     const model = statusModel(
       {
         running: run && {
@@ -58,7 +60,8 @@ export class SyncStatusBar implements vscode.Disposable {
           done: run.done,
           total: run.total,
           kind: run.kind,
-          waitSeconds: run.waiting ? Math.max(0, Math.round((run.waiting.until - Date.now()) / 1000)) : undefined,
+          waitMs: run.waiting ? Math.max(0, run.waiting.until - Date.now()) : undefined,
+          waitReason: run.waiting?.reason,
         },
         last: this.lastSync(),
         lastError: this.lastError,
@@ -86,8 +89,18 @@ export class SyncStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** A wait's countdown ticks every second, like the banner's. */
+  private tickWhileWaiting(waiting: boolean): void {
+    if (waiting && !this.waitTicker) this.waitTicker = setInterval(() => this.update(), 1000);
+    if (!waiting && this.waitTicker) {
+      clearInterval(this.waitTicker);
+      this.waitTicker = undefined;
+    }
+  }
+
   dispose(): void {
     if (this.pending) clearTimeout(this.pending);
+    if (this.waitTicker) clearInterval(this.waitTicker);
     clearInterval(this.ticker);
     for (const d of this.disposables.splice(0)) d.dispose();
   }

@@ -171,7 +171,7 @@ export class SyncController implements vscode.Disposable {
     this.run = undefined;
     this.lastEnd = { ...end, branch: end.record?.branch ?? run.branch, target };
     setContext(ContextKeys.syncing, false, this.log);
-    const summary = end.record ? toSummary(end.record) : null;
+    const summary = end.record ? toSummary(end.record, (id) => this.engines.current?.store.get(id)) : null;
     if (summary) this._onDidProgress.fire({ type: 'finished', sync: summary });
     this._onDidEnd.fire(end);
     if (end.record && !end.error) this.log.info(`${end.kind} ${end.record.id} completed`);

@@ -21,10 +21,20 @@ export function isWireBranch(name: string): boolean {
   return isBranchName(name);
 }
 
-/** A finished attempt for the banner; null when its branch cannot travel (then the banner shows none). */
-export function toSummary(record: SyncRecord): SyncSummary | null {
+/**
+ * A finished attempt for the banner; null when its branch cannot travel (then the banner shows none).
+ * `baseOf` looks up the record's base (`baseSyncId`) so the summary says what it was compared with.
+ */
+export function toSummary(record: SyncRecord, baseOf?: (id: string) => SyncRecord | undefined): SyncSummary | null {
   if (!isWireBranch(record.branch)) return null;
+  const baseRecord = record.baseSyncId ? baseOf?.(record.baseSyncId) : undefined;
+  let base: Pick<SyncSummary, 'base'> = {};
+  if (baseOf && !record.baseSyncId) base = { base: null };
+  else if (baseRecord && isWireBranch(baseRecord.branch)) {
+    base = { base: { branch: baseRecord.branch, commitSha: hexOrNull(baseRecord.commitSha), completedAt: baseRecord.completedAt } };
+  }
   return {
+    ...base,
     id: record.id.slice(0, limits.id),
     kind: record.kind,
     branch: record.branch,
@@ -34,6 +44,10 @@ export function toSummary(record: SyncRecord): SyncSummary | null {
     error: record.error ? { code: record.error.code, message: record.error.message.slice(0, limits.text) } : null,
     completedAt: record.completedAt,
   };
+}
+
+function hexOrNull(sha: string | null | undefined): string | null {
+  return sha && /^[0-9a-f]{40}$/.test(sha) ? sha : null;
 }
 
 /** The dropdown's branches: the default, current and recent sections (the QuickPick has the rest). */
