@@ -71,7 +71,7 @@ export function bannerModel(state: ClientState, now: number): BannerModel {
         mode: 'failed',
         title: 'Sync failed',
         message: summarize(last, new Date(now)),
-        actions: actionsFor(last.error?.code ?? 'INTERNAL'),
+        actions: last.error?.actions ?? actionsFor(last.error?.code ?? 'INTERNAL'),
       };
     default:
       return {

@@ -11,6 +11,8 @@ export const actionLabels: Readonly<Record<WebviewAction, string>> = {
   retry: 'Retry',
   showLog: 'Show Log',
   openSettings: 'Open Settings',
+  chooseBranch: 'Choose Branch\u2026',
+  syncWhenReset: 'Sync When the Limit Resets',
 };
 
 /** The buttons offered beside an error or problem: what the user can do about it, most useful first. */
@@ -23,6 +25,10 @@ export function actionsFor(code: ProblemCode): WebviewAction[] {
       return ['openSettings', 'showLog'];
     case 'NO_FOLDER':
       return [];
+    case 'BRANCH_NOT_FOUND':
+      return ['chooseBranch', 'showLog'];
+    case 'RATE_LIMITED':
+      return ['showLog'];
     case 'CANCELLED':
       return ['retry'];
     default:

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { SyncError } from '../../src/core/errors';
-import { emptyStats, type ErrorCode, type SyncRecord } from '../../src/core/types';
+import { emptyStats, type SyncRecord } from '../../src/core/types';
 import { viewStateSchema } from '../../src/protocol/messages';
 import { isLoopbackHost } from '../../src/core/loopback';
 import { authProviderFor } from '../../src/extension/auth/authHosts';
-import { presentError } from '../../src/extension/commands/errorPresentation';
 import { statusModel } from '../../src/extension/sync/statusText';
 import { commitUrl, guessWebUrl, parseSyncUri, syncUriParts } from '../../src/extension/history/syncUri';
 import { formatBytes } from '../../src/protocol/display';
@@ -12,42 +11,7 @@ import { formatChanges, formatAge, formatOnly } from '../../src/extension/text';
 import { toBranchItems, toSummary } from '../../src/extension/sync/viewState';
 import { workspaceKind } from '../../src/extension/workspace/workspaceKind';
 
-const time = (iso: string) => `at ${iso.slice(11, 16)}`;
-
-describe('error boundary mapping', () => {
-  const present = (code: ErrorCode, details: ConstructorParameters<typeof SyncError>[2] = {}) =>
-    presentError(new SyncError(code, 'It failed.', details), formatOnly, time);
-
-  it('offers Sign In for AUTH_REQUIRED, and Authorize when GitHub names an SSO URL', () => {
-    assert.deepEqual(present('AUTH_REQUIRED').actions, ['signIn', 'showLog']);
-    assert.deepEqual(present('AUTH_REQUIRED', { url: 'https://github.com/orgs/o/sso' }).actions, ['authorize', 'showLog']);
-  });
-
-  it('tells when the rate limit resets', () => {
-    const shown = present('RATE_LIMITED', { resetAt: '2025-03-01T12:34:00Z' });
-    assert.equal(shown.message, 'It failed. The GitHub rate limit resets at at 12:34.');
-  });
-
-  it('offers Retry on network errors and a lock held by another window', () => {
-    assert.deepEqual(present('NETWORK').actions, ['retry', 'showLog']);
-    assert.deepEqual(present('LOCKED'), { severity: 'warning', message: 'It failed.', actions: ['retry'] });
-  });
-
-  it('offers the moved-aside file for corrupt storage', () => {
-    assert.deepEqual(present('STORAGE_CORRUPT', { path: '/s/history.json.corrupt' }).actions, ['showLog', 'revealFile']);
-    assert.deepEqual(present('STORAGE_CORRUPT').actions, ['showLog']);
-  });
-
-  it('stays silent on cancellation and falls back to Show Log', () => {
-    assert.equal(present('CANCELLED').severity, 'silent');
-    assert.deepEqual(present('INTERNAL').actions, ['showLog']);
-    assert.deepEqual(present('BRANCH_NOT_FOUND').actions, ['showLog']);
-  });
-
-  it('appends the hint to the message', () => {
-    assert.equal(present('NO_REMOTE', { hint: 'Add a GitHub remote.' }).message, 'It failed. Add a GitHub remote.');
-  });
-});
+// The error table (words and actions) is tested in errorPresentation.test.ts.
 
 describe('authentication provider per host', () => {
   it('uses github for github.com and github-enterprise only for the configured host', () => {

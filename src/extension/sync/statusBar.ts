@@ -1,4 +1,5 @@
-// The status bar item: idle (last sync's branch and age), running (phase and percent), failed.
+// The status bar item: idle (last sync's branch and age), running (the branch, phase and percent, or
+// a wait's countdown), or the followed branch. Failures are not repeated here (one surface each).
 // Clicking it focuses the Sync view.
 import * as vscode from 'vscode';
 import type { SyncRecord } from '../../core/types';
@@ -14,7 +15,6 @@ const t = (message: string, ...args: Array<string | number>) => vscode.l10n.t(me
 export class SyncStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('projectSync.status', vscode.StatusBarAlignment.Left, 10);
   private readonly disposables: vscode.Disposable[] = [this.item];
-  private lastError: string | undefined;
   private pending: ReturnType<typeof setTimeout> | undefined;
   private waitTicker: ReturnType<typeof setInterval> | undefined;
   /** The idle text shows an age ("5 min ago"): keep it current. */
@@ -28,16 +28,11 @@ export class SyncStatusBar implements vscode.Disposable {
   ) {
     this.item.name = vscode.l10n.t('Project Sync');
     this.item.command = focusSyncViewCommand;
-    controller.onDidStart(() => ((this.lastError = undefined), this.update()), this, this.disposables);
+    controller.onDidStart(() => this.update(), this, this.disposables);
     controller.onDidProgress(() => this.schedule(), this, this.disposables);
-    controller.onDidEnd(
-      (end) => {
-        this.lastError = end.error && end.error.code !== 'CANCELLED' ? end.error.message : undefined;
-        this.update();
-      },
-      this,
-      this.disposables,
-    );
+    // A failure is shown once, by the banner or a notification: the status bar goes back to the
+    // last sync instead of adding a red item of its own.
+    controller.onDidEnd(() => this.update(), this, this.disposables);
     this.update();
   }
 
@@ -64,13 +59,12 @@ export class SyncStatusBar implements vscode.Disposable {
           waitReason: run.waiting?.reason,
         },
         last: this.lastSync(),
-        lastError: this.lastError,
       },
       new Date(),
       t,
     );
     const follow = this.follow();
-    if (follow && model.state !== 'running' && (model.state !== 'failed' || follow.health !== 'ok')) {
+    if (follow && model.state !== 'running') {
       const now = new Date();
       const shown = followStatusText(follow, follow.lastSyncedAt, (iso) => formatAge(iso, now, t), t);
       this.item.text = shown.text;

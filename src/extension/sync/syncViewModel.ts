@@ -8,6 +8,9 @@ import type { SyncViewHost } from '../webview/host';
 import type { BranchSource } from '../branches/branchSource';
 import { CommandIds } from '../commandIds';
 import type { EngineHost } from '../engineHost';
+import type { SyncError } from '../../core/errors';
+import { describeRecordError } from './errorText';
+import { scheduleAtReset } from './resetScheduler';
 import type { RunEnd, SyncController } from './syncController';
 import { isWireBranch, toBranchItems, toSummary, toWireStats } from './viewState';
 import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
@@ -73,7 +76,7 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
       waiting: waiting
         ? { seconds: Math.max(0, Math.round((waiting.until - Date.now()) / 1000)), reason: waiting.reason, resetAt: waiting.resetAt }
         : null,
-      lastSync: last ? toSummary(last, (id) => store?.get(id)) : null,
+      lastSync: last ? toSummary(last, (id) => store?.get(id), (e) => describeRecordError(e, this.thrownFor(last.id))) : null,
       signedIn: this.signedIn,
     };
   }
@@ -113,6 +116,16 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
       case 'openSettings':
         await vscode.commands.executeCommand('workbench.action.openSettings', 'projectSync');
         return;
+      case 'chooseBranch':
+        await vscode.commands.executeCommand(CommandIds.syncBranch);
+        return;
+      case 'syncWhenReset': {
+        const outcome = this.controller.lastOutcome;
+        const resetAt = outcome?.error?.details.resetAt;
+        const branch = outcome?.branch;
+        if (resetAt) scheduleAtReset(resetAt, branch, () => vscode.commands.executeCommand(CommandIds.syncBranch, branch), this.log);
+        return;
+      }
     }
   }
 
@@ -141,6 +154,12 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
     const fallback = branches.find((b) => b.isDefault)?.name;
     const pick = [this.selected, lastSynced, fallback].find(exists);
     return pick ?? null;
+  }
+
+  /** The SyncError a run of this record ended with, when it ended in this session. */
+  private thrownFor(syncId: string): SyncError | undefined {
+    const outcome = this.controller.lastOutcome;
+    return outcome?.record?.id === syncId ? outcome.error : undefined;
   }
 
   /** A sync that ran (from the QuickPick, Follow or the API) becomes the dropdown's choice; a gone branch does not. */
