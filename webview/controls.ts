@@ -35,6 +35,7 @@ export class SyncControls {
   render(state: ClientState): void {
     const model = controlsModel(state);
     this.model = model;
+    show(this.element, model.visible !== false);
     this.renderOptions(model);
     this.dropdown.disabled = !model.dropdownEnabled;
     this.syncButton.disabled = !model.syncEnabled;

@@ -24,7 +24,20 @@ const hexShaSchema = z.string().regex(/^[0-9a-f]{40}$/);
 // Webview -> host
 // ---------------------------------------------------------------------------------------------
 
-export const webviewActionSchema = z.enum(['signIn', 'retry', 'showLog', 'openSettings', 'chooseBranch', 'syncWhenReset']);
+export const webviewActionSchema = z.enum([
+  'signIn',
+  'retry',
+  'showLog',
+  'openSettings',
+  'chooseBranch',
+  'syncWhenReset',
+  // What Source Control offers a workspace Project Sync cannot sync yet:
+  'openFolder',
+  'cloneRepository',
+  'initRepository',
+  'addRemote',
+  'learnMore',
+]);
 export type WebviewAction = z.infer<typeof webviewActionSchema>;
 
 /** Unknown keys are rejected (z.strictObject), which also rejects `__proto__`/`constructor` keys. */

@@ -9,7 +9,7 @@ import { commitUrl, guessWebUrl, parseSyncUri, syncUriParts } from '../../src/ex
 import { formatBytes } from '../../src/protocol/display';
 import { formatChanges, formatAge, formatOnly } from '../../src/extension/text';
 import { toBranchItems, toSummary } from '../../src/extension/sync/viewState';
-import { workspaceKind } from '../../src/extension/workspace/workspaceKind';
+import { remoteWhere, workspaceKind } from '../../src/extension/workspace/workspaceKind';
 
 // The error table (words and actions) is tested in errorPresentation.test.ts.
 
@@ -99,6 +99,9 @@ describe('workspace kind (welcome content)', () => {
     assert.equal(workspaceKind([noGit, noGit], 2), 'noGitRepo');
     assert.equal(workspaceKind([noGit, noRemote], 2), 'noRemote');
     assert.equal(workspaceKind([noRemote, { remote: {} }], 2), 'ready');
+    assert.equal(workspaceKind([{ error: new SyncError('UNSUPPORTED_REMOTE', 'x') }], 1), 'unsupportedRemote', 'a GitLab remote');
+    assert.equal(remoteWhere("Remote 'origin' (https://gitlab.com/a/b.git) is not a GitHub repository."), 'The remote origin is on gitlab.com.');
+    assert.equal(remoteWhere("Remote 'up' (git@gitlab.com:a/b.git) is not a GitHub repository."), 'The remote up is on gitlab.com.');
   });
 });
 

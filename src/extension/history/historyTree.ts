@@ -59,7 +59,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     const records = engine.store.list();
     setContext(ContextKeys.hasSyncs, records.length > 0, this.log);
     // Empty while the workspace cannot sync, so the welcome content explains why.
-    if (records.length === 0) return [];
+    if (records.length === 0 || this.repos.kind() !== 'ready') return [];
     return records.map((r) => this.nodeFor(r.id));
   }
 
@@ -123,8 +123,9 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   private updateMessage(): void {
     if (!this.view) return;
     const kind = this.repos.kind();
-    this.view.message =
-      kind === 'noRemote' ? vscode.l10n.t('No GitHub remote. {0}', this.repos.problems().join(' · ')) : undefined;
+    // No message while the workspace cannot sync: a message hides the contributed welcome content,
+    // which says what to do with the actions Source Control offers.
+    if (kind !== 'ready') this.view.message = undefined;
   }
 
   dispose(): void {

@@ -6,14 +6,19 @@ import { scoped, type Logger } from '../../core/logger';
 import type { BranchesMessage, Problem, SyncDelta, ViewState, WebviewCommand } from '../../protocol/messages';
 import type { SyncViewHost } from '../webview/host';
 import type { BranchSource } from '../branches/branchSource';
-import { CommandIds } from '../commandIds';
+import { CommandIds, ViewIds } from '../commandIds';
 import type { EngineHost } from '../engineHost';
 import type { SyncError } from '../../core/errors';
+import { cleanMessage } from '../commands/errorPresentation';
 import { describeRecordError } from './errorText';
 import { scheduleAtReset } from './resetScheduler';
 import type { RunEnd, SyncController } from './syncController';
 import { isWireBranch, toBranchItems, toSummary, toWireStats } from './viewState';
+import { remoteWhere } from '../workspace/workspaceKind';
 import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
+
+/** The README's "what it syncs" (the walkthrough and the welcome content link it too). */
+export const LEARN_MORE_URL = 'https://github.com/project-sync/project-sync#readme';
 
 export class SyncViewModel implements SyncViewHost, vscode.Disposable {
   private readonly _onDidChangeState = new vscode.EventEmitter<void>();
@@ -38,8 +43,25 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
     this.onDidProgress = controller.onDidProgress;
     const changed = () => this._onDidChangeState.fire();
     controller.onDidStart(changed, this, this.disposables);
+    controller.onDidStart(() => this.showProgressInView(), this, this.disposables);
     controller.onDidEnd((end) => this.onRunEnd(end), this, this.disposables);
     repos.onDidChange(changed, this, this.disposables);
+  }
+
+  /** VS Code's own progress indicator on the Sync view (and its container) while a sync or restore runs. */
+  private showProgressInView(): void {
+    vscode.window
+      .withProgress(
+        { location: { viewId: ViewIds.syncView } },
+        () =>
+          new Promise<void>((resolve) => {
+            const sub = this.controller.onDidEnd(() => {
+              sub.dispose();
+              resolve();
+            });
+          }),
+      )
+      .then(undefined, (e: unknown) => this.log.warn(`view progress failed: ${String(e)}`));
   }
 
   setSignedIn(signedIn: boolean): void {
@@ -116,6 +138,21 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
       case 'openSettings':
         await vscode.commands.executeCommand('workbench.action.openSettings', 'projectSync');
         return;
+      case 'openFolder':
+        await vscode.commands.executeCommand('workbench.action.files.openFolder');
+        return;
+      case 'cloneRepository':
+        await vscode.commands.executeCommand('git.clone');
+        return;
+      case 'initRepository':
+        await vscode.commands.executeCommand('git.init');
+        return;
+      case 'addRemote':
+        await vscode.commands.executeCommand('git.addRemote');
+        return;
+      case 'learnMore':
+        await vscode.env.openExternal(vscode.Uri.parse(LEARN_MORE_URL));
+        return;
       case 'chooseBranch':
         await vscode.commands.executeCommand(CommandIds.syncBranch);
         return;
@@ -131,11 +168,12 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
 
   private problem(): Problem | null {
     const kind = this.repos.kind();
-    const message = (this.repos.problems()[0] ?? '').slice(0, 2000);
+    const message = cleanMessage(this.repos.problems()[0] ?? '').slice(0, 2000);
     if (kind === 'noFolder') return { code: 'NO_FOLDER', message: vscode.l10n.t('Open a folder that is a clone of a GitHub repository.') };
     if (!this.repos.folders) return null;
     if (kind === 'noGitRepo') return { code: 'NO_GIT_REPO', message };
     if (kind === 'noRemote') return { code: 'NO_REMOTE', message };
+    if (kind === 'unsupportedRemote') return { code: 'UNSUPPORTED_REMOTE', message: remoteWhere(message) };
     return null;
   }
 
