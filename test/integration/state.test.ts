@@ -71,6 +71,8 @@ suite('State that never lies', function () {
     await pickQuickItem('feature/search');
     await waitForBanner('running', { hasText: 'Syncing feature/search' });
     await ui.waitFor({ selector: STATUS_ITEM, hasText: 'Syncing feature/search' });
+    // VS Code's own progress indicator on the Sync view while it runs.
+    await ui.waitFor('.part.sidebar .pane:has(.pane-header:has-text("Sync")) .monaco-progress-container.active');
     await waitForBanner('completed', { hasText: 'feature/search' }, 60_000);
     const shown = await webview().evaluate<string>(`(() => { const d = document.querySelector('#branch'); return d.displayValue || d.value; })()`);
     assert.match(shown, /^feature\/search/, `the dropdown shows ${shown}`);

@@ -41,8 +41,10 @@ describe('status bar text', () => {
 
   it('names the branch with the phase and percent while running, and a wait countdown in the banner\'s words', () => {
     const running = { branch: 'feature/x', phase: 'fetchingContent' as const, done: 25, total: 200, kind: 'sync' as const };
-    assert.equal(statusModel({ running }, now, formatOnly).text, '$(sync~spin) Syncing feature/x · Fetching changed files 12%');
-    assert.equal(statusModel({ running: { ...running, total: null } }, now, formatOnly).text, '$(sync~spin) Syncing feature/x · Fetching changed files…');
+    // The banner's overall percentage (weighted steps), not the step's own.
+    assert.equal(statusModel({ running }, now, formatOnly).text, '$(sync~spin) Syncing feature/x · Fetching changed files 40%');
+    assert.equal(statusModel({ running }, now, formatOnly).tooltip, 'Project Sync: syncing feature/x (step 5 of 7 · 25 / 200)');
+    assert.equal(statusModel({ running: { ...running, total: null } }, now, formatOnly).text, '$(sync~spin) Syncing feature/x · Fetching changed files 35%');
     assert.equal(
       statusModel({ running: { ...running, waitMs: 42_000, waitReason: 'primary-rate-limit' } }, now, formatOnly).text,
       '$(watch) Syncing feature/x · GitHub rate limit reached: resuming in 0:42',
@@ -52,7 +54,7 @@ describe('status bar text', () => {
       '$(debug-disconnect) Syncing feature/x · Connection problem: resuming in 0:05',
       'a connection retry is not a rate limit',
     );
-    assert.equal(statusModel({ running: { ...running, kind: 'restore' } }, now, formatOnly).text, '$(sync~spin) Restoring feature/x · Fetching changed files 12%');
+    assert.equal(statusModel({ running: { ...running, kind: 'restore' } }, now, formatOnly).text, '$(sync~spin) Restoring feature/x · Fetching changed files 40%');
   });
 
   it('shows the last sync when idle, a failure after one, and nothing before any sync', () => {

@@ -1,7 +1,7 @@
 // What the status bar item says. Pure; src/extension/sync/statusBar.ts applies it.
 import { phaseTitles } from '../../core/syncEvents';
 import type { SyncPhase, SyncRecord } from '../../core/types';
-import { formatDuration, waitingTitles } from '../../protocol/display';
+import { formatDuration, overallProgress, waitingTitles } from '../../protocol/display';
 import type { WaitingReason } from '../../protocol/messages';
 import { formatAge, type Translate } from '../text';
 
@@ -37,7 +37,9 @@ export function statusModel(
 ): StatusModel {
   const { running, last } = input;
   if (running) {
-    const pct = percent(running.done, running.total);
+    // The banner's one bar across the steps, so both say the same percentage.
+    const overall = overallProgress(running.phase, running.done, running.total);
+    const pct = Math.floor(overall.fraction * 100);
     const phase = phaseTitles[running.phase];
     const doing = running.kind === 'restore' ? t('Restoring {0}', running.branch) : t('Syncing {0}', running.branch);
     const waitMs = running.waitMs ?? (running.waitSeconds === undefined ? undefined : running.waitSeconds * 1000);
@@ -48,10 +50,11 @@ export function statusModel(
       const icon = reason === 'retry' ? '$(debug-disconnect)' : '$(watch)';
       text = `${icon} ${doing} · ${t('{0}: resuming in {1}', t(waitingTitles[reason]), formatDuration(waitMs + 999))}`;
     } else {
-      text = pct === undefined ? `$(sync~spin) ${doing} · ${t(phase)}…` : `$(sync~spin) ${doing} · ${t(phase)} ${pct}%`;
+      text = `$(sync~spin) ${doing} · ${t(phase)} ${pct}%`;
     }
-    const tooltip =
-      running.kind === 'restore' ? t('Project Sync: restoring {0}', running.branch) : t('Project Sync: syncing {0}', running.branch);
+    const what = running.kind === 'restore' ? t('Project Sync: restoring {0}', running.branch) : t('Project Sync: syncing {0}', running.branch);
+    const count = running.total !== null && running.total > 0 ? ` · ${running.done} / ${running.total}` : '';
+    const tooltip = `${what} (${t('step {0} of {1}', overall.step, overall.steps)}${count})`;
     return { state: 'running', text, tooltip };
   }
   if (input.lastError !== undefined) {
