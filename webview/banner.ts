@@ -26,6 +26,8 @@ export class SyncBanner {
   private statsKey = '';
   private actionsKey = '';
   private announced = '';
+  /** The banner offers its own primary action (an error's fix): the controls then keep Sync secondary. */
+  hasActions = false;
 
   constructor(private readonly post: (message: WebviewToHost) => void) {
     const header = h('div', { className: 'banner-header' }, h('h2', { className: 'title' }, this.phase, this.dots), this.elapsed);
@@ -53,6 +55,7 @@ export class SyncBanner {
     this.renderProgress(model.progress);
     this.renderStats(model.stats);
     this.renderActions(model.actions);
+    this.hasActions = model.actions.length > 0;
     this.announce(model);
   }
 

@@ -140,6 +140,10 @@ describe('webview in Chromium under the CSP', function () {
     await send(finished({ status: 'failed', error: { code: 'AUTH_REQUIRED', message: 'Sign in to GitHub.' } }));
     const signIn = page.locator('vscode-button', { hasText: 'Sign In' });
     await signIn.waitFor();
+    const primaries = await page.evaluate(() =>
+      [...document.querySelectorAll('vscode-button[appearance="primary"]')].filter((b) => !(b as HTMLElement).hidden).map((b) => b.textContent),
+    );
+    assert.deepEqual(primaries, ['Sign In'], 'never two primary buttons: Sync steps back while the banner offers a fix');
     await signIn.focus();
     await page.keyboard.press('Enter');
     assert.deepEqual((await posted()).at(-1), { type: 'action', action: 'signIn' });
