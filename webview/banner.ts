@@ -26,6 +26,8 @@ export class SyncBanner {
   private statsKey = '';
   private actionsKey = '';
   private announced = '';
+  /** The banner offers its own primary action (an error's fix): the controls then keep Sync secondary. */
+  hasActions = false;
 
   constructor(private readonly post: (message: WebviewToHost) => void) {
     const header = h('div', { className: 'banner-header' }, h('h2', { className: 'title' }, this.phase, this.dots), this.elapsed);
@@ -53,6 +55,7 @@ export class SyncBanner {
     this.renderProgress(model.progress);
     this.renderStats(model.stats);
     this.renderActions(model.actions);
+    this.hasActions = model.actions.length > 0;
     this.announce(model);
   }
 
@@ -76,17 +79,20 @@ export class SyncBanner {
     }
     this.bar.setAttribute('aria-valuemax', '100');
     this.bar.setAttribute('aria-valuenow', String(value));
-    this.bar.setAttribute('aria-valuetext', `${progress.done} of ${progress.total ?? 0}`);
+    this.bar.setAttribute('aria-valuetext', progress.label ? `${value}%, ${progress.label}` : `${value}%`);
+    this.bar.title = progress.label ?? '';
     // CSSOM writes are allowed by the CSP's style-src (unlike style="" attributes).
     this.fill.style.width = `${value}%`;
   }
 
   private renderStats(items: StatItem[]): void {
     show(this.stats, items.length > 0);
-    const key = items.map((i) => i.text).join('\n');
+    const key = items.map((i) => `${i.text}|${i.title ?? ''}`).join('\n');
     if (key === this.statsKey) return;
     this.statsKey = key;
-    this.stats.replaceChildren(...items.map((i) => h('li', { text: i.text, attrs: { 'aria-label': i.label } })));
+    this.stats.replaceChildren(
+      ...items.map((i) => h('li', { text: i.text, attrs: { 'aria-label': i.label, ...(i.title ? { title: i.title } : {}) } })),
+    );
   }
 
   private renderActions(actions: WebviewAction[]): void {

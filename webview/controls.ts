@@ -32,9 +32,13 @@ export class SyncControls {
     );
   }
 
-  render(state: ClientState): void {
+  /** `primary`: Sync is the view's one primary button (false while the banner offers an error's fix). */
+  render(state: ClientState, primary = true): void {
     const model = controlsModel(state);
+    const appearance = primary ? 'primary' : 'secondary';
+    if (this.syncButton.getAttribute('appearance') !== appearance) this.syncButton.setAttribute('appearance', appearance);
     this.model = model;
+    show(this.element, model.visible !== false);
     this.renderOptions(model);
     this.dropdown.disabled = !model.dropdownEnabled;
     this.syncButton.disabled = !model.syncEnabled;

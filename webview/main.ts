@@ -34,7 +34,7 @@ function start(): void {
     }
     if (app.firstChild !== banner.element) app.replaceChildren(banner.element, controls.element);
     banner.render(state, Date.now());
-    controls.render(state);
+    controls.render(state, !banner.hasActions); // never two primary buttons
   };
   store.subscribe(render);
   render();

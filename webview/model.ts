@@ -3,23 +3,28 @@
 import {
   actionsFor,
   describeChanges,
-  formatBytes,
+  describeTransfer,
   formatChanges,
   formatCount,
   formatDuration,
+  overallProgress,
   phaseTitles,
+  setupContent,
   summarize,
+  waitingHeadlines,
   waitingTitles,
 } from '../src/protocol/display';
 import type { BranchItem, RunState, WaitingInfo, WebviewAction, WireStats } from '../src/protocol/messages';
 import type { ClientState } from './state';
 
-export type BannerMode = 'loading' | 'idle' | 'running' | 'waiting' | 'problem' | 'completed' | 'failed' | 'ended';
+export type BannerMode = 'loading' | 'idle' | 'running' | 'waiting' | 'setup' | 'problem' | 'completed' | 'failed' | 'ended';
 
 export interface StatItem {
   text: string;
   /** The same in words, for screen readers. */
   label: string;
+  /** Exact figures, as a tooltip. */
+  title?: string;
 }
 
 export interface BannerModel {
@@ -27,8 +32,8 @@ export interface BannerModel {
   title: string;
   /** Animated dots after the title (a sync is running). */
   animated: boolean;
-  /** Hidden when null; indeterminate while total is null. */
-  progress: { done: number; total: number | null } | null;
+  /** Hidden when null; indeterminate while total is null. `label` says which step ("step 3 of 7"). */
+  progress: { done: number; total: number | null; label?: string } | null;
   stats: StatItem[];
   elapsed: string | null;
   countdown: string | null;
@@ -53,6 +58,8 @@ export function bannerModel(state: ClientState, now: number): BannerModel {
   const view = state.view;
   if (!view) return { ...blank, mode: 'loading', title: 'Loading' };
   if (view.run) return runningModel(view.run, view.waiting, state.waitingUntil, now);
+  const setup = view.problem && !view.repository ? setupContent(view.problem.code, view.problem.message) : null;
+  if (setup) return { ...blank, mode: 'setup', title: setup.title, message: setup.message, actions: setup.actions };
   if (view.problem) {
     const title = view.problem.code === 'AUTH_REQUIRED' ? 'Sign in required' : 'Cannot sync';
     return { ...blank, mode: 'problem', title, message: view.problem.message, actions: actionsFor(view.problem.code) };
@@ -64,21 +71,21 @@ export function bannerModel(state: ClientState, now: number): BannerModel {
   }
   switch (last.status) {
     case 'completed':
-      return { ...blank, mode: 'completed', title: last.kind === 'restore' ? 'Restored' : 'Synced', message: summarize(last), stats: statItems(last.stats) };
+      return { ...blank, mode: 'completed', title: last.kind === 'restore' ? 'Restored' : 'Synced', message: summarize(last, new Date(now)), stats: statItems(last.stats) };
     case 'failed':
       return {
         ...blank,
         mode: 'failed',
         title: 'Sync failed',
-        message: summarize(last),
-        actions: actionsFor(last.error?.code ?? 'INTERNAL'),
+        message: summarize(last, new Date(now)),
+        actions: last.error?.actions ?? actionsFor(last.error?.code ?? 'INTERNAL'),
       };
     default:
       return {
         ...blank,
         mode: 'ended',
         title: last.status === 'cancelled' ? 'Sync cancelled' : 'Sync interrupted',
-        message: summarize(last),
+        message: summarize(last, new Date(now)),
         actions: ['retry'],
       };
   }
@@ -89,26 +96,30 @@ function runningModel(run: RunState, waiting: WaitingInfo | null, waitingUntil: 
   const countdown = waiting
     ? `${waitingTitles[waiting.reason]}: resuming in ${formatDuration((waitingUntil ?? now) - now + 999)}`
     : null;
+  // One bar across every step, weighted by what each usually costs; the step's own count in words.
+  const overall = overallProgress(run.phase, run.done, run.total);
+  const step = `step ${overall.step} of ${overall.steps}`;
+  const count = run.total !== null && run.total > 0 && !waiting ? ` · ${formatCount(run.done)} of ${formatCount(run.total)}` : '';
   return {
     ...blank,
     mode: waiting ? 'waiting' : 'running',
-    title: `${phaseTitles[run.phase]}`,
-    animated: true,
-    progress: { done: run.done, total: run.total },
+    title: waiting ? waitingHeadlines[waiting.reason] : `${phaseTitles[run.phase]}`,
+    animated: !waiting,
+    progress: { done: Math.round(overall.fraction * 1000), total: 1000, label: `${step}${count}` },
     stats: statItems(run.stats),
     elapsed: Number.isNaN(started) ? null : formatDuration(now - started),
     countdown,
     notice: waiting ? waitingTitles[waiting.reason] : null,
-    message: `Syncing ${run.branch}`,
+    message: `Syncing ${run.branch} · ${step}${count}`,
   };
 }
 
 export function statItems(stats: WireStats): StatItem[] {
+  const transfer = describeTransfer(stats);
   return [
     { text: `${formatCount(stats.files)} files`, label: `${formatCount(stats.files)} files` },
     { text: formatChanges(stats), label: describeChanges(stats) },
-    { text: formatBytes(stats.bytes), label: `${formatBytes(stats.bytes)} received` },
-    { text: `${formatCount(stats.requests)} req`, label: `${formatCount(stats.requests)} requests` },
+    { text: transfer.text, label: `${transfer.text}: ${transfer.detail}`, title: transfer.detail },
   ];
 }
 
@@ -127,6 +138,8 @@ export interface ControlsModel {
   dropdownEnabled: boolean;
   syncEnabled: boolean;
   cancelVisible: boolean;
+  /** False while the workspace cannot sync (the banner shows its first steps instead). */
+  visible?: boolean;
 }
 
 export function controlsModel(state: ClientState): ControlsModel {
@@ -139,6 +152,8 @@ export function controlsModel(state: ClientState): ControlsModel {
   }
   const running = view.run !== null;
   const hasRepository = view.repository !== null;
+  // A workspace that cannot sync shows its first steps instead of an empty, disabled dropdown.
+  const hidden = !hasRepository && view.problem !== null;
   return {
     options: [
       ...orderBranches(branches).map((b) => ({ value: b.name, label: branchLabel(b) })),
@@ -148,6 +163,7 @@ export function controlsModel(state: ClientState): ControlsModel {
     dropdownEnabled: hasRepository && !running,
     syncEnabled: hasRepository && !running && selected !== null,
     cancelVisible: running,
+    visible: !hidden,
   };
 }
 

@@ -37,7 +37,7 @@ export const ContextKeys = {
   hasSyncs: 'projectSync.hasSyncs',
   /** A GitHub session is available (silently) for the remote's host. */
   signedIn: 'projectSync.signedIn',
-  /** What the workspace looks like: 'unknown' | 'noGitRepo' | 'noRemote' | 'ready'. */
+  /** What the workspace looks like: 'unknown' | 'noFolder' | 'noGitRepo' | 'noRemote' | 'unsupportedRemote' | 'ready'. */
   workspace: 'projectSync.workspace',
   /** A branch is followed (projectSync.follow or Follow Branch…). */
   following: 'projectSync.following',

@@ -43,9 +43,17 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   const tree = new HistoryTreeProvider(engines, repos, logger);
   const treeView = vscode.window.createTreeView(ViewIds.history, { treeDataProvider: tree, showCollapseAll: true });
   tree.view = treeView;
-  const boundary = new ErrorBoundary(logger, () => channel.show());
+  const syncView = new SyncViewProvider(context.extensionUri, viewModel, channel);
+  const workspaceProblem = new Set(['NO_GIT_REPO', 'NO_REMOTE', 'UNSUPPORTED_REMOTE']);
+  const boundary = new ErrorBoundary(logger, () => channel.show(), {
+    // One surface per error: the visible banner shows a sync's failure and the workspace's problem.
+    shownInView: (error) =>
+      syncView.visible && ((controller.lastOutcome?.error === error && controller.lastOutcome.record !== undefined) || workspaceProblem.has(error.code)),
+    failedSyncBranch: (error) => (controller.lastOutcome?.error === error ? controller.lastOutcome.branch : undefined),
+  });
   const history = new HistoryCommands(tree, engines, controller, repos);
-  const lastSync = () => engines.current?.store.list().find((r) => r.status === 'completed');
+  // The status bar's "last sync" is the active sync of the workspace's repository (the store decides it).
+  const lastSync = () => engines.current?.store.activeSync(repos.folders?.find((f) => f.remote)?.remote);
   const browse = registerBrowse({ engines, logger, recordOf: (arg) => history.recordOf(arg), subscriptions: subs });
   const follow = new FollowController(engines, controller, repos, context.workspaceState, logger);
   const statusBar = new SyncStatusBar(controller, lastSync, () => follow.status);
@@ -100,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   );
 
   subs.push(
-    vscode.window.registerWebviewViewProvider(SyncViewProvider.viewId, new SyncViewProvider(context.extensionUri, viewModel, channel), {
+    vscode.window.registerWebviewViewProvider(SyncViewProvider.viewId, syncView, {
       webviewOptions: { retainContextWhenHidden: false },
     }),
     vscode.workspace.registerTextDocumentContentProvider(syncScheme, new SyncContentProvider(engines, logger)),

@@ -11,7 +11,55 @@ export const actionLabels: Readonly<Record<WebviewAction, string>> = {
   retry: 'Retry',
   showLog: 'Show Log',
   openSettings: 'Open Settings',
+  chooseBranch: 'Choose Branch\u2026',
+  syncWhenReset: 'Sync When the Limit Resets',
+  openFolder: 'Open Folder',
+  cloneRepository: 'Clone Repository',
+  initRepository: 'Initialize Repository',
+  addRemote: 'Add Remote\u2026',
+  learnMore: 'Learn More',
 };
+
+/**
+ * A workspace Project Sync cannot sync yet (no folder, not a git repository, no GitHub remote, a
+ * remote elsewhere): not an error but a first step, with the actions Source Control offers.
+ */
+export interface SetupContent {
+  title: string;
+  message: string;
+  actions: WebviewAction[];
+}
+
+export function setupContent(code: ProblemCode, detail: string): SetupContent | null {
+  switch (code) {
+    case 'NO_FOLDER':
+      return {
+        title: 'Open a GitHub repository',
+        message: 'Project Sync keeps a restorable history of a branch of a GitHub repository. Open a folder that is a clone of one, or clone one.',
+        actions: ['openFolder', 'cloneRepository', 'learnMore'],
+      };
+    case 'NO_GIT_REPO':
+      return {
+        title: 'Not a git repository',
+        message: 'This folder is not a git repository yet. Initialize one and add a GitHub remote, or clone a GitHub repository.',
+        actions: ['initRepository', 'cloneRepository', 'learnMore'],
+      };
+    case 'NO_REMOTE':
+      return {
+        title: 'No GitHub remote',
+        message: 'This repository has no GitHub remote to sync from. Add one (for example origin → https://github.com/OWNER/REPO.git), or choose another remote in the settings.',
+        actions: ['addRemote', 'openSettings', 'learnMore'],
+      };
+    case 'UNSUPPORTED_REMOTE':
+      return {
+        title: 'Not a GitHub remote',
+        message: `${detail ? `${detail} ` : ''}Project Sync syncs repositories on GitHub and GitHub Enterprise. Add a GitHub remote, or choose another remote in the settings.`.trim(),
+        actions: ['addRemote', 'openSettings', 'learnMore'],
+      };
+    default:
+      return null;
+  }
+}
 
 /** The buttons offered beside an error or problem: what the user can do about it, most useful first. */
 export function actionsFor(code: ProblemCode): WebviewAction[] {
@@ -23,11 +71,58 @@ export function actionsFor(code: ProblemCode): WebviewAction[] {
       return ['openSettings', 'showLog'];
     case 'NO_FOLDER':
       return [];
+    case 'BRANCH_NOT_FOUND':
+      return ['chooseBranch', 'showLog'];
+    case 'RATE_LIMITED':
+      return ['showLog'];
     case 'CANCELLED':
       return ['retry'];
     default:
       return ['retry', 'showLog'];
   }
+}
+
+/** The pipeline's steps in order (`done` is not a step). */
+export const phaseSteps: readonly SyncPhase[] = ['resolving', 'fetchingHead', 'fetchingTree', 'diffing', 'fetchingContent', 'indexing', 'saving'];
+
+/** Each step's share of a typical sync's time: the tree and the content are most of it. */
+const phaseWeights: Readonly<Record<SyncPhase, number>> = {
+  resolving: 2,
+  fetchingHead: 3,
+  fetchingTree: 25,
+  diffing: 5,
+  fetchingContent: 45,
+  indexing: 15,
+  saving: 5,
+  done: 0,
+};
+
+/**
+ * One bar across the whole sync: the finished steps' weights plus the current step's share of its
+ * own count (none while its total is unknown). `step` is 1-based ("step 3 of 7").
+ */
+export function overallProgress(phase: SyncPhase, done: number, total: number | null): { step: number; steps: number; fraction: number } {
+  const steps = phaseSteps.length;
+  if (phase === 'done') return { step: steps, steps, fraction: 1 };
+  const index = Math.max(0, phaseSteps.indexOf(phase));
+  const all = phaseSteps.reduce((sum, p) => sum + phaseWeights[p], 0);
+  const before = phaseSteps.slice(0, index).reduce((sum, p) => sum + phaseWeights[p], 0);
+  const within = total !== null && total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
+  return { step: index + 1, steps, fraction: Math.min(1, (before + phaseWeights[phase] * within) / all) };
+}
+
+/** What a wait is, as the banner's title: never the phase it interrupted. */
+export const waitingHeadlines: Readonly<Record<WaitingReason, string>> = {
+  'primary-rate-limit': 'Waiting for the rate limit',
+  'secondary-rate-limit': 'Waiting: GitHub asked us to slow down',
+  retry: 'Waiting to retry',
+};
+
+/** Bytes and requests in words a user reads ("1.6 KB downloaded"); the exact figures for a tooltip. */
+export function describeTransfer(stats: Pick<WireStats, 'bytes' | 'requests'>): { text: string; detail: string } {
+  const text = stats.bytes > 0 ? `${formatBytes(stats.bytes)} downloaded` : 'Nothing downloaded';
+  const requests = stats.requests === 1 ? '1 request' : `${formatCount(stats.requests)} requests`;
+  return { text, detail: `${formatCount(stats.bytes)} bytes in ${requests} to GitHub` };
 }
 
 export const waitingTitles: Readonly<Record<WaitingReason, string>> = {
@@ -120,15 +215,19 @@ export function describeChanges(stats: Pick<WireStats, 'added' | 'modified' | 'r
   return `${formatCount(stats.added)} added, ${formatCount(stats.modified)} modified, ${formatCount(stats.removed)} removed`;
 }
 
-/** One sentence about a finished attempt, for the banner and the live region. */
-export function summarize(sync: SyncSummary): string {
+/**
+ * One sentence about a finished attempt, for the banner and the live region. A completed sync whose
+ * summary knows its base says what it was compared with (`describeBase`, relative to `now`).
+ */
+export function summarize(sync: SyncSummary, now: Date = new Date()): string {
   const at = sync.commitSha ? ` @ ${shortSha(sync.commitSha)}` : '';
   switch (sync.status) {
     case 'completed': {
       const { added, modified, removed, files } = sync.stats;
       const changes = added + modified + removed === 0 ? 'no changes' : describeChanges(sync.stats);
       const verb = sync.kind === 'restore' ? 'Restored' : 'Synced';
-      return `${verb} ${sync.branch}${at}: ${changes} (${formatCount(files)} files).`;
+      const base = sync.base === undefined ? '' : `; ${describeBase(sync.base ?? undefined, sync.branch, now)}`;
+      return `${verb} ${sync.branch}${at}: ${changes} (${formatCount(files)} files)${base}.`;
     }
     case 'cancelled':
       return `Sync of ${sync.branch} was cancelled.`;

@@ -24,7 +24,20 @@ const hexShaSchema = z.string().regex(/^[0-9a-f]{40}$/);
 // Webview -> host
 // ---------------------------------------------------------------------------------------------
 
-export const webviewActionSchema = z.enum(['signIn', 'retry', 'showLog', 'openSettings']);
+export const webviewActionSchema = z.enum([
+  'signIn',
+  'retry',
+  'showLog',
+  'openSettings',
+  'chooseBranch',
+  'syncWhenReset',
+  // What Source Control offers a workspace Project Sync cannot sync yet:
+  'openFolder',
+  'cloneRepository',
+  'initRepository',
+  'addRemote',
+  'learnMore',
+]);
 export type WebviewAction = z.infer<typeof webviewActionSchema>;
 
 /** Unknown keys are rejected (z.strictObject), which also rejects `__proto__`/`constructor` keys. */
@@ -97,8 +110,23 @@ export const syncSummarySchema = z.strictObject({
   commitSha: hexShaSchema.nullable(),
   status: syncStatusSchema,
   stats: wireStatsSchema,
-  error: z.strictObject({ code: errorCodeSchema, message: textSchema }).nullable(),
+  error: z
+    .strictObject({
+      code: errorCodeSchema,
+      message: textSchema,
+      /** What fits this failure, most useful first (the host's error table); absent: by code. */
+      actions: z.array(webviewActionSchema).max(4).optional(),
+    })
+    .nullable(),
   completedAt: isoDateSchema.nullable(),
+  /**
+   * What the sync was compared with (its base record); null for a branch's first sync. Absent when
+   * unknown (state saved before this field existed): then the summary does not say.
+   */
+  base: z
+    .strictObject({ branch: branchNameSchema, commitSha: hexShaSchema.nullable(), completedAt: isoDateSchema.nullable() })
+    .nullable()
+    .optional(),
 });
 export type SyncSummary = z.infer<typeof syncSummarySchema>;
 

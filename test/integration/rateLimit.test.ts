@@ -31,7 +31,9 @@ suite('rate-limit wait', function () {
     assert.ok(seconds > 0 && seconds <= 7, `counting down from ${seconds}s`);
     // The countdown ticks: the next second shows while the sync still waits.
     if (seconds > 1) await webview().waitFor('section.banner .countdown', { hasText: `resuming in 0:${String(seconds - 1).padStart(2, '0')}` });
-    await ui.waitFor({ selector: STATUS_ITEM, hasText: 'Waiting for rate limit' });
+    // The status bar says the same, names the branch, and counts down too.
+    const status = await ui.waitFor({ selector: STATUS_ITEM, hasText: 'GitHub rate limit reached: resuming in' });
+    assert.match(status, /Syncing main/, status);
 
     await waitForBanner('completed', { hasText: `main @ ${shortSha(head)}` }, 20_000);
     await ran;

@@ -1,53 +1,17 @@
 import assert from 'node:assert/strict';
 import { SyncError } from '../../src/core/errors';
-import { emptyStats, type ErrorCode, type SyncRecord } from '../../src/core/types';
+import { emptyStats, type SyncRecord } from '../../src/core/types';
 import { viewStateSchema } from '../../src/protocol/messages';
 import { isLoopbackHost } from '../../src/core/loopback';
 import { authProviderFor } from '../../src/extension/auth/authHosts';
-import { presentError } from '../../src/extension/commands/errorPresentation';
 import { statusModel } from '../../src/extension/sync/statusText';
 import { commitUrl, guessWebUrl, parseSyncUri, syncUriParts } from '../../src/extension/history/syncUri';
 import { formatBytes } from '../../src/protocol/display';
 import { formatChanges, formatAge, formatOnly } from '../../src/extension/text';
 import { toBranchItems, toSummary } from '../../src/extension/sync/viewState';
-import { workspaceKind } from '../../src/extension/workspace/workspaceKind';
+import { remoteWhere, workspaceKind } from '../../src/extension/workspace/workspaceKind';
 
-const time = (iso: string) => `at ${iso.slice(11, 16)}`;
-
-describe('error boundary mapping', () => {
-  const present = (code: ErrorCode, details: ConstructorParameters<typeof SyncError>[2] = {}) =>
-    presentError(new SyncError(code, 'It failed.', details), formatOnly, time);
-
-  it('offers Sign In for AUTH_REQUIRED, and Authorize when GitHub names an SSO URL', () => {
-    assert.deepEqual(present('AUTH_REQUIRED').actions, ['signIn', 'showLog']);
-    assert.deepEqual(present('AUTH_REQUIRED', { url: 'https://github.com/orgs/o/sso' }).actions, ['authorize', 'showLog']);
-  });
-
-  it('tells when the rate limit resets', () => {
-    const shown = present('RATE_LIMITED', { resetAt: '2025-03-01T12:34:00Z' });
-    assert.equal(shown.message, 'It failed. The GitHub rate limit resets at at 12:34.');
-  });
-
-  it('offers Retry on network errors and a lock held by another window', () => {
-    assert.deepEqual(present('NETWORK').actions, ['retry', 'showLog']);
-    assert.deepEqual(present('LOCKED'), { severity: 'warning', message: 'It failed.', actions: ['retry'] });
-  });
-
-  it('offers the moved-aside file for corrupt storage', () => {
-    assert.deepEqual(present('STORAGE_CORRUPT', { path: '/s/history.json.corrupt' }).actions, ['showLog', 'revealFile']);
-    assert.deepEqual(present('STORAGE_CORRUPT').actions, ['showLog']);
-  });
-
-  it('stays silent on cancellation and falls back to Show Log', () => {
-    assert.equal(present('CANCELLED').severity, 'silent');
-    assert.deepEqual(present('INTERNAL').actions, ['showLog']);
-    assert.deepEqual(present('BRANCH_NOT_FOUND').actions, ['showLog']);
-  });
-
-  it('appends the hint to the message', () => {
-    assert.equal(present('NO_REMOTE', { hint: 'Add a GitHub remote.' }).message, 'It failed. Add a GitHub remote.');
-  });
-});
+// The error table (words and actions) is tested in errorPresentation.test.ts.
 
 describe('authentication provider per host', () => {
   it('uses github for github.com and github-enterprise only for the configured host', () => {
@@ -75,11 +39,22 @@ describe('status bar text', () => {
   const now = new Date('2025-03-01T12:00:00Z');
   const last = { branch: 'main', completedAt: '2025-03-01T10:00:00Z', startedAt: '2025-03-01T09:59:00Z' } as SyncRecord;
 
-  it('shows the phase and percent while running, and a wait countdown', () => {
-    const running = { branch: 'main', phase: 'fetchingContent' as const, done: 25, total: 200, kind: 'sync' as const };
-    assert.equal(statusModel({ running }, now, formatOnly).text, '$(sync~spin) Fetching changed files 12%');
-    assert.equal(statusModel({ running: { ...running, total: null } }, now, formatOnly).text, '$(sync~spin) Fetching changed files…');
-    assert.equal(statusModel({ running: { ...running, waitSeconds: 42 } }, now, formatOnly).text, '$(watch) Waiting for rate limit (42s)');
+  it('names the branch with the phase and percent while running, and a wait countdown in the banner\'s words', () => {
+    const running = { branch: 'feature/x', phase: 'fetchingContent' as const, done: 25, total: 200, kind: 'sync' as const };
+    // The banner's overall percentage (weighted steps), not the step's own.
+    assert.equal(statusModel({ running }, now, formatOnly).text, '$(sync~spin) Syncing feature/x · Fetching changed files 40%');
+    assert.equal(statusModel({ running }, now, formatOnly).tooltip, 'Project Sync: syncing feature/x (step 5 of 7 · 25 / 200)');
+    assert.equal(statusModel({ running: { ...running, total: null } }, now, formatOnly).text, '$(sync~spin) Syncing feature/x · Fetching changed files 35%');
+    assert.equal(
+      statusModel({ running: { ...running, waitMs: 42_000, waitReason: 'primary-rate-limit' } }, now, formatOnly).text,
+      '$(watch) Syncing feature/x · GitHub rate limit reached: resuming in 0:42',
+    );
+    assert.equal(
+      statusModel({ running: { ...running, waitMs: 4_200, waitReason: 'retry' } }, now, formatOnly).text,
+      '$(debug-disconnect) Syncing feature/x · Connection problem: resuming in 0:05',
+      'a connection retry is not a rate limit',
+    );
+    assert.equal(statusModel({ running: { ...running, kind: 'restore' } }, now, formatOnly).text, '$(sync~spin) Restoring feature/x · Fetching changed files 40%');
   });
 
   it('shows the last sync when idle, a failure after one, and nothing before any sync', () => {
@@ -126,6 +101,9 @@ describe('workspace kind (welcome content)', () => {
     assert.equal(workspaceKind([noGit, noGit], 2), 'noGitRepo');
     assert.equal(workspaceKind([noGit, noRemote], 2), 'noRemote');
     assert.equal(workspaceKind([noRemote, { remote: {} }], 2), 'ready');
+    assert.equal(workspaceKind([{ error: new SyncError('UNSUPPORTED_REMOTE', 'x') }], 1), 'unsupportedRemote', 'a GitLab remote');
+    assert.equal(remoteWhere("Remote 'origin' (https://gitlab.com/a/b.git) is not a GitHub repository."), 'The remote origin is on gitlab.com.');
+    assert.equal(remoteWhere("Remote 'up' (git@gitlab.com:a/b.git) is not a GitHub repository."), 'The remote up is on gitlab.com.');
   });
 });
 
@@ -149,5 +127,26 @@ describe('Sync view state mapping', () => {
     const summary = toSummary(record);
     assert.ok(summary);
     assert.equal(summary.error?.message.length, 2000);
+  });
+
+  it('says what a completed sync was compared with: its base record, or a first sync', async () => {
+    const { summarize } = await import('../../src/protocol/display');
+    const base = {
+      id: 'b0', kind: 'sync', branch: 'main', commitSha: '1f4ddd3'.padEnd(40, '0'), status: 'completed',
+      completedAt: '2025-03-01T10:00:00Z', baseSyncId: null, stats: emptyStats(), error: null,
+    } as unknown as SyncRecord;
+    const record = { ...base, id: 's2', commitSha: 'b'.repeat(40), baseSyncId: 'b0', completedAt: '2025-03-01T12:00:00Z' } as SyncRecord;
+    const lookup = (id: string) => (id === 'b0' ? base : undefined);
+    const now = new Date('2025-03-01T12:00:00Z');
+    const compared = toSummary(record, lookup);
+    assert.ok(compared);
+    assert.equal(summarize(compared, now), 'Synced main @ bbbbbbb: no changes (0 files); compared with main @ 1f4ddd3, 2 h ago.');
+    const first = toSummary({ ...record, branch: 'feature/x', baseSyncId: null } as SyncRecord, lookup);
+    assert.ok(first);
+    assert.equal(summarize(first, now), 'Synced feature/x @ bbbbbbb: no changes (0 files); first sync of feature/x.');
+    const unknown = toSummary(record);
+    assert.ok(unknown);
+    assert.equal(summarize(unknown, now), 'Synced main @ bbbbbbb: no changes (0 files).', 'no lookup: the summary does not guess');
+    assert.ok(viewStateSchema.safeParse({ repository: null, problem: null, branches: [], selectedBranch: null, run: null, waiting: null, lastSync: compared, signedIn: true }).success);
   });
 });

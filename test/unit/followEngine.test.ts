@@ -39,6 +39,27 @@ describe('follow: head check and force-push detection', function () {
 
   const refRequests = (since: number) => fx.server.requests.slice(since).filter((r) => r.kind === 'rest');
 
+  it('logs the follow poll\'s 304 below error level (the extension\'s channel gets the engine\'s lines as they are)', async () => {
+    const lines: Array<[string, string]> = [];
+    const record = (level: string) => (m: string) => void lines.push([level, m]);
+    const logDir = mkdtempSync(path.join(os.tmpdir(), 'ps-follow-log-'));
+    const logged = await createEngine({
+      storageDir: logDir,
+      logger: { trace: record('trace'), debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
+      retryBaseMs: 1,
+    });
+    try {
+      await logged.headOf(fx.workspace.dir, 'main');
+      const check = await logged.headOf(fx.workspace.dir, 'main');
+      assert.equal(check.notModified, true);
+      assert.deepEqual(lines.filter(([level, m]) => level === 'error' && /304/.test(m)), [], 'no 304 at [error]');
+      assert.ok(lines.some(([level, m]) => level !== 'error' && /304/.test(m)), 'the 304 is still in the log, below error');
+    } finally {
+      await logged.close();
+      rmSync(logDir, { recursive: true, force: true });
+    }
+  });
+
   it('costs exactly one request per check, a 304 while the head has not moved', async () => {
     const first = await engine.headOf(fx.workspace.dir, 'main');
     assert.equal(first.notModified, false);

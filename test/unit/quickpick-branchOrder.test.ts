@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { BranchInfo } from '../../src/core/types';
-import { orderBranches, recentBranches } from '../../src/extension/branches/branchOrder';
+import { branchRowText, noBranchMatches, orderBranches, recentBranches } from '../../src/extension/branches/branchOrder';
 
 const branch = (name: string, isDefault = false): BranchInfo => ({ name, commitSha: name.padEnd(40, '0').slice(0, 40), protected: false, isDefault });
 const names = (sections: ReturnType<typeof orderBranches>) => sections.map((s) => `${s.group}: ${s.branches.map((b) => b.name).join(',')}`);
@@ -55,5 +55,40 @@ describe('recently synced branches', () => {
     ];
     assert.deepEqual(recentBranches(records), ['a', 'b']);
     assert.deepEqual(recentBranches(records, 1), ['a']);
+  });
+
+  it('lists only branches whose sync completed (a failed or cancelled attempt is not "recently synced")', () => {
+    const records = [
+      { branch: 'gone', kind: 'sync', status: 'failed', startedAt: '2025-01-05T00:00:00Z' },
+      { branch: 'stopped', kind: 'sync', status: 'cancelled', startedAt: '2025-01-04T00:00:00Z' },
+      { branch: 'main', kind: 'sync', status: 'completed', startedAt: '2025-01-03T00:00:00Z' },
+    ];
+    assert.deepEqual(recentBranches(records), ['main']);
+  });
+});
+
+describe('branch QuickPick rows', () => {
+  const age = (iso: string) => `at ${iso.slice(11, 16)}`;
+  const head = 'c'.repeat(40);
+
+  it('marks the default and protected branches from the list call', () => {
+    const [section] = orderBranches({ remote: [{ name: 'main', commitSha: head, protected: true, isDefault: true }], complete: true, recent: [] });
+    const entry = section!.branches[0]!;
+    assert.deepEqual(branchRowText(entry, [], age), { description: 'ccccccc · default · protected' });
+  });
+
+  it('shows the head commit\'s message and when it synced only from a completed sync that saw that head', () => {
+    const entry = { name: 'feature/x', commitSha: head, group: 'other' as const };
+    const synced = { branch: 'feature/x', kind: 'sync', status: 'completed', commitSha: head, commitMessage: 'Add search', completedAt: '2025-01-01T10:00:00Z' };
+    assert.equal(branchRowText(entry, [synced], age).detail, 'Add search · synced at 10:00');
+    const moved = { ...synced, commitSha: 'd'.repeat(40) };
+    assert.equal(branchRowText(entry, [moved], age).detail, 'synced at 10:00 (the head has moved since)');
+    assert.equal(branchRowText(entry, [{ ...synced, status: 'failed' }], age).detail, undefined, 'a failed attempt says nothing');
+  });
+
+  it('knows when no branch matches what was typed', () => {
+    assert.equal(noBranchMatches(['main', 'feature/search'], 'fsrch'), false);
+    assert.equal(noBranchMatches(['main', 'feature/search'], 'zzz'), true);
+    assert.equal(noBranchMatches(['main'], '  '), false);
   });
 });

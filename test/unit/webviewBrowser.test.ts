@@ -120,15 +120,17 @@ describe('webview in Chromium under the CSP', function () {
     await page.waitForFunction(() => (document.querySelector('vscode-dropdown') as HTMLSelectElement | null)?.value === 'main');
   });
 
-  it('Sync posts the selected branch; progress drives the progressbar', async () => {
+  it('Sync posts the selected branch; progress drives one overall progressbar across the steps', async () => {
     await page.locator('vscode-button', { hasText: 'Sync' }).click();
     assert.deepEqual((await posted()).at(-1), { type: 'sync', branch: 'main' });
     await send(progress({ phase: 'fetchingContent', done: 0, total: null }));
     const bar = page.locator('[role="progressbar"]');
     await page.locator('.banner .phase', { hasText: 'Fetching changed files' }).waitFor();
-    assert.equal(await bar.getAttribute('aria-valuenow'), null, 'indeterminate until a total is known');
+    assert.equal(await bar.getAttribute('aria-valuenow'), '35', 'the finished steps, before this step has a total');
+    assert.equal(await bar.getAttribute('aria-valuetext'), '35%, step 5 of 7');
     await send(progress({ phase: 'fetchingContent', done: 50, total: 200 }));
-    await page.waitForFunction(() => document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') === '25');
+    await page.waitForFunction(() => document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') === '46');
+    assert.equal(await bar.getAttribute('aria-valuetext'), '46%, step 5 of 7 · 50 of 200');
     assert.equal(await page.locator('[role="status"]').textContent(), 'Fetching changed files');
     await page.locator('vscode-button', { hasText: 'Cancel' }).click();
     assert.deepEqual((await posted()).at(-1), { type: 'cancel' });
@@ -138,6 +140,10 @@ describe('webview in Chromium under the CSP', function () {
     await send(finished({ status: 'failed', error: { code: 'AUTH_REQUIRED', message: 'Sign in to GitHub.' } }));
     const signIn = page.locator('vscode-button', { hasText: 'Sign In' });
     await signIn.waitFor();
+    const primaries = await page.evaluate(() =>
+      [...document.querySelectorAll('vscode-button[appearance="primary"]')].filter((b) => !(b as HTMLElement).hidden).map((b) => b.textContent),
+    );
+    assert.deepEqual(primaries, ['Sign In'], 'never two primary buttons: Sync steps back while the banner offers a fix');
     await signIn.focus();
     await page.keyboard.press('Enter');
     assert.deepEqual((await posted()).at(-1), { type: 'action', action: 'signIn' });

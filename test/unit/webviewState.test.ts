@@ -74,20 +74,39 @@ describe('webview state', () => {
 });
 
 describe('webview banner model', () => {
-  it('shows the phase with animated dots, an indeterminate bar until a total is known, and elapsed time', () => {
+  it('shows the phase with animated dots, one overall bar with its step, and elapsed time', () => {
     const s = reduce(loaded(), progress({ phase: 'fetchingTree', total: null, stats: { ...runState().stats, files: 1234 } }), T0);
     const m = bannerModel(s, T0 + 65_000);
     assert.equal(m.title, 'Fetching tree');
     assert.equal(m.animated, true);
-    assert.deepEqual(m.progress, { done: 0, total: null });
-    assert.equal(percent(m.progress!), null);
+    assert.equal(m.progress?.label, 'step 3 of 7');
+    assert.equal(percent(m.progress!), 5, 'the two finished steps\' share of the whole sync');
+    assert.match(m.message ?? '', /^Syncing main · step 3 of 7$/);
     assert.equal(m.elapsed, '1:05');
     assert.equal(m.stats[0]?.text, '1,234 files');
   });
 
-  it('becomes determinate once the total is known', () => {
-    const m = bannerModel(reduce(loaded(), progress({ done: 25, total: 200 }), T0), T0);
-    assert.equal(percent(m.progress!), 13);
+  it('moves the one bar forward across steps and shows the step\'s count when it has one', () => {
+    const content = bannerModel(reduce(loaded(), progress({ phase: 'fetchingContent', done: 25, total: 200 }), T0), T0);
+    assert.equal(content.progress?.label, 'step 5 of 7 · 25 of 200');
+    const tree = bannerModel(reduce(loaded(), progress({ phase: 'fetchingTree', done: 200, total: 200 }), T0), T0);
+    const later = bannerModel(reduce(loaded(), progress({ phase: 'indexing', done: 0, total: 10 }), T0), T0);
+    assert.ok(percent(tree.progress!)! < percent(content.progress!)! && percent(content.progress!)! < percent(later.progress!)!, 'never moves back');
+  });
+
+  it('says bytes and requests in words, with the figures as a tooltip', () => {
+    const m = bannerModel(reduce(loaded(), progress({ stats: { ...runState().stats, bytes: 1634, requests: 2 } }), T0), T0);
+    assert.deepEqual(m.stats.map((i) => i.text).slice(2), ['1.6 KB downloaded']);
+    assert.equal(m.stats[2]?.title, '1,634 bytes in 2 requests to GitHub');
+    assert.ok(!m.stats.some((i) => / req$/.test(i.text)));
+  });
+
+  it('titles a wait as waiting, not the phase it interrupted', () => {
+    let s = reduce(loaded(), progress({ phase: 'fetchingHead' }), T0);
+    s = reduce(s, waiting({ seconds: 5, reason: 'retry' }), T0);
+    assert.equal(bannerModel(s, T0).title, 'Waiting to retry');
+    s = reduce(s, waiting({ seconds: 50, reason: 'primary-rate-limit' }), T0);
+    assert.equal(bannerModel(s, T0).title, 'Waiting for the rate limit');
   });
 
   it('counts a rate-limit wait down from its arrival', () => {
@@ -120,10 +139,20 @@ describe('webview banner model', () => {
     assert.doesNotMatch(bannerModel(loaded({ signedIn: true }), T0).message ?? '', /Signed out/);
   });
 
-  it('shows a problem (no remote) with its action', () => {
-    const m = bannerModel(loaded({ repository: null, problem: { code: 'NO_REMOTE', message: 'This folder has no GitHub remote.' } }), T0);
-    assert.equal(m.mode, 'problem');
-    assert.deepEqual(m.actions, ['openSettings', 'showLog']);
+  it('shows a workspace that cannot sync as first steps with Source Control\'s actions, not a red problem', () => {
+    const state = loaded({ repository: null, problem: { code: 'NO_REMOTE', message: 'This folder has no GitHub remote.' } });
+    const m = bannerModel(state, T0);
+    assert.equal(m.mode, 'setup');
+    assert.equal(m.title, 'No GitHub remote');
+    assert.deepEqual(m.actions, ['addRemote', 'openSettings', 'learnMore']);
+    assert.equal(controlsModel(state).visible, false, 'no empty, disabled dropdown');
+    const noGit = bannerModel(loaded({ repository: null, problem: { code: 'NO_GIT_REPO', message: '' } }), T0);
+    assert.deepEqual(noGit.actions, ['initRepository', 'cloneRepository', 'learnMore']);
+    const noFolder = bannerModel(loaded({ repository: null, problem: { code: 'NO_FOLDER', message: '' } }), T0);
+    assert.deepEqual(noFolder.actions, ['openFolder', 'cloneRepository', 'learnMore']);
+    const gitlab = bannerModel(loaded({ repository: null, problem: { code: 'UNSUPPORTED_REMOTE', message: 'The remote origin is on gitlab.com.' } }), T0);
+    assert.equal(gitlab.title, 'Not a GitHub remote');
+    assert.match(gitlab.message ?? '', /^The remote origin is on gitlab\.com\. Project Sync syncs repositories on GitHub/);
   });
 });
 

@@ -9,6 +9,8 @@ export interface BranchEntry {
   /** Unknown until the remote's list has arrived. */
   commitSha?: string;
   group: BranchGroup;
+  /** Protected on GitHub (from the list call). */
+  protected?: boolean;
 }
 
 export interface BranchSection {
@@ -38,7 +40,7 @@ export function orderBranches(input: BranchOrderInput): BranchSection[] {
     const known = byName.get(name);
     if (!known && input.complete) return [];
     seen.add(name);
-    return [{ name, commitSha: known?.commitSha, group }];
+    return [{ name, commitSha: known?.commitSha, group, ...(known?.protected ? { protected: true } : {}) }];
   };
   const defaultName = input.remote.find((b) => b.isDefault)?.name ?? input.defaultBranch;
   const sections: BranchSection[] = [
@@ -49,7 +51,7 @@ export function orderBranches(input: BranchOrderInput): BranchSection[] {
   const others = input.remote
     .filter((b) => !seen.has(b.name))
     .sort((a, b) => compareNames(a.name, b.name))
-    .map((b): BranchEntry => ({ name: b.name, commitSha: b.commitSha, group: 'other' }));
+    .map((b): BranchEntry => ({ name: b.name, commitSha: b.commitSha, group: 'other', ...(b.protected ? { protected: true } : {}) }));
   sections.push({ group: 'other', branches: others });
   return sections.filter((s) => s.branches.length > 0);
 }
@@ -62,13 +64,55 @@ function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Branch names of recent syncs, newest first, without repeats, at most `limit`. */
-export function recentBranches(records: ReadonlyArray<{ branch: string; kind: string; startedAt: string }>, limit = 5): string[] {
+/** Branch names of recent syncs that completed (not failed or cancelled attempts), newest first, without repeats, at most `limit`. */
+export function recentBranches(records: ReadonlyArray<{ branch: string; kind: string; startedAt: string; status?: string }>, limit = 5): string[] {
   const names: string[] = [];
-  const sorted = [...records].filter((r) => r.kind === 'sync' && r.branch).sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+  const sorted = [...records].filter((r) => r.kind === 'sync' && r.branch && (r.status === undefined || r.status === 'completed')).sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
   for (const r of sorted) {
     if (!names.includes(r.branch)) names.push(r.branch);
     if (names.length >= limit) break;
   }
   return names;
+}
+
+/** What the history already knows of a branch head: nothing is requested per branch. */
+export interface KnownHead {
+  branch: string;
+  kind: string;
+  status?: string;
+  commitSha?: string | null;
+  commitMessage?: string | null;
+  completedAt?: string | null;
+}
+
+/**
+ * A QuickPick row's words for a branch: its markers (default, protected) and, when a completed
+ * sync of the branch already saw its head, that commit's message and when it was synced.
+ */
+export function branchRowText(
+  entry: BranchEntry,
+  history: readonly KnownHead[],
+  age: (iso: string) => string,
+): { description: string; detail?: string } {
+  const markers = [entry.commitSha?.slice(0, 7), entry.group === 'default' ? 'default' : undefined, entry.protected ? 'protected' : undefined];
+  const description = markers.filter((m): m is string => Boolean(m)).join(' · ');
+  const synced = history.find((r) => r.kind === 'sync' && r.branch === entry.name && (r.status === undefined || r.status === 'completed'));
+  if (!synced?.completedAt) return { description };
+  const sameHead = !entry.commitSha || synced.commitSha === entry.commitSha;
+  const message = sameHead && synced.commitMessage ? `${synced.commitMessage} · ` : '';
+  return { description, detail: `${message}synced ${age(synced.completedAt)}${sameHead ? '' : ' (the head has moved since)'}` };
+}
+
+/** True when `filter` (what the user typed) matches no branch name: the picker says so in a row. */
+export function noBranchMatches(names: readonly string[], filter: string): boolean {
+  const f = filter.trim().toLowerCase();
+  if (!f) return false;
+  return !names.some((n) => fuzzyContains(n.toLowerCase(), f));
+}
+
+/** Characters of `needle` in order within `hay` (close to the QuickPick's own fuzzy label match). */
+function fuzzyContains(hay: string, needle: string): boolean {
+  let i = 0;
+  for (const ch of hay) if (ch === needle[i]) i++;
+  return i === needle.length;
 }

@@ -55,7 +55,7 @@ export class BranchSource {
   }
 
   /** The sections the picker and the dropdown show, from what is known now. */
-  sections(folder: vscode.WorkspaceFolder, history: ReadonlyArray<{ branch: string; kind: string; startedAt: string }>): BranchSection[] {
+  sections(folder: vscode.WorkspaceFolder, history: ReadonlyArray<{ branch: string; kind: string; startedAt: string; status?: string }>): BranchSection[] {
     const { branches, complete, current } = this.cached(folder);
     return orderBranches({ remote: branches, complete, current, recent: recentBranches(history) });
   }

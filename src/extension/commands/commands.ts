@@ -14,7 +14,7 @@ import type { FollowController } from '../follow/followController';
 import type { HistoryCommands } from '../history/historyCommands';
 import type { HistoryTreeProvider } from '../history/historyTree';
 import { searchMemory } from '../memory/memorySearch';
-import type { SyncController } from '../sync/syncController';
+import type { SyncController, SyncTarget } from '../sync/syncController';
 import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 
 export interface CommandDeps {
@@ -69,6 +69,10 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
 async function syncBranch(d: CommandDeps, branch: string | undefined): Promise<void> {
   const target = await d.repos.pickFolder(vscode.l10n.t);
   if (!target) return;
+  await syncTarget(d, target, branch);
+}
+
+async function syncTarget(d: CommandDeps, target: SyncTarget, branch: string | undefined): Promise<void> {
   const chosen =
     branch ??
     (await pickBranch({
@@ -82,10 +86,12 @@ async function syncBranch(d: CommandDeps, branch: string | undefined): Promise<v
   await d.controller.sync(target, chosen);
 }
 
+/** Sync the branch of the repository's active sync again (the store decides which that is). */
 async function syncAgain(d: CommandDeps): Promise<void> {
+  const target = await d.repos.pickFolder(vscode.l10n.t);
+  if (!target) return;
   const engine = await d.engines.get();
-  const last = engine.store.list().find((r) => r.kind === 'sync');
-  await syncBranch(d, last?.branch);
+  await syncTarget(d, target, engine.store.activeSync(target.remote)?.branch);
 }
 
 async function signIn(d: CommandDeps): Promise<void> {

@@ -35,6 +35,8 @@ export async function followBranch(d: FollowCommandDeps, arg?: unknown): Promise
       remoteName: target.remote.remoteName,
       history: () => d.engines.current?.store.list() ?? [],
       logger: d.logger,
+      title: vscode.l10n.t('Follow Branch'),
+      placeholder: vscode.l10n.t('Pick the branch to follow: it syncs whenever the branch moves'),
     });
   }
   if (!branch) return;

@@ -61,7 +61,8 @@ export class FollowController implements vscode.Disposable {
 
   /** The followed branch: the `projectSync.follow` setting when set, else the one chosen with Follow Branch…. */
   get branch(): string | undefined {
-    const setting = vscode.workspace.getConfiguration('projectSync').get<string>('follow')?.trim();
+    // projectSync.follow is resource-scoped: `null` asks for the value of any resource (the workspace's).
+    const setting = vscode.workspace.getConfiguration('projectSync', null).get<string>('follow')?.trim();
     return setting || this.state.get<string>(STATE_KEY) || undefined;
   }
 
@@ -84,7 +85,7 @@ export class FollowController implements vscode.Disposable {
 
   async stop(): Promise<void> {
     await this.state.update(STATE_KEY, undefined);
-    const config = vscode.workspace.getConfiguration('projectSync');
+    const config = vscode.workspace.getConfiguration('projectSync', null);
     const set = config.inspect<string>('follow');
     if (set?.workspaceValue) await config.update('follow', '', vscode.ConfigurationTarget.Workspace);
     if (set?.globalValue) await config.update('follow', '', vscode.ConfigurationTarget.Global);
@@ -103,8 +104,11 @@ export class FollowController implements vscode.Disposable {
     this.log.info(reason);
     this.failures = 0;
     this.hints = {};
-    this.setHealth('ok');
+    this.health = 'ok';
     this.clearTimer();
+    // The followed branch may have changed (Follow Branch…, Stop Following, the setting): context
+    // keys, menus and the status bar re-read it now, whether or not the health changed.
+    this._onDidChange.fire();
     if (!this.branch) return;
     this.git.start().catch((e: unknown) => this.log.warn(`git extension: ${String(e)}`));
     if (now) this.runPoll();

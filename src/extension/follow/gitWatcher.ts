@@ -24,7 +24,8 @@ interface GitExtensionLike {
 
 export class GitRemoteWatcher implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly seen = new Map<GitRepositoryLike, string>();
+  /** The last signature per repository; undefined while the git extension has not read HEAD yet. */
+  private readonly seen = new Map<GitRepositoryLike, string | undefined>();
   private started = false;
 
   constructor(
@@ -49,12 +50,17 @@ export class GitRemoteWatcher implements vscode.Disposable {
   }
 
   private watch(repo: GitRepositoryLike): void {
-    this.seen.set(repo, remoteRefsSignature(repo.state));
+    const signature = () => (repo.state.HEAD ? remoteRefsSignature(repo.state) : undefined);
+    this.seen.set(repo, signature());
     repo.state.onDidChange(
       () => {
-        const next = remoteRefsSignature(repo.state);
-        if (next === this.seen.get(repo)) return;
+        const next = signature();
+        const before = this.seen.get(repo);
+        if (next === before) return;
         this.seen.set(repo, next);
+        // The git extension reading HEAD for the first time (at start-up) is not a push or a fetch:
+        // it must not poll, or every window start would reach the network.
+        if (before === undefined || next === undefined) return;
         this.onRemoteRefsMoved();
       },
       undefined,

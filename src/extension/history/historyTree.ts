@@ -170,6 +170,11 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     const engine = await this.engines.get();
     const records = engine.store.list();
     setContext(ContextKeys.hasSyncs, records.length > 0, this.log);
+    // Empty while the workspace cannot sync, so the contributed welcome content explains why.
+    if (records.length === 0 || this.repos.kind() !== 'ready') {
+      this.updateMessage(0, 0);
+      return [];
+    }
     const all = groupHistory(records);
     const shown = filterGroups(all, this.filterText);
     this.groups = new Map(shown.map((g) => [g.key, g]));
@@ -177,7 +182,6 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     const repositories = new Map(all.map((g) => [`${g.repository.host}/${g.repository.owner}/${g.repository.name}`, g.repository]));
     this.activeIds = new Set([...repositories.values()].flatMap((repo) => engine.store.activeSync(repo)?.id ?? []));
     this.updateMessage(countRows(shown), countRows(all));
-    // Empty while the workspace cannot sync, so the welcome content explains why.
     return shown.map((g) => this.branchNode(g));
   }
 
@@ -221,9 +225,10 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
 
   private updateMessage(shown: number, total: number): void {
     if (!this._view) return;
+    // No message while the workspace cannot sync: a message hides the contributed welcome content,
+    // which says what to do with the actions Source Control offers.
     const lines: string[] = [];
-    if (this.repos.kind() === 'noRemote') lines.push(vscode.l10n.t('No GitHub remote. {0}', this.repos.problems().join(' · ')));
-    if (this.filterText) lines.push(vscode.l10n.t('Filtered by "{0}": {1} of {2} syncs.', this.filterText, formatCount(shown), formatCount(total)));
+    if (this.repos.kind() === 'ready' && this.filterText) lines.push(vscode.l10n.t('Filtered by "{0}": {1} of {2} syncs.', this.filterText, formatCount(shown), formatCount(total)));
     this._view.message = lines.length ? lines.join(' ') : undefined;
   }
 

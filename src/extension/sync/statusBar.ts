@@ -1,4 +1,5 @@
-// The status bar item: idle (last sync's branch and age), running (phase and percent), failed.
+// The status bar item: idle (last sync's branch and age), running (the branch, phase and percent, or
+// a wait's countdown), or the followed branch. Failures are not repeated here (one surface each).
 // Clicking it focuses the Sync view.
 import * as vscode from 'vscode';
 import type { SyncRecord } from '../../core/types';
@@ -14,8 +15,8 @@ const t = (message: string, ...args: Array<string | number>) => vscode.l10n.t(me
 export class SyncStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('projectSync.status', vscode.StatusBarAlignment.Left, 10);
   private readonly disposables: vscode.Disposable[] = [this.item];
-  private lastError: string | undefined;
   private pending: ReturnType<typeof setTimeout> | undefined;
+  private waitTicker: ReturnType<typeof setInterval> | undefined;
   /** The idle text shows an age ("5 min ago"): keep it current. */
   private readonly ticker = setInterval(() => this.update(), 60_000);
 
@@ -27,16 +28,11 @@ export class SyncStatusBar implements vscode.Disposable {
   ) {
     this.item.name = vscode.l10n.t('Project Sync');
     this.item.command = focusSyncViewCommand;
-    controller.onDidStart(() => ((this.lastError = undefined), this.update()), this, this.disposables);
+    controller.onDidStart(() => this.update(), this, this.disposables);
     controller.onDidProgress(() => this.schedule(), this, this.disposables);
-    controller.onDidEnd(
-      (end) => {
-        this.lastError = end.error && end.error.code !== 'CANCELLED' ? end.error.message : undefined;
-        this.update();
-      },
-      this,
-      this.disposables,
-    );
+    // A failure is shown once, by the banner or a notification: the status bar goes back to the
+    // last sync instead of adding a red item of its own.
+    controller.onDidEnd(() => this.update(), this, this.disposables);
     this.update();
   }
 
@@ -50,6 +46,7 @@ export class SyncStatusBar implements vscode.Disposable {
 
   update(): void {
     const run = this.controller.running;
+    this.tickWhileWaiting(run?.waiting !== undefined);
     const model = statusModel(
       {
         running: run && {
@@ -58,16 +55,16 @@ export class SyncStatusBar implements vscode.Disposable {
           done: run.done,
           total: run.total,
           kind: run.kind,
-          waitSeconds: run.waiting ? Math.max(0, Math.round((run.waiting.until - Date.now()) / 1000)) : undefined,
+          waitMs: run.waiting ? Math.max(0, run.waiting.until - Date.now()) : undefined,
+          waitReason: run.waiting?.reason,
         },
         last: this.lastSync(),
-        lastError: this.lastError,
       },
       new Date(),
       t,
     );
     const follow = this.follow();
-    if (follow && model.state !== 'running' && (model.state !== 'failed' || follow.health !== 'ok')) {
+    if (follow && model.state !== 'running') {
       const now = new Date();
       const shown = followStatusText(follow, follow.lastSyncedAt, (iso) => formatAge(iso, now, t), t);
       this.item.text = shown.text;
@@ -86,8 +83,18 @@ export class SyncStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** A wait's countdown ticks every second, like the banner's. */
+  private tickWhileWaiting(waiting: boolean): void {
+    if (waiting && !this.waitTicker) this.waitTicker = setInterval(() => this.update(), 1000);
+    if (!waiting && this.waitTicker) {
+      clearInterval(this.waitTicker);
+      this.waitTicker = undefined;
+    }
+  }
+
   dispose(): void {
     if (this.pending) clearTimeout(this.pending);
+    if (this.waitTicker) clearInterval(this.waitTicker);
     clearInterval(this.ticker);
     for (const d of this.disposables.splice(0)) d.dispose();
   }

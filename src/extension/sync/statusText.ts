@@ -1,6 +1,8 @@
 // What the status bar item says. Pure; src/extension/sync/statusBar.ts applies it.
 import { phaseTitles } from '../../core/syncEvents';
 import type { SyncPhase, SyncRecord } from '../../core/types';
+import { formatDuration, overallProgress, waitingTitles } from '../../protocol/display';
+import type { WaitingReason } from '../../protocol/messages';
 import { formatAge, type Translate } from '../text';
 
 export interface RunningStatus {
@@ -11,6 +13,10 @@ export interface RunningStatus {
   kind: 'sync' | 'restore';
   /** Seconds left of a rate-limit wait, when waiting. */
   waitSeconds?: number;
+  /** Milliseconds left of a wait (rate limit or a connection retry), when waiting; wins over waitSeconds. */
+  waitMs?: number;
+  /** Why it waits: the same words as the banner's countdown. */
+  waitReason?: WaitingReason;
 }
 
 export interface StatusModel {
@@ -31,16 +37,24 @@ export function statusModel(
 ): StatusModel {
   const { running, last } = input;
   if (running) {
-    const pct = percent(running.done, running.total);
+    // The banner's one bar across the steps, so both say the same percentage.
+    const overall = overallProgress(running.phase, running.done, running.total);
+    const pct = Math.floor(overall.fraction * 100);
     const phase = phaseTitles[running.phase];
-    const text =
-      running.waitSeconds !== undefined
-        ? t('$(watch) Waiting for rate limit ({0}s)', running.waitSeconds)
-        : pct === undefined
-          ? `$(sync~spin) ${phase}…`
-          : `$(sync~spin) ${phase} ${pct}%`;
-    const tooltip =
-      running.kind === 'restore' ? t('Project Sync: restoring {0}', running.branch) : t('Project Sync: syncing {0}', running.branch);
+    const doing = running.kind === 'restore' ? t('Restoring {0}', running.branch) : t('Syncing {0}', running.branch);
+    const waitMs = running.waitMs ?? (running.waitSeconds === undefined ? undefined : running.waitSeconds * 1000);
+    let text: string;
+    if (waitMs !== undefined) {
+      // The banner's countdown, in the banner's words: "GitHub rate limit reached: resuming in 0:42".
+      const reason = running.waitReason ?? 'primary-rate-limit';
+      const icon = reason === 'retry' ? '$(debug-disconnect)' : '$(watch)';
+      text = `${icon} ${doing} · ${t('{0}: resuming in {1}', t(waitingTitles[reason]), formatDuration(waitMs + 999))}`;
+    } else {
+      text = `$(sync~spin) ${doing} · ${t(phase)} ${pct}%`;
+    }
+    const what = running.kind === 'restore' ? t('Project Sync: restoring {0}', running.branch) : t('Project Sync: syncing {0}', running.branch);
+    const count = running.total !== null && running.total > 0 ? ` · ${running.done} / ${running.total}` : '';
+    const tooltip = `${what} (${t('step {0} of {1}', overall.step, overall.steps)}${count})`;
     return { state: 'running', text, tooltip };
   }
   if (input.lastError !== undefined) {

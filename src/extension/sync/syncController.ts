@@ -11,6 +11,7 @@ import type { SyncDelta } from '../../protocol/messages';
 import { ContextKeys } from '../commandIds';
 import { setContext } from '../contextKeys';
 import type { EngineHost } from '../engineHost';
+import { describeRecordError } from './errorText';
 import { toSummary, toWireStats } from './viewState';
 import type { FolderRepository } from '../workspace/workspaceRepos';
 
@@ -171,7 +172,9 @@ export class SyncController implements vscode.Disposable {
     this.run = undefined;
     this.lastEnd = { ...end, branch: end.record?.branch ?? run.branch, target };
     setContext(ContextKeys.syncing, false, this.log);
-    const summary = end.record ? toSummary(end.record) : null;
+    const summary = end.record
+      ? toSummary(end.record, (id) => this.engines.current?.store.get(id), (e) => describeRecordError(e, end.error))
+      : null;
     if (summary) this._onDidProgress.fire({ type: 'finished', sync: summary });
     this._onDidEnd.fire(end);
     if (end.record && !end.error) this.log.info(`${end.kind} ${end.record.id} completed`);

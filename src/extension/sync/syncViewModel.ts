@@ -6,11 +6,19 @@ import { scoped, type Logger } from '../../core/logger';
 import type { BranchesMessage, Problem, SyncDelta, ViewState, WebviewCommand } from '../../protocol/messages';
 import type { SyncViewHost } from '../webview/host';
 import type { BranchSource } from '../branches/branchSource';
-import { CommandIds } from '../commandIds';
+import { CommandIds, ViewIds } from '../commandIds';
 import type { EngineHost } from '../engineHost';
-import type { SyncController } from './syncController';
+import type { SyncError } from '../../core/errors';
+import { cleanMessage } from '../commands/errorPresentation';
+import { describeRecordError } from './errorText';
+import { scheduleAtReset } from './resetScheduler';
+import type { RunEnd, SyncController } from './syncController';
 import { isWireBranch, toBranchItems, toSummary, toWireStats } from './viewState';
+import { remoteWhere } from '../workspace/workspaceKind';
 import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
+
+/** The README's "what it syncs" (the walkthrough and the welcome content link it too). */
+export const LEARN_MORE_URL = 'https://github.com/project-sync/project-sync#readme';
 
 export class SyncViewModel implements SyncViewHost, vscode.Disposable {
   private readonly _onDidChangeState = new vscode.EventEmitter<void>();
@@ -35,8 +43,25 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
     this.onDidProgress = controller.onDidProgress;
     const changed = () => this._onDidChangeState.fire();
     controller.onDidStart(changed, this, this.disposables);
-    controller.onDidEnd(changed, this, this.disposables);
+    controller.onDidStart(() => this.showProgressInView(), this, this.disposables);
+    controller.onDidEnd((end) => this.onRunEnd(end), this, this.disposables);
     repos.onDidChange(changed, this, this.disposables);
+  }
+
+  /** VS Code's own progress indicator on the Sync view (and its container) while a sync or restore runs. */
+  private showProgressInView(): void {
+    vscode.window
+      .withProgress(
+        { location: { viewId: ViewIds.syncView } },
+        () =>
+          new Promise<void>((resolve) => {
+            const sub = this.controller.onDidEnd(() => {
+              sub.dispose();
+              resolve();
+            });
+          }),
+      )
+      .then(undefined, (e: unknown) => this.log.warn(`view progress failed: ${String(e)}`));
   }
 
   setSignedIn(signedIn: boolean): void {
@@ -60,11 +85,12 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
     const run = this.controller.running;
     const last = history.find((r) => r.status !== 'running' && r.status !== 'queued');
     const waiting = run?.waiting;
+    const store = this.engines.current?.store;
     return {
       repository: target?.remote ? { owner: target.remote.owner, name: target.remote.name, host: target.remote.host } : null,
       problem: this.problem(),
       branches: items,
-      selectedBranch: this.selectedBranch(items.map((b) => b.name), history[0]?.branch),
+      selectedBranch: target ? this.selectedBranch(target.folder) : null,
       run:
         run?.syncId && isWireBranch(run.branch)
           ? { syncId: run.syncId, branch: run.branch, phase: run.phase, done: run.done, total: run.total, stats: toWireStats(run.stats), startedAt: run.startedAt }
@@ -72,7 +98,7 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
       waiting: waiting
         ? { seconds: Math.max(0, Math.round((waiting.until - Date.now()) / 1000)), reason: waiting.reason, resetAt: waiting.resetAt }
         : null,
-      lastSync: last ? toSummary(last) : null,
+      lastSync: last ? toSummary(last, (id) => store?.get(id), (e) => describeRecordError(e, this.thrownFor(last.id))) : null,
       signedIn: this.signedIn,
     };
   }
@@ -112,33 +138,103 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
       case 'openSettings':
         await vscode.commands.executeCommand('workbench.action.openSettings', 'projectSync');
         return;
+      case 'openFolder':
+        await vscode.commands.executeCommand('workbench.action.files.openFolder');
+        return;
+      case 'cloneRepository':
+        await vscode.commands.executeCommand('git.clone');
+        return;
+      case 'initRepository':
+        await vscode.commands.executeCommand('git.init');
+        return;
+      case 'addRemote':
+        await vscode.commands.executeCommand('git.addRemote');
+        return;
+      case 'learnMore':
+        await vscode.env.openExternal(vscode.Uri.parse(LEARN_MORE_URL));
+        return;
+      case 'chooseBranch':
+        await vscode.commands.executeCommand(CommandIds.syncBranch);
+        return;
+      case 'syncWhenReset': {
+        const outcome = this.controller.lastOutcome;
+        const resetAt = outcome?.error?.details.resetAt;
+        const branch = outcome?.branch;
+        if (resetAt) scheduleAtReset(resetAt, branch, () => vscode.commands.executeCommand(CommandIds.syncBranch, branch), this.log);
+        return;
+      }
     }
   }
 
   private problem(): Problem | null {
     const kind = this.repos.kind();
-    const message = (this.repos.problems()[0] ?? '').slice(0, 2000);
+    const message = cleanMessage(this.repos.problems()[0] ?? '').slice(0, 2000);
     if (kind === 'noFolder') return { code: 'NO_FOLDER', message: vscode.l10n.t('Open a folder that is a clone of a GitHub repository.') };
     if (!this.repos.folders) return null;
     if (kind === 'noGitRepo') return { code: 'NO_GIT_REPO', message };
     if (kind === 'noRemote') return { code: 'NO_REMOTE', message };
+    if (kind === 'unsupportedRemote') return { code: 'UNSUPPORTED_REMOTE', message: remoteWhere(message) };
     return null;
   }
 
-  private selectedBranch(names: string[], lastSynced: string | undefined): string | null {
-    const pick = this.selected ?? lastSynced ?? names[0];
-    return pick && isWireBranch(pick) ? pick : null;
+  /**
+   * The dropdown's branch: the one a running sync syncs; else the user's last choice or the last
+   * synced branch (a QuickPick or Follow sync updates it), unless the remote's complete list says
+   * it no longer exists; else the default branch.
+   */
+  private selectedBranch(folder: vscode.WorkspaceFolder): string | null {
+    const run = this.controller.running;
+    if (run?.kind === 'sync' && run.syncId && isWireBranch(run.branch)) return run.branch;
+    const { branches, complete } = this.branches.cached(folder);
+    const exists = (name: string | undefined): name is string =>
+      name !== undefined && isWireBranch(name) && (!complete || branches.some((b) => b.name === name));
+    const lastSynced = this.engines.current?.store.list().find((r) => r.kind === 'sync' && r.status === 'completed')?.branch;
+    const fallback = branches.find((b) => b.isDefault)?.name;
+    const pick = [this.selected, lastSynced, fallback].find(exists);
+    return pick ?? null;
+  }
+
+  /** The SyncError a run of this record ended with, when it ended in this session. */
+  private thrownFor(syncId: string): SyncError | undefined {
+    const outcome = this.controller.lastOutcome;
+    return outcome?.record?.id === syncId ? outcome.error : undefined;
+  }
+
+  /** A sync that ran (from the QuickPick, Follow or the API) becomes the dropdown's choice; a gone branch does not. */
+  private onRunEnd(end: RunEnd): void {
+    const branch = end.record?.branch;
+    if (end.kind === 'sync' && branch) {
+      if (end.error?.code === 'BRANCH_NOT_FOUND') {
+        if (this.selected === branch) this.selected = undefined;
+        this.reloadBranches();
+      } else {
+        this.selected = branch;
+      }
+    }
+    this._onDidChangeState.fire();
+  }
+
+  private reloadBranches(): void {
+    const target = this.repos.folders?.find((f) => f.remote);
+    if (!target?.remote) return;
+    this.branchesRequested = true;
+    this.branches
+      .load(target.folder, target.remote.remoteName)
+      .then(() => this.publishBranches(target.folder))
+      .catch((e: unknown) => this.log.warn(`branch list not reloaded: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  private publishBranches(folder: vscode.WorkspaceFolder): void {
+    const history = this.engines.current?.store.list() ?? [];
+    const branches = toBranchItems(this.branches.sections(folder, history));
+    this._onDidChangeBranches.fire({ branches, selectedBranch: this.selectedBranch(folder) });
   }
 
   /** Load the remote's branches once per session when the view first shows (never at activation). */
   private requestBranches(folder: vscode.WorkspaceFolder, remoteName: string): void {
     if (this.branchesRequested) return;
     this.branchesRequested = true;
-    const history = () => this.engines.current?.store.list() ?? [];
-    const publish = () => {
-      const branches = toBranchItems(this.branches.sections(folder, history()));
-      this._onDidChangeBranches.fire({ branches, selectedBranch: this.selectedBranch(branches.map((b) => b.name), history()[0]?.branch) });
-    };
+    const publish = () => this.publishBranches(folder);
     this.branches
       .current(folder)
       .then(publish)

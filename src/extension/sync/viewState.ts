@@ -2,7 +2,7 @@
 // (and its clamping of hostile repository strings) is unit-tested without vscode.
 import type { SyncStats, SyncRecord } from '../../core/types';
 import { isBranchName, limits } from '../../protocol/limits';
-import type { BranchItem, SyncSummary, WireStats } from '../../protocol/messages';
+import type { BranchItem, SyncSummary, WebviewAction, WireStats } from '../../protocol/messages';
 import type { BranchSection } from '../branches/branchOrder';
 
 export function toWireStats(stats: SyncStats): WireStats {
@@ -21,19 +21,47 @@ export function isWireBranch(name: string): boolean {
   return isBranchName(name);
 }
 
-/** A finished attempt for the banner; null when its branch cannot travel (then the banner shows none). */
-export function toSummary(record: SyncRecord): SyncSummary | null {
+/**
+ * A finished attempt for the banner; null when its branch cannot travel (then the banner shows none).
+ * `baseOf` looks up the record's base (`baseSyncId`) so the summary says what it was compared with.
+ */
+export function toSummary(
+  record: SyncRecord,
+  baseOf?: (id: string) => SyncRecord | undefined,
+  /** The error table's words and actions for a failed record (the banner shows what a notification would). */
+  describeError?: (error: NonNullable<SyncRecord['error']>) => { message: string; actions: WebviewAction[] },
+): SyncSummary | null {
   if (!isWireBranch(record.branch)) return null;
+  const baseRecord = record.baseSyncId ? baseOf?.(record.baseSyncId) : undefined;
+  let base: Pick<SyncSummary, 'base'> = {};
+  if (baseOf && !record.baseSyncId) base = { base: null };
+  else if (baseRecord && isWireBranch(baseRecord.branch)) {
+    base = { base: { branch: baseRecord.branch, commitSha: hexOrNull(baseRecord.commitSha), completedAt: baseRecord.completedAt } };
+  }
   return {
+    ...base,
     id: record.id.slice(0, limits.id),
     kind: record.kind,
     branch: record.branch,
     commitSha: record.commitSha,
     status: record.status,
     stats: toWireStats(record.stats),
-    error: record.error ? { code: record.error.code, message: record.error.message.slice(0, limits.text) } : null,
+    error: record.error ? wireError(record.error, describeError) : null,
     completedAt: record.completedAt,
   };
+}
+
+function wireError(
+  error: NonNullable<SyncRecord['error']>,
+  describe?: (error: NonNullable<SyncRecord['error']>) => { message: string; actions: WebviewAction[] },
+): NonNullable<SyncSummary['error']> {
+  const shown = describe?.(error);
+  if (!shown) return { code: error.code, message: error.message.slice(0, limits.text) };
+  return { code: error.code, message: shown.message.slice(0, limits.text), actions: shown.actions.slice(0, 4) };
+}
+
+function hexOrNull(sha: string | null | undefined): string | null {
+  return sha && /^[0-9a-f]{40}$/.test(sha) ? sha : null;
 }
 
 /** The dropdown's branches: the default, current and recent sections (the QuickPick has the rest). */

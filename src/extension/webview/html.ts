@@ -35,6 +35,17 @@ export interface WebviewHtmlInput {
   title: string;
 }
 
+/**
+ * Give a webview its HTML, then its options. VS Code renders the current HTML again whenever the
+ * options change, so options set while the HTML is still empty render an empty document: no CSP
+ * meta, and the extension host logs "created a webview without a content security policy". With
+ * the HTML first, every render (before and after the options) carries the policy.
+ */
+export function setWebviewContent<O>(webview: { html: string; options: O }, html: string, options: O): void {
+  webview.html = html;
+  webview.options = options;
+}
+
 /** 128 random bits, base64: unguessable and valid in a CSP nonce source. */
 export function createNonce(): string {
   return randomBytes(16).toString('base64');

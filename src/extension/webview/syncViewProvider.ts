@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { scoped } from '../../core/logger';
 import { systemTimers, type TimerPort } from './coalescer';
 import type { SyncViewHost } from './host';
-import { buildWebviewHtml, createNonce } from './html';
+import { buildWebviewHtml, createNonce, setWebviewContent } from './html';
 
 export class SyncViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'projectSync.syncView';
@@ -20,12 +20,17 @@ export class SyncViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly timers: TimerPort = systemTimers,
   ) {}
 
+  /** The Sync view is on screen (its banner is where the user looks). */
+  get visible(): boolean {
+    return this.view?.visible ?? false;
+  }
+
   async resolveWebviewView(view: vscode.WebviewView): Promise<void> {
     this.disposeView();
     this.view = view;
     const { ViewSession } = await import('./session');
     if (this.view !== view) return; // disposed or resolved again while the session module loaded
-    view.webview.options = {
+    const options: vscode.WebviewOptions = {
       enableScripts: true,
       enableForms: false,
       localResourceRoots: [
@@ -45,7 +50,8 @@ export class SyncViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       view.onDidChangeVisibility(() => session.visibilityChanged()),
       view.onDidDispose(() => this.disposeView()),
     );
-    view.webview.html = this.render(view.webview);
+    // The HTML before the options: an options change re-renders whatever HTML is set (see setWebviewContent).
+    setWebviewContent(view.webview, this.render(view.webview), options);
   }
 
   dispose(): void {

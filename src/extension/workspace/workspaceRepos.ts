@@ -66,7 +66,10 @@ export class WorkspaceRepositories implements vscode.Disposable {
 
   /** One sentence per folder without a GitHub remote: shown as the History view's message. */
   problems(): string[] {
-    return (this.last ?? []).filter((f) => f.error).map((f) => `${f.folder.name}: ${f.error?.message ?? ''}`);
+    const failed = (this.last ?? []).filter((f) => f.error);
+    // The folder's name only tells folders apart: one folder needs no prefix.
+    const several = (this.last ?? []).length > 1;
+    return failed.map((f) => (several ? `${f.folder.name}: ${f.error?.message ?? ''}` : (f.error?.message ?? '')));
   }
 
   /** The folder whose remote is this repository (for web URLs and file reads). */
