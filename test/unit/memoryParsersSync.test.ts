@@ -1,7 +1,9 @@
 // PROJECT_SYNC_PARSERS=1 (the extension's projectSync.memory.parsers) makes a sync read symbols with
-// the tree-sitter parsers; without it the regex extraction answers. Through the CLI, end to end.
+// the tree-sitter parsers; without it the regex extraction answers. Through the built CLI, each run a
+// process of its own (once loaded, parsers stay loaded in a process).
 import assert from 'node:assert/strict';
-import { cli, Fixture, json } from './support/cliHarness';
+import { Fixture } from './support/cliHarness';
+import { runCli } from './support/cliProcess';
 
 const files = {
   'lib/application.js': [
@@ -29,15 +31,17 @@ describe('memory parsers in a sync', function () {
   after(() => fx.dispose());
 
   it('finds CommonJS method assignments only with the parsers on', async () => {
-    const symbolsOf = async () => (json<Array<{ path: string; symbols: string[] }>>(await cli(['memory', '--storage', fx.storage, '--json']))[0]?.symbols ?? []);
-    const off = await cli(['sync', '--repo', fx.workspace.dir, '--storage', fx.storage, '--json']);
+    const symbolsOf = async (storage: string) => {
+      const run = await runCli(['memory', '--storage', storage, '--json']);
+      return (JSON.parse(run.stdout) as Array<{ symbols: string[] }>)[0]?.symbols ?? [];
+    };
+    const off = await runCli(['sync', '--repo', fx.workspace.dir, '--storage', fx.storage, '--json'], { PROJECT_SYNC_PARSERS: '' });
     assert.equal(off.code, 0, off.stderr);
-    const regex = await symbolsOf();
     const storage = `${fx.storage}-parsers`;
-    const on = await cli(['sync', '--repo', fx.workspace.dir, '--storage', storage, '--json'], { PROJECT_SYNC_PARSERS: '1' });
+    const on = await runCli(['sync', '--repo', fx.workspace.dir, '--storage', storage, '--json'], { PROJECT_SYNC_PARSERS: '1' });
     assert.equal(on.code, 0, on.stderr);
-    const parsed = json<Array<{ symbols: string[] }>>(await cli(['memory', '--storage', storage, '--json']))[0]?.symbols ?? [];
+    const parsed = await symbolsOf(storage);
     for (const s of ['app.init', 'app.use', 'app.listen']) assert.ok(parsed.includes(s), `parsers: ${parsed.join(', ')}`);
-    assert.notDeepEqual(parsed, regex, 'the two extractions differ on this file');
+    assert.notDeepEqual(parsed, await symbolsOf(fx.storage), 'the two extractions differ on this file');
   });
 });

@@ -202,15 +202,20 @@ const MENU = '.context-view .monaco-menu';
  */
 export async function historyContextMenu(rowText: string, item: string): Promise<void> {
   // The row labelled exactly so: another row's description may name it ("compared with main @ …").
-  await ui.click({ selector: `${HISTORY_ROW} .label-name`, exactText: rowText }, { button: 'right' });
+  const row = { selector: `${HISTORY_ROW} .label-name`, exactText: rowText };
   const entry = { selector: `${MENU} .action-label`, exactText: item };
   for (let attempt = 1; ; attempt++) {
-    await ui.click(entry);
+    await ui.click(row, { button: 'right' });
     try {
+      // A menu opened on a row the tree has not refreshed yet lacks the entry (its contextValue is
+      // the old one): close it and open it again on the refreshed row, instead of racing the tree.
+      await ui.waitFor(entry, 3000);
+      await ui.click(entry);
       await ui.waitGone(MENU, 1000);
       return;
     } catch (err) {
-      if (attempt >= 5) throw err;
+      if (attempt >= 6) throw err;
+      await ui.press('Escape');
     }
   }
 }
