@@ -1,7 +1,7 @@
 // Benchmark of the project memory on real files: the labelled corpus of test/fixtures/memory-corpus
 // (npm packages and Debian files that none of us wrote), then search over 100k entries made of it.
 // Run: npm run bench:memory  (add --misses to list every miss)
-import { extractFacts, loadMemoryParsers, MemoryIndex } from '../src/core/memory';
+import { extractFacts, loadMemoryParsers, SearchIndex } from '../src/core/memory';
 import { loadCorpus, pct, score, type Facts } from '../test/fixtures/memory-corpus/corpus';
 
 /** CPU milliseconds (user + system) of fn: on a busy machine, wall time mostly measures the wait for a core. */
@@ -33,14 +33,14 @@ async function main(): Promise<void> {
   const [facts, extractMs] = cpu(extract);
   const bytes = corpus.files.reduce((n, f) => n + f.bytes.length, 0);
   const entries = corpus.files.map((f, i) => ({ path: f.repoPath, symbols: facts[i]?.symbols ?? [], summary: facts[i]?.summary ?? '', language: facts[i]?.language ?? 'plaintext' }));
-  const small = new MemoryIndex(entries);
+  const small = new SearchIndex(entries);
   const s = score(corpus, facts as (Facts | undefined)[], (q) => small.search(q, 10).map((e) => e.path));
 
   // 100k entries: the corpus's facts repeated under other folders, as a large monorepo would hold them.
   const big: typeof entries = [];
   for (let k = 0; big.length < 100_000; k++) for (const e of entries) if (big.length < 100_000) big.push({ ...e, path: `mirror/r${k}/${e.path}` });
   big.push(...entries);
-  const [index, buildMs] = cpu(() => new MemoryIndex(big));
+  const [index, buildMs] = cpu(() => new SearchIndex(big));
   for (const q of corpus.queries) index.search(q.query, 20); // warm-up
   const times = corpus.queries.map((q) => cpu(() => index.search(q.query, 20))[1]);
 

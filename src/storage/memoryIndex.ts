@@ -4,7 +4,7 @@
 // Active entries are kept per repository and path; path-sorted views, each with its search index
 // (core/memory/search: MiniSearch), are built on the first query and kept current as links are
 // applied (entries added and removed in place), so a query only pays for the search.
-import { MemoryIndex as SearchIndex } from '../core/memory/search';
+import { SearchIndex } from '../core/memory/search';
 import type { MemoryEntry, MemoryFacts, RepositoryRef } from '../core/types';
 import { repoKey, type MemoryFile } from './schema';
 

@@ -6,6 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createBranches } from '../support/repos';
+import { Fixture } from './support/cliHarness';
+import { runCli } from './support/cliProcess';
 import { buildCli } from './support/faultKit';
 import { file, open, syncFiles } from './storageFixtures';
 
@@ -48,5 +51,26 @@ describe('project-sync through a real pipe', function () {
     assert.match(r.stdout, /^100644 [0-9a-f]{40} /);
     assert.match(r.stdout, /cli=0\n$/);
     assert.equal(r.stderr, '', 'no stack trace, no message');
+  });
+});
+
+describe('project-sync branches through a real pipe', function () {
+  this.timeout(120_000);
+  let fx: Fixture;
+  const names = Array.from({ length: 2_500 }, (_, i) => `topic/${String(i).padStart(4, '0')}-${'x'.repeat(40)}`);
+
+  before(async () => {
+    fx = await Fixture.create({ 'README.md': '# pipes\n' }, { branch: 'main' });
+    await createBranches(fx.repo, names);
+  });
+  after(() => fx.dispose());
+
+  it('branches --json | cat delivers every branch of every page', async () => {
+    // Async: the server answering the CLI runs in this process.
+    const piped = await runCli(['branches', '--repo', fx.workspace.dir, '--json'], {}, { shell: '{cli} | cat' });
+    assert.equal(piped.code, 0, piped.stderr);
+    const listed = JSON.parse(piped.stdout) as Array<{ name: string }>;
+    assert.equal(listed.length, names.length + 1);
+    assert.ok(piped.stdout.length > 65_536 * 2, `${piped.stdout.length} bytes, more than two pipe buffers`);
   });
 });

@@ -2,7 +2,7 @@
 // Debian files none of us wrote) must meet issue 14's targets. A labelled file that is missing or
 // changed on this machine is reported and left out, never a failure (see corpus.ts).
 import assert from 'node:assert/strict';
-import { extractFacts, loadMemoryParsers, MemoryIndex } from '../../src/core/memory';
+import { extractFacts, loadMemoryParsers, SearchIndex } from '../../src/core/memory';
 import { loadCorpus, pct, score, type Facts } from '../fixtures/memory-corpus/corpus';
 
 describe('memory: real-file corpus', () => {
@@ -15,7 +15,7 @@ describe('memory: real-file corpus', () => {
       extractFacts({ path: f.repoPath, blobSha: 'a'.repeat(40), mode: '100644', size: f.bytes.length, content: f.bytes, maxFileSize: 1_048_576 }),
     );
     const entries = corpus.files.map((f, i) => ({ path: f.repoPath, symbols: facts[i]?.symbols ?? [], summary: facts[i]?.summary ?? '', language: facts[i]?.language }));
-    const index = new MemoryIndex(entries);
+    const index = new SearchIndex(entries);
     const s = score(corpus, facts as (Facts | undefined)[], (q) => index.search(q, 10).map((e) => e.path));
     process.stdout.write(
       `      ${s.files} files, ${s.languages} languages: symbols recall ${pct(s.symbolRecall)} precision ${pct(s.symbolPrecision)}, ` +

@@ -1,6 +1,6 @@
 // Memory search: finding files by symbol, heading, path and summary, ranked.
 import assert from 'node:assert/strict';
-import { extractFacts, MemoryIndex, searchMemory, type Searchable } from '../../src/core/memory';
+import { extractFacts, SearchIndex, searchMemory, type Searchable } from '../../src/core/memory';
 
 const enc = new TextEncoder();
 function fromSource(path: string, text: string): Searchable {
@@ -91,7 +91,7 @@ describe('memory: search', () => {
     const entries = Array.from({ length: 400 }, (_, i) =>
       entry(`dir${i % 7}/${words[i % 4]}${i}.ts`, [`${words[(i * 3) % 4]}Handler`, `${words[(i + 1) % 4]}`], i % 5 === 0 ? 'alpha notes' : ''),
     );
-    const index = new MemoryIndex(entries);
+    const index = new SearchIndex(entries);
     for (const q of ['alpha', 'beta handler', 'dir3', 'notes']) {
       const all = index.search(q);
       assert.ok(all.length > 10, q);
@@ -101,7 +101,7 @@ describe('memory: search', () => {
 
   it('keeps answering the same after construction: the index copies the entry list', () => {
     const entries = [entry('a.ts', ['one'])];
-    const index = new MemoryIndex(entries);
+    const index = new SearchIndex(entries);
     entries.push(entry('b.ts', ['one']));
     assert.equal(index.size, 1);
     assert.deepEqual(paths(index.search('one')), ['a.ts']);
@@ -110,7 +110,7 @@ describe('memory: search', () => {
   it('is updated in place: added entries are found, removed ones no longer', () => {
     const a = entry('a.ts', ['one']);
     const b = entry('b.ts', ['one']);
-    const index = new MemoryIndex([a]);
+    const index = new SearchIndex([a]);
     index.add(b);
     assert.deepEqual(paths(index.search('one')), ['a.ts', 'b.ts']);
     index.remove(a);

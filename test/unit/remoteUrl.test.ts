@@ -28,6 +28,10 @@ const supported: Array<[string, Partial<typeof GH> & { webUrl?: string; cloneUrl
   ['git@github.com-work:octo/hello-world.git', GH],
   ['git@github-personal:octo/hello-world.git', GH],
   ['https://github.com/Octo-Org/my.repo_name.git', { host: 'github.com', owner: 'Octo-Org', name: 'my.repo_name' }],
+  // A user or organisation site: the repository name holds dots and ends in a TLD-like part.
+  ['https://github.com/me/me.github.io.git', { host: 'github.com', owner: 'me', name: 'me.github.io', webUrl: 'https://github.com/me/me.github.io', cloneUrl: 'https://github.com/me/me.github.io.git' }],
+  ['git@github.com:me/me.github.io', { host: 'github.com', owner: 'me', name: 'me.github.io' }],
+  ['ssh://git@github.com/octo-org/octo-org.github.io.git', { host: 'github.com', owner: 'octo-org', name: 'octo-org.github.io' }],
   [
     'https://ghe.example.com/team/app.git',
     { host: 'ghe.example.com', owner: 'team', name: 'app', apiBaseUrl: 'https://ghe.example.com/api/v3', webUrl: 'https://ghe.example.com/team/app' },

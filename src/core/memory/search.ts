@@ -89,7 +89,7 @@ function depthOf(path: string): number {
  * A search index over memory entries, queried many times and kept current with add/remove.
  * The entries themselves are not copied: the index keeps references (treat them as immutable).
  */
-export class MemoryIndex<T extends Searchable> {
+export class SearchIndex<T extends Searchable> {
   private readonly ids = new Map<T, number>();
   private readonly byId = new Map<number, T>();
   private nextId = 0;
@@ -188,8 +188,8 @@ function matchedWords(r: SearchResult, wanted: ReadonlySet<string>): number {
 
 /**
  * Entries matching `query`, best first. An empty query returns entries in path order.
- * Builds an index per call: keep a MemoryIndex to query the same entries repeatedly.
+ * Builds an index per call: keep a SearchIndex to query the same entries repeatedly.
  */
 export function searchMemory<T extends Searchable>(entries: readonly T[], query: string, limit = Infinity): T[] {
-  return new MemoryIndex(entries).search(query, limit);
+  return new SearchIndex(entries).search(query, limit);
 }
