@@ -65,6 +65,9 @@ suite('State that never lies', function () {
 
   test('a branch synced from the QuickPick is the dropdown\'s branch, and the status bar names it while it runs', async () => {
     const view = await showSyncView();
+    // A change on the branch, whatever earlier suites synced: a resync that finds nothing new ends
+    // before the running state can be seen.
+    await fixture('commit', { branch: 'feature/search', changes: { [`src/state-${Date.now().toString(36)}.ts`]: 'export const state = 1;\n' }, message: 'Something to sync' });
     await fixture('setSwitches', { latencyMs: 150 });
     await runCommand('Project Sync: Sync Branch…');
     await ui.waitFor({ selector: QUICK_LABEL, exactText: 'feature/search' });

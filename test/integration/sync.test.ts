@@ -42,8 +42,12 @@ suite('Sync Branch… through the command palette', function () {
 
   test('the banner shows the phases and ends with the stats; the History tree and the status bar show the sync', async () => {
     await showSyncView();
+    // A change to sync, whatever earlier suites synced: a resync that finds nothing new ends before
+    // its phases can be seen.
+    await fixture('commit', { changes: { [`src/phases-${Date.now().toString(36)}.ts`]: 'export const phases = 1;\n' }, message: 'Something to sync' });
     const api = await projectSync();
-    const before = await api.getActiveSync();
+    // What the banner counts is against the base: main's latest completed sync or restore.
+    const before = (await api.getHistory()).find((r) => r.branch === 'main' && r.status === 'completed');
     const head = await fixture('revParse', { rev: 'main' });
     const expected = await expectedChanges(before?.commitSha ?? null, head);
 
