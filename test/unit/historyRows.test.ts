@@ -7,8 +7,8 @@ import { FOLDER_PAGE, buildChangeTree, changesUnder, folderAt, pageOf } from '..
 import { baseWords, branchDescription, rowDescription, syncTooltip } from '../../src/extension/history/describe';
 import { filterGroups, foldRows, groupHistory, rowIds } from '../../src/extension/history/grouping';
 import { formatOnly } from '../../src/extension/text';
+import { sha, syncRecord } from './support/syncRecords';
 
-const sha = (c: string) => c.repeat(40);
 const now = new Date('2025-03-01T12:00:00Z');
 const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
 let n = 0;
@@ -17,27 +17,7 @@ function rec(over: Partial<SyncRecord> & { changes?: [number, number, number] } 
   const { changes = [1, 0, 0], ...rest } = over;
   const [added, modified, removed] = changes;
   n++;
-  return {
-    id: `s${n}`,
-    repository: { host: 'github.com', owner: 'octo', name: 'demo' },
-    branch: 'main',
-    commitSha: sha('a'),
-    treeSha: sha('b'),
-    kind: 'sync',
-    restoredFromSyncId: null,
-    status: 'completed',
-    phase: 'done',
-    startedAt: at(10),
-    completedAt: at(10),
-    stats: { ...emptyStats(), files: 10, added, modified, removed },
-    error: null,
-    previousSyncId: null,
-    startedAfterSyncId: null,
-    baseSyncId: null,
-    commitMessage: 'Fix the thing',
-    forcePushed: false,
-    ...rest,
-  };
+  return syncRecord({ id: `s${n}`, startedAt: at(10), completedAt: at(10), stats: { ...emptyStats(), files: 10, added, modified, removed }, ...rest });
 }
 
 describe('History rows: grouped by branch, no-change resyncs folded', () => {

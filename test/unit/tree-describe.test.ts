@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { emptyStats, type SyncRecord } from '../../src/core/types';
 import { changesBetween, splitPath } from '../../src/extension/history/changes';
 import {
   fileContextValue,
@@ -14,33 +13,11 @@ import {
   syncTooltip,
 } from '../../src/extension/history/describe';
 import { formatOnly } from '../../src/extension/text';
+import { sha, syncRecord } from './support/syncRecords';
 
-const sha = (c: string) => c.repeat(40);
 const now = new Date('2025-03-01T12:00:00Z');
 
-function record(over: Partial<SyncRecord> = {}): SyncRecord {
-  return {
-    id: 'sync-1',
-    repository: { host: 'github.com', owner: 'octo', name: 'demo' },
-    branch: 'main',
-    commitSha: sha('a'),
-    treeSha: sha('b'),
-    kind: 'sync',
-    restoredFromSyncId: null,
-    status: 'completed',
-    phase: 'done',
-    startedAt: '2025-03-01T11:54:00Z',
-    completedAt: '2025-03-01T11:55:00Z',
-    stats: { ...emptyStats(), files: 10, added: 3, modified: 2, removed: 1 },
-    error: null,
-    previousSyncId: null,
-    startedAfterSyncId: null,
-    baseSyncId: null,
-    commitMessage: 'Fix the thing',
-    forcePushed: false,
-    ...over,
-  };
-}
+const record = syncRecord;
 
 describe('history tree item rendering', () => {
   it('labels a sync as branch @ short sha, or just the branch before the head is known', () => {

@@ -6,6 +6,7 @@ import manifest from '../../../package.json';
 import type { ProjectSyncApiV1, ProjectSyncExtension } from '../../../src/extension/api';
 import type { SyncRecord } from '../../../src/core/types';
 import { fixture, ui, webview } from './bridge';
+import { waitForTab } from './views';
 import { openViewContainer } from './workbench';
 
 export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
@@ -135,22 +136,7 @@ export function diffTabs(): vscode.Tab[] {
 
 /** Resolves with the first diff tab whose label contains `text`, waiting on tab changes. */
 export function waitForDiffTab(text: string, timeoutMs = 15_000): Promise<vscode.Tab> {
-  return new Promise((resolve, reject) => {
-    const find = () => diffTabs().find((t) => t.label.includes(text));
-    const found = find();
-    if (found) return resolve(found);
-    const sub = vscode.window.tabGroups.onDidChangeTabs(() => {
-      const tab = find();
-      if (!tab) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(tab);
-    });
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`no diff tab labelled "${text}"; tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`));
-    }, timeoutMs);
-  });
+  return waitForTab((t) => t.input instanceof vscode.TabInputTextDiff && t.label.includes(text), `a diff tab labelled "${text}"`, timeoutMs);
 }
 
 export interface ModalQuestion {
