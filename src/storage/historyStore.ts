@@ -28,6 +28,7 @@ export class LowdbHistoryStore implements HistoryStore {
     private readonly logger: Logger,
     private readonly clock: Clock,
   ) {
+    this.committed = state.db.data;
     this.index();
   }
 
@@ -35,8 +36,15 @@ export class LowdbHistoryStore implements HistoryStore {
     return this.files.dir;
   }
 
+  /**
+   * What readers see: the last history that reached the disk. A commit in flight (lowdb writes
+   * `db.data`) stays invisible until its write has succeeded, so `list()`, `get()`, `activeSync()`
+   * and `baseFor()` always answer from one consistent state.
+   */
+  private committed: HistoryFile;
+
   private get data(): HistoryFile {
-    return this.state.db.data;
+    return this.committed;
   }
 
   list(): SyncRecord[] {
@@ -221,17 +229,17 @@ export class LowdbHistoryStore implements HistoryStore {
 
   /** The one atomic write: history.json is replaced; in memory nothing changes unless it succeeded. */
   private async commit(next: HistoryFile): Promise<void> {
-    const before = this.state.db.data;
     this.state.db.data = next;
     try {
       await this.state.db.write();
     } catch (e) {
-      this.state.db.data = before;
+      this.state.db.data = this.committed;
       if (e instanceof SyncError) throw e;
       throw new SyncError('STORAGE_ERROR', `Could not save the sync history: ${e instanceof Error ? e.message : String(e)}`, { path: this.files.abs(HISTORY_FILE), cause: e });
     }
-    this.state.diskVersion = await this.files.version(HISTORY_FILE);
+    this.committed = next;
     this.index();
+    this.state.diskVersion = await this.files.version(HISTORY_FILE);
   }
 
   /** Serialise mutations, and first pick up what another process may have committed meanwhile. */
@@ -251,7 +259,7 @@ export class LowdbHistoryStore implements HistoryStore {
     const known = this.data.commits.map((c) => c.syncId);
     try {
       await this.state.db.read();
-      if (!known.every((id, i) => this.data.commits[i]?.syncId === id)) {
+      if (!known.every((id, i) => this.state.db.data.commits[i]?.syncId === id)) {
         // Another process started a fresh history (e.g. after moving a damaged one aside): rebuild.
         this.state.memory = new MemoryIndex();
         this.state.applied = 0;
@@ -261,8 +269,9 @@ export class LowdbHistoryStore implements HistoryStore {
     } catch (e) {
       throw await this.corrupted(e);
     }
-    this.state.diskVersion = await this.files.version(HISTORY_FILE);
+    this.committed = this.state.db.data;
     this.index();
+    this.state.diskVersion = await this.files.version(HISTORY_FILE);
   }
 
   private async corrupted(e: unknown): Promise<unknown> {

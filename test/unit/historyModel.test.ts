@@ -131,3 +131,27 @@ describe('history model: schema 2 migration', () => {
     assert.equal((JSON.parse(readFileSync(file1, 'utf8')) as { schemaVersion: number }).schemaVersion, 2);
   });
 });
+
+describe('history model: readers during a commit', () => {
+  const dirs = tempDirs();
+  afterEach(() => dirs.cleanup());
+
+  it('list(), get() and activeSync() agree at every moment of a restore (a commit in flight is invisible until written)', async () => {
+    const store = await open(dirs.make());
+    const a = await syncFiles(store, [file('a.ts')]);
+    await syncFiles(store, [file('a.ts', 'v2')]);
+    let done = false;
+    const restoring = store.restore(a.id).finally(() => (done = true));
+    let checks = 0;
+    while (!done) {
+      const newestLink = store.list().find((r) => r.status === 'completed');
+      assert.equal(store.activeSync(repo)?.id, newestLink?.id, 'the active sync is the newest link the list shows');
+      assert.ok(newestLink && store.get(newestLink.id), 'every listed record can be read');
+      checks++;
+      await new Promise((r) => setImmediate(r));
+    }
+    const restored = await restoring;
+    assert.equal(store.activeSync(repo)?.id, restored.id);
+    assert.ok(checks > 1, `observed ${checks} moments`);
+  });
+});

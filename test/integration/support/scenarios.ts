@@ -189,13 +189,20 @@ const MENU = '.context-view .monaco-menu';
 export async function historyContextMenu(rowText: string, item: string): Promise<void> {
   // The row labelled exactly so: another row's description may name it ("compared with main @ …").
   const row = { selector: `${HISTORY_ROW} .label-name`, exactText: rowText };
+  const selected = { selector: `${HISTORY_ROW}.selected .label-name`, exactText: rowText };
   const entry = { selector: `${MENU} .action-label`, exactText: item };
   for (let attempt = 1; ; attempt++) {
-    await ui.click(row, { button: 'right' });
     try {
+      // Select the row, check the selection is that row (a row inserted above it while the click
+      // was on its way shifts the list under the pointer), then open the menu from the keyboard
+      // on the selection, never on whatever lies under the pointer by then.
+      await ui.click(row);
+      await ui.waitFor(selected, 2000);
+      await ui.press('Shift+F10');
       // A menu opened on a row the tree has not refreshed yet lacks the entry (its contextValue is
-      // the old one): close it and open it again on the refreshed row, instead of racing the tree.
+      // the old one): close it and try again on the refreshed row, instead of racing the tree.
       await ui.waitFor(entry, 3000);
+      await ui.waitFor(selected, 500);
       await ui.click(entry);
       await ui.waitGone(MENU, 1000);
       return;
