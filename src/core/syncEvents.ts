@@ -16,8 +16,6 @@ export type SyncEvent =
     }
   | { type: 'warning'; syncId: string; message: string };
 
-/** A sync ends by returning the completed record, or by throwing a SyncError (its record is failed/cancelled). */
-export type SyncResult = SyncRecord;
 
 export interface SyncRequest {
   /** The workspace folder (a git work tree). */
