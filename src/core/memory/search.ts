@@ -111,7 +111,9 @@ export class SearchIndex<T extends Searchable> {
       },
       tokenize,
       processTerm,
-      autoVacuum: { minDirtCount: 1000, minDirtFactor: 0.2, batchSize: 5000, batchWait: 10 },
+      // No background vacuuming: MiniSearch's asynchronous vacuum crashed ("reading 'keys'") when the
+      // index changed under it in the extension host. Discarded documents are filtered from results.
+      autoVacuum: false,
       searchOptions: {
         boost: FIELD_BOOSTS,
         combineWith: 'OR',

@@ -14,11 +14,26 @@ export const rowLabelled = (view: string, label: string): Target => ({ selector:
 
 const MENU = '.context-view .monaco-menu';
 
-/** Right-clicks a row and waits for the context menu; returns its entries' labels. */
+/**
+ * Opens a row's context menu and returns its entries' labels. The row is selected first and the
+ * selection checked to be that row (a row inserted above it while the click was on its way shifts
+ * the list under the pointer), then the menu opens from the keyboard on the selection.
+ */
 export async function openRowMenu(row: Target): Promise<string[]> {
-  await ui.click(row, { button: 'right' });
-  await ui.waitFor(`${MENU} .action-label`);
-  return (await ui.texts(`${MENU} .action-label`)).map((s) => s.trim()).filter(Boolean);
+  const selected = typeof row !== 'string' && row.selector.endsWith(' .label-name') ? { ...row, selector: row.selector.replace(/ \.label-name$/, '.selected .label-name') } : undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ui.click(row);
+      if (selected) await ui.waitFor(selected, 2000);
+      await ui.press('Shift+F10');
+      await ui.waitFor(`${MENU} .action-label`, 3000);
+      if (selected) await ui.waitFor(selected, 500);
+      return (await ui.texts(`${MENU} .action-label`)).map((s) => s.trim()).filter(Boolean);
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await ui.press('Escape');
+    }
+  }
 }
 
 /**
