@@ -2,7 +2,7 @@
 // or a delta (upserted and removed paths) on top of its parent node. A tree sha is stored once, so
 // a no-change sync or a restore writes nothing; a new base is written only when the deltas since
 // the last base grow past half a snapshot, which keeps many small syncs near one snapshot's size.
-import { diffSnapshots } from '../core/diff';
+import { diffSnapshots, sortedByPath } from '../core/diff';
 import type { RepositoryFile, SnapshotDiff } from '../core/types';
 import { CorruptFileError, parseJsonWith } from './historyAdapter';
 import { randomSuffix, type FileOps } from './fsOps';
@@ -170,10 +170,8 @@ export function diffForDelta(before: RepositoryFile[], after: RepositoryFile[]):
 
 const byPathCmp = (a: RepositoryFile, b: RepositoryFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-/** A copy sorted by path (an already sorted input, the usual case, is only checked). */
+/** A copy sorted by path (core's check-then-sort: an already sorted input is only checked). */
 export function sortByPath(files: RepositoryFile[]): RepositoryFile[] {
-  for (let i = 1; i < files.length; i++) {
-    if (byPathCmp(files[i - 1] as RepositoryFile, files[i] as RepositoryFile) > 0) return [...files].sort(byPathCmp);
-  }
-  return files.slice();
+  const sorted = sortedByPath(files);
+  return sorted === files ? files.slice() : (sorted as RepositoryFile[]);
 }
