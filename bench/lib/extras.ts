@@ -17,14 +17,14 @@ export async function memoryQuery(storage: string, size: number, runs: number): 
   const store = await openHistoryStore(storage, { logger: quiet });
   const openMs = performance.now() - t0;
   try {
-    const active = store.memory({ limit: Number.MAX_SAFE_INTEGER }).length;
+    const active = (await store.memory({ limit: Number.MAX_SAFE_INTEGER })).length;
     const queries = ['handler', 'alpha_beacon', 'zephyrWorker', 'no-such-symbol-anywhere'];
-    for (const q of queries) store.memory({ query: q, limit: 50 }); // warm-up (builds the index)
+    for (const q of queries) await store.memory({ query: q, limit: 50 }); // warm-up (builds the index)
     const times: number[] = [];
     for (let i = 0; i < Math.max(runs, 5); i++) {
       for (const q of queries) {
         const t = performance.now();
-        store.memory({ query: q, limit: 50 });
+        await store.memory({ query: q, limit: 50 });
         times.push(performance.now() - t);
       }
     }

@@ -183,10 +183,10 @@ async function files(engine: Engine, args: CliArgs, io: Io): Promise<number> {
   return 0;
 }
 
-function memory(engine: Engine, args: CliArgs, io: Io): number {
+async function memory(engine: Engine, args: CliArgs, io: Io): Promise<number> {
   // The active sync's repository (a storage may hold several).
   const repository = engine.store.activeSync()?.repository;
-  const entries = engine.store.memory({ query: args.query, includeSuperseded: args.includeSuperseded, ...(repository ? { repository } : {}) });
+  const entries = await engine.store.memory({ query: args.query, includeSuperseded: args.includeSuperseded, ...(repository ? { repository } : {}) });
   if (args.json) io.stdout.write(JSON.stringify(entries) + '\n');
   else if (entries.length === 0) io.stdout.write(noMemoryMatch(args.query) + '\n');
   else for (const m of entries) io.stdout.write(memoryLines(m).join('\n') + '\n');

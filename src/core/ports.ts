@@ -170,9 +170,9 @@ export interface HistoryStore {
   /** Append a restore link whose snapshot and active memory equal `syncId`'s; its stats are against its base. */
   restore(syncId: string): Promise<SyncRecord>;
   /** Memory entries: active only unless includeSuperseded; ranked by query when given. */
-  memory(opts?: { query?: string; includeSuperseded?: boolean; limit?: number; repository?: RepositoryRef }): MemoryEntry[];
+  memory(opts?: { query?: string; includeSuperseded?: boolean; limit?: number; repository?: RepositoryRef }): Promise<MemoryEntry[]>;
   /** Memory entries that were active right after `syncId` completed. */
-  memoryAt(syncId: string): MemoryEntry[];
+  memoryAt(syncId: string): Promise<MemoryEntry[]>;
   readonly etags: EtagCache;
   readonly onDidChange: Event<StoreChange>;
   /** Flush pending cache writes (etags). */

@@ -9,8 +9,8 @@ import type { ErrorCode, MemoryEntry, MemoryFacts, RepositoryFile, RepositoryRef
 import type { PersistentEtagCache } from './etags';
 import { randomSuffix, type FileOps } from './fsOps';
 import { isStorageLockHeld } from './lock';
-import { asCorrupt, memoryRel, replayMemory, type StoreState } from './loader';
-import { MemoryIndex, type MemoryQuery } from './memoryIndex';
+import { asCorrupt, memoryRel, readMemoryFile, replayMemory, type StoreState } from './loader';
+import { MemoryIndex, type MemoryChange, type MemoryQuery } from './memoryIndex';
 import { assertNoSuccessor, checkCompleteInput, completedRecord, newRunningRecord, restoreRecord } from './records';
 import { HISTORY_FILE, isLink, repoKey, type CommitEntry, type HistoryFile, type MemoryFile, type SnapshotNode } from './schema';
 
@@ -91,7 +91,7 @@ export class LowdbHistoryStore implements HistoryStore {
       assertNoSuccessor(this.data.records, rec.repository, rec.startedAfterSyncId);
       const base = this.checkedBase(rec, input);
       const { node, fileCount } = await this.snapshotFor(rec, base, input);
-      const change = this.memoryChange(rec, base, input);
+      const change = await this.memoryChange(rec, base, input);
       const done = completedRecord(rec, input, fileCount, this.clock.now());
       await this.commitLink(done, input.treeSha, node, change, rec.id);
       await this.etags.flush();
@@ -118,20 +118,33 @@ export class LowdbHistoryStore implements HistoryStore {
       const base = this.latestLink(target.repository, target.branch);
       const [before, after] = await Promise.all([base ? this.readFiles(base.id) : [], this.readFiles(syncId)]);
       const rec = restoreRecord(target, head, base, diffSnapshots(before, after), after.length, this.clock.now());
-      const change = this.state.memory.planRestore(target.repository, this.memoryAt(syncId));
+      const change = this.state.memory.planRestore(target.repository, await this.memoryAt(syncId));
       await this.commitLink(rec, target.treeSha as string, undefined, change, rec.id, true);
       this.emitter.fire({ kind: 'restore', syncId: rec.id });
       return copy(rec);
     });
   }
 
-  memory(opts?: MemoryQuery): MemoryEntry[] {
+  async memory(opts?: MemoryQuery): Promise<MemoryEntry[]> {
+    await this.loadMemory();
     return this.state.memory.query(opts);
   }
 
-  memoryAt(syncId: string): MemoryEntry[] {
+  async memoryAt(syncId: string): Promise<MemoryEntry[]> {
     const rec = this.link(syncId);
+    await this.loadMemory();
     return this.state.memory.at(syncId, rec.repository);
+  }
+
+  /** Read the memory files the index has not read yet (the first use after open or a reload). */
+  private async loadMemory(): Promise<void> {
+    const index = this.state.memory;
+    if (!index.unread) return;
+    try {
+      await index.load((rel, syncId) => readMemoryFile(this.files, rel, syncId));
+    } catch (e) {
+      throw await this.corrupted(e);
+    }
   }
 
   async close(): Promise<void> {
@@ -195,11 +208,12 @@ export class LowdbHistoryStore implements HistoryStore {
    * introduce the new facts. After another branch's sync, the target is the base's memory with the
    * diff applied, planned against what is active now.
    */
-  private memoryChange(rec: SyncRecord, base: SyncRecord | undefined, input: CompleteSyncInput): Pick<MemoryFile, 'supersede' | 'introduce'> {
+  private async memoryChange(rec: SyncRecord, base: SyncRecord | undefined, input: CompleteSyncInput): Promise<MemoryChange> {
     const replaced = supersededPaths(input);
     if ((base?.id ?? null) === rec.startedAfterSyncId) return { supersede: replaced, introduce: input.memory };
     const gone = new Set(replaced);
-    const target: MemoryFacts[] = base ? this.state.memory.at(base.id, base.repository).filter((e) => !gone.has(e.path)) : [];
+    await this.loadMemory();
+    const target: MemoryFacts[] = base ? (await this.memoryAt(base.id)).filter((e) => !gone.has(e.path)) : [];
     return this.state.memory.planRestore(rec.repository, [...target, ...input.memory]);
   }
 
@@ -212,14 +226,15 @@ export class LowdbHistoryStore implements HistoryStore {
   }
 
   /** Write the memory file (fresh name), then history.json referencing it and the snapshot node. */
-  private async commitLink(rec: SyncRecord, treeSha: string, node: SnapshotNode | undefined, change: Pick<MemoryFile, 'supersede' | 'introduce'>, syncId: string, append = false): Promise<void> {
-    let memoryFile: string | null = null;
+  private async commitLink(rec: SyncRecord, treeSha: string, node: SnapshotNode | undefined, change: MemoryChange, syncId: string, append = false): Promise<void> {
+    let entry: CommitEntry = { syncId, treeSha, memoryFile: null };
     if (change.supersede.length > 0 || change.introduce.length > 0) {
-      memoryFile = `${syncId}-${randomSuffix()}.json`;
+      const memoryFile = `${syncId}-${randomSuffix()}.json`;
       const content: MemoryFile = { syncId, ...change };
-      await this.files.writeAtomic(memoryRel(memoryFile), JSON.stringify(content));
+      const text = JSON.stringify(content);
+      await this.files.writeAtomic(memoryRel(memoryFile), text);
+      entry = { ...entry, memoryFile, memoryBytes: Buffer.byteLength(text, 'utf8') };
     }
-    const entry: CommitEntry = { syncId, treeSha, memoryFile };
     const records = append ? [...this.data.records, rec] : this.data.records.map((r) => (r.id === rec.id ? rec : r));
     const snapshots = node ? { ...this.data.snapshots, [treeSha]: node } : this.data.snapshots;
     await this.commit({ ...this.data, records, commits: [...this.data.commits, entry], snapshots });

@@ -7,7 +7,7 @@ import type { Logger } from '../core/logger';
 import type { Clock } from '../core/ports';
 import { errno, storageFailure, storageProblem, type FileOps } from './fsOps';
 import { CorruptFileError, HistoryAdapter, parseJsonWith } from './historyAdapter';
-import { MemoryIndex } from './memoryIndex';
+import { MemoryIndex, type MemoryChange } from './memoryIndex';
 import { NewerSchemaError, type Migration } from './migrations';
 import { emptyHistory, HISTORY_FILE, MEMORY_DIR, MEMORY_NAME, SNAPSHOT_DIR, SNAPSHOT_NAME, TEMP_SUFFIX, type HistoryFile } from './schema';
 import { SnapshotStore } from './snapshots';
@@ -62,7 +62,12 @@ export async function loadState(files: FileOps, opts: LoadOptions): Promise<Stor
   return state;
 }
 
-/** Read and validate the memory files of commits not yet replayed, and queue them for the index (see MemoryIndex.defer). */
+/**
+ * Queue the memory files of commits not yet replayed for the index (see MemoryIndex.defer), without
+ * decoding them: a file whose size was recorded must exist with that size (a truncated or replaced
+ * file is found here, as snapshots are); its content is read and validated on the memory's first use
+ * (readMemoryFile). Files from before sizes were recorded are read and validated now.
+ */
 export async function replayMemory(files: FileOps, state: StoreState): Promise<void> {
   const byId = new Map(state.db.data.records.map((r) => [r.id, r]));
   const commits = state.db.data.commits;
@@ -70,12 +75,28 @@ export async function replayMemory(files: FileOps, state: StoreState): Promise<v
     const c = commits[i];
     const rec = c && byId.get(c.syncId);
     if (!c || !rec) continue;
-    const rel = c.memoryFile === null ? undefined : memoryRel(c.memoryFile);
-    const file = rel === undefined ? null : parseJsonWith(rel, (await files.readText(rel)) ?? '', memoryFile);
-    if (file && file.syncId !== c.syncId) throw new CorruptFileError(rel ?? '', 'belongs to another sync');
-    state.memory.defer(c.syncId, rec.repository, file);
+    if (c.memoryFile === null) {
+      state.memory.defer(c.syncId, rec.repository, null);
+      continue;
+    }
+    const rel = memoryRel(c.memoryFile);
+    if (c.memoryBytes === undefined) {
+      state.memory.defer(c.syncId, rec.repository, await readMemoryFile(files, rel, c.syncId));
+      continue;
+    }
+    const actual = await files.sizeOf(rel);
+    if (actual === undefined) throw new CorruptFileError(rel, 'is missing');
+    if (actual !== c.memoryBytes) throw new CorruptFileError(rel, `has ${actual} bytes, ${c.memoryBytes} were written`);
+    state.memory.defer(c.syncId, rec.repository, { rel });
   }
   state.applied = commits.length;
+}
+
+/** One memory file, parsed and validated; CorruptFileError when it is unusable or another sync's. */
+export async function readMemoryFile(files: FileOps, rel: string, syncId: string): Promise<MemoryChange> {
+  const file = parseJsonWith(rel, (await files.readText(rel)) ?? '', memoryFile);
+  if (file.syncId !== syncId) throw new CorruptFileError(rel, 'belongs to another sync');
+  return file;
 }
 
 /** Move the corrupt file aside (and history.json with it, as it references the file). */

@@ -1,6 +1,7 @@
 // The in-memory index of memory entries, rebuilt by replaying each link's memory file in commit
-// order. Replay is deferred: open only queues the (already validated) files, and the index is built
-// on first use, so opening a store or completing a no-change sync never pays for 100k entries.
+// order. Replay is deferred: open only queues the files (by name, unread), the store reads them
+// (load) on the memory's first use and the index is built then, so opening a store, a no-change
+// sync or a sync whose base is the chain head never reads or pays for 100k entries.
 // Active entries are kept per repository and path; path-sorted views, each with its search index
 // (core/memory/search: MiniSearch), are built on the first query and kept current as links are
 // applied (entries added and removed in place), so a query only pays for the search.
@@ -17,6 +18,12 @@ export interface MemoryQuery {
   repository?: RepositoryRef;
 }
 
+/** What one link changed in the memory: the content of its memory file. */
+export type MemoryChange = Pick<MemoryFile, 'supersede' | 'introduce'>;
+
+/** A queued link's change: known, none, or a memory file not read yet. */
+type Queued = MemoryChange | null | { rel: string };
+
 export class MemoryIndex {
   private readonly entries: MemoryEntry[] = [];
   /** Repository key of each entry of `entries`, same index. */
@@ -27,18 +34,29 @@ export class MemoryIndex {
   private pending: Pending[] = [];
 
   /** Queue one committed link for replay (in commit order); applied on the index's first use. */
-  defer(syncId: string, repository: RepositoryRef, file: Pick<MemoryFile, 'supersede' | 'introduce'> | null): void {
+  defer(syncId: string, repository: RepositoryRef, file: Queued): void {
     this.pending.push({ syncId, repository, file });
+  }
+
+  /** Whether queued memory files are still unread: `load` them before using the index. */
+  get unread(): boolean {
+    return this.pending.some((p) => isUnread(p.file));
+  }
+
+  /** Read the queued memory files (`read` validates each). Until this has run, the index must not be used. */
+  async load(read: (rel: string, syncId: string) => Promise<MemoryChange>): Promise<void> {
+    for (const p of this.pending) if (isUnread(p.file)) p.file = await read(p.file.rel, p.syncId);
   }
 
   private flush(): void {
     if (this.pending.length === 0) return;
     const queued = this.pending;
+    if (queued.some((p) => isUnread(p.file))) throw new Error('the memory index was used before its files were loaded');
     this.pending = [];
-    for (const p of queued) this.replay(p.syncId, p.repository, p.file);
+    for (const p of queued) this.replay(p.syncId, p.repository, p.file as MemoryChange | null);
   }
 
-  private replay(syncId: string, repository: RepositoryRef, file: Pick<MemoryFile, 'supersede' | 'introduce'> | null): void {
+  private replay(syncId: string, repository: RepositoryRef, file: MemoryChange | null): void {
     this.position.set(syncId, this.position.size);
     if (!file || (file.supersede.length === 0 && file.introduce.length === 0)) return;
     const key = repoKey(repository);
@@ -59,7 +77,7 @@ export class MemoryIndex {
   }
 
   /** The memory change that makes the repository's active entries equal `target`. */
-  planRestore(repository: RepositoryRef, target: readonly MemoryFacts[]): Pick<MemoryFile, 'supersede' | 'introduce'> {
+  planRestore(repository: RepositoryRef, target: readonly MemoryFacts[]): MemoryChange {
     this.flush();
     const active = this.activeOf(repoKey(repository));
     const wanted = new Map(target.map((e) => [e.path, e]));
@@ -163,8 +181,10 @@ export class MemoryIndex {
 interface Pending {
   syncId: string;
   repository: RepositoryRef;
-  file: Pick<MemoryFile, 'supersede' | 'introduce'> | null;
+  file: Queued;
 }
+
+const isUnread = (f: Queued): f is { rel: string } => f !== null && 'rel' in f;
 
 interface View {
   /** Superseded entries included. */

@@ -40,6 +40,8 @@ export const commitSchema = z.object({
   treeSha: shaSchema,
   /** File name inside `memory/`, or null when the link changed no memory entry. */
   memoryFile: z.string().regex(MEMORY_NAME, 'expected a memory file name (<sync id>-<hex>.json)').nullable(),
+  /** Byte size of the memory file as written, checked on open (absent in links from before it was recorded). */
+  memoryBytes: z.number().int().nonnegative().optional(),
 });
 export type CommitEntry = z.infer<typeof commitSchema>;
 

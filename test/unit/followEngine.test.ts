@@ -92,7 +92,7 @@ describe('follow: head check and force-push detection', function () {
     assert.equal(forced.forcePushed, true);
     const files = (await engine.store.readFiles(forced.id)).map((f) => f.path).sort();
     assert.deepEqual(files, ['src/a.ts', 'src/d.ts'], 'the snapshot is the rewritten head, not a merge');
-    assert.deepEqual(engine.store.memory({ query: 'gamma' }).map((m) => m.path), [], 'memory of the dropped commit is superseded');
+    assert.deepEqual((await engine.store.memory({ query: 'gamma' })).map((m) => m.path), [], 'memory of the dropped commit is superseded');
   });
 
   it('answers compare with the relation GitHub reports', async () => {

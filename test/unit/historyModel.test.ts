@@ -30,9 +30,9 @@ describe('history model: base, active sync, one diff', () => {
     assert.equal(store.activeSync(repo)?.id, m2.id);
     assert.equal(store.baseFor(repo, 'feature/graphql')?.id, f1.id);
     // The active memory is main's new snapshot exactly, not feature's with main's diff applied.
-    assert.deepEqual(memoryView(store.memory({ repository: repo })), memoryView(mainV2.map(factsOf)));
+    assert.deepEqual(memoryView((await store.memory({ repository: repo }))), memoryView(mainV2.map(factsOf)));
     const reopened = await open(store.dir);
-    assert.deepEqual(memoryView(reopened.memory({ repository: repo })), memoryView(mainV2.map(factsOf)));
+    assert.deepEqual(memoryView((await reopened.memory({ repository: repo }))), memoryView(mainV2.map(factsOf)));
     assert.equal(reopened.get(m2.id)?.baseSyncId, m1.id);
   });
 
@@ -49,8 +49,8 @@ describe('history model: base, active sync, one diff', () => {
     assert.equal(store.activeSync(repo)?.id, a2.id);
     assert.equal(store.activeSync(other)?.id, b2.id);
     assert.equal(store.activeSync()?.id, b2.id, 'without a repository: the latest link of any');
-    assert.deepEqual(store.memory({ repository: repo }).map((e) => e.path), ['a.ts']);
-    assert.deepEqual(store.memory({ repository: other }).map((e) => e.path), ['b.ts', 'c.ts']);
+    assert.deepEqual((await store.memory({ repository: repo })).map((e) => e.path), ['a.ts']);
+    assert.deepEqual((await store.memory({ repository: other })).map((e) => e.path), ['b.ts', 'c.ts']);
     // A second successor is refused within a repository, whatever the other repository holds.
     const x = await store.begin({ repository: other, branch: 'main' });
     const y = await store.begin({ repository: other, branch: 'main' });
@@ -98,9 +98,9 @@ describe('history model: base, active sync, one diff', () => {
     const deep = file('packages/core/src/lib/internal/http/router.ts');
     const noise = Array.from({ length: 300 }, (_, i) => file(`packages/p${i}/src/router-utils-${i}/index.ts`));
     await syncFiles(store, [deep, ...noise]);
-    const hits = store.memory({ query: 'router', limit: 10 }).map((e) => e.path);
+    const hits = (await store.memory({ query: 'router', limit: 10 })).map((e) => e.path);
     assert.ok(hits.includes(deep.path), `router.ts is among the first 10: ${hits.join(', ')}`);
-    assert.equal(store.memory({ query: 'router.ts', limit: 1 })[0]?.path, deep.path);
+    assert.equal((await store.memory({ query: 'router.ts', limit: 1 }))[0]?.path, deep.path);
   });
 });
 

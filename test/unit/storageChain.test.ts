@@ -53,7 +53,7 @@ describe('history store: chain, supersession, restore', () => {
     await assert.rejects(completeWith(windowB, late, [file('a.ts', 'v3')]), (e) => isSyncError(e, 'STORAGE_ERROR'));
     const after = await syncFiles(windowB, [file('a.ts', 'v4')]);
     assert.equal(after.previousSyncId, raced.id);
-    assert.deepEqual(memoryView(windowB.memory()), memoryView([factsOf(file('a.ts', 'v4'))]));
+    assert.deepEqual(memoryView((await windowB.memory())), memoryView([factsOf(file('a.ts', 'v4'))]));
     assert.equal((await open(dir)).list().length, 4);
   });
 
@@ -76,10 +76,10 @@ describe('history store: chain, supersession, restore', () => {
     const s2 = await syncFiles(store, [file('a.ts', 'v2'), file('b.ts')]);
     const s3 = await syncFiles(store, [file('b.ts')]);
     const s4 = await syncFiles(store, [file('a.ts', 'v3'), file('b.ts')]);
-    const active = store.memory();
+    const active = (await store.memory());
     assert.deepEqual(memoryView(active), memoryView([factsOf(file('a.ts', 'v3')), factsOf(file('b.ts'))]));
     assert.equal(active.find((e) => e.path === 'a.ts')?.introducedBySyncId, s4.id);
-    const history = store.memory({ includeSuperseded: true }).filter((e) => e.path === 'a.ts');
+    const history = (await store.memory({ includeSuperseded: true })).filter((e) => e.path === 'a.ts');
     assert.deepEqual(
       history.map((e) => [e.blobSha, e.introducedBySyncId, e.supersededBySyncId]),
       [
@@ -88,9 +88,9 @@ describe('history store: chain, supersession, restore', () => {
         [file('a.ts', 'v3').blobSha, s4.id, null],
       ],
     );
-    assert.deepEqual(store.memoryAt(s3.id).map((e) => e.path), ['b.ts']);
-    assert.deepEqual(memoryView(store.memoryAt(s2.id)), memoryView([factsOf(file('a.ts', 'v2')), factsOf(file('b.ts'))]));
-    assert.deepEqual(store.memory({ query: 'a.ts' }).map((e) => e.path), ['a.ts']);
+    assert.deepEqual((await store.memoryAt(s3.id)).map((e) => e.path), ['b.ts']);
+    assert.deepEqual(memoryView((await store.memoryAt(s2.id))), memoryView([factsOf(file('a.ts', 'v2')), factsOf(file('b.ts'))]));
+    assert.deepEqual((await store.memory({ query: 'a.ts' })).map((e) => e.path), ['a.ts']);
   });
 
   it('restores an older sync: files and active memory equal it, and no record is lost', async () => {
@@ -108,7 +108,7 @@ describe('history store: chain, supersession, restore', () => {
     assert.deepEqual(events, [{ kind: 'restore', syncId: r.id }]);
     assert.equal(store.activeSync(repo)?.id, r.id);
     assert.deepEqual(await store.readFiles(r.id), byPath(v1));
-    assert.deepEqual(memoryView(store.memory()), memoryView(v1.map(factsOf)));
+    assert.deepEqual(memoryView((await store.memory())), memoryView(v1.map(factsOf)));
     assert.ok(!dataFiles(dir).some((f) => f.startsWith(s1.treeSha as string) && !before.includes(f)), 'a restore stores no new snapshot');
     assert.deepEqual(store.list().map((x) => x.id), [r.id, s2.id, s1.id]);
     // Syncing after the restore diffs against the restored files.
@@ -116,8 +116,8 @@ describe('history store: chain, supersession, restore', () => {
     assert.deepEqual([s3.previousSyncId, s3.stats.added, s3.stats.modified, s3.stats.removed], [r.id, 1, 0, 0]);
     await store.close();
     const reopened = await open(dir);
-    assert.deepEqual(memoryView(reopened.memory()), memoryView([...v1, file('f.ts')].map(factsOf)));
-    assert.deepEqual(memoryView(reopened.memoryAt(s2.id)), memoryView([file('a.ts', 'v2'), file('b.ts'), file('d.ts'), file('e.ts')].map(factsOf)));
+    assert.deepEqual(memoryView((await reopened.memory())), memoryView([...v1, file('f.ts')].map(factsOf)));
+    assert.deepEqual(memoryView((await reopened.memoryAt(s2.id))), memoryView([file('a.ts', 'v2'), file('b.ts'), file('d.ts'), file('e.ts')].map(factsOf)));
   });
 
   it('stores no new snapshot or memory file for a no-change sync', async () => {

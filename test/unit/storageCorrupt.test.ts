@@ -75,6 +75,26 @@ describe('history store: corruption and schema versions', () => {
     });
   }
 
+  it('opens without reading memory files: the history answers, and a same-size damaged memory file is STORAGE_CORRUPT on the first memory query', async () => {
+    const dir = dirs.make();
+    await populated(dir);
+    const victim = readdirSync(path.join(dir, 'memory')).sort()[0] as string;
+    const victimPath = path.join(dir, 'memory', victim);
+    const size = readFileSync(victimPath).length;
+    writeFileSync(victimPath, 'x'.repeat(size)); // the size recorded at write still matches
+    const store = await open(dir);
+    assert.equal(store.list().length, 2, 'the history is readable without the memory');
+    let caught: unknown;
+    await store.memory({ query: 'a' }).catch((e: unknown) => (caught = e));
+    assert.ok(isSyncError(caught, 'STORAGE_CORRUPT'), `expected STORAGE_CORRUPT, got ${String(caught)}`);
+    assert.match(path.basename(caught.details.path ?? ''), new RegExp(`^${victim.replace('.', '\\.')}\\.corrupt-`));
+    assert.ok(readdirSync(dir).some((n) => n.startsWith('history.json.corrupt-')), 'the history that references it is kept aside');
+    const fresh = await open(dir);
+    assert.deepEqual(fresh.list(), []);
+    await syncFiles(fresh, [file('x.ts')]);
+    assert.deepEqual((await fresh.memory()).map((e) => e.path), ['x.ts']);
+  });
+
   it('refuses a history written by a newer version and leaves it untouched', async () => {
     const dir = dirs.make();
     await populated(dir);

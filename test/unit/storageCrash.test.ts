@@ -77,7 +77,7 @@ describe('history store: crash safety', () => {
         const store = await open(dir, { failpoint: kill.failpoint });
         const ctx = await sc.prepare(store);
         const expectedFiles = await store.readFiles(ctx.base.id);
-        const expectedMemory = memoryView(store.memory());
+        const expectedMemory = memoryView((await store.memory()));
         const records = store.list().length;
         const committed = listData(dir);
         kill.state.armedAt = kill.state.steps.length + k;
@@ -87,7 +87,7 @@ describe('history store: crash safety', () => {
         const where = `after a kill at ${kill.state.steps.at(-1) ?? 'the first step'} (+${k})`;
         assert.equal(reopened.activeSync(repo)?.id, ctx.base.id, where);
         assert.deepEqual(await reopened.readFiles(ctx.base.id), expectedFiles, where);
-        assert.deepEqual(memoryView(reopened.memory()), expectedMemory, where);
+        assert.deepEqual(memoryView((await reopened.memory())), expectedMemory, where);
         assert.ok(reopened.list().length === records || reopened.list().length === records + 1, where);
         assert.ok(reopened.list().every((r) => r.status !== 'running'), where);
         assert.deepEqual(listData(dir), committed, `orphans removed ${where}`);
@@ -110,7 +110,7 @@ describe('history store: crash safety', () => {
     assert.equal(store.activeSync(repo)?.id, base.id);
     const later = await open(dir);
     assert.equal(later.get(running.id)?.status, 'interrupted');
-    assert.deepEqual(memoryView(later.memory()), memoryView(v1.map(factsOf)));
+    assert.deepEqual(memoryView((await later.memory())), memoryView(v1.map(factsOf)));
   });
 
   it('leaves a running sync alone while a live process holds the storage lock', async () => {

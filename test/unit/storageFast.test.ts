@@ -48,7 +48,7 @@ describe('history store: no-change sync without files', () => {
     const dir = dirs.make();
     const { store, head, files } = await withHead(dir);
     const before = dataFiles(dir);
-    const memoryBefore = memoryView(store.memory());
+    const memoryBefore = memoryView((await store.memory()));
     const rec = await store.begin({ repository: repo, branch: 'main' });
     const done = await store.complete(rec.id, unchanged(head.treeSha as string, head.id));
     assert.equal(done.status, 'completed');
@@ -56,12 +56,12 @@ describe('history store: no-change sync without files', () => {
     assert.deepEqual([done.stats.files, done.stats.added, done.stats.modified, done.stats.removed], [3, 0, 0, 0]);
     assert.deepEqual(dataFiles(dir), before, 'no snapshot or memory file written');
     assert.deepEqual(await store.readFiles(done.id), byPath(files));
-    assert.deepEqual(memoryView(store.memory()), memoryBefore);
+    assert.deepEqual(memoryView((await store.memory())), memoryBefore);
     await store.close();
     const reopened = await open(dir);
     assert.equal(reopened.activeSync(repo)?.id, done.id);
     assert.deepEqual(await reopened.readFiles(done.id), byPath(files));
-    assert.deepEqual(memoryView(reopened.memoryAt(done.id)), memoryBefore);
+    assert.deepEqual(memoryView((await reopened.memoryAt(done.id))), memoryBefore);
   });
 
   it('refuses a first sync without files: there is no base to apply a diff to', async () => {
@@ -85,7 +85,7 @@ describe('history store: no-change sync without files', () => {
     const reopened = await open(dir);
     assert.deepEqual(await reopened.readFiles(done.id), byPath(next));
     assert.deepEqual(await reopened.readFiles(head.id), byPath(files));
-    assert.deepEqual(memoryView(reopened.memory()), memoryView(next.map(factsOf)));
+    assert.deepEqual(memoryView((await reopened.memory())), memoryView(next.map(factsOf)));
   });
 });
 

@@ -70,12 +70,12 @@ describe('history store at scale', function () {
     const t0 = performance.now();
     const reopened = await open(dir);
     const openMs = performance.now() - t0;
-    reopened.memory({ limit: 1 }); // builds the sorted view once
+    await reopened.memory({ limit: 1 }); // builds the sorted view once
     const t1 = performance.now();
-    const hits = reopened.memory({ query: 'widget4242', limit: 20 });
+    const hits = (await reopened.memory({ query: 'widget4242', limit: 20 }));
     const queryMs = performance.now() - t1;
     const t2 = performance.now();
-    const page = reopened.memory({ limit: 50 });
+    const page = (await reopened.memory({ limit: 50 }));
     const listMs = performance.now() - t2;
     process.stdout.write(`      100k entries: open ${openMs.toFixed(0)} ms, query ${queryMs.toFixed(1)} ms, first page ${listMs.toFixed(1)} ms\n`);
     assert.equal(hits[0]?.path, 'pkg42/src/feature4242/widget4242.ts');

@@ -29,7 +29,7 @@ export class MemoryAccess {
     const remote = await this.remote();
     const active = remote ? engine.store.activeSync(remote) : undefined;
     const q = query.trim();
-    const entries = engine.store.memory({ ...(q ? { query: q } : {}), limit, ...(remote ? { repository: remote } : {}) });
+    const entries = await engine.store.memory({ ...(q ? { query: q } : {}), limit, ...(remote ? { repository: remote } : {}) });
     return { active, entries };
   }
 

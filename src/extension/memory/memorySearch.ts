@@ -24,9 +24,17 @@ export async function searchMemory(engines: EngineHost, initial = '', repos?: Wo
   picker.matchOnDescription = true;
   picker.matchOnDetail = true;
   picker.value = initial;
-  const render = () => {
+  // The first query reads the memory from disk: answers arrive asynchronously, and only the latest
+  // query's answer is shown.
+  let generation = 0;
+  const render = async () => {
     const query = picker.value.trim();
-    const entries = engine.store.memory({ ...(query ? { query } : {}), limit: LIMIT, ...(repository ? { repository } : {}) });
+    const mine = ++generation;
+    picker.busy = true;
+    const entries = await engine.store.memory({ ...(query ? { query } : {}), limit: LIMIT, ...(repository ? { repository } : {}) }).finally(() => {
+      if (mine === generation) picker.busy = false;
+    });
+    if (mine !== generation) return;
     picker.items = entries.map((entry) => ({
       label: entry.path,
       description: `${entry.language} · ${entry.lines} lines`,
@@ -35,11 +43,20 @@ export async function searchMemory(engines: EngineHost, initial = '', repos?: Wo
       alwaysShow: true,
     }));
   };
-  render();
+  // A failure (a damaged memory file found on first read) closes the picker and is reported by the
+  // command's error handling, once.
+  let failure: unknown;
+  const update = () => {
+    render().catch((e: unknown) => {
+      failure ??= e;
+      picker.hide();
+    });
+  };
+  update();
   const chosen = await new Promise<MemoryEntry | undefined>((resolve) => {
     let entry: MemoryEntry | undefined;
     const subs = [
-      picker.onDidChangeValue(render),
+      picker.onDidChangeValue(update),
       picker.onDidAccept(() => {
         entry = picker.selectedItems[0]?.entry;
         picker.hide();
@@ -52,6 +69,7 @@ export async function searchMemory(engines: EngineHost, initial = '', repos?: Wo
     ];
     picker.show();
   });
+  if (failure !== undefined) throw failure;
   if (!chosen) return;
   const local = folder ? await unchangedWorkspaceFile(folder.folder.uri, chosen) : undefined;
   const doc = await vscode.workspace.openTextDocument(local ?? syncFileUri(chosen.introducedBySyncId, chosen.path));
