@@ -7,7 +7,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { engineSplit, lazyBundles } from './scripts/engineSplit.mjs';
+import { chunkBuilds, chunkSplit, engineSplit, lazyBundles } from './scripts/engineSplit.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -47,13 +47,16 @@ function integrationEntries() {
 
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', plugins: [engineSplit(), treeSitterCjs] },
-  ...lazyBundles.map((b) => ({ ...node, entryPoints: [b.entry], outfile: `dist/${b.outfile}` })),
+  ...lazyBundles.map((b) => ({ ...node, entryPoints: [b.entry], outfile: `dist/${b.outfile}`, plugins: [chunkSplit(), treeSitterCjs] })),
   {
     ...node,
     entryPoints: ['src/cli/bin.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [chunkSplit(), treeSitterCjs],
   },
+  // The parts dist/cli.js and dist/engine.js load on first use (scripts/engineSplit.mjs).
+  ...chunkBuilds(process.cwd(), 'dist', node),
   { ...node, entryPoints: ['scripts/demo.ts'], outfile: 'dist/demo.js' },
   // The memory's worker threads (src/core/memory/pool.ts), started from dist/engine.js or dist/cli.js.
   { ...node, entryPoints: ['src/core/memory/worker.ts'], outfile: 'dist/memoryWorker.js' },

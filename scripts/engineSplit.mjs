@@ -4,6 +4,7 @@
 // dist/webviewSession.js (zod and the protocol schemas): loaded on first use, not compiled at activation.
 // A static value import of either from src/extension, or a heavy package that slips into the
 // extension bundle anyway, fails the build.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 /** Source entry (from the repository root) → bundle file name next to dist/extension.js. */
@@ -45,4 +46,52 @@ export function engineSplit(root = process.cwd()) {
     },
   };
   return plugin;
+}
+
+/**
+ * Parts of the Node bundles (dist/cli.js, dist/engine.js) that load on first use, each a file of its
+ * own beside them: `import()` of the entry (a source file, or a package name) becomes a runtime
+ * require of the file. Compiling the 1.2 MB CLI bundle was most of a no-change resync's time; these
+ * are what such a resync never runs: the memory's analysis (language tables, extractors,
+ * web-tree-sitter), its search engine (MiniSearch, first used by a memory query), and undici (only
+ * behind a proxy).
+ */
+export const lazyChunks = [
+  { entry: 'src/core/memory/analysis.ts', outfile: 'memoryAnalysis.js' },
+  { entry: 'src/core/memory/search.ts', outfile: 'memorySearch.js' },
+  { entry: 'undici', outfile: 'undici.js' },
+];
+
+/**
+ * The esbuild plugin of `lazyChunks` for a bundle that includes the engine. A static import of a
+ * chunk's entry fails the build (it would pull the chunk back in).
+ * @param {string} root the repository root
+ */
+export function chunkSplit(root = process.cwd()) {
+  const bySource = new Map(lazyChunks.filter((c) => c.entry.startsWith('src/')).map((c) => [stripTs(path.resolve(root, c.entry)), c.outfile]));
+  const byPackage = new Map(lazyChunks.filter((c) => !c.entry.startsWith('src/')).map((c) => [c.entry, c.outfile]));
+  /** @type {import('esbuild').Plugin} */
+  const plugin = {
+    name: 'chunk-split',
+    setup(build) {
+      build.initialOptions.supported = { ...build.initialOptions.supported, 'dynamic-import': false };
+      const entries = new Set((Array.isArray(build.initialOptions.entryPoints) ? build.initialOptions.entryPoints : []).map((e) => stripTs(path.resolve(root, String(e)))));
+      build.onResolve({ filter: /.*/ }, (args) => {
+        const outfile = args.path.startsWith('.') ? bySource.get(stripTs(path.resolve(args.resolveDir, args.path))) : byPackage.get(args.path);
+        if (outfile === undefined || entries.has(stripTs(path.resolve(args.resolveDir, args.path)))) return undefined;
+        if (args.kind === 'dynamic-import') return { path: `./${outfile}`, external: true };
+        return { errors: [{ text: `import '${args.path}' with \`await import()\` (dist/${outfile} loads on first use); type-only imports are fine` }] };
+      });
+    },
+  };
+  return plugin;
+}
+
+/** esbuild options of each lazy chunk (entry resolved from `root`), to build beside the bundles. */
+export function chunkBuilds(root, outDir, base) {
+  return lazyChunks.map((c) => ({
+    ...base,
+    entryPoints: [c.entry.startsWith('src/') ? path.join(root, c.entry) : createRequire(path.join(root, 'package.json')).resolve(c.entry)],
+    outfile: path.join(outDir, c.outfile),
+  }));
 }

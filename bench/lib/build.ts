@@ -4,7 +4,7 @@
 import * as esbuild from 'esbuild';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { engineSplit, lazyBundles } from '../../scripts/engineSplit.mjs';
+import { chunkBuilds, chunkSplit, engineSplit, lazyBundles } from '../../scripts/engineSplit.mjs';
 
 export interface Bundles {
   cli: string;
@@ -19,15 +19,18 @@ export async function buildBundles(root: string, outDir: string): Promise<Bundle
   const at = (p: string) => path.join(root, p);
   const cli = path.join(outDir, 'cli.js');
   const cliProd = path.join(outDir, 'prod', 'cli.js');
-  await esbuild.build({ ...node, entryPoints: [at('src/cli/bin.ts')], outfile: cli, sourcemap: 'linked' });
-  await esbuild.build({ ...node, entryPoints: [at('src/cli/bin.ts')], outfile: cliProd, minify: true });
+  // As esbuild.mjs builds them: the CLI and, beside it, the parts it loads on first use.
+  await esbuild.build({ ...node, entryPoints: [at('src/cli/bin.ts')], outfile: cli, sourcemap: 'linked', plugins: [chunkSplit(root)] });
+  for (const c of chunkBuilds(root, outDir, { ...node, sourcemap: 'linked' })) await esbuild.build(c);
+  await esbuild.build({ ...node, entryPoints: [at('src/cli/bin.ts')], outfile: cliProd, minify: true, plugins: [chunkSplit(root)] });
+  for (const c of chunkBuilds(root, path.join(outDir, 'prod'), { ...node, minify: true })) await esbuild.build(c);
   let extension: string | undefined = path.join(outDir, 'prod', 'extension.js');
   let webview: string | undefined = path.join(outDir, 'prod', 'webview', 'main.js');
   try {
     // As esbuild.mjs ships it: the VS Code glue, and beside it the bundles it requires on first use.
     await esbuild.build({ ...node, entryPoints: [at('src/extension/extension.ts')], outfile: extension, minify: true, plugins: [engineSplit(root)] });
     for (const b of lazyBundles)
-      await esbuild.build({ ...node, entryPoints: [at(b.entry)], outfile: path.join(outDir, 'prod', b.outfile), minify: true });
+      await esbuild.build({ ...node, entryPoints: [at(b.entry)], outfile: path.join(outDir, 'prod', b.outfile), minify: true, plugins: [chunkSplit(root)] });
   } catch {
     extension = undefined; // the extension does not build right now: activation and its size are n/a
   }
@@ -41,6 +44,7 @@ export async function buildBundles(root: string, outDir: string): Promise<Bundle
     ...lazyBundles.map((b) => ({ name: b.outfile, file: extension && path.join(path.dirname(extension), b.outfile) })),
     { name: 'webview/main.js', file: webview },
     { name: 'cli.js', file: cliProd },
+    ...chunkBuilds(root, path.join(outDir, 'prod'), {}).map((c) => ({ name: path.basename(c.outfile), file: c.outfile })),
   ]
     .filter((s): s is { name: string; file: string } => s.file !== undefined && existsSync(s.file))
     .map((s) => ({ name: s.name, bytes: statSync(s.file).size }));

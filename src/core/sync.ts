@@ -4,7 +4,6 @@ import { Channel, Throttle } from './channel';
 import { changedFiles, diffCounts, diffSnapshots } from './diff';
 import { throwIfAborted, toSyncError } from './errors';
 import { scoped, type Logger } from './logger';
-import { extractFacts } from './memory';
 import type { Clock, HistoryStore, NetworkHooks, RepositorySource, SourceHead } from './ports';
 import type { SyncEvent, SyncRequest } from './syncEvents';
 import {
@@ -155,6 +154,7 @@ class Run {
       else bySha.set(f.blobSha, [f]);
     }
     yield this.progress('fetchingContent', 0, wanted.length, true);
+    const { extractFacts } = yield* this.channel.until(import('./memory/analysis'));
     if (this.deps.prepareMemory) yield* this.channel.until(this.deps.prepareMemory());
     const blobs = source.read(wanted, head, { signal: this.signal, onProgress: (done, total) => this.maybeProgress('fetchingContent', done, total) })[Symbol.asyncIterator]();
     const memory: MemoryFacts[] = [];

@@ -5,7 +5,6 @@ import { SyncError } from '../core/errors';
 import { scoped } from '../core/logger';
 import type { EtagCache, GitHubConnector, HeadCheck, HistoryStore, NetworkHooks } from '../core/ports';
 import { systemClock } from '../core/ports';
-import { loadMemoryParsers } from '../core/memory';
 import { runSync, type PipelineDeps } from '../core/sync';
 import type { SyncEvent, SyncRequest } from '../core/syncEvents';
 import type { RemoteRepository, RepositoryRef, SyncRecord } from '../core/types';
@@ -131,7 +130,7 @@ class ComposedEngine implements Engine {
         return new GitHubRepositorySource(connector, await this.fetcher(repository, connector, workdir), this.options.logger);
       },
       lock: (signal) => this.lock(signal),
-      ...(this.options.memoryParsers ? { prepareMemory: loadMemoryParsers } : {}),
+      ...(this.options.memoryParsers ? { prepareMemory: () => import('../core/memory/analysis').then((m) => m.loadMemoryParsers()) } : {}),
     };
   }
 

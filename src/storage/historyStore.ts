@@ -139,7 +139,7 @@ export class LowdbHistoryStore implements HistoryStore {
   /** Read the memory files the index has not read yet (the first use after open or a reload). */
   private async loadMemory(): Promise<void> {
     const index = this.state.memory;
-    if (!index.unread) return;
+    if (!index.unloaded) return;
     try {
       await index.load((rel, syncId) => readMemoryFile(this.files, rel, syncId));
     } catch (e) {

@@ -1,11 +1,12 @@
 // The in-memory index of memory entries, rebuilt by replaying each link's memory file in commit
 // order. Replay is deferred: open only queues the files (by name, unread), the store reads them
 // (load) on the memory's first use and the index is built then, so opening a store, a no-change
-// sync or a sync whose base is the chain head never reads or pays for 100k entries.
+// sync or a sync whose base is the chain head never reads or pays for 100k entries. The search
+// engine's module is loaded then too (a separate file in the bundles, scripts/engineSplit.mjs).
 // Active entries are kept per repository and path; path-sorted views, each with its search index
 // (core/memory/search: MiniSearch), are built on the first query and kept current as links are
 // applied (entries added and removed in place), so a query only pays for the search.
-import { SearchIndex } from '../core/memory/search';
+import type { SearchIndex } from '../core/memory/search';
 import type { MemoryEntry, MemoryFacts, RepositoryRef } from '../core/types';
 import { repoKey, type MemoryFile } from './schema';
 
@@ -32,23 +33,26 @@ export class MemoryIndex {
   private readonly active = new Map<string, Map<string, MemoryEntry>>();
   private readonly views = new Map<string, View>();
   private pending: Pending[] = [];
+  private search: typeof import('../core/memory/search') | undefined;
 
   /** Queue one committed link for replay (in commit order); applied on the index's first use. */
   defer(syncId: string, repository: RepositoryRef, file: Queued): void {
     this.pending.push({ syncId, repository, file });
   }
 
-  /** Whether queued memory files are still unread: `load` them before using the index. */
-  get unread(): boolean {
-    return this.pending.some((p) => isUnread(p.file));
+  /** Whether `load` must run before the index is used: memory files unread, or the search engine not loaded. */
+  get unloaded(): boolean {
+    return this.search === undefined || this.pending.some((p) => isUnread(p.file));
   }
 
-  /** Read the queued memory files (`read` validates each). Until this has run, the index must not be used. */
+  /** Read the queued memory files (`read` validates each) and load the search engine. Until this has run, the index must not be used. */
   async load(read: (rel: string, syncId: string) => Promise<MemoryChange>): Promise<void> {
+    this.search ??= await import('../core/memory/search');
     for (const p of this.pending) if (isUnread(p.file)) p.file = await read(p.file.rel, p.syncId);
   }
 
   private flush(): void {
+    if (this.search === undefined) throw new Error('the memory index was used before it was loaded');
     if (this.pending.length === 0) return;
     const queued = this.pending;
     if (queued.some((p) => isUnread(p.file))) throw new Error('the memory index was used before its files were loaded');
@@ -144,7 +148,7 @@ export class MemoryIndex {
     const hit = this.views.get(key);
     if (hit) return hit;
     const list = all ? this.allSorted(repository) : this.activeSorted(repository);
-    const view: View = { all, repo: repository && repoKey(repository), list, search: new SearchIndex(list) };
+    const view: View = { all, repo: repository && repoKey(repository), list, search: new (this.search as NonNullable<typeof this.search>).SearchIndex(list) };
     this.views.set(key, view);
     return view;
   }

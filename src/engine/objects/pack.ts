@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
-import http from 'isomorphic-git/http/node';
 import { SyncError, isAbortError } from '../../core/errors';
 import { redact, type Logger } from '../../core/logger';
 import { storageProblem } from '../../storage/fsOps';
@@ -261,7 +260,8 @@ async function fetchWithIsoGit(opts: PackFetch): Promise<boolean> {
   await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
   await git.fetch({
     fs,
-    http: opts.proxy ? proxiedGitHttp(opts.proxy) : http,
+    // Loaded here, on the portable path only: its HTTP client pulls in node:http at load.
+    http: opts.proxy ? proxiedGitHttp(opts.proxy) : (await import('isomorphic-git/http/node')).default,
     gitdir: opts.cacheGitDir,
     remote: ISO_REMOTE,
     url: opts.url,
