@@ -12,6 +12,7 @@ import { errno, storageProblem } from '../storage/fsOps';
 import { GitBinaryStore } from './objects/gitBinaryStore';
 import { IsoGitStore } from './objects/isoGitStore';
 import { presentObjects } from './objects/catFile';
+import { lsTreeWithIsoGit } from './objects/isoGitTree';
 import { diffTreesWithGit, lsTreeWithGit } from './objects/localTree';
 import { fetchPack, initCacheRepo } from './objects/pack';
 import { writeLooseBlob, type ObjectStore } from './objects/store';
@@ -80,6 +81,22 @@ export class GitContentFetcher {
     for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
       if (!dir) continue;
       const files = await lsTreeWithGit(gitPath, dir, treeSha, signal);
+      if (files) return files;
+    }
+    return undefined;
+  }
+
+  /**
+   * The tree listed exactly from raw tree objects in the workspace's database or the cache, on
+   * either path: for a tree whose names REST cannot carry (see LossyTreeNamesError). The portable
+   * path parses tree objects itself, sizing blobs from `sizes` (else by reading them).
+   */
+  async exactTree(treeSha: string, sizes: ReadonlyMap<string, number>, signal?: AbortSignal): Promise<RepositoryFile[] | undefined> {
+    if (this.opts.gitPath) return this.localTree(treeSha, signal);
+    await initCacheRepo(this.opts.cacheGitDir, undefined, this.log);
+    for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
+      if (!dir) continue;
+      const files = await lsTreeWithIsoGit(dir, treeSha, sizes, { logger: this.log, ...(signal ? { signal } : {}) });
       if (files) return files;
     }
     return undefined;
