@@ -97,3 +97,20 @@ function validSequence(b: Uint8Array, i: number): number {
   }
   return 0;
 }
+
+/**
+ * A path as it goes into a URI (the extension's `projectsync:` and `projectsync-browse:` URIs):
+ * a URI cannot hold a lone surrogate (VS Code's `Uri.toString` throws on one), so each escaped byte
+ * becomes U+FFFD and two hex digits (`caf\xe8.txt` → `caf�e8.txt`), and a literal U+FFFD is
+ * doubled, which keeps the mapping injective. `fromUriPath` inverts it.
+ */
+export function toUriPath(path: string): string {
+  if (!hasEscapedByte(path) && !path.includes('\ufffd')) return path;
+  return path.replace(/(?<![\ud800-\udbff])[\udc80-\udcff]|\ufffd/g, (c) => (c === '\ufffd' ? '\ufffd\ufffd' : `\ufffd${(c.charCodeAt(0) - 0xdc00).toString(16)}`));
+}
+
+/** The path a `toUriPath` string stands for. */
+export function fromUriPath(text: string): string {
+  if (!text.includes('\ufffd')) return text;
+  return text.replace(/\ufffd(\ufffd|[89a-f][0-9a-f])/g, (_, x: string) => (x === '\ufffd' ? '\ufffd' : String.fromCharCode(0xdc00 + parseInt(x, 16))));
+}

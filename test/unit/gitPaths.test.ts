@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decodeGitPath, displayGitPath, encodeGitPath, hasEscapedByte, splitEscapedBytes } from '../../src/core/paths';
+import { decodeGitPath, displayGitPath, encodeGitPath, fromUriPath, hasEscapedByte, splitEscapedBytes, toUriPath } from '../../src/core/paths';
 
 const bytes = (...parts: Array<string | number[]>): Uint8Array =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
@@ -70,5 +70,22 @@ describe('git names as bytes (surrogateescape)', () => {
     assert.deepEqual(splitEscapedBytes('a\udce8b\udcffc'), ['a', 0xe8, 'b', 0xff, 'c']);
     assert.deepEqual(splitEscapedBytes('\udce8'), [0xe8]);
     assert.deepEqual(splitEscapedBytes('plain'), ['plain']);
+  });
+});
+
+describe('git names in URIs (toUriPath / fromUriPath)', () => {
+  it('gives a URI-safe string for escaped bytes, and the exact path back', () => {
+    const names = ['caf\udce8.txt', 'caf\udce9.txt', 'caf\ufffde8.txt', 'caf\ufffd\udce8.txt', '\ufffd', '\ufffd\ufffd', 'd\udcff/\udc80x', 'plain/a.ts', 'emoji \u{1f4a9}'];
+    const seen = new Set<string>();
+    for (const name of names) {
+      const uri = toUriPath(name);
+      assert.doesNotThrow(() => encodeURIComponent(uri), `URI-safe: ${JSON.stringify(uri)}`);
+      assert.equal(fromUriPath(uri), name);
+      assert.ok(!seen.has(uri), `injective: ${JSON.stringify(uri)}`);
+      seen.add(uri);
+    }
+    assert.equal(toUriPath('caf\udce8.txt'), 'caf\ufffde8.txt');
+    assert.equal(toUriPath('src/a.ts'), 'src/a.ts');
+    assert.throws(() => encodeURIComponent('caf\udce8.txt'), URIError, 'why: a lone surrogate cannot be percent-encoded');
   });
 });
