@@ -15,7 +15,7 @@ import { presentObjects } from './objects/catFile';
 import { lsTreeWithIsoGit } from './objects/isoGitTree';
 import { diffTreesWithGit, lsTreeWithGit } from './objects/localTree';
 import { fetchPack, initCacheRepo } from './objects/pack';
-import { writeLooseBlob, type ObjectStore } from './objects/store';
+import { blobSha, writeLooseBlob, type ObjectStore } from './objects/store';
 
 /**
  * At most this many missing blobs go through the REST blob API; more go as one pack. 50 requests are
@@ -279,6 +279,12 @@ export class GitContentFetcher {
     if (!this.opts.connector) return undefined;
     await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
     const bytes = await this.opts.connector.fetchBlob(sha, signal);
+    // Never hand out content that is not the blob asked for (the sync's fetches are checked the same way).
+    if (blobSha(bytes) !== sha) {
+      throw new SyncError('NETWORK', `The content of blob ${sha} from the server does not match its sha: it was altered on the way.`, {
+        hint: 'A proxy or the server changed the answer; check your proxy settings, then try again.',
+      });
+    }
     await writeLooseBlob(this.opts.cacheGitDir, sha, bytes).catch((e: Error) => this.log.warn(`cache write ${sha}: ${e.message}`));
     return bytes;
   }

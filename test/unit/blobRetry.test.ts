@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { nullLogger } from '../../src/core/logger';
+import { createEngine } from '../../src/engine';
 import { lsTree } from '../support/repos';
 import { cli, Fixture, json, last, type CliRun } from './support/cliHarness';
 import { relayTo, startHttp, type TestHttp } from './support/cliProcess';
@@ -75,6 +77,18 @@ describe('a blob rejected for a sha mismatch is fetched again by the next sync',
     const human = await cli(['sync', '--repo', workdir, '--storage', fx.storage], ENV);
     assert.match(human.stderr, /warning: .*src\/alpha\.ts/, 'a person sees it too (a no-change resync retries, and fails again)');
     assert.deepEqual((await memory()).map((m) => m.path), ['README.md', 'src/beta.ts']);
+  });
+
+  it('reading the file on demand (the extension\'s diff, Browse and API) refuses the altered bytes', async () => {
+    const engine = await createEngine({ storageDir: fx.storage, logger: nullLogger, gitPath: 'none', retryBaseMs: 5 });
+    try {
+      await engine.resolveRemote(workdir);
+      const id = engine.store.activeSync()?.id as string;
+      await assert.rejects(engine.readFile(id, 'src/alpha.ts'), (e: Error & { code?: string }) => e.code === 'NETWORK' && /does not match its sha/.test(e.message));
+      assert.equal(Buffer.from((await engine.readFile(id, 'src/beta.ts')) ?? []).toString(), 'export function beta() {}\n');
+    } finally {
+      await engine.close();
+    }
   });
 
   it('a no-change resync while the fault lasts asks for that blob only, and keeps it remembered', async () => {
