@@ -32,14 +32,19 @@ async function rawNames(bareDir: string): Promise<string[]> {
   return out.toString('latin1').split('\0').filter(Boolean).map((n) => Buffer.from(n, 'latin1').toString('hex'));
 }
 
-/** `rest`: which syncs list the tree by REST, get U+FFFD names back, and must list it from git objects instead. */
-const variants: Array<{ title: string; env: NodeJS.ProcessEnv; bare: boolean; rest: { first: boolean; second: boolean } }> = [
+/**
+ * `rest`: which syncs list the tree by REST, get U+FFFD names back, and must list it from git objects
+ * instead; `pack`: whether the first sync needs a pack (else the workspace's objects serve).
+ */
+const variants: Array<{ title: string; env: NodeJS.ProcessEnv; bare: boolean; rest: { first: boolean; second: boolean }; pack: boolean }> = [
   // The first sync lists the workspace's objects; the second asks REST (the cache lacks the base commit).
-  { title: 'git path, cloned workspace', env: {}, bare: false, rest: { first: false, second: true } },
+  { title: 'git path, cloned workspace', env: {}, bare: false, rest: { first: false, second: true }, pack: false },
   // A pack into the cache and `ls-tree`, then `diff-tree` there.
-  { title: 'git path, no local objects', env: {}, bare: true, rest: { first: false, second: false } },
+  { title: 'git path, no local objects', env: {}, bare: true, rest: { first: false, second: false }, pack: true },
   // isomorphic-git: every tree by REST, so both fall back to raw tree objects from a pack.
-  { title: 'portable path (PROJECT_SYNC_GIT=none)', env: { PROJECT_SYNC_GIT: 'none' }, bare: true, rest: { first: true, second: true } },
+  { title: 'portable path (PROJECT_SYNC_GIT=none)', env: { PROJECT_SYNC_GIT: 'none' }, bare: true, rest: { first: true, second: true }, pack: true },
+  // The same, the first tree read from the workspace's own objects (no pack).
+  { title: 'portable path, cloned workspace', env: { PROJECT_SYNC_GIT: 'none' }, bare: false, rest: { first: true, second: true }, pack: false },
 ];
 
 const FALLBACK = /names that are not UTF-8, which REST cannot carry/;
@@ -83,7 +88,9 @@ for (const variant of variants) {
     });
 
     it('a first sync keeps both names apart, each with its own content and memory entry', async () => {
+      fx.server.clearRequests();
       const run = await sync();
+      assert.equal(fx.server.requests.some((r) => r.path.includes('git-upload-pack')), variant.pack, 'a pack only without local objects');
       assert.equal(run.code, 0, run.stdout + run.stderr);
       const first = result(run);
       assert.equal(first.status, 'completed');
