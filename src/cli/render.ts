@@ -3,6 +3,7 @@ import type { SyncEvent } from '../core/syncEvents';
 import { phaseTitles } from '../core/syncEvents';
 import { describeBase, formatBytes, formatChanges, shortSha } from '../protocol/display';
 import { SyncError, toSyncError } from '../core/errors';
+import { splitEscapedBytes } from '../core/paths';
 import type { BranchInfo, MemoryEntry, RepositoryFile, SyncRecord, SyncStats } from '../core/types';
 
 /**
@@ -99,9 +100,14 @@ export function historyLine(r: SyncRecord, base: SyncRecord | undefined, now = n
   return escapeControls([r.id, r.status.padEnd(11), r.kind.padEnd(7), `${r.branch}@${sha}`, change, r.startedAt].join('  '));
 }
 
-/** A path as the human listings print it: JSON string escapes, then the controls JSON leaves raw (C1, bidi). */
+/**
+ * A path as the human listings print it: JSON string escapes, then the controls JSON leaves raw (C1,
+ * bidi), and each byte of a name that is not UTF-8 as `\xe8` (a literal backslash prints as `\\`, so
+ * the two never read alike). JSON output keeps the lossless form.
+ */
 function pathText(p: string): string {
-  return escapeControls(JSON.stringify(p).slice(1, -1));
+  const parts = splitEscapedBytes(p).map((part) => (typeof part === 'number' ? `\\x${part.toString(16)}` : JSON.stringify(part).slice(1, -1)));
+  return escapeControls(parts.join(''));
 }
 
 /** One line of `branches`: default marker, short sha, name, protection. */

@@ -133,8 +133,13 @@ export interface CompleteSyncInput {
   files?: RepositoryFile[];
   /** Against the base's snapshot (everything added for a branch's first sync). */
   diff: SnapshotDiff;
-  /** Facts for every added or modified text file of `diff` (the store attaches lifecycle fields). */
+  /**
+   * Facts for every added or modified text file of `diff`, and for the base's `missingContent` files
+   * fetched at last (the store attaches lifecycle fields).
+   */
   memory: MemoryFacts[];
+  /** Text files whose content is still missing (the record's `missingContent`). Default none. */
+  missingContent?: RepositoryFile[];
   stats: SyncStats;
 }
 

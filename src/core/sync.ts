@@ -4,6 +4,7 @@ import { Channel, Throttle } from './channel';
 import { changedFiles, diffCounts, diffSnapshots } from './diff';
 import { throwIfAborted, toSyncError } from './errors';
 import { scoped, type Logger } from './logger';
+import { displayGitPath } from './paths';
 import type { Clock, HistoryStore, NetworkHooks, RepositorySource, SourceHead } from './ports';
 import type { SyncEvent, SyncRequest } from './syncEvents';
 import {
@@ -121,8 +122,9 @@ class Run {
     Object.assign(this.stats, diffCounts(diff));
     yield this.progress('diffing', 1, 1, true);
 
-    const wanted = changedFiles(diff).filter((f) => f.mode !== '160000' && f.mode !== '120000' && (f.size ?? 0) <= this.deps.maxFileSize);
-    const memory = yield* this.readAndIndex(source, head, wanted);
+    const isText = (f: RepositoryFile) => f.mode !== '160000' && f.mode !== '120000' && (f.size ?? 0) <= this.deps.maxFileSize;
+    const wanted = [...changedFiles(diff), ...stillMissing(base, diff)].filter(isText);
+    const { memory, missing } = yield* this.readAndIndex(source, head, wanted);
 
     throwIfAborted(this.signal);
     yield this.progress('saving', 0, 1, true);
@@ -137,6 +139,7 @@ class Run {
       ...(files ? { files } : {}),
       diff,
       memory,
+      missingContent: missing,
       stats: this.snapshotStats(),
     });
     this.phase = 'done';
@@ -144,9 +147,13 @@ class Run {
     return completed;
   }
 
-  /** Read every wanted blob once and extract its memory facts (one entry per path). */
-  private async *readAndIndex(source: RepositorySource, head: SourceHead, wanted: RepositoryFile[]): AsyncGenerator<SyncEvent, MemoryFacts[]> {
-    if (wanted.length === 0) return [];
+  /** Read every wanted blob once and extract its memory facts (one entry per path); `missing`: the files no source could give. */
+  private async *readAndIndex(
+    source: RepositorySource,
+    head: SourceHead,
+    wanted: RepositoryFile[],
+  ): AsyncGenerator<SyncEvent, { memory: MemoryFacts[]; missing: RepositoryFile[] }> {
+    if (wanted.length === 0) return { memory: [], missing: [] };
     const bySha = new Map<string, RepositoryFile[]>();
     for (const f of wanted) {
       const same = bySha.get(f.blobSha);
@@ -160,7 +167,7 @@ class Run {
     const memory: MemoryFacts[] = [];
     const maxFileSize = this.deps.maxFileSize;
     let indexed = 0;
-    let missing = 0;
+    const missing: RepositoryFile[] = [];
     for (;;) {
       const step = yield* this.channel.until(blobs.next());
       if (step.done) break;
@@ -169,7 +176,7 @@ class Run {
       for (const f of bySha.get(sha) ?? []) {
         indexed++;
         if (!bytes) {
-          missing++;
+          missing.push(f);
           continue;
         }
         const facts = extractFacts({ path: f.path, blobSha: f.blobSha, mode: f.mode, size: f.size, content: bytes, maxFileSize });
@@ -177,12 +184,11 @@ class Run {
       }
       this.maybeProgress('indexing', indexed, wanted.length);
     }
-    if (missing > 0) {
-      yield { type: 'warning', syncId: this.record.id, message: `${missing} files could not be fetched; their memory entries have no content.` };
-    }
+    if (missing.length > 0) yield { type: 'warning', syncId: this.record.id, message: missingWarning(missing, head.branch) };
     this.stats.contentFiles = memory.length;
     yield this.progress('indexing', wanted.length, wanted.length, true);
-    return memory;
+    missing.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { memory, missing };
   }
 
   private snapshotStats(): SyncStats {
@@ -203,4 +209,24 @@ class Run {
   async close(): Promise<void> {
     await this.source?.close();
   }
+}
+
+/**
+ * The base's files whose content was missing and that this sync leaves as they were (a changed or
+ * removed path is read anew or gone): fetched again, so a rejected blob gets its memory entry at
+ * the next sync even when nothing changed. O(missing + diff), never O(repository).
+ */
+function stillMissing(base: SyncRecord | undefined, diff: SnapshotDiff): RepositoryFile[] {
+  if (!base || base.missingContent.length === 0) return [];
+  const touched = new Set([...diff.modified.map((m) => m.after.path), ...diff.removed.map((f) => f.path)]);
+  return base.missingContent.filter((f) => !touched.has(f.path));
+}
+
+/** What the user is told about files without content: which, and that the next sync tries again. */
+function missingWarning(missing: readonly RepositoryFile[], branch: string): string {
+  const SHOWN = 5;
+  const names = missing.slice(0, SHOWN).map((f) => displayGitPath(f.path)).join(', ');
+  const more = missing.length > SHOWN ? ` and ${missing.length - SHOWN} more` : '';
+  const what = missing.length === 1 ? `1 file could not be fetched: ${names}. It has` : `${missing.length} files could not be fetched: ${names}${more}. They have`;
+  return `${what} no memory entry yet; the next sync of ${branch} fetches ${missing.length === 1 ? 'it' : 'them'} again.`;
 }

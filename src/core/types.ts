@@ -133,6 +133,12 @@ export const syncRecordSchema = z.object({
   commitMessage: z.string().nullable().default(null),
   /** True when the new head is not a descendant of the previous link's commit. */
   forcePushed: z.boolean().default(false),
+  /**
+   * Text files of this link's snapshot whose content could not be had (a blob rejected because its
+   * bytes did not hash to its sha, or not brought by any source), so they have no memory entry. The
+   * next sync of the branch fetches exactly these again, changed or not. Empty in older records.
+   */
+  missingContent: z.array(repositoryFileSchema).default([]),
 });
 export type SyncRecord = z.infer<typeof syncRecordSchema>;
 

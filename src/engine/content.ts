@@ -12,9 +12,10 @@ import { errno, storageProblem } from '../storage/fsOps';
 import { GitBinaryStore } from './objects/gitBinaryStore';
 import { IsoGitStore } from './objects/isoGitStore';
 import { presentObjects } from './objects/catFile';
+import { lsTreeWithIsoGit } from './objects/isoGitTree';
 import { diffTreesWithGit, lsTreeWithGit } from './objects/localTree';
 import { fetchPack, initCacheRepo } from './objects/pack';
-import { writeLooseBlob, type ObjectStore } from './objects/store';
+import { blobSha, writeLooseBlob, type ObjectStore } from './objects/store';
 
 /**
  * At most this many missing blobs go through the REST blob API; more go as one pack. 50 requests are
@@ -80,6 +81,22 @@ export class GitContentFetcher {
     for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
       if (!dir) continue;
       const files = await lsTreeWithGit(gitPath, dir, treeSha, signal);
+      if (files) return files;
+    }
+    return undefined;
+  }
+
+  /**
+   * The tree listed exactly from raw tree objects in the workspace's database or the cache, on
+   * either path: for a tree whose names REST cannot carry (see LossyTreeNamesError). The portable
+   * path parses tree objects itself, sizing blobs from `sizes` (else by reading them).
+   */
+  async exactTree(treeSha: string, sizes: ReadonlyMap<string, number>, signal?: AbortSignal): Promise<RepositoryFile[] | undefined> {
+    if (this.opts.gitPath) return this.localTree(treeSha, signal);
+    await initCacheRepo(this.opts.cacheGitDir, undefined, this.log);
+    for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
+      if (!dir) continue;
+      const files = await lsTreeWithIsoGit(dir, treeSha, sizes, { logger: this.log, ...(signal ? { signal } : {}) });
       if (files) return files;
     }
     return undefined;
@@ -262,6 +279,12 @@ export class GitContentFetcher {
     if (!this.opts.connector) return undefined;
     await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
     const bytes = await this.opts.connector.fetchBlob(sha, signal);
+    // Never hand out content that is not the blob asked for (the sync's fetches are checked the same way).
+    if (blobSha(bytes) !== sha) {
+      throw new SyncError('NETWORK', `The content of blob ${sha} from the server does not match its sha: it was altered on the way.`, {
+        hint: 'A proxy or the server changed the answer; check your proxy settings, then try again.',
+      });
+    }
     await writeLooseBlob(this.opts.cacheGitDir, sha, bytes).catch((e: Error) => this.log.warn(`cache write ${sha}: ${e.message}`));
     return bytes;
   }

@@ -6,6 +6,7 @@ import { detectForcePush } from '../core/forcePush';
 import { scoped, type Logger } from '../core/logger';
 import type { BlobContent, GitHubConnector, RepositorySource, SourceHead } from '../core/ports';
 import type { RemoteRepository, RepositoryFile, SnapshotDiff, SyncRecord } from '../core/types';
+import { LossyTreeNamesError } from '../github/tree';
 import type { GitContentFetcher } from './content';
 
 /** Blobs read from the object stores per batch: bounds what is held in memory at once. */
@@ -53,7 +54,26 @@ export class GitHubRepositorySource implements RepositorySource {
       if (fetched) return sorted(fetched);
       this.log.info('the branch moved during the transfer; listing the tree over REST');
     }
-    return sorted(await this.connector.fetchTree(head.treeSha, { ...(signal ? { signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }));
+    try {
+      return sorted(await this.connector.fetchTree(head.treeSha, { ...(signal ? { signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }));
+    } catch (e) {
+      if (!(e instanceof LossyTreeNamesError)) throw e;
+      return sorted(await this.exactTree(head, e, signal));
+    }
+  }
+
+  /**
+   * A tree whose names are not all UTF-8: REST gives them as U+FFFD (two names can arrive as one),
+   * so it is listed from raw tree objects — local ones, else after one pack transfer.
+   */
+  private async exactTree(head: SourceHead, lossy: LossyTreeNamesError, signal: AbortSignal | undefined): Promise<RepositoryFile[]> {
+    this.log.info(`tree ${lossy.treeSha} has names that are not UTF-8, which REST cannot carry: listing it from git objects`);
+    const local = await this.content.exactTree(head.treeSha, lossy.sizes, signal);
+    if (local) return local;
+    await this.content.prefetch({ branch: head.branch, parents: head.parents }, signal);
+    const fetched = await this.content.exactTree(head.treeSha, lossy.sizes, signal);
+    if (fetched) return fetched;
+    throw lossy; // the branch moved during the transfer
   }
 
   /**

@@ -129,10 +129,37 @@ function mapEntries(entries: TreeEntry[], logger: Logger): RepositoryFile[] {
   return files;
 }
 
+const lossyNamesBrand = Symbol.for('projectSync.LossyTreeNames');
+
+/**
+ * A REST tree that does not match its sha and holds names with U+FFFD: names that are not UTF-8,
+ * which GitHub's JSON cannot carry (see core/paths.ts). Only raw tree objects (a pack) can list such
+ * a tree exactly; `sizes` keeps what the answer did tell exactly, the size of each blob by sha.
+ */
+export class LossyTreeNamesError extends SyncError {
+  static override [Symbol.hasInstance](value: unknown): value is LossyTreeNamesError {
+    return typeof value === 'object' && value !== null && (value as { [lossyNamesBrand]?: unknown })[lossyNamesBrand] === true;
+  }
+  constructor(
+    readonly treeSha: string,
+    readonly sizes: ReadonlyMap<string, number>,
+  ) {
+    super('NETWORK', `The tree ${treeSha} holds file names that are not UTF-8, which GitHub's REST API cannot carry exactly, and no pack could list it.`, {
+      hint: 'Run the sync again; if it keeps happening, sync from a clone that has the commit.',
+    });
+  }
+}
+Object.defineProperty(LossyTreeNamesError.prototype, lossyNamesBrand, { value: true });
+
 /** Trees are content-addressed: an answer whose entries do not hash to the sha asked for is refused. */
 function verify(sha: string, entries: TreeEntry[], recursive: boolean): void {
   const bad = mismatchedTree(sha, entries, recursive);
   if (bad === undefined) return;
+  if (entries.some((e) => e.path.includes('\ufffd'))) {
+    const sizes = new Map<string, number>();
+    for (const e of entries) if (e.type === 'blob' && e.size !== undefined) sizes.set(e.sha, e.size);
+    throw new LossyTreeNamesError(sha, sizes);
+  }
   throw new SyncError('NETWORK', `The tree ${sha} from the server does not match its sha${bad ? ` (at ${bad})` : ''}: its entries were altered or are incomplete.`, {
     hint: 'A proxy or the server changed the answer; check your proxy settings, then run the command again.',
   });

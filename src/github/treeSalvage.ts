@@ -2,6 +2,7 @@
 // own sha is complete (git trees are content-addressed), whatever order or cut GitHub applied.
 // Those subtrees need no further request.
 import { createHash } from 'node:crypto';
+import { encodeGitPath } from '../core/paths';
 import type { TreeEntry } from './tree';
 
 export interface Salvage {
@@ -16,9 +17,10 @@ export function treeObjectSha(entries: readonly { mode: string; name: string; sh
     if (!/^[0-9a-f]{40}$/.test(e.sha)) return undefined;
     const isTree = e.mode === '040000' || e.mode === '40000';
     const mode = isTree ? '40000' : e.mode;
-    const name = Buffer.from(e.name, 'utf8');
+    // The name's exact bytes: a name that is not UTF-8 is held as escaped bytes (core/paths.ts).
+    const name = Buffer.from(encodeGitPath(e.name));
     // git orders a subtree as if its name ended with '/'.
-    items.push({ key: isTree ? Buffer.concat([name, Buffer.from('/')]) : name, head: Buffer.from(`${mode} ${e.name}\0`, 'utf8'), sha: Buffer.from(e.sha, 'hex') });
+    items.push({ key: isTree ? Buffer.concat([name, Buffer.from('/')]) : name, head: Buffer.concat([Buffer.from(`${mode} `), name, Buffer.from([0])]), sha: Buffer.from(e.sha, 'hex') });
   }
   items.sort((a, b) => Buffer.compare(a.key, b.key));
   const body = Buffer.concat(items.flatMap((i) => [i.head, i.sha]));

@@ -28,6 +28,7 @@ export function newRunningRecord(repository: RepositoryRef, branch: string, head
     baseSyncId: null,
     commitMessage: null,
     forcePushed: false,
+    missingContent: [],
   };
 }
 
@@ -54,6 +55,7 @@ export function checkCompleteInput(input: CompleteSyncInput): void {
     if (input.files !== undefined) checkRepositoryFiles(input.files, 'files');
     else checkRepositoryFiles([...input.diff.added, ...input.diff.modified.map((m) => m.after)], 'diff');
     memoryFactsList(input.memory, 'memory');
+    if (input.missingContent) checkRepositoryFiles(input.missingContent, 'missingContent');
   } catch (e) {
     if (e instanceof ShapeError) throw invalid(e.message);
     throw e;
@@ -97,6 +99,7 @@ export function completedRecord(rec: SyncRecord, input: CompleteSyncInput, files
     error: null,
     previousSyncId: rec.startedAfterSyncId,
     baseSyncId: input.baseSyncId,
+    missingContent: (input.missingContent ?? []).map((f) => ({ ...f })),
     stats: { ...input.stats, files, ...diffCounts(input.diff) },
   };
 }
@@ -115,6 +118,8 @@ export function restoreRecord(target: SyncRecord, head: SyncRecord, base: SyncRe
     completedAt: now.toISOString(),
     previousSyncId: head.id,
     baseSyncId: base?.id ?? null,
+    // Its memory is the target's, so what the target lacks is still to be fetched.
+    missingContent: target.missingContent.map((f) => ({ ...f })),
     stats: { ...emptyStats(), files, ...diffCounts(diff) },
   };
 }

@@ -3,12 +3,17 @@ export type FileSpec = string | Uint8Array | { symlink: string } | { submodule: 
 
 let clock = 1_700_000_000;
 
-/** Quote a path C-style so that any byte (newline, quote, backslash) survives; other characters stay UTF-8. */
+/**
+ * Quote a path C-style so that any byte (newline, quote, backslash) survives; other characters stay
+ * UTF-8. A lone U+DC80–U+DCFF stands for the raw byte 0x80–0xFF (a name that is not UTF-8, written
+ * the way the product stores it), so `caf\udce8.txt` commits the bytes `caf\xe8.txt`.
+ */
 export function quotePath(path: string): string {
   // eslint-disable-next-line no-control-regex
-  const escaped = path.replace(/["\\\x00-\x1f\x7f]/g, (c) => {
+  const escaped = path.replace(/["\\\x00-\x1f\x7f]|(?<![\ud800-\udbff])[\udc80-\udcff]/g, (c) => {
     if (c === '"' || c === '\\') return `\\${c}`;
-    return `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`;
+    const code = c.charCodeAt(0);
+    return `\\${(code >= 0xdc80 ? code - 0xdc00 : code).toString(8).padStart(3, '0')}`;
   });
   return `"${escaped}"`;
 }

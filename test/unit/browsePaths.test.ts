@@ -2,7 +2,7 @@
 // the `projectsync-browse://<sync>/<path>` URI parts.
 import assert from 'node:assert/strict';
 import type { RepositoryFile } from '../../src/core/types';
-import { browseUriParts, buildDirectoryMap, lookup, repoPathOf } from '../../src/extension/browse/browsePaths';
+import { browseUriParts, buildDirectoryMap, lookup, repoPathOf, uriName } from '../../src/extension/browse/browsePaths';
 
 const file = (path: string, mode: RepositoryFile['mode'] = '100644'): RepositoryFile => ({ path, blobSha: 'a'.repeat(40), mode, size: mode === '160000' ? null : 3 });
 
@@ -31,5 +31,21 @@ describe('Browse Files: a sync\'s snapshot as directories', () => {
     assert.equal(repoPathOf('/src/a.ts'), 'src/a.ts');
     assert.equal(repoPathOf('/'), '');
     assert.equal(repoPathOf('/src/'), 'src');
+  });
+
+  it('keeps names that are not UTF-8 apart: URI-safe paths and directory names that lead back to each file', () => {
+    const e8 = { ...file('d\udce8/caf\udce8.txt'), blobSha: '8'.repeat(40) };
+    const e9 = { ...file('d\udce8/caf\udce9.txt'), blobSha: '9'.repeat(40) };
+    const map = buildDirectoryMap([e8, e9]);
+    for (const f of [e8, e9]) {
+      const { path } = browseUriParts('s', f.path);
+      assert.doesNotThrow(() => encodeURIComponent(path), 'VS Code can print the URI');
+      const found = lookup(map, repoPathOf(path));
+      assert.equal(found?.kind === 'entry' ? found.file.blobSha : undefined, f.blobSha);
+    }
+    // What VS Code does with readDirectory's names: join them onto the folder's URI path.
+    const folder = browseUriParts('s', 'd\udce8').path;
+    const names = map.dirs.get('d\udce8')?.map((e) => uriName(e.name)) ?? [];
+    assert.deepEqual(names.map((n) => repoPathOf(`${folder}/${n}`)), ['d\udce8/caf\udce8.txt', 'd\udce8/caf\udce9.txt']);
   });
 });

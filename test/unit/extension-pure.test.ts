@@ -70,6 +70,15 @@ describe('projectsync: URIs and web links', () => {
     assert.deepEqual(parseSyncUri(parts.path, parts.query), { syncId: 'id with &=?#', path: 'dir/ä b#c.ts' });
   });
 
+  it('keeps names that are not UTF-8 apart and URI-safe (a lone surrogate makes Uri.toString throw)', () => {
+    const e8 = syncUriParts('s', 'd/caf\udce8.txt');
+    const e9 = syncUriParts('s', 'd/caf\udce9.txt');
+    assert.notEqual(e8.path, e9.path);
+    assert.doesNotThrow(() => encodeURIComponent(e8.path));
+    assert.equal(parseSyncUri(e8.path, e8.query)?.path, 'd/caf\udce8.txt');
+    assert.equal(parseSyncUri(e9.path, e9.query)?.path, 'd/caf\udce9.txt');
+  });
+
   it('rejects URIs without a sync', () => {
     assert.equal(parseSyncUri('/a.ts', ''), undefined);
     assert.equal(parseSyncUri('/a.ts', 'sync='), undefined);

@@ -1,5 +1,6 @@
 // A snapshot listed from local git objects with `git ls-tree -r` — no REST. (The portable path has
 // no equivalent: isomorphic-git would inflate every blob to learn its size, so it lists trees by REST.)
+import { decodeGitPath } from '../../core/paths';
 import { fileModeSchema, type RepositoryFile, type SnapshotDiff } from '../../core/types';
 import { runGit } from './catFile';
 
@@ -15,7 +16,7 @@ export async function lsTreeWithGit(gitPath: string, gitDir: string, treeSha: st
   return parseLsTree(out);
 }
 
-/** `<mode> SP <type> SP <sha> SP+ <size|-> TAB <path> NUL`, paths as raw bytes (decoded as UTF-8). */
+/** `<mode> SP <type> SP <sha> SP+ <size|-> TAB <path> NUL`, paths as raw bytes (see core/paths.ts). */
 export function parseLsTree(out: Buffer): RepositoryFile[] {
   const files: RepositoryFile[] = [];
   let start = 0;
@@ -25,7 +26,7 @@ export function parseLsTree(out: Buffer): RepositoryFile[] {
     const tab = out.indexOf(9, start);
     if (tab < 0 || tab > end) throw new Error('unexpected ls-tree output');
     const meta = out.toString('latin1', start, tab).split(/ +/);
-    const path = out.toString('utf8', tab + 1, end);
+    const path = decodeGitPath(out.subarray(tab + 1, end));
     start = end + 1;
     const [mode, , sha, size] = meta;
     const parsedMode = fileModeSchema.safeParse(mode);
@@ -94,7 +95,7 @@ export function parseDiffTree(out: Buffer): RawChange[] {
     if (metaEnd < 0) break;
     const pathEnd = out.indexOf(0, metaEnd + 1);
     const meta = out.toString('latin1', start, metaEnd);
-    const path = out.toString('utf8', metaEnd + 1, pathEnd < 0 ? out.length : pathEnd);
+    const path = decodeGitPath(out.subarray(metaEnd + 1, pathEnd < 0 ? out.length : pathEnd));
     start = pathEnd < 0 ? out.length : pathEnd + 1;
     const m = /^:(\d{6}) (\d{6}) ([0-9a-f]{40}) ([0-9a-f]{40}) [A-Z]\d*$/.exec(meta);
     if (!m) throw new Error(`unexpected diff-tree output: ${meta}`);

@@ -2,6 +2,7 @@
 // QuickPick over a sync's paths that opens the file) and Close.
 import * as vscode from 'vscode';
 import { SyncError } from '../../core/errors';
+import { displayGitPath } from '../../core/paths';
 import type { SyncRecord } from '../../core/types';
 import { formatCount } from '../../protocol/display';
 import type { EngineHost } from '../engineHost';
@@ -33,7 +34,7 @@ export class BrowseCommands {
     const map = await this.fs.directoryMap(record.id);
     const items = [...map.files.keys()].map((path) => {
       const cut = path.lastIndexOf('/');
-      return { label: path.slice(cut + 1), description: cut < 0 ? '' : path.slice(0, cut), path };
+      return { label: displayGitPath(path.slice(cut + 1)), description: cut < 0 ? '' : displayGitPath(path.slice(0, cut)), path };
     });
     const picked = await vscode.window.showQuickPick(items, {
       title: t('Go to File in {0} ({1} files)', syncLabel(record), formatCount(items.length)),

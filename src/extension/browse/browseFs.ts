@@ -4,9 +4,10 @@
 // opens with a message saying so, and the user is offered to fetch it.
 import * as vscode from 'vscode';
 import { scoped, type Logger } from '../../core/logger';
+import { displayGitPath } from '../../core/paths';
 import type { EngineHost } from '../engineHost';
 import { syncLabel } from '../history/describe';
-import { browseScheme, browseUriParts, buildDirectoryMap, entryKind, lookup, repoPathOf, type DirectoryMap } from './browsePaths';
+import { browseScheme, browseUriParts, buildDirectoryMap, entryKind, lookup, repoPathOf, uriName, type DirectoryMap } from './browsePaths';
 
 const t = (message: string, ...args: Array<string | number>) => vscode.l10n.t(message, ...args);
 
@@ -68,7 +69,7 @@ export class BrowseFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     const { map, path } = await this.resolve(uri);
     const entries = map.dirs.get(path);
     if (!entries) throw vscode.FileSystemError.FileNotADirectory(uri);
-    return entries.map((e) => [e.name, e.kind === 'directory' ? vscode.FileType.Directory : e.kind === 'symlink' ? vscode.FileType.File | vscode.FileType.SymbolicLink : vscode.FileType.File]);
+    return entries.map((e) => [uriName(e.name), e.kind === 'directory' ? vscode.FileType.Directory : e.kind === 'symlink' ? vscode.FileType.File | vscode.FileType.SymbolicLink : vscode.FileType.File]);
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
@@ -83,7 +84,7 @@ export class BrowseFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     const label = syncLabel(engine.store.get(syncId) ?? { branch: syncId, commitSha: null });
     this.offerFetch(uri, path, label);
     return this.encoder.encode(
-      t('Project Sync has no stored content for {0} at {1}: it was never fetched, so it cannot be shown offline. Choose Fetch in the notification to download it from GitHub.', path, label),
+      t('Project Sync has no stored content for {0} at {1}: it was never fetched, so it cannot be shown offline. Choose Fetch in the notification to download it from GitHub.', displayGitPath(path), label),
     );
   }
 
@@ -92,7 +93,7 @@ export class BrowseFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     const { path, syncId } = await this.resolve(uri);
     const engine = await this.engines.get();
     const bytes = await engine.readFile(syncId, path, undefined, { network: true });
-    if (!bytes) throw vscode.FileSystemError.Unavailable(t('The content of {0} could not be fetched: the repository is not reachable from this window.', path));
+    if (!bytes) throw vscode.FileSystemError.Unavailable(t('The content of {0} could not be fetched: the repository is not reachable from this window.', displayGitPath(path)));
     this._onDidChangeFile.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
 
@@ -101,9 +102,9 @@ export class BrowseFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     if (this.offered.has(key)) return;
     this.offered.add(key);
     const fetch = t('Fetch');
-    vscode.window.showInformationMessage(t('The content of {0} at {1} was never fetched. Fetch it from GitHub?', path, label), fetch).then(
+    vscode.window.showInformationMessage(t('The content of {0} at {1} was never fetched. Fetch it from GitHub?', displayGitPath(path), label), fetch).then(
       (choice) => (choice === fetch ? this.fetch(uri) : undefined),
-      (e: unknown) => this.log.warn(`fetch offer for ${path}: ${String(e)}`),
+      (e: unknown) => this.log.warn(`fetch offer for ${displayGitPath(path)}: ${String(e)}`),
     ).then(undefined, (e: unknown) => {
       this.offered.delete(key);
       void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));

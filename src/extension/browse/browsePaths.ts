@@ -1,18 +1,27 @@
 // The read-only file system of one sync: `projectsync-browse://<sync id>/<repository path>`, and the
 // directory map a snapshot is turned into once per sync (stat and readDirectory answer from it).
 // Pure (no vscode): unit-tested in plain Node.
+import { fromUriPath, toUriPath } from '../../core/paths';
 import type { FileMode, RepositoryFile } from '../../core/types';
 
 export const browseScheme = 'projectsync-browse';
 
-/** `{ authority: syncId, path: '/src/a.ts' }`; the repository root is path `/`. */
+/**
+ * `{ authority: syncId, path: '/src/a.ts' }`; the repository root is path `/`. A name that is not
+ * UTF-8 goes in through `toUriPath` (a URI cannot hold its escaped bytes).
+ */
 export function browseUriParts(syncId: string, repoPath: string): { authority: string; path: string } {
-  return { authority: syncId, path: `/${repoPath}` };
+  return { authority: syncId, path: `/${toUriPath(repoPath)}` };
 }
 
 /** The repository path of a browse URI's path: `/src/a.ts` → `src/a.ts`, `/` → ''. */
 export function repoPathOf(uriPath: string): string {
-  return uriPath.replace(/^\/+/, '').replace(/\/+$/, '');
+  return fromUriPath(uriPath.replace(/^\/+/, '').replace(/\/+$/, ''));
+}
+
+/** A directory entry's name as `readDirectory` gives it: a segment of a browse URI's path. */
+export function uriName(name: string): string {
+  return toUriPath(name);
 }
 
 export interface BrowseEntry {

@@ -1,6 +1,7 @@
 // The Sync Files view: the browsed sync's whole tree, read-only, folder by folder on demand, with
 // file icons (resourceUri on the `projectsync-browse:` file system). Clicking a file opens it.
 import * as vscode from 'vscode';
+import { displayGitPath, hasEscapedByte } from '../../core/paths';
 import { scoped, type Logger } from '../../core/logger';
 import { formatAge } from '../../protocol/display';
 import { ContextKeys } from '../commandIds';
@@ -59,6 +60,8 @@ export class BrowseTreeProvider implements vscode.TreeDataProvider<BrowseNode>, 
     const dir = node.kind === 'directory';
     const item = new vscode.TreeItem(uri, dir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `${node.syncId}/${node.path}`;
+    // The URI's own name reads `caf�e8.txt` for a name that is not UTF-8; say `caf\xe8.txt` as elsewhere.
+    if (hasEscapedByte(node.path)) item.label = displayGitPath(node.path.slice(node.path.lastIndexOf('/') + 1));
     item.iconPath = dir ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
     item.contextValue = `browse:${node.kind}`;
     if (node.kind === 'submodule') item.description = t('submodule');

@@ -2,6 +2,7 @@
 // engine from stored content (fetched on demand when missing). Used by the tree's diffs.
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
+import { displayGitPath, toUriPath } from '../../core/paths';
 import type { EngineHost } from '../engineHost';
 import { parseSyncUri, syncScheme, syncUriParts } from './syncUri';
 
@@ -12,7 +13,7 @@ export function syncFileUri(syncId: string, path: string): vscode.Uri {
 
 /** The missing side of an added or removed file in a diff: a document the provider serves empty. */
 export function emptyFileUri(path: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: syncScheme, path: `/${path}`, query: 'empty=1' });
+  return vscode.Uri.from({ scheme: syncScheme, path: `/${toUriPath(path)}`, query: 'empty=1' });
 }
 
 export class SyncContentProvider implements vscode.TextDocumentContentProvider {
@@ -34,8 +35,9 @@ export class SyncContentProvider implements vscode.TextDocumentContentProvider {
       if (!bytes) return '';
       return this.decoder.decode(bytes);
     } catch (e) {
-      this.logger.warn(`[content] ${parsed.path} at ${parsed.syncId}: ${e instanceof Error ? e.message : String(e)}`);
-      return vscode.l10n.t('The content of {0} is not available: {1}', parsed.path, e instanceof Error ? e.message : String(e));
+      const shown = displayGitPath(parsed.path);
+      this.logger.warn(`[content] ${shown} at ${parsed.syncId}: ${e instanceof Error ? e.message : String(e)}`);
+      return vscode.l10n.t('The content of {0} is not available: {1}', shown, e instanceof Error ? e.message : String(e));
     } finally {
       sub.dispose();
     }

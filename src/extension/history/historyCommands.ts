@@ -3,6 +3,7 @@
 // sha or an error, open the commit on GitHub, retry a failed attempt, filter the view.
 import * as vscode from 'vscode';
 import { SyncError } from '../../core/errors';
+import { displayGitPath } from '../../core/paths';
 import type { SyncRecord } from '../../core/types';
 import { shortSha } from '../../protocol/display';
 import { syncFileUri } from './contentProvider';
@@ -73,7 +74,7 @@ export class HistoryCommands {
     const folder = isFolderScope(arg) ? arg.folder : await this.tree.changeTreeOf(record.id);
     const changes = changesUnder(folder);
     const base = record.baseSyncId ? (await this.engines.get()).store.get(record.baseSyncId) : undefined;
-    const where = folder.path ? ` ${folder.path}/` : '';
+    const where = folder.path ? ` ${displayGitPath(folder.path)}/` : '';
     const title = t('{0}{1} ({2})', syncLabel(record), where, describeBase(base, record.branch, new Date(), t));
     if (changes.length === 0) {
       void vscode.window.showInformationMessage(t('{0} has no changes.', title));
@@ -154,6 +155,6 @@ export async function openDiff(
     const record = id ? store.get(id) : undefined;
     return record ? syncLabel(record) : t('empty');
   };
-  const title = t('{0} ({1} ↔ {2})', name, side(leftSyncId), side(rightSyncId));
+  const title = t('{0} ({1} ↔ {2})', displayGitPath(name), side(leftSyncId), side(rightSyncId));
   await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
 }

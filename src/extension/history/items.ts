@@ -1,5 +1,6 @@
 // vscode.TreeItems for history nodes, built from the pure describers in describe.ts.
 import * as vscode from 'vscode';
+import { displayGitPath, toUriPath } from '../../core/paths';
 import type { SyncRecord } from '../../core/types';
 import { formatCount } from '../../protocol/display';
 import { CommandIds } from '../commandIds';
@@ -71,9 +72,9 @@ function tooltip(row: HistoryRow, isActive: boolean, base: SyncRecord | undefine
 export function folderTreeItem(node: FolderNode): vscode.TreeItem {
   const { folder } = node;
   const state = node.total <= EXPAND_FOLDERS_UP_TO ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
-  const item = new vscode.TreeItem(folder.name, state);
+  const item = new vscode.TreeItem(displayGitPath(folder.name), state);
   item.id = `${syncItemId(node.parent.syncId)}/dir/${folder.path}`;
-  item.resourceUri = vscode.Uri.from({ scheme: 'projectsync', path: `/${folder.path}` });
+  item.resourceUri = vscode.Uri.from({ scheme: 'projectsync', path: `/${toUriPath(folder.path)}` });
   item.iconPath = vscode.ThemeIcon.Folder;
   item.description = changeCount(folder.count);
   item.contextValue = 'folder';
@@ -92,12 +93,12 @@ export function moreTreeItem(node: MoreNode): vscode.TreeItem {
 
 export function fileTreeItem(node: FileNode): vscode.TreeItem {
   const { path, change } = node.change;
-  const item = new vscode.TreeItem(path.slice(path.lastIndexOf('/') + 1), vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(displayGitPath(path.slice(path.lastIndexOf('/') + 1)), vscode.TreeItemCollapsibleState.None);
   item.id = fileItemId(node.parent.syncId, path);
   item.resourceUri = changeFileUri(node.parent.syncId, path, change);
   item.iconPath = vscode.ThemeIcon.File;
   item.contextValue = fileContextValue(change);
-  item.tooltip = new vscode.MarkdownString().appendText(`${path} (${changeTitle(change)})`);
+  item.tooltip = new vscode.MarkdownString().appendText(`${displayGitPath(path)} (${changeTitle(change)})`);
   item.command = { command: CommandIds.openChanges, title: t('Open Changes'), arguments: [node] };
   return item;
 }

@@ -1,4 +1,5 @@
 // What the language-model tools return, as bounded plain text. Pure: unit-tested in plain Node.
+import { displayGitPath } from '../../core/paths';
 import type { MemoryEntry, SyncRecord } from '../../core/types';
 
 export const SEARCH_DEFAULT_LIMIT = 10;
@@ -48,7 +49,7 @@ export function formatSearchResult(query: string, entries: readonly MemoryEntry[
   for (const e of entries) {
     const symbols = e.symbols.length ? `\n  symbols: ${e.symbols.slice(0, SYMBOLS_PER_ENTRY).join(', ')}${e.symbols.length > SYMBOLS_PER_ENTRY ? ', …' : ''}` : '';
     const summary = e.summary ? `\n  summary: ${clip(e.summary.replace(/\s+/g, ' '), SUMMARY_CHARS)}` : '';
-    const block = `- ${e.path} (${e.language}, ${e.lines} lines, blob ${e.blobSha.slice(0, 12)})${symbols}${summary}\n`;
+    const block = `- ${displayGitPath(e.path)} (${e.language}, ${e.lines} lines, blob ${e.blobSha.slice(0, 12)})${symbols}${summary}\n`;
     const tail = `(${entries.length - shown} more not shown; narrow the query.)\n`;
     if (out.length + block.length + tail.length > maxChars) {
       out += tail;
@@ -62,7 +63,7 @@ export function formatSearchResult(query: string, entries: readonly MemoryEntry[
 
 /** A file's text at a sync, cut at FILE_MAX_CHARS with a note. */
 export function formatFileResult(path: string, record: SyncRecord, text: string | undefined, maxChars = FILE_MAX_CHARS): string {
-  const where = `${path} at ${record.branch} commit ${record.commitSha ?? 'unknown'} (sync ${record.id})`;
+  const where = `${displayGitPath(path)} at ${record.branch} commit ${record.commitSha ?? 'unknown'} (sync ${record.id})`;
   if (text === undefined) return `${where}: the content is not stored locally (binary, too large, or never fetched); it was not fetched from the network.`;
   if (text.length <= maxChars) return `${where}:\n${text}`;
   return `${where} (first ${maxChars} of ${text.length} characters):\n${text.slice(0, maxChars)}\n[truncated]`;

@@ -2,6 +2,7 @@
 // Picking an entry opens the workspace file when it is byte-identical to the synced version, else
 // that version as a read-only `projectsync:` document.
 import * as vscode from 'vscode';
+import { displayGitPath, hasEscapedByte } from '../../core/paths';
 import type { MemoryEntry } from '../../core/types';
 import { gitBlobSha } from './blobSha';
 import { syncFileUri } from '../history/contentProvider';
@@ -36,7 +37,7 @@ export async function searchMemory(engines: EngineHost, initial = '', repos?: Wo
     });
     if (mine !== generation) return;
     picker.items = entries.map((entry) => ({
-      label: entry.path,
+      label: displayGitPath(entry.path),
       description: `${entry.language} · ${entry.lines} lines`,
       detail: [entry.summary, entry.symbols.slice(0, 8).join(', ')].filter(Boolean).join(' — '),
       entry,
@@ -78,6 +79,8 @@ export async function searchMemory(engines: EngineHost, initial = '', repos?: Wo
 
 /** The workspace file of an entry when its bytes are exactly the synced blob (git's blob sha matches). */
 async function unchangedWorkspaceFile(root: vscode.Uri, entry: MemoryEntry): Promise<vscode.Uri | undefined> {
+  // A file URI cannot name bytes that are not UTF-8: show the synced version.
+  if (hasEscapedByte(entry.path)) return undefined;
   const uri = vscode.Uri.joinPath(root, ...entry.path.split('/'));
   try {
     return gitBlobSha(await vscode.workspace.fs.readFile(uri)) === entry.blobSha ? uri : undefined;

@@ -64,6 +64,8 @@ function parseLsTreeRecord(rec: Buffer): TreeEntry | null {
   if (tab === -1) return null;
   const [mode, type, sha, size] = rec.subarray(0, tab).toString('latin1').split(/ +/);
   if (!mode || !type || !sha) return null;
+  // A name that is not UTF-8 cannot travel in JSON as its bytes; GitHub documents no escape for it,
+  // and it is served the way a UTF-8 JSON encoder must: invalid bytes become U+FFFD.
   const entry: TreeEntry = { path: rec.subarray(tab + 1).toString('utf8'), mode, type: type as TreeEntry['type'], sha };
   if (type === 'blob') entry.size = Number(size);
   return entry;

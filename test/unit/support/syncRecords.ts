@@ -24,6 +24,7 @@ export function syncRecord(over: Partial<SyncRecord> = {}): SyncRecord {
     baseSyncId: null,
     commitMessage: 'Fix the thing',
     forcePushed: false,
+    missingContent: [],
     ...over,
   };
 }
