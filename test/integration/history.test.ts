@@ -1,12 +1,13 @@
 // The History view as a user meets it: rows grouped by branch with no-change resyncs folded into
 // the row they repeat, each row naming what it was compared with, Compare with Active in the
 // multi-file diff editor, a large sync expanding lazily as folders (behind a filter), the context
-// menu of a failed attempt and what Copy Error copies, and the rows' tooltips as the hover shows them.
+// menu of a failed attempt and what Copy Error copies, the rows' tooltips as the hover shows them,
+// and ages that move on by themselves.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SyncRecord } from '../../src/core/types';
 import { fixture, requireUi, ui } from './support/bridge';
-import { changeText, ensureActiveAt, projectSync, shortSha, showSyncView } from './support/scenarios';
+import { changeText, ensureActiveAt, projectSync, shortSha, showSyncView, testHooks } from './support/scenarios';
 import { chooseMenuItem, openRowMenu, paneRows, rowLabelled, waitForTab } from './support/views';
 import { openViewContainer, runCommand, treeRows, waitForTreeRow } from './support/workbench';
 
@@ -25,6 +26,9 @@ async function failedAttempt(): Promise<SyncRecord & { error: NonNullable<SyncRe
 
 /** The attempt's row (the branch row above it names the branch too). */
 const attemptRow = (branch: string) => ({ selector: HISTORY, hasText: branch, nth: 1 });
+
+/** The row showing `text` (e.g. the newest sync's label), as a selector a text filter can be added to. */
+const rowWith = (text: string): string => `${HISTORY}:has-text(${JSON.stringify(text)})`;
 
 const HOVER = '.monaco-hover';
 
@@ -71,6 +75,7 @@ suite('History: grouped by branch, folded resyncs, bases, multi-file diffs', fun
   teardown(async () => {
     await vscode.commands.executeCommand('projectSync.clearHistoryFilter');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    (await testHooks()).clock.reset();
   });
 
   test('a no-change resync folds into the row it repeats; rows sit under their branch and name their base', async () => {
@@ -226,5 +231,22 @@ suite('History: grouped by branch, folded resyncs, bases, multi-file diffs', fun
     assert.ok(error.includes(`Error: ${failed.error.message} (${failed.error.code})`), `the error in words: ${error}`);
     assert.ok(error.includes(`Repository: ${owner}/${name} (`), error);
     await ui.press('Escape');
+  });
+
+  test('ages stay fresh: a row\'s "just now" becomes "1 min ago" a minute later, with no action', async () => {
+    const api = await projectSync();
+    const hooks = await testHooks();
+    const stamp = Date.now().toString(36);
+    await fixture('commit', { changes: { [`notes/age-${stamp}.md`]: `# ${stamp}\n` }, message: `Age ${stamp}` });
+    const record = await api.sync('main');
+    await openViewContainer('Project Sync');
+    const row = rowWith(label(record));
+    const fresh = await ui.waitFor(row);
+    assert.match(fresh, /just now ·/, fresh);
+
+    // A minute passes (on the extension's clock: the History view's timer is due and runs).
+    hooks.clock.advance(61_000);
+    const later = await ui.waitFor({ selector: row, hasText: '1 min ago ·' });
+    assert.doesNotMatch(later, /just now ·/, later);
   });
 });
