@@ -87,7 +87,9 @@ async function main() {
 
   const browser = await launchChromium(tmp);
   cleanups.push(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // Clipboard permissions: vscode.env.clipboard.readText() reaches navigator.clipboard in the page
+  // (Copy Error and Copy Commit SHA are checked by reading what they copied).
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
   let settle;
   const exited = new Promise((r) => { settle = r; });
   // VS Code's automation hooks: the extension host's console, and run()'s outcome as 0/1.

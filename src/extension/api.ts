@@ -1,6 +1,7 @@
 // The API other extensions get from `activate`: versioned like the git extension's getAPI(1).
 import type { Event } from 'vscode';
 import type { MemoryEntry, SyncRecord } from '../core/types';
+import type { TestHooks } from './clock';
 
 export interface ProjectSyncApiV1 {
   /** Every sync and restore of this workspace, newest first. */
@@ -25,4 +26,6 @@ export interface ProjectSyncApiV1 {
 
 export interface ProjectSyncExtension {
   getAPI(version: 1): ProjectSyncApiV1;
+  /** Only when the extension runs under its own integration tests (ExtensionMode.Test); not an API. */
+  readonly testHooks?: TestHooks;
 }

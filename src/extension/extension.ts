@@ -6,6 +6,7 @@ import type { SyncRecord } from '../core/types';
 import type { ProjectSyncApiV1, ProjectSyncExtension } from './api';
 import { GitHubAuth } from './auth/auth';
 import { BranchSource } from './branches/branchSource';
+import { AdjustableClock, systemClock } from './clock';
 import { registerBrowse } from './browse/register';
 import { ContextKeys, ViewIds } from './commandIds';
 import { registerCommands } from './commands/commands';
@@ -40,7 +41,9 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   const repos = new WorkspaceRepositories(engines, logger);
   const branches = new BranchSource(engines, logger);
   const viewModel = new SyncViewModel(controller, repos, branches, engines, logger);
-  const tree = new HistoryTreeProvider(engines, repos, logger);
+  // Under the integration tests, time can be moved forward (ages refresh without waiting a minute).
+  const testClock = context.extensionMode === vscode.ExtensionMode.Test ? new AdjustableClock() : undefined;
+  const tree = new HistoryTreeProvider(engines, repos, logger, testClock ?? systemClock);
   const treeView = vscode.window.createTreeView(ViewIds.history, { treeDataProvider: tree, showCollapseAll: true });
   tree.view = treeView;
   const syncView = new SyncViewProvider(context.extensionUri, viewModel, channel);
@@ -143,10 +146,13 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   );
   const api = createApi({ engines, repos, controller, memory, onDidChangeHistory: onDidChangeHistory.event, onDidSync: onDidSync.event });
   log.info('activated');
-  return { getAPI: (version: 1) => {
-    if (version !== 1) throw new Error(`Project Sync API version ${String(version)} is not available.`);
-    return api;
-  } };
+  return {
+    getAPI: (version: 1) => {
+      if (version !== 1) throw new Error(`Project Sync API version ${String(version)} is not available.`);
+      return api;
+    },
+    ...(testClock ? { testHooks: { clock: testClock } } : {}),
+  };
 }
 
 interface ApiDeps {

@@ -1,6 +1,7 @@
 // Browse Files: an old sync's whole tree, read-only and offline, in the Sync Files view; a file
 // that no longer exists on the branch opens as that sync saw it. Go to File in Sync… opens a file
-// of the browsed sync from a QuickPick.
+// of the browsed sync from a QuickPick. A file whose content was never fetched says so when opened
+// and offers to fetch it; Fetch brings it into the open editor.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { fixture, requireUi, ui } from './support/bridge';
@@ -9,6 +10,24 @@ import { chooseMenuItem, openRowMenu, paneRows, rowLabelled, waitForEditor } fro
 import { openViewContainer, pickQuickItem, runCommand, waitForTreeRow } from './support/workbench';
 
 const BROWSE_SCHEME = 'projectsync-browse';
+const TOAST = '.notifications-toasts .notification-toast';
+
+/** Resolves once `document`'s text satisfies `predicate`, waiting on document changes. */
+function waitForText(document: vscode.TextDocument, predicate: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (predicate(document.getText())) return resolve(document.getText());
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document !== document || !predicate(document.getText())) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(document.getText());
+    });
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`${what}: not within ${timeoutMs} ms; the document holds ${JSON.stringify(document.getText().slice(0, 200))}`));
+    }, timeoutMs);
+  });
+}
 
 suite('Browse Files of an old sync', function () {
   suiteSetup(function () {
@@ -59,5 +78,49 @@ suite('Browse Files of an old sync', function () {
     await waitForTreeRow('Sync Files', 'archive');
     await vscode.commands.executeCommand('projectSync.closeBrowse');
     await ui.waitGone({ selector: '.part.sidebar .pane-header', hasText: 'Sync Files' });
+  });
+
+  test('a file whose content was never fetched says so when opened, and Fetch brings its content into the editor', async function () {
+    this.timeout(120_000);
+    const api = await projectSync();
+    const stamp = Date.now().toString(36);
+    const name = `large-${stamp}.txt`;
+    const line = `${stamp}: a line of a file over the size limit\n`;
+    const content = line.repeat(Math.ceil(4096 / line.length));
+    // Without a git binary (the portable path) a sync lists the tree over REST and downloads only
+    // the content it indexes: a file over projectSync.maxFileSize is listed but never fetched.
+    // (Changing maxFileSize reopens the engine, which then reads git.path.)
+    await vscode.workspace.getConfiguration('git').update('path', 'none', vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('projectSync').update('maxFileSize', 1024, vscode.ConfigurationTarget.Global);
+    try {
+      await fixture('commit', { changes: { [`assets/${name}`]: content }, message: `Add ${name}` });
+      const record = await api.sync('main');
+      assert.ok(!record.stats.contentSource.includes('pack'), `no pack transfer on the portable path (${record.stats.contentSource})`);
+      const label = `main @ ${shortSha(record.commitSha ?? '')}`;
+
+      await openViewContainer('Project Sync');
+      await openRowMenu(rowLabelled('History', label));
+      await chooseMenuItem('Browse Files');
+      await ui.waitFor({ selector: '.part.sidebar .pane', hasText: `${label}, synced` });
+      await ui.click({ selector: paneRows('Sync Files'), exactText: 'assets' });
+      await ui.click({ selector: paneRows('Sync Files'), hasText: name });
+
+      const editor = await waitForEditor((e) => e.document.uri.scheme === BROWSE_SCHEME && e.document.uri.path.endsWith(name), name);
+      assert.equal(editor.document.uri.authority, record.id);
+      assert.match(editor.document.getText(), /never fetched/);
+      await ui.waitFor({ selector: '.part.editor .view-lines', hasText: 'it was never fetched' });
+      const toast = await ui.waitFor({ selector: TOAST, hasText: name });
+      assert.match(toast, /was never fetched\. Fetch it from GitHub\?/, toast);
+      await ui.click({ selector: `${TOAST} .monaco-button`, exactText: 'Fetch' });
+
+      await waitForText(editor.document, (text) => text === content, `the fetched content of ${name}`);
+      await ui.waitFor({ selector: '.part.editor .view-lines', hasText: `${stamp}: a line of a file over the size limit` });
+      await ui.waitGone({ selector: TOAST, hasText: name });
+    } finally {
+      await vscode.workspace.getConfiguration('git').update('path', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('projectSync').update('maxFileSize', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('projectSync.closeBrowse');
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
   });
 });

@@ -1,17 +1,62 @@
 // The History view as a user meets it: rows grouped by branch with no-change resyncs folded into
 // the row they repeat, each row naming what it was compared with, Compare with Active in the
-// multi-file diff editor, a large sync expanding lazily as folders (behind a filter), and the
-// context menu of a failed attempt.
+// multi-file diff editor, a large sync expanding lazily as folders (behind a filter), the context
+// menu of a failed attempt and what Copy Error copies, the rows' tooltips as the hover shows them,
+// and ages that move on by themselves.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SyncRecord } from '../../src/core/types';
 import { fixture, requireUi, ui } from './support/bridge';
-import { changeText, projectSync, shortSha, showSyncView } from './support/scenarios';
+import { changeText, ensureActiveAt, projectSync, shortSha, showSyncView, testHooks } from './support/scenarios';
 import { chooseMenuItem, openRowMenu, paneRows, rowLabelled, waitForTab } from './support/views';
 import { openViewContainer, runCommand, treeRows, waitForTreeRow } from './support/workbench';
 
 const HISTORY = paneRows('History');
 const label = (r: SyncRecord): string => `${r.branch} @ ${shortSha(r.commitSha ?? '')}`;
+
+/** A sync of a branch the remote does not have: its failed record. */
+async function failedAttempt(): Promise<SyncRecord & { error: NonNullable<SyncRecord['error']> }> {
+  const api = await projectSync();
+  const branch = `missing-${Date.now().toString(36)}`;
+  await assert.rejects(api.sync(branch));
+  const record = (await api.getHistory()).find((r) => r.branch === branch && r.status === 'failed');
+  assert.ok(record?.error, `a failed record for ${branch}`);
+  return { ...record, error: record.error };
+}
+
+/** The attempt's row (the branch row above it names the branch too). */
+const attemptRow = (branch: string) => ({ selector: HISTORY, hasText: branch, nth: 1 });
+
+/** The row showing `text` (e.g. the newest sync's label), as a selector a text filter can be added to. */
+const rowWith = (text: string): string => `${HISTORY}:has-text(${JSON.stringify(text)})`;
+
+const HOVER = '.monaco-hover';
+
+/** Hovers a row and returns the text of the tooltip once it shows `expect`. */
+async function tooltipOf(row: Parameters<typeof ui.hover>[0], expect: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ui.hover(row);
+      // Markdown text keeps its spaces as no-break spaces: compare what reads the same.
+      return (await ui.waitFor({ selector: HOVER, hasText: expect }, 5000)).replace(/\u00a0/g, ' ');
+    } catch (err) {
+      // A tree refresh can re-render the row under a still pointer: leave it and hover again.
+      if (attempt >= 4) throw err;
+      await ui.hover('.part.statusbar');
+    }
+  }
+}
+
+/** Polls the clipboard (it has no change event) until `predicate` holds. */
+async function waitForClipboard(predicate: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await vscode.env.clipboard.readText();
+    if (predicate(text)) return text;
+    if (Date.now() > deadline) throw new Error(`clipboard still holds ${JSON.stringify(text)} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 /** What a row must say it was compared with (describeBase without the age). */
 async function comparedWith(record: SyncRecord): Promise<string> {
@@ -30,6 +75,7 @@ suite('History: grouped by branch, folded resyncs, bases, multi-file diffs', fun
   teardown(async () => {
     await vscode.commands.executeCommand('projectSync.clearHistoryFilter');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    (await testHooks()).clock.reset();
   });
 
   test('a no-change resync folds into the row it repeats; rows sit under their branch and name their base', async () => {
@@ -147,5 +193,60 @@ suite('History: grouped by branch, folded resyncs, bases, multi-file diffs', fun
     assert.ok(!entries.includes('Restore This Sync'), entries.join(', '));
     await chooseMenuItem('Show Log');
     await ui.waitFor({ selector: '.part.panel .composite.title', hasText: 'Output' });
+  });
+
+  test('Copy Error puts the failed attempt\'s error on the clipboard', async () => {
+    const failed = await failedAttempt();
+    const before = `(nothing copied yet ${Date.now()})`;
+    await vscode.env.clipboard.writeText(before);
+    assert.equal(await vscode.env.clipboard.readText(), before, 'the window\'s clipboard can be read back');
+    await openViewContainer('Project Sync');
+    await ui.waitFor(attemptRow(failed.branch));
+    await openRowMenu(attemptRow(failed.branch));
+    await chooseMenuItem('Copy Error');
+    const copied = await waitForClipboard((text) => text !== before);
+    assert.equal(copied, `${failed.error.message} (${failed.error.code})`);
+    assert.ok(copied.includes(failed.branch), `the error names the branch: ${copied}`);
+  });
+
+  test('a row\'s tooltip names its base; tooltips show no Markdown escapes (octo-org, an error in parentheses)', async () => {
+    const api = await projectSync();
+    await ensureActiveAt('main');
+    const stamp = Date.now().toString(36);
+    await fixture('commit', { changes: { [`notes/tooltip-${stamp}.md`]: `# ${stamp}\n` }, message: `Tooltip ${stamp}` });
+    const record = await api.sync('main');
+    const failed = await failedAttempt();
+    const { owner, name } = await fixture('info', {});
+    assert.match(owner, /-/, 'the fixture\'s owner has a dash');
+
+    await openViewContainer('Project Sync');
+    const completed = await tooltipOf(rowLabelled('History', label(record)), label(record));
+    assert.doesNotMatch(completed, /\\/, `no Markdown escapes: ${completed}`);
+    assert.ok(completed.includes(`Compared with: ${await comparedWith(record)}`), `the tooltip names the base: ${completed}`);
+    assert.ok(completed.includes(`Repository: ${owner}/${name} (`), completed);
+
+    await ui.press('Escape');
+    const error = await tooltipOf(attemptRow(failed.branch), failed.branch);
+    assert.doesNotMatch(error, /\\/, `no Markdown escapes: ${error}`);
+    assert.ok(error.includes(`Error: ${failed.error.message} (${failed.error.code})`), `the error in words: ${error}`);
+    assert.ok(error.includes(`Repository: ${owner}/${name} (`), error);
+    await ui.press('Escape');
+  });
+
+  test('ages stay fresh: a row\'s "just now" becomes "1 min ago" a minute later, with no action', async () => {
+    const api = await projectSync();
+    const hooks = await testHooks();
+    const stamp = Date.now().toString(36);
+    await fixture('commit', { changes: { [`notes/age-${stamp}.md`]: `# ${stamp}\n` }, message: `Age ${stamp}` });
+    const record = await api.sync('main');
+    await openViewContainer('Project Sync');
+    const row = rowWith(label(record));
+    const fresh = await ui.waitFor(row);
+    assert.match(fresh, /just now ·/, fresh);
+
+    // A minute passes (on the extension's clock: the History view's timer is due and runs).
+    hooks.clock.advance(61_000);
+    const later = await ui.waitFor({ selector: row, hasText: '1 min ago ·' });
+    assert.doesNotMatch(later, /just now ·/, later);
   });
 });

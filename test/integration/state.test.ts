@@ -6,26 +6,10 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { fixture, requireUi, ui, webview } from './support/bridge';
 import { ensureActiveAt, showSyncView, waitForBanner } from './support/scenarios';
-import { pickQuickItem, runCommand } from './support/workbench';
+import { paletteRows, pickQuickItem, runCommand, STATUS_ITEM, viewTitleAction } from './support/workbench';
 
-const STATUS_ITEM = '.part.statusbar [id$="projectSync.status"]';
-const QUICK_INPUT = '.quick-input-widget';
-const QUICK_LABEL = `${QUICK_INPUT} .monaco-list-row .label-name`;
-const syncViewAction = (label: string) =>
-  `.part.sidebar .pane:has(.pane-header:has-text("Sync")) .pane-header .actions .action-label[aria-label="${label}"]`;
-
-/** The palette's rows for `text` (opened, read, closed again). */
-async function paletteRows(text: string, expectPresent: string): Promise<string[]> {
-  await ui.blur();
-  await ui.press('F1');
-  await ui.waitFor(QUICK_INPUT);
-  await ui.type(text);
-  await ui.waitFor({ selector: QUICK_LABEL, exactText: expectPresent });
-  const rows = await ui.texts(QUICK_LABEL);
-  await ui.press('Escape');
-  await ui.waitGone(QUICK_INPUT);
-  return rows;
-}
+const QUICK_LABEL = '.quick-input-widget .monaco-list-row .label-name';
+const syncViewAction = (label: string) => viewTitleAction('Sync', label);
 
 suite('State that never lies', function () {
   this.timeout(120_000);

@@ -24,6 +24,12 @@ export class BrowseFileSystem implements vscode.FileSystemProvider, vscode.Dispo
   private readonly maps = new Map<string, Promise<DirectoryMap>>();
   /** Files the user was already offered to fetch in this session. */
   private readonly offered = new Set<string>();
+  /**
+   * When a file's content was fetched, by URI: its mtime from then on. An open editor re-reads a
+   * changed file only when its stat differs (mtime and size are its etag), and the snapshot's time
+   * and size are the same before and after the fetch.
+   */
+  private readonly fetchedAt = new Map<string, number>();
   private readonly encoder = new TextEncoder();
   private readonly log: Logger;
 
@@ -56,13 +62,14 @@ export class BrowseFileSystem implements vscode.FileSystemProvider, vscode.Dispo
   }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
-    const { map, path, time } = await this.resolve(uri);
+    const { map, path, time: snapshotTime } = await this.resolve(uri);
     const found = lookup(map, path);
     if (!found) throw vscode.FileSystemError.FileNotFound(uri);
     const permissions = vscode.FilePermission.Readonly;
-    if (found.kind === 'directory') return { type: vscode.FileType.Directory, ctime: time, mtime: time, size: 0, permissions };
+    const mtime = this.fetchedAt.get(uri.toString()) ?? snapshotTime;
+    if (found.kind === 'directory') return { type: vscode.FileType.Directory, ctime: snapshotTime, mtime, size: 0, permissions };
     const type = entryKind(found.file.mode) === 'symlink' ? vscode.FileType.File | vscode.FileType.SymbolicLink : vscode.FileType.File;
-    return { type, ctime: time, mtime: time, size: found.file.size ?? 0, permissions };
+    return { type, ctime: snapshotTime, mtime, size: found.file.size ?? 0, permissions };
   }
 
   async readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {
@@ -94,6 +101,7 @@ export class BrowseFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     const engine = await this.engines.get();
     const bytes = await engine.readFile(syncId, path, undefined, { network: true });
     if (!bytes) throw vscode.FileSystemError.Unavailable(t('The content of {0} could not be fetched: the repository is not reachable from this window.', displayGitPath(path)));
+    this.fetchedAt.set(uri.toString(), Date.now());
     this._onDidChangeFile.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
 

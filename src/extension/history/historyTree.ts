@@ -9,6 +9,7 @@ import { formatCount } from '../../protocol/display';
 import { ContextKeys } from '../commandIds';
 import { setContext } from '../contextKeys';
 import type { EngineHost } from '../engineHost';
+import { systemClock, type ViewClock } from '../clock';
 import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 import { changesBetween } from './changes';
 import { buildChangeTree, pageOf, type ChangeFolder } from './changeTree';
@@ -34,7 +35,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   private readonly disposables: vscode.Disposable[] = [this._onDidChangeTreeData];
   private viewDisposables: vscode.Disposable[] = [];
   private storeSubscription: { dispose(): void } | undefined;
-  private ageTimer: ReturnType<typeof setInterval> | undefined;
+  private ageTimer: vscode.Disposable | undefined;
   private filterText = '';
   private readonly log: Logger;
   private _view: vscode.TreeView<HistoryNode> | undefined;
@@ -43,6 +44,8 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     private readonly engines: EngineHost,
     private readonly repos: WorkspaceRepositories,
     logger: Logger,
+    /** What ages are measured against and refreshed by (adjustable in extension tests). */
+    private readonly clock: ViewClock = systemClock,
   ) {
     this.log = scoped(logger, 'history');
     engines.onDidOpen((engine) => this.attach(engine), this, this.disposables);
@@ -90,7 +93,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   }
 
   getTreeItem(node: HistoryNode): vscode.TreeItem {
-    const now = new Date();
+    const now = this.clock.now();
     switch (node.type) {
       case 'file':
         return fileTreeItem(node);
@@ -235,11 +238,11 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   /** Ages ("5 min ago") stay true while the view is visible: one re-render a minute, from cached data. */
   private startAges(): void {
     if (this.ageTimer) return;
-    this.ageTimer = setInterval(() => this._onDidChangeTreeData.fire(undefined), AGE_REFRESH_MS);
+    this.ageTimer = this.clock.every(AGE_REFRESH_MS, () => this._onDidChangeTreeData.fire(undefined));
   }
 
   private stopAges(): void {
-    if (this.ageTimer) clearInterval(this.ageTimer);
+    this.ageTimer?.dispose();
     this.ageTimer = undefined;
   }
 

@@ -70,6 +70,10 @@ export const ui = {
   click: async (t: Target, opts: { button?: 'left' | 'right'; timeoutMs?: number } = {}): Promise<void> => {
     await perform({ op: 'click', query: query(t), ...opts });
   },
+  /** Moves the mouse over the target (auto-waits for visible and stable); the pointer stays there. */
+  hover: async (t: Target, opts: { timeoutMs?: number } = {}): Promise<void> => {
+    await perform({ op: 'hover', query: query(t), ...opts });
+  },
   /** The inner texts of every current match (no waiting). */
   texts: async (t: Target): Promise<string[]> => (await perform({ op: 'texts', query: query(t) })) as string[],
   attribute: async (t: Target, name: string): Promise<string | null> =>

@@ -26,6 +26,7 @@ const timeoutMs = z.number().int().positive().optional();
 export const UiRequest = z.discriminatedUnion('op', [
   z.object({ op: z.literal('waitFor'), query: Query, state: z.enum(['visible', 'hidden', 'attached', 'detached']).default('visible'), timeoutMs }),
   z.object({ op: z.literal('click'), query: Query, button: z.enum(['left', 'right']).default('left'), timeoutMs }),
+  z.object({ op: z.literal('hover'), query: Query, timeoutMs }),
   z.object({ op: z.literal('texts'), query: Query }),
   z.object({ op: z.literal('attribute'), query: Query, name: z.string(), timeoutMs }),
   z.object({ op: z.literal('press'), key: z.string().min(1) }),

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import manifest from '../../../package.json';
 import type { ProjectSyncApiV1, ProjectSyncExtension } from '../../../src/extension/api';
+import type { TestHooks } from '../../../src/extension/clock';
 import type { SyncRecord } from '../../../src/core/types';
 import { fixture, ui, webview } from './bridge';
 import { waitForTab } from './views';
@@ -16,6 +17,14 @@ export async function projectSync(): Promise<ProjectSyncApiV1> {
   const ext = vscode.extensions.getExtension<ProjectSyncExtension>(EXTENSION_ID);
   if (!ext) throw new Error(`${EXTENSION_ID} is not installed`);
   return (await ext.activate()).getAPI(1);
+}
+
+/** The extension's test hooks (its exports carry them in ExtensionMode.Test only). */
+export async function testHooks(): Promise<TestHooks> {
+  const ext = vscode.extensions.getExtension<ProjectSyncExtension>(EXTENSION_ID);
+  const hooks = (await ext?.activate())?.testHooks;
+  if (!hooks) throw new Error(`${EXTENSION_ID} exports no test hooks (not running in ExtensionMode.Test)`);
+  return hooks;
 }
 
 /** Resolves with the history once `predicate` holds, re-checking on every history change. */

@@ -58,6 +58,9 @@ export async function perform(ctx: DriverContext, req: UiRequest): Promise<unkno
     case 'click':
       await locate(page, req.query).click({ button: req.button, timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS });
       return null;
+    case 'hover':
+      await locate(page, req.query).hover({ timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+      return null;
     case 'texts':
       return locateAll(page, req.query).allInnerTexts();
     case 'attribute':

@@ -56,3 +56,24 @@ export async function contextMenu(view: string, rowText: string, item: string): 
 export async function waitForStatusBar(text: string): Promise<string> {
   return ui.waitFor({ selector: '.part.statusbar .statusbar-item', hasText: text });
 }
+
+/** Project Sync's status bar item. */
+export const STATUS_ITEM = '.part.statusbar [id$="projectSync.status"]';
+
+/** An action in a sidebar view's title bar, by its label (all show with workbench.view.alwaysShowHeaderActions). */
+export const viewTitleAction = (view: string, label: string): string =>
+  `.part.sidebar .pane:has(.pane-header:has-text(${JSON.stringify(view)})) .pane-header .actions .action-label[aria-label="${label}"]`;
+
+/** The palette's rows for `text` (opened, read once `expectPresent` is listed, closed again). */
+export async function paletteRows(text: string, expectPresent: string): Promise<string[]> {
+  const label = `${QUICK_ROW} .label-name`;
+  await ui.blur();
+  await ui.press('F1');
+  await ui.waitFor(QUICK_INPUT);
+  await ui.type(text);
+  await ui.waitFor({ selector: label, exactText: expectPresent });
+  const rows = await ui.texts(label);
+  await ui.press('Escape');
+  await ui.waitGone(QUICK_INPUT);
+  return rows;
+}
