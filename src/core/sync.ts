@@ -5,6 +5,8 @@ import { changedFiles, diffCounts, diffSnapshots } from './diff';
 import { throwIfAborted, toSyncError } from './errors';
 import { scoped, type Logger } from './logger';
 import { displayGitPath } from './paths';
+import type { FileVersion } from './memory/extract';
+import type { FactsPool } from './memory/pool';
 import type { Clock, HistoryStore, NetworkHooks, RepositorySource, SourceHead } from './ports';
 import type { SyncEvent, SyncRequest } from './syncEvents';
 import {
@@ -30,7 +32,17 @@ export interface PipelineDeps {
   lock(signal?: AbortSignal): Promise<{ release(): Promise<void> }>;
   /** Called once before the first blob is analysed (loads the real parsers when they are enabled). */
   prepareMemory?: () => Promise<void>;
+  /**
+   * Worker threads for the memory facts of `files` changed files, or undefined to analyse them on
+   * this thread (small changes; the engine decides). The pipeline closes the pool when done.
+   */
+  factsPool?: (files: number) => Promise<FactsPool | undefined>;
 }
+
+/** Files per message to a facts worker, and batches in flight at once (bounds the bytes held). */
+const POOL_BATCH_FILES = 64;
+const POOL_BATCH_BYTES = 1 << 20;
+const POOL_IN_FLIGHT = 8;
 
 const PROGRESS_INTERVAL_MS = 50;
 
@@ -162,28 +174,58 @@ class Run {
     }
     yield this.progress('fetchingContent', 0, wanted.length, true);
     const { extractFacts } = yield* this.channel.until(import('./memory/analysis'));
-    if (this.deps.prepareMemory) yield* this.channel.until(this.deps.prepareMemory());
-    const blobs = source.read(wanted, head, { signal: this.signal, onProgress: (done, total) => this.maybeProgress('fetchingContent', done, total) })[Symbol.asyncIterator]();
+    const pool = this.deps.factsPool ? yield* this.channel.until(this.deps.factsPool(wanted.length)) : undefined;
     const memory: MemoryFacts[] = [];
-    const maxFileSize = this.deps.maxFileSize;
-    let indexed = 0;
+    const keep = (facts: readonly (MemoryFacts | undefined)[]): void => {
+      for (const f of facts) if (f) memory.push(f);
+    };
+    // With a pool, files go to the workers in batches while the next blobs are read; without one (or
+    // when a worker fails) they are analysed here. Same code, same answer.
+    const inFlight: Promise<void>[] = [];
+    let batch: FileVersion[] = [];
+    let batchBytes = 0;
+    const send = (): void => {
+      const versions = batch;
+      batch = [];
+      batchBytes = 0;
+      if (!pool) return keep(versions.map((v) => extractFacts(v)));
+      inFlight.push(
+        pool.extractMany(versions).then(keep, (e: unknown) => {
+          scoped(this.deps.logger, 'sync').warn(`memory worker failed (${e instanceof Error ? e.message : String(e)}); analysing ${versions.length} files on this thread`);
+          keep(versions.map((v) => extractFacts(v)));
+        }),
+      );
+    };
     const missing: RepositoryFile[] = [];
-    for (;;) {
-      const step = yield* this.channel.until(blobs.next());
-      if (step.done) break;
-      if (this.phase !== 'indexing') yield this.progress('indexing', 0, wanted.length, true);
-      const { sha, bytes } = step.value;
-      for (const f of bySha.get(sha) ?? []) {
-        indexed++;
-        if (!bytes) {
-          missing.push(f);
-          continue;
+    try {
+      if (this.deps.prepareMemory && !pool) yield* this.channel.until(this.deps.prepareMemory());
+      const blobs = source.read(wanted, head, { signal: this.signal, onProgress: (done, total) => this.maybeProgress('fetchingContent', done, total) })[Symbol.asyncIterator]();
+      const maxFileSize = this.deps.maxFileSize;
+      let indexed = 0;
+      for (;;) {
+        const step = yield* this.channel.until(blobs.next());
+        if (step.done) break;
+        if (this.phase !== 'indexing') yield this.progress('indexing', 0, wanted.length, true);
+        const { sha, bytes } = step.value;
+        for (const f of bySha.get(sha) ?? []) {
+          indexed++;
+          if (!bytes) {
+            missing.push(f);
+            continue;
+          }
+          batch.push({ path: f.path, blobSha: f.blobSha, mode: f.mode, size: f.size, content: bytes, maxFileSize });
+          batchBytes += bytes.length;
+          if (!pool || batch.length >= POOL_BATCH_FILES || batchBytes >= POOL_BATCH_BYTES) send();
+          while (inFlight.length >= POOL_IN_FLIGHT) yield* this.channel.until(inFlight.shift() as Promise<void>);
         }
-        const facts = extractFacts({ path: f.path, blobSha: f.blobSha, mode: f.mode, size: f.size, content: bytes, maxFileSize });
-        if (facts) memory.push(facts);
+        this.maybeProgress('indexing', indexed, wanted.length);
       }
-      this.maybeProgress('indexing', indexed, wanted.length);
+      if (batch.length > 0) send();
+      yield* this.channel.until(Promise.all(inFlight));
+    } finally {
+      await pool?.close();
     }
+    memory.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     if (missing.length > 0) yield { type: 'warning', syncId: this.record.id, message: missingWarning(missing, head.branch) };
     this.stats.contentFiles = memory.length;
     yield this.progress('indexing', wanted.length, wanted.length, true);

@@ -16,6 +16,13 @@ import { GitContentFetcher, workspaceObjectDir } from './content';
 import { GitHubRepositorySource } from './source';
 import type { Engine, EngineOptions, ReadFileOptions } from './types';
 
+/**
+ * From this many changed files on, memory facts are computed in worker threads while blobs are read
+ * (off the extension host's main thread, on the other cores); below it, starting a worker costs
+ * more than the analysis.
+ */
+const POOL_MIN_FILES = 2000;
+
 export type { Engine, EngineOptions, ReadFileOptions } from './types';
 /** The CLI reads its proxy from the environment through the engine, like everything else GitHub. */
 export { proxyFromEnv } from '../github/proxy';
@@ -131,6 +138,11 @@ class ComposedEngine implements Engine {
       },
       lock: (signal) => this.lock(signal),
       ...(this.options.memoryParsers ? { prepareMemory: () => import('../core/memory/analysis').then((m) => m.loadMemoryParsers()) } : {}),
+      factsPool: async (files) => {
+        if (files < POOL_MIN_FILES) return undefined;
+        const { createFactsPool } = await import('../core/memory/analysis');
+        return createFactsPool(undefined, { parsers: this.options.memoryParsers === true });
+      },
     };
   }
 

@@ -3,9 +3,10 @@
 // (load) on the memory's first use and the index is built then, so opening a store, a no-change
 // sync or a sync whose base is the chain head never reads or pays for 100k entries. The search
 // engine's module is loaded then too (a separate file in the bundles, scripts/engineSplit.mjs).
-// Active entries are kept per repository and path; path-sorted views, each with its search index
-// (core/memory/search: MiniSearch), are built on the first query and kept current as links are
-// applied (entries added and removed in place), so a query only pays for the search.
+// Active entries are kept per repository and path; path-sorted views are built on the first query,
+// each with its search index (core/memory/search: MiniSearch) built by the first query with words
+// (listing needs none), and kept current as links are applied (entries added and removed in place),
+// so a query only pays for the search.
 import type { SearchIndex } from '../core/memory/search';
 import type { MemoryEntry, MemoryFacts, RepositoryRef } from '../core/types';
 import { repoKey, type MemoryFile } from './schema';
@@ -121,6 +122,7 @@ export class MemoryIndex {
     const view = this.view(opts.includeSuperseded === true, opts.repository);
     const limit = opts.limit ?? Infinity;
     if ((opts.query ?? '').trim() === '') return view.list.slice(0, limit).map((e) => ({ ...e }));
+    view.search ??= new (this.search as NonNullable<typeof this.search>).SearchIndex(view.list);
     return view.search.search(opts.query ?? '', limit).map((e) => ({ ...e }));
   }
 
@@ -148,7 +150,7 @@ export class MemoryIndex {
     const hit = this.views.get(key);
     if (hit) return hit;
     const list = all ? this.allSorted(repository) : this.activeSorted(repository);
-    const view: View = { all, repo: repository && repoKey(repository), list, search: new (this.search as NonNullable<typeof this.search>).SearchIndex(list) };
+    const view: View = { all, repo: repository && repoKey(repository), list, search: undefined };
     this.views.set(key, view);
     return view;
   }
@@ -156,7 +158,7 @@ export class MemoryIndex {
   /** Keep a cached view current: drop newly superseded entries, merge the new ones in path order. */
   private updateView(view: View, key: string, added: MemoryEntry[]): void {
     const kept = view.all ? view.list : view.list.filter((e) => e.supersededBySyncId === null);
-    if (!view.all) for (const e of view.list) if (e.supersededBySyncId !== null) view.search.remove(e);
+    if (!view.all && view.search) for (const e of view.list) if (e.supersededBySyncId !== null) view.search.remove(e);
     const incoming = view.repo === undefined || view.repo === key ? added : [];
     const merged: MemoryEntry[] = [];
     let j = 0;
@@ -166,7 +168,7 @@ export class MemoryIndex {
     }
     while (j < incoming.length) merged.push(incoming[j++] as MemoryEntry);
     view.list = merged;
-    for (const e of incoming) view.search.add(e);
+    if (view.search) for (const e of incoming) view.search.add(e);
   }
 
   private activeSorted(repository?: RepositoryRef): MemoryEntry[] {
@@ -197,8 +199,8 @@ interface View {
   repo: string | undefined;
   /** Entries in path order (then commit order). */
   list: MemoryEntry[];
-  /** The search index over `list`, updated with it. */
-  search: SearchIndex<MemoryEntry>;
+  /** The search index over `list`, built by the first query with words and then updated with it. */
+  search: SearchIndex<MemoryEntry> | undefined;
 }
 
 export function facts(e: MemoryFacts): MemoryFacts {

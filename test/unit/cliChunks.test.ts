@@ -3,10 +3,13 @@
 // answers are the same as ever. Observed on the built CLI as a user runs it, through NODE_DEBUG=module
 // (Node's own report of every module it loads).
 import { strict as assert } from 'node:assert';
+import { extractFacts } from '../../src/core/memory';
+import type { MemoryEntry } from '../../src/core/types';
 import { distCli } from './support/distCli';
 import { Fixture } from './support/cliHarness';
 
 const loaded = (stderr: string): string[] => [...new Set([...stderr.matchAll(/load "?[^"\n]*[\\/](memoryAnalysis|memorySearch|undici)\.js/g)].map((m) => m[1] as string))].sort();
+const workerStarted = (stderr: string): boolean => /load "?[^"\n]*[\\/]memoryWorker\.js/.test(stderr);
 
 describe('project-sync loads its heavy parts on first use', function () {
   this.timeout(120_000);
@@ -36,5 +39,36 @@ describe('project-sync loads its heavy parts on first use', function () {
     assert.equal(again.code, 0, again.stderr.slice(-2000));
     assert.equal((again.lines.at(-1) as { sync: { stats: { added: number; modified: number } } }).sync.stats.modified, 0);
     assert.deepEqual(loaded(again.stderr), [], 'a no-change resync loads none of them');
+  });
+});
+
+describe('project-sync analyses a large change in worker threads', function () {
+  this.timeout(180_000);
+  let fx: Fixture;
+  // Over the engine's threshold (2,000 changed files): varied real-looking sources, so the facts differ per file.
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 2_200; i++) {
+    const dir = `packages/pkg${i % 37}/src/${['api', 'ui', 'core', 'util'][i % 4]}`;
+    if (i % 3 === 0) files[`${dir}/module${i}.ts`] = `/** Handles request ${i}. */\nexport function handleRequest${i}(input: string): string {\n  return input;\n}\nexport class Service${i} {}\n`;
+    else if (i % 3 === 1) files[`${dir}/notes${i}.md`] = `# Notes ${i}\n\nHow the ${i}th part of the system fits together.\n\n## Details\n`;
+    else files[`${dir}/tool${i}.py`] = `"""Tool number ${i}: converts things."""\n\ndef convert_${i}(value):\n    return value\n\nclass Converter${i}:\n    pass\n`;
+  }
+  before(async () => {
+    fx = await Fixture.create(files);
+  });
+  after(() => fx.dispose());
+
+  it('starts a worker for a first sync of 2,200 files, and its memory is exactly what the extractor says of each file', async () => {
+    const first = await distCli(['sync', '--repo', fx.workspace.dir, '--storage', fx.storage, '--branch', 'main', '--json'], { NODE_DEBUG: 'module' });
+    assert.equal(first.code, 0, first.stderr.slice(-2000));
+    assert.ok(workerStarted(first.stderr), 'the facts were computed in a worker thread');
+    const listed = await distCli(['memory', '--storage', fx.storage, '--json']);
+    const entries = JSON.parse(listed.stdout) as MemoryEntry[];
+    assert.equal(entries.length, 2_200);
+    for (const e of entries) {
+      const content = new TextEncoder().encode(files[e.path] as string);
+      const expected = extractFacts({ path: e.path, blobSha: e.blobSha, mode: '100644', size: content.length, content, maxFileSize: 1 << 20 });
+      assert.deepEqual({ language: e.language, lines: e.lines, symbols: e.symbols, summary: e.summary }, { language: expected?.language, lines: expected?.lines, symbols: expected?.symbols, summary: expected?.summary }, e.path);
+    }
   });
 });

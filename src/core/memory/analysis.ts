@@ -5,3 +5,4 @@
 // keeps one parser state: loadMemoryParsers and extractFacts must come from the same copy.
 export { extractFacts, type FileVersion } from './extract';
 export { loadMemoryParsers } from './parsers';
+export { createFactsPool, type FactsPool } from './pool';

@@ -11,12 +11,19 @@ import type { FileVersion } from './extract';
 export interface FactsPool {
   /** The facts of one file version, computed in a worker. */
   extract(input: FileVersion): Promise<MemoryFacts | undefined>;
+  /** The facts of several file versions (one message each way), in order. */
+  extractMany(inputs: readonly FileVersion[]): Promise<(MemoryFacts | undefined)[]>;
   /** Stop the workers; pending extractions reject. */
   close(): Promise<void>;
 }
 
+export interface PoolOptions {
+  /** Load the real parsers in each worker (as loadMemoryParsers does on the calling thread). Default true. */
+  parsers?: boolean;
+}
+
 interface Pending {
-  resolve(facts: MemoryFacts | undefined): void;
+  resolve(facts: (MemoryFacts | undefined)[]): void;
   reject(error: Error): void;
 }
 
@@ -26,26 +33,26 @@ interface Slot {
 }
 
 /** A worker: dist/memoryWorker.js next to the running bundle, or (tests, tsx) the TypeScript source through tsx. */
-function startWorker(): Worker {
+function startWorker(workerData: { parsers: boolean }): Worker {
   const bundled = path.join(__dirname, 'memoryWorker.js');
-  if (existsSync(bundled)) return new Worker(bundled);
+  if (existsSync(bundled)) return new Worker(bundled, { workerData });
   const source = JSON.stringify(path.join(__dirname, 'worker.ts'));
-  return new Worker(`require('tsx/cjs'); require(${source});`, { eval: true });
+  return new Worker(`require('tsx/cjs'); require(${source});`, { eval: true, workerData });
 }
 
 /** A pool of `size` workers (default: one less than the cores, at least one, at most four). */
-export function createFactsPool(size = Math.min(4, Math.max(1, availableParallelism() - 1))): FactsPool {
+export function createFactsPool(size = Math.min(4, Math.max(1, availableParallelism() - 1)), opts: PoolOptions = {}): FactsPool {
   const slots: Slot[] = [];
   let nextId = 0;
   let closed = false;
   for (let i = 0; i < size; i++) {
-    const slot: Slot = { worker: startWorker(), pending: new Map() };
-    slot.worker.on('message', (m: { id: number; facts?: MemoryFacts; error?: string }) => {
+    const slot: Slot = { worker: startWorker({ parsers: opts.parsers ?? true }), pending: new Map() };
+    slot.worker.on('message', (m: { id: number; facts?: (MemoryFacts | undefined)[]; error?: string }) => {
       const p = slot.pending.get(m.id);
       if (!p) return;
       slot.pending.delete(m.id);
       if (m.error !== undefined) p.reject(new Error(m.error));
-      else p.resolve(m.facts);
+      else p.resolve(m.facts ?? []);
     });
     const failAll = (e: Error): void => {
       for (const p of slot.pending.values()) p.reject(e);
@@ -55,18 +62,23 @@ export function createFactsPool(size = Math.min(4, Math.max(1, availableParallel
     slot.worker.on('exit', (code) => failAll(new Error(`memory worker exited (${code})`)));
     slots.push(slot);
   }
+  const extractMany = (inputs: readonly FileVersion[]): Promise<(MemoryFacts | undefined)[]> => {
+    if (closed) return Promise.reject(new Error('the facts pool is closed'));
+    const slot = slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = nextId++;
+    // Copy just each file's bytes (the caller's buffer may be a slice of a larger one) and move them.
+    const moved = inputs.map((input) => ({ ...input, content: input.content?.slice() }));
+    const transfer = moved.flatMap((m) => (m.content ? [m.content.buffer] : []));
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, inputs: moved }, transfer);
+    });
+  };
   return {
-    extract(input) {
-      if (closed) return Promise.reject(new Error('the facts pool is closed'));
-      const slot = slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-      const id = nextId++;
-      // Copy just this file's bytes (the caller's buffer may be a slice of a larger one) and move them.
-      const content = input.content?.slice();
-      return new Promise((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject });
-        slot.worker.postMessage({ id, input: { ...input, content } }, content ? [content.buffer] : []);
-      });
+    async extract(input) {
+      return (await extractMany([input]))[0];
     },
+    extractMany,
     async close() {
       closed = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));
