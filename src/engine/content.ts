@@ -170,14 +170,14 @@ export class GitContentFetcher {
     const shas = [...new Set(input.blobs.map((b) => b.blobSha))];
     const total = shas.length;
     await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
-    let missing = await this.missingFrom(shas);
+    let missing = await this.missingFrom(shas, input.commitSha);
     opts.onProgress?.(total - missing.length, total);
     throwIfAborted(opts.signal);
 
     if (missing.length > (this.opts.restBlobLimit ?? REST_BLOB_LIMIT)) {
       await this.transfer(input.branch, input.parents, opts.signal);
       const before = missing.length;
-      missing = await this.missingFrom(missing);
+      missing = await this.missingFrom(missing, input.commitSha);
       this.log.info(`the pack brought ${before - missing.length} of ${before} missing blobs`);
       opts.onProgress?.(total - missing.length, total);
     }
@@ -189,12 +189,19 @@ export class GitContentFetcher {
     return { ...this.traffic(), missing };
   }
 
-  private async missingFrom(shas: readonly string[]): Promise<string[]> {
+  /**
+   * The blobs of `shas` (all of `commitSha`'s tree) that neither the workspace nor the cache holds.
+   * A cache holding the commit holds its whole tree (objects only arrive by fetch, which brings a
+   * commit's tree complete): its blobs are not asked for one by one (0.6 s at 100k). Were one
+   * missing after all, its read finds nothing and the file is recorded as missing content, which
+   * the next sync fetches again.
+   */
+  private async missingFrom(shas: readonly string[], commitSha: string): Promise<string[]> {
     let missing = [...shas];
     for (const store of [this.workspace, this.cache]) {
       if (!store || missing.length === 0) continue;
       if (store === this.workspace && !(await this.mayHold(store, missing))) continue;
-      const have = await store.present(missing);
+      const have = store === this.cache && (await this.cacheHasCommit(commitSha)) ? new Set(missing) : await store.present(missing);
       for (const sha of have) this.location.set(sha, store);
       if (have.size > 0) this.sent.sources.add(store === this.workspace ? 'local' : this.sent.bytes > 0 ? 'pack' : 'local');
       missing = missing.filter((s) => !have.has(s));
