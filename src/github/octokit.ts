@@ -2,6 +2,7 @@
 // every exchange with its rate-limit headers — never a token.
 import { Octokit } from '@octokit/rest';
 import { redact, type Logger } from '../core/logger';
+import { httpFetch } from './httpFetch';
 import { redactProxyUrl } from './proxy';
 import { proxiedFetch } from './proxyFetch';
 
@@ -32,7 +33,8 @@ export function describeRateLimit(headers: Headers): string {
 
 export function createOctokit(options: OctokitOptions): Octokit {
   const { logger } = options;
-  // Only an explicit proxy gets its own dispatcher: VS Code may already route global fetch through one.
+  // Only an explicit proxy gets its own dispatcher; otherwise node:http (httpFetch), which VS Code's
+  // proxy support patches in the extension host as it patches global fetch.
   if (options.proxy) logger.debug(`requests to ${options.baseUrl} go through the proxy ${redactProxyUrl(options.proxy)}`);
   const octokit = new Octokit({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
@@ -40,7 +42,7 @@ export function createOctokit(options: OctokitOptions): Octokit {
     userAgent: USER_AGENT,
     request: {
       ...(options.signal ? { signal: options.signal } : {}),
-      fetch: boundErrorBodies(options.proxy ? proxiedFetch(options.proxy) : (...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
+      fetch: boundErrorBodies(options.proxy ? proxiedFetch(options.proxy) : httpFetch),
     },
     log: {
       debug: (m: string) => logger.trace(redact(m)),
