@@ -3,6 +3,10 @@
 // answers are the same as ever. Observed on the built CLI as a user runs it, through NODE_DEBUG=module
 // (Node's own report of every module it loads).
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
 import { extractFacts } from '../../src/core/memory';
 import type { MemoryEntry } from '../../src/core/types';
 import { distCli } from './support/distCli';
@@ -69,6 +73,25 @@ describe('project-sync analyses a large change in worker threads', function () {
       const content = new TextEncoder().encode(files[e.path] as string);
       const expected = extractFacts({ path: e.path, blobSha: e.blobSha, mode: '100644', size: content.length, content, maxFileSize: 1 << 20 });
       assert.deepEqual({ language: e.language, lines: e.lines, symbols: e.symbols, summary: e.summary }, { language: expected?.language, lines: expected?.lines, symbols: expected?.symbols, summary: expected?.summary }, e.path);
+    }
+  });
+
+  it('a worker that cannot start (its bundle missing) costs nothing but time: the files are analysed on the main thread, the sync never hangs', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ps-noworker-'));
+    try {
+      const { chunkBuilds, chunkSplit } = await import('../../scripts/engineSplit.mjs');
+      const base = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', logLevel: 'silent' as const, external: ['vscode'] };
+      await esbuild.build({ ...base, entryPoints: ['src/cli/bin.ts'], outfile: path.join(dir, 'cli.js'), plugins: [chunkSplit()] });
+      for (const c of chunkBuilds(process.cwd(), dir, base)) await esbuild.build(c);
+      const storage = path.join(dir, 'storage');
+      const run = await distCli(['sync', '--repo', fx.workspace.dir, '--storage', storage, '--branch', 'main', '--json'], { PROJECT_SYNC_LOG: 'debug' }, 120_000, path.join(dir, 'cli.js'));
+      assert.equal(run.hung, false, 'the sync ended');
+      assert.equal(run.code, 0, run.stderr.slice(-2000));
+      assert.match(run.stderr, /memory worker failed .*analysing \d+ files on this thread/);
+      const listed = await distCli(['memory', '--storage', storage, '--json'], {}, 60_000, path.join(dir, 'cli.js'));
+      assert.equal((JSON.parse(listed.stdout) as unknown[]).length, 2_200);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -30,6 +30,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Why the worker stopped (an error, or it exited): it takes no more work. */
+  failure?: Error;
 }
 
 /** A worker: dist/memoryWorker.js next to the running bundle, or (tests, tsx) the TypeScript source through tsx. */
@@ -55,6 +57,7 @@ export function createFactsPool(size = Math.min(4, Math.max(1, availableParallel
       else p.resolve(m.facts ?? []);
     });
     const failAll = (e: Error): void => {
+      slot.failure ??= e;
       for (const p of slot.pending.values()) p.reject(e);
       slot.pending.clear();
     };
@@ -64,7 +67,10 @@ export function createFactsPool(size = Math.min(4, Math.max(1, availableParallel
   }
   const extractMany = (inputs: readonly FileVersion[]): Promise<(MemoryFacts | undefined)[]> => {
     if (closed) return Promise.reject(new Error('the facts pool is closed'));
-    const slot = slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    // A worker that failed (or never started: a missing bundle) takes nothing: its requests would never be answered.
+    const live = slots.filter((s) => s.failure === undefined);
+    if (live.length === 0) return Promise.reject(slots[0]?.failure ?? new Error('the facts pool has no worker'));
+    const slot = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = nextId++;
     // Copy just each file's bytes (the caller's buffer may be a slice of a larger one) and move them.
     const moved = inputs.map((input) => ({ ...input, content: input.content?.slice() }));

@@ -14,9 +14,10 @@ export interface DistRun extends CliRun {
   hung: boolean;
 }
 
-export function distCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<DistRun> {
-  if (!existsSync(DIST_CLI)) throw new Error(`${DIST_CLI} is missing: run \`node esbuild.mjs\` first`);
-  const child = spawn(process.execPath, [DIST_CLI, ...args], { env: { ...process.env, PROJECT_SYNC_RETRY_BASE_MS: '5', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `cli`: another build of the CLI to run (default dist/cli.js). */
+export function distCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000, cli = DIST_CLI): Promise<DistRun> {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`node esbuild.mjs\` first`);
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, PROJECT_SYNC_RETRY_BASE_MS: '5', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => out.push(c));
