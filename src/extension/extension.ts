@@ -65,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   const refreshFollowing = () => {
     setContext(ContextKeys.following, follow.branch !== undefined, logger);
     statusBar.update();
+    viewModel.followChanged(follow.branch);
   };
   follow.onDidChange(refreshFollowing, undefined, subs);
   vscode.workspace.onDidChangeConfiguration(
