@@ -68,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
     viewModel.followChanged(follow.branch);
   };
   follow.onDidChange(refreshFollowing, undefined, subs);
+  follow.onDidFollow(() => viewModel.followChosen(), undefined, subs);
   vscode.workspace.onDidChangeConfiguration(
     (e) => {
       if (e.affectsConfiguration('projectSync.follow')) refreshFollowing();

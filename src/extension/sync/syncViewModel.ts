@@ -226,17 +226,25 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
 
   /**
    * Following `branch` (undefined: following stopped). Following a branch makes it the dropdown's
-   * choice (its syncs are the next ones) at once, even when its head has not moved, and the remote's
-   * list is loaded again so a branch deleted since is no longer offered or kept selected.
+   * choice (its syncs are the next ones) at once, even when its head has not moved. No network here:
+   * this also runs at activation, when a follow of the last session resumes.
    */
   followChanged(branch: string | undefined): void {
     if (branch === this.followed) return;
     this.followed = branch;
     if (branch === undefined) return;
     this.selected = branch;
-    // Never at activation (a follow resumed from the last session): the view's first load is fresh anyway.
-    if (this.branchesRequested) this.reloadBranches();
     this._onDidChangeState.fire();
+  }
+
+  /**
+   * The user chose to follow a branch (Follow Branch…, from the palette or a History row): the
+   * remote's list is loaded again (an ETag-cached listing: 304s), so a branch deleted since it was
+   * loaded is no longer offered or kept selected. Only once the view has loaded the list: its first
+   * load is fresh anyway.
+   */
+  followChosen(): void {
+    if (this.branchesRequested) this.reloadBranches();
   }
 
   private reloadBranches(): void {
