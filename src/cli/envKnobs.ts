@@ -3,7 +3,8 @@
 //                               isomorphic-git path (default: `git` on PATH, when there is one)
 //   PROJECT_SYNC_PARSERS=1      memory symbols from tree-sitter parsers (slower; default: regexes)
 //   PROJECT_SYNC_TIMEOUT_MS     a GitHub request or git transfer silent this long fails (default 60000)
-//   PROJECT_SYNC_RETRY_BASE_MS  first back-off before retrying a 5xx/dropped connection (default 1000)
+//   PROJECT_SYNC_RETRY_BASE_MS  first back-off before retrying a 5xx/dropped connection, of a GitHub
+//                               request or a git transfer (default 1000)
 //   HTTPS_PROXY/https_proxy/HTTP_PROXY/http_proxy, NO_PROXY/no_proxy
 //                               proxy for GitHub requests and git transfers; loopback hosts
 //                               bypass it unless NO_PROXY is set (an empty NO_PROXY proxies all)

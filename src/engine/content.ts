@@ -6,7 +6,8 @@ import git from 'isomorphic-git';
 import path from 'node:path';
 import { SyncError, throwIfAborted } from '../core/errors';
 import { scoped, type Logger } from '../core/logger';
-import type { GitHubConnector } from '../core/ports';
+import type { GitHubConnector, NetworkHooks } from '../core/ports';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/retry';
 import type { RemoteRepository, RepositoryFile, SnapshotDiff } from '../core/types';
 import { errno, storageProblem } from '../storage/fsOps';
 import { GitBinaryStore } from './objects/gitBinaryStore';
@@ -44,6 +45,10 @@ export interface ContentOptions {
   timeoutMs?: number;
   /** Proxy for git transfers: a URL, '' for direct, absent to leave git's own proxy environment alone. */
   proxy?: string;
+  /** Retries of a pack transfer's transient failures: the REST requests' policy. Default DEFAULT_RETRY_POLICY. */
+  retry?: RetryPolicy;
+  /** The sync's network hooks: a pack transfer's retry waits are reported as REST ones are. */
+  hooks?: NetworkHooks;
 }
 
 export interface ContentReport {
@@ -144,23 +149,27 @@ export class GitContentFetcher {
   private async transfer(branch: string, parents: readonly string[] | undefined, signal: AbortSignal | undefined): Promise<void> {
     const only = parents?.length === 1 ? parents[0] : undefined;
     const extendsCache = !this.opts.gitPath && only !== undefined && (await this.cacheHasCommit(only));
-    const pack = await fetchPack({
-      extendsCache,
-      cacheGitDir: this.opts.cacheGitDir,
-      gitPath: this.opts.gitPath,
-      url: this.opts.repository.cloneUrl,
-      branch,
-      token: this.opts.token,
-      signal,
-      logger: this.log,
-      ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
-      ...(this.opts.proxy !== undefined ? { proxy: this.opts.proxy } : {}),
-    });
+    const hooks = this.opts.hooks;
+    const pack = await fetchPack(
+      {
+        extendsCache,
+        cacheGitDir: this.opts.cacheGitDir,
+        gitPath: this.opts.gitPath,
+        url: this.opts.repository.cloneUrl,
+        branch,
+        token: this.opts.token,
+        signal,
+        logger: this.log,
+        ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
+        ...(this.opts.proxy !== undefined ? { proxy: this.opts.proxy } : {}),
+      },
+      { policy: this.opts.retry ?? DEFAULT_RETRY_POLICY, ...(hooks?.onWait ? { onWait: (w) => hooks.onWait?.(w) } : {}) },
+    );
     this.cache.refresh();
     this.sent.sources.add('pack');
     this.sent.bytes += pack.bytes;
     this.sent.requests += pack.requests;
-    this.log.info(`pack transfer of ${branch}: ${pack.bytes} bytes`);
+    this.log.info(`pack transfer of ${branch}: ${pack.bytes} bytes${pack.attempts > 1 ? ` (attempt ${pack.attempts})` : ''}`);
   }
 
   async ensure(

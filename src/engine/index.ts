@@ -5,6 +5,7 @@ import { SyncError } from '../core/errors';
 import { scoped } from '../core/logger';
 import type { EtagCache, GitHubConnector, HeadCheck, HistoryStore, NetworkHooks } from '../core/ports';
 import { systemClock } from '../core/ports';
+import { DEFAULT_RETRY_POLICY } from '../core/retry';
 import { runSync, type PipelineDeps } from '../core/sync';
 import type { SyncEvent, SyncRequest } from '../core/syncEvents';
 import type { RemoteRepository, RepositoryRef, SyncRecord } from '../core/types';
@@ -134,7 +135,7 @@ class ComposedEngine implements Engine {
       resolveRemote: (workdir, remoteName) => this.resolveRemote(workdir, remoteName),
       open: async (repository, workdir, hooks) => {
         const connector = await this.connect(repository, hooks);
-        return new GitHubRepositorySource(connector, await this.fetcher(repository, connector, workdir), this.options.logger);
+        return new GitHubRepositorySource(connector, await this.fetcher(repository, connector, workdir, hooks), this.options.logger);
       },
       lock: (signal) => this.lock(signal),
       ...(this.options.memoryParsers ? { prepareMemory: () => import('../core/memory/analysis').then((m) => m.loadMemoryParsers()) } : {}),
@@ -170,7 +171,7 @@ class ComposedEngine implements Engine {
     });
   }
 
-  private async fetcher(repository: RemoteRepository, connector: GitHubConnector | undefined, workdir: string | undefined): Promise<GitContentFetcher> {
+  private async fetcher(repository: RemoteRepository, connector: GitHubConnector | undefined, workdir: string | undefined, hooks?: NetworkHooks): Promise<GitContentFetcher> {
     return new GitContentFetcher({
       repository,
       connector,
@@ -182,6 +183,9 @@ class ComposedEngine implements Engine {
       // With a proxy configured, git is told explicitly ('' = direct for a NO_PROXY host); else git's own env applies.
       ...(this.proxy && repository.cloneUrl ? { proxy: proxyFor(repository.cloneUrl, this.proxy) ?? '' } : {}),
       ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
+      // The same retry policy as the connector's REST requests, waits reported through the same hooks.
+      retry: { ...DEFAULT_RETRY_POLICY, ...(this.options.retryBaseMs !== undefined ? { retryBaseMs: this.options.retryBaseMs } : {}) },
+      ...(hooks ? { hooks } : {}),
     });
   }
 

@@ -32,7 +32,7 @@ export interface EngineOptions {
   gitPath?: string;
   /** A GitHub request or git transfer silent for this long fails as a dropped connection. Default 60 s. */
   requestTimeoutMs?: number;
-  /** First back-off before retrying a 5xx or dropped connection, doubled each retry. Default 1 s. */
+  /** First back-off before retrying a 5xx or dropped connection (REST and pack transfers), doubled each retry. Default 1 s. */
   retryBaseMs?: number;
   /** Proxy for GitHub requests and git transfers (the CLI: HTTPS_PROXY; the extension: http.proxy). */
   proxy?: string;

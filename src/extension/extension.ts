@@ -65,8 +65,10 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   const refreshFollowing = () => {
     setContext(ContextKeys.following, follow.branch !== undefined, logger);
     statusBar.update();
+    viewModel.followChanged(follow.branch);
   };
   follow.onDidChange(refreshFollowing, undefined, subs);
+  follow.onDidFollow(() => viewModel.followChosen(), undefined, subs);
   vscode.workspace.onDidChangeConfiguration(
     (e) => {
       if (e.affectsConfiguration('projectSync.follow')) refreshFollowing();

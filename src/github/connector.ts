@@ -1,6 +1,7 @@
 // GitHubConnector over REST: repository, branches, branch heads, trees and blobs of one repository.
 import { isSyncError, SyncError } from '../core/errors';
 import { redact, scoped, type Logger } from '../core/logger';
+import { DEFAULT_RETRY_POLICY } from '../core/retry';
 import type { CompareStatus, EtagCache, GitHubConnector, HeadCheck, NetworkHooks } from '../core/ports';
 import type { BranchHead, BranchInfo, RemoteRepository, RepositoryFile, RepositoryInfo } from '../core/types';
 import { createOctokit } from './octokit';
@@ -63,8 +64,8 @@ export function createGitHubConnector(opts: GitHubConnectorOptions): GitHubConne
     host: repository.host,
     repoLabel: `${repository.owner}/${repository.name} on ${repository.host}`,
     maxWaitSeconds: opts.maxWaitSeconds ?? 60,
-    retries: opts.retries ?? 3,
-    retryBaseMs: opts.retryBaseMs ?? 1000,
+    retries: opts.retries ?? DEFAULT_RETRY_POLICY.retries,
+    retryBaseMs: opts.retryBaseMs ?? DEFAULT_RETRY_POLICY.retryBaseMs,
     timeoutMs: opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
   });

@@ -1,6 +1,7 @@
 // Pure classification of a failed HTTP exchange: wait and retry, or fail with a SyncError.
 // No I/O here: the requester feeds in what it saw, the tests feed in raw fixtures.
 import { SyncError } from '../core/errors';
+import { retryDelaySeconds } from '../core/retry';
 
 /** What the requester observed. `status` is 0 when no response arrived (dropped connection, DNS…). */
 export interface HttpFailure {
@@ -108,10 +109,8 @@ function limitedWait(reason: WaitReason, seconds: number, ctx: FailureContext, r
 }
 
 function retryOrFail(f: HttpFailure, ctx: FailureContext): Decision {
-  if (ctx.retryAttempt < ctx.retries) {
-    const seconds = (ctx.retryBaseMs * 2 ** ctx.retryAttempt) / 1000;
-    return { kind: 'wait', reason: 'retry', seconds };
-  }
+  const seconds = retryDelaySeconds(ctx.retryAttempt, ctx);
+  if (seconds !== undefined) return { kind: 'wait', reason: 'retry', seconds };
   if (f.status === 0) {
     return fail(
       new SyncError('NETWORK', `Could not reach ${ctx.host} (${f.message || 'connection failed'}), after ${ctx.retries + 1} attempts.`, {

@@ -1,11 +1,12 @@
 // Browse Files: an old sync's whole tree, read-only and offline, in the Sync Files view; a file
 // that no longer exists on the branch opens as that sync saw it. Go to File in Sync… opens a file
 // of the browsed sync from a QuickPick. A file whose content was never fetched says so when opened
-// and offers to fetch it; Fetch brings it into the open editor.
+// and offers to fetch it; Fetch brings it into the open editor. A restore has something to show: Browse
+// Files on the restore's row, and Go to File in Sync… on the active sync, show the restored tree.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { fixture, requireUi, ui } from './support/bridge';
-import { projectSync, shortSha } from './support/scenarios';
+import { answerNextModal, historyContextMenu, projectSync, shortSha, waitForHistory } from './support/scenarios';
 import { chooseMenuItem, openRowMenu, paneRows, rowLabelled, waitForEditor } from './support/views';
 import { openViewContainer, pickQuickItem, runCommand, waitForTreeRow } from './support/workbench';
 
@@ -122,5 +123,50 @@ suite('Browse Files of an old sync', function () {
       await vscode.commands.executeCommand('projectSync.closeBrowse');
       await vscode.commands.executeCommand('notifications.clearAll');
     }
+  });
+
+  test('after restoring an older sync, Browse Files on the restore\'s row and Go to File on the active sync show the restored tree', async () => {
+    const api = await projectSync();
+    const stamp = Date.now().toString(36);
+    const name = `restored-${stamp}.md`;
+    const content = `# Restored ${stamp}\n\nOnly the older sync has this file.\n`;
+    await fixture('commit', { changes: { [`archive/${name}`]: content }, message: `Add ${name}` });
+    const old = await api.sync('main');
+    await fixture('commit', { changes: { [`archive/${name}`]: null }, message: `Remove ${name}` });
+    const now = await api.sync('main');
+    assert.equal(now.stats.removed, 1);
+    const label = `main @ ${shortSha(old.commitSha ?? '')}`;
+
+    await openViewContainer('Project Sync');
+    await waitForTreeRow('History', `main @ ${shortSha(now.commitSha ?? '')}`);
+    const asked = answerNextModal('Restore');
+    await historyContextMenu(label, 'Restore This Sync');
+    await asked;
+    const history = await waitForHistory((h) => h[0]?.kind === 'restore' && h[0].status === 'completed' && h[0].restoredFromSyncId === old.id, 'the restore record');
+    const restore = history[0];
+    assert.ok(restore);
+    assert.equal((await api.getActiveSync())?.id, restore.id, 'the restore is the active sync');
+
+    // The restore's own row (its label is the restored sync's; its description says "restore").
+    await openRowMenu({ selector: `${paneRows('History')}:has-text("restore ·") .label-name`, exactText: label });
+    await chooseMenuItem('Browse Files');
+    await ui.waitFor({ selector: '.part.sidebar .pane', hasText: `${label}, restored` });
+    await ui.click({ selector: paneRows('Sync Files'), exactText: 'archive' });
+    await ui.click({ selector: paneRows('Sync Files'), hasText: name });
+    const editor = await waitForEditor((e) => e.document.uri.scheme === BROWSE_SCHEME && e.document.uri.path.endsWith(name), name);
+    assert.equal(editor.document.uri.authority, restore.id, 'the file of the restore');
+    assert.equal(editor.document.getText(), content);
+    await vscode.commands.executeCommand('projectSync.closeBrowse');
+    await ui.waitGone({ selector: '.part.sidebar .pane-header', hasText: 'Sync Files' });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+    // Go to File in Sync… with nothing browsed: the active sync, which is the restore.
+    await runCommand('Project Sync: Go to File in Sync…');
+    await ui.waitFor({ selector: '.quick-input-widget', hasText: `Go to File in ${label}` });
+    await ui.type(name);
+    await pickQuickItem(name);
+    const reopened = await waitForEditor((e) => e.document.uri.scheme === BROWSE_SCHEME && e.document.uri.path === `/archive/${name}`, `archive/${name}`);
+    assert.equal(reopened.document.uri.authority, restore.id);
+    assert.equal(reopened.document.getText(), content);
   });
 });

@@ -5,6 +5,9 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { SyncError, isAbortError } from '../../core/errors';
 import { redact, type Logger } from '../../core/logger';
+import type { NetworkHooks } from '../../core/ports';
+import { retryDelaySeconds, type RetryPolicy } from '../../core/retry';
+import { abortableSleep, type Sleep } from '../../github/sleep';
 import { storageProblem } from '../../storage/fsOps';
 import { runGit } from './catFile';
 import { proxiedGitHttp } from './proxyHttp';
@@ -174,48 +177,136 @@ function localFailure(e: unknown, message: string): string | undefined {
   return undefined;
 }
 
-/** Fetch the branch's head commit with depth 1; only objects the cache lacks cross the wire. */
-export async function fetchPack(opts: PackFetch): Promise<{ bytes: number; requests: number }> {
+/**
+ * What a failed transfer attempt means: `transient` (a dropped or refused connection, an empty
+ * reply, a 5xx from the smart-HTTP endpoint, a stall: tried again under the retry policy) or a final
+ * SyncError (cancellation, a full or read-only disk, an auth failure, a missing repository or branch,
+ * a redirect we do not follow, any other 4xx or unexplained failure).
+ */
+export type PackFailure = { kind: 'transient'; reason: string } | { kind: 'fail'; error: SyncError };
+
+export interface PackFailureContext {
+  url: string;
+  branch: string;
+  cacheGitDir: string;
+  hasToken: boolean;
+  aborted: boolean;
+}
+
+/** Connection-level failures as node (isomorphic-git's HTTP client, undici) reports them. */
+const TRANSIENT_ERRNO = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** The same failures in git's (curl's) words. */
+const TRANSIENT_GIT =
+  /Empty reply from server|Connection reset|Connection refused|Couldn't connect to server|Failed to connect|timed out|Operation too slow|Could not resolve (host|proxy)|Recv failure|Send failure|transfer closed with outstanding read data|early EOF|the remote end hung up unexpectedly|unexpected disconnect|Network is unreachable|No route to host|socket hang up|GnuTLS recv error|SSL_read|HTTP\/2 stream \d+ was not closed cleanly/i;
+
+/** Classify one failed attempt of a pack transfer (git's stderr, or what isomorphic-git threw). */
+export function classifyPackFailure(e: unknown, ctx: PackFailureContext): PackFailure {
+  const fail = (error: SyncError): PackFailure => ({ kind: 'fail', error });
+  const err = (e ?? {}) as { code?: unknown; data?: { statusCode?: unknown; what?: unknown }; cause?: { code?: unknown } };
+  if (isAbortError(e) || ctx.aborted) return fail(new SyncError('CANCELLED', 'The sync was cancelled.'));
+  const message = redact(e instanceof Error ? e.message : String(e));
+  const local = localFailure(e, message);
+  const problem = local && storageProblem(local, path.dirname(ctx.cacheGitDir));
+  if (local && problem) {
+    return fail(
+      new SyncError('STORAGE_ERROR', `Could not store the fetched content in ${ctx.cacheGitDir}: ${problem.what} (${local}).`, {
+        hint: problem.hint,
+        path: ctx.cacheGitDir,
+        cause: e,
+      }),
+    );
+  }
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  const status = code === 'HttpError' && typeof err.data?.statusCode === 'number' ? err.data.statusCode : httpStatusIn(message);
+  // isomorphic-git answers a 401 by asking onAuth, which cancels when there is no token.
+  if (status === 401 || status === 403 || code === 'UserCanceledError' || /Authentication failed|could not read Username/i.test(message)) {
+    return fail(new SyncError('AUTH_REQUIRED', 'GitHub refused the git transfer: sign in with an account that can read this repository.', { cause: e }));
+  }
+  if (status !== undefined && status >= 300 && status < 400 && ctx.hasToken) {
+    return fail(
+      new SyncError('NETWORK', `The git transfer from ${ctx.url} was redirected (${status}); Project Sync sends the token only to the remote's own address, so it does not follow redirects.`, {
+        hint: 'If the repository moved, point the remote at its new address (git remote set-url origin URL).',
+        cause: e,
+      }),
+    );
+  }
+  if (status === 404 || /repository '[^']*' not found/i.test(message)) {
+    return fail(
+      new SyncError('NO_REMOTE', `The git endpoint ${ctx.url} answered that the repository does not exist.`, {
+        hint: 'Check the remote URL, or sign in with an account that has access.',
+        cause: e,
+      }),
+    );
+  }
+  if (/couldn't find remote ref/i.test(message) || (code === 'NotFoundError' && typeof err.data?.what === 'string' && err.data.what.includes(ctx.branch))) {
+    return fail(new SyncError('BRANCH_NOT_FOUND', `The branch ${ctx.branch} no longer exists on the remote.`, { hint: 'Choose another branch.', cause: e }));
+  }
+  const errno = code ?? (typeof err.cause?.code === 'string' ? err.cause.code : undefined);
+  const transient =
+    (status !== undefined && status >= 500) ||
+    code === 'EmptyServerResponseError' ||
+    (errno !== undefined && TRANSIENT_ERRNO.has(errno)) ||
+    (status === undefined && TRANSIENT_GIT.test(message));
+  if (transient) return { kind: 'transient', reason: gitReason(message) };
+  return fail(new SyncError('NETWORK', `The git transfer from ${ctx.url} failed: ${message}`, { hint: 'Check your connection and retry.', cause: e }));
+}
+
+/** The HTTP status git (curl) or isomorphic-git names in its message, if any. */
+function httpStatusIn(message: string): number | undefined {
+  const m = /returned error: (\d{3})\b|\bHTTP (\d{3})\b|HTTP Error: (\d{3})\b/.exec(message);
+  const digits = m?.[1] ?? m?.[2] ?? m?.[3];
+  return digits ? Number(digits) : undefined;
+}
+
+/** git's reason without the command line and the URL it repeats: "Empty reply from server". */
+function gitReason(message: string): string {
+  const fatal = /(?:^|\n)fatal: (?:unable to access '[^']*': ?)?(.*)$/im.exec(message);
+  const reason = (fatal?.[1] ?? message.split('\n').filter((l) => l.trim()).at(-1) ?? message).trim();
+  return reason || 'the transfer failed';
+}
+
+export interface PackRetry {
+  policy: RetryPolicy;
+  /** Told before each wait (the sync's "retrying" banner and status bar), like REST waits. */
+  onWait?: NetworkHooks['onWait'];
+  sleep?: Sleep;
+}
+
+/**
+ * Fetch the branch's head commit with depth 1; only objects the cache lacks cross the wire. A
+ * transient failure is tried again under the REST requests' retry policy (see classifyPackFailure).
+ */
+export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { retries: 0, retryBaseMs: 0 } }): Promise<{ bytes: number; requests: number; attempts: number }> {
   await clearStaleGitState(opts.cacheGitDir, opts.logger);
   const before = await packFiles(opts.cacheGitDir);
   let replaced = false;
-  try {
-    if (opts.gitPath) await fetchWithGit(opts);
-    else replaced = await fetchWithIsoGit(opts);
-  } catch (e) {
-    // Whatever the reason, a cut transfer's temp files are not kept.
-    await clearStaleGitState(opts.cacheGitDir, opts.logger).catch((cleanup: unknown) => opts.logger.debug(`cleanup after a failed transfer: ${String(cleanup)}`));
-    if (isAbortError(e) || opts.signal?.aborted) throw new SyncError('CANCELLED', 'The sync was cancelled.');
-    const message = redact((e as Error).message);
-    const local = localFailure(e, message);
-    const problem = local && storageProblem(local, path.dirname(opts.cacheGitDir));
-    if (local && problem) {
-      throw new SyncError('STORAGE_ERROR', `Could not store the fetched content in ${opts.cacheGitDir}: ${problem.what} (${local}).`, {
-        hint: problem.hint,
-        path: opts.cacheGitDir,
-        cause: e,
-      });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (opts.gitPath) await fetchWithGit(opts);
+      else replaced = await fetchWithIsoGit(opts);
+    } catch (e) {
+      // Whatever the reason, a cut transfer's temp files are not kept.
+      await clearStaleGitState(opts.cacheGitDir, opts.logger).catch((cleanup: unknown) => opts.logger.debug(`cleanup after a failed transfer: ${String(cleanup)}`));
+      const failure = classifyPackFailure(e, { url: opts.url, branch: opts.branch, cacheGitDir: opts.cacheGitDir, hasToken: Boolean(opts.token), aborted: opts.signal?.aborted === true });
+      if (failure.kind === 'fail') throw failure.error;
+      const seconds = retryDelaySeconds(attempt, retry.policy);
+      if (seconds === undefined) {
+        throw new SyncError('NETWORK', `The git transfer from ${opts.url} failed after ${attempt + 1} attempt${attempt === 0 ? '' : 's'}: ${failure.reason}`, {
+          hint: 'Check your connection and retry.',
+          cause: e,
+        });
+      }
+      opts.logger.info(`Waiting ${seconds} s (retry) before retrying the git transfer of ${opts.branch}: ${failure.reason}`);
+      retry.onWait?.({ reason: 'retry', seconds });
+      await (retry.sleep ?? abortableSleep)(seconds * 1000, opts.signal);
+      continue;
     }
-    if (/\b(401|403)\b|Authentication failed|could not read Username/i.test(message)) {
-      throw new SyncError('AUTH_REQUIRED', 'GitHub refused the git transfer: sign in with an account that can read this repository.', { cause: e });
-    }
-    const redirect = /returned error: (30[1278])\b/.exec(message);
-    if (redirect && opts.token) {
-      throw new SyncError('NETWORK', `The git transfer from ${opts.url} was redirected (${redirect[1]}); Project Sync sends the token only to the remote's own address, so it does not follow redirects.`, {
-        hint: 'If the repository moved, point the remote at its new address (git remote set-url origin URL).',
-        cause: e,
-      });
-    }
-    throw new SyncError('NETWORK', `The git transfer from ${opts.url} failed: ${message}`, {
-      hint: 'Check your connection and retry.',
-      cause: e,
-    });
+    const after = await packFiles(opts.cacheGitDir);
+    const bytes = [...after].filter(([name]) => !before.has(name)).reduce((n, [, size]) => n + size, 0);
+    if (replaced) await keepOnlyNewPacks(opts.cacheGitDir, before, opts.branch, opts.logger);
+    // info/refs discovery + one upload-pack POST (protocol v2: ls-refs and fetch, two POSTs); a failed attempt counts as one.
+    return { bytes: Math.max(0, bytes), requests: (opts.gitPath ? 3 : 2) + attempt, attempts: attempt + 1 };
   }
-  const after = await packFiles(opts.cacheGitDir);
-  const bytes = [...after].filter(([name]) => !before.has(name)).reduce((n, [, size]) => n + size, 0);
-  if (replaced) await keepOnlyNewPacks(opts.cacheGitDir, before, opts.branch, opts.logger);
-  // info/refs discovery + one upload-pack POST (protocol v2: ls-refs and fetch, two POSTs).
-  return { bytes: Math.max(0, bytes), requests: opts.gitPath ? 3 : 2 };
 }
 
 async function fetchWithGit(opts: PackFetch): Promise<void> {

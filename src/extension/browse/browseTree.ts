@@ -87,7 +87,8 @@ export class BrowseTreeProvider implements vscode.TreeDataProvider<BrowseNode>, 
     const record = this.current ? this.engines.current?.store.get(this.current) : undefined;
     if (!this.view || !record) return;
     const age = formatAge(record.completedAt ?? record.startedAt, new Date(), t);
-    this.view.message = t('{0}, synced {1}. Read-only.', syncLabel(record), age);
+    this.view.message =
+      record.kind === 'restore' ? t('{0}, restored {1}. Read-only.', syncLabel(record), age) : t('{0}, synced {1}. Read-only.', syncLabel(record), age);
   }
 
   dispose(): void {

@@ -27,7 +27,10 @@ export class FollowController implements vscode.Disposable {
   private readonly _onDidChange = new vscode.EventEmitter<void>();
   /** The followed branch or its health changed. */
   readonly onDidChange = this._onDidChange.event;
-  private readonly disposables: vscode.Disposable[] = [this._onDidChange];
+  private readonly _onDidFollow = new vscode.EventEmitter<string>();
+  /** The user chose a branch to follow (Follow Branch…), not a setting that changed. */
+  readonly onDidFollow = this._onDidFollow.event;
+  private readonly disposables: vscode.Disposable[] = [this._onDidChange, this._onDidFollow];
   private readonly log: Logger;
   private readonly git: GitRemoteWatcher;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -81,6 +84,7 @@ export class FollowController implements vscode.Disposable {
   async follow(branch: string): Promise<void> {
     await this.state.update(STATE_KEY, branch);
     this.restart(`following ${branch}`, true);
+    this._onDidFollow.fire(branch);
   }
 
   async stop(): Promise<void> {

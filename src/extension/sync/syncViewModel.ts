@@ -28,6 +28,7 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
   readonly onDidProgress: vscode.Event<SyncDelta>;
   private readonly disposables: vscode.Disposable[] = [this._onDidChangeState, this._onDidChangeBranches];
   private selected: string | undefined;
+  private followed: string | undefined;
   private signedIn = true;
   private branchesRequested = false;
   private readonly log: Logger;
@@ -200,7 +201,12 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
     return outcome?.record?.id === syncId ? outcome.error : undefined;
   }
 
-  /** A sync that ran (from the QuickPick, Follow or the API) becomes the dropdown's choice; a gone branch does not. */
+  /**
+   * A sync that ran (from the QuickPick, Follow or the API) becomes the dropdown's choice; a gone
+   * branch does not. A completed restore makes the restored sync's branch the choice, and the
+   * remote's list is loaded again: a branch deleted since the list was loaded (the one chosen
+   * before, say) is then neither offered nor kept selected.
+   */
   private onRunEnd(end: RunEnd): void {
     const branch = end.record?.branch;
     if (end.kind === 'sync' && branch) {
@@ -211,7 +217,34 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
         this.selected = branch;
       }
     }
+    if (end.kind === 'restore' && end.record?.status === 'completed') {
+      if (branch) this.selected = branch;
+      this.reloadBranches();
+    }
     this._onDidChangeState.fire();
+  }
+
+  /**
+   * Following `branch` (undefined: following stopped). Following a branch makes it the dropdown's
+   * choice (its syncs are the next ones) at once, even when its head has not moved. No network here:
+   * this also runs at activation, when a follow of the last session resumes.
+   */
+  followChanged(branch: string | undefined): void {
+    if (branch === this.followed) return;
+    this.followed = branch;
+    if (branch === undefined) return;
+    this.selected = branch;
+    this._onDidChangeState.fire();
+  }
+
+  /**
+   * The user chose to follow a branch (Follow Branch…, from the palette or a History row): the
+   * remote's list is loaded again (an ETag-cached listing: 304s), so a branch deleted since it was
+   * loaded is no longer offered or kept selected. Only once the view has loaded the list: its first
+   * load is fresh anyway.
+   */
+  followChosen(): void {
+    if (this.branchesRequested) this.reloadBranches();
   }
 
   private reloadBranches(): void {

@@ -5,6 +5,7 @@
 // a window reload that restarts the extension host.
 import * as z from 'zod';
 import { startGitHubServer, type RequestLogEntry, type ServerSwitches } from '../../support/githubServer';
+import { runGit } from '../../support/git';
 import { cloneWorkspace, commitChanges, createBranch, createTestRepo, type TestRepo } from '../../support/repos';
 import { scenarioActions, type ScenarioActions } from './scenarioFixture';
 
@@ -32,6 +33,7 @@ const Commit = z.object({
   message: z.string().optional(),
 });
 const Branch = z.object({ name: z.string().min(1), from: z.string().optional() });
+const BranchName = z.object({ name: z.string().min(1) });
 const Switches = z
   .object({
     latencyMs: z.number().int().nonnegative(),
@@ -65,6 +67,8 @@ export interface FixtureActions extends ScenarioActions {
   commit(args: z.input<typeof Commit>): Promise<string>;
   /** Creates a branch on the server (`from`: a branch or sha, default HEAD). */
   createBranch(args: z.input<typeof Branch>): Promise<null>;
+  /** Deletes a branch on the server (as a push of its deletion would). */
+  deleteBranch(args: z.input<typeof BranchName>): Promise<null>;
   /** Sets server switches: latency, rate limits, failures, tree truncation, SSO. */
   setSwitches(args: z.input<typeof Switches>): Promise<ServerSwitches>;
   /** Back to the defaults (no latency, full rate limit, no failures). */
@@ -117,6 +121,12 @@ export async function createFixture(_tmp: string): Promise<Fixture> {
         const { name, from } = Branch.parse(args);
         await createBranch(repo, name, from);
         branches.push(name);
+        return null;
+      },
+      deleteBranch: async (args) => {
+        const { name } = BranchName.parse(args);
+        await runGit(['--git-dir', repo.bareDir, 'update-ref', '-d', `refs/heads/${name}`]);
+        if (branches.includes(name)) branches.splice(branches.indexOf(name), 1);
         return null;
       },
       setSwitches: async (args) => Object.assign(server.switches, Switches.parse(args)),

@@ -1,0 +1,291 @@
+// The git-transfer path retries like REST does (issue 13): a transient failure of the pack transfer
+// (a dropped connection, an empty reply, a 5xx from the smart-HTTP endpoint) is tried again under the
+// REST requests' retry policy and reported through the same "waiting" hook; an auth failure, a
+// missing repository or branch, a full disk or a cancellation is not. Through the real CLI (and the
+// engine for cancellation), on both transfer paths, against the GitHub-compatible test server behind
+// a small relay that injects the faults: the server itself answers as it always does.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { SyncError } from '../../src/core/errors';
+import { nullLogger } from '../../src/core/logger';
+import { createEngine } from '../../src/engine';
+import { classifyPackFailure, type PackFailureContext } from '../../src/engine/objects/pack';
+import { runGit } from '../support/git';
+import { createBranch, lsTree } from '../support/repos';
+import { cli, Fixture, type CliRun } from './support/cliHarness';
+import { relayTo, startHttp, type TestHttp } from './support/cliProcess';
+
+type Fault = 'drop' | 'cut' | '502' | '401' | '404' | 'delete branch';
+/** Which git requests a fault applies to: the first POST to git-upload-pack, the first info/refs, or every git request. */
+type Where = 'first pack POST' | 'first info/refs' | 'every git request';
+
+const ENV = { PROJECT_SYNC_TIMEOUT_MS: '5000', PROJECT_SYNC_RETRY_BASE_MS: '5', PROJECT_SYNC_LOG: 'info' };
+const RETRY_LOG = /before retrying the git transfer/g;
+
+const isGit = (url: string): boolean => /\.git\/(info\/refs|git-upload-pack)/.test(url);
+
+describe('the git pack transfer retries transient failures like REST requests', function () {
+  this.timeout(120_000);
+  let fx: Fixture;
+  let relay: TestHttp;
+  let tmp: string;
+  let workdir: string;
+  let armed: { fault: Fault; where: Where; hits: number } | undefined;
+  let run = 0;
+
+  before(async () => {
+    const files: Record<string, string> = { 'README.md': '# r\n' };
+    // More than REST_BLOB_LIMIT (50) files: the portable path fetches them as one pack too.
+    for (let i = 0; i < 60; i++) files[`src/f${i}.ts`] = `export const f${i} = ${i};\n`;
+    fx = await Fixture.create(files);
+    const forward = relayTo(fx.server.url);
+    relay = await startHttp('127.0.0.1', async (req, res) => {
+      const url = req.url ?? '/';
+      const fault = armed && isGit(url) && applies(armed.where, req.method ?? 'GET', url) ? armed : undefined;
+      if (!fault) return forward(req, res);
+      fault.hits++;
+      if (fault.where !== 'every git request') armed = undefined;
+      return inject(fault.fault, req, res, () => forward(req, res));
+    });
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'ps-pack-retry-'));
+    workdir = path.join(tmp, 'ws');
+    execFileSync('git', ['init', '-q', workdir]);
+    execFileSync('git', ['-C', workdir, 'remote', 'add', 'origin', `${relay.url}/octo/repo.git`]);
+  });
+  after(async () => {
+    await relay?.close();
+    await fx?.dispose();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    armed = undefined;
+  });
+
+  let seenInfoRefs = false;
+  function applies(where: Where, method: string, url: string): boolean {
+    if (where === 'every git request') return true;
+    if (where === 'first pack POST') return method === 'POST' && url.includes('/git-upload-pack');
+    const first = url.includes('/info/refs') && !seenInfoRefs;
+    seenInfoRefs ||= first;
+    return first;
+  }
+
+  async function inject(fault: Fault, req: IncomingMessage, res: ServerResponse, forward: () => Promise<void> | void): Promise<void> {
+    switch (fault) {
+      case 'drop':
+        // The connection closes with no answer: git says "Empty reply from server".
+        req.socket.destroy();
+        return;
+      case 'cut':
+        // The server's real answer starts, then the connection is reset in the middle of the pack.
+        return cutAfterFirstChunk(req, res);
+      case '502':
+        res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
+        return;
+      case '401':
+        res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Basic realm="GitHub"' }).end('Authentication failed.\n');
+        return;
+      case '404':
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('Repository not found.\n');
+        return;
+      case 'delete branch':
+        // The branch goes away between the REST head and the transfer (someone deleted it meanwhile).
+        await runGit(['--git-dir', fx.repo.bareDir, 'update-ref', '-d', 'refs/heads/doomed']);
+        return forward();
+    }
+  }
+
+  function cutAfterFirstChunk(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const to = new URL(req.url ?? '/', fx.server.url);
+      const upstream = httpRequest(to, { method: req.method, headers: { ...req.headers, host: to.host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.once('data', (chunk: Buffer) => {
+          res.write(chunk.subarray(0, Math.max(1, chunk.length >> 1)), () => {
+            answer.destroy();
+            res.socket?.resetAndDestroy();
+            resolve();
+          });
+        });
+      });
+      upstream.on('error', () => resolve());
+      req.pipe(upstream);
+    });
+  }
+
+  /** A first sync into a fresh storage folder: the content has to come as a pack. */
+  function sync(engine: 'git' | 'none', fault?: Fault, where?: Where, extra: string[] = []): Promise<CliRun> {
+    seenInfoRefs = false;
+    armed = fault && where ? { fault, where, hits: 0 } : undefined;
+    const storage = path.join(tmp, `storage-${++run}`);
+    return cli(['sync', '--repo', workdir, '--storage', storage, '--json', ...extra], { ...ENV, PROJECT_SYNC_GIT: engine === 'git' ? undefined : 'none' });
+  }
+
+  const of = (r: CliRun, type: string) => r.lines.filter((l) => l.type === type);
+  const waits = (r: CliRun) => of(r, 'waiting');
+  const gitRequests = (from: number) => relay.requests.slice(from).filter((r) => isGit(r.url));
+
+  for (const engine of ['git', 'none'] as const) {
+    const label = engine === 'git' ? 'git binary' : 'isomorphic-git';
+    describe(label, () => {
+      const once = [
+        ['drop', 'first info/refs', 'the transfer\'s first request dropped (an empty reply)'],
+        ['cut', 'first pack POST', 'the pack request reset mid-answer'],
+        ['502', 'first pack POST', 'the pack request answered 502'],
+      ] as const;
+      for (const [fault, where, what] of once) {
+        it(`${what}, then fine: the sync completes after one retry, said once`, async () => {
+          const from = relay.requests.length;
+          const r = await sync(engine, fault, where);
+          assert.equal(r.code, 0, r.stdout + r.stderr);
+          const result = r.lines.at(-1) as { type: string; sync: { status: string; stats: { contentSource: string; files: number } } };
+          assert.equal(result.type, 'result');
+          assert.equal(result.sync.status, 'completed');
+          assert.match(result.sync.stats.contentSource, /pack/);
+          assert.deepEqual(
+            waits(r).map((w) => w.reason),
+            ['retry'],
+            'one retry wait reported through the sync\'s hook (the banner and status bar say "retrying")',
+          );
+          assert.equal(r.stderr.match(RETRY_LOG)?.length, 1, `one retry logged: ${r.stderr}`);
+          const faulted = gitRequests(from).filter((q) => (where === 'first pack POST' ? q.method === 'POST' : q.url.includes('/info/refs')));
+          assert.ok(faulted.length >= 2, `the failed request was made again: ${JSON.stringify(gitRequests(from))}`);
+          assert.equal(result.sync.stats.files, (await lsTree(fx.repo.bareDir, 'main')).length);
+        });
+      }
+
+      it('always failing: NETWORK after the retry budget (4 attempts), said once', async () => {
+        const r = await sync(engine, 'drop', 'every git request');
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        const errors = of(r, 'error') as Array<{ code: string; message: string }>;
+        assert.equal(errors.length, 1, `one error: ${r.stdout}`);
+        assert.equal(errors[0]?.code, 'NETWORK');
+        assert.match(errors[0]?.message ?? '', /after 4 attempts/);
+        assert.equal(errors[0]?.message.split(relay.url).length, 2, `the URL once: ${errors[0]?.message}`);
+        assert.deepEqual(
+          waits(r).map((w) => w.reason),
+          ['retry', 'retry', 'retry'],
+        );
+        assert.deepEqual(
+          waits(r).map((w) => w.seconds),
+          [0.005, 0.01, 0.02],
+          'the REST back-off: base, doubled each retry',
+        );
+        assert.equal(of(r, 'warning').length, 0, 'not repeated as warnings');
+        assert.equal(armed?.hits, 4, 'four attempts reached the git endpoint');
+      });
+
+      for (const fault of ['401', '404'] as const) {
+        it(`a ${fault} from the git endpoint is not retried`, async () => {
+          const from = relay.requests.length;
+          const r = await sync(engine, fault, 'first info/refs');
+          assert.equal(r.code, 1, r.stdout + r.stderr);
+          const error = r.lines.at(-1) as { type: string; code: string; message: string };
+          assert.equal(error.type, 'error');
+          assert.equal(error.code, fault === '401' ? 'AUTH_REQUIRED' : 'NO_REMOTE', error.message);
+          assert.deepEqual(waits(r), [], 'no retry wait');
+          assert.equal(r.stderr.match(RETRY_LOG), null);
+          assert.equal(gitRequests(from).length, 1, `one request to the git endpoint: ${JSON.stringify(gitRequests(from))}`);
+        });
+      }
+
+      it('a branch deleted before its transfer: BRANCH_NOT_FOUND, not retried', async () => {
+        await createBranch(fx.repo, 'doomed', 'main');
+        const from = relay.requests.length;
+        const r = await sync(engine, 'delete branch', 'first info/refs', ['--branch', 'doomed']);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        const error = r.lines.at(-1) as { type: string; code: string; message: string };
+        assert.equal(error.code, 'BRANCH_NOT_FOUND', error.message);
+        assert.match(error.message, /doomed/);
+        assert.deepEqual(waits(r), []);
+        assert.equal(gitRequests(from).filter((q) => q.url.includes('/info/refs')).length, 1, 'the transfer was not started again');
+      });
+    });
+  }
+
+  it('a cancellation during the back-off ends the sync at once (CANCELLED), without another attempt', async () => {
+    // A long back-off: the sync would wait 20 s before the next attempt.
+    const engine = await createEngine({ storageDir: path.join(tmp, 'storage-cancel'), logger: nullLogger, retryBaseMs: 20_000 });
+    try {
+      armed = { fault: 'drop', where: 'every git request', hits: 0 };
+      const controller = new AbortController();
+      const events = engine.sync({ workdir, branch: 'main' }, controller.signal);
+      let waited = 0;
+      let abortedAt = 0;
+      const outcome = await (async () => {
+        for (;;) {
+          const step = await events.next();
+          if (step.done) return step.value;
+          if (step.value.type === 'waiting') {
+            waited++;
+            abortedAt = Date.now();
+            controller.abort();
+          }
+        }
+      })().catch((e: unknown) => e);
+      assert.ok(outcome instanceof SyncError, String(outcome));
+      assert.equal(outcome.code, 'CANCELLED');
+      assert.equal(waited, 1);
+      assert.equal(armed.hits > 0, true);
+      const hits = armed.hits;
+      assert.ok(Date.now() - abortedAt < 5_000, `it did not sit out the back-off (${Date.now() - abortedAt} ms)`);
+      assert.equal(armed.hits, hits, 'no attempt after the cancellation');
+      assert.equal(engine.store.list()[0]?.status, 'cancelled');
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('classifyPackFailure: what is transient', () => {
+  const ctx: PackFailureContext = { url: 'https://github.com/o/r.git', branch: 'main', cacheGitDir: '/tmp/x/objects.git', hasToken: true, aborted: false };
+  const gitError = (stderr: string) => new Error(stderr);
+  const kind = (e: unknown, over: Partial<PackFailureContext> = {}) => {
+    const f = classifyPackFailure(e, { ...ctx, ...over });
+    return f.kind === 'transient' ? 'transient' : f.error.code;
+  };
+
+  it('git (curl): resets, refusals, empty replies, 5xx and stalls are transient', () => {
+    for (const stderr of [
+      "fatal: unable to access 'https://github.com/o/r.git/': Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server",
+      "fatal: unable to access 'https://github.com/o/r.git/': Empty reply from server",
+      "fatal: unable to access 'https://github.com/o/r.git/': Recv failure: Connection reset by peer",
+      "fatal: unable to access 'https://github.com/o/r.git/': The requested URL returned error: 502",
+      'error: RPC failed; HTTP 503 curl 22 The requested URL returned error: 503\nfatal: expected flush after ref listing',
+      'error: RPC failed; curl 28 Operation too slow. Less than 1 bytes/sec transferred the last 1 seconds\nfatal: early EOF',
+      "fatal: unable to access 'https://github.com/o/r.git/': Could not resolve host: github.com",
+    ]) {
+      assert.equal(kind(gitError(stderr)), 'transient', stderr);
+    }
+  });
+
+  it('isomorphic-git and node: connection errors, empty responses and 5xx are transient', () => {
+    assert.equal(kind(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), 'transient');
+    assert.equal(kind(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })), 'transient');
+    assert.equal(kind(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })), 'transient');
+    assert.equal(kind(Object.assign(new Error('Empty response from git server.'), { code: 'EmptyServerResponseError' })), 'transient');
+    assert.equal(kind(Object.assign(new Error('HTTP Error: 502 Bad Gateway'), { code: 'HttpError', data: { statusCode: 502 } })), 'transient');
+  });
+
+  it('never retried: auth, a missing repository or branch, other 4xx, a redirect, a full disk, a cancellation', () => {
+    assert.equal(kind(gitError("fatal: Authentication failed for 'https://github.com/o/r.git/'")), 'AUTH_REQUIRED');
+    assert.equal(kind(gitError("fatal: could not read Username for 'https://github.com': terminal prompts disabled")), 'AUTH_REQUIRED');
+    assert.equal(kind(Object.assign(new Error('The operation was canceled.'), { code: 'UserCanceledError' })), 'AUTH_REQUIRED');
+    assert.equal(kind(Object.assign(new Error('HTTP Error: 401 Unauthorized'), { code: 'HttpError', data: { statusCode: 401 } })), 'AUTH_REQUIRED');
+    assert.equal(kind(gitError("remote: Repository not found.\nfatal: repository 'https://github.com/o/r.git/' not found")), 'NO_REMOTE');
+    assert.equal(kind(Object.assign(new Error('HTTP Error: 404 Not Found'), { code: 'HttpError', data: { statusCode: 404 } })), 'NO_REMOTE');
+    assert.equal(kind(gitError('fatal: couldn\'t find remote ref refs/heads/main')), 'BRANCH_NOT_FOUND');
+    assert.equal(kind(Object.assign(new Error('Could not find main.'), { code: 'NotFoundError', data: { what: 'main' } })), 'BRANCH_NOT_FOUND');
+    assert.equal(kind(gitError("fatal: unable to access 'https://github.com/o/r.git/': The requested URL returned error: 429")), 'NETWORK');
+    assert.equal(kind(gitError("fatal: unable to access 'https://github.com/o/r.git/': The requested URL returned error: 302")), 'NETWORK');
+    assert.equal(kind(gitError('fatal: write error: No space left on device\nfatal: the remote end hung up unexpectedly')), 'STORAGE_ERROR');
+    assert.equal(kind(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })), 'STORAGE_ERROR');
+    assert.equal(kind(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' })), 'CANCELLED');
+    assert.equal(kind(gitError('fatal: early EOF'), { aborted: true }), 'CANCELLED');
+    assert.equal(kind(gitError('fatal: something nobody expected')), 'NETWORK');
+  });
+});
