@@ -6,9 +6,10 @@
 // Faults come from the server's own GitHub behaviour (500, a dropped connection, rate limits), from
 // storage failpoints, from signals, from files planted in the storage (a damaged or foreign storage
 // lock; git's lock and temp files in the content cache, as a killed git leaves them), and from a
-// relay in front of the server that the workspace's remote points at (an answer over the size limit,
-// without end, or a gzip bomb). The server is never made to do what GitHub does not.
-// PROJECT_SYNC_VERBOSE=1 prints the matrix.
+// relay in front of the server that the workspace's remote points at (a redirect to another origin
+// — a second loopback address where a capture server counts Authorization headers — or to the same
+// origin; an answer over the size limit, without end, or a gzip bomb). The server is never made to
+// do what GitHub does not. PROJECT_SYNC_VERBOSE=1 prints the matrix.
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { commitChanges, lsTree } from '../support/repos';
 import { cli, Fixture, last, type CliRun } from './support/cliHarness';
+import { relayTo, startHttp, type TestHttp } from './support/cliProcess';
 import {
   buildCli,
   chainProblems,
@@ -25,6 +27,7 @@ import {
   gitLeftovers,
   gzipBomb,
   matrixTable,
+  MOVED,
   onRequest,
   spawnCli,
   startFront,
@@ -44,6 +47,7 @@ const FAMILIES = {
   lock: ['dead lock', 'empty lock', 'lock folder', 'lock symlink', 'future lock', 'live lock'],
   /** Left in objects.git by a git killed mid-transfer. */
   'git lock': ['shallow.lock', 'ref locks', 'tmp_pack'],
+  redirect: ['redirect away', 'redirect same origin'],
   size: ['huge JSON', 'endless body', 'gzip bomb'],
 } as const;
 type Family = keyof typeof FAMILIES;
@@ -81,6 +85,8 @@ function applicable(phase: Phase, fault: Fault): boolean {
   if (family === 'git lock') return phase === 'content (pack)';
   if (phase === 'save') return family === 'storage' || family === 'signal';
   if (family === 'storage') return false;
+  // With a token, git is not let follow redirects itself: the same-origin one on the pack comes next.
+  if (family === 'redirect') return !(phase === 'content (pack)' && fault === 'redirect same origin');
   // Response sizes are capped on the REST path (a pack goes to disk through git).
   if (family === 'size') return phase !== 'content (pack)';
   // Git smart HTTP has no REST rate limit.
@@ -112,6 +118,10 @@ function expected(phase: Phase, fault: Fault): Want {
       return fault === 'live lock' ? { status: null, code: 'LOCKED', says: /Another sync is using this storage: process \d+ on / } : { status: 'completed', code: null };
     case 'git lock':
       return { status: 'completed', code: null };
+    case 'redirect':
+      return fault === 'redirect same origin'
+        ? { status: 'completed', code: null }
+        : { status: 'failed', code: 'NETWORK', says: /redirected .*to another address.*sends the token only to the remote's own address/ };
     case 'size':
       return { status: 'failed', code: 'NETWORK', says: phase === 'content (blobs)' ? /sent more than 128 MB/ : /sent more than 64 MB/ };
   }
@@ -121,6 +131,7 @@ describe('fault matrix: phase × fault through the CLI', function () {
   this.timeout(120_000);
   let fx: Fixture;
   let front: Front;
+  let capture: TestHttp;
   let ws: string;
   let tmp: string;
   let cliJs: string;
@@ -133,6 +144,9 @@ describe('fault matrix: phase × fault through the CLI', function () {
     for (let i = 0; i < 20; i++) files[`src/f${i}.ts`] = `export const f${i} = ${i};\n`;
     [fx, cliJs] = await Promise.all([Fixture.create(files), buildCli(tmp)]);
     fx.server.tokens.add(TOKEN);
+    // Another origin (a second loopback address) serving the same API and repositories: a redirect
+    // there would work if the token went along, so only the token's absence can stop it.
+    capture = await startHttp('127.0.0.2', relayTo(fx.server.url));
     front = await startFront(fx.server.url);
     ws = path.join(tmp, 'ws');
     execFileSync('git', ['init', '--quiet', ws]);
@@ -149,6 +163,7 @@ describe('fault matrix: phase × fault through the CLI', function () {
       }
     }
     await front?.close();
+    await capture?.close();
     await fx?.dispose();
     rmSync(tmp, { recursive: true, force: true });
   });
@@ -202,6 +217,10 @@ describe('fault matrix: phase × fault through the CLI', function () {
   function frontAnswer(phase: NetPhase, fault: Fault): (req: IncomingMessage, res: ServerResponse) => Promise<void> | void {
     const type = phase === 'content (blobs)' ? 'application/vnd.github.raw' : 'application/json; charset=utf-8';
     switch (fault) {
+      case 'redirect away':
+        return (req, res) => void res.writeHead(302, { location: `${capture.url}${req.url}` }).end();
+      case 'redirect same origin':
+        return (req, res) => void res.writeHead(302, { location: `${MOVED}${req.url}` }).end();
       case 'huge JSON':
         // Declared past the limit: refused from the headers, nothing of it read.
         return (_req, res) => {
@@ -342,30 +361,46 @@ describe('fault matrix: phase × fault through the CLI', function () {
         for (const rel of planted) assert.ok(r?.stderr.includes(rel), `clearing ${rel} is logged: ${r?.stderr}`);
       });
     }
-    if (family === 'size') {
+    if (family === 'redirect' || family === 'size') {
       const netPhase = phase as NetPhase;
+      capture.requests.length = 0;
       const answered = front.requests.length;
       const answer = frontAnswer(netPhase, fault);
       streamed.length = 0;
       let faultedUrl: string | undefined;
-      const disarm = front.arm(TRIGGER[netPhase], (req, res) => {
-        faultedUrl ??= req.url;
-        return answer(req, res);
-      });
+      // A redirect is what the address always answers while armed (a moved repository); an answer's size, once.
+      const disarm = front.arm(
+        TRIGGER[netPhase],
+        (req, res) => {
+          faultedUrl ??= req.url;
+          return answer(req, res);
+        },
+        family === 'redirect' ? Number.POSITIVE_INFINITY : 1,
+      );
       const rssBefore = process.resourceUsage().maxRSS;
       try {
         // A size fault is cut by bytes, not by the clock: the idle timeout is not what ends it.
-        const run = await syncIn({ PROJECT_SYNC_TIMEOUT_MS: '5000' });
+        const run = await syncIn(family === 'size' ? { PROJECT_SYNC_TIMEOUT_MS: '5000' } : {});
+        // First of all: the token never reached the other origin, whatever became of the sync.
+        const leaked = capture.requests.filter((q) => q.authorization !== undefined);
+        assert.deepEqual(leaked, [], `the token reached the other origin ${capture.url}`);
         return done(run, async () => {
           const seen = front.requests.slice(answered);
           assert.ok(faultedUrl, 'the faulted request was made');
-          const grewKb = process.resourceUsage().maxRSS - rssBefore;
-          assert.ok(grewKb < SIZE_RSS_BOUND_KB, `peak RSS grew by ${Math.round(grewKb / 1024)} MB`);
-          assert.equal(seen.filter((q) => q.url === faultedUrl).length, 1, `${faultedUrl} is not asked again`);
+          if (fault === 'redirect same origin') {
+            assert.ok(seen.some((q) => q.url.startsWith(`${MOVED}/`)), 'the redirect was followed on the same origin');
+            assert.ok(seen.filter((q) => q.url.startsWith(`${MOVED}/`)).every((q) => q.authorization !== undefined), 'with the token there');
+            assert.equal(capture.requests.length, 0);
+          }
+          if (family === 'size') {
+            const grewKb = process.resourceUsage().maxRSS - rssBefore;
+            assert.ok(grewKb < SIZE_RSS_BOUND_KB, `peak RSS grew by ${Math.round(grewKb / 1024)} MB`);
+            assert.equal(seen.filter((q) => q.url === faultedUrl).length, 1, `${faultedUrl} is not asked again`);
           if (fault === 'huge JSON') {
             // Refused from its headers: no more was sent than the sockets' buffers took before the client let go.
             const [sent] = await Promise.all(streamed);
             assert.ok(sent !== undefined && sent < 16 * 1024 * 1024, `the relay got to send ${sent} bytes`);
+          }
           }
         });
       } finally {

@@ -201,7 +201,7 @@ export async function fetchPack(opts: PackFetch): Promise<{ bytes: number; reque
     }
     const redirect = /returned error: (30[1278])\b/.exec(message);
     if (redirect && opts.token) {
-      throw new SyncError('NETWORK', `The git transfer from ${opts.url} was redirected (${redirect[1]}); Project Sync sends the token only to the remote's own address, so it does not follow redirects.`, {
+      throw new SyncError('NETWORK', `The git transfer from ${opts.url} was redirected (${redirect[1]}) to another address; Project Sync sends the token only to the remote's own address, so it does not follow redirects elsewhere.`, {
         hint: 'If the repository moved, point the remote at its new address (git remote set-url origin URL).',
         cause: e,
       });
