@@ -85,8 +85,7 @@ function applicable(phase: Phase, fault: Fault): boolean {
   if (family === 'git lock') return phase === 'content (pack)';
   if (phase === 'save') return family === 'storage' || family === 'signal';
   if (family === 'storage') return false;
-  // With a token, git is not let follow redirects itself: the same-origin one on the pack comes next.
-  if (family === 'redirect') return !(phase === 'content (pack)' && fault === 'redirect same origin');
+  if (family === 'redirect') return true;
   // Response sizes are capped on the REST path (a pack goes to disk through git).
   if (family === 'size') return phase !== 'content (pack)';
   // Git smart HTTP has no REST rate limit.
