@@ -1,6 +1,7 @@
 // The one place an Octokit is built: base URL, auth, user agent, and hooks that log
 // every exchange with its rate-limit headers — never a token.
 import { Octokit } from '@octokit/rest';
+import { SyncError } from '../core/errors';
 import { redact, type Logger } from '../core/logger';
 import { httpFetch } from './httpFetch';
 import { redactProxyUrl } from './proxy';
@@ -42,7 +43,7 @@ export function createOctokit(options: OctokitOptions): Octokit {
     userAgent: USER_AGENT,
     request: {
       ...(options.signal ? { signal: options.signal } : {}),
-      fetch: boundErrorBodies(options.proxy ? proxiedFetch(options.proxy) : httpFetch),
+      fetch: boundErrorBodies(sameOriginRedirects(options.proxy ? proxiedFetch(options.proxy) : httpFetch, Boolean(options.token))),
     },
     log: {
       debug: (m: string) => logger.trace(redact(m)),
@@ -67,6 +68,46 @@ export function createOctokit(options: OctokitOptions): Octokit {
     throw error;
   });
   return octokit;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Redirects followed within the origin before giving up, as fetch does. */
+const MAX_REDIRECTS = 20;
+
+/**
+ * With a token, redirects are followed only within the origin they come from, token and all. One to
+ * another origin fails with NETWORK before anything is sent there, as the git transfer does: fetch
+ * would drop the token and go on, and that host's answer to an unauthenticated request (a private
+ * repository's 404, a 401) would read as a wrong token or a missing repository. Without a token,
+ * redirects are followed as fetch does.
+ */
+export function sameOriginRedirects(inner: typeof fetch, hasToken: boolean): typeof fetch {
+  if (!hasToken) return inner;
+  return (async (input: Parameters<typeof fetch>[0], init: RequestInit = {}) => {
+    if (init.redirect === 'manual' || init.redirect === 'error' || (typeof input !== 'string' && !(input instanceof URL))) return inner(input, init);
+    let url = new URL(String(input));
+    let request: RequestInit = { ...init, redirect: 'manual' };
+    for (let hops = 0; ; hops++) {
+      const res = await inner(url.href, request);
+      const location = res.headers.get('location');
+      if (!REDIRECTS.has(res.status) || !location) return res;
+      await res.body?.cancel().catch((cancelError: unknown) => cancelError);
+      const next = new URL(location, url);
+      if (next.origin !== url.origin) {
+        throw new SyncError('NETWORK', `${url.host} redirected ${redact(`${request.method ?? 'GET'} ${url.pathname}`)} to another address (${redact(next.origin)}); Project Sync sends the token only to the remote's own address, so it does not follow redirects elsewhere.`, {
+          hint: 'If the server moved, point the remote at its new address (git remote set-url origin URL).',
+        });
+      }
+      if (hops >= MAX_REDIRECTS) throw new TypeError('fetch failed', { cause: new Error(`redirect count exceeded (${res.status} to ${redact(next.href)})`) });
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && (request.method ?? 'GET').toUpperCase() === 'POST')) {
+        const headers = new Headers(request.headers);
+        headers.delete('content-type');
+        headers.delete('content-length');
+        request = { ...request, method: 'GET', body: null, headers };
+      }
+      url = next;
+    }
+  }) as typeof fetch;
 }
 
 /** Octokit reads an error answer's body whole; we keep at most this much of it (GitHub's are a few hundred bytes). */

@@ -100,6 +100,9 @@ export class Requester {
       } catch (e) {
         if (signal?.aborted || isAbortError(e)) throw new SyncError('CANCELLED', 'The sync was cancelled.');
         if (e instanceof SyncError) throw e;
+        // A refusal inside the fetch (sameOriginRedirects) reaches us wrapped by Octokit as a 500.
+        const cause = (e as { cause?: unknown } | null)?.cause;
+        if (cause instanceof SyncError) throw cause;
         failure = toFailure(e);
       }
       const decision = classifyFailure(failure, {

@@ -7,6 +7,8 @@ import { SyncError, isAbortError } from '../../core/errors';
 import { redact, type Logger } from '../../core/logger';
 import type { NetworkHooks } from '../../core/ports';
 import { retryDelaySeconds, type RetryPolicy } from '../../core/retry';
+import { httpFetch } from '../../github/httpFetch';
+import { proxiedFetch } from '../../github/proxyFetch';
 import { abortableSleep, type Sleep } from '../../github/sleep';
 import { storageProblem } from '../../storage/fsOps';
 import { runGit } from './catFile';
@@ -224,7 +226,7 @@ export function classifyPackFailure(e: unknown, ctx: PackFailureContext): PackFa
   }
   if (status !== undefined && status >= 300 && status < 400 && ctx.hasToken) {
     return fail(
-      new SyncError('NETWORK', `The git transfer from ${ctx.url} was redirected (${status}); Project Sync sends the token only to the remote's own address, so it does not follow redirects.`, {
+      new SyncError('NETWORK', `The git transfer from ${ctx.url} was redirected (${status}) to another address; Project Sync sends the token only to the remote's own address, so it does not follow redirects elsewhere.`, {
         hint: 'If the repository moved, point the remote at its new address (git remote set-url origin URL).',
         cause: e,
       }),
@@ -309,7 +311,55 @@ export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { 
   }
 }
 
+/**
+ * With a token git follows no redirect (its extra header would go wherever one leads). One that stays
+ * on the remote's origin (a renamed repository) is followed here instead: found by asking for
+ * info/refs ourselves, hop by hop with the token, which never leaves that origin; then git fetches
+ * from where it leads. A redirect to another origin still fails (see fetchPack).
+ */
 async function fetchWithGit(opts: PackFetch): Promise<void> {
+  try {
+    await gitFetch(opts, opts.url);
+  } catch (e) {
+    if (!opts.token || !/returned error: 30[1278]\b/.test(String((e as Error | undefined)?.message))) throw e;
+    const moved = await sameOriginMove(opts, opts.token).catch((probe: unknown) => {
+      opts.logger.debug(`[pack] asking where ${redact(opts.url)} redirects failed: ${String(probe)}`);
+      return undefined;
+    });
+    if (!moved) throw e;
+    opts.logger.info(`the git remote ${redact(opts.url)} redirects to ${redact(moved)} on the same origin; fetching from there`);
+    await gitFetch(opts, moved);
+  }
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_GIT_REDIRECTS = 10;
+
+/** Where the remote's info/refs leads within its own origin; undefined when it leads elsewhere or nowhere. */
+async function sameOriginMove(opts: PackFetch, token: string): Promise<string | undefined> {
+  const fetchVia = opts.proxy ? proxiedFetch(opts.proxy) : httpFetch;
+  const origin = new URL(opts.url).origin;
+  const timeout = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_STALL_MS);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  let base = opts.url.replace(/\/+$/, '');
+  for (let hop = 0; hop <= MAX_GIT_REDIRECTS; hop++) {
+    const asked = new URL(`${base}/info/refs?service=git-upload-pack`);
+    const res = await fetchVia(asked.href, {
+      redirect: 'manual',
+      headers: { authorization: `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`, 'user-agent': 'git/project-sync' },
+      signal,
+    });
+    await res.body?.cancel().catch((cancelError: unknown) => cancelError);
+    const location = res.headers.get('location');
+    if (!REDIRECT_STATUSES.has(res.status) || !location) return hop === 0 ? undefined : base;
+    const next = new URL(location, asked);
+    if (next.origin !== origin || !next.pathname.endsWith('/info/refs')) return undefined;
+    base = `${next.origin}${next.pathname.slice(0, -'/info/refs'.length)}`;
+  }
+  return undefined;
+}
+
+async function gitFetch(opts: PackFetch, url: string): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '' };
   // Passed through the environment, so neither the token nor proxy credentials show in argv or the cache repo's config.
   const config: [string, string][] = [];
@@ -331,10 +381,10 @@ async function fetchWithGit(opts: PackFetch): Promise<void> {
     '-c', 'fetch.unpackLimit=1',
     '-c', 'credential.helper=',
     'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1',
-    opts.url, `+refs/heads/${opts.branch}:${CACHE_REF}`,
+    url, `+refs/heads/${opts.branch}:${CACHE_REF}`,
   ];
   await runGit(opts.gitPath as string, args, undefined, { env, signal: opts.signal });
-  opts.logger.debug(`[pack] git fetch ${opts.url} ${opts.branch} done`);
+  opts.logger.debug(`[pack] git fetch ${redact(url)} ${opts.branch} done`);
 }
 
 /** The cache repository's only remote on the portable path (its URL is passed on every fetch). */

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../../src/cli/main';
+import type { EngineOptions } from '../../../src/engine';
 import { parseFailpoint } from '../../support/failpoint';
 import { startGitHubServer, type GitHubServer } from '../../support/githubServer';
 import { cloneWorkspace, createTestRepo, type FileSpec, type TestRepo } from '../../support/repos';
@@ -16,7 +17,8 @@ export interface CliRun {
   lines: Record<string, unknown>[];
 }
 
-export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+/** `engine`: options a test gives the engine directly (as the failpoint is), e.g. a shorter lock wait. */
+export async function cli(args: string[], env: NodeJS.ProcessEnv = {}, engine: Partial<EngineOptions> = {}): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
@@ -31,7 +33,7 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
       stderr: stderr as unknown as NodeJS.WriteStream,
       env: { PROJECT_SYNC_GIT: process.env.PROJECT_SYNC_GIT, ...env },
     },
-    failpoint ? { failpoint } : {},
+    { ...engine, ...(failpoint ? { failpoint } : {}) },
   );
   const text = Buffer.concat(out).toString('utf8');
   const lines = text

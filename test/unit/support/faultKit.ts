@@ -1,11 +1,15 @@
 // Fault-injection helpers over the GitHub-compatible test server and the CLI: phase triggers,
-// a spawned CLI bundle, and the invariants every fault must leave intact.
+// a spawned CLI bundle, the invariants every fault must leave intact, and a relay in front of the
+// server for the faults the server itself must not be made to commit (redirects, endless answers).
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { IncomingMessage, Server } from 'node:http';
+import { readdirSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { build } from 'esbuild';
 import type { GitHubServer } from '../../support/githubServer';
 import { cli, json, type CliRun } from './cliHarness';
+import { relayTo, startHttp, type Handler, type TestHttp } from './cliProcess';
 
 /** Call `fn` for every request whose path matches, before the server handles it (so it can flip switches). */
 export function onRequest(server: GitHubServer, match: RegExp, fn: (path: string) => void): () => void {
@@ -88,4 +92,86 @@ export function matrixTable(phases: readonly string[], faults: readonly string[]
   const rows = [`| phase \\ fault | ${faults.join(' | ')} |`, `|---|${faults.map(() => '---').join('|')}|`];
   for (const p of phases) rows.push(`| ${p} | ${faults.map((f) => cell(p, f)).join(' | ')} |`);
   return rows.join('\n');
+}
+
+/**
+ * The network path between the CLI and the GitHub-compatible server, for the faults that server
+ * must not be bent into (a redirect to another host, an answer without end): every request is relayed
+ * unchanged unless a fault is armed for it. `${MOVED}/…` is the same path one hop away on the same
+ * origin (what a same-origin redirect points at): relayed with the prefix taken off.
+ */
+export const MOVED = '/moved-here';
+
+export interface Front extends TestHttp {
+  /** Answer the next `count` requests whose path matches with `answer` instead of relaying them; returns disarm. */
+  arm(match: RegExp, answer: Handler, count?: number): () => void;
+}
+
+export async function startFront(target: string): Promise<Front> {
+  const armed: { match: RegExp; answer: Handler; count: number }[] = [];
+  const relay = relayTo(target);
+  const front = await startHttp('127.0.0.1', (req, res) => {
+    const url = req.url ?? '/';
+    if (url.startsWith(`${MOVED}/`)) {
+      req.url = url.slice(MOVED.length);
+      return relay(req, res);
+    }
+    const hit = armed.find((a) => a.count > 0 && a.match.test(url));
+    if (!hit) return relay(req, res);
+    hit.count--;
+    return hit.answer(req, res);
+  });
+  return {
+    ...front,
+    arm(match, answer, count = 1) {
+      const entry = { match, answer, count };
+      armed.push(entry);
+      return () => void armed.splice(armed.indexOf(entry), 1);
+    },
+  };
+}
+
+/** Stream `chunk` until `total` bytes or until the client goes away (backpressure kept); resolves with the bytes written. */
+export function streamOut(res: ServerResponse, chunk: Buffer, total: number, into: NodeJS.WritableStream = res): Promise<number> {
+  return new Promise((resolve) => {
+    let sent = 0;
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+      resolve(sent);
+    });
+    const pump = (): void => {
+      while (!closed && sent < total) {
+        sent += chunk.byteLength;
+        if (!into.write(chunk)) return void into.once('drain', pump);
+      }
+      if (!closed) {
+        into.end();
+        resolve(sent);
+      }
+    };
+    pump();
+  });
+}
+
+/**
+ * A gzip body inflating to `prefix` and then `mb` MB of spaces, in about 1/1000 of that on the wire:
+ * one gzip member per MB (a gzip stream may hold many; they inflate to their concatenation), so it
+ * costs one 1 MB compression to make.
+ */
+export function gzipBomb(prefix: string, mb: number): Buffer {
+  const member = zlib.gzipSync(Buffer.alloc(1024 * 1024, ' '), { level: 9 });
+  return Buffer.concat([zlib.gzipSync(prefix), ...Array.from({ length: mb }, () => member)]);
+}
+
+/** The pid of a process of this host that has exited (what a lock of a killed sync names). */
+export function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  return new Promise((resolve) => child.on('exit', () => resolve(child.pid as number)));
+}
+
+/** What an interrupted git transfer leaves in the cache repository (lock files, temp packs and objects). */
+const GIT_LEFTOVER = /(^|\/)(tmp_pack_|tmp_idx_|tmp_obj_)|\.lock$/;
+export function gitLeftovers(cacheGitDir: string): string[] {
+  return readdirSync(cacheGitDir, { recursive: true, encoding: 'utf8' }).filter((n) => GIT_LEFTOVER.test(n));
 }
