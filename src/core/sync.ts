@@ -181,7 +181,11 @@ class Run {
     };
     // With a pool, files go to the workers in batches while the next blobs are read; without one (or
     // when a worker fails) they are analysed here. Same code, same answer.
+    // Each batch in flight settles without rejecting (a rejection nobody awaits yet would end the
+    // process as unhandled); a failure is kept and thrown once, when the batches are awaited.
     const inFlight: Promise<void>[] = [];
+    let failure: { error: unknown } | undefined;
+    let workerFailed = false;
     let batch: FileVersion[] = [];
     let batchBytes = 0;
     const send = (): void => {
@@ -190,11 +194,21 @@ class Run {
       batchBytes = 0;
       if (!pool) return keep(versions.map((v) => extractFacts(v)));
       inFlight.push(
-        pool.extractMany(versions).then(keep, (e: unknown) => {
-          scoped(this.deps.logger, 'sync').warn(`memory worker failed (${e instanceof Error ? e.message : String(e)}); analysing ${versions.length} files on this thread`);
-          keep(versions.map((v) => extractFacts(v)));
-        }),
+        pool
+          .extractMany(versions)
+          .then(keep, (e: unknown) => {
+            if (!workerFailed) scoped(this.deps.logger, 'sync').warn(`memory worker failed (${e instanceof Error ? e.message : String(e)}); analysing on this thread`);
+            workerFailed = true;
+            keep(versions.map((v) => extractFacts(v)));
+          })
+          .catch((e: unknown) => {
+            failure ??= { error: e };
+          }),
       );
+    };
+    const settle = async (p: Promise<unknown>): Promise<void> => {
+      await p;
+      if (failure) throw failure.error;
     };
     const missing: RepositoryFile[] = [];
     try {
@@ -216,13 +230,15 @@ class Run {
           batch.push({ path: f.path, blobSha: f.blobSha, mode: f.mode, size: f.size, content: bytes, maxFileSize });
           batchBytes += bytes.length;
           if (!pool || batch.length >= POOL_BATCH_FILES || batchBytes >= POOL_BATCH_BYTES) send();
-          while (inFlight.length >= POOL_IN_FLIGHT) yield* this.channel.until(inFlight.shift() as Promise<void>);
+          while (inFlight.length >= POOL_IN_FLIGHT) yield* this.channel.until(settle(inFlight.shift() as Promise<void>));
         }
         this.maybeProgress('indexing', indexed, wanted.length);
       }
       if (batch.length > 0) send();
-      yield* this.channel.until(Promise.all(inFlight));
+      yield* this.channel.until(settle(Promise.all(inFlight)));
     } finally {
+      // Cancelled or failed midway: wait for the batches still out, so none outlives the sync.
+      await Promise.all(inFlight);
       await pool?.close();
     }
     memory.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

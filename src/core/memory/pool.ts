@@ -72,8 +72,9 @@ export function createFactsPool(size = Math.min(4, Math.max(1, availableParallel
     if (live.length === 0) return Promise.reject(slots[0]?.failure ?? new Error('the facts pool has no worker'));
     const slot = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = nextId++;
-    // Copy just each file's bytes (the caller's buffer may be a slice of a larger one) and move them.
-    const moved = inputs.map((input) => ({ ...input, content: input.content?.slice() }));
+    // Copy just each file's bytes and move the copies: the caller's bytes are often a view of a larger
+    // buffer (Buffer#slice is a view too), which moving would detach under the caller's feet.
+    const moved = inputs.map((input) => ({ ...input, content: input.content && new Uint8Array(input.content) }));
     const transfer = moved.flatMap((m) => (m.content ? [m.content.buffer] : []));
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
