@@ -13,6 +13,28 @@ import { openViewContainer, pickQuickItem, runCommand, waitForTreeRow } from './
 const BROWSE_SCHEME = 'projectsync-browse';
 const TOAST = '.notifications-toasts .notification-toast';
 
+/**
+ * A file only an older sync has: committed and synced (`old`), then removed and synced again
+ * (`now`), with History showing the newest row. Returns the two syncs, the file's path and content.
+ */
+async function olderSyncOnlyFile(prefix: string): Promise<{ old: SyncRecordLike; now: SyncRecordLike; name: string; content: string; label: string }> {
+  const api = await projectSync();
+  const stamp = Date.now().toString(36);
+  const name = `${prefix}-${stamp}.md`;
+  const content = `# ${prefix} ${stamp}\n\nOnly the older sync has this file.\n`;
+  await fixture('commit', { changes: { [`archive/${name}`]: content }, message: `Add ${name}` });
+  const old = await api.sync('main');
+  await fixture('commit', { changes: { [`archive/${name}`]: null }, message: `Remove ${name}` });
+  const now = await api.sync('main');
+  assert.equal(now.stats.removed, 1);
+  await openViewContainer('Project Sync');
+  // The newest row first: a right-click while the tree inserts it could land on it instead.
+  await waitForTreeRow('History', `main @ ${shortSha(now.commitSha ?? '')}`);
+  return { old, now, name, content, label: `main @ ${shortSha(old.commitSha ?? '')}` };
+}
+
+type SyncRecordLike = Awaited<ReturnType<Awaited<ReturnType<typeof projectSync>>['sync']>>;
+
 /** Resolves once `document`'s text satisfies `predicate`, waiting on document changes. */
 function waitForText(document: vscode.TextDocument, predicate: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -39,20 +61,7 @@ suite('Browse Files of an old sync', function () {
   });
 
   test('a file removed from the branch since opens read-only as the old sync saw it; Go to File finds another', async () => {
-    const api = await projectSync();
-    const stamp = Date.now().toString(36);
-    const name = `gone-${stamp}.md`;
-    const content = `# Gone ${stamp}\n\nOnly the old sync has this file.\n`;
-    await fixture('commit', { changes: { [`archive/${name}`]: content }, message: `Add ${name}` });
-    const old = await api.sync('main');
-    await fixture('commit', { changes: { [`archive/${name}`]: null }, message: `Remove ${name}` });
-    const now = await api.sync('main');
-    assert.equal(now.stats.removed, 1);
-    const label = `main @ ${shortSha(old.commitSha ?? '')}`;
-
-    await openViewContainer('Project Sync');
-    // The newest row first: a right-click while the tree inserts it could land on it instead.
-    await waitForTreeRow('History', `main @ ${shortSha(now.commitSha ?? '')}`);
+    const { old, name, content, label } = await olderSyncOnlyFile('gone');
     await openRowMenu(rowLabelled('History', label));
     await chooseMenuItem('Browse Files');
     await ui.waitFor({ selector: '.part.sidebar .pane-header', hasText: 'Sync Files' });
@@ -126,26 +135,14 @@ suite('Browse Files of an old sync', function () {
   });
 
   test('after restoring an older sync, Browse Files on the restore\'s row and Go to File on the active sync show the restored tree', async () => {
-    const api = await projectSync();
-    const stamp = Date.now().toString(36);
-    const name = `restored-${stamp}.md`;
-    const content = `# Restored ${stamp}\n\nOnly the older sync has this file.\n`;
-    await fixture('commit', { changes: { [`archive/${name}`]: content }, message: `Add ${name}` });
-    const old = await api.sync('main');
-    await fixture('commit', { changes: { [`archive/${name}`]: null }, message: `Remove ${name}` });
-    const now = await api.sync('main');
-    assert.equal(now.stats.removed, 1);
-    const label = `main @ ${shortSha(old.commitSha ?? '')}`;
-
-    await openViewContainer('Project Sync');
-    await waitForTreeRow('History', `main @ ${shortSha(now.commitSha ?? '')}`);
+    const { old, name, content, label } = await olderSyncOnlyFile('restored');
     const asked = answerNextModal('Restore');
     await historyContextMenu(label, 'Restore This Sync');
     await asked;
     const history = await waitForHistory((h) => h[0]?.kind === 'restore' && h[0].status === 'completed' && h[0].restoredFromSyncId === old.id, 'the restore record');
     const restore = history[0];
     assert.ok(restore);
-    assert.equal((await api.getActiveSync())?.id, restore.id, 'the restore is the active sync');
+    assert.equal((await (await projectSync()).getActiveSync())?.id, restore.id, 'the restore is the active sync');
 
     // The restore's own row (its label is the restored sync's; its description says "restore").
     await openRowMenu({ selector: `${paneRows('History')}:has-text("restore ·") .label-name`, exactText: label });

@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createGzip } from 'node:zlib';
 import { startGitHubServer, type GitHubServer } from '../support/githubServer';
 import { createTestRepo, type TestRepo } from '../support/repos';
 import { relayTo, runCli, sendJson, startHttp, type TestHttp } from './support/cliProcess';
+import { streamOut } from './support/faultKit';
 
 const SHA = 'b'.repeat(40);
 const ENV = { PROJECT_SYNC_RETRY_BASE_MS: '5', PROJECT_SYNC_TIMEOUT_MS: '5000' };
@@ -23,28 +23,6 @@ function workspaceFor(url: string, tmp: string, name: string): string {
   return dir;
 }
 
-/** Stream `total` bytes of `chunk`s, with backpressure, until done or the client goes away; resolves with the bytes written. */
-function stream(res: ServerResponse, chunk: Buffer, total: number, into: NodeJS.WritableStream = res): Promise<number> {
-  return new Promise((resolve) => {
-    let sent = 0;
-    let closed = false;
-    res.on('close', () => {
-      closed = true;
-      resolve(sent);
-    });
-    const pump = (): void => {
-      while (!closed && sent < total) {
-        sent += chunk.byteLength;
-        if (!into.write(chunk)) return void into.once('drain', pump);
-      }
-      if (!closed) {
-        into.end();
-        resolve(sent);
-      }
-    };
-    pump();
-  });
-}
 
 describe('GitHub hardening: pagination', function () {
   this.timeout(120_000);
@@ -176,15 +154,15 @@ describe('GitHub hardening: response bodies are bounded in size and time', funct
         const gzip = createGzip({ level: 1 });
         gzip.pipe(res);
         gzip.write('{"default_branch":"');
-        served.push(await stream(res, Buffer.alloc(1024 * 1024, ' '), 2 * 1024 * 1024 * 1024, gzip));
+        served.push(await streamOut(res, Buffer.alloc(1024 * 1024, ' '), 2 * 1024 * 1024 * 1024, gzip));
       } else if (mode === 'error') {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.write('{"message":"');
-        served.push(await stream(res, Buffer.alloc(1024 * 1024, ' '), 1.5 * 1024 * 1024 * 1024));
+        served.push(await streamOut(res, Buffer.alloc(1024 * 1024, ' '), 1.5 * 1024 * 1024 * 1024));
       } else if (mode === 'chunked') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"default_branch":"');
-        served.push(await stream(res, Buffer.alloc(1024 * 1024, ' '), 1.5 * 1024 * 1024 * 1024));
+        served.push(await streamOut(res, Buffer.alloc(1024 * 1024, ' '), 1.5 * 1024 * 1024 * 1024));
       } else {
         res.writeHead(200, { 'content-type': 'application/json' });
         const text = JSON.stringify(REPO) + ' '.repeat(1000);
