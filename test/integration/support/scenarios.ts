@@ -213,7 +213,9 @@ export async function historyContextMenu(rowText: string, item: string): Promise
       await ui.waitFor(entry, 3000);
       await ui.waitFor(selected, 500);
       await ui.click(entry);
-      await ui.waitGone(MENU, 1000);
+      // Under load the menu can take more than a second to close after the click (the CI run that
+      // failed saw it still open for the whole second); a retry would run the item twice.
+      await ui.waitGone(MENU, 5000);
       return;
     } catch (err) {
       if (attempt >= 6) throw err;

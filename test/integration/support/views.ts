@@ -45,7 +45,7 @@ export async function chooseMenuItem(item: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await ui.click(entry);
     try {
-      await ui.waitGone(MENU, 1000);
+      await ui.waitGone(MENU, 5000);
       return;
     } catch (err) {
       if (attempt >= 5) throw err;
