@@ -1,7 +1,7 @@
 // The sync pipeline: resolve → head → snapshot → diff with the base → read and index → save, as an
 // async generator. It reads the repository through a RepositorySource and speaks no git.
 import { Channel, Throttle } from './channel';
-import { changedFiles, diffCounts, diffSnapshots } from './diff';
+import { changedFiles, diffCounts, diffSnapshots, sortedByPath } from './diff';
 import { throwIfAborted, toSyncError } from './errors';
 import { scoped, type Logger } from './logger';
 import { displayGitPath } from './paths';
@@ -241,12 +241,11 @@ class Run {
       await Promise.all(inFlight);
       await pool?.close();
     }
-    memory.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     if (missing.length > 0) yield { type: 'warning', syncId: this.record.id, message: missingWarning(missing, head.branch) };
     this.stats.contentFiles = memory.length;
     yield this.progress('indexing', wanted.length, wanted.length, true);
-    missing.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { memory, missing };
+    // Batches come back from the workers in any order: path order, through core's one sort.
+    return { memory: [...sortedByPath(memory)], missing: [...sortedByPath(missing)] };
   }
 
   private snapshotStats(): SyncStats {
