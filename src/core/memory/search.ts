@@ -1,88 +1,29 @@
-// Memory search with a real engine: MiniSearch (BM25 ranking) over file name and path (boosted),
-// symbols (boosted, split on camelCase, snake_case and `.`/`::`), summary and language. Any word
-// may match; entries matching more of the query's words come first, then by score; ties go to the
-// shallower, shorter path. Prefix matching, and one-edit fuzzy matching for longer words.
-// The index is built once and updated in place (add/remove): never rebuilt per query.
-import MiniSearch, { type SearchResult } from 'minisearch';
+// Memory search over file name and path (boosted), symbols (boosted, split on camelCase, snake_case
+// and `.`/`::`), summary and language: the engine of core/memory/engine.ts (BM25, MiniSearch's
+// scoring). Any word may match; entries matching more of the query's words come first, then by
+// score; ties go to the shallower, shorter path. Prefix matching, and one-edit fuzzy matching for
+// longer words. The index is built once and updated in place (add/remove: a small overlay and masked
+// entries, folded into a new segment when the overlay grows): never rebuilt per query.
+import { buildSegment, searchParts, type Part, type Searchable, type Segment } from './engine';
+import { queryTerms } from './tokens';
 
-export interface Searchable {
-  path: string;
-  symbols: string[];
-  summary: string;
-  language?: string;
+export { FIELD_BOOSTS, type Searchable } from './engine';
+export { StoredIndex, UnusableIndexError, type StoredEntry } from './storedIndex';
+
+/** Whether a query has words to search for (an empty one lists entries instead). */
+export const hasWords = (query: string): boolean => queryTerms(query).length > 0;
+
+/** Overlay entries folded into the base when they exceed this share of it (and 1,000 entries). */
+const FOLD_SHARE = 0.125;
+
+interface Built<T> {
+  segment: Segment;
+  entries: T[];
 }
 
-/** Field boosts: a hit in the file name or a symbol says more than one in a folder name or the summary. */
-export const FIELD_BOOSTS = { name: 6, symbols: 3, path: 1.5, summary: 1, language: 0.5 } as const;
-
-const FIELDS = Object.keys(FIELD_BOOSTS) as (keyof typeof FIELD_BOOSTS)[];
-
-/** Words of an identifier or text: `parseConfigFile` → parse, config, file; `HTTPServer` → http, server. */
-function words(text: string): string[] {
-  return text
-    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
-}
-
-/** Index terms of a field: its words, plus each whole identifier (`runSync` is found as `runsync` too). */
-function tokenize(text: string, field?: string): string[] {
-  if (field === 'summary') return summaryWords(text);
-  const out: string[] = [];
-  const wholes = text.split(/[\s/]+/);
-  for (const whole of wholes) {
-    const bare = whole.replace(/^[^\p{L}\p{N}_$]+|[^\p{L}\p{N}_$]+$/gu, '');
-    if (bare) out.push(bare);
-    // `res.cookie`, `Server.Start`, `Store::path`: the last part alone is a name too.
-    const last = whole.split(/\.|::/).pop();
-    if (last && last !== whole) out.push(last);
-  }
-  for (const w of words(text)) out.push(w);
-  return [...new Set(out)];
-}
-
-/** Words of a summary, at most the first 40 (a summary is one sentence or two). */
-function summaryWords(text: string): string[] {
-  return text.split(/[^\p{L}\p{N}]+/u, 41).filter(Boolean);
-}
-
-/**
- * A query's words: split on spaces, slashes and punctuation, never on case (a camelCase query
- * matches a whole identifier). A word joined by `.` or `::` (`a.ts`, `res.cookie`, `Store::path`) is
- * looked for whole; one joined by `_` or `-` also by its parts.
- */
-function queryTokens(text: string): string[] {
-  const out: string[] = [];
-  for (const raw of text.split(/[^\p{L}\p{N}_$.:-]+/u)) {
-    const w = raw.replace(/^[^\p{L}\p{N}_$]+|[^\p{L}\p{N}_$]+$/gu, '');
-    if (!w) continue;
-    out.push(w);
-    if (/[_-]/.test(w) && !/[.:]/.test(w)) out.push(...w.split(/[_-]+/).filter(Boolean));
-  }
-  return out;
-}
-
-const processTerm = (term: string): string | null => (term.length > 0 ? term.toLowerCase() : null);
-
-function baseName(path: string): string {
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  const dot = name.indexOf('.', 1);
-  return dot > 0 ? `${name} ${name.slice(0, dot)}` : name;
-}
-
-/** Shallower first, then shorter, then path order: `src/router.ts` before `src/deep/nested/router.ts`. */
-function comparePaths(a: string, b: string): number {
-  const depth = depthOf(a) - depthOf(b);
-  if (depth !== 0) return depth;
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function depthOf(path: string): number {
-  let n = 0;
-  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) n++;
-  return n;
+function build<T extends Searchable>(list: readonly T[]): Built<T> {
+  const { segment, order } = buildSegment(list);
+  return { segment, entries: Array.from(order, (i) => list[i] as T) };
 }
 
 /**
@@ -90,102 +31,76 @@ function depthOf(path: string): number {
  * The entries themselves are not copied: the index keeps references (treat them as immutable).
  */
 export class SearchIndex<T extends Searchable> {
-  private readonly ids = new Map<T, number>();
-  private readonly byId = new Map<number, T>();
-  private nextId = 0;
-  private readonly engine: MiniSearch<T>;
+  private base!: Built<T>;
+  private dead!: Uint8Array;
+  private deadCount = 0;
+  private readonly docOf = new Map<T, number>();
+  private readonly overlay = new Set<T>();
+  private overlayBuilt: Built<T> | undefined;
   private pathOrder: T[] | undefined;
 
   constructor(entries: readonly T[] = []) {
-    this.engine = new MiniSearch<T>({
-      fields: FIELDS,
-      storeFields: [],
-      idField: 'id',
-      extractField: (doc, field) => {
-        if (field === 'id') return this.ids.get(doc);
-        if (field === 'name') return baseName(doc.path);
-        if (field === 'path') return doc.path.slice(0, doc.path.lastIndexOf('/') + 1);
-        if (field === 'symbols') return doc.symbols.join(' ');
-        if (field === 'language') return doc.language ?? '';
-        return doc.summary;
-      },
-      tokenize,
-      processTerm,
-      // No background vacuuming: MiniSearch's asynchronous vacuum crashed ("reading 'keys'") when the
-      // index changed under it in the extension host. Discarded documents are filtered from results.
-      autoVacuum: false,
-      searchOptions: {
-        boost: FIELD_BOOSTS,
-        combineWith: 'OR',
-        prefix: (term) => term.length >= 3,
-        fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
-        maxFuzzy: 1,
-        tokenize: queryTokens,
-        processTerm,
-        weights: { fuzzy: 0.2, prefix: 0.2 },
-      },
-    });
-    for (const e of entries) this.add(e);
+    this.rebuild([...new Set(entries)]);
   }
 
   get size(): number {
-    return this.ids.size;
+    return this.docOf.size + this.overlay.size;
   }
 
   /** Index an entry (a no-op when it is already indexed). */
   add(entry: T): void {
-    if (this.ids.has(entry)) return;
-    const id = this.nextId++;
-    this.ids.set(entry, id);
-    this.byId.set(id, entry);
-    this.engine.add(entry);
+    if (this.docOf.has(entry) || this.overlay.has(entry)) return;
+    this.overlay.add(entry);
+    this.overlayBuilt = undefined;
     this.pathOrder = undefined;
   }
 
   /** Drop an entry from the index (a no-op when it is not indexed). */
   remove(entry: T): void {
-    const id = this.ids.get(entry);
-    if (id === undefined) return;
-    this.ids.delete(entry);
-    this.byId.delete(id);
-    this.engine.discard(id);
+    const d = this.docOf.get(entry);
+    if (d !== undefined) {
+      this.docOf.delete(entry);
+      this.dead[d] = 1;
+      this.deadCount++;
+    } else if (this.overlay.delete(entry)) {
+      this.overlayBuilt = undefined;
+    } else return;
     this.pathOrder = undefined;
   }
 
   /** Entries matching any word of `query`, best first (see the file header). An empty query returns entries in path order. */
   search(query: string, limit = Infinity): T[] {
     if (!(limit > 0)) return [];
-    const tokens = queryTokens(query);
-    if (tokens.length === 0) return this.inPathOrder().slice(0, limit);
-    const results = this.engine.search(query);
-    const wanted = new Set(tokens.map((t) => t.toLowerCase()));
-    // Results come in score order: bucket them by how many query words they match (more first), keeping
-    // that order, and sort only the part returned (plus its score ties) by the full order.
-    const buckets: SearchResult[][] = [];
-    for (const r of results) (buckets[wanted.size - matchedWords(r, wanted)] ??= []).push(r);
-    const out: T[] = [];
-    for (const bucket of buckets) {
-      if (!bucket || out.length >= limit) continue;
-      let end = Math.min(bucket.length, limit - out.length);
-      const last = bucket[end - 1]?.score;
-      while (end < bucket.length && bucket[end]?.score === last) end++;
-      const part = bucket.slice(0, end).map((r) => ({ score: r.score, entry: this.byId.get(r.id as number) as T }));
-      part.sort((x, y) => y.score - x.score || comparePaths(x.entry.path, y.entry.path));
-      for (const p of part) if (out.length < limit) out.push(p.entry);
+    if (queryTerms(query).length === 0) return this.inPathOrder().slice(0, limit);
+    const parts = this.parts();
+    const hits = searchParts(parts.map((p) => p.part), query, limit);
+    return hits.map((h) => (parts[h.part] as { entries: T[] }).entries[h.doc] as T);
+  }
+
+  private parts(): { part: Part; entries: T[] }[] {
+    if (this.overlay.size > 1000 && this.overlay.size + this.deadCount > this.base.segment.n * FOLD_SHARE) this.rebuild([...this.docOf.keys(), ...this.overlay]);
+    const out = [{ part: { segment: this.base.segment, dead: this.deadCount > 0 ? this.dead : null, group: -1 }, entries: this.base.entries }];
+    if (this.overlay.size > 0) {
+      this.overlayBuilt ??= build([...this.overlay]);
+      out.push({ part: { segment: this.overlayBuilt.segment, dead: null, group: -1 }, entries: this.overlayBuilt.entries });
     }
     return out;
   }
 
+  private rebuild(list: T[]): void {
+    this.base = build(list);
+    this.dead = new Uint8Array(this.base.segment.n);
+    this.deadCount = 0;
+    this.docOf.clear();
+    this.base.entries.forEach((e, d) => this.docOf.set(e, d));
+    this.overlay.clear();
+    this.overlayBuilt = undefined;
+  }
+
   private inPathOrder(): T[] {
-    this.pathOrder ??= [...this.ids.keys()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    this.pathOrder ??= [...this.docOf.keys(), ...this.overlay].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return this.pathOrder;
   }
-}
-
-function matchedWords(r: SearchResult, wanted: ReadonlySet<string>): number {
-  let n = 0;
-  for (const t of new Set(r.queryTerms)) if (wanted.has(t)) n++;
-  return n;
 }
 
 /**

@@ -1,0 +1,520 @@
+// The memory search engine: BM25 over a frozen segment of typed arrays (a sorted term dictionary,
+// postings per term and field, field lengths), so an index is built once, written to disk as it is
+// and opened again without constructing an object per document or per term. A query may span
+// several segments (a large base plus a small overlay of newer entries) with documents masked out
+// (superseded entries), and is scored as one index holding exactly the live documents would be.
+//
+// The scoring is MiniSearch's (the engine this replaced), so rankings are the same: BM25 with
+// k = 1.2, b = 0.7, d = 0.5 per field, times the field's boost; any query word may match (OR); a
+// word of 3 or more characters also matches the terms it begins (weight 0.2 · t / (t + 0.3 · extra
+// characters)); one of 6 or more also those one edit away (weight 0.2 · t / (t + 1)); a document's
+// sum is multiplied by the number of distinct query words it matched. Results: more matched words
+// first, then score, then the shallower, shorter path, then path order.
+import { baseName, comparePaths, queryTerms, tokenize } from './tokens';
+
+export interface Searchable {
+  path: string;
+  symbols: string[];
+  summary: string;
+  language?: string;
+}
+
+/** Field boosts: a hit in the file name or a symbol says more than one in a folder name or the summary. */
+export const FIELD_BOOSTS = { name: 6, symbols: 3, path: 1.5, summary: 1, language: 0.5 } as const;
+const FIELD_NAMES = Object.keys(FIELD_BOOSTS) as (keyof typeof FIELD_BOOSTS)[];
+const BOOSTS = FIELD_NAMES.map((f) => FIELD_BOOSTS[f]);
+/** Fields per document. */
+export const F = FIELD_NAMES.length;
+const K1 = 1.2;
+const B = 0.7;
+const D = 0.5;
+const PREFIX_WEIGHT = 0.2;
+const FUZZY_WEIGHT = 0.2;
+const MAX_TF = 255;
+const MAX_LENGTH = 65535;
+
+function fieldText(doc: Searchable, f: number): string {
+  switch (f) {
+    case 0:
+      return baseName(doc.path);
+    case 1:
+      return doc.symbols.join(' ');
+    case 2:
+      return doc.path.slice(0, doc.path.lastIndexOf('/') + 1);
+    case 3:
+      return doc.summary;
+    default:
+      return doc.language ?? '';
+  }
+}
+
+/**
+ * A frozen index of n documents. Documents are numbered in comparePaths order (the tie order of
+ * results), so two documents of one segment compare by number.
+ */
+export class Segment {
+  private totals: Float64Array | undefined;
+
+  constructor(
+    /** Every term, sorted (UTF-16 code unit order), concatenated. */
+    readonly terms: string,
+    /** Start of term i in `terms`; T + 1 entries. */
+    readonly termStart: Uint32Array,
+    /** Postings of term i in field f: docs/tfs from post[i·F + f] to post[i·F + f + 1]. */
+    readonly post: Uint32Array,
+    readonly docs: Uint32Array,
+    readonly tfs: Uint8Array,
+    /** Number of distinct words of document d's field f at d·F + f. */
+    readonly lengths: Uint16Array,
+    /** The group (repository) of each document. */
+    readonly groups: Uint16Array,
+    /** Every document's path, concatenated; pathStart has n + 1 entries. */
+    readonly paths: string,
+    readonly pathStart: Uint32Array,
+    /** Document numbers sorted by group, then path: finding a path's document. */
+    readonly byPath: Uint32Array,
+  ) {}
+
+  get n(): number {
+    return this.pathStart.length - 1;
+  }
+
+  get termCount(): number {
+    return this.termStart.length - 1;
+  }
+
+  term(i: number): string {
+    return this.terms.substring(this.termStart[i] as number, this.termStart[i + 1] as number);
+  }
+
+  path(d: number): string {
+    return this.paths.substring(this.pathStart[d] as number, this.pathStart[d + 1] as number);
+  }
+
+  /** The first term ≥ `s`. */
+  lowerBound(s: string): number {
+    let lo = 0;
+    let hi = this.termCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.term(mid) < s) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Index of `term`, or -1. */
+  find(term: string): number {
+    const i = this.lowerBound(term);
+    return i < this.termCount && this.term(i) === term ? i : -1;
+  }
+
+  /** Terms beginning with `prefix`: [lo, hi). */
+  prefixRange(prefix: string): [number, number] {
+    const lo = this.lowerBound(prefix);
+    let step = 1;
+    let hi = lo;
+    // Gallop, then bisect: ranges are usually short.
+    while (hi + step <= this.termCount && this.term(hi + step - 1).startsWith(prefix)) {
+      hi += step;
+      step *= 2;
+    }
+    let top = Math.min(this.termCount, hi + step);
+    while (hi < top) {
+      const mid = (hi + top) >>> 1;
+      if (this.term(mid).startsWith(prefix)) hi = mid + 1;
+      else top = mid;
+    }
+    return [lo, hi];
+  }
+
+  /** The document of `path` in `group`, or -1. */
+  findPath(group: number, path: string): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = this.byPath[mid] as number;
+      const g = this.groups[d] as number;
+      if (g < group || (g === group && this.path(d) < path)) lo = mid + 1;
+      else hi = mid;
+    }
+    const d = this.byPath[lo];
+    return lo < this.n && d !== undefined && this.groups[d] === group && this.path(d) === path ? d : -1;
+  }
+
+  /** The end of the terms from `from` (before `to`) that begin with `prefix`. */
+  private rangeEnd(prefix: string, from: number, to: number): number {
+    let lo = from;
+    let hi = to;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.term(mid).startsWith(prefix)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Terms one edit (insert, delete or replace one code unit) from `q` that do not begin with it. A
+   * term's edit is where it first differs from `q`, at some position p: it begins with q[0, p), and
+   * its character at p is one of those the terms beginning with q[0, p) have there. So: for each p,
+   * the deletion of q[p], and for each such character c ≠ q[p], c replacing q[p] or inserted before
+   * it, each looked up in the dictionary.
+   */
+  fuzzy(q: string): number[] {
+    const out = new Set<number>();
+    const look = (t: string): void => {
+      if (t === q || t.startsWith(q)) return;
+      const i = this.find(t);
+      if (i >= 0) out.add(i);
+    };
+    let lo = 0;
+    let hi = this.termCount;
+    for (let p = 0; p < q.length && lo < hi; p++) {
+      const prefix = q.slice(0, p);
+      look(prefix + q.slice(p + 1));
+      for (let i = lo; i < hi; ) {
+        const start = this.termStart[i] as number;
+        if ((this.termStart[i + 1] as number) - start === p) {
+          i++;
+          continue;
+        }
+        const c = this.terms[start + p] as string;
+        const end = this.rangeEnd(prefix + c, i, hi);
+        if (c !== q[p]) {
+          look(prefix + c + q.slice(p + 1));
+          look(prefix + c + q.slice(p));
+        }
+        i = end;
+      }
+      // Narrow to the terms beginning with q[0, p + 1).
+      lo = this.lowerBound(q.slice(0, p + 1));
+      hi = this.rangeEnd(q.slice(0, p + 1), lo, hi);
+    }
+    return [...out];
+  }
+
+  /** Documents and the sum of each field's lengths, all groups, nothing masked. */
+  allTotals(): Float64Array {
+    if (this.totals) return this.totals;
+    const t = new Float64Array(F);
+    for (let d = 0; d < this.n; d++) for (let f = 0; f < F; f++) t[f] = (t[f] as number) + (this.lengths[d * F + f] as number);
+    return (this.totals = t);
+  }
+}
+
+class Grow {
+  a = new Uint32Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Uint32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+}
+
+/**
+ * Index `docs` (group of each from `groupOf`). Returns the segment and, for each of its document
+ * numbers, the position of the document in `docs`.
+ */
+export function buildSegment(docs: readonly Searchable[], groupOf: (i: number) => number = () => 0): { segment: Segment; order: Uint32Array } {
+  const n = docs.length;
+  const order = Uint32Array.from(docs.keys()).sort((a, b) => comparePaths((docs[a] as Searchable).path, (docs[b] as Searchable).path) || a - b);
+  const ids = new Map<string, number>();
+  const list: string[] = [];
+  const tTerm = new Grow();
+  const tDoc = new Grow();
+  const tFieldTf = new Grow();
+  const lengths = new Uint16Array(n * F);
+  const counts = new Map<string, number>();
+  for (let d = 0; d < n; d++) {
+    const doc = docs[order[d] as number] as Searchable;
+    for (let f = 0; f < F; f++) {
+      const tokens = tokenize(fieldText(doc, f), FIELD_NAMES[f]);
+      if (tokens.length === 0) continue;
+      lengths[d * F + f] = Math.min(MAX_LENGTH, f === 3 ? new Set(tokens).size : tokens.length);
+      counts.clear();
+      for (const tok of tokens) {
+        const t = tok.toLowerCase();
+        counts.set(t, (counts.get(t) ?? 0) + 1);
+      }
+      for (const [t, c] of counts) {
+        let id = ids.get(t);
+        if (id === undefined) {
+          id = list.length;
+          ids.set(t, id);
+          list.push(t);
+        }
+        tTerm.push(id);
+        tDoc.push(d);
+        tFieldTf.push(Math.min(MAX_TF, c) * 8 + f);
+      }
+    }
+  }
+  const T = list.length;
+  const sorted = Uint32Array.from(list.keys()).sort((a, b) => ((list[a] as string) < (list[b] as string) ? -1 : 1));
+  const rank = new Uint32Array(T);
+  for (let r = 0; r < T; r++) rank[sorted[r] as number] = r;
+  const post = new Uint32Array(T * F + 1);
+  for (let k = 0; k < tTerm.n; k++) {
+    const slot = (rank[tTerm.a[k] as number] as number) * F + ((tFieldTf.a[k] as number) & 7) + 1;
+    post[slot] = (post[slot] as number) + 1;
+  }
+  for (let s = 1; s < post.length; s++) post[s] = (post[s] as number) + (post[s - 1] as number);
+  const cursor = post.slice(0, T * F);
+  const postDocs = new Uint32Array(tTerm.n);
+  const tfs = new Uint8Array(tTerm.n);
+  for (let k = 0; k < tTerm.n; k++) {
+    const v = tFieldTf.a[k] as number;
+    const slot = (rank[tTerm.a[k] as number] as number) * F + (v & 7);
+    const at = cursor[slot] as number;
+    cursor[slot] = at + 1;
+    postDocs[at] = tDoc.a[k] as number;
+    tfs[at] = v >>> 3;
+  }
+  const termStart = new Uint32Array(T + 1);
+  const termList: string[] = new Array<string>(T);
+  for (let r = 0; r < T; r++) {
+    const t = list[sorted[r] as number] as string;
+    termList[r] = t;
+    termStart[r + 1] = (termStart[r] as number) + t.length;
+  }
+  const groups = new Uint16Array(n);
+  const pathStart = new Uint32Array(n + 1);
+  const pathList: string[] = new Array<string>(n);
+  for (let d = 0; d < n; d++) {
+    groups[d] = groupOf(order[d] as number);
+    const p = (docs[order[d] as number] as Searchable).path;
+    pathList[d] = p;
+    pathStart[d + 1] = (pathStart[d] as number) + p.length;
+  }
+  const byPath = Uint32Array.from(order.keys()).sort((a, b) => (groups[a] as number) - (groups[b] as number) || cmp(pathList[a] as string, pathList[b] as string) || a - b);
+  const segment = new Segment(termList.join(''), termStart, post, postDocs, tfs, lengths, groups, pathList.join(''), pathStart, byPath);
+  return { segment, order };
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A segment as one query sees it: documents masked out (dead[d] ≠ 0) and, unless group < 0, only one group's. */
+export interface Part {
+  segment: Segment;
+  dead: Uint8Array | null;
+  group: number;
+}
+
+/** One result: the part's index and the document's number in its segment. */
+export interface Hit {
+  part: number;
+  doc: number;
+}
+
+const accepts = (p: Part, d: number): boolean => (p.dead === null || p.dead[d] === 0) && (p.group < 0 || p.segment.groups[d] === p.group);
+
+/** Live documents and the sums of their field lengths. */
+function totalsOf(p: Part): { n: number; sums: Float64Array } {
+  const seg = p.segment;
+  if (p.dead === null && p.group < 0) return { n: seg.n, sums: seg.allTotals() };
+  const sums = new Float64Array(F);
+  let n = 0;
+  for (let d = 0; d < seg.n; d++) {
+    if (!accepts(p, d)) continue;
+    n++;
+    for (let f = 0; f < F; f++) sums[f] = (sums[f] as number) + (seg.lengths[d * F + f] as number);
+  }
+  return { n, sums };
+}
+
+interface PartState {
+  total: Float64Array;
+  cur: Float64Array;
+  mask: Uint32Array;
+  extra: Map<number, Set<number>> | undefined;
+  seen: Uint8Array;
+  touched: number[];
+  curTouched: number[];
+  all: boolean;
+}
+
+/** The best `limit` documents of `parts` for `query` (see the file header); [] for a query without words. */
+export function searchParts(parts: readonly Part[], query: string, limit = Infinity): Hit[] {
+  const terms = queryTerms(query);
+  if (terms.length === 0 || !(limit > 0)) return [];
+  let N = 0;
+  const sums = new Float64Array(F);
+  for (const p of parts) {
+    const t = totalsOf(p);
+    N += t.n;
+    for (let f = 0; f < F; f++) sums[f] = (sums[f] as number) + (t.sums[f] as number);
+  }
+  if (N === 0) return [];
+  const avg = Array.from(sums, (s) => s / N);
+  const states: PartState[] = parts.map((p) => ({
+    total: new Float64Array(p.segment.n),
+    cur: new Float64Array(p.segment.n),
+    mask: new Uint32Array(p.segment.n),
+    extra: undefined,
+    seen: new Uint8Array(p.segment.n),
+    touched: [],
+    curTouched: [],
+    all: p.dead === null && p.group < 0,
+  }));
+  const distinct = new Map<string, number>();
+  for (const q of terms) if (!distinct.has(q)) distinct.set(q, distinct.size);
+
+  const score = (idx: readonly number[], weight: number, word: number): void => {
+    for (let f = 0; f < F; f++) {
+      let df = 0;
+      for (let pi = 0; pi < parts.length; pi++) {
+        const i = idx[pi] as number;
+        if (i < 0) continue;
+        const p = parts[pi] as Part;
+        const seg = p.segment;
+        const a = seg.post[i * F + f] as number;
+        const b = seg.post[i * F + f + 1] as number;
+        if ((states[pi] as PartState).all) df += b - a;
+        else for (let k = a; k < b; k++) if (accepts(p, seg.docs[k] as number)) df++;
+      }
+      if (df === 0) continue;
+      const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
+      const w = weight * (BOOSTS[f] as number);
+      for (let pi = 0; pi < parts.length; pi++) {
+        const i = idx[pi] as number;
+        if (i < 0) continue;
+        const p = parts[pi] as Part;
+        const st = states[pi] as PartState;
+        const seg = p.segment;
+        const a = seg.post[i * F + f] as number;
+        const b = seg.post[i * F + f + 1] as number;
+        for (let k = a; k < b; k++) {
+          const d = seg.docs[k] as number;
+          if (!st.all && !accepts(p, d)) continue;
+          const tf = seg.tfs[k] as number;
+          const len = seg.lengths[d * F + f] as number;
+          const raw = idf * (D + (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * len) / (avg[f] as number))));
+          if (st.cur[d] === 0) st.curTouched.push(d);
+          st.cur[d] = (st.cur[d] as number) + w * raw;
+          if (st.seen[d] === 0) {
+            st.seen[d] = 1;
+            st.touched.push(d);
+          }
+          if (word < 32) st.mask[d] = (st.mask[d] as number) | (1 << word);
+          else {
+            st.extra ??= new Map();
+            let s = st.extra.get(d);
+            if (!s) st.extra.set(d, (s = new Set()));
+            s.add(word);
+          }
+        }
+      }
+    }
+  };
+
+  for (const q of terms) {
+    const word = distinct.get(q) as number;
+    score(parts.map((p) => p.segment.find(q)), 1, word);
+    const derived = new Map<string, number[]>();
+    const fuzzyOnly = new Map<string, number[]>();
+    const note = (into: Map<string, number[]>, t: string, pi: number, i: number): void => {
+      let idx = into.get(t);
+      if (!idx) into.set(t, (idx = parts.map(() => -1)));
+      idx[pi] = i;
+    };
+    if (q.length >= 3) {
+      parts.forEach((p, pi) => {
+        const [lo, hi] = p.segment.prefixRange(q);
+        for (let i = lo; i < hi; i++) {
+          const t = p.segment.term(i);
+          if (t.length !== q.length) note(derived, t, pi, i);
+        }
+      });
+    }
+    if (q.length >= 6) parts.forEach((p, pi) => p.segment.fuzzy(q).forEach((i) => note(fuzzyOnly, p.segment.term(i), pi, i)));
+    for (const [t, idx] of derived) score(idx, (PREFIX_WEIGHT * t.length) / (t.length + 0.3 * (t.length - q.length)), word);
+    for (const [t, idx] of fuzzyOnly) score(idx, (FUZZY_WEIGHT * t.length) / (t.length + 1), word);
+    for (const st of states) {
+      for (const d of st.curTouched) {
+        st.total[d] = (st.total[d] as number) + (st.cur[d] as number);
+        st.cur[d] = 0;
+      }
+      st.curTouched = [];
+    }
+  }
+
+  // Final scores: the sum times the number of distinct words matched (kept in `mask` as a count from here).
+  const count = states.map((st) => new Uint8Array(st.total.length));
+  let hits = 0;
+  states.forEach((st, pi) => {
+    const c = count[pi] as Uint8Array;
+    for (const d of st.touched) {
+      const n = popcount(st.mask[d] as number) + (st.extra?.get(d)?.size ?? 0);
+      c[d] = Math.min(255, n);
+      st.total[d] = (st.total[d] as number) * n;
+      hits++;
+    }
+  });
+  // Item = doc · 4 + part (at most 4 parts).
+  const better = (x: number, y: number): number => {
+    const px = x & 3;
+    const py = y & 3;
+    const dx = x >>> 2;
+    const dy = y >>> 2;
+    const cx = (count[px] as Uint8Array)[dx] as number;
+    const cy = (count[py] as Uint8Array)[dy] as number;
+    if (cx !== cy) return cy - cx;
+    const sx = (states[px] as PartState).total[dx] as number;
+    const sy = (states[py] as PartState).total[dy] as number;
+    if (sx !== sy) return sy > sx ? 1 : -1;
+    if (px === py) return dx - dy;
+    return comparePaths((parts[px] as Part).segment.path(dx), (parts[py] as Part).segment.path(dy)) || px - py;
+  };
+  const k = Math.min(limit, hits);
+  const items: number[] = [];
+  if (k >= hits) {
+    states.forEach((st, pi) => {
+      for (const d of st.touched) items.push(d * 4 + pi);
+    });
+    return items.sort(better).map((x) => ({ part: x & 3, doc: x >>> 2 }));
+  }
+  // A heap of the best k so far, the worst at the top.
+  const heap: number[] = [];
+  const worse = (a: number, b: number): boolean => better(a, b) > 0;
+  states.forEach((st, pi) => {
+    for (const d of st.touched) {
+      const x = d * 4 + pi;
+      if (heap.length < k) {
+        heap.push(x);
+        let i = heap.length - 1;
+        while (i > 0) {
+          const up = (i - 1) >> 1;
+          if (!worse(heap[i] as number, heap[up] as number)) break;
+          [heap[i], heap[up]] = [heap[up] as number, heap[i] as number];
+          i = up;
+        }
+      } else if (better(x, heap[0] as number) < 0) {
+        heap[0] = x;
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let w = i;
+          if (l < heap.length && worse(heap[l] as number, heap[w] as number)) w = l;
+          if (r < heap.length && worse(heap[r] as number, heap[w] as number)) w = r;
+          if (w === i) break;
+          [heap[i], heap[w]] = [heap[w] as number, heap[i] as number];
+          i = w;
+        }
+      }
+    }
+  });
+  return heap.sort(better).map((x) => ({ part: x & 3, doc: x >>> 2 }));
+}
+
+function popcount(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}

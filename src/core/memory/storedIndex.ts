@@ -1,0 +1,282 @@
+// A search index that is written to disk whole and opened again with one read: the engine's frozen
+// segment (core/memory/engine.ts) as typed-array views of the file, plus each document's entry as
+// JSON, decoded only for the documents a query returns. Entries belong to groups (repositories); a
+// path is unique within its group. Changes after opening go into a small overlay (introduced entries)
+// and a mask (superseded ones); `toBytes` folds them into a new file.
+//
+// File: "PSMI", format version (u32), header length (u32), checksum of everything after the first
+// 16 bytes (u32), the header (JSON: caller's metadata, groups, section offsets), then the sections,
+// each 8-byte aligned. Anything that does not check out throws UnusableIndexError.
+import * as zlib from 'node:zlib';
+import { buildSegment, F, searchParts, Segment, type Part, type Searchable } from './engine';
+
+const MAGIC = 0x494d5350; // "PSMI" little-endian
+export const STORED_INDEX_VERSION = 1;
+
+/** The index file is missing parts, damaged, or of another format version: rebuild it. */
+export class UnusableIndexError extends Error {}
+
+/** An entry as stored: what a query returns for it. */
+export type StoredEntry = Searchable;
+
+const SECTIONS = ['terms', 'termStart', 'post', 'docs', 'tfs', 'lengths', 'groups', 'paths', 'pathStart', 'byPath', 'payload', 'payloadStart'] as const;
+type SectionName = (typeof SECTIONS)[number];
+
+interface Header {
+  meta: unknown;
+  groups: string[];
+  checksum: 'crc32' | 'fold';
+  sections: Record<SectionName, [number, number]>;
+}
+
+function checksum(bytes: Uint8Array, kind: Header['checksum']): number {
+  if (kind === 'crc32') {
+    const crc = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+    if (!crc) throw new UnusableIndexError('written with a CRC-32 this Node.js cannot compute');
+    return crc(bytes);
+  }
+  // FNV-1a over 32-bit words, then the tail bytes.
+  let h = 0x811c9dc5;
+  const words = Math.floor(bytes.byteLength / 4);
+  const aligned = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, words) : new Uint32Array(bytes.slice(0, words * 4).buffer);
+  for (let i = 0; i < words; i++) h = Math.imul(h ^ (aligned[i] as number), 16777619);
+  for (let i = words * 4; i < bytes.byteLength; i++) h = Math.imul(h ^ (bytes[i] as number), 16777619);
+  return h >>> 0;
+}
+
+const preferredChecksum = (): Header['checksum'] => (typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? 'crc32' : 'fold');
+
+interface Base {
+  segment: Segment;
+  payload: Uint8Array;
+  payloadStart: Uint32Array;
+}
+
+const decoder = new TextDecoder();
+
+export class StoredIndex<T extends StoredEntry> {
+  private dead: Uint8Array;
+  private deadCount = 0;
+  /** Introduced since the base was built: `${group}\0${path}` → entry. */
+  private readonly overlay = new Map<string, { group: number; entry: T }>();
+  private overlayBuilt: { segment: Segment; entries: T[] } | undefined;
+  private readonly groupIds: Map<string, number>;
+
+  private constructor(
+    private readonly base: Base,
+    private readonly groups: string[],
+    /** What the caller says the index reflects (e.g. the commits it covers). */
+    public meta: unknown,
+  ) {
+    this.dead = new Uint8Array(base.segment.n);
+    this.groupIds = new Map(groups.map((g, i) => [g, i]));
+  }
+
+  /** Index the entries of each group. */
+  static build<T extends StoredEntry>(groups: ReadonlyMap<string, readonly T[]>, meta: unknown): StoredIndex<T> {
+    const names = [...groups.keys()];
+    const all: T[] = [];
+    const groupOf: number[] = [];
+    names.forEach((g, gi) => {
+      for (const e of groups.get(g) ?? []) {
+        all.push(e);
+        groupOf.push(gi);
+      }
+    });
+    const { segment, order } = buildSegment(all, (i) => groupOf[i] as number);
+    const texts = Array.from(order, (i) => JSON.stringify(all[i]));
+    const payloadStart = new Uint32Array(texts.length + 1);
+    const chunks = texts.map((t) => Buffer.from(t, 'utf8'));
+    chunks.forEach((c, d) => (payloadStart[d + 1] = (payloadStart[d] as number) + c.byteLength));
+    return new StoredIndex<T>({ segment, payload: Buffer.concat(chunks), payloadStart }, names, meta);
+  }
+
+  /** Open a file's bytes (they are used in place: do not change them). Throws UnusableIndexError. */
+  static open<T extends StoredEntry>(file: Uint8Array): StoredIndex<T> {
+    try {
+      return StoredIndex.decode<T>(file);
+    } catch (e) {
+      if (e instanceof UnusableIndexError) throw e;
+      throw new UnusableIndexError(`damaged: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private static decode<T extends StoredEntry>(file: Uint8Array): StoredIndex<T> {
+    const bytes = file.byteOffset % 8 === 0 ? file : file.slice();
+    if (bytes.byteLength < 16) throw new UnusableIndexError('truncated');
+    const head = new DataView(bytes.buffer, bytes.byteOffset, 16);
+    if (head.getUint32(0, true) !== MAGIC) throw new UnusableIndexError('not an index file');
+    const version = head.getUint32(4, true);
+    if (version !== STORED_INDEX_VERSION) throw new UnusableIndexError(`format version ${version}, this is ${STORED_INDEX_VERSION}`);
+    const headerLength = head.getUint32(8, true);
+    if (16 + headerLength > bytes.byteLength) throw new UnusableIndexError('truncated');
+    const header = JSON.parse(decoder.decode(bytes.subarray(16, 16 + headerLength))) as Header;
+    if (checksum(bytes.subarray(16), header.checksum) !== head.getUint32(12, true)) throw new UnusableIndexError('damaged (checksum)');
+    const view = <A>(name: SectionName, Kind: { new (b: ArrayBuffer, o: number, n: number): A; BYTES_PER_ELEMENT: number }): A => {
+      const [offset, length] = header.sections[name];
+      if (offset % 8 !== 0 || offset + length > bytes.byteLength || length % Kind.BYTES_PER_ELEMENT !== 0) throw new UnusableIndexError(`damaged (section ${name})`);
+      return new Kind(bytes.buffer as ArrayBuffer, bytes.byteOffset + offset, length / Kind.BYTES_PER_ELEMENT);
+    };
+    const text = (name: SectionName): string => {
+      const [offset, length] = header.sections[name];
+      return Buffer.from(bytes.buffer, bytes.byteOffset + offset, length).toString('utf16le');
+    };
+    const segment = new Segment(
+      text('terms'),
+      view('termStart', Uint32Array),
+      view('post', Uint32Array),
+      view('docs', Uint32Array),
+      view('tfs', Uint8Array),
+      view('lengths', Uint16Array),
+      view('groups', Uint16Array),
+      text('paths'),
+      view('pathStart', Uint32Array),
+      view('byPath', Uint32Array),
+    );
+    const payloadStart = view('payloadStart', Uint32Array);
+    const n = segment.n;
+    const T = segment.termCount;
+    if (
+      n < 0 ||
+      T < 0 ||
+      segment.post.length !== T * F + 1 ||
+      segment.lengths.length !== n * F ||
+      segment.groups.length !== n ||
+      segment.byPath.length !== n ||
+      payloadStart.length !== n + 1 ||
+      segment.docs.length !== segment.tfs.length ||
+      segment.post[T * F] !== segment.docs.length ||
+      segment.termStart[T] !== segment.terms.length ||
+      segment.pathStart[n] !== segment.paths.length ||
+      !Array.isArray(header.groups)
+    ) {
+      throw new UnusableIndexError('damaged (sizes)');
+    }
+    const payload = view('payload', Uint8Array);
+    if (payloadStart[n] !== payload.byteLength) throw new UnusableIndexError('damaged (payload)');
+    return new StoredIndex<T>({ segment, payload, payloadStart }, header.groups.map(String), header.meta);
+  }
+
+  /** The file: the base with the overlay and the mask folded in. */
+  toBytes(): Uint8Array {
+    const folded = this.overlay.size > 0 || this.deadCount > 0 ? StoredIndex.build(this.liveGroups(), this.meta) : this;
+    return folded.encode();
+  }
+
+  private encode(): Uint8Array {
+    const seg = this.base.segment;
+    const parts: Record<SectionName, Uint8Array> = {
+      terms: Buffer.from(seg.terms, 'utf16le'),
+      termStart: bytesOf(seg.termStart),
+      post: bytesOf(seg.post),
+      docs: bytesOf(seg.docs),
+      tfs: seg.tfs,
+      lengths: bytesOf(seg.lengths),
+      groups: bytesOf(seg.groups),
+      paths: Buffer.from(seg.paths, 'utf16le'),
+      pathStart: bytesOf(seg.pathStart),
+      byPath: bytesOf(seg.byPath),
+      payload: this.base.payload,
+      payloadStart: bytesOf(this.base.payloadStart),
+    };
+    const kind = preferredChecksum();
+    // The header's length depends on the offsets it holds: lay out with room for the largest offsets.
+    const sections = {} as Record<SectionName, [number, number]>;
+    const draft = JSON.stringify({ meta: this.meta, groups: this.groups, checksum: kind, sections: Object.fromEntries(SECTIONS.map((s) => [s, [1e15, 1e15]])) });
+    let at = align(16 + Buffer.byteLength(draft, 'utf8'));
+    for (const s of SECTIONS) {
+      sections[s] = [at, parts[s].byteLength];
+      at = align(at + parts[s].byteLength);
+    }
+    const header = Buffer.from(JSON.stringify({ meta: this.meta, groups: this.groups, checksum: kind, sections } satisfies Header), 'utf8');
+    const out = new Uint8Array(at);
+    const dv = new DataView(out.buffer);
+    dv.setUint32(0, MAGIC, true);
+    dv.setUint32(4, STORED_INDEX_VERSION, true);
+    dv.setUint32(8, header.byteLength, true);
+    out.set(header, 16);
+    for (const s of SECTIONS) out.set(parts[s], sections[s][0]);
+    dv.setUint32(12, checksum(out.subarray(16), kind), true);
+    return out;
+  }
+
+  /** Live entries and overlay entries per group (every base entry decoded). */
+  private liveGroups(): Map<string, T[]> {
+    const out = new Map<string, T[]>(this.groups.map((g) => [g, []]));
+    const seg = this.base.segment;
+    for (let d = 0; d < seg.n; d++) if (this.dead[d] === 0) out.get(this.groups[seg.groups[d] as number] as string)?.push(this.entry(d));
+    for (const { group, entry } of this.overlay.values()) out.get(this.groups[group] as string)?.push(entry);
+    return out;
+  }
+
+  /** Entries introduced or superseded since the base was built. */
+  get changes(): number {
+    return this.overlay.size + this.deadCount;
+  }
+
+  /** Documents in the base. */
+  get baseSize(): number {
+    return this.base.segment.n;
+  }
+
+  /** The entry of `path` in `group` is no longer active. */
+  supersede(group: string, path: string): void {
+    const g = this.groupIds.get(group);
+    if (g === undefined) return;
+    if (this.overlay.delete(`${g}\0${path}`)) {
+      this.overlayBuilt = undefined;
+      return;
+    }
+    const d = this.base.segment.findPath(g, path);
+    if (d >= 0 && this.dead[d] === 0) {
+      this.dead[d] = 1;
+      this.deadCount++;
+    }
+  }
+
+  /** `entry` becomes the active entry of its path in `group` (superseding the one before). */
+  introduce(group: string, entry: T): void {
+    this.supersede(group, entry.path);
+    let g = this.groupIds.get(group);
+    if (g === undefined) {
+      g = this.groups.length;
+      this.groups.push(group);
+      this.groupIds.set(group, g);
+    }
+    this.overlay.set(`${g}\0${entry.path}`, { group: g, entry });
+    this.overlayBuilt = undefined;
+  }
+
+  /** The best `limit` entries for `query` among the group's (every group's when absent): fresh copies. */
+  search(query: string, limit = Infinity, group?: string): T[] {
+    let g = -1;
+    if (group !== undefined) {
+      const id = this.groupIds.get(group);
+      if (id === undefined) return [];
+      g = id;
+    }
+    const parts: Part[] = [{ segment: this.base.segment, dead: this.deadCount > 0 ? this.dead : null, group: g }];
+    let overlay: T[] = [];
+    if (this.overlay.size > 0) {
+      const list = [...this.overlay.values()];
+      if (!this.overlayBuilt) {
+        const { segment, order } = buildSegment(
+          list.map((o) => o.entry),
+          (i) => (list[i] as { group: number }).group,
+        );
+        this.overlayBuilt = { segment, entries: Array.from(order, (i) => (list[i] as { entry: T }).entry) };
+      }
+      overlay = this.overlayBuilt.entries;
+      parts.push({ segment: this.overlayBuilt.segment, dead: null, group: g });
+    }
+    return searchParts(parts, query, limit).map((h) => (h.part === 0 ? this.entry(h.doc) : (structuredClone(overlay[h.doc]) as T)));
+  }
+
+  private entry(d: number): T {
+    const { payload, payloadStart } = this.base;
+    return JSON.parse(decoder.decode(payload.subarray(payloadStart[d], payloadStart[d + 1]))) as T;
+  }
+}
+
+const align = (n: number): number => Math.ceil(n / 8) * 8;
+const bytesOf = (a: Uint32Array | Uint16Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);

@@ -1,0 +1,74 @@
+// The words of memory search, shared by the index builder and the query: how a field's text becomes
+// index terms, how a query becomes query terms, and the tie order of paths.
+
+/** Words of an identifier or text: `parseConfigFile` → parse, config, file; `HTTPServer` → http, server. */
+function words(text: string): string[] {
+  return text
+    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/** Index terms of a field, before lowercasing: its words, plus each whole identifier (`runSync` is found as `runsync` too). */
+export function tokenize(text: string, field?: string): string[] {
+  if (field === 'summary') return summaryWords(text);
+  const out: string[] = [];
+  const wholes = text.split(/[\s/]+/);
+  for (const whole of wholes) {
+    const bare = whole.replace(/^[^\p{L}\p{N}_$]+|[^\p{L}\p{N}_$]+$/gu, '');
+    if (bare) out.push(bare);
+    // `res.cookie`, `Server.Start`, `Store::path`: the last part alone is a name too.
+    const last = whole.split(/\.|::/).pop();
+    if (last && last !== whole) out.push(last);
+  }
+  for (const w of words(text)) out.push(w);
+  return [...new Set(out)];
+}
+
+/** Words of a summary, at most the first 40 (a summary is one sentence or two). */
+function summaryWords(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}]+/u, 41).filter(Boolean);
+}
+
+/**
+ * A query's words: split on spaces, slashes and punctuation, never on case (a camelCase query
+ * matches a whole identifier). A word joined by `.` or `::` (`a.ts`, `res.cookie`, `Store::path`) is
+ * looked for whole; one joined by `_` or `-` also by its parts.
+ */
+export function queryTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split(/[^\p{L}\p{N}_$.:-]+/u)) {
+    const w = raw.replace(/^[^\p{L}\p{N}_$]+|[^\p{L}\p{N}_$]+$/gu, '');
+    if (!w) continue;
+    out.push(w);
+    if (/[_-]/.test(w) && !/[.:]/.test(w)) out.push(...w.split(/[_-]+/).filter(Boolean));
+  }
+  return out;
+}
+
+/** The query's terms, lowercased, in order (a repeated word counts twice in the score, once as a matched word). */
+export function queryTerms(text: string): string[] {
+  return queryTokens(text).map((t) => t.toLowerCase()).filter((t) => t.length > 0);
+}
+
+/** The file name field: `router.ts` is indexed as `router.ts` and `router`. */
+export function baseName(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.indexOf('.', 1);
+  return dot > 0 ? `${name} ${name.slice(0, dot)}` : name;
+}
+
+/** Shallower first, then shorter, then path order: `src/router.ts` before `src/deep/nested/router.ts`. */
+export function comparePaths(a: string, b: string): number {
+  const depth = depthOf(a) - depthOf(b);
+  if (depth !== 0) return depth;
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function depthOf(path: string): number {
+  let n = 0;
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) n++;
+  return n;
+}

@@ -1,0 +1,68 @@
+// The memory search as it was before core/memory/engine.ts replaced it: MiniSearch with the same
+// fields, boosts, tokenizers and options, results bucketed by words matched, then score, then path.
+// Kept (with minisearch as a devDependency) only as the reference the engine's rankings are checked against.
+import MiniSearch, { type SearchResult } from 'minisearch';
+import { FIELD_BOOSTS, type Searchable } from '../../src/core/memory/engine';
+import { baseName, comparePaths, queryTokens, tokenize } from '../../src/core/memory/tokens';
+
+const FIELDS = Object.keys(FIELD_BOOSTS) as (keyof typeof FIELD_BOOSTS)[];
+const processTerm = (term: string): string | null => (term.length > 0 ? term.toLowerCase() : null);
+
+export class MiniSearchReference<T extends Searchable> {
+  private readonly ids = new Map<T, number>();
+  private readonly byId = new Map<number, T>();
+  private readonly engine: MiniSearch<T>;
+
+  constructor(entries: readonly T[]) {
+    this.engine = new MiniSearch<T>({
+      fields: FIELDS,
+      storeFields: [],
+      idField: 'id',
+      extractField: (doc, field) => {
+        if (field === 'id') return this.ids.get(doc);
+        if (field === 'name') return baseName(doc.path);
+        if (field === 'path') return doc.path.slice(0, doc.path.lastIndexOf('/') + 1);
+        if (field === 'symbols') return doc.symbols.join(' ');
+        if (field === 'language') return doc.language ?? '';
+        return doc.summary;
+      },
+      tokenize,
+      processTerm,
+      autoVacuum: false,
+      searchOptions: {
+        boost: FIELD_BOOSTS,
+        combineWith: 'OR',
+        prefix: (term) => term.length >= 3,
+        fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+        maxFuzzy: 1,
+        tokenize: queryTokens,
+        processTerm,
+        weights: { fuzzy: 0.2, prefix: 0.2 },
+      },
+    });
+    entries.forEach((e, id) => {
+      this.ids.set(e, id);
+      this.byId.set(id, e);
+      this.engine.add(e);
+    });
+  }
+
+  search(query: string, limit = Infinity): T[] {
+    const tokens = queryTokens(query);
+    const results = this.engine.search(query);
+    const wanted = new Set(tokens.map((t) => t.toLowerCase()));
+    const buckets: SearchResult[][] = [];
+    for (const r of results) (buckets[wanted.size - new Set(r.queryTerms).size] ??= []).push(r);
+    const out: T[] = [];
+    for (const bucket of buckets) {
+      if (!bucket || out.length >= limit) continue;
+      let end = Math.min(bucket.length, limit - out.length);
+      const last = bucket[end - 1]?.score;
+      while (end < bucket.length && bucket[end]?.score === last) end++;
+      const part = bucket.slice(0, end).map((r) => ({ score: r.score, entry: this.byId.get(r.id as number) as T }));
+      part.sort((x, y) => y.score - x.score || comparePaths(x.entry.path, y.entry.path));
+      for (const p of part) if (out.length < limit) out.push(p.entry);
+    }
+    return out;
+  }
+}

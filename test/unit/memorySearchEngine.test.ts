@@ -1,0 +1,113 @@
+// The memory search engine (core/memory/engine.ts) against the MiniSearch setup it replaced: the
+// same rankings on the labelled corpus and on generated entries; an index changed in place (overlay,
+// masked entries) answers as one built afresh; the fuzzy candidates are exactly the terms one edit away.
+import assert from 'node:assert/strict';
+import { extractFacts, loadMemoryParsers, SearchIndex, type Searchable } from '../../src/core/memory';
+import { buildSegment } from '../../src/core/memory/engine';
+import { loadCorpus } from '../fixtures/memory-corpus/corpus';
+import { MiniSearchReference } from '../support/minisearchReference';
+
+const paths = (xs: readonly Searchable[]) => xs.map((x) => x.path);
+
+/** A deterministic pseudo-random sequence. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const WORDS = ['sync', 'syncer', 'config', 'configure', 'parse', 'parser', 'handler', 'handle', 'router', 'route', 'cookie', 'server', 'client', 'index', 'store', 'storage', 'memory', 'search', 'token', 'tokenize'];
+
+function generated(n: number, seed: number): Searchable[] {
+  const r = random(seed);
+  const pick = () => WORDS[Math.floor(r() * WORDS.length)] as string;
+  return Array.from({ length: n }, (_, i) => ({
+    path: `${r() < 0.5 ? 'src/' : ''}${pick()}${r() < 0.3 ? `/${pick()}` : ''}/${pick()}${i % 7}.${r() < 0.5 ? 'ts' : 'md'}`,
+    symbols: Array.from({ length: Math.floor(r() * 4) }, () => (r() < 0.5 ? `${pick()}${pick()[0]?.toUpperCase()}${pick().slice(1)}` : `${pick()}_${pick()}`)),
+    summary: r() < 0.5 ? `Keeps the ${pick()} and the ${pick()} in ${pick()}.` : '',
+    language: r() < 0.5 ? 'typescript' : 'markdown',
+  }));
+}
+
+const QUERIES = ['sync', 'syncer config', 'configg', 'parse json', 'handler', 'route', 'rout', 'cookie server', 'storag', 'tokenizer', 'memory search', 'typescript', 'index.ts', 'parse_config', 'sync sync', 'SYNC', 'x', 'nothing-like-this'];
+
+describe('memory: search engine', () => {
+  it('ranks the corpus exactly as the MiniSearch setup it replaced (every query, every result)', async function () {
+    this.timeout(60_000);
+    await loadMemoryParsers();
+    const corpus = loadCorpus();
+    const facts = corpus.files.map((f) => extractFacts({ path: f.repoPath, blobSha: 'a'.repeat(40), mode: '100644', size: f.bytes.length, content: f.bytes, maxFileSize: 1_048_576 }));
+    const entries = corpus.files.map((f, i) => ({ path: f.repoPath, symbols: facts[i]?.symbols ?? [], summary: facts[i]?.summary ?? '', language: facts[i]?.language }));
+    const ours = new SearchIndex(entries);
+    const reference = new MiniSearchReference(entries);
+    const queries = [...corpus.queries.map((q) => q.query), ...QUERIES];
+    assert.ok(queries.length > 20);
+    for (const q of queries) {
+      assert.deepEqual(paths(ours.search(q, 10)), paths(reference.search(q, 10)), q);
+      assert.deepEqual(paths(ours.search(q)), paths(reference.search(q)), q);
+    }
+  });
+
+  it('ranks generated entries exactly as MiniSearch did, with and without a limit', () => {
+    const entries = generated(3_000, 7);
+    const ours = new SearchIndex(entries);
+    const reference = new MiniSearchReference(entries);
+    for (const q of QUERIES) {
+      const all = paths(reference.search(q));
+      assert.deepEqual(paths(ours.search(q)), all, q);
+      assert.deepEqual(paths(ours.search(q, 25)), all.slice(0, 25), q);
+    }
+  });
+
+  it('answers after adds and removes (overlay, masked entries, folding) exactly as an index built afresh', () => {
+    const entries = generated(4_000, 11);
+    const index = new SearchIndex(entries.slice(0, 2_500));
+    const live = new Set(entries.slice(0, 2_500));
+    const r = random(3);
+    for (let round = 0; round < 6; round++) {
+      for (let k = 0; k < 150; k++) {
+        const e = entries[Math.floor(r() * 2_500)] as Searchable;
+        index.remove(e);
+        live.delete(e);
+      }
+      for (const e of entries.slice(2_500 + round * 250, 2_750 + round * 250)) {
+        index.add(e);
+        live.add(e);
+      }
+      const fresh = new SearchIndex([...live]);
+      assert.equal(index.size, live.size);
+      for (const q of QUERIES) assert.deepEqual(paths(index.search(q, 30)), paths(fresh.search(q, 30)), `round ${round}: ${q}`);
+    }
+  });
+
+  it('finds as fuzzy candidates exactly the terms one edit away that do not begin with the word', () => {
+    const r = random(5);
+    const alphabet = 'abcé\u{1F600}'.split('');
+    const word = () => Array.from({ length: 3 + Math.floor(r() * 5) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+    const terms = [...new Set(Array.from({ length: 3_000 }, word))];
+    const { segment } = buildSegment(terms.map((t) => ({ path: `${t}/x`, symbols: [], summary: '' })));
+    const dictionary = Array.from({ length: segment.termCount }, (_, i) => segment.term(i));
+    for (let k = 0; k < 300; k++) {
+      const q = k < 150 ? (dictionary[Math.floor(r() * dictionary.length)] as string) : word();
+      const expected = dictionary.filter((t) => !t.startsWith(q) && levenshtein(q, t) === 1).sort();
+      const found = segment.fuzzy(q).map((i) => segment.term(i)).sort();
+      assert.deepEqual(found, expected, q);
+    }
+  });
+});
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] as number;
+      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length] as number;
+}
