@@ -41,6 +41,16 @@ export class FileOps {
     }
   }
 
+  /** The file's bytes, or undefined when it does not exist. */
+  async readBytes(rel: string): Promise<Uint8Array | undefined> {
+    try {
+      return await fs.readFile(this.abs(rel));
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
   async mkdirs(...rels: string[]): Promise<void> {
     for (const rel of ['', ...rels]) {
       const abs = this.abs(rel);
@@ -51,7 +61,7 @@ export class FileOps {
   }
 
   /** Temp file + fsync + rename + directory fsync: readers see the old or the new file, never a torn one. */
-  async writeAtomic(rel: string, text: string): Promise<void> {
+  async writeAtomic(rel: string, text: string | Uint8Array): Promise<void> {
     const target = this.abs(rel);
     const tmp = `${target}.tmp-${randomSuffix()}`;
     try {
@@ -63,7 +73,7 @@ export class FileOps {
         return fs.open(tmp, 'wx');
       });
       try {
-        await handle.writeFile(text, 'utf8');
+        await (typeof text === 'string' ? handle.writeFile(text, 'utf8') : handle.writeFile(text));
         await handle.sync();
       } finally {
         await handle.close();

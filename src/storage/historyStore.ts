@@ -11,6 +11,7 @@ import { randomSuffix, type FileOps } from './fsOps';
 import { isStorageLockHeld } from './lock';
 import { asCorrupt, memoryRel, readMemoryFile, replayMemory, type StoreState } from './loader';
 import { MemoryIndex, type MemoryChange, type MemoryQuery } from './memoryIndex';
+import { MemorySearchCache, type SearchCacheHost } from './memorySearchCache';
 import { assertNoSuccessor, checkCompleteInput, completedRecord, newRunningRecord, restoreRecord } from './records';
 import { HISTORY_FILE, isLink, repoKey, type CommitEntry, type HistoryFile, type MemoryFile, type SnapshotNode } from './schema';
 
@@ -30,7 +31,19 @@ export class LowdbHistoryStore implements HistoryStore {
   ) {
     this.committed = state.db.data;
     this.index();
+    this.searchCache = new MemorySearchCache(files, logger);
   }
+
+  /** Active-memory queries with words: the persisted search index (storage/memorySearchCache.ts). */
+  private readonly searchCache: MemorySearchCache;
+  private readonly searchHost: SearchCacheHost = {
+    data: () => this.state.db.data,
+    loadAll: async () => {
+      await this.loadMemory();
+      return { groups: this.state.memory.activeByRepository(), commits: this.state.applied };
+    },
+    readChange: (c) => readMemoryFile(this.files, memoryRel(c.memoryFile as string), c.syncId),
+  };
 
   get dir(): string {
     return this.files.dir;
@@ -126,6 +139,8 @@ export class LowdbHistoryStore implements HistoryStore {
   }
 
   async memory(opts?: MemoryQuery): Promise<MemoryEntry[]> {
+    const found = await this.searchCache.query(this.searchHost, opts ?? {});
+    if (found) return found;
     await this.loadMemory();
     return this.state.memory.query(opts);
   }
@@ -149,6 +164,7 @@ export class LowdbHistoryStore implements HistoryStore {
 
   async close(): Promise<void> {
     await this.queue.catch((e: unknown) => this.logger.debug(`last store operation failed: ${String(e)}`));
+    await this.searchCache.close();
     await this.etags.flush();
     this.emitter.dispose();
   }

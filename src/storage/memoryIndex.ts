@@ -4,7 +4,7 @@
 // sync or a sync whose base is the chain head never reads or pays for 100k entries. The search
 // engine's module is loaded then too (a separate file in the bundles, scripts/engineSplit.mjs).
 // Active entries are kept per repository and path; path-sorted views are built on the first query,
-// each with its search index (core/memory/search: MiniSearch) built by the first query with words
+// each with its search index (core/memory/search) built by the first query with words
 // (listing needs none), and kept current as links are applied (entries added and removed in place),
 // so a query only pays for the search.
 import type { SearchIndex } from '../core/memory/search';
@@ -124,6 +124,12 @@ export class MemoryIndex {
     if ((opts.query ?? '').trim() === '') return view.list.slice(0, limit).map((e) => ({ ...e }));
     view.search ??= new (this.search as NonNullable<typeof this.search>).SearchIndex(view.list);
     return view.search.search(opts.query ?? '', limit).map((e) => ({ ...e }));
+  }
+
+  /** Every active entry, by repository key (the entries themselves: treat them as read-only). */
+  activeByRepository(): Map<string, MemoryEntry[]> {
+    this.flush();
+    return new Map([...this.active].map(([key, m]) => [key, [...m.values()]]));
   }
 
   get size(): number {

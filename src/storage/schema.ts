@@ -8,6 +8,8 @@ export const HISTORY_FILE = 'history.json';
 export const ETAGS_FILE = 'etags.json';
 export const SNAPSHOT_DIR = 'snapshots';
 export const MEMORY_DIR = 'memory';
+/** The persisted search index of the active memory: a cache, rebuilt whenever it is missing, stale or unreadable. */
+export const MEMORY_INDEX_FILE = 'memory.index';
 
 /**
  * The names the store gives its files, and the only ones it ever opens, renames or deletes: a

@@ -70,7 +70,9 @@ describe('history store at scale', function () {
     const t0 = performance.now();
     const reopened = await open(dir);
     const openMs = performance.now() - t0;
-    await reopened.memory({ query: 'warm', limit: 1 }); // builds the sorted view and, for words, its search index once
+    // Once each: a query with words builds the search index (memory.index, written for the next process), a listing the sorted view.
+    await reopened.memory({ query: 'warm', limit: 1 });
+    await reopened.memory({ limit: 1 });
     const t1 = performance.now();
     const hits = (await reopened.memory({ query: 'widget4242', limit: 20 }));
     const queryMs = performance.now() - t1;

@@ -1,0 +1,191 @@
+// The persisted search index of the active memory (memory.index in the storage folder): what lets a
+// fresh process answer a memory query without reading the memory files or building an index over
+// every entry. It is a cache. It records the commits it reflects (their count and a hash of their
+// sync ids and memory file names); a file that is missing, unreadable, damaged, of another format,
+// or whose commits are not a prefix of this history's is ignored and the index is built from the
+// memory (as before); commits after the ones it reflects are applied from their memory files into
+// its overlay. Never written by open or complete(): after a query that had to build the index or
+// found it far behind, once the query's answer is ready (before it is returned), only while no process holds the storage lock,
+// atomically (temp file + rename), so two processes each write a whole index of a real state.
+import { createHash } from 'node:crypto';
+import type { StoredIndex } from '../core/memory/search';
+import type { Logger } from '../core/logger';
+import type { MemoryEntry } from '../core/types';
+import type { FileOps } from './fsOps';
+import { isStorageLockHeld } from './lock';
+import type { MemoryChange, MemoryQuery } from './memoryIndex';
+import { MEMORY_INDEX_FILE, repoKey, type CommitEntry, type HistoryFile } from './schema';
+
+export interface SearchCacheHost {
+  /** The history as committed. */
+  data(): HistoryFile;
+  /** Every active entry by repository key, after the first `commits` commits (reads the whole memory). */
+  loadAll(): Promise<{ commits: number; groups: Map<string, MemoryEntry[]> }>;
+  /** The memory change of a commit that has a memory file. */
+  readChange(commit: CommitEntry): Promise<MemoryChange>;
+}
+
+interface Meta {
+  commits: number;
+  key: string;
+}
+
+type Engine = typeof import('../core/memory/search');
+
+/** The file is rewritten when the changes applied since it was written exceed this many entries, or this share of it. */
+const REWRITE_CHANGES = 2_000;
+const REWRITE_SHARE = 0.05;
+
+const commitId = (c: CommitEntry): string => `${c.syncId}\0${c.memoryFile ?? ''}`;
+
+function keyOf(commits: readonly CommitEntry[], count: number): string {
+  const h = createHash('sha256');
+  for (let i = 0; i < count; i++) h.update(`${commitId(commits[i] as CommitEntry)}\n`);
+  return h.digest('hex');
+}
+
+export class MemorySearchCache {
+  private index: StoredIndex<MemoryEntry> | undefined;
+  /** commitId of each commit the index reflects. */
+  private covered: string[] = [];
+  private fileTried = false;
+  private stale = false;
+  private writing: Promise<void> | undefined;
+  /** Figures of the last open, build and write (the benchmark prints them). */
+  readonly timings: { openMs?: number; buildMs?: number; writeMs?: number; bytes?: number } = {};
+
+  constructor(
+    private readonly files: FileOps,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The answer to an active-memory query with words, or undefined for any other query (listing, superseded entries). */
+  async query(host: SearchCacheHost, opts: MemoryQuery): Promise<MemoryEntry[] | undefined> {
+    if (opts.includeSuperseded === true || (opts.query ?? '').trim() === '') return undefined;
+    const engine = await import('../core/memory/search');
+    const query = opts.query ?? '';
+    if (!engine.hasWords(query)) return undefined;
+    const index = await this.current(host, engine);
+    const out = index.search(query, opts.limit ?? Infinity, opts.repository && repoKey(opts.repository));
+    if (this.stale || index.changes > Math.max(REWRITE_CHANGES, index.baseSize * REWRITE_SHARE)) await this.persist(host, engine);
+    return out;
+  }
+
+  /** Wait for a write in progress. */
+  async close(): Promise<void> {
+    await this.writing;
+  }
+
+  /** The index, brought up to the history's last commit. */
+  private async current(host: SearchCacheHost, engine: Engine): Promise<StoredIndex<MemoryEntry>> {
+    const data = host.data();
+    if (!this.index && !this.fileTried) {
+      this.fileTried = true;
+      await this.open(engine, data.commits);
+    }
+    if (this.index && !this.covers(data.commits)) this.drop('the history changed under it');
+    if (this.index) {
+      try {
+        await this.apply(host, data);
+      } catch (e) {
+        // A memory file that cannot be read: the whole memory is loaded below, which reports it as the store does.
+        this.drop(`a newer memory file could not be applied (${String(e)})`);
+      }
+    }
+    if (!this.index) {
+      const t = performance.now();
+      const all = await host.loadAll();
+      this.index = engine.StoredIndex.build(all.groups, undefined);
+      this.covered = data.commits.slice(0, all.commits).map(commitId);
+      this.timings.buildMs = performance.now() - t;
+      this.stale = true;
+      await this.apply(host, data);
+    }
+    return this.index;
+  }
+
+  private async open(engine: Engine, commits: readonly CommitEntry[]): Promise<void> {
+    const t = performance.now();
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await this.files.readBytes(MEMORY_INDEX_FILE);
+    } catch (e) {
+      this.logger.debug(`${MEMORY_INDEX_FILE} is not readable (${String(e)}); the index is built from the memory`);
+      return;
+    }
+    if (!bytes) return;
+    try {
+      const index = engine.StoredIndex.open<MemoryEntry>(bytes);
+      const meta = index.meta as Meta | undefined;
+      if (typeof meta?.commits !== 'number' || meta.commits > commits.length || keyOf(commits, meta.commits) !== meta.key) {
+        this.logger.debug(`${MEMORY_INDEX_FILE} reflects another history; the index is built from the memory`);
+        return;
+      }
+      this.index = index;
+      this.covered = commits.slice(0, meta.commits).map(commitId);
+      this.timings.openMs = performance.now() - t;
+    } catch (e) {
+      if (!(e instanceof engine.UnusableIndexError)) throw e;
+      this.logger.debug(`${MEMORY_INDEX_FILE} is unusable (${e.message}); the index is built from the memory`);
+    }
+  }
+
+  private covers(commits: readonly CommitEntry[]): boolean {
+    if (this.covered.length > commits.length) return false;
+    for (let i = this.covered.length - 1; i >= 0; i--) if (this.covered[i] !== commitId(commits[i] as CommitEntry)) return false;
+    return true;
+  }
+
+  private drop(why: string): void {
+    this.logger.debug(`memory search index dropped: ${why}`);
+    this.index = undefined;
+    this.covered = [];
+  }
+
+  /** Apply the commits after the covered ones (as MemoryIndex replays them: supersede, then introduce). */
+  private async apply(host: SearchCacheHost, data: HistoryFile): Promise<void> {
+    const index = this.index as StoredIndex<MemoryEntry>;
+    const byId = new Map(data.records.map((r) => [r.id, r]));
+    for (let i = this.covered.length; i < data.commits.length; i++) {
+      const c = data.commits[i] as CommitEntry;
+      const rec = byId.get(c.syncId);
+      if (rec && c.memoryFile !== null) {
+        const change = await host.readChange(c);
+        const group = repoKey(rec.repository);
+        for (const path of change.supersede) index.supersede(group, path);
+        for (const f of change.introduce) {
+          index.introduce(group, { path: f.path, blobSha: f.blobSha, language: f.language, lines: f.lines, symbols: f.symbols, summary: f.summary, introducedBySyncId: c.syncId, supersededBySyncId: null });
+        }
+      }
+      this.covered.push(commitId(c));
+    }
+  }
+
+  /** Write the index as it is now (the answer is ready: the query waits for the write, so no write outlives a store). */
+  private persist(host: SearchCacheHost, engine: Engine): Promise<void> {
+    if (this.writing) return this.writing;
+    if (!this.index || this.covered.length === 0) return Promise.resolve();
+    const index = this.index;
+    const commits = host.data().commits;
+    const count = this.covered.length;
+    this.stale = false;
+    this.writing = (async () => {
+      if (await isStorageLockHeld(this.files.dir)) {
+        this.logger.debug(`not writing ${MEMORY_INDEX_FILE}: another operation holds the storage lock`);
+        this.stale = true;
+        return;
+      }
+      const t = performance.now();
+      index.meta = { commits: count, key: keyOf(commits, count) } satisfies Meta;
+      const bytes = index.toBytes();
+      // Query the folded index from now on (synchronously: no commit can be applied in between).
+      if (index.changes > 0 && this.index === index && this.covered.length === count) this.index = engine.StoredIndex.open<MemoryEntry>(bytes);
+      await this.files.writeAtomic(MEMORY_INDEX_FILE, bytes);
+      this.timings.writeMs = performance.now() - t;
+      this.timings.bytes = bytes.byteLength;
+    })()
+      .catch((e: unknown) => this.logger.debug(`could not write ${MEMORY_INDEX_FILE}: ${String(e)}`))
+      .finally(() => (this.writing = undefined));
+    return this.writing;
+  }
+}

@@ -1,0 +1,191 @@
+// The store's persisted search index (memory.index, storage/memorySearchCache.ts): a query with words
+// is answered from it in a new process as from an index built afresh; it is brought up to date with
+// links committed after it was written; a damaged, truncated or foreign file is ignored and
+// rewritten, never STORAGE_CORRUPT; it is not written while another process holds the storage lock.
+import { strict as assert } from 'node:assert';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { SearchIndex } from '../../src/core/memory';
+import type { HistoryStore } from '../../src/core/ports';
+import type { MemoryEntry, RepositoryFile, RepositoryRef } from '../../src/core/types';
+import { nullLogger } from '../../src/core/logger';
+import { acquireStorageLock } from '../../src/storage';
+import { file, open, repo, syncFiles, tempDirs } from './storageFixtures';
+
+const INDEX = 'memory.index';
+const WORDS = ['sync', 'config', 'parser', 'handler', 'router', 'cookie', 'server', 'client', 'storage', 'memory', 'search', 'token'];
+const QUERIES = ['sync', 'config parser', 'handl', 'routerr', 'cookie server', 'storage', 'memory search token', 'nothing-here'];
+const other: RepositoryRef = { host: 'github.com', owner: 'octo', name: 'other' };
+
+function tree(n: number, version = 'v1', skip = -1): RepositoryFile[] {
+  const out: RepositoryFile[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i === skip) continue;
+    const a = WORDS[i % WORDS.length] as string;
+    const b = WORDS[(i * 7 + 3) % WORDS.length] as string;
+    out.push(file(`src/${a}/${b}${i}.ts`, i % 10 === 0 ? version : 'v1'));
+  }
+  return out;
+}
+
+/** The answers of the in-memory path: a SearchIndex over the listed active entries (what the store did before memory.index). */
+async function reference(store: HistoryStore, q: string, repository?: RepositoryRef): Promise<MemoryEntry[]> {
+  const listed = await store.memory({ limit: Number.MAX_SAFE_INTEGER, ...(repository ? { repository } : {}) });
+  return new SearchIndex(listed).search(q, 20);
+}
+
+async function answers(store: HistoryStore, repository?: RepositoryRef): Promise<MemoryEntry[][]> {
+  const out: MemoryEntry[][] = [];
+  for (const q of QUERIES) out.push(await store.memory({ query: q, limit: 20, ...(repository ? { repository } : {}) }));
+  return out;
+}
+
+async function references(store: HistoryStore, repository?: RepositoryRef): Promise<MemoryEntry[][]> {
+  const out: MemoryEntry[][] = [];
+  for (const q of QUERIES) out.push(await reference(store, q, repository));
+  return out;
+}
+
+const memoryFiles = (dir: string): string[] => readdirSync(path.join(dir, 'memory')).map((n) => path.join(dir, 'memory', n));
+
+describe('history store: the persisted memory search index', () => {
+  const dirs = tempDirs();
+  afterEach(() => dirs.cleanup());
+
+  async function twoLinks(dir: string): Promise<void> {
+    const store = await open(dir);
+    await syncFiles(store, tree(300));
+    await syncFiles(store, tree(300, 'v2', 5));
+    await store.close();
+  }
+
+  it('is written by the first query with words, and a new store answers from it alone, as from a fresh build', async () => {
+    const dir = dirs.make();
+    await twoLinks(dir);
+    const first = await open(dir);
+    await first.memory({ limit: 10 });
+    assert.ok(!existsSync(path.join(dir, INDEX)), 'opening and listing write no index');
+    const built = await answers(first);
+    await first.close();
+    assert.ok(existsSync(path.join(dir, INDEX)), 'the query wrote memory.index');
+    assert.ok(built[0] && built[0].length > 0);
+
+    // Same-size garbage in every memory file: reading any of them would be STORAGE_CORRUPT.
+    const originals = memoryFiles(dir).map((f) => [f, readFileSync(f)] as const);
+    for (const [f, bytes] of originals) writeFileSync(f, Buffer.alloc(bytes.length, 0x20));
+    const second = await open(dir);
+    assert.deepEqual(await answers(second), built, 'answered from memory.index without a memory file');
+    await second.close();
+    for (const [f, bytes] of originals) writeFileSync(f, bytes);
+
+    const third = await open(dir);
+    assert.deepEqual(built, await references(third), 'the same answers as a SearchIndex over the active entries');
+    await third.close();
+  });
+
+  it('brings a stale index up to date with the links committed after it, in this store and in a new one', async () => {
+    const dir = dirs.make();
+    await twoLinks(dir);
+    const store = await open(dir);
+    await answers(store);
+    const written = statSync(path.join(dir, INDEX)).mtimeMs;
+    // A third link: changed files (new blobs), one removed, one added.
+    await syncFiles(store, [...tree(300, 'v3', 7), file('src/brandnew/routerWidget.ts')]);
+    const after = await answers(store);
+    assert.deepEqual(after, await references(store));
+    assert.equal((await store.memory({ query: 'routerWidget', limit: 1 }))[0]?.path, 'src/brandnew/routerWidget.ts');
+    assert.ok(!after.flat().some((e) => e.path === 'src/router/router7.ts'), 'the removed file is no longer found');
+    await store.close();
+    assert.equal(statSync(path.join(dir, INDEX)).mtimeMs, written, 'a small change is kept in the overlay, not rewritten');
+
+    const fresh = await open(dir);
+    assert.deepEqual(await answers(fresh), after, 'a new store applies the newer link from its memory file');
+    await fresh.close();
+  });
+
+  for (const [name, damage] of [
+    ['truncated', (f: string) => truncateSync(f, Math.floor(statSync(f).size / 2))],
+    ['damaged in the middle', (f: string) => {
+      const bytes = readFileSync(f);
+      const at = Math.floor(bytes.length / 2);
+      bytes[at] = (bytes[at] as number) ^ 0xff;
+      writeFileSync(f, bytes);
+    }],
+    ['not an index at all', (f: string) => writeFileSync(f, '{"hello": "world"}')],
+  ] as const) {
+    it(`ignores and rewrites an index file that is ${name}`, async () => {
+      const dir = dirs.make();
+      await twoLinks(dir);
+      const store = await open(dir);
+      const built = await answers(store);
+      await store.close();
+      const f = path.join(dir, INDEX);
+      const good = readFileSync(f);
+      damage(f);
+      const reopened = await open(dir);
+      assert.deepEqual(await answers(reopened), built);
+      await reopened.close();
+      assert.deepEqual(readFileSync(f), good, 'rewritten whole');
+    });
+  }
+
+  it("does not use another history's index (a copy from another storage)", async () => {
+    const a = dirs.make();
+    const b = dirs.make();
+    await twoLinks(a);
+    const sa = await open(a);
+    await answers(sa);
+    await sa.close();
+    const sb = await open(b);
+    // More links than the copied index reflects: only the commits' identities tell them apart.
+    for (const v of ['v1', 'v2', 'v3']) await syncFiles(sb, tree(40, v));
+    await sb.close();
+    copyFileSync(path.join(a, INDEX), path.join(b, INDEX));
+    const reopened = await open(b);
+    const got = await answers(reopened);
+    assert.deepEqual(got, await references(reopened));
+    assert.ok(got.flat().every((e) => /^src\/[a-z]+\/[a-z]+([0-9]|[1-3][0-9])\.ts$/.test(e.path)), 'only this history\'s 40 files');
+    await reopened.close();
+    assert.notDeepEqual(readFileSync(path.join(b, INDEX)), readFileSync(path.join(a, INDEX)), 'rewritten for this history');
+  });
+
+  it('keeps a name that is not UTF-8 (lone surrogates) exactly through the file', async () => {
+    const dir = dirs.make();
+    const odd = 'src/caf\udce9/router\udc80x.ts';
+    const store = await open(dir);
+    await syncFiles(store, [...tree(20), file(odd)]);
+    assert.equal((await store.memory({ query: 'router', limit: 50 })).filter((e) => e.path === odd).length, 1);
+    await store.close();
+    const reopened = await open(dir);
+    const hits = await reopened.memory({ query: 'router', limit: 50 });
+    await reopened.close();
+    assert.deepEqual(hits.filter((e) => e.path === odd).map((e) => e.path), [odd]);
+  });
+
+  it('answers per repository as an index of that repository alone would', async () => {
+    const dir = dirs.make();
+    const store = await open(dir);
+    await syncFiles(store, tree(200));
+    await syncFiles(store, tree(120, 'v2'), { repository: other });
+    for (const r of [repo, other]) assert.deepEqual(await answers(store, r), await references(store, r));
+    await store.close();
+    const reopened = await open(dir);
+    for (const r of [repo, other]) assert.deepEqual(await answers(reopened, r), await references(reopened, r));
+    await reopened.close();
+  });
+
+  it('is not written while another process holds the storage lock', async () => {
+    const dir = dirs.make();
+    await twoLinks(dir);
+    const lock = await acquireStorageLock(dir, { logger: nullLogger });
+    try {
+      const store = await open(dir);
+      const got = await answers(store);
+      await store.close();
+      assert.ok(!existsSync(path.join(dir, INDEX)));
+      assert.deepEqual(got, await references(await open(dir)));
+    } finally {
+      await lock.release();
+    }
+  });
+});
