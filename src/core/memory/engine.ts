@@ -54,6 +54,7 @@ function fieldText(doc: Searchable, f: number): string {
  */
 export class Segment {
   private totals: Float64Array | undefined;
+  private byGroup: Map<number, Totals> | undefined;
 
   constructor(
     /** Every term, sorted (UTF-16 code unit order), concatenated. */
@@ -202,6 +203,20 @@ export class Segment {
     for (let d = 0; d < this.n; d++) for (let f = 0; f < F; f++) t[f] = (t[f] as number) + (this.lengths[d * F + f] as number);
     return (this.totals = t);
   }
+
+  /** Documents and the sums of their field lengths, per group (computed once). */
+  groupTotals(): Map<number, Totals> {
+    if (this.byGroup) return this.byGroup;
+    const out = new Map<number, Totals>();
+    for (let d = 0; d < this.n; d++) {
+      const g = this.groups[d] as number;
+      let t = out.get(g);
+      if (!t) out.set(g, (t = { n: 0, sums: new Float64Array(F) }));
+      t.n++;
+      for (let f = 0; f < F; f++) t.sums[f] = (t.sums[f] as number) + (this.lengths[d * F + f] as number);
+    }
+    return (this.byGroup = out);
+  }
 }
 
 class Grow {
@@ -299,11 +314,19 @@ export function buildSegment(docs: readonly Searchable[], groupOf: (i: number) =
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A number of documents and the sums of their field lengths. */
+export interface Totals {
+  n: number;
+  sums: Float64Array;
+}
+
 /** A segment as one query sees it: documents masked out (dead[d] ≠ 0) and, unless group < 0, only one group's. */
 export interface Part {
   segment: Segment;
   dead: Uint8Array | null;
   group: number;
+  /** The live documents' totals when the caller keeps them (else counted per query). */
+  totals?: Totals;
 }
 
 /** One result: the part's index and the document's number in its segment. */
@@ -315,7 +338,8 @@ export interface Hit {
 const accepts = (p: Part, d: number): boolean => (p.dead === null || p.dead[d] === 0) && (p.group < 0 || p.segment.groups[d] === p.group);
 
 /** Live documents and the sums of their field lengths. */
-function totalsOf(p: Part): { n: number; sums: Float64Array } {
+function totalsOf(p: Part): Totals {
+  if (p.totals) return p.totals;
   const seg = p.segment;
   if (p.dead === null && p.group < 0) return { n: seg.n, sums: seg.allTotals() };
   const sums = new Float64Array(F);

@@ -8,10 +8,10 @@
 // 16 bytes (u32), the header (JSON: caller's metadata, groups, section offsets), then the sections,
 // each 8-byte aligned. Anything that does not check out throws UnusableIndexError.
 import * as zlib from 'node:zlib';
-import { buildSegment, F, searchParts, Segment, type Part, type Searchable } from './engine';
+import { buildSegment, F, searchParts, Segment, type Part, type Searchable, type Totals } from './engine';
 
 const MAGIC = 0x494d5350; // "PSMI" little-endian
-export const STORED_INDEX_VERSION = 1;
+export const STORED_INDEX_VERSION = 2;
 
 /** The index file is missing parts, damaged, or of another format version: rebuild it. */
 export class UnusableIndexError extends Error {}
@@ -25,6 +25,8 @@ type SectionName = (typeof SECTIONS)[number];
 interface Header {
   meta: unknown;
   groups: string[];
+  /** The keys of an entry but its path, in the order of the values of a stored entry (an array). */
+  keys: string[];
   checksum: 'crc32' | 'fold';
   sections: Record<SectionName, [number, number]>;
 }
@@ -50,6 +52,21 @@ interface Base {
   segment: Segment;
   payload: Uint8Array;
   payloadStart: Uint32Array;
+  keys: string[];
+}
+
+/**
+ * An entry as stored: its values but the path (the segment has it) as a JSON array in the order of
+ * `keys`; an entry with other keys (none in practice) as a JSON object.
+ */
+function encodeEntry(e: StoredEntry, keys: readonly string[]): string {
+  const own = Object.keys(e).filter((k) => k !== 'path');
+  const record = e as unknown as Record<string, unknown>;
+  if (own.length !== keys.length || !keys.every((k) => k in record && record[k] !== undefined)) {
+    const { path: _path, ...rest } = e;
+    return JSON.stringify(rest);
+  }
+  return JSON.stringify(keys.map((k) => record[k]));
 }
 
 const decoder = new TextDecoder();
@@ -57,6 +74,8 @@ const decoder = new TextDecoder();
 export class StoredIndex<T extends StoredEntry> {
   private dead: Uint8Array;
   private deadCount = 0;
+  /** Per group: the masked documents' totals (the live ones' are the group's minus these). */
+  private readonly deadTotals = new Map<number, Totals>();
   /** Introduced since the base was built: `${group}\0${path}` → entry. */
   private readonly overlay = new Map<string, { group: number; entry: T }>();
   private overlayBuilt: { segment: Segment; entries: T[] } | undefined;
@@ -84,11 +103,12 @@ export class StoredIndex<T extends StoredEntry> {
       }
     });
     const { segment, order } = buildSegment(all, (i) => groupOf[i] as number);
-    const texts = Array.from(order, (i) => JSON.stringify(all[i]));
+    const keys = all.length > 0 ? Object.keys(all[0] as T).filter((k) => k !== 'path') : [];
+    const texts = Array.from(order, (i) => encodeEntry(all[i] as T, keys));
     const payloadStart = new Uint32Array(texts.length + 1);
     const chunks = texts.map((t) => Buffer.from(t, 'utf8'));
     chunks.forEach((c, d) => (payloadStart[d + 1] = (payloadStart[d] as number) + c.byteLength));
-    return new StoredIndex<T>({ segment, payload: Buffer.concat(chunks), payloadStart }, names, meta);
+    return new StoredIndex<T>({ segment, payload: Buffer.concat(chunks), payloadStart, keys }, names, meta);
   }
 
   /** Open a file's bytes (they are used in place: do not change them). Throws UnusableIndexError. */
@@ -153,8 +173,8 @@ export class StoredIndex<T extends StoredEntry> {
       throw new UnusableIndexError('damaged (sizes)');
     }
     const payload = view('payload', Uint8Array);
-    if (payloadStart[n] !== payload.byteLength) throw new UnusableIndexError('damaged (payload)');
-    return new StoredIndex<T>({ segment, payload, payloadStart }, header.groups.map(String), header.meta);
+    if (payloadStart[n] !== payload.byteLength || !Array.isArray(header.keys)) throw new UnusableIndexError('damaged (payload)');
+    return new StoredIndex<T>({ segment, payload, payloadStart, keys: header.keys.map(String) }, header.groups.map(String), header.meta);
   }
 
   /** The file: the base with the overlay and the mask folded in. */
@@ -182,13 +202,13 @@ export class StoredIndex<T extends StoredEntry> {
     const kind = preferredChecksum();
     // The header's length depends on the offsets it holds: lay out with room for the largest offsets.
     const sections = {} as Record<SectionName, [number, number]>;
-    const draft = JSON.stringify({ meta: this.meta, groups: this.groups, checksum: kind, sections: Object.fromEntries(SECTIONS.map((s) => [s, [1e15, 1e15]])) });
+    const draft = JSON.stringify({ meta: this.meta, groups: this.groups, keys: this.base.keys, checksum: kind, sections: Object.fromEntries(SECTIONS.map((s) => [s, [1e15, 1e15]])) });
     let at = align(16 + Buffer.byteLength(draft, 'utf8'));
     for (const s of SECTIONS) {
       sections[s] = [at, parts[s].byteLength];
       at = align(at + parts[s].byteLength);
     }
-    const header = Buffer.from(JSON.stringify({ meta: this.meta, groups: this.groups, checksum: kind, sections } satisfies Header), 'utf8');
+    const header = Buffer.from(JSON.stringify({ meta: this.meta, groups: this.groups, keys: this.base.keys, checksum: kind, sections } satisfies Header), 'utf8');
     const out = new Uint8Array(at);
     const dv = new DataView(out.buffer);
     dv.setUint32(0, MAGIC, true);
@@ -227,10 +247,15 @@ export class StoredIndex<T extends StoredEntry> {
       this.overlayBuilt = undefined;
       return;
     }
-    const d = this.base.segment.findPath(g, path);
+    const seg = this.base.segment;
+    const d = seg.findPath(g, path);
     if (d >= 0 && this.dead[d] === 0) {
       this.dead[d] = 1;
       this.deadCount++;
+      let t = this.deadTotals.get(g);
+      if (!t) this.deadTotals.set(g, (t = { n: 0, sums: new Float64Array(F) }));
+      t.n++;
+      for (let f = 0; f < F; f++) t.sums[f] = (t.sums[f] as number) + (seg.lengths[d * F + f] as number);
     }
   }
 
@@ -255,7 +280,7 @@ export class StoredIndex<T extends StoredEntry> {
       if (id === undefined) return [];
       g = id;
     }
-    const parts: Part[] = [{ segment: this.base.segment, dead: this.deadCount > 0 ? this.dead : null, group: g }];
+    const parts: Part[] = [{ segment: this.base.segment, dead: this.deadCount > 0 ? this.dead : null, group: g, totals: this.liveTotals(g) }];
     let overlay: T[] = [];
     if (this.overlay.size > 0) {
       const list = [...this.overlay.values()];
@@ -272,9 +297,28 @@ export class StoredIndex<T extends StoredEntry> {
     return searchParts(parts, query, limit).map((h) => (h.part === 0 ? this.entry(h.doc) : (structuredClone(overlay[h.doc]) as T)));
   }
 
+  /** The base's live documents of group g (every group's when g < 0): its totals less the masked ones'. */
+  private liveTotals(g: number): Totals {
+    const seg = this.base.segment;
+    const whole: Totals = g < 0 ? { n: seg.n, sums: seg.allTotals() } : (seg.groupTotals().get(g) ?? { n: 0, sums: new Float64Array(F) });
+    const masked = g < 0 ? [...this.deadTotals.values()] : [this.deadTotals.get(g)].filter((t): t is Totals => t !== undefined);
+    if (masked.length === 0) return whole;
+    const sums = Float64Array.from(whole.sums);
+    let n = whole.n;
+    for (const t of masked) {
+      n -= t.n;
+      for (let f = 0; f < F; f++) sums[f] = (sums[f] as number) - (t.sums[f] as number);
+    }
+    return { n, sums };
+  }
+
   private entry(d: number): T {
-    const { payload, payloadStart } = this.base;
-    return JSON.parse(decoder.decode(payload.subarray(payloadStart[d], payloadStart[d + 1]))) as T;
+    const { payload, payloadStart, keys, segment } = this.base;
+    const stored = JSON.parse(decoder.decode(payload.subarray(payloadStart[d], payloadStart[d + 1]))) as unknown;
+    const out: Record<string, unknown> = { path: segment.path(d) };
+    if (Array.isArray(stored)) keys.forEach((k, i) => (out[k] = stored[i]));
+    else Object.assign(out, stored);
+    return out as T;
   }
 }
 
