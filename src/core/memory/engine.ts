@@ -238,35 +238,73 @@ class Grow {
  */
 export function buildSegment(docs: readonly Searchable[], groupOf: (i: number) => number = () => 0): { segment: Segment; order: Uint32Array } {
   const n = docs.length;
-  const order = Uint32Array.from(docs.keys()).sort((a, b) => comparePaths((docs[a] as Searchable).path, (docs[b] as Searchable).path) || a - b);
+  // comparePaths order, with each path's depth counted once.
+  const depth = new Uint32Array(n);
+  docs.forEach((doc, i) => {
+    let k = 0;
+    for (let at = doc.path.indexOf('/'); at !== -1; at = doc.path.indexOf('/', at + 1)) k++;
+    depth[i] = k;
+  });
+  const order = Uint32Array.from(docs.keys()).sort((a, b) => {
+    const pa = (docs[a] as Searchable).path;
+    const pb = (docs[b] as Searchable).path;
+    return (depth[a] as number) - (depth[b] as number) || pa.length - pb.length || cmp(pa, pb) || a - b;
+  });
   const ids = new Map<string, number>();
+  /** Raw token → term id: most tokens repeat, and so skip the lowercasing and the second lookup. */
+  const rawIds = new Map<string, number>();
   const list: string[] = [];
   const tTerm = new Grow();
   const tDoc = new Grow();
   const tFieldTf = new Grow();
   const lengths = new Uint16Array(n * F);
-  const counts = new Map<string, number>();
+  // The current field's terms and their frequencies; seen[id] === stamp when the term is among them, at slot[id].
+  let seen = new Int32Array(1024).fill(-1);
+  let slot = new Int32Array(1024);
+  const fieldIds: number[] = [];
+  const fieldTfs: number[] = [];
+  let stamp = 0;
   for (let d = 0; d < n; d++) {
     const doc = docs[order[d] as number] as Searchable;
     for (let f = 0; f < F; f++) {
       const tokens = tokenize(fieldText(doc, f), FIELD_NAMES[f]);
       if (tokens.length === 0) continue;
       lengths[d * F + f] = Math.min(MAX_LENGTH, f === 3 ? new Set(tokens).size : tokens.length);
-      counts.clear();
+      stamp++;
+      fieldIds.length = 0;
+      fieldTfs.length = 0;
       for (const tok of tokens) {
-        const t = tok.toLowerCase();
-        counts.set(t, (counts.get(t) ?? 0) + 1);
-      }
-      for (const [t, c] of counts) {
-        let id = ids.get(t);
+        let id = rawIds.get(tok);
         if (id === undefined) {
-          id = list.length;
-          ids.set(t, id);
-          list.push(t);
+          const t = tok.toLowerCase();
+          id = ids.get(t);
+          if (id === undefined) {
+            id = list.length;
+            ids.set(t, id);
+            list.push(t);
+            if (id >= seen.length) {
+              const grown = new Int32Array(seen.length * 2).fill(-1);
+              grown.set(seen);
+              seen = grown;
+              const s2 = new Int32Array(slot.length * 2);
+              s2.set(slot);
+              slot = s2;
+            }
+          }
+          rawIds.set(tok, id);
         }
-        tTerm.push(id);
+        if (seen[id] === stamp) fieldTfs[slot[id] as number] = (fieldTfs[slot[id] as number] as number) + 1;
+        else {
+          seen[id] = stamp;
+          slot[id] = fieldIds.length;
+          fieldIds.push(id);
+          fieldTfs.push(1);
+        }
+      }
+      for (let j = 0; j < fieldIds.length; j++) {
+        tTerm.push(fieldIds[j] as number);
         tDoc.push(d);
-        tFieldTf.push(Math.min(MAX_TF, c) * 8 + f);
+        tFieldTf.push(Math.min(MAX_TF, fieldTfs[j] as number) * 8 + f);
       }
     }
   }
