@@ -1,7 +1,15 @@
 // Benchmark of the project memory on real files: the labelled corpus of test/fixtures/memory-corpus
 // (npm packages and Debian files that none of us wrote), then search over 100k entries made of it.
-// Run: npm run bench:memory  (add --misses to list every miss)
+// Then the persisted index (memory.index) at 100k: its build, file size, a fresh process's open and
+// queries; and with --store, a 100k-entry storage queried as the CLI does, one process per query.
+// Run: npm run bench:memory  (add --misses to list every miss, --store for the storage figures)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { extractFacts, loadMemoryParsers, SearchIndex } from '../src/core/memory';
+import { StoredIndex } from '../src/core/memory/search';
+import type { MemoryEntry } from '../src/core/types';
 import { loadCorpus, pct, score, type Facts } from '../test/fixtures/memory-corpus/corpus';
 
 /** CPU milliseconds (user + system) of fn: on a busy machine, wall time mostly measures the wait for a core. */
@@ -51,9 +59,99 @@ async function main(): Promise<void> {
   console.log(`queries: top-1 ${pct(s.top1)}, top-3 ${pct(s.top3)}`);
   console.log(`search at ${big.length} entries: index built in ${buildMs.toFixed(0)} ms CPU; query median ${median(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`);
   console.log(`extraction: ${((bytes / 1e6) / (extractMs / 1000)).toFixed(1)} MB/s per core (${extractMs.toFixed(0)} ms CPU); parsers loaded in ${loadMs.toFixed(0)} ms`);
+
+  // The persisted index over the same 100k entries, as the store keeps them.
+  const stored: MemoryEntry[] = big.map((e, i) => ({ ...e, language: e.language, blobSha: (i.toString(16) + 'b'.repeat(40)).slice(0, 40), lines: 100, introducedBySyncId: '1f4ddd3a-0000-4000-8000-000000000000', supersededBySyncId: null }));
+  const [persisted, storedBuildMs] = cpu(() => StoredIndex.build(new Map([['github.com/bench/repo', stored]]), { commits: 1, key: 'bench' }));
+  const [indexBytes, encodeMs] = cpu(() => persisted.toBytes());
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'ps-memory-index-'));
+  try {
+    const file = path.join(tmp, 'memory.index');
+    writeFileSync(file, indexBytes);
+    const probes = Array.from({ length: 3 }, () => probe(file, corpus.queries.map((q) => q.query)));
+    const opens = probes.map((p) => p.readMs + p.openMs);
+    const qs = probes.flatMap((p) => p.times);
+    console.log(
+      `memory.index at ${big.length} entries: built in ${storedBuildMs.toFixed(0)} ms CPU, encoded in ${encodeMs.toFixed(0)} ms, ${(indexBytes.byteLength / 1e6).toFixed(1)} MB; ` +
+        `fresh process: read + open ${median(opens).toFixed(0)} ms (read ${median(probes.map((p) => p.readMs)).toFixed(0)} + open ${median(probes.map((p) => p.openMs)).toFixed(0)}; max ${Math.max(...opens).toFixed(0)}), ` +
+        `first query ${median(probes.map((p) => p.firstQueryMs)).toFixed(1)} ms, then query median ${median(qs).toFixed(1)} ms, max ${Math.max(...qs).toFixed(1)} ms (${qs.length} queries, wall)`,
+    );
+    if (process.argv.includes('--store')) await storeFigures(tmp, stored, corpus.queries.map((q) => q.query));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
   if (process.argv.includes('--misses')) {
     for (const [kind, list] of Object.entries(s.misses)) for (const m of list) console.log(`miss ${kind}: ${m}`);
   }
+}
+
+interface Probe {
+  readMs: number;
+  openMs: number;
+  firstQueryMs: number;
+  times: number[];
+}
+
+/** bench/lib/memoryIndexProbe.ts in a fresh process. */
+function probe(file: string, queries: string[]): Probe {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'lib', 'memoryIndexProbe.ts'), file, JSON.stringify(queries)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`probe failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Probe;
+}
+
+/**
+ * A storage holding one sync of 100k entries, queried by the built CLI (dist/cli.js), one process
+ * per query: without memory.index (the first query builds and writes it), then with it. Also what
+ * reading every memory file costs (the listing, which still reads them).
+ */
+async function storeFigures(tmp: string, entries: MemoryEntry[], queries: string[]): Promise<void> {
+  const { openHistoryStore } = await import('../src/storage');
+  const { memoryQuery } = await import('./lib/extras');
+  const storage = path.join(tmp, 'storage');
+  const quiet = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  const store = await openHistoryStore(storage, { logger: quiet });
+  const files = entries.map((e) => ({ path: e.path, blobSha: e.blobSha, mode: '100644' as const, size: 1000 }));
+  const rec = await store.begin({ repository: { host: 'github.com', owner: 'bench', name: 'repo' }, branch: 'main' });
+  let t = performance.now();
+  await store.complete(rec.id, {
+    baseSyncId: null, commitSha: 'a'.repeat(40), treeSha: 'c'.repeat(40), commitMessage: null, forcePushed: false, files,
+    diff: { added: files, modified: [], removed: [] },
+    memory: entries.map((e) => ({ path: e.path, blobSha: e.blobSha, language: e.language, lines: e.lines, symbols: e.symbols, summary: e.summary })),
+    stats: { files: files.length, added: files.length, modified: 0, removed: 0, requests: 0, bytes: 0, contentSource: 'none', contentFiles: 0, durationMs: 0 },
+  });
+  const completeMs = performance.now() - t;
+  await store.close();
+  const reopened = await openHistoryStore(storage, { logger: quiet });
+  t = performance.now();
+  const all = await reopened.memory({ limit: Number.MAX_SAFE_INTEGER });
+  const listMs = performance.now() - t;
+  await reopened.close();
+  console.log(`storage of ${all.length} entries: complete() ${completeMs.toFixed(0)} ms; reading + validating every memory file (first listing) ${listMs.toFixed(0)} ms`);
+  const cli = path.join(__dirname, '..', 'dist', 'cli.js');
+  if (!existsSync(cli)) {
+    console.log('dist/cli.js is missing (node esbuild.mjs): CLI figures skipped');
+    return;
+  }
+  let printed = 0;
+  const run = (args: string[]): number => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [cli, ...args, '--storage', storage, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`cli failed: ${r.stderr}`);
+    printed += r.stdout.length;
+    return performance.now() - t0;
+  };
+  const history = median([0, 1, 2].map(() => run(['history'])));
+  const cold = run(['memory', '--query', queries[0] ?? 'x']);
+  printed = 0;
+  const warm = queries.slice(0, 10).map((q) => run(['memory', '--query', q]));
+  console.log(
+    `CLI memory --query (every match printed), one process each: without memory.index ${cold.toFixed(0)} ms (builds and writes it); ` +
+      `with it median ${median(warm).toFixed(0)} ms, max ${Math.max(...warm).toFixed(0)} ms (${warm.length} processes, ${(printed / warm.length / 1e6).toFixed(1)} MB of JSON each on average; ` +
+      `\`history\` on the same storage takes ${history.toFixed(0)} ms: process start and store open)`,
+  );
+  const [r] = await memoryQuery(storage, all.length, 3);
+  console.log(`bench memoryQuery row (in-process, limit 50): median ${r?.ours?.median.toFixed(1)} ms, max ${r?.ours?.max.toFixed(1)} ms; ${r?.note}`);
 }
 
 main().catch((e: unknown) => {

@@ -53,7 +53,7 @@ export function engineSplit(root = process.cwd()) {
  * own beside them: `import()` of the entry (a source file, or a package name) becomes a runtime
  * require of the file. Compiling the 1.2 MB CLI bundle was most of a no-change resync's time; these
  * are what such a resync never runs: the memory's analysis (language tables, extractors,
- * web-tree-sitter), its search engine (MiniSearch, first used by a memory query), and undici (only
+ * web-tree-sitter), its search engine (and memory.index's reader, first used by a memory query), and undici (only
  * behind a proxy).
  */
 export const lazyChunks = [
