@@ -61,10 +61,13 @@ export class Segment {
     readonly terms: string,
     /** Start of term i in `terms`; T + 1 entries. */
     readonly termStart: Uint32Array,
-    /** Postings of term i in field f: docs/tfs from post[i·F + f] to post[i·F + f + 1]. */
+    /**
+     * The postings of term i in field f are the bytes of `postings` from post[i·F + f] to
+     * post[i·F + f + 1]: varints, the number of documents, then for each (ascending) its distance
+     * from the one before (from 0 for the first) times 2, plus 1 when its term frequency follows (> 1).
+     */
     readonly post: Uint32Array,
-    readonly docs: Uint32Array,
-    readonly tfs: Uint8Array,
+    readonly postings: Uint8Array,
     /** Number of distinct words of document d's field f at d·F + f. */
     readonly lengths: Uint16Array,
     /** The group (repository) of each document. */
@@ -232,6 +235,42 @@ class Grow {
   }
 }
 
+class Bytes {
+  a = new Uint8Array(1 << 16);
+  n = 0;
+  varint(v: number): void {
+    if (this.n + 5 > this.a.length) {
+      const b = new Uint8Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    while (v >= 128) {
+      this.a[this.n++] = (v & 127) | 128;
+      v = Math.floor(v / 128);
+    }
+    this.a[this.n++] = v;
+  }
+  bytes(): Uint8Array {
+    return this.a.slice(0, this.n);
+  }
+}
+
+/** Where readVarint reads next (postings are decoded by one loop at a time). */
+let at = 0;
+
+function readVarint(b: Uint8Array): number {
+  let x = b[at++] as number;
+  if (x < 128) return x;
+  let v = x & 127;
+  let scale = 128;
+  for (;;) {
+    x = b[at++] as number;
+    v += (x & 127) * scale;
+    if (x < 128) return v;
+    scale *= 128;
+  }
+}
+
 /**
  * Index `docs` (group of each from `groupOf`). Returns the segment and, for each of its document
  * numbers, the position of the document in `docs`.
@@ -329,6 +368,24 @@ export function buildSegment(docs: readonly Searchable[], groupOf: (i: number) =
     postDocs[at] = tDoc.a[k] as number;
     tfs[at] = v >>> 3;
   }
+  const encoded = new Bytes();
+  const offsets = new Uint32Array(T * F + 1);
+  for (let s = 0; s < T * F; s++) {
+    offsets[s] = encoded.n;
+    const a = post[s] as number;
+    const b = post[s + 1] as number;
+    if (a === b) continue;
+    encoded.varint(b - a);
+    let prev = 0;
+    for (let k = a; k < b; k++) {
+      const d = postDocs[k] as number;
+      const tf = tfs[k] as number;
+      encoded.varint((d - prev) * 2 + (tf > 1 ? 1 : 0));
+      if (tf > 1) encoded.varint(tf);
+      prev = d;
+    }
+  }
+  offsets[T * F] = encoded.n;
   const termStart = new Uint32Array(T + 1);
   const termList: string[] = new Array<string>(T);
   for (let r = 0; r < T; r++) {
@@ -346,7 +403,7 @@ export function buildSegment(docs: readonly Searchable[], groupOf: (i: number) =
     pathStart[d + 1] = (pathStart[d] as number) + p.length;
   }
   const byPath = Uint32Array.from(order.keys()).sort((a, b) => (groups[a] as number) - (groups[b] as number) || cmp(pathList[a] as string, pathList[b] as string) || a - b);
-  const segment = new Segment(termList.join(''), termStart, post, postDocs, tfs, lengths, groups, pathList.join(''), pathStart, byPath);
+  const segment = new Segment(termList.join(''), termStart, offsets, encoded.bytes(), lengths, groups, pathList.join(''), pathStart, byPath);
   return { segment, order };
 }
 
@@ -436,9 +493,20 @@ export function searchParts(parts: readonly Part[], query: string, limit = Infin
         const p = parts[pi] as Part;
         const seg = p.segment;
         const a = seg.post[i * F + f] as number;
-        const b = seg.post[i * F + f + 1] as number;
-        if ((states[pi] as PartState).all) df += b - a;
-        else for (let k = a; k < b; k++) if (accepts(p, seg.docs[k] as number)) df++;
+        if (a === seg.post[i * F + f + 1]) continue;
+        at = a;
+        const count = readVarint(seg.postings);
+        if ((states[pi] as PartState).all) {
+          df += count;
+          continue;
+        }
+        let d = 0;
+        for (let j = 0; j < count; j++) {
+          const v = readVarint(seg.postings);
+          d += v >>> 1;
+          if (v & 1) readVarint(seg.postings);
+          if (accepts(p, d)) df++;
+        }
       }
       if (df === 0) continue;
       const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
@@ -450,11 +518,16 @@ export function searchParts(parts: readonly Part[], query: string, limit = Infin
         const st = states[pi] as PartState;
         const seg = p.segment;
         const a = seg.post[i * F + f] as number;
-        const b = seg.post[i * F + f + 1] as number;
-        for (let k = a; k < b; k++) {
-          const d = seg.docs[k] as number;
+        if (a === seg.post[i * F + f + 1]) continue;
+        const bytes = seg.postings;
+        at = a;
+        const count = readVarint(bytes);
+        let d = 0;
+        for (let j = 0; j < count; j++) {
+          const v = readVarint(bytes);
+          d += v >>> 1;
+          const tf = v & 1 ? readVarint(bytes) : 1;
           if (!st.all && !accepts(p, d)) continue;
-          const tf = seg.tfs[k] as number;
           const len = seg.lengths[d * F + f] as number;
           const raw = idf * (D + (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * len) / (avg[f] as number))));
           if (st.cur[d] === 0) st.curTouched.push(d);

@@ -11,7 +11,7 @@ import * as zlib from 'node:zlib';
 import { buildSegment, F, searchParts, Segment, type Part, type Searchable, type Totals } from './engine';
 
 const MAGIC = 0x494d5350; // "PSMI" little-endian
-export const STORED_INDEX_VERSION = 2;
+export const STORED_INDEX_VERSION = 3;
 
 /** The index file is missing parts, damaged, or of another format version: rebuild it. */
 export class UnusableIndexError extends Error {}
@@ -19,7 +19,7 @@ export class UnusableIndexError extends Error {}
 /** An entry as stored: what a query returns for it. */
 export type StoredEntry = Searchable;
 
-const SECTIONS = ['terms', 'termStart', 'post', 'docs', 'tfs', 'lengths', 'groups', 'paths', 'pathStart', 'byPath', 'payload', 'payloadStart'] as const;
+const SECTIONS = ['terms', 'termStart', 'post', 'postings', 'lengths', 'groups', 'paths', 'pathStart', 'byPath', 'payload', 'payloadStart'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 interface Header {
@@ -28,6 +28,8 @@ interface Header {
   /** The keys of an entry but its path, in the order of the values of a stored entry (an array). */
   keys: string[];
   checksum: 'crc32' | 'fold';
+  /** How the text sections are encoded: UTF-8 when that keeps them exactly (no lone surrogates). */
+  text: 'utf8' | 'utf16le';
   sections: Record<SectionName, [number, number]>;
 }
 
@@ -139,14 +141,13 @@ export class StoredIndex<T extends StoredEntry> {
     };
     const text = (name: SectionName): string => {
       const [offset, length] = header.sections[name];
-      return Buffer.from(bytes.buffer, bytes.byteOffset + offset, length).toString('utf16le');
+      return Buffer.from(bytes.buffer, bytes.byteOffset + offset, length).toString(header.text === 'utf8' ? 'utf8' : 'utf16le');
     };
     const segment = new Segment(
       text('terms'),
       view('termStart', Uint32Array),
       view('post', Uint32Array),
-      view('docs', Uint32Array),
-      view('tfs', Uint8Array),
+      view('postings', Uint8Array),
       view('lengths', Uint16Array),
       view('groups', Uint16Array),
       text('paths'),
@@ -164,8 +165,7 @@ export class StoredIndex<T extends StoredEntry> {
       segment.groups.length !== n ||
       segment.byPath.length !== n ||
       payloadStart.length !== n + 1 ||
-      segment.docs.length !== segment.tfs.length ||
-      segment.post[T * F] !== segment.docs.length ||
+      segment.post[T * F] !== segment.postings.byteLength ||
       segment.termStart[T] !== segment.terms.length ||
       segment.pathStart[n] !== segment.paths.length ||
       !Array.isArray(header.groups)
@@ -185,15 +185,15 @@ export class StoredIndex<T extends StoredEntry> {
 
   private encode(): Uint8Array {
     const seg = this.base.segment;
+    const text: Header['text'] = [seg.terms, seg.paths].every((t) => Buffer.from(t, 'utf8').toString('utf8') === t) ? 'utf8' : 'utf16le';
     const parts: Record<SectionName, Uint8Array> = {
-      terms: Buffer.from(seg.terms, 'utf16le'),
+      terms: Buffer.from(seg.terms, text),
       termStart: bytesOf(seg.termStart),
       post: bytesOf(seg.post),
-      docs: bytesOf(seg.docs),
-      tfs: seg.tfs,
+      postings: seg.postings,
       lengths: bytesOf(seg.lengths),
       groups: bytesOf(seg.groups),
-      paths: Buffer.from(seg.paths, 'utf16le'),
+      paths: Buffer.from(seg.paths, text),
       pathStart: bytesOf(seg.pathStart),
       byPath: bytesOf(seg.byPath),
       payload: this.base.payload,
@@ -202,13 +202,13 @@ export class StoredIndex<T extends StoredEntry> {
     const kind = preferredChecksum();
     // The header's length depends on the offsets it holds: lay out with room for the largest offsets.
     const sections = {} as Record<SectionName, [number, number]>;
-    const draft = JSON.stringify({ meta: this.meta, groups: this.groups, keys: this.base.keys, checksum: kind, sections: Object.fromEntries(SECTIONS.map((s) => [s, [1e15, 1e15]])) });
+    const draft = JSON.stringify({ meta: this.meta, groups: this.groups, keys: this.base.keys, checksum: kind, text, sections: Object.fromEntries(SECTIONS.map((s) => [s, [1e15, 1e15]])) });
     let at = align(16 + Buffer.byteLength(draft, 'utf8'));
     for (const s of SECTIONS) {
       sections[s] = [at, parts[s].byteLength];
       at = align(at + parts[s].byteLength);
     }
-    const header = Buffer.from(JSON.stringify({ meta: this.meta, groups: this.groups, keys: this.base.keys, checksum: kind, sections } satisfies Header), 'utf8');
+    const header = Buffer.from(JSON.stringify({ meta: this.meta, groups: this.groups, keys: this.base.keys, checksum: kind, text, sections } satisfies Header), 'utf8');
     const out = new Uint8Array(at);
     const dv = new DataView(out.buffer);
     dv.setUint32(0, MAGIC, true);
