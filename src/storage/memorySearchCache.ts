@@ -32,9 +32,13 @@ interface Meta {
 
 type Engine = typeof import('../core/memory/search');
 
-/** The file is rewritten when the changes applied since it was written exceed this many entries, or this share of it. */
-const REWRITE_CHANGES = 2_000;
-const REWRITE_SHARE = 0.05;
+/**
+ * The file is rewritten (the overlay folded in: engine.ts mergeSegments, no entry tokenized again)
+ * when more entries than this changed since it was written, or more links than REWRITE_LINKS were
+ * applied: every new process pays for reading their memory files and indexing the overlay.
+ */
+const REWRITE_CHANGES = 1_000;
+const REWRITE_LINKS = 10;
 
 const commitId = (c: CommitEntry): string => `${c.syncId}\0${c.memoryFile ?? ''}`;
 
@@ -49,6 +53,9 @@ export class MemorySearchCache {
   /** commitId of each commit the index reflects. */
   private covered: string[] = [];
   private fileTried = false;
+  /** How many commits the file on disk reflects (as far as this process knows). */
+  private written = 0;
+  private unwritable = false;
   private stale = false;
   private writing: Promise<void> | undefined;
   /** Figures of the last open, build and write (the benchmark prints them). */
@@ -67,7 +74,7 @@ export class MemorySearchCache {
     if (!engine.hasWords(query)) return undefined;
     const index = await this.current(host, engine);
     const out = index.search(query, opts.limit ?? Infinity, opts.repository && repoKey(opts.repository));
-    if (this.stale || index.changes > Math.max(REWRITE_CHANGES, index.baseSize * REWRITE_SHARE)) await this.persist(host, engine);
+    if (this.stale || index.changes > REWRITE_CHANGES || this.covered.length - this.written > REWRITE_LINKS) await this.persist(host, engine);
     return out;
   }
 
@@ -123,6 +130,7 @@ export class MemorySearchCache {
       }
       this.index = index;
       this.covered = commits.slice(0, meta.commits).map(commitId);
+      this.written = meta.commits;
       this.timings.openMs = performance.now() - t;
     } catch (e) {
       if (!(e instanceof engine.UnusableIndexError)) throw e;
@@ -164,7 +172,7 @@ export class MemorySearchCache {
   /** Write the index as it is now (the answer is ready: the query waits for the write, so no write outlives a store). */
   private persist(host: SearchCacheHost, engine: Engine): Promise<void> {
     if (this.writing) return this.writing;
-    if (!this.index || this.covered.length === 0) return Promise.resolve();
+    if (!this.index || this.covered.length === 0 || this.unwritable) return Promise.resolve();
     const index = this.index;
     const commits = host.data().commits;
     const count = this.covered.length;
@@ -181,10 +189,15 @@ export class MemorySearchCache {
       // Query the folded index from now on (synchronously: no commit can be applied in between).
       if (index.changes > 0 && this.index === index && this.covered.length === count) this.index = engine.StoredIndex.open<MemoryEntry>(bytes);
       await this.files.writeAtomic(MEMORY_INDEX_FILE, bytes);
+      this.written = count;
       this.timings.writeMs = performance.now() - t;
       this.timings.bytes = bytes.byteLength;
     })()
-      .catch((e: unknown) => this.logger.debug(`could not write ${MEMORY_INDEX_FILE}: ${String(e)}`))
+      .catch((e: unknown) => {
+        // A read-only or full storage: answer from memory, and stop trying in this process.
+        this.unwritable = true;
+        this.logger.debug(`could not write ${MEMORY_INDEX_FILE}: ${String(e)}`);
+      })
       .finally(() => (this.writing = undefined));
     return this.writing;
   }

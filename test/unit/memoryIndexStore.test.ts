@@ -3,7 +3,7 @@
 // links committed after it was written; a damaged, truncated or foreign file is ignored and
 // rewritten, never STORAGE_CORRUPT; it is not written while another process holds the storage lock.
 import { strict as assert } from 'node:assert';
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SearchIndex } from '../../src/core/memory';
 import type { HistoryStore } from '../../src/core/ports';
@@ -101,6 +101,24 @@ describe('history store: the persisted memory search index', () => {
     const fresh = await open(dir);
     assert.deepEqual(await answers(fresh), after, 'a new store applies the newer link from its memory file');
     await fresh.close();
+  });
+
+  it('folds a large change into a rewritten file: the very file a build from scratch writes', async () => {
+    const dir = dirs.make();
+    const store = await open(dir);
+    await syncFiles(store, tree(1_200));
+    await answers(store);
+    // Every file moved: 1,200 entries superseded and 1,200 introduced, over the rewrite threshold.
+    await syncFiles(store, tree(1_200).map((f) => file(f.path.replace(/^src\//, 'lib/'))));
+    const after = await answers(store);
+    await store.close();
+    const folded = readFileSync(path.join(dir, INDEX));
+    rmSync(path.join(dir, INDEX));
+    const scratch = await open(dir);
+    assert.deepEqual(await answers(scratch), after);
+    await scratch.close();
+    assert.deepEqual(readFileSync(path.join(dir, INDEX)), folded);
+    assert.ok(after.flat().every((e) => e.path.startsWith('lib/')));
   });
 
   for (const [name, damage] of [

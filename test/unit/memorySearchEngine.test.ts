@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { extractFacts, loadMemoryParsers, SearchIndex, type Searchable } from '../../src/core/memory';
 import { buildSegment } from '../../src/core/memory/engine';
+import { StoredIndex } from '../../src/core/memory/search';
 import { loadCorpus } from '../fixtures/memory-corpus/corpus';
 import { MiniSearchReference } from '../support/minisearchReference';
 
@@ -80,6 +81,35 @@ describe('memory: search engine', () => {
       assert.equal(index.size, live.size);
       for (const q of QUERIES) assert.deepEqual(paths(index.search(q, 30)), paths(fresh.search(q, 30)), `round ${round}: ${q}`);
     }
+  });
+
+  it('folds a stored index (overlay and masked entries merged, nothing tokenized again) into the very file a fresh build writes', () => {
+    type E = Searchable & { n: number };
+    const entries: E[] = generated(3_000, 13).map((e, i) => ({ ...e, path: `${e.path.slice(0, -3)}-${i}${e.path.slice(-3)}`, n: i }));
+    const groupOf = (i: number): string => (i % 3 === 0 ? 'github.com/o/b' : 'github.com/o/a');
+    const live = new Map<string, Map<string, E>>([['github.com/o/a', new Map()], ['github.com/o/b', new Map()]]);
+    const base = entries.slice(0, 2_000);
+    base.forEach((e, i) => live.get(groupOf(i))?.set(e.path, e));
+    const index = StoredIndex.build(new Map([...live].map(([g, m]) => [g, [...m.values()]])), { v: 1 });
+    const r = random(17);
+    for (let k = 0; k < 300; k++) {
+      const i = Math.floor(r() * 2_000);
+      index.supersede(groupOf(i), (entries[i] as E).path);
+      live.get(groupOf(i))?.delete((entries[i] as E).path);
+    }
+    for (let i = 2_000; i < 2_600; i++) {
+      // New entries, and new versions of existing paths.
+      const e = i % 4 === 0 ? { ...(entries[i - 2_000] as E), summary: 'a new version', n: i } : (entries[i] as E);
+      const g = groupOf(i % 4 === 0 ? i - 2_000 : i);
+      index.introduce(g, e);
+      live.get(g)?.set(e.path, e);
+    }
+    const fresh = StoredIndex.build(new Map([...live].map(([g, m]) => [g, [...m.values()]])), { v: 1 });
+    for (const q of QUERIES) for (const g of [undefined, 'github.com/o/a', 'github.com/o/b']) assert.deepEqual(index.search(q, 40, g), fresh.search(q, 40, g), `${q} in ${g ?? 'every group'}`);
+    const folded = index.toBytes();
+    assert.deepEqual(Buffer.from(folded), Buffer.from(fresh.toBytes()));
+    const reopened = StoredIndex.open<E>(folded);
+    for (const q of QUERIES) assert.deepEqual(reopened.search(q, 40), fresh.search(q, 40), q);
   });
 
   it('finds as fuzzy candidates exactly the terms one edit away that do not begin with the word', () => {

@@ -261,6 +261,15 @@ class Bytes {
     }
     this.a[this.n++] = v;
   }
+  append(bytes: Uint8Array): void {
+    while (this.n + bytes.length > this.a.length) {
+      const b = new Uint8Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a.set(bytes, this.n);
+    this.n += bytes.length;
+  }
   bytes(): Uint8Array {
     return this.a.slice(0, this.n);
   }
@@ -415,6 +424,131 @@ export function buildSegment(docs: readonly Searchable[], groupOf: (i: number) =
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * One segment holding the live documents of `a` (dead[d] ≠ 0: left out) and every document of `b`,
+ * as buildSegment would have built it from their entries, without tokenizing anything again: the
+ * documents merged in comparePaths order, the dictionaries merged, each posting list decoded,
+ * renumbered and merged. `from[k]` says where new document k came from: d ≥ 0 is a's document d,
+ * -1 - d is b's document d.
+ */
+export function mergeSegments(a: Segment, dead: Uint8Array | null, b: Segment): { segment: Segment; from: Int32Array } {
+  const live = (d: number): boolean => dead === null || dead[d] === 0;
+  const mapA = new Int32Array(a.n).fill(-1);
+  const mapB = new Int32Array(b.n).fill(-1);
+  const from: number[] = [];
+  for (let i = 0, j = 0; i < a.n || j < b.n; ) {
+    if (i < a.n && !live(i)) {
+      i++;
+      continue;
+    }
+    const takeA = j >= b.n || (i < a.n && comparePaths(a.path(i), b.path(j)) <= 0);
+    if (takeA) {
+      mapA[i] = from.length;
+      from.push(i++);
+    } else {
+      mapB[j] = from.length;
+      from.push(-1 - j++);
+    }
+  }
+  const n = from.length;
+  const lengths = new Uint16Array(n * F);
+  const groups = new Uint16Array(n);
+  const pathStart = new Uint32Array(n + 1);
+  const pathList: string[] = new Array<string>(n);
+  for (let k = 0; k < n; k++) {
+    const src = from[k] as number;
+    const [seg, d] = src >= 0 ? [a, src] : [b, -1 - src];
+    lengths.set(seg.lengths.subarray(d * F, d * F + F), k * F);
+    groups[k] = seg.groups[d] as number;
+    const p = seg.path(d);
+    pathList[k] = p;
+    pathStart[k + 1] = (pathStart[k] as number) + p.length;
+  }
+  // Postings: each list of either segment renumbered (a's dead left out), the two merged by number.
+  const encoded = new Bytes();
+  const post: number[] = [0];
+  const terms: string[] = [];
+  let docsA = new Int32Array(1024);
+  let tfsA = new Int32Array(1024);
+  let docsB = new Int32Array(1024);
+  let tfsB = new Int32Array(1024);
+  const lists = new Bytes();
+  const listStart = new Int32Array(F + 1);
+  const decode = (seg: Segment, i: number, f: number, map: Int32Array, docs: Int32Array, tfs: Int32Array): number => {
+    const start = seg.post[i * F + f] as number;
+    if (start === seg.post[i * F + f + 1]) return 0;
+    at = start;
+    const count = readVarint(seg.postings);
+    let d = 0;
+    let m = 0;
+    for (let c = 0; c < count; c++) {
+      const v = readVarint(seg.postings);
+      d += v >>> 1;
+      const tf = v & 1 ? readVarint(seg.postings) : 1;
+      const to = map[d] as number;
+      if (to < 0) continue;
+      docs[m] = to;
+      tfs[m++] = tf;
+    }
+    return m;
+  };
+  for (let i = 0, j = 0; i < a.termCount || j < b.termCount; ) {
+    const ta = i < a.termCount ? a.term(i) : undefined;
+    const tb = j < b.termCount ? b.term(j) : undefined;
+    const ia = ta !== undefined && (tb === undefined || ta <= tb) ? i++ : -1;
+    const ib = tb !== undefined && (ta === undefined || tb <= ta) ? j++ : -1;
+    const term = (ia >= 0 ? ta : tb) as string;
+    lists.n = 0;
+    for (let f = 0; f < F; f++) {
+      listStart[f] = lists.n;
+      const needA = ia >= 0 ? (a.post[ia * F + f + 1] as number) - (a.post[ia * F + f] as number) : 0;
+      const needB = ib >= 0 ? (b.post[ib * F + f + 1] as number) - (b.post[ib * F + f] as number) : 0;
+      // A list of k postings has at most k documents (each takes a byte or more).
+      if (needA > docsA.length) [docsA, tfsA] = [new Int32Array(needA * 2), new Int32Array(needA * 2)];
+      if (needB > docsB.length) [docsB, tfsB] = [new Int32Array(needB * 2), new Int32Array(needB * 2)];
+      const na = ia >= 0 ? decode(a, ia, f, mapA, docsA, tfsA) : 0;
+      const nb = ib >= 0 ? decode(b, ib, f, mapB, docsB, tfsB) : 0;
+      if (na + nb === 0) continue;
+      lists.varint(na + nb);
+      let prev = 0;
+      for (let x = 0, y = 0; x < na || y < nb; ) {
+        const useA = y >= nb || (x < na && (docsA[x] as number) < (docsB[y] as number));
+        const d = useA ? (docsA[x] as number) : (docsB[y] as number);
+        const tf = useA ? (tfsA[x++] as number) : (tfsB[y++] as number);
+        lists.varint((d - prev) * 2 + (tf > 1 ? 1 : 0));
+        if (tf > 1) lists.varint(tf);
+        prev = d;
+      }
+    }
+    listStart[F] = lists.n;
+    if (lists.n === 0) continue;
+    terms.push(term);
+    for (let f = 0; f < F; f++) {
+      encoded.append(lists.a.subarray(listStart[f] as number, listStart[f + 1] as number));
+      post.push(encoded.n);
+    }
+  }
+  const termStart = new Uint32Array(terms.length + 1);
+  for (let r = 0; r < terms.length; r++) termStart[r + 1] = (termStart[r] as number) + (terms[r] as string).length;
+  // byPath: both segments' orders, renumbered, merged by group then path.
+  const byPath = new Uint32Array(n);
+  let k = 0;
+  for (let x = 0, y = 0; x < a.n || y < b.n; ) {
+    if (x < a.n && (mapA[a.byPath[x] as number] as number) < 0) {
+      x++;
+      continue;
+    }
+    const da = x < a.n ? (mapA[a.byPath[x] as number] as number) : -1;
+    const db = y < b.n ? (mapB[b.byPath[y] as number] as number) : -1;
+    const useA = db < 0 || (da >= 0 && ((groups[da] as number) - (groups[db] as number) || cmp(pathList[da] as string, pathList[db] as string) || da - db) < 0);
+    byPath[k++] = useA ? da : db;
+    if (useA) x++;
+    else y++;
+  }
+  const segment = new Segment(terms.join(''), termStart, Uint32Array.from(post), encoded.bytes(), lengths, groups, pathList.join(''), pathStart, byPath);
+  return { segment, from: Int32Array.from(from) };
+}
 
 /** A number of documents and the sums of their field lengths. */
 export interface Totals {

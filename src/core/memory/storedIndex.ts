@@ -8,7 +8,7 @@
 // 16 bytes (u32), the header (JSON: caller's metadata, groups, section offsets), then the sections,
 // each 8-byte aligned. Anything that does not check out throws UnusableIndexError.
 import * as zlib from 'node:zlib';
-import { buildSegment, F, searchParts, Segment, type Part, type Searchable, type Totals } from './engine';
+import { buildSegment, F, mergeSegments, searchParts, Segment, type Part, type Searchable, type Totals } from './engine';
 
 const MAGIC = 0x494d5350; // "PSMI" little-endian
 export const STORED_INDEX_VERSION = 3;
@@ -179,8 +179,40 @@ export class StoredIndex<T extends StoredEntry> {
 
   /** The file: the base with the overlay and the mask folded in. */
   toBytes(): Uint8Array {
-    const folded = this.overlay.size > 0 || this.deadCount > 0 ? StoredIndex.build(this.liveGroups(), this.meta) : this;
-    return folded.encode();
+    return (this.overlay.size > 0 || this.deadCount > 0 ? this.folded() : this).encode();
+  }
+
+  /**
+   * The base with the overlay and the mask folded in, without decoding or tokenizing the base's
+   * entries again (engine.ts mergeSegments; a kept entry's stored bytes are copied as they are).
+   */
+  private folded(): StoredIndex<T> {
+    const overlay = this.overlaySegment();
+    const { segment, from } = mergeSegments(this.base.segment, this.deadCount > 0 ? this.dead : null, overlay.segment);
+    const first = overlay.entries[0];
+    const keys = this.base.segment.n === 0 && first ? Object.keys(first).filter((k) => k !== 'path') : this.base.keys;
+    const { payload, payloadStart } = this.base;
+    const chunks: Uint8Array[] = [];
+    const starts = new Uint32Array(from.length + 1);
+    from.forEach((src, k) => {
+      const chunk = src >= 0 ? payload.subarray(payloadStart[src], payloadStart[src + 1]) : Buffer.from(encodeEntry(overlay.entries[-1 - src] as T, keys), 'utf8');
+      chunks.push(chunk);
+      starts[k + 1] = (starts[k] as number) + chunk.byteLength;
+    });
+    return new StoredIndex<T>({ segment, payload: Buffer.concat(chunks), payloadStart: starts, keys }, [...this.groups], this.meta);
+  }
+
+  /** The overlay's entries as a segment (built when it changed), in the segment's document order. */
+  private overlaySegment(): { segment: Segment; entries: T[] } {
+    if (!this.overlayBuilt) {
+      const list = [...this.overlay.values()];
+      const { segment, order } = buildSegment(
+        list.map((o) => o.entry),
+        (i) => (list[i] as { group: number }).group,
+      );
+      this.overlayBuilt = { segment, entries: Array.from(order, (i) => (list[i] as { entry: T }).entry) };
+    }
+    return this.overlayBuilt;
   }
 
   private encode(): Uint8Array {
@@ -217,15 +249,6 @@ export class StoredIndex<T extends StoredEntry> {
     out.set(header, 16);
     for (const s of SECTIONS) out.set(parts[s], sections[s][0]);
     dv.setUint32(12, checksum(out.subarray(16), kind), true);
-    return out;
-  }
-
-  /** Live entries and overlay entries per group (every base entry decoded). */
-  private liveGroups(): Map<string, T[]> {
-    const out = new Map<string, T[]>(this.groups.map((g) => [g, []]));
-    const seg = this.base.segment;
-    for (let d = 0; d < seg.n; d++) if (this.dead[d] === 0) out.get(this.groups[seg.groups[d] as number] as string)?.push(this.entry(d));
-    for (const { group, entry } of this.overlay.values()) out.get(this.groups[group] as string)?.push(entry);
     return out;
   }
 
@@ -283,16 +306,9 @@ export class StoredIndex<T extends StoredEntry> {
     const parts: Part[] = [{ segment: this.base.segment, dead: this.deadCount > 0 ? this.dead : null, group: g, totals: this.liveTotals(g) }];
     let overlay: T[] = [];
     if (this.overlay.size > 0) {
-      const list = [...this.overlay.values()];
-      if (!this.overlayBuilt) {
-        const { segment, order } = buildSegment(
-          list.map((o) => o.entry),
-          (i) => (list[i] as { group: number }).group,
-        );
-        this.overlayBuilt = { segment, entries: Array.from(order, (i) => (list[i] as { entry: T }).entry) };
-      }
-      overlay = this.overlayBuilt.entries;
-      parts.push({ segment: this.overlayBuilt.segment, dead: null, group: g });
+      const built = this.overlaySegment();
+      overlay = built.entries;
+      parts.push({ segment: built.segment, dead: null, group: g });
     }
     return searchParts(parts, query, limit).map((h) => (h.part === 0 ? this.entry(h.doc) : (structuredClone(overlay[h.doc]) as T)));
   }
