@@ -3,8 +3,8 @@
 // scoring). Any word may match; entries matching more of the query's words come first, then by
 // score; ties go to the shallower, shorter path. Prefix matching, and one-edit fuzzy matching for
 // longer words. The index is built once and updated in place (add/remove: a small overlay and masked
-// entries, folded into a new segment when the overlay grows): never rebuilt per query.
-import { buildSegment, searchParts, type Part, type Searchable, type Segment } from './engine';
+// entries, merged into a new segment when the overlay grows): never rebuilt per query.
+import { buildSegment, mergeSegments, searchParts, type Part, type Searchable, type Segment } from './engine';
 import { queryTerms } from './tokens';
 
 export { FIELD_BOOSTS, type Searchable } from './engine';
@@ -78,13 +78,28 @@ export class SearchIndex<T extends Searchable> {
   }
 
   private parts(): { part: Part; entries: T[] }[] {
-    if (this.overlay.size > 1000 && this.overlay.size + this.deadCount > this.base.segment.n * FOLD_SHARE) this.rebuild([...this.docOf.keys(), ...this.overlay]);
+    if (this.overlay.size > 1000 && this.overlay.size + this.deadCount > this.base.segment.n * FOLD_SHARE) this.fold();
     const out = [{ part: { segment: this.base.segment, dead: this.deadCount > 0 ? this.dead : null, group: -1 }, entries: this.base.entries }];
     if (this.overlay.size > 0) {
       this.overlayBuilt ??= build([...this.overlay]);
       out.push({ part: { segment: this.overlayBuilt.segment, dead: null, group: -1 }, entries: this.overlayBuilt.entries });
     }
     return out;
+  }
+
+  /** The overlay and the mask merged into a new base (engine.ts mergeSegments: nothing tokenized again). */
+  private fold(): void {
+    this.overlayBuilt ??= build([...this.overlay]);
+    const overlay = this.overlayBuilt;
+    const { segment, from } = mergeSegments(this.base.segment, this.deadCount > 0 ? this.dead : null, overlay.segment);
+    const entries = Array.from(from, (src) => (src >= 0 ? this.base.entries[src] : overlay.entries[-1 - src]) as T);
+    this.base = { segment, entries };
+    this.dead = new Uint8Array(segment.n);
+    this.deadCount = 0;
+    this.docOf.clear();
+    entries.forEach((e, d) => this.docOf.set(e, d));
+    this.overlay.clear();
+    this.overlayBuilt = undefined;
   }
 
   private rebuild(list: T[]): void {
