@@ -56,6 +56,7 @@ export class MemorySearchCache {
   /** How many commits the file on disk reflects (as far as this process knows). */
   private written = 0;
   private unwritable = false;
+  private queue: Promise<unknown> = Promise.resolve();
   private stale = false;
   private writing: Promise<void> | undefined;
   /** Figures of the last open, build and write (the benchmark prints them). */
@@ -72,10 +73,15 @@ export class MemorySearchCache {
     const engine = await import('../core/memory/search');
     const query = opts.query ?? '';
     if (!engine.hasWords(query)) return undefined;
-    const index = await this.current(host, engine);
-    const out = index.search(query, opts.limit ?? Infinity, opts.repository && repoKey(opts.repository));
-    if (this.stale || index.changes > REWRITE_CHANGES || this.covered.length - this.written > REWRITE_LINKS) await this.persist(host, engine);
-    return out;
+    // One at a time: two first queries must not both open, build or apply links.
+    const run = this.queue.then(async () => {
+      const index = await this.current(host, engine);
+      const out = index.search(query, opts.limit ?? Infinity, opts.repository && repoKey(opts.repository));
+      if (this.stale || index.changes > REWRITE_CHANGES || this.covered.length - this.written > REWRITE_LINKS) await this.persist(host, engine);
+      return out;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Wait for a write in progress. */

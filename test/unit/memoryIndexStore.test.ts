@@ -83,6 +83,19 @@ describe('history store: the persisted memory search index', () => {
     await third.close();
   });
 
+  it('answers concurrent first queries from one index (opened or built once)', async () => {
+    const dir = dirs.make();
+    await twoLinks(dir);
+    const store = await open(dir);
+    const together = await Promise.all(QUERIES.map((q) => store.memory({ query: q, limit: 20 })));
+    await store.close();
+    const reopened = await open(dir);
+    assert.deepEqual(together, await answers(reopened));
+    const again = await Promise.all(QUERIES.map((q) => reopened.memory({ query: q, limit: 20 })));
+    assert.deepEqual(again, together);
+    await reopened.close();
+  });
+
   it('brings a stale index up to date with the links committed after it, in this store and in a new one', async () => {
     const dir = dirs.make();
     await twoLinks(dir);
