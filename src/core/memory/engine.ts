@@ -594,6 +594,8 @@ interface PartState {
   mask: Uint32Array;
   extra: Map<number, Set<number>> | undefined;
   seen: Uint8Array;
+  /** Distinct words matched, per document (set at the end). */
+  count: Uint8Array;
   touched: number[];
   curTouched: number[];
   all: boolean;
@@ -612,16 +614,48 @@ export function searchParts(parts: readonly Part[], query: string, limit = Infin
   }
   if (N === 0) return [];
   const avg = Array.from(sums, (s) => s / N);
-  const states: PartState[] = parts.map((p) => ({
-    total: new Float64Array(p.segment.n),
-    cur: new Float64Array(p.segment.n),
-    mask: new Uint32Array(p.segment.n),
-    extra: undefined,
-    seen: new Uint8Array(p.segment.n),
-    touched: [],
-    curTouched: [],
-    all: p.dead === null && p.group < 0,
-  }));
+  const states: PartState[] = parts.map((p, pi) => {
+    // One set of per-document arrays per segment, reused by every query (and cleared where it wrote):
+    // allocating megabytes per query made the collector run often in a large heap.
+    const scratch = parts.findIndex((q) => q.segment === p.segment) === pi ? scratchOf(p.segment) : { total: new Float64Array(p.segment.n), cur: new Float64Array(p.segment.n), mask: new Uint32Array(p.segment.n), seen: new Uint8Array(p.segment.n), count: new Uint8Array(p.segment.n) };
+    return { ...scratch, extra: undefined, touched: [], curTouched: [], all: p.dead === null && p.group < 0 };
+  });
+  try {
+    return rank(parts, states, terms, N, avg, limit);
+  } finally {
+    for (const st of states) {
+      for (const d of st.touched) {
+        st.total[d] = 0;
+        st.mask[d] = 0;
+        st.seen[d] = 0;
+        st.count[d] = 0;
+      }
+      for (const d of st.curTouched) st.cur[d] = 0;
+    }
+  }
+}
+
+interface Scratch {
+  total: Float64Array;
+  cur: Float64Array;
+  mask: Uint32Array;
+  seen: Uint8Array;
+  count: Uint8Array;
+}
+
+const scratches = new WeakMap<Segment, Scratch>();
+
+function scratchOf(segment: Segment): Scratch {
+  let s = scratches.get(segment);
+  if (!s) {
+    const n = segment.n;
+    s = { total: new Float64Array(n), cur: new Float64Array(n), mask: new Uint32Array(n), seen: new Uint8Array(n), count: new Uint8Array(n) };
+    scratches.set(segment, s);
+  }
+  return s;
+}
+
+function rank(parts: readonly Part[], states: PartState[], terms: string[], N: number, avg: number[], limit: number): Hit[] {
   const distinct = new Map<string, number>();
   for (const q of terms) if (!distinct.has(q)) distinct.set(q, distinct.size);
 
@@ -743,7 +777,7 @@ export function searchParts(parts: readonly Part[], query: string, limit = Infin
   }
 
   // Final scores: the sum times the number of distinct words matched (kept in `mask` as a count from here).
-  const count = states.map((st) => new Uint8Array(st.total.length));
+  const count = states.map((st) => st.count);
   let hits = 0;
   states.forEach((st, pi) => {
     const c = count[pi] as Uint8Array;
