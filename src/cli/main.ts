@@ -130,6 +130,7 @@ async function stream(gen: AsyncGenerator<SyncEvent, SyncRecord>, store: Engine[
       else if (e.type === 'progress') io.stdout.write(JSON.stringify({ type: 'progress', phase: e.phase, done: e.done, total: e.total, stats: e.stats, syncId: e.syncId }) + '\n');
       else if (e.type === 'waiting') io.stdout.write(JSON.stringify({ type: 'waiting', reason: e.reason, seconds: e.seconds, resetAt: e.resetAt ?? null, syncId: e.syncId }) + '\n');
       else if (e.type === 'warning') io.stdout.write(JSON.stringify({ type: 'warning', message: e.message, syncId: e.syncId }) + '\n');
+      else if (e.type === 'saved') io.stdout.write(JSON.stringify({ type: 'saved', syncId: e.sync.id, sync: e.sync }) + '\n');
     }
   } catch (e) {
     progress.finish();

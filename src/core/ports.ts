@@ -140,11 +140,25 @@ export interface CompleteSyncInput {
   memory: MemoryFacts[];
   /** Text files whose content is still missing (the record's `missingContent`). Default none. */
   missingContent?: RepositoryFile[];
+  /**
+   * The memory of this link's changed files follows in `completeMemory` (the snapshot is committed
+   * first: a large sync's snapshot is browsable and restorable while its files are analysed). The
+   * record says `memoryIncomplete` until then; `memory` is then empty.
+   */
+  memoryPending?: boolean;
+  stats: SyncStats;
+}
+
+/** The second step of a two-step commit: the memory of the files the link changed. */
+export interface CompleteMemoryInput {
+  memory: MemoryFacts[];
+  missingContent: RepositoryFile[];
+  /** The sync's stats now: what the memory step read and how long the whole sync took. */
   stats: SyncStats;
 }
 
 export interface StoreChange {
-  kind: 'begin' | 'complete' | 'fail' | 'restore' | 'interrupted';
+  kind: 'begin' | 'complete' | 'memory' | 'fail' | 'restore' | 'interrupted';
   syncId: string;
 }
 
@@ -170,6 +184,17 @@ export interface HistoryStore {
   begin(input: { repository: RepositoryRef; branch: string }): Promise<SyncRecord>;
   /** One atomic commit: the record becomes a completed link, its snapshot and memory supersession land. */
   complete(syncId: string, input: CompleteSyncInput): Promise<SyncRecord>;
+  /**
+   * Introduce the memory of a link committed with `memoryPending` (it must still be the chain head,
+   * and this process holds the storage lock): the record's `memoryIncomplete` goes, its
+   * `missingContent` and content stats are set. One atomic commit, like `complete`.
+   */
+  completeMemory(syncId: string, input: CompleteMemoryInput): Promise<SyncRecord>;
+  /**
+   * Facts the store already holds for these blobs (any link, any path, superseded or not), to reuse
+   * instead of reading and analysing a blob again. Reads every memory file the first time.
+   */
+  knownFacts(blobShas: ReadonlySet<string>): Promise<MemoryFacts[]>;
   /** The attempt ends without touching the chain. */
   fail(syncId: string, status: 'failed' | 'cancelled', error: { code: ErrorCode; message: string }, phase?: SyncRecord['phase']): Promise<SyncRecord>;
   /** Append a restore link whose snapshot and active memory equal `syncId`'s; its stats are against its base. */

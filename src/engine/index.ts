@@ -138,6 +138,7 @@ class ComposedEngine implements Engine {
         return new GitHubRepositorySource(connector, await this.fetcher(repository, connector, workdir, hooks), this.options.logger);
       },
       lock: (signal) => this.lock(signal),
+      ...(this.options.largeChangeFiles !== undefined ? { largeChangeFiles: this.options.largeChangeFiles } : {}),
       ...(this.options.memoryParsers ? { prepareMemory: () => import('../core/memory/analysis').then((m) => m.loadMemoryParsers()) } : {}),
       factsPool: async (files) => {
         if (files < POOL_MIN_FILES) return undefined;

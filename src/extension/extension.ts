@@ -46,6 +46,8 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   const tree = new HistoryTreeProvider(engines, repos, logger, testClock ?? systemClock);
   const treeView = vscode.window.createTreeView(ViewIds.history, { treeDataProvider: tree, showCollapseAll: true });
   tree.view = treeView;
+  // A large sync's row is a link before its memory is in: "indexing memory…" while this window's run lasts.
+  tree.isIndexing = (syncId) => controller.running?.syncId === syncId;
   const syncView = new SyncViewProvider(context.extensionUri, viewModel, channel);
   const workspaceProblem = new Set(['NO_GIT_REPO', 'NO_REMOTE', 'UNSUPPORTED_REMOTE']);
   const boundary = new ErrorBoundary(logger, () => channel.show(), {
@@ -142,6 +144,8 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   controller.onDidEnd(
     (end) => {
       if (end.kind === 'sync' && end.record && !end.error) onDidSync.fire(end.record);
+      // A run that ended while indexing leaves its row "memory incomplete" without a store change.
+      if (end.record?.memoryIncomplete) tree.refresh();
     },
     undefined,
     subs,

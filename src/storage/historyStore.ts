@@ -3,15 +3,15 @@
 import { Emitter } from '../core/emitter';
 import { SyncError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { Clock, CompleteSyncInput, HistoryStore, StoreChange } from '../core/ports';
+import type { Clock, CompleteMemoryInput, CompleteSyncInput, HistoryStore, StoreChange } from '../core/ports';
 import { diffSnapshots } from '../core/diff';
 import type { ErrorCode, MemoryEntry, MemoryFacts, RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
 import type { PersistentEtagCache } from './etags';
 import { randomSuffix, type FileOps } from './fsOps';
 import { isStorageLockHeld } from './lock';
 import { asCorrupt, memoryRel, readMemoryFile, replayMemory, type StoreState } from './loader';
-import { MemoryIndex, type MemoryChange, type MemoryQuery } from './memoryIndex';
-import { assertNoSuccessor, checkCompleteInput, completedRecord, newRunningRecord, restoreRecord } from './records';
+import { facts, MemoryIndex, type MemoryChange, type MemoryQuery } from './memoryIndex';
+import { assertNoSuccessor, checkCompleteInput, checkMemoryInput, completedRecord, newRunningRecord, restoreRecord } from './records';
 import { HISTORY_FILE, isLink, repoKey, type CommitEntry, type HistoryFile, type MemoryFile, type SnapshotNode } from './schema';
 
 export class LowdbHistoryStore implements HistoryStore {
@@ -98,6 +98,28 @@ export class LowdbHistoryStore implements HistoryStore {
       this.emitter.fire({ kind: 'complete', syncId });
       return copy(done);
     });
+  }
+
+  completeMemory(syncId: string, input: CompleteMemoryInput): Promise<SyncRecord> {
+    return this.exclusive(async () => {
+      const rec = this.link(syncId);
+      if (!rec.memoryIncomplete) throw new SyncError('STORAGE_ERROR', `Sync ${syncId} has its memory already.`);
+      if (this.data.commits.at(-1)?.syncId !== syncId) throw new SyncError('STORAGE_ERROR', `Sync ${syncId} is no longer the latest sync: its memory is left to the next sync of ${rec.branch}.`);
+      checkMemoryInput(input);
+      const { memoryIncomplete: _, ...rest } = rec;
+      const done: SyncRecord = { ...rest, missingContent: input.missingContent.map((f) => ({ ...f })), stats: { ...rec.stats, ...input.stats } };
+      // Its snapshot step superseded every path it changed, so its memory only introduces.
+      await this.commitLink(done, rec.treeSha as string, undefined, { supersede: [], introduce: input.memory }, syncId);
+      await this.etags.flush();
+      this.emitter.fire({ kind: 'memory', syncId });
+      return copy(done);
+    });
+  }
+
+  async knownFacts(blobShas: ReadonlySet<string>): Promise<MemoryFacts[]> {
+    if (blobShas.size === 0 || this.data.commits.every((c) => c.memoryFile === null)) return [];
+    await this.loadMemory();
+    return this.state.memory.withBlobs(blobShas).map(facts);
   }
 
   fail(syncId: string, status: 'failed' | 'cancelled', error: { code: ErrorCode; message: string }, phase?: SyncRecord['phase']): Promise<SyncRecord> {

@@ -62,7 +62,8 @@ export class MemoryIndex {
   }
 
   private replay(syncId: string, repository: RepositoryRef, file: MemoryChange | null): void {
-    this.position.set(syncId, this.position.size);
+    // A link committed in two steps (snapshot, then memory) has two commits: one position.
+    if (!this.position.has(syncId)) this.position.set(syncId, this.position.size);
     if (!file || (file.supersede.length === 0 && file.introduce.length === 0)) return;
     const key = repoKey(repository);
     const active = this.activeOf(key);
@@ -124,6 +125,12 @@ export class MemoryIndex {
     if ((opts.query ?? '').trim() === '') return view.list.slice(0, limit).map((e) => ({ ...e }));
     view.search ??= new (this.search as NonNullable<typeof this.search>).SearchIndex(view.list);
     return view.search.search(opts.query ?? '', limit).map((e) => ({ ...e }));
+  }
+
+  /** Every entry (superseded or not, any repository) of one of these blobs. */
+  withBlobs(blobShas: ReadonlySet<string>): MemoryEntry[] {
+    this.flush();
+    return this.entries.filter((e) => blobShas.has(e.blobSha)).map((e) => ({ ...e, symbols: [...e.symbols] }));
   }
 
   get size(): number {

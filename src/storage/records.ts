@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { SyncError } from '../core/errors';
-import type { CompleteSyncInput } from '../core/ports';
+import type { CompleteMemoryInput, CompleteSyncInput } from '../core/ports';
 import { diffCounts } from '../core/diff';
 import { emptyStats, shaSchema, type RepositoryFile, type RepositoryRef, type SnapshotDiff, type SyncRecord } from '../core/types';
 import { isLink, repoKey } from './schema';
@@ -64,6 +64,17 @@ export function checkCompleteInput(input: CompleteSyncInput): void {
   if (twice !== undefined) throw new SyncError('STORAGE_ERROR', `Refusing to store a snapshot with the path ${twice} twice.`);
 }
 
+/** Validate the memory step of a two-step commit, like checkCompleteInput. */
+export function checkMemoryInput(input: CompleteMemoryInput): void {
+  try {
+    memoryFactsList(input.memory, 'memory');
+    checkRepositoryFiles(input.missingContent, 'missingContent');
+  } catch (e) {
+    if (e instanceof ShapeError) throw invalid(e.message);
+    throw e;
+  }
+}
+
 /** A path listed twice, if any (a sorted list, the usual case, is checked without a set). */
 function duplicatePath(files: RepositoryFile[]): string | undefined {
   let sorted = true;
@@ -100,6 +111,7 @@ export function completedRecord(rec: SyncRecord, input: CompleteSyncInput, files
     previousSyncId: rec.startedAfterSyncId,
     baseSyncId: input.baseSyncId,
     missingContent: (input.missingContent ?? []).map((f) => ({ ...f })),
+    ...(input.memoryPending ? { memoryIncomplete: true } : {}),
     stats: { ...input.stats, files, ...diffCounts(input.diff) },
   };
 }
@@ -120,6 +132,7 @@ export function restoreRecord(target: SyncRecord, head: SyncRecord, base: SyncRe
     baseSyncId: base?.id ?? null,
     // Its memory is the target's, so what the target lacks is still to be fetched.
     missingContent: target.missingContent.map((f) => ({ ...f })),
+    ...(target.memoryIncomplete ? { memoryIncomplete: true } : {}),
     stats: { ...emptyStats(), files, ...diffCounts(diff) },
   };
 }

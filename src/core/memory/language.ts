@@ -90,15 +90,21 @@ const VSCODE_JSONC = new Set(['settings.json', 'launch.json', 'tasks.json', 'ext
  * `plaintext` when nothing is known.
  */
 export function languageOf(path: string, firstLine?: string): string {
+  return languageByName(path) ?? ((firstLine !== undefined && byFirstLine(firstLine)) || 'plaintext');
+}
+
+/**
+ * The language a path's name decides (file name, then extension), or undefined when the content's
+ * first line decides. Two names with the same answer give the same facts for the same bytes.
+ */
+export function languageByName(path: string): string | undefined {
   const slash = path.lastIndexOf('/');
   const name = path.slice(slash + 1).toLowerCase();
   const byName = BY_NAME[name] ?? byNamePattern(name, path.slice(0, slash + 1).toLowerCase());
   if (byName) return byName;
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1) : '';
-  const known = (ext && BY_EXTENSION[ext]) || byLinguist(name, ext);
-  if (known) return known;
-  return (firstLine !== undefined && byFirstLine(firstLine)) || 'plaintext';
+  return (ext && BY_EXTENSION[ext]) || byLinguist(name, ext) || undefined;
 }
 
 function byLinguist(name: string, ext: string): string | undefined {

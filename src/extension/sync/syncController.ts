@@ -151,6 +151,9 @@ export class SyncController implements vscode.Disposable {
       case 'warning':
         this.log.warn(event.message);
         break;
+      case 'saved':
+        this.log.info(`${run.kind} ${event.sync.id}: snapshot saved, indexing memory`);
+        break;
     }
   }
 
