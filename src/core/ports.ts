@@ -149,12 +149,22 @@ export interface CompleteSyncInput {
   stats: SyncStats;
 }
 
-/** The second step of a two-step commit: the memory of the files the link changed. */
-export interface CompleteMemoryInput {
-  memory: MemoryFacts[];
-  missingContent: RepositoryFile[];
-  /** The sync's stats now: what the memory step read and how long the whole sync took. */
-  stats: SyncStats;
+/**
+ * The second step of a two-step commit: the memory of the files the link changed, written as the
+ * facts arrive (a large change's facts are never all held at once).
+ */
+export interface MemoryWriter {
+  /** Queue facts for the link's memory file (validated now, written in the background). */
+  add(facts: readonly MemoryFacts[]): void;
+  /** Facts added so far. */
+  readonly count: number;
+  /**
+   * Commit them (the link must still be the chain head): the record's `memoryIncomplete` goes, its
+   * `missingContent` and stats are set. One atomic commit, like `complete`.
+   */
+  commit(input: { missingContent: RepositoryFile[]; stats: SyncStats }): Promise<SyncRecord>;
+  /** Give up: nothing is committed and the file goes. */
+  abort(): Promise<void>;
 }
 
 export interface StoreChange {
@@ -184,12 +194,8 @@ export interface HistoryStore {
   begin(input: { repository: RepositoryRef; branch: string }): Promise<SyncRecord>;
   /** One atomic commit: the record becomes a completed link, its snapshot and memory supersession land. */
   complete(syncId: string, input: CompleteSyncInput): Promise<SyncRecord>;
-  /**
-   * Introduce the memory of a link committed with `memoryPending` (it must still be the chain head,
-   * and this process holds the storage lock): the record's `memoryIncomplete` goes, its
-   * `missingContent` and content stats are set. One atomic commit, like `complete`.
-   */
-  completeMemory(syncId: string, input: CompleteMemoryInput): Promise<SyncRecord>;
+  /** The memory step of a link committed with `memoryPending` (this process holds the storage lock). */
+  openMemory(syncId: string): Promise<MemoryWriter>;
   /**
    * Facts the store already holds for these blobs (any link, any path, superseded or not), to reuse
    * instead of reading and analysing a blob again. Reads every memory file the first time.

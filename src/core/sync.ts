@@ -168,34 +168,54 @@ class Run {
       memory: [],
       stats: this.snapshotStats(),
     };
+    let completed: SyncRecord;
     if (toRead.length >= large) {
-      // Two steps: the snapshot now, the memory when its files are analysed.
+      // Two steps: the snapshot now; the memory, written to its file as the files are analysed.
       yield this.progress('saving', 0, 1, true);
       this.saved = await store.complete(this.record.id, { ...input, memoryPending: true, stats: this.snapshotStats() });
       yield { type: 'saved', sync: this.saved };
+      const writer = await store.openMemory(this.record.id);
+      let committed = false;
+      try {
+        if (reused.length > 0) writer.add(reused);
+        const read = yield* this.readAndIndex(source, head, toRead, (facts) => writer.add(facts));
+        this.stats.contentFiles = writer.count;
+        yield* this.saving();
+        completed = await writer.commit({ missingContent: read.missing, stats: this.snapshotStats() });
+        committed = true;
+      } finally {
+        if (!committed) await writer.abort();
+      }
+    } else {
+      const memory: MemoryFacts[] = [...reused];
+      const read = yield* this.readAndIndex(source, head, toRead, (facts) => memory.push(...facts));
+      this.stats.contentFiles = memory.length;
+      yield* this.saving();
+      // Facts come back from the workers in any order: path order, through core's one sort.
+      completed = await store.complete(this.record.id, { ...input, memory: [...sortedByPath(memory)], missingContent: read.missing, stats: this.snapshotStats() });
     }
-    const read = yield* this.readAndIndex(source, head, toRead);
-    const memory = reused.length === 0 ? read.memory : [...sortedByPath([...reused, ...read.memory])];
-    this.stats.contentFiles = memory.length;
-
-    throwIfAborted(this.signal);
-    yield this.progress('saving', 0, 1, true);
-    this.stats.durationMs = Math.round(performance.now() - this.started);
-    const completed = this.saved
-      ? await store.completeMemory(this.record.id, { memory, missingContent: read.missing, stats: this.snapshotStats() })
-      : await store.complete(this.record.id, { ...input, memory, missingContent: read.missing, stats: this.snapshotStats() });
     this.phase = 'done';
     yield this.progress('done', 1, 1, true);
     return completed;
   }
 
-  /** Read every wanted blob once and extract its memory facts (one entry per path); `missing`: the files no source could give. */
+  private async *saving(): AsyncGenerator<SyncEvent, void> {
+    throwIfAborted(this.signal);
+    yield this.progress('saving', 0, 1, true);
+    this.stats.durationMs = Math.round(performance.now() - this.started);
+  }
+
+  /**
+   * Read every wanted blob once and hand its memory facts (one entry per path) to `keep` as they come,
+   * in any order; `missing`: the files no source could give.
+   */
   private async *readAndIndex(
     source: RepositorySource,
     head: SourceHead,
     wanted: RepositoryFile[],
-  ): AsyncGenerator<SyncEvent, { memory: MemoryFacts[]; missing: RepositoryFile[] }> {
-    if (wanted.length === 0) return { memory: [], missing: [] };
+    keepFacts: (facts: MemoryFacts[]) => void,
+  ): AsyncGenerator<SyncEvent, { missing: RepositoryFile[] }> {
+    if (wanted.length === 0) return { missing: [] };
     const bySha = new Map<string, RepositoryFile[]>();
     for (const f of wanted) {
       const same = bySha.get(f.blobSha);
@@ -205,9 +225,8 @@ class Run {
     yield this.progress('fetchingContent', 0, wanted.length, true);
     const { extractFacts } = yield* this.channel.until(import('./memory/analysis'));
     const pool = this.deps.factsPool ? yield* this.channel.until(this.deps.factsPool(wanted.length)) : undefined;
-    const memory: MemoryFacts[] = [];
     const keep = (facts: readonly (MemoryFacts | undefined)[]): void => {
-      for (const f of facts) if (f) memory.push(f);
+      keepFacts(facts.filter((f): f is MemoryFacts => f !== undefined));
     };
     // With a pool, files go to the workers in batches while the next blobs are read; without one (or
     // when a worker fails) they are analysed here. Same code, same answer.
@@ -273,8 +292,7 @@ class Run {
     }
     if (missing.length > 0) yield { type: 'warning', syncId: this.record.id, message: missingWarning(missing, head.branch) };
     yield this.progress('indexing', wanted.length, wanted.length, true);
-    // Batches come back from the workers in any order: path order, through core's one sort.
-    return { memory: [...sortedByPath(memory)], missing: [...sortedByPath(missing)] };
+    return { missing: [...sortedByPath(missing)] };
   }
 
   /**

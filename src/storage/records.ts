@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { SyncError } from '../core/errors';
-import type { CompleteMemoryInput, CompleteSyncInput } from '../core/ports';
+import type { CompleteSyncInput } from '../core/ports';
 import { diffCounts } from '../core/diff';
-import { emptyStats, shaSchema, type RepositoryFile, type RepositoryRef, type SnapshotDiff, type SyncRecord } from '../core/types';
+import { emptyStats, shaSchema, type MemoryFacts, type RepositoryFile, type RepositoryRef, type SnapshotDiff, type SyncRecord } from '../core/types';
 import { isLink, repoKey } from './schema';
 import { checkRepositoryFiles, memoryFactsList, ShapeError } from './validate';
 
@@ -64,11 +64,19 @@ export function checkCompleteInput(input: CompleteSyncInput): void {
   if (twice !== undefined) throw new SyncError('STORAGE_ERROR', `Refusing to store a snapshot with the path ${twice} twice.`);
 }
 
-/** Validate the memory step of a two-step commit, like checkCompleteInput. */
-export function checkMemoryInput(input: CompleteMemoryInput): void {
+/** Validate facts of a memory step as they come, like checkCompleteInput. */
+export function checkMemoryFacts(facts: readonly MemoryFacts[]): void {
+  shaped(() => memoryFactsList(facts, 'memory'));
+}
+
+/** Validate what the memory step's commit persists besides the facts. */
+export function checkMemoryInput(missingContent: RepositoryFile[]): void {
+  shaped(() => checkRepositoryFiles(missingContent, 'missingContent'));
+}
+
+function shaped(check: () => unknown): void {
   try {
-    memoryFactsList(input.memory, 'memory');
-    checkRepositoryFiles(input.missingContent, 'missingContent');
+    check();
   } catch (e) {
     if (e instanceof ShapeError) throw invalid(e.message);
     throw e;
