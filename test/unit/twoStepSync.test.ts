@@ -103,6 +103,8 @@ describe('two-step commit of a large sync, and facts reused by blob sha', functi
     const listed = JSON.parse((await cli(['files', '--storage', storage, '--json'])).stdout) as unknown[];
     assert.equal(listed.length, Object.keys(files).length, 'its files are listed');
     assert.deepEqual(await memoryOf(storage), [], 'no memory entry yet');
+    const query = await cli(['memory', '--storage', storage, '--query', 'loadConfig']);
+    assert.match(query.stderr, /note: the memory of main is incomplete/, 'an empty answer says why');
 
     // Nothing changed on the remote: the next sync reads what the memory lacks, and only that.
     const again = await syncInto(storage, 'main', {});
@@ -110,6 +112,7 @@ describe('two-step commit of a large sync, and facts reused by blob sha', functi
     assert.match(again.stderr, /left incomplete; reading its 8 unindexed file\(s\) again/);
     const done = last(again).sync as Rec;
     assert.equal(done.memoryIncomplete, undefined);
+    assert.doesNotMatch((await cli(['memory', '--storage', storage, '--query', 'loadConfig'])).stderr, /incomplete/);
     assert.deepEqual(facts(await memoryOf(storage)), facts(await reference('main')));
     const records = await history(storage);
     assert.equal(records.length, 2);
