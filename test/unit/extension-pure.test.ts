@@ -154,7 +154,9 @@ describe('Sync view state mapping', () => {
     const failed = banner({ code: 'STORAGE_ERROR', message });
     assert.equal(failed.title, 'Sync failed', 'not "Synced": the run did not complete');
     assert.match(String(failed.message), /The snapshot of main is saved/);
-    assert.equal(banner({ code: 'CANCELLED', message: 'The sync was cancelled.' }).title, 'Sync cancelled');
+    const cancelled = banner({ code: 'CANCELLED', message: 'The sync was cancelled.' });
+    assert.equal(cancelled.title, 'Sync cancelled');
+    assert.equal(cancelled.message, 'Sync of main was cancelled while indexing memory: its snapshot is saved, and the next sync of main completes its memory.');
     assert.equal(banner().title, 'Synced', 'a run that ended well is reported as it is');
   });
 

@@ -48,6 +48,7 @@ export function toSummary(
     stats: toWireStats(record.stats),
     error: record.error ? wireError(record.error, describeError) : null,
     completedAt: record.completedAt,
+    ...(record.memoryIncomplete ? { memoryIncomplete: true as const } : {}),
   };
 }
 
