@@ -101,6 +101,8 @@ class Run {
   private readonly throttle = new Throttle(PROGRESS_INTERVAL_MS);
   private readonly started = performance.now();
   private source: RepositorySource | undefined;
+  /** The memory analysis module, loading. */
+  private analysis: Promise<typeof import('./memory/analysis')> | undefined;
   /** The link, once its snapshot is committed ahead of its memory (a large change). */
   saved: SyncRecord | undefined;
 
@@ -124,6 +126,8 @@ class Run {
     yield this.progress('fetchingHead', 1, 1, true);
 
     const unchanged = base !== undefined && base.treeSha === head.treeSha;
+    // Files will be analysed: load the analysis module (and its language tables) while the network works.
+    if (!unchanged) this.analysis = preload();
     // Either the whole snapshot (then diffed with the base's), or the changes alone when the source
     // can tell them by subtree sha (then nothing on this path grows with the repository).
     let files: RepositoryFile[] | undefined;
@@ -223,7 +227,7 @@ class Run {
       else bySha.set(f.blobSha, [f]);
     }
     yield this.progress('fetchingContent', 0, wanted.length, true);
-    const { extractFacts } = yield* this.channel.until(import('./memory/analysis'));
+    const { extractFacts } = yield* this.channel.until((this.analysis ??= preload()));
     const pool = this.deps.factsPool ? yield* this.channel.until(this.deps.factsPool(wanted.length)) : undefined;
     const keep = (facts: readonly (MemoryFacts | undefined)[]): void => {
       keepFacts(facts.filter((f): f is MemoryFacts => f !== undefined));
@@ -315,7 +319,7 @@ class Run {
   private async reuseKnown(wanted: RepositoryFile[]): Promise<{ reused: MemoryFacts[]; toRead: RepositoryFile[] }> {
     const known = await this.deps.store.knownFacts(new Set(wanted.map((f) => f.blobSha)));
     if (known.length === 0) return { reused: [], toRead: wanted };
-    const { languageByName } = await import('./memory/analysis');
+    const { languageByName } = await (this.analysis ??= preload());
     const bySha = new Map<string, MemoryFacts[]>();
     for (const k of known) {
       const same = bySha.get(k.blobSha);
@@ -364,6 +368,19 @@ function stillMissing(base: SyncRecord | undefined, diff: SnapshotDiff): Reposit
   if (!base || base.missingContent.length === 0) return [];
   const touched = new Set([...diff.modified.map((m) => m.after.path), ...diff.removed.map((f) => f.path)]);
   return base.missingContent.filter((f) => !touched.has(f.path));
+}
+
+/**
+ * The analysis module, its language tables built: started before the network's answers are in (a
+ * failure is seen where it is awaited; until then it must not be an unhandled rejection).
+ */
+function preload(): Promise<typeof import('./memory/analysis')> {
+  const loading = import('./memory/analysis').then((m) => {
+    m.languageByName('warm-up.tables');
+    return m;
+  });
+  loading.catch(() => undefined);
+  return loading;
 }
 
 /** An error after the snapshot was committed: the link stays, and the message says so. */

@@ -81,10 +81,20 @@ export class GitContentFetcher {
     this.listsTreesLocally = opts.gitPath !== undefined;
   }
 
+  /** The cache repository created or checked (and its config reset) once per fetcher, not per step. */
+  private cacheReady: Promise<void> | undefined;
+  private initCache(): Promise<void> {
+    this.cacheReady ??= initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log).catch((e: unknown) => {
+      this.cacheReady = undefined;
+      throw e;
+    });
+    return this.cacheReady;
+  }
+
   async localTree(treeSha: string, signal?: AbortSignal): Promise<RepositoryFile[] | undefined> {
     const gitPath = this.opts.gitPath;
     if (!gitPath) return undefined;
-    await initCacheRepo(this.opts.cacheGitDir, gitPath, this.log);
+    await this.initCache();
     for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
       if (!dir) continue;
       const files = await lsTreeWithGit(gitPath, dir, treeSha, signal);
@@ -100,7 +110,7 @@ export class GitContentFetcher {
    */
   async exactTree(treeSha: string, sizes: ReadonlyMap<string, number>, signal?: AbortSignal): Promise<RepositoryFile[] | undefined> {
     if (this.opts.gitPath) return this.localTree(treeSha, signal);
-    await initCacheRepo(this.opts.cacheGitDir, undefined, this.log);
+    await this.initCache();
     for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
       if (!dir) continue;
       const files = await lsTreeWithIsoGit(dir, treeSha, sizes, { logger: this.log, ...(signal ? { signal } : {}) });
@@ -116,7 +126,7 @@ export class GitContentFetcher {
   async localChanges(baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
     const gitPath = this.opts.gitPath;
     if (!gitPath) return undefined;
-    await initCacheRepo(this.opts.cacheGitDir, gitPath, this.log);
+    await this.initCache();
     for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
       if (!dir) continue;
       const diff = await diffTreesWithGit(gitPath, dir, baseTree, newTree, signal);
@@ -126,7 +136,7 @@ export class GitContentFetcher {
   }
 
   async cacheHasCommit(commitSha: string): Promise<boolean> {
-    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
+    await this.initCache();
     if (this.opts.gitPath) return (await presentObjects(this.opts.gitPath, this.opts.cacheGitDir, [commitSha])).has(commitSha);
     // The portable store reads blobs only (a commit is an ObjectTypeError there): ask for the commit.
     return git.readCommit({ fs, gitdir: this.opts.cacheGitDir, oid: commitSha }).then(
@@ -137,7 +147,7 @@ export class GitContentFetcher {
 
   /** `parents`: the new head's parents, to tell whether it is one commit past what the cache holds. */
   async prefetch(input: { branch: string; parents?: readonly string[] }, signal?: AbortSignal): Promise<void> {
-    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
+    await this.initCache();
     await this.transfer(input.branch, input.parents, signal);
   }
 
@@ -178,7 +188,7 @@ export class GitContentFetcher {
   ): Promise<ContentReport> {
     const shas = [...new Set(input.blobs.map((b) => b.blobSha))];
     const total = shas.length;
-    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
+    await this.initCache();
     let missing = await this.missingFrom(shas, input.commitSha);
     opts.onProgress?.(total - missing.length, total);
     throwIfAborted(opts.signal);
@@ -201,16 +211,23 @@ export class GitContentFetcher {
   /**
    * The blobs of `shas` (all of `commitSha`'s tree) that neither the workspace nor the cache holds.
    * A cache holding the commit holds its whole tree (objects only arrive by fetch, which brings a
-   * commit's tree complete): its blobs are not asked for one by one (0.6 s at 100k). Were one
-   * missing after all, its read finds nothing and the file is recorded as missing content, which
-   * the next sync fetches again.
+   * commit's tree complete): its blobs are not asked for one by one (0.6 s at 100k), and the
+   * workspace is not sampled either. Were one missing after all, its read finds nothing and the file
+   * is recorded as missing content, which the next sync fetches again.
    */
   private async missingFrom(shas: readonly string[], commitSha: string): Promise<string[]> {
+    if (shas.length === 0) return [];
+    // A cache holding the commit holds every blob asked for: the workspace is not asked at all.
+    if (await this.cacheHasCommit(commitSha)) {
+      for (const sha of shas) this.location.set(sha, this.cache);
+      this.sent.sources.add(this.sent.bytes > 0 ? 'pack' : 'local');
+      return [];
+    }
     let missing = [...shas];
     for (const store of [this.workspace, this.cache]) {
       if (!store || missing.length === 0) continue;
       if (store === this.workspace && !(await this.mayHold(store, missing))) continue;
-      const have = store === this.cache && (await this.cacheHasCommit(commitSha)) ? new Set(missing) : await store.present(missing);
+      const have = await store.present(missing);
       for (const sha of have) this.location.set(sha, store);
       if (have.size > 0) this.sent.sources.add(store === this.workspace ? 'local' : this.sent.bytes > 0 ? 'pack' : 'local');
       missing = missing.filter((s) => !have.has(s));
@@ -311,7 +328,7 @@ export class GitContentFetcher {
     const local = await this.read(sha);
     if (local) return local;
     if (!this.opts.connector) return undefined;
-    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
+    await this.initCache();
     const bytes = await this.opts.connector.fetchBlob(sha, signal);
     // Never hand out content that is not the blob asked for (the sync's fetches are checked the same way).
     if (blobSha(bytes) !== sha) {
