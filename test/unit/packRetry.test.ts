@@ -193,7 +193,8 @@ describe('the git pack transfer retries transient failures like REST requests', 
         const errors = of(r, 'error') as Array<{ code: string; message: string }>;
         assert.equal(errors.length, 1, `one error: ${r.stdout}`);
         assert.equal(errors[0]?.code, 'RATE_LIMITED', errors[0]?.message);
-        assert.match(errors[0]?.message ?? '', /after 4 attempts/);
+        // The extension's error presentation says "GitHub asked Project Sync to slow down" for these words.
+        assert.match(errors[0]?.message ?? '', /429, a secondary rate limit, after 4 attempts/);
         assert.deepEqual(
           waits(r).map((w) => [w.reason, w.seconds]),
           engine === 'git'
@@ -258,7 +259,7 @@ describe('the git pack transfer retries transient failures like REST requests', 
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const error = r.lines.at(-1) as { type: string; code: string; message: string };
     assert.equal(error.code, 'RATE_LIMITED', error.message);
-    assert.match(error.message, /3600 s, more than the 60 s allowed/);
+    assert.match(error.message, /secondary rate limit, until .*3600 s, more than the 60 s allowed/);
     assert.deepEqual(waits(r), []);
     assert.equal(gitRequests(from).filter((q) => q.method === 'POST').length, 1, 'not tried again');
   });

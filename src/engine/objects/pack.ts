@@ -298,7 +298,8 @@ const DEFAULT_MAX_WAIT_SECONDS = 60;
 /**
  * How long to wait before the next attempt after a transient failure, or the error that ends the
  * transfer: the retry policy's back-off, or the server's Retry-After when it sent one (up to
- * maxWaitSeconds); a 429 is reported as REST's secondary rate limit is.
+ * maxWaitSeconds); a 429 is reported as REST's secondary rate limit is (the error presentation
+ * says "GitHub asked Project Sync to slow down" for a message naming a secondary rate limit).
  */
 function nextWait(failure: Extract<PackFailure, { kind: 'transient' }>, attempt: number, retry: PackRetry, url: string, cause: unknown): { seconds: number; reason: 'retry' | 'secondary-rate-limit'; resetAt?: string } | SyncError {
   const maxWait = retry.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
@@ -308,7 +309,7 @@ function nextWait(failure: Extract<PackFailure, { kind: 'transient' }>, attempt:
   if (after !== undefined && after > maxWait) {
     const resetAt = new Date(Date.now() + after * 1000).toISOString();
     return failure.limited
-      ? new SyncError('RATE_LIMITED', `The git endpoint of ${url} asked us to slow down until ${resetAt} (a wait of ${after} s, more than the ${maxWait} s allowed).`, {
+      ? new SyncError('RATE_LIMITED', `The git endpoint of ${url} answered 429, a secondary rate limit, until ${resetAt} (a wait of ${after} s, more than the ${maxWait} s allowed).`, {
           hint: 'Try again after the reset time.',
           resetAt,
           cause,
@@ -320,7 +321,7 @@ function nextWait(failure: Extract<PackFailure, { kind: 'transient' }>, attempt:
   }
   if (backoff === undefined) {
     return failure.limited
-      ? new SyncError('RATE_LIMITED', `The git endpoint of ${url} still asked us to slow down (429) after ${attempts}.`, { hint: 'Try again in a few minutes.', cause })
+      ? new SyncError('RATE_LIMITED', `The git endpoint of ${url} still answered 429, a secondary rate limit, after ${attempts}.`, { hint: 'Try again in a few minutes.', cause })
       : new SyncError('NETWORK', `The git transfer from ${url} failed after ${attempts}: ${failure.reason}`, { hint: 'Check your connection and retry.', cause });
   }
   const seconds = after ?? backoff;
