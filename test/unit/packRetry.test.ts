@@ -19,7 +19,7 @@ import { createBranch, lsTree } from '../support/repos';
 import { cli, Fixture, type CliRun } from './support/cliHarness';
 import { relayTo, startHttp, type TestHttp } from './support/cliProcess';
 
-type Fault = 'drop' | 'cut' | '502' | '401' | '404' | 'delete branch' | '429 retry-after 1' | '429 retry-after 0' | '429 retry-after 3600' | '503 retry-after 1';
+type Fault = 'drop' | 'cut' | 'stall' | '502' | '401' | '404' | 'delete branch' | '429 retry-after 1' | '429 retry-after 0' | '429 retry-after 3600' | '503 retry-after 1';
 /** Which git requests a fault applies to: the first POST to git-upload-pack, the first info/refs, or every git request. */
 type Where = 'first pack POST' | 'first info/refs' | 'every git request';
 
@@ -83,6 +83,9 @@ describe('the git pack transfer retries transient failures like REST requests', 
       case 'cut':
         // The server's real answer starts, then the connection is reset in the middle of the pack.
         return cutAfterFirstChunk(req, res);
+      case 'stall':
+        // The server's real answer starts, then nothing more comes and the connection stays open.
+        return stallAfterFirstChunk(req, res);
       case '502':
         res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
         return;
@@ -125,12 +128,32 @@ describe('the git pack transfer retries transient failures like REST requests', 
     });
   }
 
+  function stallAfterFirstChunk(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const to = new URL(req.url ?? '/', fx.server.url);
+      const upstream = httpRequest(to, { method: req.method, headers: { ...req.headers, host: to.host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.once('data', (chunk: Buffer) => {
+          answer.pause();
+          res.write(chunk.subarray(0, Math.max(1, chunk.length >> 1)));
+          // Silence until the client gives up on this connection.
+          res.once('close', () => {
+            answer.destroy();
+            resolve();
+          });
+        });
+      });
+      upstream.on('error', () => resolve());
+      req.pipe(upstream);
+    });
+  }
+
   /** A first sync into a fresh storage folder: the content has to come as a pack. */
-  function sync(engine: 'git' | 'none', fault?: Fault, where?: Where, extra: string[] = []): Promise<CliRun> {
+  function sync(engine: 'git' | 'none', fault?: Fault, where?: Where, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
     seenInfoRefs = false;
     armed = fault && where ? { fault, where, hits: 0 } : undefined;
     const storage = path.join(tmp, `storage-${++run}`);
-    return cli(['sync', '--repo', workdir, '--storage', storage, '--json', ...extra], { ...ENV, PROJECT_SYNC_GIT: engine === 'git' ? undefined : 'none' });
+    return cli(['sync', '--repo', workdir, '--storage', storage, '--json', ...extra], { ...ENV, PROJECT_SYNC_GIT: engine === 'git' ? undefined : 'none', ...env });
   }
 
   const of = (r: CliRun, type: string) => r.lines.filter((l) => l.type === type);
@@ -252,6 +275,40 @@ describe('the git pack transfer retries transient failures like REST requests', 
       });
     });
   }
+
+  // The git binary path has had this from curl (http.lowSpeedTime); the portable path watches its own reads.
+  describe('isomorphic-git: a pack answer that stalls (PROJECT_SYNC_TIMEOUT_MS of silence)', () => {
+    const STALL = { PROJECT_SYNC_TIMEOUT_MS: '2000' };
+
+    it('stalls once mid-pack, then fine: that attempt is abandoned after the timeout and retried', async function () {
+      this.timeout(30_000);
+      const started = Date.now();
+      const r = await sync('none', 'stall', 'first pack POST', [], STALL);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const result = r.lines.at(-1) as { type: string; sync: { status: string; stats: { files: number } } };
+      assert.equal(result.sync?.status, 'completed', r.stdout);
+      assert.deepEqual(
+        waits(r).map((w) => [w.reason, w.seconds]),
+        [['retry', 0.005]],
+      );
+      assert.match(r.stderr, /before retrying the git transfer of main: the server sent no data for 2 s/);
+      assert.ok(Date.now() - started < 20_000, `abandoned after the stall time, not hung (${Date.now() - started} ms)`);
+      assert.equal(result.sync.stats.files, (await lsTree(fx.repo.bareDir, 'main')).length);
+    });
+
+    it('always stalling: NETWORK after 4 attempts, saying the server sent nothing', async function () {
+      this.timeout(60_000);
+      const r = await sync('none', 'stall', 'every git request', [], STALL);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      const error = r.lines.at(-1) as { type: string; code: string; message: string };
+      assert.equal(error.code, 'NETWORK', error.message);
+      assert.match(error.message, /failed after 4 attempts: the server sent no data for 2 s/);
+      assert.deepEqual(
+        waits(r).map((w) => w.reason),
+        ['retry', 'retry', 'retry'],
+      );
+    });
+  });
 
   it('isomorphic-git: a 429 asking for longer than --max-wait fails at once with RATE_LIMITED, no wait', async () => {
     const from = relay.requests.length;

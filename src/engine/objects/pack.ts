@@ -24,7 +24,10 @@ export interface PackFetch {
   token: string | undefined;
   signal?: AbortSignal;
   logger: Logger;
-  /** A transfer that moves no data for this long fails (default 60 s). */
+  /**
+   * A transfer attempt that moves no data for this long fails as transient (default 60 s): git's
+   * http.lowSpeedTime, the portable path's watch of its smart-HTTP answers (watchedHttp.ts).
+   */
   timeoutMs?: number;
   /** A proxy URL, '' for a direct connection, absent to leave git's own proxy environment alone. */
   proxy?: string;
@@ -256,6 +259,7 @@ export function classifyPackFailure(e: unknown, ctx: PackFailureContext): PackFa
   }
   const transient =
     code === 'EmptyServerResponseError' ||
+    code === 'PackStallError' ||
     (errno !== undefined && TRANSIENT_ERRNO.has(errno)) ||
     (status === undefined && TRANSIENT_GIT.test(message));
   if (transient) return { kind: 'transient', reason: gitReason(message) };
@@ -451,7 +455,8 @@ async function fetchWithIsoGit(opts: PackFetch): Promise<boolean> {
   // NoRefspecError after the transfer when there is none (a fresh cache repository has none).
   await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
   // Loaded here, on the portable path only: its HTTP client pulls in node:http at load.
-  const http = watchedGitHttp(opts.proxy ? proxiedGitHttp(opts.proxy) : (await import('isomorphic-git/http/node')).default);
+  // Watched for silence like git's lowSpeedTime (gitFetch): a stalled attempt fails as transient.
+  const http = watchedGitHttp(opts.proxy ? proxiedGitHttp(opts.proxy) : (await import('isomorphic-git/http/node')).default, opts.timeoutMs ?? DEFAULT_STALL_MS);
   await git.fetch({
     fs,
     http: http.client,
@@ -466,11 +471,17 @@ async function fetchWithIsoGit(opts: PackFetch): Promise<boolean> {
     tags: false,
     onAuth: () => (opts.token ? { username: 'x-access-token', password: opts.token } : { cancel: true }),
   }).catch((e: unknown) => {
+    // Whatever isomorphic-git made of a stalled answer, the attempt failed because of the stall.
+    const stall = http.stall();
+    if (stall) throw stall;
     // isomorphic-git's HttpError keeps the status, not the headers: the Retry-After rides along.
     const retryAfter = http.retryAfter();
     if (retryAfter !== undefined && e instanceof Error) Object.assign(e, { retryAfter });
     throw e;
   });
+  // A stall it took for the end of an answer (see WatchedHttp.stall) fails the attempt too.
+  const stall = http.stall();
+  if (stall) throw stall;
   opts.logger.debug(`[pack] isomorphic-git fetch ${opts.url} ${opts.branch} (${relative ? 'one commit deeper' : 'depth 1'}) done`);
   return shallow && !relative;
 }
