@@ -19,7 +19,7 @@ import { createBranch, lsTree } from '../support/repos';
 import { cli, Fixture, type CliRun } from './support/cliHarness';
 import { relayTo, startHttp, type TestHttp } from './support/cliProcess';
 
-type Fault = 'drop' | 'cut' | 'stall' | '502' | '401' | '404' | 'delete branch' | '429 retry-after 1' | '429 retry-after 0' | '429 retry-after 3600' | '503 retry-after 1';
+type Fault = 'drop' | 'cut' | 'stall' | 'pause 6 s' | '502' | '401' | '404' | 'delete branch' | '429 retry-after 1' | '429 retry-after 0' | '429 retry-after 3600' | '503 retry-after 1';
 /** Which git requests a fault applies to: the first POST to git-upload-pack, the first info/refs, or every git request. */
 type Where = 'first pack POST' | 'first info/refs' | 'every git request';
 
@@ -86,6 +86,9 @@ describe('the git pack transfer retries transient failures like REST requests', 
       case 'stall':
         // The server's real answer starts, then nothing more comes and the connection stays open.
         return stallAfterFirstChunk(req, res);
+      case 'pause 6 s':
+        // The server's real answer starts, pauses 6 s (a server still packing), then goes on.
+        return pauseAfterFirstChunk(req, res, 6_000);
       case '502':
         res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
         return;
@@ -134,13 +137,32 @@ describe('the git pack transfer retries transient failures like REST requests', 
       const upstream = httpRequest(to, { method: req.method, headers: { ...req.headers, host: to.host } }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.once('data', (chunk: Buffer) => {
-          answer.pause();
+          // The rest of the server's answer is dropped: silence until the client gives up on this connection.
+          answer.destroy();
           res.write(chunk.subarray(0, Math.max(1, chunk.length >> 1)));
-          // Silence until the client gives up on this connection.
-          res.once('close', () => {
-            answer.destroy();
-            resolve();
-          });
+          res.once('close', () => resolve());
+        });
+      });
+      upstream.on('error', () => resolve());
+      req.pipe(upstream);
+    });
+  }
+
+  function pauseAfterFirstChunk(req: IncomingMessage, res: ServerResponse, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const to = new URL(req.url ?? '/', fx.server.url);
+      res.on('error', () => undefined);
+      const upstream = httpRequest(to, { method: req.method, headers: { ...req.headers, host: to.host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.once('data', (chunk: Buffer) => {
+          answer.pause();
+          const half = Math.max(1, chunk.length >> 1);
+          res.write(chunk.subarray(0, half));
+          setTimeout(() => {
+            res.write(chunk.subarray(half));
+            answer.pipe(res);
+            answer.once('end', () => resolve());
+          }, ms);
         });
       });
       upstream.on('error', () => resolve());
@@ -294,6 +316,17 @@ describe('the git pack transfer retries transient failures like REST requests', 
       assert.match(r.stderr, /before retrying the git transfer of main: the server sent no data for 2 s/);
       assert.ok(Date.now() - started < 20_000, `abandoned after the stall time, not hung (${Date.now() - started} ms)`);
       assert.equal(result.sync.stats.files, (await lsTree(fx.repo.bareDir, 'main')).length);
+    });
+
+    // Node's global HTTP agent (keep-alive, 5 s socket timeout since Node 19) used to cut this one.
+    it('a pause shorter than the stall time (6 s of 10 s) is waited through: no retry', async function () {
+      this.timeout(60_000);
+      const r = await sync('none', 'pause 6 s', 'first pack POST', [], { PROJECT_SYNC_TIMEOUT_MS: '10000' });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const result = r.lines.at(-1) as { type: string; sync: { status: string; stats: { files: number; contentSource: string } } };
+      assert.equal(result.sync?.status, 'completed', r.stdout);
+      assert.deepEqual(waits(r), [], `no retry: ${r.stderr}`);
+      assert.equal(result.sync.stats.contentSource, 'pack');
     });
 
     it('always stalling: NETWORK after 4 attempts, saying the server sent nothing', async function () {

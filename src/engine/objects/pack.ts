@@ -13,7 +13,7 @@ import { abortableSleep, type Sleep } from '../../github/sleep';
 import { storageProblem } from '../../storage/fsOps';
 import { runGit } from './catFile';
 import { proxiedGitHttp } from './proxyHttp';
-import { watchedGitHttp } from './watchedHttp';
+import { directGitHttp, watchedGitHttp } from './watchedHttp';
 
 export interface PackFetch {
   cacheGitDir: string;
@@ -456,7 +456,8 @@ async function fetchWithIsoGit(opts: PackFetch): Promise<boolean> {
   await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
   // Loaded here, on the portable path only: its HTTP client pulls in node:http at load.
   // Watched for silence like git's lowSpeedTime (gitFetch): a stalled attempt fails as transient.
-  const http = watchedGitHttp(opts.proxy ? proxiedGitHttp(opts.proxy) : (await import('isomorphic-git/http/node')).default, opts.timeoutMs ?? DEFAULT_STALL_MS);
+  const direct = opts.proxy ? undefined : await directGitHttp((await import('isomorphic-git/http/node')).default, opts.url);
+  const http = watchedGitHttp(direct?.client ?? proxiedGitHttp(opts.proxy ?? ''), opts.timeoutMs ?? DEFAULT_STALL_MS);
   await git.fetch({
     fs,
     http: http.client,
@@ -478,7 +479,7 @@ async function fetchWithIsoGit(opts: PackFetch): Promise<boolean> {
     const retryAfter = http.retryAfter();
     if (retryAfter !== undefined && e instanceof Error) Object.assign(e, { retryAfter });
     throw e;
-  });
+  }).finally(() => direct?.close());
   // A stall it took for the end of an answer (see WatchedHttp.stall) fails the attempt too.
   const stall = http.stall();
   if (stall) throw stall;

@@ -78,3 +78,24 @@ function header(headers: GitHttpResponse['headers'], name: string): string | und
   for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return String(value);
   return undefined;
 }
+
+/**
+ * isomorphic-git's node client on an HTTP agent of the transfer's own. Node's global agent (keep-alive
+ * with `timeout: 5000` since Node 19) cuts an answer that is silent for 5 s, whatever the stall time
+ * says: a server still packing a large repository was taken for a dropped connection. `close` ends
+ * the agent's sockets when the transfer is over.
+ */
+export async function directGitHttp(inner: HttpClient, url: string): Promise<{ client: HttpClient; close(): void }> {
+  const agent = url.startsWith('https:') ? new (await import('node:https')).Agent({ keepAlive: true }) : new (await import('node:http')).Agent({ keepAlive: true });
+  return {
+    close: () => agent.destroy(),
+    client: {
+      request: (req: GitHttpRequest) =>
+        inner.request({ ...req, agent }).catch((e: unknown) => {
+          // A redirect to the other protocol cannot use this agent: that request goes through Node's own.
+          if ((e as { code?: unknown } | null)?.code === 'ERR_INVALID_PROTOCOL') return inner.request(req);
+          throw e;
+        }),
+    },
+  };
+}
