@@ -49,6 +49,8 @@ export interface ContentOptions {
   retry?: RetryPolicy;
   /** The sync's network hooks: a pack transfer's retry waits are reported as REST ones are. */
   hooks?: NetworkHooks;
+  /** The longest Retry-After a pack transfer waits out (REST's limit). Default 60 s. */
+  maxWaitSeconds?: number;
 }
 
 export interface ContentReport {
@@ -173,7 +175,11 @@ export class GitContentFetcher {
         ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
         ...(this.opts.proxy !== undefined ? { proxy: this.opts.proxy } : {}),
       },
-      { policy: this.opts.retry ?? DEFAULT_RETRY_POLICY, ...(hooks?.onWait ? { onWait: (w) => hooks.onWait?.(w) } : {}) },
+      {
+        policy: this.opts.retry ?? DEFAULT_RETRY_POLICY,
+        ...(hooks?.onWait ? { onWait: (w) => hooks.onWait?.(w) } : {}),
+        ...(this.opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: this.opts.maxWaitSeconds } : {}),
+      },
     );
     this.cache.refresh();
     this.sent.sources.add('pack');

@@ -186,6 +186,7 @@ class ComposedEngine implements Engine {
       ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
       // The same retry policy as the connector's REST requests, waits reported through the same hooks.
       retry: { ...DEFAULT_RETRY_POLICY, ...(this.options.retryBaseMs !== undefined ? { retryBaseMs: this.options.retryBaseMs } : {}) },
+      maxWaitSeconds: this.options.maxWaitSeconds ?? 60,
       ...(hooks ? { hooks } : {}),
     });
   }

@@ -28,7 +28,11 @@ const BY_EXTENSION: Readonly<Record<string, string>> = {
   dart: 'dart', lua: 'lua', r: 'r', jl: 'julia', pl: 'perl', pm: 'perl', pod: 'perl', t: 'perl', psgi: 'perl',
   ex: 'elixir', exs: 'elixir', erl: 'erlang', hs: 'haskell', clj: 'clojure', fs: 'fsharp', fsx: 'fsharp', vb: 'vb',
   md: 'markdown', markdown: 'markdown', mdown: 'markdown', mkd: 'markdown', mdx: 'mdx',
-  rst: 'restructuredtext', tex: 'latex', txt: 'plaintext', text: 'plaintext',
+  rst: 'restructuredtext',
+  // Not built into VS Code: the id of the AsciiDoc extension (asciidoctor.asciidoctor-vscode), which
+  // also claims `.asc` (Linguist gives `.asc` to AGS Script; PGP armour there reads as a document without titles).
+  adoc: 'asciidoc', ad: 'asciidoc', asciidoc: 'asciidoc', asc: 'asciidoc',
+  tex: 'latex', txt: 'plaintext', text: 'plaintext',
   json: 'json', jsonc: 'jsonc', json5: 'json5', jsonl: 'jsonl', geojson: 'json', webmanifest: 'json',
   'code-workspace': 'jsonc',
   yaml: 'yaml', yml: 'yaml',

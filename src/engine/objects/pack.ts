@@ -13,6 +13,7 @@ import { abortableSleep, type Sleep } from '../../github/sleep';
 import { storageProblem } from '../../storage/fsOps';
 import { runGit } from './catFile';
 import { proxiedGitHttp } from './proxyHttp';
+import { directGitHttp, watchedGitHttp } from './watchedHttp';
 
 export interface PackFetch {
   cacheGitDir: string;
@@ -23,7 +24,10 @@ export interface PackFetch {
   token: string | undefined;
   signal?: AbortSignal;
   logger: Logger;
-  /** A transfer that moves no data for this long fails (default 60 s). */
+  /**
+   * A transfer attempt that moves no data for this long fails as transient (default 60 s): git's
+   * http.lowSpeedTime, the portable path's watch of its smart-HTTP answers (watchedHttp.ts).
+   */
   timeoutMs?: number;
   /** A proxy URL, '' for a direct connection, absent to leave git's own proxy environment alone. */
   proxy?: string;
@@ -181,11 +185,13 @@ function localFailure(e: unknown, message: string): string | undefined {
 
 /**
  * What a failed transfer attempt means: `transient` (a dropped or refused connection, an empty
- * reply, a 5xx from the smart-HTTP endpoint, a stall: tried again under the retry policy) or a final
- * SyncError (cancellation, a full or read-only disk, an auth failure, a missing repository or branch,
- * a redirect we do not follow, any other 4xx or unexplained failure).
+ * reply, a 5xx or a 429 from the smart-HTTP endpoint, a stall: tried again under the retry policy) or
+ * a final SyncError (cancellation, a full or read-only disk, an auth failure, a missing repository or
+ * branch, a redirect we do not follow, any other 4xx or unexplained failure). A 429 is `limited` (the
+ * server asked us to slow down); `retryAfterSeconds` is the server's Retry-After, when it sent one
+ * and we could see it (isomorphic-git's requests; git does not print response headers).
  */
-export type PackFailure = { kind: 'transient'; reason: string } | { kind: 'fail'; error: SyncError };
+export type PackFailure = { kind: 'transient'; reason: string; limited?: boolean; retryAfterSeconds?: number } | { kind: 'fail'; error: SyncError };
 
 export interface PackFailureContext {
   url: string;
@@ -193,6 +199,8 @@ export interface PackFailureContext {
   cacheGitDir: string;
   hasToken: boolean;
   aborted: boolean;
+  /** For a Retry-After given as an HTTP date. */
+  nowMs?: number;
 }
 
 /** Connection-level failures as node (isomorphic-git's HTTP client, undici) reports them. */
@@ -244,13 +252,26 @@ export function classifyPackFailure(e: unknown, ctx: PackFailureContext): PackFa
     return fail(new SyncError('BRANCH_NOT_FOUND', `The branch ${ctx.branch} no longer exists on the remote.`, { hint: 'Choose another branch.', cause: e }));
   }
   const errno = code ?? (typeof err.cause?.code === 'string' ? err.cause.code : undefined);
+  if (status === 429 || (status !== undefined && status >= 500)) {
+    const after = retryAfterSeconds((e as { retryAfter?: unknown } | null)?.retryAfter, ctx.nowMs ?? Date.now());
+    const reason = status === 429 ? 'the git endpoint answered 429 (too many requests)' : gitReason(message);
+    return { kind: 'transient', reason, ...(status === 429 ? { limited: true } : {}), ...(after !== undefined ? { retryAfterSeconds: after } : {}) };
+  }
   const transient =
-    (status !== undefined && status >= 500) ||
     code === 'EmptyServerResponseError' ||
+    code === 'PackStallError' ||
     (errno !== undefined && TRANSIENT_ERRNO.has(errno)) ||
     (status === undefined && TRANSIENT_GIT.test(message));
   if (transient) return { kind: 'transient', reason: gitReason(message) };
   return fail(new SyncError('NETWORK', `The git transfer from ${ctx.url} failed: ${message}`, { hint: 'Check your connection and retry.', cause: e }));
+}
+
+/** A Retry-After header's wait in seconds: a number of seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterSeconds(value: unknown, nowMs: number): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - nowMs) / 1000)) : undefined;
 }
 
 /** The HTTP status git (curl) or isomorphic-git names in its message, if any. */
@@ -272,6 +293,44 @@ export interface PackRetry {
   /** Told before each wait (the sync's "retrying" banner and status bar), like REST waits. */
   onWait?: NetworkHooks['onWait'];
   sleep?: Sleep;
+  /** The longest Retry-After waited out (REST's maxWaitSeconds); a longer one fails at once. Default 60 s. */
+  maxWaitSeconds?: number;
+}
+
+const DEFAULT_MAX_WAIT_SECONDS = 60;
+
+/**
+ * How long to wait before the next attempt after a transient failure, or the error that ends the
+ * transfer: the retry policy's back-off, or the server's Retry-After when it sent one (up to
+ * maxWaitSeconds); a 429 is reported as REST's secondary rate limit is (the error presentation
+ * says "GitHub asked Project Sync to slow down" for a message naming a secondary rate limit).
+ */
+function nextWait(failure: Extract<PackFailure, { kind: 'transient' }>, attempt: number, retry: PackRetry, url: string, cause: unknown): { seconds: number; reason: 'retry' | 'secondary-rate-limit'; resetAt?: string } | SyncError {
+  const maxWait = retry.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
+  const after = failure.retryAfterSeconds;
+  const backoff = retryDelaySeconds(attempt, retry.policy);
+  const attempts = `${attempt + 1} attempt${attempt === 0 ? '' : 's'}`;
+  if (after !== undefined && after > maxWait) {
+    const resetAt = new Date(Date.now() + after * 1000).toISOString();
+    return failure.limited
+      ? new SyncError('RATE_LIMITED', `The git endpoint of ${url} answered 429, a secondary rate limit, until ${resetAt} (a wait of ${after} s, more than the ${maxWait} s allowed).`, {
+          hint: 'Try again after the reset time.',
+          resetAt,
+          cause,
+        })
+      : new SyncError('NETWORK', `The git transfer from ${url} failed (${failure.reason}) and the server asked to retry in ${after} s, more than the ${maxWait} s allowed.`, {
+          hint: 'GitHub may be having trouble; try again later.',
+          cause,
+        });
+  }
+  if (backoff === undefined) {
+    return failure.limited
+      ? new SyncError('RATE_LIMITED', `The git endpoint of ${url} still answered 429, a secondary rate limit, after ${attempts}.`, { hint: 'Try again in a few minutes.', cause })
+      : new SyncError('NETWORK', `The git transfer from ${url} failed after ${attempts}: ${failure.reason}`, { hint: 'Check your connection and retry.', cause });
+  }
+  const seconds = after ?? backoff;
+  if (!failure.limited) return { seconds, reason: 'retry' };
+  return { seconds, reason: 'secondary-rate-limit', resetAt: new Date(Date.now() + seconds * 1000).toISOString() };
 }
 
 /**
@@ -291,15 +350,11 @@ export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { 
       await clearStaleGitState(opts.cacheGitDir, opts.logger).catch((cleanup: unknown) => opts.logger.debug(`cleanup after a failed transfer: ${String(cleanup)}`));
       const failure = classifyPackFailure(e, { url: opts.url, branch: opts.branch, cacheGitDir: opts.cacheGitDir, hasToken: Boolean(opts.token), aborted: opts.signal?.aborted === true });
       if (failure.kind === 'fail') throw failure.error;
-      const seconds = retryDelaySeconds(attempt, retry.policy);
-      if (seconds === undefined) {
-        throw new SyncError('NETWORK', `The git transfer from ${opts.url} failed after ${attempt + 1} attempt${attempt === 0 ? '' : 's'}: ${failure.reason}`, {
-          hint: 'Check your connection and retry.',
-          cause: e,
-        });
-      }
-      opts.logger.info(`Waiting ${seconds} s (retry) before retrying the git transfer of ${opts.branch}: ${failure.reason}`);
-      retry.onWait?.({ reason: 'retry', seconds });
+      const wait = nextWait(failure, attempt, retry, opts.url, e);
+      if (wait instanceof SyncError) throw wait;
+      const { seconds, reason } = wait;
+      opts.logger.info(`Waiting ${seconds} s (${reason}) before retrying the git transfer of ${opts.branch}: ${failure.reason}`);
+      retry.onWait?.({ reason, seconds, ...(wait.resetAt ? { resetAt: wait.resetAt } : {}) });
       await (retry.sleep ?? abortableSleep)(seconds * 1000, opts.signal);
       continue;
     }
@@ -399,10 +454,13 @@ async function fetchWithIsoGit(opts: PackFetch): Promise<boolean> {
   // isomorphic-git records the fetched head through the remote's fetch refspec and throws
   // NoRefspecError after the transfer when there is none (a fresh cache repository has none).
   await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
+  // Loaded here, on the portable path only: its HTTP client pulls in node:http at load.
+  // Watched for silence like git's lowSpeedTime (gitFetch): a stalled attempt fails as transient.
+  const direct = opts.proxy ? undefined : await directGitHttp((await import('isomorphic-git/http/node')).default, opts.url);
+  const http = watchedGitHttp(direct?.client ?? proxiedGitHttp(opts.proxy ?? ''), opts.timeoutMs ?? DEFAULT_STALL_MS);
   await git.fetch({
     fs,
-    // Loaded here, on the portable path only: its HTTP client pulls in node:http at load.
-    http: opts.proxy ? proxiedGitHttp(opts.proxy) : (await import('isomorphic-git/http/node')).default,
+    http: http.client,
     gitdir: opts.cacheGitDir,
     remote: ISO_REMOTE,
     url: opts.url,
@@ -413,7 +471,18 @@ async function fetchWithIsoGit(opts: PackFetch): Promise<boolean> {
     relative,
     tags: false,
     onAuth: () => (opts.token ? { username: 'x-access-token', password: opts.token } : { cancel: true }),
-  });
+  }).catch((e: unknown) => {
+    // Whatever isomorphic-git made of a stalled answer, the attempt failed because of the stall.
+    const stall = http.stall();
+    if (stall) throw stall;
+    // isomorphic-git's HttpError keeps the status, not the headers: the Retry-After rides along.
+    const retryAfter = http.retryAfter();
+    if (retryAfter !== undefined && e instanceof Error) Object.assign(e, { retryAfter });
+    throw e;
+  }).finally(() => direct?.close());
+  // A stall it took for the end of an answer (see WatchedHttp.stall) fails the attempt too.
+  const stall = http.stall();
+  if (stall) throw stall;
   opts.logger.debug(`[pack] isomorphic-git fetch ${opts.url} ${opts.branch} (${relative ? 'one commit deeper' : 'depth 1'}) done`);
   return shallow && !relative;
 }
