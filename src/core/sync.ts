@@ -42,6 +42,8 @@ export interface PipelineDeps {
    * facts the store already holds by blob sha. Default LARGE_CHANGE_FILES; tests lower it.
    */
   largeChangeFiles?: number;
+  /** Tests only: awaited between a large sync's snapshot step and its memory step. */
+  afterSnapshotSaved?: (sync: SyncRecord) => Promise<void>;
 }
 
 /**
@@ -178,6 +180,8 @@ class Run {
       yield this.progress('saving', 0, 1, true);
       this.saved = await store.complete(this.record.id, { ...input, memoryPending: true, stats: this.snapshotStats() });
       yield { type: 'saved', sync: this.saved };
+      if (this.deps.afterSnapshotSaved) yield* this.channel.until(this.deps.afterSnapshotSaved(this.saved));
+      throwIfAborted(this.signal);
       const writer = await store.openMemory(this.record.id);
       let committed = false;
       try {

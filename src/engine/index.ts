@@ -139,6 +139,7 @@ class ComposedEngine implements Engine {
       },
       lock: (signal) => this.lock(signal),
       ...(this.options.largeChangeFiles !== undefined ? { largeChangeFiles: this.options.largeChangeFiles } : {}),
+      ...(this.options.afterSnapshotSaved ? { afterSnapshotSaved: this.options.afterSnapshotSaved } : {}),
       ...(this.options.memoryParsers ? { prepareMemory: () => import('../core/memory/analysis').then((m) => m.loadMemoryParsers()) } : {}),
       factsPool: async (files) => {
         if (files < POOL_MIN_FILES) return undefined;
