@@ -135,10 +135,9 @@ export class GitContentFetcher {
     );
   }
 
-  /** `parents`: the new head's parents, to tell whether it is one commit past what the cache holds. */
-  async prefetch(input: { branch: string; parents?: readonly string[] }, signal?: AbortSignal): Promise<void> {
+  async prefetch(input: { branch: string }, signal?: AbortSignal): Promise<void> {
     await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
-    await this.transfer(input.branch, input.parents, signal);
+    await this.transfer(input.branch, signal);
   }
 
   traffic(): ContentReport {
@@ -146,13 +145,10 @@ export class GitContentFetcher {
     return { source: sources.length ? sources.join('+') : 'none', bytes: this.sent.bytes, requests: this.sent.requests, missing: [] };
   }
 
-  private async transfer(branch: string, parents: readonly string[] | undefined, signal: AbortSignal | undefined): Promise<void> {
-    const only = parents?.length === 1 ? parents[0] : undefined;
-    const extendsCache = !this.opts.gitPath && only !== undefined && (await this.cacheHasCommit(only));
+  private async transfer(branch: string, signal: AbortSignal | undefined): Promise<void> {
     const hooks = this.opts.hooks;
     const pack = await fetchPack(
       {
-        extendsCache,
         cacheGitDir: this.opts.cacheGitDir,
         gitPath: this.opts.gitPath,
         url: this.opts.repository.cloneUrl,
@@ -173,7 +169,7 @@ export class GitContentFetcher {
   }
 
   async ensure(
-    input: { commitSha: string; branch: string; parents?: readonly string[]; blobs: readonly RepositoryFile[] },
+    input: { commitSha: string; branch: string; blobs: readonly RepositoryFile[] },
     opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
   ): Promise<ContentReport> {
     const shas = [...new Set(input.blobs.map((b) => b.blobSha))];
@@ -184,7 +180,7 @@ export class GitContentFetcher {
     throwIfAborted(opts.signal);
 
     if (missing.length > (this.opts.restBlobLimit ?? REST_BLOB_LIMIT)) {
-      await this.transfer(input.branch, input.parents, opts.signal);
+      await this.transfer(input.branch, opts.signal);
       const before = missing.length;
       missing = await this.missingFrom(missing, input.commitSha);
       this.log.info(`the pack brought ${before - missing.length} of ${before} missing blobs`);

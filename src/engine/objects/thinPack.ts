@@ -1,0 +1,171 @@
+// Thin packs on the portable path. isomorphic-git's fetch never asks for one (`_fetch` passes its
+// own capability list, without `thin-pack`, through `filterCapabilities`), and upload-pack answers a
+// shallow fetch that is not thin with the whole tree of the new commit, haves or not: only a thin
+// request makes pack-objects run with `--objects-edge-aggressive`, which marks the trees of the
+// commits the client has as uninteresting. So the request asks for a thin pack (its HTTP client
+// adds the capability when the server offers it), and the pack is made whole afterwards the way
+// `git index-pack --fix-thin` does: the delta bases it names but does not hold are appended to it
+// from the cache, so every pack in the cache stands alone (git itself can read it too).
+import { createHash } from 'node:crypto';
+import fs, { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { deflateSync } from 'node:zlib';
+import git, { type GitHttpRequest, type GitHttpResponse, type HttpClient } from 'isomorphic-git';
+
+const THIN_PACK = 'thin-pack';
+/** Progress messages ("Counting objects: 1% (1/90)\r" and so on) are kilobytes nobody reads here. */
+const NO_PROGRESS = 'no-progress';
+
+/**
+ * `inner`, with `thin-pack` (when the request sends haves) and `no-progress` added to an upload-pack
+ * request, each only when the server's ref advertisement offered it (a client must not ask for a
+ * capability the server did not offer).
+ */
+export function thinPackHttp(inner: HttpClient): HttpClient {
+  let offered: string[] = [];
+  return {
+    async request(req: GitHttpRequest): Promise<GitHttpResponse> {
+      const service = new URL(req.url).pathname;
+      if (offered.length > 0 && req.method === 'POST' && service.endsWith('/git-upload-pack') && req.body) {
+        const body = withCapabilities(await collect(req.body), offered);
+        req = { ...req, body: [body] as unknown as AsyncIterableIterator<Uint8Array> };
+      }
+      const res = await inner.request(req);
+      if ((req.method ?? 'GET') === 'GET' && service.endsWith('/info/refs') && res.body) {
+        res.body = sniffCapabilities(res.body, (caps) => void (offered = [THIN_PACK, NO_PROGRESS].filter((c) => caps.includes(c))));
+      }
+      return res;
+    },
+  };
+}
+
+/**
+ * The request with `offered` capabilities added to its first want line: `thin-pack` only when it
+ * sends haves (a pack can only be thin on top of objects the client has).
+ */
+export function withCapabilities(body: Uint8Array, offered: readonly string[]): Uint8Array {
+  const text = Buffer.from(body).toString('latin1');
+  if (!/^[0-9a-f]{4}want [0-9a-f]{40} /.test(text)) return body;
+  const haves = /[0-9a-f]{4}have [0-9a-f]{40}\n/.test(text);
+  const length = parseInt(text.slice(0, 4), 16);
+  const line = text.slice(4, length);
+  const present = new Set(line.replace(/\n$/, '').split(' ').slice(2));
+  const wanted = offered.filter((c) => !present.has(c) && (c !== THIN_PACK || haves));
+  if (wanted.length === 0) return body;
+  const updated = `${line.replace(/\n$/, '')} ${wanted.join(' ')}\n`;
+  const pkt = `${(updated.length + 4).toString(16).padStart(4, '0')}${updated}`;
+  return Buffer.concat([Buffer.from(pkt, 'latin1'), Buffer.from(body).subarray(length)]);
+}
+
+/** Pass `body` through, telling `found` the capabilities of the advertisement's first ref line. */
+async function* sniffCapabilities(body: AsyncIterableIterator<Uint8Array>, found: (caps: string[]) => void): AsyncIterableIterator<Uint8Array> {
+  let head = '';
+  let done = false;
+  for await (const chunk of body) {
+    if (!done) {
+      head += Buffer.from(chunk).toString('latin1');
+      const nul = head.indexOf('\0');
+      const end = nul === -1 ? -1 : head.indexOf('\n', nul);
+      if (end !== -1) {
+        found(head.slice(nul + 1, end).split(' '));
+        done = true;
+      } else if (head.length > 65536) done = true;
+    }
+    yield chunk;
+  }
+}
+
+async function collect(iterable: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const part of iterable) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+const OBJ_REF_DELTA = 7;
+const TYPE_CODES: Record<string, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
+
+/** The object names of a version-2 pack index, in index order. */
+export function idxOids(idx: Buffer): string[] {
+  if (idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) throw new Error('not a version 2 pack index');
+  const count = idx.readUInt32BE(8 + 255 * 4);
+  const oids: string[] = [];
+  for (let i = 0; i < count; i++) oids.push(idx.subarray(1032 + i * 20, 1052 + i * 20).toString('hex'));
+  return oids;
+}
+
+/** The offsets of a version-2 pack index, in index order (large offsets included). */
+function idxOffsets(idx: Buffer): number[] {
+  const count = idx.readUInt32BE(8 + 255 * 4);
+  const at = 1032 + count * 24;
+  const offsets: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const word = idx.readUInt32BE(at + i * 4);
+    offsets.push(word & 0x80000000 ? Number(idx.readBigUInt64BE(at + count * 4 + (word & 0x7fffffff) * 8)) : word);
+  }
+  return offsets;
+}
+
+/** The delta bases a pack names by object id (REF_DELTA) but does not hold. */
+export function externalBases(pack: Buffer, idx: Buffer): string[] {
+  const held = new Set(idxOids(idx));
+  const bases = new Set<string>();
+  for (const offset of idxOffsets(idx)) {
+    let at = offset;
+    let byte = pack[at++] as number;
+    const type = (byte >> 4) & 7;
+    while (byte & 0x80) byte = pack[at++] as number;
+    if (type !== OBJ_REF_DELTA) continue;
+    const base = pack.subarray(at, at + 20).toString('hex');
+    if (!held.has(base)) bases.add(base);
+  }
+  return [...bases];
+}
+
+/** A pack entry holding a whole object. */
+function wholeEntry(type: string, content: Uint8Array): Buffer {
+  const code = TYPE_CODES[type];
+  if (code === undefined) throw new Error(`cannot pack an object of type ${type}`);
+  let size = content.length;
+  const header: number[] = [];
+  let byte = (code << 4) | (size & 15);
+  size = Math.floor(size / 16);
+  while (size > 0) {
+    header.push(byte | 0x80);
+    byte = size & 0x7f;
+    size = Math.floor(size / 128);
+  }
+  header.push(byte);
+  return Buffer.concat([Buffer.from(header), deflateSync(content)]);
+}
+
+/**
+ * Make the thin pack `name` (`pack-<sha>.pack` in the cache's pack folder) whole: its external delta
+ * bases, read from the rest of the cache, are appended as whole objects, and the pack is written
+ * under its new name with its index before the thin one goes. Returns the new pack's name, or
+ * `name` when the pack was whole already.
+ */
+export async function fattenPack(gitDir: string, name: string): Promise<string> {
+  const packDir = path.join(gitDir, 'objects', 'pack');
+  const stem = name.slice(0, -'.pack'.length);
+  const pack = await fsp.readFile(path.join(packDir, name));
+  const idx = await fsp.readFile(path.join(packDir, `${stem}.idx`));
+  const bases = externalBases(pack, idx);
+  if (bases.length === 0) return name;
+  const cache = {};
+  const entries: Buffer[] = [];
+  for (const oid of bases) {
+    const { type, object } = await git.readObject({ fs, gitdir: gitDir, oid, format: 'content', cache });
+    entries.push(wholeEntry(type, object as Uint8Array));
+  }
+  const body = Buffer.concat([pack.subarray(0, pack.length - 20), ...entries]);
+  body.writeUInt32BE(pack.readUInt32BE(8) + entries.length, 8);
+  const sha = createHash('sha1').update(body).digest();
+  const fat = `pack-${sha.toString('hex')}.pack`;
+  const tmp = path.join(packDir, `tmp_pack_${process.pid}_${sha.toString('hex')}`);
+  await fsp.writeFile(tmp, Buffer.concat([body, sha]));
+  await fsp.rename(tmp, path.join(packDir, fat));
+  await git.indexPack({ fs, dir: gitDir, gitdir: gitDir, filepath: path.join('objects', 'pack', fat), cache });
+  await fsp.rm(path.join(packDir, `${stem}.idx`), { force: true });
+  await fsp.rm(path.join(packDir, name), { force: true });
+  return fat;
+}
