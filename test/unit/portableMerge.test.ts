@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runGit } from '../support/git';
@@ -110,5 +110,73 @@ describe('portable path: a merge of a long side branch', function () {
     const clone = packKb(path.join(tmp, 'clone.git'));
     const ours = packKb(cache());
     assert.ok(ours <= clone * 1.5 + 8, `object cache ${ours} KB vs a depth-1 clone ${clone} KB`);
+  });
+});
+
+/** Files much alike (a shared body), so git's packs hold deltas (OFS_DELTA) that compaction must carry over. */
+const shared = noise('shared', 3000);
+const alike = (i: number, edits: number) => `export const m${i} = '${noise(`m${i}`, 300)}';\n// ${shared}\n${Array.from({ length: edits }, (_, k) => `// edit ${k}\n`).join('')}`;
+const many: Record<string, FileSpec> = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`src/m${i}.ts`, alike(i, 0)]));
+
+function packsIn(gitDir: string): { packs: number; deltas: number } {
+  const idx = readdirSync(path.join(gitDir, 'objects', 'pack')).filter((n) => n.endsWith('.idx'));
+  let deltas = 0;
+  for (const name of idx) {
+    const out = execFileSync('git', ['verify-pack', '-v', path.join(gitDir, 'objects', 'pack', name)], { encoding: 'utf8' });
+    deltas += out.split('\n').filter((l) => /^[0-9a-f]{40}\s+\w+\s+\d+\s+\d+\s+\d+\s+\d+\s+[0-9a-f]{40}$/.test(l)).length;
+  }
+  return { packs: idx.length, deltas };
+}
+
+describe('portable path: the object cache over many syncs', function () {
+  this.timeout(180_000);
+  let fx: Fixture;
+  let ws: { dir: string; cleanup(): Promise<void> };
+  let tmp: string;
+  const env = { PROJECT_SYNC_GIT: 'none' };
+  const sync = () => cli(['sync', '--repo', ws.dir, '--storage', fx.storage, '--branch', 'main', '--json'], env);
+
+  before(async () => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'ps-pcache-'));
+    fx = await Fixture.create(many, { branch: 'main' });
+    ws = await bareWorkspace(fx.server, 'octo', 'repo');
+  });
+  after(async () => {
+    await ws.cleanup();
+    await fx.dispose();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('stays within 1.5× of a depth-1 clone: thin packs pile up, then are compacted into one git can read, deltas kept', async () => {
+    const cache = path.join(fx.storage, 'objects.git');
+    const first = await sync();
+    assert.equal(first.code, 0, first.stderr);
+    const seen: { packs: number; deltas: number }[] = [];
+    for (let round = 1; round <= 6; round++) {
+      // More than the REST blob limit changes, so each sync fetches a pack: first 60 files rewritten
+      // (new blobs pile up as packs), then 150 edited a little (thin packs of deltas on old versions).
+      const changes = Object.fromEntries(
+        round <= 3
+          ? Array.from({ length: 60 }, (_, j) => [`src/m${round * 60 + j}.ts`, `export const m = '${noise(`r${round}/${j}`, 1500)}';\n`])
+          : Array.from({ length: 150 }, (_, j) => [`src/m${j}.ts`, alike(j, round)]),
+      );
+      await commitChanges(fx.repo, changes, { branch: 'main', message: `round ${round}` });
+      const run = await sync();
+      assert.equal(run.code, 0, run.stderr);
+      seen.push(packsIn(cache));
+      const clone = path.join(tmp, `clone${round}.git`);
+      await runGit(['clone', '--quiet', '--bare', '--depth', '1', '--branch', 'main', `${fx.server.url}/octo/repo.git`, clone]);
+      assert.ok(packKb(cache) <= packKb(clone) * 1.5 + 8, `after sync ${round}: object cache ${packKb(cache)} KB vs a depth-1 clone ${packKb(clone)} KB (packs: ${JSON.stringify(seen)})`);
+      assert.ok(commitsIn(cache) <= 3, `after sync ${round}: ${commitsIn(cache)} commits in the cache`);
+    }
+    const piled = seen.findIndex((s) => s.packs > 1);
+    assert.ok(piled !== -1, `thin packs stay on top of the older ones (packs: ${JSON.stringify(seen)})`);
+    assert.ok(seen.slice(piled).some((s) => s.packs === 1), `and are compacted (packs: ${JSON.stringify(seen)})`);
+    assert.ok(seen.at(-1)!.deltas > 0, "the compacted pack keeps git's deltas");
+    // git itself reads every object of the cache (the deltas, offsets and index compaction wrote).
+    await runGit(['--git-dir', cache, 'fsck', '--no-dangling']);
+    const listed = json<Array<{ path: string; blobSha: string; mode: string }>>(await cli(['files', '--storage', fx.storage, '--json']));
+    const expected = await lsTree(fx.repo.bareDir, 'main');
+    assert.deepEqual(listed.map((f) => `${f.mode} ${f.blobSha} ${f.path}`).sort(), expected.map((f) => `${f.mode} ${f.sha} ${f.path}`).sort());
   });
 });

@@ -13,6 +13,7 @@ import { abortableSleep, type Sleep } from '../../github/sleep';
 import { storageProblem } from '../../storage/fsOps';
 import { runGit } from './catFile';
 import { proxiedGitHttp } from './proxyHttp';
+import { cacheOutgrown, compactCache } from './compactCache';
 import { fattenPack, thinPackHttp } from './thinPack';
 
 export interface PackFetch {
@@ -301,7 +302,7 @@ export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { 
     const added = [...after].filter(([name]) => !before.has(name));
     const bytes = added.reduce((n, [, size]) => n + size, 0);
     // The portable path's pack is thin on top of the cache: made whole before anything reads it.
-    if (!opts.gitPath) for (const [name] of added) await fattenPack(opts.cacheGitDir, name);
+    if (!opts.gitPath) await settleCache(opts.cacheGitDir, added.map(([name]) => name), opts.logger);
     // info/refs discovery + one upload-pack POST (protocol v2: ls-refs and fetch, two POSTs); a failed attempt counts as one.
     return { bytes: Math.max(0, bytes), requests: (opts.gitPath ? 3 : 2) + attempt, attempts: attempt + 1 };
   }
@@ -436,6 +437,22 @@ async function cacheHead(gitDir: string, branch: string): Promise<{ ref: string;
     if (held) return { ref, oid };
   }
   return undefined;
+}
+
+/**
+ * After a portable fetch: its thin pack made whole, then, once the packs outgrow the largest one by
+ * half, the cache compacted to one pack of its head (on this machine, no transfer). Neither is
+ * needed to read the cache with isomorphic-git, so a failure leaves it as it is and is only logged.
+ */
+async function settleCache(gitDir: string, added: readonly string[], logger: Logger): Promise<void> {
+  try {
+    for (const name of added) await fattenPack(gitDir, name);
+    if (!(await cacheOutgrown(gitDir))) return;
+    const head = await git.resolveRef({ fs, gitdir: gitDir, ref: CACHE_REF }).catch(() => undefined);
+    if (head) await compactCache(gitDir, head, logger);
+  } catch (e) {
+    logger.warn(`[pack] tidying the content cache after the transfer failed: ${(e as Error).message}`);
+  }
 }
 
 /** The cache's pack files and their sizes. */

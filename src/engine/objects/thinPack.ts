@@ -94,7 +94,7 @@ export function idxOids(idx: Buffer): string[] {
 }
 
 /** The offsets of a version-2 pack index, in index order (large offsets included). */
-function idxOffsets(idx: Buffer): number[] {
+export function idxOffsets(idx: Buffer): number[] {
   const count = idx.readUInt32BE(8 + 255 * 4);
   const at = 1032 + count * 24;
   const offsets: number[] = [];
@@ -122,7 +122,7 @@ export function externalBases(pack: Buffer, idx: Buffer): string[] {
 }
 
 /** A pack entry holding a whole object. */
-function wholeEntry(type: string, content: Uint8Array): Buffer {
+export function wholeEntry(type: string, content: Uint8Array): Buffer {
   const code = TYPE_CODES[type];
   if (code === undefined) throw new Error(`cannot pack an object of type ${type}`);
   let size = content.length;

@@ -1,0 +1,223 @@
+// The portable path's cache stays about one shallow clone: each fetch adds a pack of what is new on
+// top of the older ones, and when the packs together outgrow the largest one by half, they are
+// rewritten on this machine (no network) as one pack of the head's commit, trees and blobs. Entries
+// are copied as they are stored (git's deltas kept, an OFS_DELTA's offset rewritten), and only an
+// object whose delta base is not kept is written whole; its index is written here too, so nothing
+// is decompressed but those few objects.
+import { createHash } from 'node:crypto';
+import fs, { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import type { Logger } from '../../core/logger';
+import { idxOffsets, idxOids, wholeEntry } from './thinPack';
+
+/** The packs may hold this much more than the largest of them before they are compacted. */
+export const CACHE_SLACK = 1.5;
+
+const OBJ_OFS_DELTA = 6;
+const OBJ_REF_DELTA = 7;
+
+/** The cache's packs (`pack-*.pack` names) and their sizes. */
+async function packSizes(packDir: string): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for (const name of await fsp.readdir(packDir).catch(() => [] as string[])) {
+    if (/^pack-[0-9a-f]+\.pack$/.test(name)) sizes.set(name, (await fsp.stat(path.join(packDir, name))).size);
+  }
+  return sizes;
+}
+
+/** Whether the cache's packs outgrew CACHE_SLACK times the largest of them. */
+export async function cacheOutgrown(gitDir: string): Promise<boolean> {
+  const sizes = [...(await packSizes(path.join(gitDir, 'objects', 'pack'))).values()];
+  if (sizes.length < 2) return false;
+  return sizes.reduce((a, b) => a + b, 0) > CACHE_SLACK * Math.max(...sizes);
+}
+
+/** The commit `head`, its trees and blobs (submodule commits are not objects of this repository). */
+async function reachable(gitDir: string, head: string, cache: object): Promise<Set<string>> {
+  const { commit } = await git.readCommit({ fs, gitdir: gitDir, oid: head, cache });
+  const oids = new Set<string>([head, commit.tree]);
+  const trees = [commit.tree];
+  for (let tree = trees.pop(); tree !== undefined; tree = trees.pop()) {
+    const { tree: entries } = await git.readTree({ fs, gitdir: gitDir, oid: tree, cache });
+    for (const entry of entries) {
+      if (entry.type === 'commit' || oids.has(entry.oid)) continue;
+      oids.add(entry.oid);
+      if (entry.type === 'tree') trees.push(entry.oid);
+    }
+  }
+  return oids;
+}
+
+/** The offset of an OFS_DELTA's base, in git's encoding; and where the encoding ends. */
+function readOfs(pack: Buffer, at: number): { distance: number; end: number } {
+  let byte = pack[at++] as number;
+  let distance = byte & 0x7f;
+  while (byte & 0x80) {
+    byte = pack[at++] as number;
+    distance = (distance + 1) * 128 + (byte & 0x7f);
+  }
+  return { distance, end: at };
+}
+
+/** git's encoding of an OFS_DELTA's distance to its base (pack-objects' `dheader`). */
+function writeOfs(distance: number): Buffer {
+  const bytes = [distance & 0x7f];
+  let d = Math.floor(distance / 128);
+  while (d > 0) {
+    d -= 1;
+    bytes.unshift((d & 0x7f) | 0x80);
+    d = Math.floor(d / 128);
+  }
+  return Buffer.from(bytes);
+}
+
+const CRC_TABLE = (() => {
+  const table = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c;
+  }
+  return table;
+})();
+
+function crc32(data: Uint8Array): number {
+  let c = -1;
+  for (const byte of data) c = (CRC_TABLE[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
+/** A version-2 pack index for `entries` of the pack whose checksum is `packSha`. */
+function packIndex(entries: { oid: string; offset: number; crc: number }[], packSha: Buffer): Buffer {
+  const sorted = [...entries].sort((a, b) => (a.oid < b.oid ? -1 : a.oid > b.oid ? 1 : 0));
+  const fanout = Buffer.alloc(1024);
+  for (const e of sorted) for (let b = parseInt(e.oid.slice(0, 2), 16); b < 256; b++) fanout.writeUInt32BE(fanout.readUInt32BE(b * 4) + 1, b * 4);
+  const shas = Buffer.concat(sorted.map((e) => Buffer.from(e.oid, 'hex')));
+  const crcs = Buffer.alloc(sorted.length * 4);
+  const small = Buffer.alloc(sorted.length * 4);
+  const large: Buffer[] = [];
+  sorted.forEach((e, i) => {
+    crcs.writeUInt32BE(e.crc, i * 4);
+    if (e.offset < 0x80000000) small.writeUInt32BE(e.offset, i * 4);
+    else {
+      small.writeUInt32BE((0x80000000 | large.length) >>> 0, i * 4);
+      const big = Buffer.alloc(8);
+      big.writeBigUInt64BE(BigInt(e.offset));
+      large.push(big);
+    }
+  });
+  const body = Buffer.concat([Buffer.from([0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2]), fanout, shas, crcs, small, ...large, packSha]);
+  return Buffer.concat([body, createHash('sha1').update(body).digest()]);
+}
+
+/**
+ * Rewrite the cache's packs as one pack of `head`'s commit, trees and blobs; the older packs, the
+ * shallow commits and the refs that named commits only they held go. Loose objects stay. Returns
+ * the sizes before and after, or undefined when the cache lacks an object of the head (left as is).
+ */
+export async function compactCache(gitDir: string, head: string, logger: Logger): Promise<{ before: number; after: number; packs: number } | undefined> {
+  const packDir = path.join(gitDir, 'objects', 'pack');
+  const packs = await packSizes(packDir);
+  const cache = {};
+  let keep: Set<string>;
+  try {
+    keep = await reachable(gitDir, head, cache);
+  } catch (e) {
+    logger.warn(`[pack] the content cache lacks part of ${head.slice(0, 12)}'s tree (${(e as Error).message}); not compacting it`);
+    return undefined;
+  }
+  const tmp = path.join(packDir, `tmp_pack_${process.pid}_${Date.now()}`);
+  const out = await fsp.open(tmp, 'w');
+  const hash = createHash('sha1');
+  const written = new Map<string, number>();
+  const entries: { oid: string; offset: number; crc: number }[] = [];
+  let offset = 12;
+  const header = Buffer.alloc(12);
+  header.write('PACK', 0, 'latin1');
+  header.writeUInt32BE(2, 4);
+  header.writeUInt32BE(keep.size, 8);
+  const put = async (oid: string, entry: Buffer): Promise<void> => {
+    await out.write(entry);
+    hash.update(entry);
+    written.set(oid, offset);
+    entries.push({ oid, offset, crc: crc32(entry) });
+    offset += entry.length;
+  };
+  const whole = async (oid: string): Promise<void> => {
+    const { type, object } = await git.readObject({ fs, gitdir: gitDir, oid, format: 'content', cache });
+    await put(oid, wholeEntry(type, object as Uint8Array));
+  };
+  try {
+    await out.write(header);
+    hash.update(header);
+    for (const name of [...packs.keys()].sort((a, b) => (packs.get(b) ?? 0) - (packs.get(a) ?? 0))) {
+      const pack = await fsp.readFile(path.join(packDir, name));
+      const idx = await fsp.readFile(path.join(packDir, name.replace(/\.pack$/, '.idx')));
+      const oids = idxOids(idx);
+      const offsets = idxOffsets(idx);
+      const order = oids.map((oid, i) => ({ oid, at: offsets[i] as number })).sort((a, b) => a.at - b.at);
+      const byOffset = new Map(order.map((e) => [e.at, e.oid]));
+      for (let i = 0; i < order.length; i++) {
+        const { oid, at } = order[i] as { oid: string; at: number };
+        if (!keep.has(oid) || written.has(oid)) continue;
+        const end = i + 1 < order.length ? (order[i + 1] as { at: number }).at : pack.length - 20;
+        let p = at;
+        let byte = pack[p++] as number;
+        const type = (byte >> 4) & 7;
+        while (byte & 0x80) byte = pack[p++] as number;
+        if (type === OBJ_OFS_DELTA) {
+          const { distance, end: data } = readOfs(pack, p);
+          const base = byOffset.get(at - distance);
+          const baseAt = base === undefined ? undefined : written.get(base);
+          if (baseAt === undefined) await whole(oid);
+          else await put(oid, Buffer.concat([pack.subarray(at, p), writeOfs(offset - baseAt), pack.subarray(data, end)]));
+        } else if (type === OBJ_REF_DELTA) {
+          if (keep.has(pack.subarray(p, p + 20).toString('hex'))) await put(oid, pack.subarray(at, end));
+          else await whole(oid);
+        } else {
+          await put(oid, pack.subarray(at, end));
+        }
+      }
+    }
+    // Loose objects (REST blobs) and anything no pack held.
+    for (const oid of keep) if (!written.has(oid)) await whole(oid);
+    const sha = hash.digest();
+    await out.write(sha);
+    await out.close();
+    const name = `pack-${sha.toString('hex')}`;
+    const idxTmp = `${tmp}.idx`;
+    await fsp.writeFile(idxTmp, packIndex(entries, sha));
+    await fsp.rename(tmp, path.join(packDir, `${name}.pack`));
+    await fsp.rename(idxTmp, path.join(packDir, `${name}.idx`));
+    for (const old of packs.keys()) {
+      if (old === `${name}.pack`) continue;
+      await fsp.rm(path.join(packDir, old.replace(/\.pack$/, '.idx')), { force: true });
+      await fsp.rm(path.join(packDir, old), { force: true });
+    }
+  } catch (e) {
+    await out.close().catch(() => undefined);
+    await fsp.rm(tmp, { force: true });
+    await fsp.rm(`${tmp}.idx`, { force: true });
+    throw e;
+  }
+  await fsp.writeFile(path.join(gitDir, 'shallow'), `${head}\n`);
+  await dropDanglingRefs(gitDir);
+  const before = [...packs.values()].reduce((a, b) => a + b, 0);
+  logger.info(`[pack] compacted the content cache: ${packs.size} packs of ${before} bytes into one of ${offset + 20} bytes (${keep.size} objects of ${head.slice(0, 12)})`);
+  return { before, after: offset + 20, packs: packs.size };
+}
+
+/** Remove the refs whose commit the cache no longer holds (a fetch would send them as haves). */
+async function dropDanglingRefs(gitDir: string): Promise<void> {
+  const refs = await git.listRefs({ fs, gitdir: gitDir, filepath: 'refs' });
+  for (const rel of refs) {
+    const ref = `refs/${rel}`;
+    const oid = await git.resolveRef({ fs, gitdir: gitDir, ref }).catch(() => undefined);
+    const held = oid !== undefined && (await git.readCommit({ fs, gitdir: gitDir, oid }).then(() => true, () => false));
+    if (!held) await git.deleteRef({ fs, gitdir: gitDir, ref }).catch(() => undefined);
+  }
+}
+
+// Exported for tests: the OFS_DELTA distance encoding round trip.
+export const ofsForTests = { readOfs, writeOfs, crc32 };
