@@ -83,11 +83,16 @@ export class GitHubRepositorySource implements RepositorySource {
    * then lists the snapshot and diffs it).
    */
   async changes(head: SourceHead, base: SyncRecord, opts: { signal?: AbortSignal }): Promise<SnapshotDiff | undefined> {
-    if (!base.treeSha || !this.content.listsTreesLocally) return undefined;
+    if (!base.treeSha) return undefined;
     let diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal);
     if (!diff && base.commitSha && (await this.content.cacheHasCommit(base.commitSha))) {
-      await this.content.prefetch({ branch: head.branch }, opts.signal);
-      diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal);
+      await this.content.prefetch({ branch: head.branch, deferTidy: true }, opts.signal);
+      try {
+        diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal);
+      } finally {
+        // The base's trees were needed until now: the portable path's cache may be compacted to the head.
+        if (!opts.signal?.aborted) await this.content.tidy();
+      }
     }
     if (diff) this.log.info(`changes by subtree sha: +${diff.added.length} ~${diff.modified.length} -${diff.removed.length}`);
     return diff;

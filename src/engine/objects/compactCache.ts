@@ -1,5 +1,5 @@
 // The portable path's cache stays about one shallow clone: each fetch adds a pack of what is new on
-// top of the older ones, and when the packs together outgrow the largest one by half, they are
+// top of the older ones, and when the packs together outgrow the largest one by 40%, they are
 // rewritten on this machine (no network) as one pack of the head's commit, trees and blobs. Entries
 // are copied as they are stored (git's deltas kept, an OFS_DELTA's offset rewritten), and only an
 // object whose delta base is not kept is written whole; its index is written here too, so nothing
@@ -11,8 +11,12 @@ import git from 'isomorphic-git';
 import type { Logger } from '../../core/logger';
 import { idxOffsets, idxOids, wholeEntry } from './thinPack';
 
-/** The packs may hold this much more than the largest of them before they are compacted. */
-export const CACHE_SLACK = 1.5;
+/**
+ * The packs may hold this many times the largest of them (one snapshot: the first fetch's pack or
+ * the last compaction's) before they are compacted: under the 1.5x of a depth-1 clone the cache is
+ * held to, with room for loose objects and a compacted pack a little larger than git's.
+ */
+export const CACHE_SLACK = 1.4;
 
 const OBJ_OFS_DELTA = 6;
 const OBJ_REF_DELTA = 7;
@@ -33,10 +37,10 @@ export async function cacheOutgrown(gitDir: string): Promise<boolean> {
   return sizes.reduce((a, b) => a + b, 0) > CACHE_SLACK * Math.max(...sizes);
 }
 
-/** The commit `head`, its trees and blobs (submodule commits are not objects of this repository). */
-async function reachable(gitDir: string, head: string, cache: object): Promise<Set<string>> {
+/** The commit `head`, its trees and blobs (submodule commits are not objects of this repository), into `oids`. */
+async function reachable(gitDir: string, head: string, cache: object, oids: Set<string>): Promise<void> {
   const { commit } = await git.readCommit({ fs, gitdir: gitDir, oid: head, cache });
-  const oids = new Set<string>([head, commit.tree]);
+  oids.add(head).add(commit.tree);
   const trees = [commit.tree];
   for (let tree = trees.pop(); tree !== undefined; tree = trees.pop()) {
     const { tree: entries } = await git.readTree({ fs, gitdir: gitDir, oid: tree, cache });
@@ -46,7 +50,6 @@ async function reachable(gitDir: string, head: string, cache: object): Promise<S
       if (entry.type === 'tree') trees.push(entry.oid);
     }
   }
-  return oids;
 }
 
 /** The offset of an OFS_DELTA's base, in git's encoding; and where the encoding ends. */
@@ -113,16 +116,17 @@ function packIndex(entries: { oid: string; offset: number; crc: number }[], pack
 
 /**
  * Rewrite the cache's packs as one pack of `head`'s commit, trees and blobs; the older packs, the
- * shallow commits and the refs that named commits only they held go. Loose objects stay. Returns
- * the sizes before and after, or undefined when the cache lacks an object of the head (left as is).
+ * other shallow commits and the refs that named commits only they held go. Loose objects stay.
+ * Returns the sizes before and after, or undefined when the cache lacks an object of the head
+ * (left as is).
  */
 export async function compactCache(gitDir: string, head: string, logger: Logger): Promise<{ before: number; after: number; packs: number } | undefined> {
   const packDir = path.join(gitDir, 'objects', 'pack');
   const packs = await packSizes(packDir);
   const cache = {};
-  let keep: Set<string>;
+  const keep = new Set<string>();
   try {
-    keep = await reachable(gitDir, head, cache);
+    await reachable(gitDir, head, cache, keep);
   } catch (e) {
     logger.warn(`[pack] the content cache lacks part of ${head.slice(0, 12)}'s tree (${(e as Error).message}); not compacting it`);
     return undefined;

@@ -29,6 +29,11 @@ export interface PackFetch {
   timeoutMs?: number;
   /** A proxy URL, '' for a direct connection, absent to leave git's own proxy environment alone. */
   proxy?: string;
+  /**
+   * The caller still reads the cache's older commits (the base it compares the head with): the
+   * portable path then leaves compacting the cache to its call of tidyCache.
+   */
+  deferTidy?: boolean;
 }
 
 const DEFAULT_STALL_MS = 60_000;
@@ -302,7 +307,10 @@ export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { 
     const added = [...after].filter(([name]) => !before.has(name));
     const bytes = added.reduce((n, [, size]) => n + size, 0);
     // The portable path's pack is thin on top of the cache: made whole before anything reads it.
-    if (!opts.gitPath) await settleCache(opts.cacheGitDir, added.map(([name]) => name), opts.logger);
+    if (!opts.gitPath) {
+      await fattenPacks(opts.cacheGitDir, added.map(([name]) => name), opts.logger);
+      if (!opts.deferTidy) await tidyCache(opts.cacheGitDir, opts.logger);
+    }
     // info/refs discovery + one upload-pack POST (protocol v2: ls-refs and fetch, two POSTs); a failed attempt counts as one.
     return { bytes: Math.max(0, bytes), requests: (opts.gitPath ? 3 : 2) + attempt, attempts: attempt + 1 };
   }
@@ -439,19 +447,27 @@ async function cacheHead(gitDir: string, branch: string): Promise<{ ref: string;
   return undefined;
 }
 
-/**
- * After a portable fetch: its thin pack made whole, then, once the packs outgrow the largest one by
- * half, the cache compacted to one pack of its head (on this machine, no transfer). Neither is
- * needed to read the cache with isomorphic-git, so a failure leaves it as it is and is only logged.
- */
-async function settleCache(gitDir: string, added: readonly string[], logger: Logger): Promise<void> {
+/** The portable fetch's thin pack made whole. Not needed to read it with isomorphic-git: a failure is only logged. */
+async function fattenPacks(gitDir: string, added: readonly string[], logger: Logger): Promise<void> {
   try {
     for (const name of added) await fattenPack(gitDir, name);
+  } catch (e) {
+    logger.warn(`[pack] making the fetched thin pack whole failed: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Once the portable path's packs outgrow the largest one by 40%, the cache is compacted to one
+ * pack of its head (on this machine, no transfer). The cache stays usable as it was when this
+ * fails, so a failure is only logged.
+ */
+export async function tidyCache(gitDir: string, logger: Logger): Promise<void> {
+  try {
     if (!(await cacheOutgrown(gitDir))) return;
     const head = await git.resolveRef({ fs, gitdir: gitDir, ref: CACHE_REF }).catch(() => undefined);
     if (head) await compactCache(gitDir, head, logger);
   } catch (e) {
-    logger.warn(`[pack] tidying the content cache after the transfer failed: ${(e as Error).message}`);
+    logger.warn(`[pack] compacting the content cache failed: ${(e as Error).message}`);
   }
 }
 
