@@ -1,6 +1,6 @@
 // The pure pieces of the portable path's thin fetch and cache compaction.
 import assert from 'node:assert/strict';
-import { ofsForTests } from '../../src/engine/objects/compactCache';
+import { crc32, readOfs, writeOfs } from '../../src/engine/objects/packFormat';
 import { withCapabilities } from '../../src/engine/objects/thinPack';
 
 const pkt = (line: string) => `${(line.length + 4).toString(16).padStart(4, '0')}${line}`;
@@ -27,7 +27,6 @@ describe('thin pack request', () => {
 
 describe('cache compaction encodings', () => {
   it("writes an OFS_DELTA distance as git does and reads it back", () => {
-    const { readOfs, writeOfs } = ofsForTests;
     // git's encoding: 127 is one byte; 128 is 0x80 0x00; 16511 (128 + 128²−1) is 0xff 0x7f.
     assert.deepEqual([...writeOfs(127)], [0x7f]);
     assert.deepEqual([...writeOfs(128)], [0x80, 0x00]);
@@ -39,7 +38,7 @@ describe('cache compaction encodings', () => {
   });
 
   it('computes the CRC-32 of a pack index entry', () => {
-    assert.equal(ofsForTests.crc32(Buffer.from('123456789')), 0xcbf43926);
-    assert.equal(ofsForTests.crc32(Buffer.alloc(0)), 0);
+    assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+    assert.equal(crc32(Buffer.alloc(0)), 0);
   });
 });

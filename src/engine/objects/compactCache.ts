@@ -9,7 +9,7 @@ import fs, { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import type { Logger } from '../../core/logger';
-import { idxOffsets, idxOids, wholeEntry } from './thinPack';
+import { crc32, idxOffsets, idxOids, OBJ_OFS_DELTA, OBJ_REF_DELTA, packIndex, readOfs, wholeEntry, writeOfs } from './packFormat';
 
 /**
  * The packs may hold this many times the largest of them (one snapshot: the first fetch's pack or
@@ -17,9 +17,6 @@ import { idxOffsets, idxOids, wholeEntry } from './thinPack';
  * held to, with room for loose objects and a compacted pack a little larger than git's.
  */
 export const CACHE_SLACK = 1.4;
-
-const OBJ_OFS_DELTA = 6;
-const OBJ_REF_DELTA = 7;
 
 /** The cache's packs (`pack-*.pack` names) and their sizes. */
 async function packSizes(packDir: string): Promise<Map<string, number>> {
@@ -50,68 +47,6 @@ async function reachable(gitDir: string, head: string, cache: object, oids: Set<
       if (entry.type === 'tree') trees.push(entry.oid);
     }
   }
-}
-
-/** The offset of an OFS_DELTA's base, in git's encoding; and where the encoding ends. */
-function readOfs(pack: Buffer, at: number): { distance: number; end: number } {
-  let byte = pack[at++] as number;
-  let distance = byte & 0x7f;
-  while (byte & 0x80) {
-    byte = pack[at++] as number;
-    distance = (distance + 1) * 128 + (byte & 0x7f);
-  }
-  return { distance, end: at };
-}
-
-/** git's encoding of an OFS_DELTA's distance to its base (pack-objects' `dheader`). */
-function writeOfs(distance: number): Buffer {
-  const bytes = [distance & 0x7f];
-  let d = Math.floor(distance / 128);
-  while (d > 0) {
-    d -= 1;
-    bytes.unshift((d & 0x7f) | 0x80);
-    d = Math.floor(d / 128);
-  }
-  return Buffer.from(bytes);
-}
-
-const CRC_TABLE = (() => {
-  const table = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
-  }
-  return table;
-})();
-
-function crc32(data: Uint8Array): number {
-  let c = -1;
-  for (const byte of data) c = (CRC_TABLE[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
-}
-
-/** A version-2 pack index for `entries` of the pack whose checksum is `packSha`. */
-function packIndex(entries: { oid: string; offset: number; crc: number }[], packSha: Buffer): Buffer {
-  const sorted = [...entries].sort((a, b) => (a.oid < b.oid ? -1 : a.oid > b.oid ? 1 : 0));
-  const fanout = Buffer.alloc(1024);
-  for (const e of sorted) for (let b = parseInt(e.oid.slice(0, 2), 16); b < 256; b++) fanout.writeUInt32BE(fanout.readUInt32BE(b * 4) + 1, b * 4);
-  const shas = Buffer.concat(sorted.map((e) => Buffer.from(e.oid, 'hex')));
-  const crcs = Buffer.alloc(sorted.length * 4);
-  const small = Buffer.alloc(sorted.length * 4);
-  const large: Buffer[] = [];
-  sorted.forEach((e, i) => {
-    crcs.writeUInt32BE(e.crc, i * 4);
-    if (e.offset < 0x80000000) small.writeUInt32BE(e.offset, i * 4);
-    else {
-      small.writeUInt32BE((0x80000000 | large.length) >>> 0, i * 4);
-      const big = Buffer.alloc(8);
-      big.writeBigUInt64BE(BigInt(e.offset));
-      large.push(big);
-    }
-  });
-  const body = Buffer.concat([Buffer.from([0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2]), fanout, shas, crcs, small, ...large, packSha]);
-  return Buffer.concat([body, createHash('sha1').update(body).digest()]);
 }
 
 /**
@@ -223,5 +158,3 @@ async function dropDanglingRefs(gitDir: string): Promise<void> {
   }
 }
 
-// Exported for tests: the OFS_DELTA distance encoding round trip.
-export const ofsForTests = { readOfs, writeOfs, crc32 };

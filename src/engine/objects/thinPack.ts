@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 import fs, { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 import git, { type GitHttpRequest, type GitHttpResponse, type HttpClient } from 'isomorphic-git';
+import { crc32, idxCrcs, idxOffsets, idxOids, OBJ_REF_DELTA, packIndex, wholeEntry } from './packFormat';
 
 const THIN_PACK = 'thin-pack';
 /** Progress messages ("Counting objects: 1% (1/90)\r" and so on) are kilobytes nobody reads here. */
@@ -81,30 +81,6 @@ async function collect(iterable: AsyncIterable<Uint8Array> | Iterable<Uint8Array
   return Buffer.concat(parts);
 }
 
-const OBJ_REF_DELTA = 7;
-const TYPE_CODES: Record<string, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
-
-/** The object names of a version-2 pack index, in index order. */
-export function idxOids(idx: Buffer): string[] {
-  if (idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) throw new Error('not a version 2 pack index');
-  const count = idx.readUInt32BE(8 + 255 * 4);
-  const oids: string[] = [];
-  for (let i = 0; i < count; i++) oids.push(idx.subarray(1032 + i * 20, 1052 + i * 20).toString('hex'));
-  return oids;
-}
-
-/** The offsets of a version-2 pack index, in index order (large offsets included). */
-export function idxOffsets(idx: Buffer): number[] {
-  const count = idx.readUInt32BE(8 + 255 * 4);
-  const at = 1032 + count * 24;
-  const offsets: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const word = idx.readUInt32BE(at + i * 4);
-    offsets.push(word & 0x80000000 ? Number(idx.readBigUInt64BE(at + count * 4 + (word & 0x7fffffff) * 8)) : word);
-  }
-  return offsets;
-}
-
 /** The delta bases a pack names by object id (REF_DELTA) but does not hold. */
 export function externalBases(pack: Buffer, idx: Buffer): string[] {
   const held = new Set(idxOids(idx));
@@ -121,28 +97,12 @@ export function externalBases(pack: Buffer, idx: Buffer): string[] {
   return [...bases];
 }
 
-/** A pack entry holding a whole object. */
-export function wholeEntry(type: string, content: Uint8Array): Buffer {
-  const code = TYPE_CODES[type];
-  if (code === undefined) throw new Error(`cannot pack an object of type ${type}`);
-  let size = content.length;
-  const header: number[] = [];
-  let byte = (code << 4) | (size & 15);
-  size = Math.floor(size / 16);
-  while (size > 0) {
-    header.push(byte | 0x80);
-    byte = size & 0x7f;
-    size = Math.floor(size / 128);
-  }
-  header.push(byte);
-  return Buffer.concat([Buffer.from(header), deflateSync(content)]);
-}
-
 /**
  * Make the thin pack `name` (`pack-<sha>.pack` in the cache's pack folder) whole: its external delta
  * bases, read from the rest of the cache, are appended as whole objects, and the pack is written
- * under its new name with its index before the thin one goes. Returns the new pack's name, or
- * `name` when the pack was whole already.
+ * under its new name with its index (the thin index's entries, which keep their offsets, plus the
+ * appended ones: no delta is resolved again), each through a temp file, before the thin one goes.
+ * Returns the new pack's name, or `name` when the pack was whole already.
  */
 export async function fattenPack(gitDir: string, name: string): Promise<string> {
   const packDir = path.join(gitDir, 'objects', 'pack');
@@ -151,21 +111,29 @@ export async function fattenPack(gitDir: string, name: string): Promise<string> 
   const idx = await fsp.readFile(path.join(packDir, `${stem}.idx`));
   const bases = externalBases(pack, idx);
   if (bases.length === 0) return name;
+  const offsets = idxOffsets(idx);
+  const crcs = idxCrcs(idx);
+  const entries = idxOids(idx).map((oid, i) => ({ oid, offset: offsets[i] as number, crc: crcs[i] as number }));
   const cache = {};
-  const entries: Buffer[] = [];
+  const appended: Buffer[] = [];
+  let offset = pack.length - 20;
   for (const oid of bases) {
     const { type, object } = await git.readObject({ fs, gitdir: gitDir, oid, format: 'content', cache });
-    entries.push(wholeEntry(type, object as Uint8Array));
+    const entry = wholeEntry(type, object as Uint8Array);
+    appended.push(entry);
+    entries.push({ oid, offset, crc: crc32(entry) });
+    offset += entry.length;
   }
-  const body = Buffer.concat([pack.subarray(0, pack.length - 20), ...entries]);
-  body.writeUInt32BE(pack.readUInt32BE(8) + entries.length, 8);
+  const body = Buffer.concat([pack.subarray(0, pack.length - 20), ...appended]);
+  body.writeUInt32BE(pack.readUInt32BE(8) + appended.length, 8);
   const sha = createHash('sha1').update(body).digest();
-  const fat = `pack-${sha.toString('hex')}.pack`;
+  const fat = `pack-${sha.toString('hex')}`;
   const tmp = path.join(packDir, `tmp_pack_${process.pid}_${sha.toString('hex')}`);
   await fsp.writeFile(tmp, Buffer.concat([body, sha]));
-  await fsp.rename(tmp, path.join(packDir, fat));
-  await git.indexPack({ fs, dir: gitDir, gitdir: gitDir, filepath: path.join('objects', 'pack', fat), cache });
+  await fsp.writeFile(`${tmp}.idx`, packIndex(entries, sha));
+  await fsp.rename(tmp, path.join(packDir, `${fat}.pack`));
+  await fsp.rename(`${tmp}.idx`, path.join(packDir, `${fat}.idx`));
   await fsp.rm(path.join(packDir, `${stem}.idx`), { force: true });
   await fsp.rm(path.join(packDir, name), { force: true });
-  return fat;
+  return `${fat}.pack`;
 }
