@@ -181,3 +181,43 @@ describe('portable path: the object cache over many syncs', function () {
     assert.deepEqual(listed.map((f) => `${f.mode} ${f.blobSha} ${f.path}`).sort(), expected.map((f) => `${f.mode} ${f.sha} ${f.path}`).sort());
   });
 });
+
+describe('portable path: syncs alternating between branches', function () {
+  this.timeout(180_000);
+  let fx: Fixture;
+  let ws: { dir: string; cleanup(): Promise<void> };
+  const env = { PROJECT_SYNC_GIT: 'none' };
+  const sync = (branch: string) => cli(['sync', '--repo', ws.dir, '--storage', fx.storage, '--branch', branch, '--json'], env);
+
+  before(async () => {
+    fx = await Fixture.create(many, { branch: 'main' });
+    ws = await bareWorkspace(fx.server, 'octo', 'repo');
+  });
+  after(async () => {
+    await ws.cleanup();
+    await fx.dispose();
+  });
+
+  it("stores each branch's tree exactly, whichever branch's head the cache's `have` is, and keeps a cache git reads", async () => {
+    const cache = path.join(fx.storage, 'objects.git');
+    assert.equal((await sync('main')).code, 0);
+    await createBranch(fx.repo, 'feature', 'main');
+    for (let round = 1; round <= 3; round++) {
+      for (const branch of ['feature', 'main']) {
+        const changes = Object.fromEntries(Array.from({ length: 70 }, (_, j) => [`src/m${(round * 150 + j + (branch === 'main' ? 75 : 0)) % 600}.ts`, alike(j, round * 10 + (branch === 'main' ? 1 : 2))]));
+        await commitChanges(fx.repo, changes, { branch, message: `${branch} ${round}` });
+        const run = await sync(branch);
+        assert.equal(run.code, 0, run.stderr);
+        const listed = json<Array<{ path: string; blobSha: string; mode: string }>>(await cli(['files', '--storage', fx.storage, '--json']));
+        const expected = await lsTree(fx.repo.bareDir, branch);
+        assert.deepEqual(listed.map((f) => `${f.mode} ${f.blobSha} ${f.path}`).sort(), expected.map((f) => `${f.mode} ${f.sha} ${f.path}`).sort(), `${branch}, round ${round}`);
+        const memory = json<{ path: string; blobSha: string }[]>(await cli(['memory', '--storage', fx.storage, '--json']));
+        const shas = new Map(expected.map((f) => [f.path, f.sha]));
+        assert.ok(memory.every((m) => shas.get(m.path) === m.blobSha), `${branch}, round ${round}: the memory is of this tree`);
+        assert.equal(memory.length, expected.length, `${branch}, round ${round}: one memory entry per file`);
+        packsIn(cache);
+        await runGit(['--git-dir', cache, 'fsck', '--no-dangling']);
+      }
+    }
+  });
+});
