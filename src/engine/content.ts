@@ -13,9 +13,9 @@ import { errno, storageProblem } from '../storage/fsOps';
 import { GitBinaryStore } from './objects/gitBinaryStore';
 import { IsoGitStore } from './objects/isoGitStore';
 import { presentObjects } from './objects/catFile';
-import { lsTreeWithIsoGit } from './objects/isoGitTree';
+import { diffTreesWithIsoGit, lsTreeWithIsoGit } from './objects/isoGitTree';
 import { diffTreesWithGit, lsTreeWithGit } from './objects/localTree';
-import { fetchPack, initCacheRepo } from './objects/pack';
+import { fetchPack, initCacheRepo, tidyCache } from './objects/pack';
 import { blobSha, writeLooseBlob, type ObjectStore } from './objects/store';
 
 /**
@@ -122,19 +122,31 @@ export class GitContentFetcher {
   }
 
   /**
-   * The changes from `baseTree` to `newTree` by subtree sha (`git diff-tree`), when one local object
-   * database (the workspace's or the cache) holds both trees; undefined otherwise or without git.
+   * The changes from `baseTree` to `newTree` by subtree sha (`git diff-tree`, or our walk of raw tree
+   * objects on the portable path), when one local object database (the workspace's or the cache)
+   * holds both trees and the blobs that changed; undefined otherwise.
    */
   async localChanges(baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
     const gitPath = this.opts.gitPath;
-    if (!gitPath) return undefined;
     await this.initCache();
     for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
       if (!dir) continue;
-      const diff = await diffTreesWithGit(gitPath, dir, baseTree, newTree, signal);
+      const diff = gitPath ? await diffTreesWithGit(gitPath, dir, baseTree, newTree, signal) : await this.isoGitChanges(dir, baseTree, newTree, signal);
       if (diff) return diff;
     }
     return undefined;
+  }
+
+  /** The portable path's diff-tree; a database isomorphic-git cannot read is passed over. */
+  private async isoGitChanges(dir: string, baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
+    try {
+      return await diffTreesWithIsoGit(dir, baseTree, newTree, { logger: this.log, ...(signal ? { signal } : {}) });
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      // Listing the tree over REST is slower, never wrong.
+      this.log.warn(`the trees in ${dir} could not be compared with isomorphic-git (${(e as Error).message}); listing the tree instead`);
+      return undefined;
+    }
   }
 
   async cacheHasCommit(commitSha: string): Promise<boolean> {
@@ -147,10 +159,20 @@ export class GitContentFetcher {
     );
   }
 
-  /** `parents`: the new head's parents, to tell whether it is one commit past what the cache holds. */
-  async prefetch(input: { branch: string; parents?: readonly string[] }, signal?: AbortSignal): Promise<void> {
+  /**
+   * `deferTidy`: the caller reads the cache's older commits after the transfer (the base of a diff),
+   * and calls tidy() when done.
+   */
+  async prefetch(input: { branch: string; deferTidy?: boolean }, signal?: AbortSignal): Promise<void> {
     await this.initCache();
-    await this.transfer(input.branch, input.parents, signal);
+    await this.transfer(input.branch, signal, input.deferTidy === true);
+  }
+
+  /** The portable path's cache compacted when it outgrew one snapshot by 40% (see tidyCache). */
+  async tidy(): Promise<void> {
+    if (this.opts.gitPath) return;
+    await tidyCache(this.opts.cacheGitDir, this.log);
+    this.cache.refresh();
   }
 
   traffic(): ContentReport {
@@ -158,15 +180,13 @@ export class GitContentFetcher {
     return { source: sources.length ? sources.join('+') : 'none', bytes: this.sent.bytes, requests: this.sent.requests, missing: [] };
   }
 
-  private async transfer(branch: string, parents: readonly string[] | undefined, signal: AbortSignal | undefined): Promise<void> {
-    const only = parents?.length === 1 ? parents[0] : undefined;
-    const extendsCache = !this.opts.gitPath && only !== undefined && (await this.cacheHasCommit(only));
+  private async transfer(branch: string, signal: AbortSignal | undefined, deferTidy = false): Promise<void> {
     const hooks = this.opts.hooks;
     const pack = await fetchPack(
       {
-        extendsCache,
         cacheGitDir: this.opts.cacheGitDir,
         gitPath: this.opts.gitPath,
+        deferTidy,
         url: this.opts.repository.cloneUrl,
         branch,
         token: this.opts.token,
@@ -189,7 +209,7 @@ export class GitContentFetcher {
   }
 
   async ensure(
-    input: { commitSha: string; branch: string; parents?: readonly string[]; blobs: readonly RepositoryFile[] },
+    input: { commitSha: string; branch: string; blobs: readonly RepositoryFile[] },
     opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
   ): Promise<ContentReport> {
     const shas = [...new Set(input.blobs.map((b) => b.blobSha))];
@@ -200,7 +220,7 @@ export class GitContentFetcher {
     throwIfAborted(opts.signal);
 
     if (missing.length > (this.opts.restBlobLimit ?? REST_BLOB_LIMIT)) {
-      await this.transfer(input.branch, input.parents, opts.signal);
+      await this.transfer(input.branch, opts.signal);
       const before = missing.length;
       missing = await this.missingFrom(missing, input.commitSha);
       this.log.info(`the pack brought ${before - missing.length} of ${before} missing blobs`);
