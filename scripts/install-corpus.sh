@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages whose files the memory corpus reads at test time (test/fixtures/memory-corpus:
-# C headers, Python's and Perl's standard libraries, git's scripts, CMake's modules and docs, ...).
+# C headers, Python's and Perl's standard libraries, git's scripts, CMake's modules and docs, Asciidoctor's
+# AsciiDoc reference and README, ...).
 # Installs the missing ones as root; otherwise says what is missing. The corpus test skips (and
 # reports) a file that is missing or changed, so this is for full coverage, not for passing.
 set -euo pipefail
@@ -8,7 +9,7 @@ PACKAGES=(
   libc6-dev zlib1g-dev libxmlsec1-dev libpython3.11-minimal libpython3.11-stdlib python3-argcomplete
   software-properties-common python3-pip git perl-modules-5.36 libwww-perl openssl valgrind gettext-base
   cmake-data postgresql-15 libtcl8.6 dpkg-dev vim-runtime libapache-pom-java libcommons-parent-java
-  xorg-sgml-doctools openjdk-17-jre-headless
+  xorg-sgml-doctools openjdk-17-jre-headless ruby-asciidoctor asciidoctor
 )
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

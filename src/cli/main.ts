@@ -130,6 +130,7 @@ async function stream(gen: AsyncGenerator<SyncEvent, SyncRecord>, store: Engine[
       else if (e.type === 'progress') io.stdout.write(JSON.stringify({ type: 'progress', phase: e.phase, done: e.done, total: e.total, stats: e.stats, syncId: e.syncId }) + '\n');
       else if (e.type === 'waiting') io.stdout.write(JSON.stringify({ type: 'waiting', reason: e.reason, seconds: e.seconds, resetAt: e.resetAt ?? null, syncId: e.syncId }) + '\n');
       else if (e.type === 'warning') io.stdout.write(JSON.stringify({ type: 'warning', message: e.message, syncId: e.syncId }) + '\n');
+      else if (e.type === 'saved') io.stdout.write(JSON.stringify({ type: 'saved', syncId: e.sync.id, sync: e.sync }) + '\n');
     }
   } catch (e) {
     progress.finish();
@@ -185,7 +186,11 @@ async function files(engine: Engine, args: CliArgs, io: Io): Promise<number> {
 
 async function memory(engine: Engine, args: CliArgs, io: Io): Promise<number> {
   // The active sync's repository (a storage may hold several).
-  const repository = engine.store.activeSync()?.repository;
+  const active = engine.store.activeSync();
+  const repository = active?.repository;
+  if (active?.memoryIncomplete) {
+    io.stderr.write(`note: the memory of ${escapeControls(active.branch)} is incomplete (still being indexed, or completed by the next sync of ${escapeControls(active.branch)}): files it changed may be missing\n`);
+  }
   const entries = await engine.store.memory({ query: args.query, includeSuperseded: args.includeSuperseded, ...(repository ? { repository } : {}) });
   if (args.json) io.stdout.write(JSON.stringify(entries) + '\n');
   else if (entries.length === 0) io.stdout.write(noMemoryMatch(args.query) + '\n');

@@ -45,6 +45,7 @@ export class ProgressRenderer {
   event(e: SyncEvent): void {
     if (e.type === 'started') return;
     if (e.type === 'warning') return this.line(`warning: ${escapeControls(e.message)}`);
+    if (e.type === 'saved') return this.line(`snapshot saved (${e.sync.stats.files} files); indexing memory`);
     if (e.type === 'waiting') {
       const why = e.reason === 'retry' ? 'retrying' : 'GitHub rate limit';
       return this.line(`${why}: waiting ${e.seconds}s${e.resetAt ? ` (until ${escapeControls(e.resetAt)})` : ''}`);

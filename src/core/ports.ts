@@ -140,11 +140,35 @@ export interface CompleteSyncInput {
   memory: MemoryFacts[];
   /** Text files whose content is still missing (the record's `missingContent`). Default none. */
   missingContent?: RepositoryFile[];
+  /**
+   * The memory of this link's changed files follows in `completeMemory` (the snapshot is committed
+   * first: a large sync's snapshot is browsable and restorable while its files are analysed). The
+   * record says `memoryIncomplete` until then; `memory` is then empty.
+   */
+  memoryPending?: boolean;
   stats: SyncStats;
 }
 
+/**
+ * The second step of a two-step commit: the memory of the files the link changed, written as the
+ * facts arrive (a large change's facts are never all held at once).
+ */
+export interface MemoryWriter {
+  /** Queue facts for the link's memory file (validated now, written in the background). */
+  add(facts: readonly MemoryFacts[]): void;
+  /** Facts added so far. */
+  readonly count: number;
+  /**
+   * Commit them (the link must still be the chain head): the record's `memoryIncomplete` goes, its
+   * `missingContent` and stats are set. One atomic commit, like `complete`.
+   */
+  commit(input: { missingContent: RepositoryFile[]; stats: SyncStats }): Promise<SyncRecord>;
+  /** Give up: nothing is committed and the file goes. */
+  abort(): Promise<void>;
+}
+
 export interface StoreChange {
-  kind: 'begin' | 'complete' | 'fail' | 'restore' | 'interrupted';
+  kind: 'begin' | 'complete' | 'memory' | 'fail' | 'restore' | 'interrupted';
   syncId: string;
 }
 
@@ -170,6 +194,13 @@ export interface HistoryStore {
   begin(input: { repository: RepositoryRef; branch: string }): Promise<SyncRecord>;
   /** One atomic commit: the record becomes a completed link, its snapshot and memory supersession land. */
   complete(syncId: string, input: CompleteSyncInput): Promise<SyncRecord>;
+  /** The memory step of a link committed with `memoryPending` (this process holds the storage lock). */
+  openMemory(syncId: string): Promise<MemoryWriter>;
+  /**
+   * Facts the store already holds for these blobs (any link, any path, superseded or not), to reuse
+   * instead of reading and analysing a blob again. Reads every memory file the first time.
+   */
+  knownFacts(blobShas: ReadonlySet<string>): Promise<MemoryFacts[]>;
   /** The attempt ends without touching the chain. */
   fail(syncId: string, status: 'failed' | 'cancelled', error: { code: ErrorCode; message: string }, phase?: SyncRecord['phase']): Promise<SyncRecord>;
   /** Append a restore link whose snapshot and active memory equal `syncId`'s; its stats are against its base. */

@@ -2,12 +2,12 @@
 // async generator. It reads the repository through a RepositorySource and speaks no git.
 import { Channel, Throttle } from './channel';
 import { changedFiles, diffCounts, diffSnapshots, sortedByPath } from './diff';
-import { throwIfAborted, toSyncError } from './errors';
+import { SyncError, throwIfAborted, toSyncError } from './errors';
 import { scoped, type Logger } from './logger';
 import { displayGitPath } from './paths';
 import type { FileVersion } from './memory/extract';
 import type { FactsPool } from './memory/pool';
-import type { Clock, HistoryStore, NetworkHooks, RepositorySource, SourceHead } from './ports';
+import type { Clock, CompleteSyncInput, HistoryStore, NetworkHooks, RepositorySource, SourceHead } from './ports';
 import type { SyncEvent, SyncRequest } from './syncEvents';
 import {
   emptyStats,
@@ -37,7 +37,22 @@ export interface PipelineDeps {
    * this thread (small changes; the engine decides). The pipeline closes the pool when done.
    */
   factsPool?: (files: number) => Promise<FactsPool | undefined>;
+  /**
+   * From how many files to read a sync commits in two steps (snapshot, then memory) and looks for
+   * facts the store already holds by blob sha. Default LARGE_CHANGE_FILES; tests lower it.
+   */
+  largeChangeFiles?: number;
+  /** Tests only: awaited between a large sync's snapshot step and its memory step. */
+  afterSnapshotSaved?: (sync: SyncRecord) => Promise<void>;
 }
+
+/**
+ * A large change: its snapshot is committed before its files are analysed (browsable and
+ * restorable meanwhile; the record says memoryIncomplete), and facts already held for the same
+ * blobs are reused instead of reading them again. Below it, one commit, and no reading of every
+ * memory file to look for known blobs (that read costs more than analysing a small change).
+ */
+export const LARGE_CHANGE_FILES = 2000;
 
 /** Files per message to a facts worker, and batches in flight at once (bounds the bytes held). */
 const POOL_BATCH_FILES = 64;
@@ -65,13 +80,14 @@ export async function* runSync(deps: PipelineDeps, request: SyncRequest, signal?
     } catch (e) {
       settled = true;
       const err = toSyncError(e);
+      if (run.saved) throw savedButIncomplete(err, run.saved, log);
       const status = err.code === 'CANCELLED' ? 'cancelled' : 'failed';
       log.warn(`${status} ${record.id} in ${run.phase}: ${err.code} ${err.message}`);
       await deps.store.fail(record.id, status, { code: err.code, message: err.message }, run.phase);
       throw err;
     } finally {
-      // A consumer that stops iterating (break, return()) cancels the attempt.
-      if (!settled) await deps.store.fail(record.id, 'cancelled', { code: 'CANCELLED', message: 'The sync was cancelled.' }, run.phase);
+      // A consumer that stops iterating (break, return()) cancels the attempt (a saved link stays).
+      if (!settled && !run.saved) await deps.store.fail(record.id, 'cancelled', { code: 'CANCELLED', message: 'The sync was cancelled.' }, run.phase);
       await run.close();
     }
   } finally {
@@ -87,6 +103,10 @@ class Run {
   private readonly throttle = new Throttle(PROGRESS_INTERVAL_MS);
   private readonly started = performance.now();
   private source: RepositorySource | undefined;
+  /** The memory analysis module, loading. */
+  private analysis: Promise<typeof import('./memory/analysis')> | undefined;
+  /** The link, once its snapshot is committed ahead of its memory (a large change). */
+  saved: SyncRecord | undefined;
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -108,6 +128,8 @@ class Run {
     yield this.progress('fetchingHead', 1, 1, true);
 
     const unchanged = base !== undefined && base.treeSha === head.treeSha;
+    // Files will be analysed: load the analysis module (and its language tables) while the network works.
+    if (!unchanged) this.analysis = preload();
     // Either the whole snapshot (then diffed with the base's), or the changes alone when the source
     // can tell them by subtree sha (then nothing on this path grows with the repository).
     let files: RepositoryFile[] | undefined;
@@ -136,12 +158,11 @@ class Run {
 
     const isText = (f: RepositoryFile) => f.mode !== '160000' && f.mode !== '120000' && (f.size ?? 0) <= this.deps.maxFileSize;
     const wanted = [...changedFiles(diff), ...stillMissing(base, diff)].filter(isText);
-    const { memory, missing } = yield* this.readAndIndex(source, head, wanted);
-
-    throwIfAborted(this.signal);
-    yield this.progress('saving', 0, 1, true);
-    this.stats.durationMs = Math.round(performance.now() - this.started);
-    const completed = await store.complete(this.record.id, {
+    // A base whose memory step never came: what it lacks is read now, so this link's memory is whole.
+    if (base?.memoryIncomplete) wanted.push(...(yield* this.channel.until(this.unindexed(base, diff, wanted))).filter(isText));
+    const large = this.deps.largeChangeFiles ?? LARGE_CHANGE_FILES;
+    const { reused, toRead } = wanted.length >= large ? yield* this.channel.until(this.reuseKnown(wanted)) : { reused: [], toRead: wanted };
+    const input: CompleteSyncInput = {
       branch: head.branch,
       commitSha: head.commitSha,
       treeSha: head.treeSha,
@@ -150,22 +171,59 @@ class Run {
       baseSyncId: base?.id ?? null,
       ...(files ? { files } : {}),
       diff,
-      memory,
-      missingContent: missing,
+      memory: [],
       stats: this.snapshotStats(),
-    });
+    };
+    let completed: SyncRecord;
+    if (toRead.length >= large) {
+      // Two steps: the snapshot now; the memory, written to its file as the files are analysed.
+      yield this.progress('saving', 0, 1, true);
+      this.saved = await store.complete(this.record.id, { ...input, memoryPending: true, stats: this.snapshotStats() });
+      yield { type: 'saved', sync: this.saved };
+      if (this.deps.afterSnapshotSaved) yield* this.channel.until(this.deps.afterSnapshotSaved(this.saved));
+      throwIfAborted(this.signal);
+      const writer = await store.openMemory(this.record.id);
+      let committed = false;
+      try {
+        if (reused.length > 0) writer.add(reused);
+        const read = yield* this.readAndIndex(source, head, toRead, (facts) => writer.add(facts));
+        this.stats.contentFiles = writer.count;
+        yield* this.saving();
+        completed = await writer.commit({ missingContent: read.missing, stats: this.snapshotStats() });
+        committed = true;
+      } finally {
+        if (!committed) await writer.abort();
+      }
+    } else {
+      const memory: MemoryFacts[] = [...reused];
+      const read = yield* this.readAndIndex(source, head, toRead, (facts) => memory.push(...facts));
+      this.stats.contentFiles = memory.length;
+      yield* this.saving();
+      // Facts come back from the workers in any order: path order, through core's one sort.
+      completed = await store.complete(this.record.id, { ...input, memory: [...sortedByPath(memory)], missingContent: read.missing, stats: this.snapshotStats() });
+    }
     this.phase = 'done';
     yield this.progress('done', 1, 1, true);
     return completed;
   }
 
-  /** Read every wanted blob once and extract its memory facts (one entry per path); `missing`: the files no source could give. */
+  private async *saving(): AsyncGenerator<SyncEvent, void> {
+    throwIfAborted(this.signal);
+    yield this.progress('saving', 0, 1, true);
+    this.stats.durationMs = Math.round(performance.now() - this.started);
+  }
+
+  /**
+   * Read every wanted blob once and hand its memory facts (one entry per path) to `keep` as they come,
+   * in any order; `missing`: the files no source could give.
+   */
   private async *readAndIndex(
     source: RepositorySource,
     head: SourceHead,
     wanted: RepositoryFile[],
-  ): AsyncGenerator<SyncEvent, { memory: MemoryFacts[]; missing: RepositoryFile[] }> {
-    if (wanted.length === 0) return { memory: [], missing: [] };
+    keepFacts: (facts: MemoryFacts[]) => void,
+  ): AsyncGenerator<SyncEvent, { missing: RepositoryFile[] }> {
+    if (wanted.length === 0) return { missing: [] };
     const bySha = new Map<string, RepositoryFile[]>();
     for (const f of wanted) {
       const same = bySha.get(f.blobSha);
@@ -173,11 +231,10 @@ class Run {
       else bySha.set(f.blobSha, [f]);
     }
     yield this.progress('fetchingContent', 0, wanted.length, true);
-    const { extractFacts } = yield* this.channel.until(import('./memory/analysis'));
+    const { extractFacts } = yield* this.channel.until((this.analysis ??= preload()));
     const pool = this.deps.factsPool ? yield* this.channel.until(this.deps.factsPool(wanted.length)) : undefined;
-    const memory: MemoryFacts[] = [];
     const keep = (facts: readonly (MemoryFacts | undefined)[]): void => {
-      for (const f of facts) if (f) memory.push(f);
+      keepFacts(facts.filter((f): f is MemoryFacts => f !== undefined));
     };
     // With a pool, files go to the workers in batches while the next blobs are read; without one (or
     // when a worker fails) they are analysed here. Same code, same answer.
@@ -242,10 +299,48 @@ class Run {
       await pool?.close();
     }
     if (missing.length > 0) yield { type: 'warning', syncId: this.record.id, message: missingWarning(missing, head.branch) };
-    this.stats.contentFiles = memory.length;
     yield this.progress('indexing', wanted.length, wanted.length, true);
-    // Batches come back from the workers in any order: path order, through core's one sort.
-    return { memory: [...sortedByPath(memory)], missing: [...sortedByPath(missing)] };
+    return { missing: [...sortedByPath(missing)] };
+  }
+
+  /**
+   * Text files of `base`'s snapshot without a memory entry, which this sync leaves as they were
+   * (and does not already read): what a base whose memory step never came lacks. O(files), once.
+   */
+  private async unindexed(base: SyncRecord, diff: SnapshotDiff, wanted: readonly RepositoryFile[]): Promise<RepositoryFile[]> {
+    const { store } = this.deps;
+    const [files, entries] = await Promise.all([store.readFiles(base.id), store.memoryAt(base.id)]);
+    const skip = new Set([...entries.map((e) => e.path), ...wanted.map((f) => f.path), ...diff.modified.map((m) => m.after.path), ...diff.removed.map((f) => f.path)]);
+    const lacking = files.filter((f) => !skip.has(f.path));
+    scoped(this.deps.logger, 'sync').info(`the memory of ${base.id} was left incomplete; reading its ${lacking.length} unindexed file(s) again`);
+    return lacking;
+  }
+
+  /**
+   * Facts the store holds for the same blob under a name that gives the same language (the facts
+   * depend on the bytes and the language only): reused for this path, never read or analysed again.
+   */
+  private async reuseKnown(wanted: RepositoryFile[]): Promise<{ reused: MemoryFacts[]; toRead: RepositoryFile[] }> {
+    const known = await this.deps.store.knownFacts(new Set(wanted.map((f) => f.blobSha)));
+    if (known.length === 0) return { reused: [], toRead: wanted };
+    const { languageByName } = await (this.analysis ??= preload());
+    const bySha = new Map<string, MemoryFacts[]>();
+    for (const k of known) {
+      const same = bySha.get(k.blobSha);
+      if (same) same.push(k);
+      else bySha.set(k.blobSha, [k]);
+    }
+    const reused: MemoryFacts[] = [];
+    const toRead: RepositoryFile[] = [];
+    for (const f of wanted) {
+      const candidates = bySha.get(f.blobSha);
+      const lang = candidates && languageByName(f.path);
+      const hit = candidates?.find((k) => k.path === f.path || languageByName(k.path) === lang);
+      if (hit) reused.push({ ...hit, path: f.path, symbols: [...hit.symbols] });
+      else toRead.push(f);
+    }
+    scoped(this.deps.logger, 'sync').info(`memory facts of ${reused.length} of ${wanted.length} file(s) reused by blob sha`);
+    return { reused, toRead };
   }
 
   private snapshotStats(): SyncStats {
@@ -277,6 +372,26 @@ function stillMissing(base: SyncRecord | undefined, diff: SnapshotDiff): Reposit
   if (!base || base.missingContent.length === 0) return [];
   const touched = new Set([...diff.modified.map((m) => m.after.path), ...diff.removed.map((f) => f.path)]);
   return base.missingContent.filter((f) => !touched.has(f.path));
+}
+
+/**
+ * The analysis module, its language tables built: started before the network's answers are in (a
+ * failure is seen where it is awaited; until then it must not be an unhandled rejection).
+ */
+function preload(): Promise<typeof import('./memory/analysis')> {
+  const loading = import('./memory/analysis').then((m) => {
+    m.languageByName('warm-up.tables');
+    return m;
+  });
+  loading.catch(() => undefined);
+  return loading;
+}
+
+/** An error after the snapshot was committed: the link stays, and the message says so. */
+function savedButIncomplete(err: SyncError, saved: SyncRecord, log: Logger): SyncError {
+  log.warn(`${saved.id}: memory left incomplete (${err.code} ${err.message})`);
+  const note = `The snapshot of ${saved.branch} is saved; its memory is incomplete until the next sync of ${saved.branch}.`;
+  return new SyncError(err.code, `${err.message} ${note}`, { ...err.details, cause: err });
 }
 
 /** What the user is told about files without content: which, and that the next sync tries again. */

@@ -14,7 +14,12 @@ export type SyncEvent =
       seconds: number;
       resetAt?: string;
     }
-  | { type: 'warning'; syncId: string; message: string };
+  | { type: 'warning'; syncId: string; message: string }
+  /**
+   * A large sync's snapshot is committed (the record is a link, `memoryIncomplete`); its memory is
+   * being analysed and lands before the final record is returned.
+   */
+  | { type: 'saved'; sync: SyncRecord };
 
 
 export interface SyncRequest {

@@ -139,6 +139,13 @@ export const syncRecordSchema = z.object({
    * next sync of the branch fetches exactly these again, changed or not. Empty in older records.
    */
   missingContent: z.array(repositoryFileSchema).default([]),
+  /**
+   * Present (true) while the link's memory lacks entries of files it changed: a large sync commits
+   * its snapshot first and its memory second (the History row says it is still indexing). Left set
+   * when that second step never came (a crash, a cancel while indexing); the branch's next sync then
+   * reads every text file of this snapshot that has no memory entry. Absent once memory is complete.
+   */
+  memoryIncomplete: z.boolean().optional(),
 });
 export type SyncRecord = z.infer<typeof syncRecordSchema>;
 

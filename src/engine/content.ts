@@ -13,9 +13,9 @@ import { errno, storageProblem } from '../storage/fsOps';
 import { GitBinaryStore } from './objects/gitBinaryStore';
 import { IsoGitStore } from './objects/isoGitStore';
 import { presentObjects } from './objects/catFile';
-import { lsTreeWithIsoGit } from './objects/isoGitTree';
+import { diffTreesWithIsoGit, lsTreeWithIsoGit } from './objects/isoGitTree';
 import { diffTreesWithGit, lsTreeWithGit } from './objects/localTree';
-import { fetchPack, initCacheRepo } from './objects/pack';
+import { fetchPack, initCacheRepo, tidyCache } from './objects/pack';
 import { blobSha, writeLooseBlob, type ObjectStore } from './objects/store';
 
 /**
@@ -49,6 +49,8 @@ export interface ContentOptions {
   retry?: RetryPolicy;
   /** The sync's network hooks: a pack transfer's retry waits are reported as REST ones are. */
   hooks?: NetworkHooks;
+  /** The longest Retry-After a pack transfer waits out (REST's limit). Default 60 s. */
+  maxWaitSeconds?: number;
 }
 
 export interface ContentReport {
@@ -81,10 +83,20 @@ export class GitContentFetcher {
     this.listsTreesLocally = opts.gitPath !== undefined;
   }
 
+  /** The cache repository created or checked (and its config reset) once per fetcher, not per step. */
+  private cacheReady: Promise<void> | undefined;
+  private initCache(): Promise<void> {
+    this.cacheReady ??= initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log).catch((e: unknown) => {
+      this.cacheReady = undefined;
+      throw e;
+    });
+    return this.cacheReady;
+  }
+
   async localTree(treeSha: string, signal?: AbortSignal): Promise<RepositoryFile[] | undefined> {
     const gitPath = this.opts.gitPath;
     if (!gitPath) return undefined;
-    await initCacheRepo(this.opts.cacheGitDir, gitPath, this.log);
+    await this.initCache();
     for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
       if (!dir) continue;
       const files = await lsTreeWithGit(gitPath, dir, treeSha, signal);
@@ -100,7 +112,7 @@ export class GitContentFetcher {
    */
   async exactTree(treeSha: string, sizes: ReadonlyMap<string, number>, signal?: AbortSignal): Promise<RepositoryFile[] | undefined> {
     if (this.opts.gitPath) return this.localTree(treeSha, signal);
-    await initCacheRepo(this.opts.cacheGitDir, undefined, this.log);
+    await this.initCache();
     for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
       if (!dir) continue;
       const files = await lsTreeWithIsoGit(dir, treeSha, sizes, { logger: this.log, ...(signal ? { signal } : {}) });
@@ -110,23 +122,35 @@ export class GitContentFetcher {
   }
 
   /**
-   * The changes from `baseTree` to `newTree` by subtree sha (`git diff-tree`), when one local object
-   * database (the workspace's or the cache) holds both trees; undefined otherwise or without git.
+   * The changes from `baseTree` to `newTree` by subtree sha (`git diff-tree`, or our walk of raw tree
+   * objects on the portable path), when one local object database (the workspace's or the cache)
+   * holds both trees and the blobs that changed; undefined otherwise.
    */
   async localChanges(baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
     const gitPath = this.opts.gitPath;
-    if (!gitPath) return undefined;
-    await initCacheRepo(this.opts.cacheGitDir, gitPath, this.log);
+    await this.initCache();
     for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
       if (!dir) continue;
-      const diff = await diffTreesWithGit(gitPath, dir, baseTree, newTree, signal);
+      const diff = gitPath ? await diffTreesWithGit(gitPath, dir, baseTree, newTree, signal) : await this.isoGitChanges(dir, baseTree, newTree, signal);
       if (diff) return diff;
     }
     return undefined;
   }
 
+  /** The portable path's diff-tree; a database isomorphic-git cannot read is passed over. */
+  private async isoGitChanges(dir: string, baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
+    try {
+      return await diffTreesWithIsoGit(dir, baseTree, newTree, { logger: this.log, ...(signal ? { signal } : {}) });
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      // Listing the tree over REST is slower, never wrong.
+      this.log.warn(`the trees in ${dir} could not be compared with isomorphic-git (${(e as Error).message}); listing the tree instead`);
+      return undefined;
+    }
+  }
+
   async cacheHasCommit(commitSha: string): Promise<boolean> {
-    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
+    await this.initCache();
     if (this.opts.gitPath) return (await presentObjects(this.opts.gitPath, this.opts.cacheGitDir, [commitSha])).has(commitSha);
     // The portable store reads blobs only (a commit is an ObjectTypeError there): ask for the commit.
     return git.readCommit({ fs, gitdir: this.opts.cacheGitDir, oid: commitSha }).then(
@@ -135,10 +159,20 @@ export class GitContentFetcher {
     );
   }
 
-  /** `parents`: the new head's parents, to tell whether it is one commit past what the cache holds. */
-  async prefetch(input: { branch: string; parents?: readonly string[] }, signal?: AbortSignal): Promise<void> {
-    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
-    await this.transfer(input.branch, input.parents, signal);
+  /**
+   * `deferTidy`: the caller reads the cache's older commits after the transfer (the base of a diff),
+   * and calls tidy() when done.
+   */
+  async prefetch(input: { branch: string; deferTidy?: boolean }, signal?: AbortSignal): Promise<void> {
+    await this.initCache();
+    await this.transfer(input.branch, signal, input.deferTidy === true);
+  }
+
+  /** The portable path's cache compacted when it outgrew one snapshot by 40% (see tidyCache). */
+  async tidy(): Promise<void> {
+    if (this.opts.gitPath) return;
+    await tidyCache(this.opts.cacheGitDir, this.log);
+    this.cache.refresh();
   }
 
   traffic(): ContentReport {
@@ -146,15 +180,13 @@ export class GitContentFetcher {
     return { source: sources.length ? sources.join('+') : 'none', bytes: this.sent.bytes, requests: this.sent.requests, missing: [] };
   }
 
-  private async transfer(branch: string, parents: readonly string[] | undefined, signal: AbortSignal | undefined): Promise<void> {
-    const only = parents?.length === 1 ? parents[0] : undefined;
-    const extendsCache = !this.opts.gitPath && only !== undefined && (await this.cacheHasCommit(only));
+  private async transfer(branch: string, signal: AbortSignal | undefined, deferTidy = false): Promise<void> {
     const hooks = this.opts.hooks;
     const pack = await fetchPack(
       {
-        extendsCache,
         cacheGitDir: this.opts.cacheGitDir,
         gitPath: this.opts.gitPath,
+        deferTidy,
         url: this.opts.repository.cloneUrl,
         branch,
         token: this.opts.token,
@@ -163,7 +195,11 @@ export class GitContentFetcher {
         ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
         ...(this.opts.proxy !== undefined ? { proxy: this.opts.proxy } : {}),
       },
-      { policy: this.opts.retry ?? DEFAULT_RETRY_POLICY, ...(hooks?.onWait ? { onWait: (w) => hooks.onWait?.(w) } : {}) },
+      {
+        policy: this.opts.retry ?? DEFAULT_RETRY_POLICY,
+        ...(hooks?.onWait ? { onWait: (w) => hooks.onWait?.(w) } : {}),
+        ...(this.opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: this.opts.maxWaitSeconds } : {}),
+      },
     );
     this.cache.refresh();
     this.sent.sources.add('pack');
@@ -173,18 +209,18 @@ export class GitContentFetcher {
   }
 
   async ensure(
-    input: { commitSha: string; branch: string; parents?: readonly string[]; blobs: readonly RepositoryFile[] },
+    input: { commitSha: string; branch: string; blobs: readonly RepositoryFile[] },
     opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
   ): Promise<ContentReport> {
     const shas = [...new Set(input.blobs.map((b) => b.blobSha))];
     const total = shas.length;
-    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
+    await this.initCache();
     let missing = await this.missingFrom(shas, input.commitSha);
     opts.onProgress?.(total - missing.length, total);
     throwIfAborted(opts.signal);
 
     if (missing.length > (this.opts.restBlobLimit ?? REST_BLOB_LIMIT)) {
-      await this.transfer(input.branch, input.parents, opts.signal);
+      await this.transfer(input.branch, opts.signal);
       const before = missing.length;
       missing = await this.missingFrom(missing, input.commitSha);
       this.log.info(`the pack brought ${before - missing.length} of ${before} missing blobs`);
@@ -201,16 +237,23 @@ export class GitContentFetcher {
   /**
    * The blobs of `shas` (all of `commitSha`'s tree) that neither the workspace nor the cache holds.
    * A cache holding the commit holds its whole tree (objects only arrive by fetch, which brings a
-   * commit's tree complete): its blobs are not asked for one by one (0.6 s at 100k). Were one
-   * missing after all, its read finds nothing and the file is recorded as missing content, which
-   * the next sync fetches again.
+   * commit's tree complete): its blobs are not asked for one by one (0.6 s at 100k), and the
+   * workspace is not sampled either. Were one missing after all, its read finds nothing and the file
+   * is recorded as missing content, which the next sync fetches again.
    */
   private async missingFrom(shas: readonly string[], commitSha: string): Promise<string[]> {
+    if (shas.length === 0) return [];
+    // A cache holding the commit holds every blob asked for: the workspace is not asked at all.
+    if (await this.cacheHasCommit(commitSha)) {
+      for (const sha of shas) this.location.set(sha, this.cache);
+      this.sent.sources.add(this.sent.bytes > 0 ? 'pack' : 'local');
+      return [];
+    }
     let missing = [...shas];
     for (const store of [this.workspace, this.cache]) {
       if (!store || missing.length === 0) continue;
       if (store === this.workspace && !(await this.mayHold(store, missing))) continue;
-      const have = store === this.cache && (await this.cacheHasCommit(commitSha)) ? new Set(missing) : await store.present(missing);
+      const have = await store.present(missing);
       for (const sha of have) this.location.set(sha, store);
       if (have.size > 0) this.sent.sources.add(store === this.workspace ? 'local' : this.sent.bytes > 0 ? 'pack' : 'local');
       missing = missing.filter((s) => !have.has(s));
@@ -311,7 +354,7 @@ export class GitContentFetcher {
     const local = await this.read(sha);
     if (local) return local;
     if (!this.opts.connector) return undefined;
-    await initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log);
+    await this.initCache();
     const bytes = await this.opts.connector.fetchBlob(sha, signal);
     // Never hand out content that is not the blob asked for (the sync's fetches are checked the same way).
     if (blobSha(bytes) !== sha) {

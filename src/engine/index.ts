@@ -138,6 +138,8 @@ class ComposedEngine implements Engine {
         return new GitHubRepositorySource(connector, await this.fetcher(repository, connector, workdir, hooks), this.options.logger);
       },
       lock: (signal) => this.lock(signal),
+      ...(this.options.largeChangeFiles !== undefined ? { largeChangeFiles: this.options.largeChangeFiles } : {}),
+      ...(this.options.afterSnapshotSaved ? { afterSnapshotSaved: this.options.afterSnapshotSaved } : {}),
       ...(this.options.memoryParsers ? { prepareMemory: () => import('../core/memory/analysis').then((m) => m.loadMemoryParsers()) } : {}),
       factsPool: async (files) => {
         if (files < POOL_MIN_FILES) return undefined;
@@ -185,6 +187,7 @@ class ComposedEngine implements Engine {
       ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
       // The same retry policy as the connector's REST requests, waits reported through the same hooks.
       retry: { ...DEFAULT_RETRY_POLICY, ...(this.options.retryBaseMs !== undefined ? { retryBaseMs: this.options.retryBaseMs } : {}) },
+      maxWaitSeconds: this.options.maxWaitSeconds ?? 60,
       ...(hooks ? { hooks } : {}),
     });
   }

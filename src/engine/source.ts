@@ -49,7 +49,7 @@ export class GitHubRepositorySource implements RepositorySource {
     if (local) return sorted(local);
     const baseCommit = base?.commitSha ?? null;
     if (this.content.listsTreesLocally && (baseCommit === null || (await this.content.cacheHasCommit(baseCommit)))) {
-      await this.content.prefetch({ branch: head.branch, parents: head.parents }, signal);
+      await this.content.prefetch({ branch: head.branch }, signal);
       const fetched = await this.content.localTree(head.treeSha, signal);
       if (fetched) return sorted(fetched);
       this.log.info('the branch moved during the transfer; listing the tree over REST');
@@ -70,7 +70,7 @@ export class GitHubRepositorySource implements RepositorySource {
     this.log.info(`tree ${lossy.treeSha} has names that are not UTF-8, which REST cannot carry: listing it from git objects`);
     const local = await this.content.exactTree(head.treeSha, lossy.sizes, signal);
     if (local) return local;
-    await this.content.prefetch({ branch: head.branch, parents: head.parents }, signal);
+    await this.content.prefetch({ branch: head.branch }, signal);
     const fetched = await this.content.exactTree(head.treeSha, lossy.sizes, signal);
     if (fetched) return fetched;
     throw lossy; // the branch moved during the transfer
@@ -83,11 +83,16 @@ export class GitHubRepositorySource implements RepositorySource {
    * then lists the snapshot and diffs it).
    */
   async changes(head: SourceHead, base: SyncRecord, opts: { signal?: AbortSignal }): Promise<SnapshotDiff | undefined> {
-    if (!base.treeSha || !this.content.listsTreesLocally) return undefined;
+    if (!base.treeSha) return undefined;
     let diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal);
     if (!diff && base.commitSha && (await this.content.cacheHasCommit(base.commitSha))) {
-      await this.content.prefetch({ branch: head.branch, parents: head.parents }, opts.signal);
-      diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal);
+      await this.content.prefetch({ branch: head.branch, deferTidy: true }, opts.signal);
+      try {
+        diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal);
+      } finally {
+        // The base's trees were needed until now: the portable path's cache may be compacted to the head.
+        if (!opts.signal?.aborted) await this.content.tidy();
+      }
     }
     if (diff) this.log.info(`changes by subtree sha: +${diff.added.length} ~${diff.modified.length} -${diff.removed.length}`);
     return diff;
@@ -98,7 +103,7 @@ export class GitHubRepositorySource implements RepositorySource {
     head: SourceHead,
     opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
   ): AsyncGenerator<BlobContent> {
-    const report = await this.content.ensure({ commitSha: head.commitSha, branch: head.branch, parents: head.parents, blobs }, opts);
+    const report = await this.content.ensure({ commitSha: head.commitSha, branch: head.branch, blobs }, opts);
     const missing = new Set(report.missing);
     const shas = [...new Set(blobs.map((b) => b.blobSha))];
     for (let i = 0; i < shas.length; i += READ_BATCH) {

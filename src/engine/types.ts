@@ -28,6 +28,10 @@ export interface EngineOptions {
   maxWaitSeconds?: number;
   /** How long a second sync waits for the storage lock before LOCKED. Default 10 s. */
   lockWaitMs?: number;
+  /** Tests only: from how many files to read a sync commits in two steps (default LARGE_CHANGE_FILES, 2000). */
+  largeChangeFiles?: number;
+  /** Tests only: awaited between a large sync's snapshot step and its memory step. */
+  afterSnapshotSaved?: (sync: SyncRecord) => Promise<void>;
   /** The git binary for fast paths (VS Code's git.path; default `git` on PATH); `none` forces the portable isomorphic-git path. */
   gitPath?: string;
   /** A GitHub request or git transfer silent for this long fails as a dropped connection. Default 60 s. */

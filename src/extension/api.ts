@@ -1,7 +1,7 @@
 // The API other extensions get from `activate`: versioned like the git extension's getAPI(1).
 import type { Event } from 'vscode';
 import type { MemoryEntry, SyncRecord } from '../core/types';
-import type { TestHooks } from './clock';
+import type { TestHooks } from './testHooks';
 
 export interface ProjectSyncApiV1 {
   /** Every sync and restore of this workspace, newest first. */

@@ -66,8 +66,3 @@ export class AdjustableClock implements ViewClock {
     timer.fn();
   }
 }
-
-/** What the extension's exports carry in ExtensionMode.Test only. */
-export interface TestHooks {
-  clock: Pick<AdjustableClock, 'advance' | 'reset'>;
-}

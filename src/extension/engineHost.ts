@@ -4,7 +4,8 @@
 // build makes it a bundle of its own (dist/engine.js) so activation does not compile it.
 import * as vscode from 'vscode';
 import { scoped, type Logger } from '../core/logger';
-import type { Engine } from '../engine/types';
+import type { Engine, EngineOptions } from '../engine/types';
+import type { MemoryStepHooks } from './testHooks';
 import { proxyFromSettings } from '../github/proxy';
 import type { GitHubAuth } from './auth/auth';
 
@@ -26,6 +27,8 @@ export class EngineHost implements vscode.Disposable {
     private readonly auth: GitHubAuth,
     /** True while a sync runs: the engine is not swapped under it. */
     private readonly isBusy: () => boolean,
+    /** ExtensionMode.Test only: engine options the integration tests change between syncs. */
+    private readonly testOptions?: ReturnType<MemoryStepHooks['engineOptions']>,
   ) {
     this.log = scoped(logger, 'extension');
     vscode.workspace.onDidChangeConfiguration(
@@ -63,7 +66,7 @@ export class EngineHost implements vscode.Disposable {
     const gitPath = vscode.workspace.getConfiguration('git').get<unknown>('path');
     const http = vscode.workspace.getConfiguration('http');
     this.log.info(`opening the history in ${this.storageDir}`);
-    return createEngine({
+    const options: EngineOptions = {
       storageDir: this.storageDir,
       logger: this.logger,
       getToken: (host) => this.auth.getToken(host),
@@ -73,7 +76,14 @@ export class EngineHost implements vscode.Disposable {
       gitPath: typeof gitPath === 'string' && gitPath ? gitPath : undefined,
       // Only an explicit http.proxy is passed: without one, VS Code's own fetch patching applies (no double proxy).
       ...proxyFromSettings(http.get<unknown>('proxy'), http.get<unknown>('noProxy')),
-    });
+    };
+    const test = this.testOptions;
+    if (test) {
+      // Read at every sync (the engine keeps its options object), not copied once here.
+      Object.defineProperty(options, 'largeChangeFiles', { get: () => test.largeChangeFiles, enumerable: true });
+      options.afterSnapshotSaved = () => test.afterSnapshotSaved();
+    }
+    return createEngine(options);
   }
 
   private reopenWhenIdle(): void {

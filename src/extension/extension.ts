@@ -7,6 +7,7 @@ import type { ProjectSyncApiV1, ProjectSyncExtension } from './api';
 import { GitHubAuth } from './auth/auth';
 import { BranchSource } from './branches/branchSource';
 import { AdjustableClock, systemClock } from './clock';
+import { MemoryStepHooks } from './testHooks';
 import { registerBrowse } from './browse/register';
 import { ContextKeys, ViewIds } from './commandIds';
 import { registerCommands } from './commands/commands';
@@ -36,7 +37,8 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
 
   const auth = new GitHubAuth(logger);
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
-  const engines: EngineHost = new EngineHost(storageDir, logger, auth, (): boolean => controller.running !== undefined);
+  const memoryStep = context.extensionMode === vscode.ExtensionMode.Test ? new MemoryStepHooks() : undefined;
+  const engines: EngineHost = new EngineHost(storageDir, logger, auth, (): boolean => controller.running !== undefined, memoryStep?.engineOptions());
   const controller: SyncController = new SyncController(engines, logger);
   const repos = new WorkspaceRepositories(engines, logger);
   const branches = new BranchSource(engines, logger);
@@ -46,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   const tree = new HistoryTreeProvider(engines, repos, logger, testClock ?? systemClock);
   const treeView = vscode.window.createTreeView(ViewIds.history, { treeDataProvider: tree, showCollapseAll: true });
   tree.view = treeView;
+  // A large sync's row is a link before its memory is in: "indexing memory…" while this window's run lasts.
+  tree.isIndexing = (syncId) => controller.running?.syncId === syncId;
   const syncView = new SyncViewProvider(context.extensionUri, viewModel, channel);
   const workspaceProblem = new Set(['NO_GIT_REPO', 'NO_REMOTE', 'UNSUPPORTED_REMOTE']);
   const boundary = new ErrorBoundary(logger, () => channel.show(), {
@@ -142,6 +146,8 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
   controller.onDidEnd(
     (end) => {
       if (end.kind === 'sync' && end.record && !end.error) onDidSync.fire(end.record);
+      // A run that ended while indexing leaves its row "memory incomplete" without a store change.
+      if (end.record?.memoryIncomplete) tree.refresh();
     },
     undefined,
     subs,
@@ -153,7 +159,7 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
       if (version !== 1) throw new Error(`Project Sync API version ${String(version)} is not available.`);
       return api;
     },
-    ...(testClock ? { testHooks: { clock: testClock } } : {}),
+    ...(testClock && memoryStep ? { testHooks: { clock: testClock, memoryStep } } : {}),
   };
 }
 

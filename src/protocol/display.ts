@@ -230,7 +230,9 @@ export function summarize(sync: SyncSummary, now: Date = new Date()): string {
       return `${verb} ${sync.branch}${at}: ${changes} (${formatCount(files)} files)${base}.`;
     }
     case 'cancelled':
-      return `Sync of ${sync.branch} was cancelled.`;
+      return sync.memoryIncomplete
+        ? `Sync of ${sync.branch} was cancelled while indexing memory: its snapshot is saved, and the next sync of ${sync.branch} completes its memory.`
+        : `Sync of ${sync.branch} was cancelled.`;
     case 'interrupted':
       return `Sync of ${sync.branch} was interrupted.`;
     case 'failed':

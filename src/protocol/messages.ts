@@ -119,6 +119,8 @@ export const syncSummarySchema = z.strictObject({
     })
     .nullable(),
   completedAt: isoDateSchema.nullable(),
+  /** Its snapshot is saved but its memory is not all there (a large sync stopped while indexing). */
+  memoryIncomplete: z.literal(true).optional(),
   /**
    * What the sync was compared with (its base record); null for a branch's first sync. Absent when
    * unknown (state saved before this field existed): then the summary does not say.

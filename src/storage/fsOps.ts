@@ -12,6 +12,14 @@ export function randomSuffix(): string {
   return randomBytes(4).toString('hex');
 }
 
+/** A file being written through openAtomic. */
+export interface AtomicFile {
+  write(text: string | Uint8Array): void;
+  /** Complete the file under its name; resolves to its size in bytes. */
+  commit(): Promise<number>;
+  abort(): Promise<void>;
+}
+
 export class FileOps {
   constructor(
     readonly dir: string,
@@ -62,28 +70,68 @@ export class FileOps {
 
   /** Temp file + fsync + rename + directory fsync: readers see the old or the new file, never a torn one. */
   async writeAtomic(rel: string, text: string | Uint8Array): Promise<void> {
+    const file = await this.openAtomic(rel);
+    file.write(text);
+    await file.commit();
+  }
+
+  /**
+   * writeAtomic for a file written piece by piece (never held whole): `write` queues text, `commit`
+   * waits for it, fsyncs and renames; `abort` removes the temp file. Errors surface at commit.
+   */
+  async openAtomic(rel: string): Promise<AtomicFile> {
     const target = this.abs(rel);
     const tmp = `${target}.tmp-${randomSuffix()}`;
+    let handle: fs.FileHandle;
     try {
       this.failpoint(`write ${rel}`);
-      const handle = await fs.open(tmp, 'wx').catch(async (e: unknown) => {
+      handle = await fs.open(tmp, 'wx').catch(async (e: unknown) => {
         // Opening a store creates nothing: the folder appears with its first write.
         if (errno(e) !== 'ENOENT') throw e;
         await fs.mkdir(path.dirname(tmp), { recursive: true });
         return fs.open(tmp, 'wx');
       });
-      try {
-        await (typeof text === 'string' ? handle.writeFile(text, 'utf8') : handle.writeFile(text));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      this.failpoint(`rename ${rel}`);
-      await fs.rename(tmp, target);
     } catch (e) {
       throw await this.writeFailure(e, tmp, target);
     }
-    await this.syncDir(path.dirname(target));
+    let chain: Promise<unknown> = Promise.resolve();
+    let failure: { error: unknown } | undefined;
+    let bytes = 0;
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await handle.close();
+    };
+    return {
+      write: (text: string | Uint8Array) => {
+        const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+        bytes += buf.length;
+        chain = chain.then(() => (failure ? undefined : handle.write(buf).then(() => undefined))).catch((e: unknown) => {
+          failure ??= { error: e };
+        });
+      },
+      commit: async () => {
+        try {
+          await chain;
+          if (failure) throw failure.error;
+          await handle.sync();
+          await close();
+          this.failpoint(`rename ${rel}`);
+          await fs.rename(tmp, target);
+        } catch (e) {
+          await close().catch(() => undefined);
+          throw await this.writeFailure(e, tmp, target);
+        }
+        await this.syncDir(path.dirname(target));
+        return bytes;
+      },
+      abort: async () => {
+        await chain;
+        await close().catch(() => undefined);
+        await fs.rm(tmp, { force: true }).catch(() => undefined);
+      },
+    };
   }
 
   /** A full disk or a read-only folder: STORAGE_ERROR naming what to do, and no temp file left behind. */

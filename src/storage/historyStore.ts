@@ -3,16 +3,16 @@
 import { Emitter } from '../core/emitter';
 import { SyncError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { Clock, CompleteSyncInput, HistoryStore, StoreChange } from '../core/ports';
+import type { Clock, CompleteSyncInput, HistoryStore, MemoryWriter, StoreChange } from '../core/ports';
 import { diffSnapshots } from '../core/diff';
 import type { ErrorCode, MemoryEntry, MemoryFacts, RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
 import type { PersistentEtagCache } from './etags';
 import { randomSuffix, type FileOps } from './fsOps';
 import { isStorageLockHeld } from './lock';
 import { asCorrupt, memoryRel, readMemoryFile, replayMemory, type StoreState } from './loader';
-import { MemoryIndex, type MemoryChange, type MemoryQuery } from './memoryIndex';
+import { facts, MemoryIndex, type MemoryChange, type MemoryQuery } from './memoryIndex';
 import { MemorySearchCache, type SearchCacheHost } from './memorySearchCache';
-import { assertNoSuccessor, checkCompleteInput, completedRecord, newRunningRecord, restoreRecord } from './records';
+import { assertNoSuccessor, checkCompleteInput, checkMemoryFacts, checkMemoryInput, completedRecord, newRunningRecord, restoreRecord } from './records';
 import { HISTORY_FILE, isLink, repoKey, type CommitEntry, type HistoryFile, type MemoryFile, type SnapshotNode } from './schema';
 
 export class LowdbHistoryStore implements HistoryStore {
@@ -111,6 +111,67 @@ export class LowdbHistoryStore implements HistoryStore {
       this.emitter.fire({ kind: 'complete', syncId });
       return copy(done);
     });
+  }
+
+  async openMemory(syncId: string): Promise<MemoryWriter> {
+    const rec = this.link(syncId);
+    if (!rec.memoryIncomplete) throw new SyncError('STORAGE_ERROR', `Sync ${syncId} has its memory already.`);
+    const memoryFile = `${syncId}-${randomSuffix()}.json`;
+    const file = await this.files.openAtomic(memoryRel(memoryFile));
+    // The file's JSON is written as it comes: the head, each batch of facts, the tail at commit.
+    file.write(`{"syncId":${JSON.stringify(syncId)},"supersede":[],"introduce":[`);
+    let count = 0;
+    let pending: string[] = [];
+    let pendingBytes = 0;
+    const flush = () => {
+      if (pending.length === 0) return;
+      file.write(pending.join(''));
+      pending = [];
+      pendingBytes = 0;
+    };
+    return {
+      get count() {
+        return count;
+      },
+      add: (facts) => {
+        checkMemoryFacts(facts);
+        for (const f of facts) {
+          const text = (count++ === 0 ? '' : ',') + JSON.stringify(f);
+          pending.push(text);
+          pendingBytes += text.length;
+        }
+        if (pendingBytes >= 1 << 20) flush();
+      },
+      commit: (input) =>
+        this.exclusive(async () => {
+          const current = this.link(syncId);
+          if (this.data.commits.at(-1)?.syncId !== syncId) {
+            await file.abort();
+            throw new SyncError('STORAGE_ERROR', `Sync ${syncId} is no longer the latest sync: its memory is left to the next sync of ${current.branch}.`);
+          }
+          checkMemoryInput(input.missingContent);
+          flush();
+          file.write(']}');
+          const memoryBytes = await file.commit();
+          const { memoryIncomplete: _, ...rest } = current;
+          const done: SyncRecord = { ...rest, missingContent: input.missingContent.map((f) => ({ ...f })), stats: { ...input.stats, files: current.stats.files, added: current.stats.added, modified: current.stats.modified, removed: current.stats.removed } };
+          // Its snapshot step superseded every path it changed, so its memory only introduces. The
+          // index reads the file on the memory's next use (the facts are not kept here).
+          const entry: CommitEntry = count > 0 ? { syncId, treeSha: current.treeSha as string, memoryFile, memoryBytes } : { syncId, treeSha: current.treeSha as string, memoryFile: null };
+          await this.commitEntry(done, entry, undefined, count > 0 ? { rel: memoryRel(memoryFile) } : null);
+          if (count === 0) await this.files.unlink(memoryRel(memoryFile));
+          await this.etags.flush();
+          this.emitter.fire({ kind: 'memory', syncId });
+          return copy(done);
+        }),
+      abort: () => file.abort(),
+    };
+  }
+
+  async knownFacts(blobShas: ReadonlySet<string>): Promise<MemoryFacts[]> {
+    if (blobShas.size === 0 || this.data.commits.every((c) => c.memoryFile === null)) return [];
+    await this.loadMemory();
+    return this.state.memory.withBlobs(blobShas).map(facts);
   }
 
   fail(syncId: string, status: 'failed' | 'cancelled', error: { code: ErrorCode; message: string }, phase?: SyncRecord['phase']): Promise<SyncRecord> {
@@ -251,10 +312,15 @@ export class LowdbHistoryStore implements HistoryStore {
       await this.files.writeAtomic(memoryRel(memoryFile), text);
       entry = { ...entry, memoryFile, memoryBytes: Buffer.byteLength(text, 'utf8') };
     }
+    await this.commitEntry(rec, entry, node, change, append);
+  }
+
+  /** history.json with `rec` (replaced, or appended), one more commit entry and the snapshot node; the index queues the change. */
+  private async commitEntry(rec: SyncRecord, entry: CommitEntry, node: SnapshotNode | undefined, change: MemoryChange | null | { rel: string }, append = false): Promise<void> {
     const records = append ? [...this.data.records, rec] : this.data.records.map((r) => (r.id === rec.id ? rec : r));
-    const snapshots = node ? { ...this.data.snapshots, [treeSha]: node } : this.data.snapshots;
+    const snapshots = node ? { ...this.data.snapshots, [entry.treeSha]: node } : this.data.snapshots;
     await this.commit({ ...this.data, records, commits: [...this.data.commits, entry], snapshots });
-    this.state.memory.defer(syncId, rec.repository, change);
+    this.state.memory.defer(entry.syncId, rec.repository, change);
     this.state.applied = this.data.commits.length;
   }
 

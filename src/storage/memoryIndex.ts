@@ -62,7 +62,8 @@ export class MemoryIndex {
   }
 
   private replay(syncId: string, repository: RepositoryRef, file: MemoryChange | null): void {
-    this.position.set(syncId, this.position.size);
+    // A link committed in two steps (snapshot, then memory) has two commits: one position.
+    if (!this.position.has(syncId)) this.position.set(syncId, this.position.size);
     if (!file || (file.supersede.length === 0 && file.introduce.length === 0)) return;
     const key = repoKey(repository);
     const active = this.activeOf(key);
@@ -130,6 +131,12 @@ export class MemoryIndex {
   activeByRepository(): Map<string, MemoryEntry[]> {
     this.flush();
     return new Map([...this.active].map(([key, m]) => [key, [...m.values()]]));
+  }
+
+  /** Every entry (superseded or not, any repository) of one of these blobs. */
+  withBlobs(blobShas: ReadonlySet<string>): MemoryEntry[] {
+    this.flush();
+    return this.entries.filter((e) => blobShas.has(e.blobSha)).map((e) => ({ ...e, symbols: [...e.symbols] }));
   }
 
   get size(): number {

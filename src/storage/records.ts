@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { SyncError } from '../core/errors';
 import type { CompleteSyncInput } from '../core/ports';
 import { diffCounts } from '../core/diff';
-import { emptyStats, shaSchema, type RepositoryFile, type RepositoryRef, type SnapshotDiff, type SyncRecord } from '../core/types';
+import { emptyStats, shaSchema, type MemoryFacts, type RepositoryFile, type RepositoryRef, type SnapshotDiff, type SyncRecord } from '../core/types';
 import { isLink, repoKey } from './schema';
 import { checkRepositoryFiles, memoryFactsList, ShapeError } from './validate';
 
@@ -64,6 +64,25 @@ export function checkCompleteInput(input: CompleteSyncInput): void {
   if (twice !== undefined) throw new SyncError('STORAGE_ERROR', `Refusing to store a snapshot with the path ${twice} twice.`);
 }
 
+/** Validate facts of a memory step as they come, like checkCompleteInput. */
+export function checkMemoryFacts(facts: readonly MemoryFacts[]): void {
+  shaped(() => memoryFactsList(facts, 'memory'));
+}
+
+/** Validate what the memory step's commit persists besides the facts. */
+export function checkMemoryInput(missingContent: RepositoryFile[]): void {
+  shaped(() => checkRepositoryFiles(missingContent, 'missingContent'));
+}
+
+function shaped(check: () => unknown): void {
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof ShapeError) throw invalid(e.message);
+    throw e;
+  }
+}
+
 /** A path listed twice, if any (a sorted list, the usual case, is checked without a set). */
 function duplicatePath(files: RepositoryFile[]): string | undefined {
   let sorted = true;
@@ -100,6 +119,7 @@ export function completedRecord(rec: SyncRecord, input: CompleteSyncInput, files
     previousSyncId: rec.startedAfterSyncId,
     baseSyncId: input.baseSyncId,
     missingContent: (input.missingContent ?? []).map((f) => ({ ...f })),
+    ...(input.memoryPending ? { memoryIncomplete: true } : {}),
     stats: { ...input.stats, files, ...diffCounts(input.diff) },
   };
 }
@@ -120,6 +140,7 @@ export function restoreRecord(target: SyncRecord, head: SyncRecord, base: SyncRe
     baseSyncId: base?.id ?? null,
     // Its memory is the target's, so what the target lacks is still to be fetched.
     missingContent: target.missingContent.map((f) => ({ ...f })),
+    ...(target.memoryIncomplete ? { memoryIncomplete: true } : {}),
     stats: { ...emptyStats(), files, ...diffCounts(diff) },
   };
 }

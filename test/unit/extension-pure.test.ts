@@ -8,7 +8,7 @@ import { statusModel } from '../../src/extension/sync/statusText';
 import { commitUrl, guessWebUrl, parseSyncUri, syncUriParts } from '../../src/extension/history/syncUri';
 import { formatBytes } from '../../src/protocol/display';
 import { formatChanges, formatAge, formatOnly } from '../../src/extension/text';
-import { toBranchItems, toSummary } from '../../src/extension/sync/viewState';
+import { bannerRecord, toBranchItems, toSummary } from '../../src/extension/sync/viewState';
 import { remoteWhere, workspaceKind } from '../../src/extension/workspace/workspaceKind';
 
 // The error table (words and actions) is tested in errorPresentation.test.ts.
@@ -136,6 +136,28 @@ describe('Sync view state mapping', () => {
     const summary = toSummary(record);
     assert.ok(summary);
     assert.equal(summary.error?.message.length, 2000);
+  });
+
+  it('reports a large sync that stopped after its snapshot as failed or cancelled, with the words saying the snapshot is saved', async () => {
+    const { bannerModel } = await import('../../webview/model');
+    const saved = {
+      id: 's3', kind: 'sync', branch: 'main', commitSha: 'c'.repeat(40), status: 'completed', completedAt: '2025-03-01T12:00:00Z',
+      baseSyncId: null, stats: emptyStats(), error: null, memoryIncomplete: true,
+    } as unknown as SyncRecord;
+    const message = 'Could not write memory/x.json: the disk is full (ENOSPC). The snapshot of main is saved; its memory is incomplete until the next sync of main.';
+    const banner = (error?: { code: 'STORAGE_ERROR' | 'CANCELLED'; message: string }) => {
+      const lastSync = toSummary(bannerRecord(saved, error));
+      assert.ok(lastSync);
+      const state = { repository: null, problem: null, branches: [], selectedBranch: null, run: null, waiting: null, lastSync, signedIn: true };
+      return bannerModel({ view: viewStateSchema.parse(state) } as Parameters<typeof bannerModel>[0], Date.parse('2025-03-01T12:00:00Z'));
+    };
+    const failed = banner({ code: 'STORAGE_ERROR', message });
+    assert.equal(failed.title, 'Sync failed', 'not "Synced": the run did not complete');
+    assert.match(String(failed.message), /The snapshot of main is saved/);
+    const cancelled = banner({ code: 'CANCELLED', message: 'The sync was cancelled.' });
+    assert.equal(cancelled.title, 'Sync cancelled');
+    assert.equal(cancelled.message, 'Sync of main was cancelled while indexing memory: its snapshot is saved, and the next sync of main completes its memory.');
+    assert.equal(banner().title, 'Synced', 'a run that ended well is reported as it is');
   });
 
   it('says what a completed sync was compared with: its base record, or a first sync', async () => {

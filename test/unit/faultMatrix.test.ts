@@ -169,9 +169,9 @@ describe('fault matrix: phase × fault through the CLI', function () {
 
   const syncArgs = () => ['sync', '--repo', ws, '--storage', fx.storage, '--json'];
   /**
-   * The git path lists trees from the transferred pack and brings small changes by pack once the
+   * Both paths list the changes from the transferred pack and bring small changes by pack once the
    * cache holds the previous commit, so the REST tree and REST blob phases are faulted on the
-   * portable path, where those requests always happen.
+   * portable path with its content cache removed first (see runFaulted): then those requests happen.
    */
   let phaseEnv: NodeJS.ProcessEnv = {};
   const envFor = (phase: Phase): NodeJS.ProcessEnv => (phase === 'tree' || phase === 'content (blobs)' ? { PROJECT_SYNC_GIT: 'none' } : {});
@@ -320,6 +320,7 @@ describe('fault matrix: phase × fault through the CLI', function () {
 
   async function runFaulted(phase: Phase, fault: Fault): Promise<Faulted> {
     phaseEnv = envFor(phase);
+    if (phaseEnv.PROJECT_SYNC_GIT === 'none') rmSync(path.join(fx.storage, 'objects.git'), { recursive: true, force: true });
     const started = Date.now();
     const done = (run: CliRun | undefined, check: Faulted['check'] = () => undefined, end: () => void = () => undefined): Faulted => ({ run, ms: Date.now() - started, check, end });
     const family = familyOf(fault);

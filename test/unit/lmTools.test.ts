@@ -60,6 +60,9 @@ describe('language-model tools', () => {
   it('explains an empty history instead of returning nothing', () => {
     assert.match(formatSearchResult('x', [], undefined), /no active sync/);
     assert.match(formatSearchResult('nothing', [], active), /No file matches "nothing"/);
+    assert.doesNotMatch(formatSearchResult('nothing', [], active), /incomplete/);
+    // A large sync whose memory step has not come: an empty answer must not read as "no such file".
+    assert.match(formatSearchResult('nothing', [], { ...active, memoryIncomplete: true }), /Its memory is incomplete \(still being indexed, or completed by the next sync of main\)/);
   });
 
   it('cuts a long file with a note and reports missing content without fetching', () => {

@@ -49,6 +49,10 @@ describe('memory: languageOf', () => {
     ['GNUmakefile', 'makefile'],
     ['rules.mk', 'makefile'],
     ['schema.sql', 'sql'],
+    ['docs/guide.adoc', 'asciidoc'],
+    ['README.asciidoc', 'asciidoc'],
+    // The AsciiDoc extension claims `.asc` (Linguist would say AGS Script).
+    ['manual.asc', 'asciidoc'],
     ['App.swift', 'swift'],
     ['.gitignore', 'ignore'],
     ['sub/.dockerignore', 'ignore'],

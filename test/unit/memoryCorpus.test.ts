@@ -32,4 +32,17 @@ describe('memory: real-file corpus', () => {
     assert.ok(s.top3 >= 0.9, `query top-3 ${pct(s.top3)}\n${s.misses.queries.join('\n')}`);
     assert.ok(s.top1 >= 0.7, `query top-1 ${pct(s.top1)}\n${s.misses.queries.join('\n')}`);
   });
+
+  it('meets the symbol targets with the regexes too (the default: parsers are a setting)', async function () {
+    this.timeout(60_000);
+    const corpus = loadCorpus();
+    const facts = corpus.files.map((f) =>
+      extractFacts({ path: f.repoPath, blobSha: 'a'.repeat(40), mode: '100644', size: f.bytes.length, content: f.bytes, maxFileSize: 1_048_576 }, { parsers: false }),
+    );
+    const s = score(corpus, facts as (Facts | undefined)[], () => []);
+    process.stdout.write(`      regexes only: symbols recall ${pct(s.symbolRecall)} precision ${pct(s.symbolPrecision)}\n`);
+    if (s.files < 300) return;
+    assert.ok(s.symbolRecall >= 0.95, `symbol recall ${pct(s.symbolRecall)}\n${s.misses.symbols.join('\n')}`);
+    assert.ok(s.symbolPrecision >= 0.95, `symbol precision ${pct(s.symbolPrecision)}\n${s.misses.symbols.join('\n')}`);
+  });
 });

@@ -1,4 +1,4 @@
-// Markdown, shell, Makefile and SQL facts, and the edges of summaries and symbol lists.
+// Markdown, AsciiDoc, shell, Makefile and SQL facts, and the edges of summaries and symbol lists.
 import assert from 'node:assert/strict';
 import { extractFacts, loadMemoryParsers, MAX_SUMMARY_LENGTH, MAX_SYMBOLS } from '../../src/core/memory';
 import { facts, type Case } from './support/memoryCases';
@@ -44,6 +44,57 @@ Troubleshooting
     source: 'Just some notes.\n\n- a list\n',
     symbols: [],
     summary: '',
+  },
+  {
+    name: 'AsciiDoc with a header, delimited blocks and a two-line title',
+    path: 'docs/guide.adoc',
+    source: `= Project Sync Guide
+Ada Lovelace <ada@example.org>
+v1.2, 2026-01-01
+:url-home: https://example.org/sync
+:product: Project Sync
+// a comment, not a paragraph
+
+image:https://img.shields.io/badge/ci-passing-green.svg[CI]
+
+{url-home}[{product}] keeps a *live* history of any branch.
+It runs in \`VS Code\`.
+
+== Getting Started
+
+[source,asciidoc]
+----
+= Not A Title
+== Not a section either
+----
+
+....
+== literal, not a title
+....
+
+[NOTE]
+====
+== inside an example block
+====
+
+////
+== commented out
+////
+
+\`\`\`
+== fenced, not a title
+\`\`\`
+
+ == an indented literal line
+
+=== Configuring _memory_ ===
+
+Troubleshooting
+---------------
+`,
+    symbols: ['Project Sync Guide', 'Getting Started', 'Configuring memory', 'Troubleshooting'],
+    // The first paragraph under the title, past the header and a row of badges, attributes resolved.
+    summary: 'Project Sync keeps a live history of any branch. It runs in VS Code.',
   },
   {
     name: 'shell script',

@@ -239,6 +239,41 @@ typealias Users = List<User>
     summary: '',
   },
   {
+    // With a parser: top-level properties, annotated declarations and `fun interface` are found;
+    // declarations inside comments and strings are not.
+    name: 'Kotlin with top-level properties, annotations and code in comments',
+    path: 'app/src/Settings.kt',
+    source: `/*
+ * Sync settings for the Android app.
+ */
+package app.settings
+
+const val MAX_RETRIES = 3
+val defaultBranch: String = "main"
+
+@Throws(IOException::class) fun load(path: String): Settings = TODO()
+
+/*
+fun notADeclaration() {}
+class AlsoNot
+*/
+val template = """
+class InsideAString
+"""
+
+fun interface Listener {
+    fun onChange()
+}
+
+class Settings {
+    fun save() {}
+    val path = ""
+}
+`,
+    symbols: ['MAX_RETRIES', 'defaultBranch', 'load', 'template', 'Listener', 'Settings'],
+    summary: 'Sync settings for the Android app.',
+  },
+  {
     name: 'C source',
     path: 'src/list.c',
     source: `/* SPDX-License-Identifier: MIT */
@@ -309,6 +344,34 @@ func startSync() {}
 `,
     symbols: ['SyncState', 'Coordinator', 'Syncing', 'startSync', 'Screen'],
     summary: 'Sync state for the app.',
+  },
+  {
+    // With a parser: an extension's functions as Type.name, top-level constants, nothing from comments.
+    name: 'Swift extensions, top-level constants and code in comments',
+    path: 'Sources/App/Date+Sync.swift',
+    source: `// Date helpers for sync timestamps.
+import Foundation
+
+let syncEpoch = Date(timeIntervalSince1970: 0)
+
+extension Date {
+    func ageDescription() -> String { "" }
+    static func parse(_ s: String) -> Date? { nil }
+}
+
+/*
+func commentedOut() {}
+*/
+
+@available(iOS 15, *)
+struct Timestamp: Codable {
+    func formatted() -> String { "" }
+}
+
+private let cache = NSCache<NSString, NSDate>()
+`,
+    symbols: ['syncEpoch', 'Date.ageDescription', 'Date.parse', 'Timestamp', 'cache'],
+    summary: 'Date helpers for sync timestamps.',
   },
   {
     name: 'Ruby',

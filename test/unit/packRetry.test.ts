@@ -19,7 +19,7 @@ import { createBranch, lsTree } from '../support/repos';
 import { cli, Fixture, type CliRun } from './support/cliHarness';
 import { relayTo, startHttp, type TestHttp } from './support/cliProcess';
 
-type Fault = 'drop' | 'cut' | '502' | '401' | '404' | 'delete branch';
+type Fault = 'drop' | 'cut' | 'stall' | 'pause 6 s' | '502' | '401' | '404' | 'delete branch' | '429 retry-after 1' | '429 retry-after 0' | '429 retry-after 3600' | '503 retry-after 1';
 /** Which git requests a fault applies to: the first POST to git-upload-pack, the first info/refs, or every git request. */
 type Where = 'first pack POST' | 'first info/refs' | 'every git request';
 
@@ -83,6 +83,12 @@ describe('the git pack transfer retries transient failures like REST requests', 
       case 'cut':
         // The server's real answer starts, then the connection is reset in the middle of the pack.
         return cutAfterFirstChunk(req, res);
+      case 'stall':
+        // The server's real answer starts, then nothing more comes and the connection stays open.
+        return stallAfterFirstChunk(req, res);
+      case 'pause 6 s':
+        // The server's real answer starts, pauses 6 s (a server still packing), then goes on.
+        return pauseAfterFirstChunk(req, res, 6_000);
       case '502':
         res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
         return;
@@ -91,6 +97,14 @@ describe('the git pack transfer retries transient failures like REST requests', 
         return;
       case '404':
         res.writeHead(404, { 'content-type': 'text/plain' }).end('Repository not found.\n');
+        return;
+      case '429 retry-after 0':
+      case '429 retry-after 1':
+      case '429 retry-after 3600':
+        res.writeHead(429, { 'content-type': 'text/plain', 'retry-after': fault.split(' ').at(-1) as string }).end('Too many requests.\n');
+        return;
+      case '503 retry-after 1':
+        res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('Service unavailable.\n');
         return;
       case 'delete branch':
         // The branch goes away between the REST head and the transfer (someone deleted it meanwhile).
@@ -117,12 +131,51 @@ describe('the git pack transfer retries transient failures like REST requests', 
     });
   }
 
+  function stallAfterFirstChunk(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const to = new URL(req.url ?? '/', fx.server.url);
+      const upstream = httpRequest(to, { method: req.method, headers: { ...req.headers, host: to.host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.once('data', (chunk: Buffer) => {
+          // The rest of the server's answer is dropped: silence until the client gives up on this connection.
+          answer.destroy();
+          res.write(chunk.subarray(0, Math.max(1, chunk.length >> 1)));
+          res.once('close', () => resolve());
+        });
+      });
+      upstream.on('error', () => resolve());
+      req.pipe(upstream);
+    });
+  }
+
+  function pauseAfterFirstChunk(req: IncomingMessage, res: ServerResponse, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const to = new URL(req.url ?? '/', fx.server.url);
+      res.on('error', () => undefined);
+      const upstream = httpRequest(to, { method: req.method, headers: { ...req.headers, host: to.host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.once('data', (chunk: Buffer) => {
+          answer.pause();
+          const half = Math.max(1, chunk.length >> 1);
+          res.write(chunk.subarray(0, half));
+          setTimeout(() => {
+            res.write(chunk.subarray(half));
+            answer.pipe(res);
+            answer.once('end', () => resolve());
+          }, ms);
+        });
+      });
+      upstream.on('error', () => resolve());
+      req.pipe(upstream);
+    });
+  }
+
   /** A first sync into a fresh storage folder: the content has to come as a pack. */
-  function sync(engine: 'git' | 'none', fault?: Fault, where?: Where, extra: string[] = []): Promise<CliRun> {
+  function sync(engine: 'git' | 'none', fault?: Fault, where?: Where, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
     seenInfoRefs = false;
     armed = fault && where ? { fault, where, hits: 0 } : undefined;
     const storage = path.join(tmp, `storage-${++run}`);
-    return cli(['sync', '--repo', workdir, '--storage', storage, '--json', ...extra], { ...ENV, PROJECT_SYNC_GIT: engine === 'git' ? undefined : 'none' });
+    return cli(['sync', '--repo', workdir, '--storage', storage, '--json', ...extra], { ...ENV, PROJECT_SYNC_GIT: engine === 'git' ? undefined : 'none', ...env });
   }
 
   const of = (r: CliRun, type: string) => r.lines.filter((l) => l.type === type);
@@ -157,6 +210,44 @@ describe('the git pack transfer retries transient failures like REST requests', 
           assert.equal(result.sync.stats.files, (await lsTree(fx.repo.bareDir, 'main')).length);
         });
       }
+
+      // git prints no response headers: the git binary path waits the back-off, the portable path the
+      // Retry-After (a 503 without one is the 502 case above, and git cannot tell them apart).
+      const asked = [
+        ['429 retry-after 1', 'secondary-rate-limit', 'the pack request answered 429 (too many requests)'],
+        ...(engine === 'none' ? ([['503 retry-after 1', 'retry', 'the pack request answered 503 with a Retry-After']] as const) : []),
+      ] as const;
+      for (const [fault, reason, what] of asked) {
+        it(`${what}, then fine: waited out (${engine === 'git' ? 'the back-off' : 'its Retry-After'}) and retried, reported as a "${reason}" wait`, async () => {
+          const r = await sync(engine, fault, 'first pack POST');
+          assert.equal(r.code, 0, r.stdout + r.stderr);
+          const result = r.lines.at(-1) as { type: string; sync: { status: string; stats: { files: number } } };
+          assert.equal(result.sync?.status, 'completed', r.stdout);
+          assert.deepEqual(
+            waits(r).map((w) => [w.reason, w.seconds]),
+            [[reason, engine === 'git' ? 0.005 : 1]],
+          );
+          assert.equal(r.stderr.match(RETRY_LOG)?.length, 1, `one retry logged: ${r.stderr}`);
+          assert.equal(result.sync.stats.files, (await lsTree(fx.repo.bareDir, 'main')).length);
+        });
+      }
+
+      it('always answering 429: RATE_LIMITED after the retry budget (4 attempts), each wait a rate-limit wait', async () => {
+        const r = await sync(engine, '429 retry-after 0', 'every git request');
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        const errors = of(r, 'error') as Array<{ code: string; message: string }>;
+        assert.equal(errors.length, 1, `one error: ${r.stdout}`);
+        assert.equal(errors[0]?.code, 'RATE_LIMITED', errors[0]?.message);
+        // The extension's error presentation says "GitHub asked Project Sync to slow down" for these words.
+        assert.match(errors[0]?.message ?? '', /429, a secondary rate limit, after 4 attempts/);
+        assert.deepEqual(
+          waits(r).map((w) => [w.reason, w.seconds]),
+          engine === 'git'
+            ? [['secondary-rate-limit', 0.005], ['secondary-rate-limit', 0.01], ['secondary-rate-limit', 0.02]]
+            : [['secondary-rate-limit', 0], ['secondary-rate-limit', 0], ['secondary-rate-limit', 0]],
+        );
+        assert.equal(armed?.hits, 4, 'four attempts reached the git endpoint');
+      });
 
       it('always failing: NETWORK after the retry budget (4 attempts), said once', async () => {
         const r = await sync(engine, 'drop', 'every git request');
@@ -206,6 +297,62 @@ describe('the git pack transfer retries transient failures like REST requests', 
       });
     });
   }
+
+  // The git binary path has had this from curl (http.lowSpeedTime); the portable path watches its own reads.
+  describe('isomorphic-git: a pack answer that stalls (PROJECT_SYNC_TIMEOUT_MS of silence)', () => {
+    const STALL = { PROJECT_SYNC_TIMEOUT_MS: '2000' };
+
+    it('stalls once mid-pack, then fine: that attempt is abandoned after the timeout and retried', async function () {
+      this.timeout(30_000);
+      const started = Date.now();
+      const r = await sync('none', 'stall', 'first pack POST', [], STALL);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const result = r.lines.at(-1) as { type: string; sync: { status: string; stats: { files: number } } };
+      assert.equal(result.sync?.status, 'completed', r.stdout);
+      assert.deepEqual(
+        waits(r).map((w) => [w.reason, w.seconds]),
+        [['retry', 0.005]],
+      );
+      assert.match(r.stderr, /before retrying the git transfer of main: the server sent no data for 2 s/);
+      assert.ok(Date.now() - started < 20_000, `abandoned after the stall time, not hung (${Date.now() - started} ms)`);
+      assert.equal(result.sync.stats.files, (await lsTree(fx.repo.bareDir, 'main')).length);
+    });
+
+    // Node's global HTTP agent (keep-alive, 5 s socket timeout since Node 19) used to cut this one.
+    it('a pause shorter than the stall time (6 s of 10 s) is waited through: no retry', async function () {
+      this.timeout(60_000);
+      const r = await sync('none', 'pause 6 s', 'first pack POST', [], { PROJECT_SYNC_TIMEOUT_MS: '10000' });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const result = r.lines.at(-1) as { type: string; sync: { status: string; stats: { files: number; contentSource: string } } };
+      assert.equal(result.sync?.status, 'completed', r.stdout);
+      assert.deepEqual(waits(r), [], `no retry: ${r.stderr}`);
+      assert.equal(result.sync.stats.contentSource, 'pack');
+    });
+
+    it('always stalling: NETWORK after 4 attempts, saying the server sent nothing', async function () {
+      this.timeout(60_000);
+      const r = await sync('none', 'stall', 'every git request', [], STALL);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      const error = r.lines.at(-1) as { type: string; code: string; message: string };
+      assert.equal(error.code, 'NETWORK', error.message);
+      assert.match(error.message, /failed after 4 attempts: the server sent no data for 2 s/);
+      assert.deepEqual(
+        waits(r).map((w) => w.reason),
+        ['retry', 'retry', 'retry'],
+      );
+    });
+  });
+
+  it('isomorphic-git: a 429 asking for longer than --max-wait fails at once with RATE_LIMITED, no wait', async () => {
+    const from = relay.requests.length;
+    const r = await sync('none', '429 retry-after 3600', 'first pack POST');
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const error = r.lines.at(-1) as { type: string; code: string; message: string };
+    assert.equal(error.code, 'RATE_LIMITED', error.message);
+    assert.match(error.message, /secondary rate limit, until .*3600 s, more than the 60 s allowed/);
+    assert.deepEqual(waits(r), []);
+    assert.equal(gitRequests(from).filter((q) => q.method === 'POST').length, 1, 'not tried again');
+  });
 
   it('a cancellation during the back-off ends the sync at once (CANCELLED), without another attempt', async () => {
     // A long back-off: the sync would wait 20 s before the next attempt.
@@ -271,6 +418,21 @@ describe('classifyPackFailure: what is transient', () => {
     assert.equal(kind(Object.assign(new Error('HTTP Error: 502 Bad Gateway'), { code: 'HttpError', data: { statusCode: 502 } })), 'transient');
   });
 
+  it('a 429 is transient and limited; a Retry-After (seconds or an HTTP date) is kept when there is one', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const at = (e: unknown) => classifyPackFailure(e, { ...ctx, nowMs: now });
+    assert.deepEqual(at(gitError("fatal: unable to access 'https://github.com/o/r.git/': The requested URL returned error: 429")), {
+      kind: 'transient',
+      reason: 'the git endpoint answered 429 (too many requests)',
+      limited: true,
+    });
+    const http = (status: number, retryAfter?: string) =>
+      Object.assign(new Error(`HTTP Error: ${status}`), { code: 'HttpError', data: { statusCode: status }, ...(retryAfter !== undefined ? { retryAfter } : {}) });
+    assert.deepEqual(at(http(429, '7')), { kind: 'transient', reason: 'the git endpoint answered 429 (too many requests)', limited: true, retryAfterSeconds: 7 });
+    assert.equal((at(http(503, 'Thu, 01 Jan 2026 00:00:30 GMT')) as { retryAfterSeconds?: number }).retryAfterSeconds, 30);
+    assert.equal((at(http(503, 'soon')) as { retryAfterSeconds?: number }).retryAfterSeconds, undefined);
+  });
+
   it('never retried: auth, a missing repository or branch, other 4xx, a redirect, a full disk, a cancellation', () => {
     assert.equal(kind(gitError("fatal: Authentication failed for 'https://github.com/o/r.git/'")), 'AUTH_REQUIRED');
     assert.equal(kind(gitError("fatal: could not read Username for 'https://github.com': terminal prompts disabled")), 'AUTH_REQUIRED');
@@ -280,7 +442,6 @@ describe('classifyPackFailure: what is transient', () => {
     assert.equal(kind(Object.assign(new Error('HTTP Error: 404 Not Found'), { code: 'HttpError', data: { statusCode: 404 } })), 'NO_REMOTE');
     assert.equal(kind(gitError('fatal: couldn\'t find remote ref refs/heads/main')), 'BRANCH_NOT_FOUND');
     assert.equal(kind(Object.assign(new Error('Could not find main.'), { code: 'NotFoundError', data: { what: 'main' } })), 'BRANCH_NOT_FOUND');
-    assert.equal(kind(gitError("fatal: unable to access 'https://github.com/o/r.git/': The requested URL returned error: 429")), 'NETWORK');
     assert.equal(kind(gitError("fatal: unable to access 'https://github.com/o/r.git/': The requested URL returned error: 302")), 'NETWORK');
     assert.equal(kind(gitError('fatal: write error: No space left on device\nfatal: the remote end hung up unexpectedly')), 'STORAGE_ERROR');
     assert.equal(kind(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })), 'STORAGE_ERROR');

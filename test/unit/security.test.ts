@@ -45,8 +45,9 @@ describe('security: an authenticated run leaves the token nowhere', function () 
     assert.equal(first.code, 0, first.stdout + first.stderr);
     assert.ok(fx.server.requests.some((r) => r.kind === 'git'), 'the first sync used a pack');
     await commitChanges(fx.repo, { 'src/new.ts': 'export const n = 1;\n' });
-    // The portable path lists the tree and brings a small change by REST (the git path would take a
-    // thin pack now that the cache holds the previous commit).
+    // Without the previous commit in its cache (removed here), the portable path lists the tree and
+    // brings a small change by REST (with it, it would take a thin pack, as the git path does).
+    rmSync(path.join(fx.storage, 'objects.git'), { recursive: true, force: true });
     const second = await cli(args, { ...env, PROJECT_SYNC_GIT: 'none' });
     assert.equal(second.code, 0, second.stderr);
     assert.ok(fx.server.requests.some((r) => r.path.includes('/git/blobs/')), 'the second sync used REST blobs');

@@ -167,6 +167,9 @@ describe('the storage lock and a full or read-only disk (issue 16)', function ()
         const few: Record<string, string> = {};
         for (let i = 0; i < 5; i++) few[`rest/r${i}.txt`] = randomBytes(150 * 1024).toString('base64') + '\n';
         await commitChanges(fx.repo, few);
+        // Without the base commit in its cache the portable path lists the tree and takes a small
+        // change by REST blobs (with it, a thin pack).
+        rmSync(path.join(storage, 'objects.git'), { recursive: true, force: true });
         const filler = fill(disk as string);
         rmSync(filler);
         writeFileSync(filler, Buffer.alloc(Math.max(0, sizeFree(disk as string) - 256 * 1024)));

@@ -37,6 +37,16 @@ describe('history tree item rendering', () => {
     assert.equal(syncDescription(running, false, now, formatOnly), 'just now · syncing…', 'not a stale stored phase');
   });
 
+  it('says while a sync is still indexing its memory, and when that step never came', () => {
+    const link = record({ memoryIncomplete: true });
+    assert.equal(syncDescription(link, true, now, formatOnly, true), '5 min ago · +3 ~2 \u22121 · indexing memory…');
+    assert.equal(syncDescription(link, true, now, formatOnly), '5 min ago · +3 ~2 \u22121 · memory incomplete');
+    assert.equal(syncDescription(record(), true, now, formatOnly, true), '5 min ago · +3 ~2 \u22121', 'a whole memory says nothing');
+    const rows = (indexing: boolean) => syncTooltip(link, true, formatOnly, { now, indexing }).rows.find(([label]) => label === 'Memory')?.[1];
+    assert.equal(rows(true), 'Being indexed: the snapshot is saved, its files are being analysed.');
+    assert.equal(rows(false), 'Incomplete: the next sync of main completes it.');
+  });
+
   it('marks restores in the description', () => {
     const restore = record({ kind: 'restore', restoredFromSyncId: 'sync-0' });
     assert.match(syncDescription(restore, true, now, formatOnly), /restore · \+3 ~2 \u22121$/);

@@ -4,5 +4,6 @@
 // turn that import into a separate file (dist/memoryAnalysis.js, scripts/engineSplit.mjs); one module
 // keeps one parser state: loadMemoryParsers and extractFacts must come from the same copy.
 export { extractFacts, type FileVersion } from './extract';
+export { languageByName } from './language';
 export { loadMemoryParsers } from './parsers';
 export { createFactsPool, type FactsPool } from './pool';

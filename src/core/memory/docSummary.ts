@@ -1,6 +1,6 @@
-// Summaries of prose files: the first paragraph or blockquote under a Markdown or reStructuredText
-// title, and a Perl module's POD NAME line. A document without a title has no summary.
-import { firstMarkdownHeading } from './symbols';
+// Summaries of prose files: the first paragraph or blockquote under a Markdown, reStructuredText or
+// AsciiDoc title, and a Perl module's POD NAME line. A document without a title has no summary.
+import { asciidocLines, firstMarkdownHeading, plainAsciidoc } from './symbols';
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const RST_ADORNMENT = /^([!-/:-@[-`{-~])\1{2,}\s*$/;
@@ -93,4 +93,75 @@ export function podSummary(lines: readonly string[]): string {
     }
   }
   return '';
+}
+
+/** Asciidoctor's built-in character attributes that turn up in prose. */
+const ASCIIDOC_BUILTIN: Readonly<Record<string, string>> = {
+  pp: '++', cpp: 'C++', nbsp: ' ', sp: ' ', empty: '', zwsp: '', vbar: '|', amp: '&', lt: '<', gt: '>', plus: '+', startsb: '[', endsb: ']', apos: "'", quot: '"',
+};
+/** `:name: value` (and `:name!:` / `:!name:`, which unset). */
+const ASCIIDOC_ATTRIBUTE = /^:(!?)(\w[\w-]*)(!?):(?:[ \t]+(.*))?$/;
+/** Lines that open something other than a prose paragraph: lists, admonitions, description lists, indented literals, tables. */
+const ASCIIDOC_NOT_PROSE = /^(?:\s|[*.-]+\s|\d+\.\s|[a-zA-Z]\.\s|(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):\s|.*?:{2,4}(?:\s|$)|\|)/;
+/** Lines that belong to the structure, not to a paragraph: block attributes and anchors, block titles, directives, block macros, breaks. */
+const ASCIIDOC_STRUCTURE = /^(?:\[.*\]$|\.[^\s.]|(?:ifn?def|ifeval|endif|include)::|\w+::\S*\[.*\]$|<<<|'''|---$)/;
+
+/**
+ * The first paragraph under an AsciiDoc document's title: past the header (author and revision
+ * lines, attribute entries, comments, conditionals), block attributes and titles, with attribute
+ * references resolved and inline markup as a reader sees it. Lists, admonitions, literal paragraphs
+ * and delimited blocks are not the summary.
+ */
+export function asciidocSummary(lines: readonly string[]): string {
+  const attrs = new Map<string, string>(Object.entries(ASCIIDOC_BUILTIN));
+  let titles = 0;
+  let header = false;
+  let skipping = false;
+  let kept: string[] = [];
+  // A paragraph that says nothing once its markup is gone (a row of badge images) is passed over.
+  const said = (): string => {
+    let text = kept.join(' ');
+    kept = [];
+    for (let pass = 0; pass < 3 && text.includes('{'); pass++) text = text.replace(/\{(\w[\w-]*)\}/g, (ref, name: string) => attrs.get(name) ?? ref);
+    const plain = plainAsciidoc(text);
+    return /\p{L}{2,}/u.test(plain) ? plain : '';
+  };
+  for (const l of asciidocLines(lines.slice(0, 300))) {
+    if (l.kind === 'title') {
+      if (kept.length > 0 || ++titles > 1) break; // only what stands under the title
+      header = l.level === 0; // the document header runs to the first blank line
+      continue;
+    }
+    if (l.kind !== 'text') {
+      if (kept.length > 0) {
+        const summary = said();
+        if (summary) return summary;
+      }
+      header = skipping = false;
+      continue;
+    }
+    const t = l.text.trimEnd();
+    const attr = ASCIIDOC_ATTRIBUTE.exec(t);
+    if (attr?.[2]) {
+      if (attr[1] || attr[3]) attrs.delete(attr[2]);
+      else attrs.set(attr[2], attr[4] ?? '');
+      continue;
+    }
+    if (titles === 0 || header || skipping) continue;
+    if (ASCIIDOC_STRUCTURE.test(t)) {
+      if (kept.length > 0) {
+        const summary = said();
+        if (summary) return summary;
+      }
+      // A style that makes the next block code or a notice: `[source,ruby]`, `[NOTE]`, `[literal]`.
+      skipping = /^\[(?:source|listing|literal|NOTE|TIP|IMPORTANT|WARNING|CAUTION|comment|pass|stem|verse)\b/.test(t);
+      continue;
+    }
+    if (kept.length === 0 && ASCIIDOC_NOT_PROSE.test(t)) {
+      skipping = true;
+      continue;
+    }
+    kept.push(t.replace(/ \+$/, ''));
+  }
+  return kept.length > 0 ? said() : '';
 }

@@ -19,9 +19,10 @@ export interface FileVersion {
 
 /**
  * The memory facts of a text file, or undefined for what is indexed without content:
- * symlinks, submodules, missing content, binary, oversized and LFS-pointer blobs.
+ * symlinks, submodules, missing content, binary, oversized and LFS-pointer blobs. Symbols come from
+ * the tree-sitter parsers once loaded (loadMemoryParsers), unless `parsers: false`; else regexes.
  */
-export function extractFacts(input: FileVersion): MemoryFacts | undefined {
+export function extractFacts(input: FileVersion, opts: { parsers?: boolean } = {}): MemoryFacts | undefined {
   const { path, blobSha, mode, size, content, maxFileSize } = input;
   if (fileType(mode) !== 'blob' || content === undefined) return undefined;
   if (size !== null && size > maxFileSize) return undefined;
@@ -36,7 +37,7 @@ export function extractFacts(input: FileVersion): MemoryFacts | undefined {
     language,
     lines: lines.length,
     // The parser reads what the regexes read: data lines (minified code, base64) blanked out.
-    symbols: parseSymbols(language, scan === lines ? text : scan.join('\n')) ?? extractSymbols(language, scan),
+    symbols: (opts.parsers === false ? undefined : parseSymbols(language, scan === lines ? text : scan.join('\n'))) ?? extractSymbols(language, scan),
     summary: extractSummary(language, scan),
   };
 }

@@ -28,7 +28,11 @@ const BY_EXTENSION: Readonly<Record<string, string>> = {
   dart: 'dart', lua: 'lua', r: 'r', jl: 'julia', pl: 'perl', pm: 'perl', pod: 'perl', t: 'perl', psgi: 'perl',
   ex: 'elixir', exs: 'elixir', erl: 'erlang', hs: 'haskell', clj: 'clojure', fs: 'fsharp', fsx: 'fsharp', vb: 'vb',
   md: 'markdown', markdown: 'markdown', mdown: 'markdown', mkd: 'markdown', mdx: 'mdx',
-  rst: 'restructuredtext', tex: 'latex', txt: 'plaintext', text: 'plaintext',
+  rst: 'restructuredtext',
+  // Not built into VS Code: the id of the AsciiDoc extension (asciidoctor.asciidoctor-vscode), which
+  // also claims `.asc` (Linguist gives `.asc` to AGS Script; PGP armour there reads as a document without titles).
+  adoc: 'asciidoc', ad: 'asciidoc', asciidoc: 'asciidoc', asc: 'asciidoc',
+  tex: 'latex', txt: 'plaintext', text: 'plaintext',
   json: 'json', jsonc: 'jsonc', json5: 'json5', jsonl: 'jsonl', geojson: 'json', webmanifest: 'json',
   'code-workspace': 'jsonc',
   yaml: 'yaml', yml: 'yaml',
@@ -90,15 +94,21 @@ const VSCODE_JSONC = new Set(['settings.json', 'launch.json', 'tasks.json', 'ext
  * `plaintext` when nothing is known.
  */
 export function languageOf(path: string, firstLine?: string): string {
+  return languageByName(path) ?? ((firstLine !== undefined && byFirstLine(firstLine)) || 'plaintext');
+}
+
+/**
+ * The language a path's name decides (file name, then extension), or undefined when the content's
+ * first line decides. Two names with the same answer give the same facts for the same bytes.
+ */
+export function languageByName(path: string): string | undefined {
   const slash = path.lastIndexOf('/');
   const name = path.slice(slash + 1).toLowerCase();
   const byName = BY_NAME[name] ?? byNamePattern(name, path.slice(0, slash + 1).toLowerCase());
   if (byName) return byName;
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1) : '';
-  const known = (ext && BY_EXTENSION[ext]) || byLinguist(name, ext);
-  if (known) return known;
-  return (firstLine !== undefined && byFirstLine(firstLine)) || 'plaintext';
+  return (ext && BY_EXTENSION[ext]) || byLinguist(name, ext) || undefined;
 }
 
 function byLinguist(name: string, ext: string): string | undefined {

@@ -1,9 +1,9 @@
 // A one-line summary of a file: its own statement of purpose. A module docstring, a leading file
 // comment (licence, authorship and tool lines skipped), a Go package comment, a JSDoc @file/@module
-// block, a document's first paragraph under its title, a Perl module's NAME line. Never the doc
+// block, a document's first paragraph under its title (Markdown, rst, AsciiDoc), a Perl module's NAME line. Never the doc
 // comment of the first declaration nor boilerplate such as "Module dependencies.": a file without a
 // statement of purpose has no summary.
-import { markdownSummary, podSummary, rstSummary } from './docSummary';
+import { asciidocSummary, markdownSummary, podSummary, rstSummary } from './docSummary';
 
 export const MAX_SUMMARY_LENGTH = 200;
 /** Only the top of a file can hold its leading comment. */
@@ -167,6 +167,7 @@ export function truncate(text: string, max = MAX_SUMMARY_LENGTH): string {
 export function extractSummary(language: string, lines: readonly string[]): string {
   if (language === 'markdown' || language === 'mdx') return truncate(markdownSummary(lines));
   if (language === 'restructuredtext') return truncate(rstSummary(lines));
+  if (language === 'asciidoc') return truncate(asciidocSummary(lines));
   if (language === 'perl') {
     const pod = podSummary(lines);
     if (pod) return truncate(pod);

@@ -9,7 +9,7 @@ import git from 'isomorphic-git';
 import { throwIfAborted } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { decodeGitPath } from '../../core/paths';
-import type { RepositoryFile } from '../../core/types';
+import type { RepositoryFile, SnapshotDiff } from '../../core/types';
 import { toRepositoryFile, type TreeEntry } from '../../github/tree';
 
 /** One entry of a raw git tree object: `<mode> SP <name bytes> NUL <20-byte sha>`. */
@@ -33,6 +33,21 @@ export function parseTreeObject(body: Uint8Array): RawTreeEntry[] {
   return entries;
 }
 
+/** The entries of tree `oid` in `gitDir`, checked against its sha; undefined when the database lacks it. */
+async function readRawTree(gitDir: string, oid: string, cache: object): Promise<RawTreeEntry[] | undefined> {
+  let found;
+  try {
+    found = await git.readObject({ fs, gitdir: gitDir, oid, format: 'content', cache });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'NotFoundError') return undefined;
+    throw e;
+  }
+  const body = found.object as Uint8Array;
+  const actual = createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
+  if (found.type !== 'tree' || actual !== oid) throw new Error(`object ${oid} in ${gitDir} is not that tree`);
+  return parseTreeObject(body);
+}
+
 /**
  * Every file, symlink and submodule under `treeSha` in the object database `gitDir`, or undefined
  * when it lacks the tree or one of its subtrees. Each tree object is checked against its sha.
@@ -44,19 +59,7 @@ export async function lsTreeWithIsoGit(
   opts: { logger?: Logger; signal?: AbortSignal } = {},
 ): Promise<RepositoryFile[] | undefined> {
   const cache = {};
-  const readTree = async (oid: string): Promise<RawTreeEntry[] | undefined> => {
-    let found;
-    try {
-      found = await git.readObject({ fs, gitdir: gitDir, oid, format: 'content', cache });
-    } catch (e) {
-      if ((e as { code?: string }).code === 'NotFoundError') return undefined;
-      throw e;
-    }
-    const body = found.object as Uint8Array;
-    const actual = createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
-    if (found.type !== 'tree' || actual !== oid) throw new Error(`object ${oid} in ${gitDir} is not that tree`);
-    return parseTreeObject(body);
-  };
+  const readTree = (oid: string) => readRawTree(gitDir, oid, cache);
   const files: RepositoryFile[] = [];
   const pending: Array<[prefix: string, sha: string]> = [['', treeSha]];
   for (let next = pending.pop(); next; next = pending.pop()) {
@@ -86,3 +89,92 @@ async function blobSize(gitDir: string, oid: string, cache: object): Promise<num
     return undefined; // not here (a shallow cache); the entry is listed without a size
   }
 }
+
+const TREE_MODE = '40000';
+
+/**
+ * What changed between two trees, as `git diff-tree -r --no-renames` tells it, from raw tree objects
+ * read with isomorphic-git: every subtree whose sha is equal on both sides is skipped, so the cost
+ * grows with the change, not the repository. Names are exact (parsed here, see parseTreeObject);
+ * the blobs involved are read to learn their sizes. Undefined when `gitDir` lacks a tree or a blob
+ * of the change (the caller then lists the tree another way).
+ */
+export async function diffTreesWithIsoGit(gitDir: string, baseTree: string, newTree: string, opts: { logger?: Logger; signal?: AbortSignal } = {}): Promise<SnapshotDiff | undefined> {
+  const cache = {};
+  const diff: SnapshotDiff = { added: [], modified: [], removed: [] };
+  const file = async (path: string, e: RawTreeEntry): Promise<RepositoryFile | undefined> => {
+    const type: TreeEntry['type'] = e.mode === '160000' ? 'commit' : 'blob';
+    const size = type === 'commit' ? undefined : await blobSize(gitDir, e.sha, cache);
+    if (type === 'blob' && size === undefined) throw new MissingObject();
+    return toRepositoryFile({ path, mode: e.mode.padStart(6, '0'), type, sha: e.sha, ...(size === undefined ? {} : { size }) }, opts.logger);
+  };
+  /** Every file under tree `sha` (at `prefix`) into `into`. */
+  const all = async (prefix: string, sha: string, into: RepositoryFile[]): Promise<void> => {
+    const entries = await readRawTree(gitDir, sha, cache);
+    if (!entries) throw new MissingObject();
+    for (const e of entries) {
+      throwIfAborted(opts.signal);
+      if (e.mode === TREE_MODE) await all(`${prefix}${e.name}/`, e.sha, into);
+      else {
+        const f = await file(prefix + e.name, e);
+        if (f) into.push(f);
+      }
+    }
+  };
+  const walk = async (prefix: string, before: string, after: string): Promise<void> => {
+    const [old, now] = await Promise.all([readRawTree(gitDir, before, cache), readRawTree(gitDir, after, cache)]);
+    if (!old || !now) throw new MissingObject();
+    const olds = new Map(old.map((e) => [e.name, e]));
+    const nows = new Map(now.map((e) => [e.name, e]));
+    for (const e of now) {
+      throwIfAborted(opts.signal);
+      const path = prefix + e.name;
+      const was = olds.get(e.name);
+      if (was && was.sha === e.sha && was.mode === e.mode) continue;
+      const isTree = e.mode === TREE_MODE;
+      const wasTree = was?.mode === TREE_MODE;
+      if (isTree && wasTree) await walk(`${path}/`, was.sha, e.sha);
+      else if (was && !isTree && !wasTree) {
+        const [b, a] = [await file(path, was), await file(path, e)];
+        if (b && a && (b.blobSha !== a.blobSha || b.mode !== a.mode)) diff.modified.push({ before: b, after: a });
+        else if (a && !b) diff.added.push(a);
+        else if (b && !a) diff.removed.push(b);
+      } else {
+        // Added, or a file became a folder (or the reverse): git lists the one removed, the other added.
+        if (was) {
+          if (wasTree) await all(`${path}/`, was.sha, diff.removed);
+          else {
+            const b = await file(path, was);
+            if (b) diff.removed.push(b);
+          }
+        }
+        if (isTree) await all(`${path}/`, e.sha, diff.added);
+        else {
+          const a = await file(path, e);
+          if (a) diff.added.push(a);
+        }
+      }
+    }
+    for (const e of old) {
+      if (nows.has(e.name)) continue;
+      if (e.mode === TREE_MODE) await all(`${prefix}${e.name}/`, e.sha, diff.removed);
+      else {
+        const b = await file(prefix + e.name, e);
+        if (b) diff.removed.push(b);
+      }
+    }
+  };
+  try {
+    await walk('', baseTree, newTree);
+  } catch (e) {
+    if (e instanceof MissingObject) return undefined;
+    throw e;
+  }
+  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  diff.added.sort(byPath);
+  diff.removed.sort(byPath);
+  diff.modified.sort((a, b) => byPath(a.after, b.after));
+  return diff;
+}
+
+class MissingObject extends Error {}

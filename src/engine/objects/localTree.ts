@@ -1,5 +1,6 @@
-// A snapshot listed from local git objects with `git ls-tree -r` — no REST. (The portable path has
-// no equivalent: isomorphic-git would inflate every blob to learn its size, so it lists trees by REST.)
+// A snapshot listed from local git objects with `git ls-tree -r` — no REST. (The portable path lists
+// whole trees by REST, as isomorphic-git would inflate every blob to learn its size; it compares two
+// trees with diffTreesWithIsoGit in isoGitTree.ts, which sizes only the blobs that changed.)
 import { decodeGitPath } from '../../core/paths';
 import { fileModeSchema, type RepositoryFile, type SnapshotDiff } from '../../core/types';
 import { runGit } from './catFile';

@@ -13,6 +13,9 @@ import { abortableSleep, type Sleep } from '../../github/sleep';
 import { storageProblem } from '../../storage/fsOps';
 import { runGit } from './catFile';
 import { proxiedGitHttp } from './proxyHttp';
+import { directGitHttp, watchedGitHttp } from './watchedHttp';
+import { cacheOutgrown, compactCache } from './compactCache';
+import { fattenPack, thinPackHttp } from './thinPack';
 
 export interface PackFetch {
   cacheGitDir: string;
@@ -23,16 +26,18 @@ export interface PackFetch {
   token: string | undefined;
   signal?: AbortSignal;
   logger: Logger;
-  /** A transfer that moves no data for this long fails (default 60 s). */
+  /**
+   * A transfer attempt that moves no data for this long fails as transient (default 60 s): git's
+   * http.lowSpeedTime, the portable path's watch of its smart-HTTP answers (watchedHttp.ts).
+   */
   timeoutMs?: number;
   /** A proxy URL, '' for a direct connection, absent to leave git's own proxy environment alone. */
   proxy?: string;
   /**
-   * The new head's only parent is a commit the cache holds. The portable path then deepens what it
-   * has by one commit; otherwise (a merge, several commits, another branch) a relative fetch would
-   * walk history, so it fetches the head at depth 1 afresh and keeps only that pack.
+   * The caller still reads the cache's older commits (the base it compares the head with): the
+   * portable path then leaves compacting the cache to its call of tidyCache.
    */
-  extendsCache?: boolean;
+  deferTidy?: boolean;
 }
 
 const DEFAULT_STALL_MS = 60_000;
@@ -181,11 +186,13 @@ function localFailure(e: unknown, message: string): string | undefined {
 
 /**
  * What a failed transfer attempt means: `transient` (a dropped or refused connection, an empty
- * reply, a 5xx from the smart-HTTP endpoint, a stall: tried again under the retry policy) or a final
- * SyncError (cancellation, a full or read-only disk, an auth failure, a missing repository or branch,
- * a redirect we do not follow, any other 4xx or unexplained failure).
+ * reply, a 5xx or a 429 from the smart-HTTP endpoint, a stall: tried again under the retry policy) or
+ * a final SyncError (cancellation, a full or read-only disk, an auth failure, a missing repository or
+ * branch, a redirect we do not follow, any other 4xx or unexplained failure). A 429 is `limited` (the
+ * server asked us to slow down); `retryAfterSeconds` is the server's Retry-After, when it sent one
+ * and we could see it (isomorphic-git's requests; git does not print response headers).
  */
-export type PackFailure = { kind: 'transient'; reason: string } | { kind: 'fail'; error: SyncError };
+export type PackFailure = { kind: 'transient'; reason: string; limited?: boolean; retryAfterSeconds?: number } | { kind: 'fail'; error: SyncError };
 
 export interface PackFailureContext {
   url: string;
@@ -193,6 +200,8 @@ export interface PackFailureContext {
   cacheGitDir: string;
   hasToken: boolean;
   aborted: boolean;
+  /** For a Retry-After given as an HTTP date. */
+  nowMs?: number;
 }
 
 /** Connection-level failures as node (isomorphic-git's HTTP client, undici) reports them. */
@@ -244,13 +253,26 @@ export function classifyPackFailure(e: unknown, ctx: PackFailureContext): PackFa
     return fail(new SyncError('BRANCH_NOT_FOUND', `The branch ${ctx.branch} no longer exists on the remote.`, { hint: 'Choose another branch.', cause: e }));
   }
   const errno = code ?? (typeof err.cause?.code === 'string' ? err.cause.code : undefined);
+  if (status === 429 || (status !== undefined && status >= 500)) {
+    const after = retryAfterSeconds((e as { retryAfter?: unknown } | null)?.retryAfter, ctx.nowMs ?? Date.now());
+    const reason = status === 429 ? 'the git endpoint answered 429 (too many requests)' : gitReason(message);
+    return { kind: 'transient', reason, ...(status === 429 ? { limited: true } : {}), ...(after !== undefined ? { retryAfterSeconds: after } : {}) };
+  }
   const transient =
-    (status !== undefined && status >= 500) ||
     code === 'EmptyServerResponseError' ||
+    code === 'PackStallError' ||
     (errno !== undefined && TRANSIENT_ERRNO.has(errno)) ||
     (status === undefined && TRANSIENT_GIT.test(message));
   if (transient) return { kind: 'transient', reason: gitReason(message) };
   return fail(new SyncError('NETWORK', `The git transfer from ${ctx.url} failed: ${message}`, { hint: 'Check your connection and retry.', cause: e }));
+}
+
+/** A Retry-After header's wait in seconds: a number of seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterSeconds(value: unknown, nowMs: number): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - nowMs) / 1000)) : undefined;
 }
 
 /** The HTTP status git (curl) or isomorphic-git names in its message, if any. */
@@ -272,6 +294,44 @@ export interface PackRetry {
   /** Told before each wait (the sync's "retrying" banner and status bar), like REST waits. */
   onWait?: NetworkHooks['onWait'];
   sleep?: Sleep;
+  /** The longest Retry-After waited out (REST's maxWaitSeconds); a longer one fails at once. Default 60 s. */
+  maxWaitSeconds?: number;
+}
+
+const DEFAULT_MAX_WAIT_SECONDS = 60;
+
+/**
+ * How long to wait before the next attempt after a transient failure, or the error that ends the
+ * transfer: the retry policy's back-off, or the server's Retry-After when it sent one (up to
+ * maxWaitSeconds); a 429 is reported as REST's secondary rate limit is (the error presentation
+ * says "GitHub asked Project Sync to slow down" for a message naming a secondary rate limit).
+ */
+function nextWait(failure: Extract<PackFailure, { kind: 'transient' }>, attempt: number, retry: PackRetry, url: string, cause: unknown): { seconds: number; reason: 'retry' | 'secondary-rate-limit'; resetAt?: string } | SyncError {
+  const maxWait = retry.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
+  const after = failure.retryAfterSeconds;
+  const backoff = retryDelaySeconds(attempt, retry.policy);
+  const attempts = `${attempt + 1} attempt${attempt === 0 ? '' : 's'}`;
+  if (after !== undefined && after > maxWait) {
+    const resetAt = new Date(Date.now() + after * 1000).toISOString();
+    return failure.limited
+      ? new SyncError('RATE_LIMITED', `The git endpoint of ${url} answered 429, a secondary rate limit, until ${resetAt} (a wait of ${after} s, more than the ${maxWait} s allowed).`, {
+          hint: 'Try again after the reset time.',
+          resetAt,
+          cause,
+        })
+      : new SyncError('NETWORK', `The git transfer from ${url} failed (${failure.reason}) and the server asked to retry in ${after} s, more than the ${maxWait} s allowed.`, {
+          hint: 'GitHub may be having trouble; try again later.',
+          cause,
+        });
+  }
+  if (backoff === undefined) {
+    return failure.limited
+      ? new SyncError('RATE_LIMITED', `The git endpoint of ${url} still answered 429, a secondary rate limit, after ${attempts}.`, { hint: 'Try again in a few minutes.', cause })
+      : new SyncError('NETWORK', `The git transfer from ${url} failed after ${attempts}: ${failure.reason}`, { hint: 'Check your connection and retry.', cause });
+  }
+  const seconds = after ?? backoff;
+  if (!failure.limited) return { seconds, reason: 'retry' };
+  return { seconds, reason: 'secondary-rate-limit', resetAt: new Date(Date.now() + seconds * 1000).toISOString() };
 }
 
 /**
@@ -281,31 +341,31 @@ export interface PackRetry {
 export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { retries: 0, retryBaseMs: 0 } }): Promise<{ bytes: number; requests: number; attempts: number }> {
   await clearStaleGitState(opts.cacheGitDir, opts.logger);
   const before = await packFiles(opts.cacheGitDir);
-  let replaced = false;
   for (let attempt = 0; ; attempt++) {
     try {
       if (opts.gitPath) await fetchWithGit(opts);
-      else replaced = await fetchWithIsoGit(opts);
+      else await fetchWithIsoGit(opts);
     } catch (e) {
       // Whatever the reason, a cut transfer's temp files are not kept.
       await clearStaleGitState(opts.cacheGitDir, opts.logger).catch((cleanup: unknown) => opts.logger.debug(`cleanup after a failed transfer: ${String(cleanup)}`));
       const failure = classifyPackFailure(e, { url: opts.url, branch: opts.branch, cacheGitDir: opts.cacheGitDir, hasToken: Boolean(opts.token), aborted: opts.signal?.aborted === true });
       if (failure.kind === 'fail') throw failure.error;
-      const seconds = retryDelaySeconds(attempt, retry.policy);
-      if (seconds === undefined) {
-        throw new SyncError('NETWORK', `The git transfer from ${opts.url} failed after ${attempt + 1} attempt${attempt === 0 ? '' : 's'}: ${failure.reason}`, {
-          hint: 'Check your connection and retry.',
-          cause: e,
-        });
-      }
-      opts.logger.info(`Waiting ${seconds} s (retry) before retrying the git transfer of ${opts.branch}: ${failure.reason}`);
-      retry.onWait?.({ reason: 'retry', seconds });
+      const wait = nextWait(failure, attempt, retry, opts.url, e);
+      if (wait instanceof SyncError) throw wait;
+      const { seconds, reason } = wait;
+      opts.logger.info(`Waiting ${seconds} s (${reason}) before retrying the git transfer of ${opts.branch}: ${failure.reason}`);
+      retry.onWait?.({ reason, seconds, ...(wait.resetAt ? { resetAt: wait.resetAt } : {}) });
       await (retry.sleep ?? abortableSleep)(seconds * 1000, opts.signal);
       continue;
     }
     const after = await packFiles(opts.cacheGitDir);
-    const bytes = [...after].filter(([name]) => !before.has(name)).reduce((n, [, size]) => n + size, 0);
-    if (replaced) await keepOnlyNewPacks(opts.cacheGitDir, before, opts.branch, opts.logger);
+    const added = [...after].filter(([name]) => !before.has(name));
+    const bytes = added.reduce((n, [, size]) => n + size, 0);
+    // The portable path's pack is thin on top of the cache: made whole before anything reads it.
+    if (!opts.gitPath) {
+      await fattenPacks(opts.cacheGitDir, added.map(([name]) => name), opts.logger);
+      if (!opts.deferTidy) await tidyCache(opts.cacheGitDir, opts.logger);
+    }
     // info/refs discovery + one upload-pack POST (protocol v2: ls-refs and fetch, two POSTs); a failed attempt counts as one.
     return { bytes: Math.max(0, bytes), requests: (opts.gitPath ? 3 : 2) + attempt, attempts: attempt + 1 };
   }
@@ -390,52 +450,95 @@ async function gitFetch(opts: PackFetch, url: string): Promise<void> {
 /** The cache repository's only remote on the portable path (its URL is passed on every fetch). */
 const ISO_REMOTE = 'origin';
 
-/** True when the fetch replaced the cache's content (an absolute depth-1 fetch into a non-empty cache). */
-async function fetchWithIsoGit(opts: PackFetch): Promise<boolean> {
-  const shallow = fs.existsSync(path.join(opts.cacheGitDir, 'shallow'));
-  // A relative depth deepens the cache's shallow boundary: right when the head is one commit past
-  // what the cache holds, a history walk otherwise (a merge of a long branch brought all of it).
-  const relative = shallow && opts.extendsCache === true;
+/**
+ * The portable path's fetch: the head at depth 1 (never relative, so no history is walked whatever
+ * the merge shape), with the cache's last head as the one `have` — as `git fetch --depth 1` does.
+ * isomorphic-git with `singleBranch` takes its haves from the `ref` argument alone (`_fetch`:
+ * `haveRefs = singleBranch ? [ref] : …`), so the ref named there is the cache's head ref, not the
+ * branch (whose short name expands to no ref of a cache that records it under refs/remotes/origin/).
+ * upload-pack then leaves out every object reachable from that commit, the cache's shallow commits
+ * marking where it stops, provided the pack may be thin (see thinPack.ts): only the new commit, its
+ * new trees and changed blobs come, in a pack that sits on top of the older ones.
+ */
+async function fetchWithIsoGit(opts: PackFetch): Promise<void> {
   // isomorphic-git records the fetched head through the remote's fetch refspec and throws
   // NoRefspecError after the transfer when there is none (a fresh cache repository has none).
   await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
-  await git.fetch({
+  const have = await cacheHead(opts.cacheGitDir, opts.branch);
+  // Loaded here, on the portable path only: its HTTP client pulls in node:http at load.
+  // Watched for silence like git's lowSpeedTime (gitFetch): a stalled attempt fails as transient.
+  const direct = opts.proxy ? undefined : await directGitHttp((await import('isomorphic-git/http/node')).default, opts.url);
+  const http = watchedGitHttp(direct?.client ?? proxiedGitHttp(opts.proxy ?? ''), opts.timeoutMs ?? DEFAULT_STALL_MS);
+  const fetched = await git.fetch({
     fs,
-    // Loaded here, on the portable path only: its HTTP client pulls in node:http at load.
-    http: opts.proxy ? proxiedGitHttp(opts.proxy) : (await import('isomorphic-git/http/node')).default,
+    // Asks for a thin pack when a `have` is sent (see thinPack.ts).
+    http: thinPackHttp(http.client),
     gitdir: opts.cacheGitDir,
     remote: ISO_REMOTE,
     url: opts.url,
-    ref: opts.branch,
+    // The ref whose commit is sent as `have`; the branch is what is fetched (remoteRef).
+    ref: have?.ref ?? opts.branch,
     remoteRef: opts.branch,
     singleBranch: true,
     depth: 1,
-    relative,
     tags: false,
     onAuth: () => (opts.token ? { username: 'x-access-token', password: opts.token } : { cancel: true }),
-  });
-  opts.logger.debug(`[pack] isomorphic-git fetch ${opts.url} ${opts.branch} (${relative ? 'one commit deeper' : 'depth 1'}) done`);
-  return shallow && !relative;
+  }).catch((e: unknown) => {
+    // Whatever isomorphic-git made of a stalled answer, the attempt failed because of the stall.
+    const stall = http.stall();
+    if (stall) throw stall;
+    // isomorphic-git's HttpError keeps the status, not the headers: the Retry-After rides along.
+    const retryAfter = http.retryAfter();
+    if (retryAfter !== undefined && e instanceof Error) Object.assign(e, { retryAfter });
+    throw e;
+  }).finally(() => direct?.close());
+  // A stall it took for the end of an answer (see WatchedHttp.stall) fails the attempt too.
+  const stall = http.stall();
+  if (stall) throw stall;
+  if (fetched.fetchHead) await git.writeRef({ fs, gitdir: opts.cacheGitDir, ref: CACHE_REF, value: fetched.fetchHead, force: true });
+  opts.logger.debug(`[pack] isomorphic-git fetch ${opts.url} ${opts.branch} at depth 1 (${have ? `have ${have.oid.slice(0, 12)}` : 'no haves'}) done`);
 }
 
 /**
- * After an absolute depth-1 fetch into a cache that held older packs: the new pack holds the whole
- * snapshot, so the older ones go (the cache stays about one shallow clone in size), and so do the
- * shallow boundary and refs that named commits only they held. Loose objects (REST blobs) stay.
+ * The cache's last fetched head, to be sent as a `have`: CACHE_REF (written after every portable
+ * fetch), else the branch's remote-tracking ref (a cache filled before CACHE_REF was kept). Only
+ * a commit the cache holds with its tree counts; none for an empty cache.
  */
-async function keepOnlyNewPacks(gitDir: string, before: Map<string, number>, branch: string, logger: Logger): Promise<void> {
-  const head = await git.resolveRef({ fs, gitdir: gitDir, ref: `refs/remotes/${ISO_REMOTE}/${branch}` });
-  const packDir = path.join(gitDir, 'objects', 'pack');
-  for (const name of before.keys()) {
-    const base = name.slice(0, -'.pack'.length);
-    await fsp.rm(path.join(packDir, `${base}.idx`), { force: true });
-    await fsp.rm(path.join(packDir, name), { force: true });
+async function cacheHead(gitDir: string, branch: string): Promise<{ ref: string; oid: string } | undefined> {
+  for (const ref of [CACHE_REF, `refs/remotes/${ISO_REMOTE}/${branch}`]) {
+    const oid = await git.resolveRef({ fs, gitdir: gitDir, ref }).catch(() => undefined);
+    if (!oid) continue;
+    const held = await git.readCommit({ fs, gitdir: gitDir, oid }).then(
+      ({ commit }) => git.readTree({ fs, gitdir: gitDir, oid: commit.tree }).then(() => true),
+      () => false,
+    ).catch(() => false);
+    if (held) return { ref, oid };
   }
-  await fsp.writeFile(path.join(gitDir, 'shallow'), `${head}\n`);
-  for (const ref of await git.listBranches({ fs, gitdir: gitDir, remote: ISO_REMOTE })) {
-    if (ref !== branch && ref !== 'HEAD') await git.deleteRef({ fs, gitdir: gitDir, ref: `refs/remotes/${ISO_REMOTE}/${ref}` }).catch(() => undefined);
+  return undefined;
+}
+
+/** The portable fetch's thin pack made whole. Not needed to read it with isomorphic-git: a failure is only logged. */
+async function fattenPacks(gitDir: string, added: readonly string[], logger: Logger): Promise<void> {
+  try {
+    for (const name of added) await fattenPack(gitDir, name);
+  } catch (e) {
+    logger.warn(`[pack] making the fetched thin pack whole failed: ${(e as Error).message}`);
   }
-  logger.info(`[pack] the depth-1 pack replaced ${before.size} older pack(s) in the cache`);
+}
+
+/**
+ * Once the portable path's packs outgrow the largest one by 40%, the cache is compacted to one
+ * pack of its head (on this machine, no transfer). The cache stays usable as it was when this
+ * fails, so a failure is only logged.
+ */
+export async function tidyCache(gitDir: string, logger: Logger): Promise<void> {
+  try {
+    if (!(await cacheOutgrown(gitDir))) return;
+    const head = await git.resolveRef({ fs, gitdir: gitDir, ref: CACHE_REF }).catch(() => undefined);
+    if (head) await compactCache(gitDir, head, logger);
+  } catch (e) {
+    logger.warn(`[pack] compacting the content cache failed: ${(e as Error).message}`);
+  }
 }
 
 /** The cache's pack files and their sizes. */

@@ -51,14 +51,14 @@ export function syncLabel(record: Pick<SyncRecord, 'branch' | 'commitSha'>): str
 }
 
 /** `5 min ago · +3 ~2 −1`; other states say what happened instead of the counts. */
-export function syncDescription(record: SyncRecord, isActive: boolean, now: Date, t: Translate): string {
+export function syncDescription(record: SyncRecord, isActive: boolean, now: Date, t: Translate, indexing = false): string {
   const age = formatAge(record.completedAt ?? record.startedAt, now, t);
-  const what = syncOutcome(record, isActive, t);
+  const what = syncOutcome(record, isActive, t, indexing);
   return age ? `${age} · ${what}` : what;
 }
 
 /** What an attempt came to: its change counts (`restore · …` for restores), or what happened instead. */
-export function syncOutcome(record: SyncRecord, isActive: boolean, t: Translate): string {
+export function syncOutcome(record: SyncRecord, isActive: boolean, t: Translate, indexing = false): string {
   switch (syncItemState(record, isActive)) {
     case 'running':
       // The stored phase is not rewritten mid-run (the banner and status bar show the live one).
@@ -71,9 +71,25 @@ export function syncOutcome(record: SyncRecord, isActive: boolean, t: Translate)
       return t('interrupted');
     case 'restore':
     case 'active':
-    case 'completed':
-      return record.kind === 'restore' ? t('restore · {0}', formatChanges(record.stats)) : formatChanges(record.stats);
+    case 'completed': {
+      const changes = record.kind === 'restore' ? t('restore · {0}', formatChanges(record.stats)) : formatChanges(record.stats);
+      const memory = memoryState(record, indexing);
+      return memory ? `${changes} · ${memoryWords(memory, t)}` : changes;
+    }
   }
+}
+
+/**
+ * A link whose memory is not all there: `indexing` while this window's sync is still analysing its
+ * files (its snapshot was committed first), `incomplete` when that step never came.
+ */
+export function memoryState(record: SyncRecord, indexing: boolean): 'indexing' | 'incomplete' | undefined {
+  if (record.status !== 'completed' || !record.memoryIncomplete) return undefined;
+  return indexing ? 'indexing' : 'incomplete';
+}
+
+function memoryWords(state: 'indexing' | 'incomplete', t: Translate): string {
+  return state === 'indexing' ? t('indexing memory…') : t('memory incomplete');
 }
 
 /**
@@ -95,16 +111,16 @@ export function syncContextValue(record: SyncRecord, isActive: boolean): string 
  * folded no-change resyncs how often the commit was checked: `checked 4× · last 2 min ago · +3 ~2 −1
  * · compared with main @ 1f4ddd3, 2 h ago`. `base` is the record's `baseSyncId` record.
  */
-export function rowDescription(row: HistoryRow, isActive: boolean, base: SyncRecord | undefined, now: Date, t: Translate): string {
+export function rowDescription(row: HistoryRow, isActive: boolean, base: SyncRecord | undefined, now: Date, t: Translate, indexing = false): string {
   const parts: string[] = [];
   if (row.repeats.length > 0) {
     parts.push(t('checked {0}×', formatCount(row.repeats.length + 1)));
     const last = latestOf(row);
     const age = formatAge(last.completedAt ?? last.startedAt, now, t);
     if (age) parts.push(t('last {0}', age));
-    parts.push(syncOutcome(row.record, isActive, t));
+    parts.push(syncOutcome(row.record, isActive, t, indexing));
   } else {
-    parts.push(syncDescription(row.record, isActive, now, t));
+    parts.push(syncDescription(row.record, isActive, now, t, indexing));
   }
   const compared = baseWords(row.record, base, now, t);
   if (compared) parts.push(compared);
@@ -137,7 +153,7 @@ export function syncTooltip(
   record: SyncRecord,
   isActive: boolean,
   t: Translate,
-  extra: { base?: SyncRecord; now?: Date; repeats?: readonly SyncRecord[] } = {},
+  extra: { base?: SyncRecord; now?: Date; repeats?: readonly SyncRecord[]; indexing?: boolean } = {},
 ): TooltipModel {
   const rows: Array<[string, string]> = [];
   const state = syncItemState(record, isActive);
@@ -156,6 +172,9 @@ export function syncTooltip(
     rows.push([t('Changes'), formatChanges(record.stats)]);
     rows.push([t('Files'), formatCount(record.stats.files)]);
     rows.push([t('Duration'), formatDuration(record.stats.durationMs)]);
+    const memory = memoryState(record, extra.indexing === true);
+    if (memory === 'indexing') rows.push([t('Memory'), t('Being indexed: the snapshot is saved, its files are being analysed.')]);
+    if (memory === 'incomplete') rows.push([t('Memory'), t('Incomplete: the next sync of {0} completes it.', record.branch)]);
   }
   if (record.forcePushed) rows.push([t('Note'), t('The branch was force-pushed since the previous sync.')]);
   if (record.error) rows.push([t('Error'), `${record.error.message} (${record.error.code})`]);

@@ -52,6 +52,9 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     repos.onDidChange(() => this.refresh(), this, this.disposables);
   }
 
+  /** Whether this window's sync is still analysing the memory of `syncId` (set by extension.ts). */
+  isIndexing: (syncId: string) => boolean = () => false;
+
   /** Set after construction by extension.ts (the view needs the provider first). */
   get view(): vscode.TreeView<HistoryNode> | undefined {
     return this._view;
@@ -110,7 +113,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
         if (!record) return new vscode.TreeItem(vscode.l10n.t('(unknown sync)'));
         const row = this.rows.get(node.syncId) ?? { record, repeats: [] };
         const base = record.baseSyncId ? this.engines.current?.store.get(record.baseSyncId) : undefined;
-        return syncTreeItem({ ...row, record }, this.rowIsActive(row), base, now);
+        return syncTreeItem({ ...row, record }, this.rowIsActive(row), base, now, this.isIndexing(record.id));
       }
     }
   }

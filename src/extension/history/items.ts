@@ -43,7 +43,7 @@ export function branchTreeItem(node: BranchNode, rows: readonly HistoryRow[], ho
   return item;
 }
 
-export function syncTreeItem(row: HistoryRow, isActive: boolean, base: SyncRecord | undefined, now: Date): vscode.TreeItem {
+export function syncTreeItem(row: HistoryRow, isActive: boolean, base: SyncRecord | undefined, now: Date, indexing = false): vscode.TreeItem {
   const { record } = row;
   const expandable = record.status === 'completed' && record.treeSha !== null;
   const item = new vscode.TreeItem(
@@ -51,16 +51,16 @@ export function syncTreeItem(row: HistoryRow, isActive: boolean, base: SyncRecor
     expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
   );
   item.id = syncItemId(record.id);
-  item.description = rowDescription(row, isActive, base, now, t);
+  item.description = rowDescription(row, isActive, base, now, t, indexing);
   item.iconPath = themeIcon(syncIcon(syncItemState(record, isActive)));
   item.contextValue = syncContextValue(record, isActive);
-  item.tooltip = tooltip(row, isActive, base, now);
+  item.tooltip = tooltip(row, isActive, base, now, indexing);
   return item;
 }
 
 /** Every repository-derived string goes in through appendText, which escapes Markdown. */
-function tooltip(row: HistoryRow, isActive: boolean, base: SyncRecord | undefined, now: Date): vscode.MarkdownString {
-  const model = syncTooltip(row.record, isActive, t, { base, now, repeats: row.repeats });
+function tooltip(row: HistoryRow, isActive: boolean, base: SyncRecord | undefined, now: Date, indexing: boolean): vscode.MarkdownString {
+  const model = syncTooltip(row.record, isActive, t, { base, now, repeats: row.repeats, indexing });
   const md = new vscode.MarkdownString();
   md.appendMarkdown('**').appendText(model.title).appendMarkdown('**\n\n');
   for (const [label, value] of model.rows) {

@@ -37,7 +37,9 @@ export function parseReadInput(input: unknown): ReadInput | string {
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 function syncLine(active: SyncRecord): string {
-  return `Active sync ${active.id}: ${active.repository.owner}/${active.repository.name} branch ${active.branch} at commit ${active.commitSha ?? 'unknown'}${active.completedAt ? ` (synced ${active.completedAt})` : ''}.`;
+  const line = `Active sync ${active.id}: ${active.repository.owner}/${active.repository.name} branch ${active.branch} at commit ${active.commitSha ?? 'unknown'}${active.completedAt ? ` (synced ${active.completedAt})` : ''}.`;
+  // A large sync's snapshot lands before its memory: say so, or an empty answer reads as "no such file".
+  return active.memoryIncomplete ? `${line} Its memory is incomplete (still being indexed, or completed by the next sync of ${active.branch}): files it changed may be missing below.` : line;
 }
 
 /** Matching files with language, symbols and summary, under SEARCH_MAX_CHARS. */

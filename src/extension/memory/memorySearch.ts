@@ -21,7 +21,10 @@ export async function searchMemory(engines: EngineHost, initial = '', repos?: Wo
   const repository = folder?.remote;
   const picker = vscode.window.createQuickPick<MemoryItem>();
   picker.title = vscode.l10n.t('Search Memory');
-  picker.placeholder = vscode.l10n.t('Search files, symbols and summaries of the active sync');
+  const active = repository ? engine.store.activeSync(repository) : undefined;
+  picker.placeholder = active?.memoryIncomplete
+    ? vscode.l10n.t('Memory of {0} is still incomplete (being indexed, or completed by the next sync): files it changed may be missing', active.branch)
+    : vscode.l10n.t('Search files, symbols and summaries of the active sync');
   picker.matchOnDescription = true;
   picker.matchOnDetail = true;
   picker.value = initial;

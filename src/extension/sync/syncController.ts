@@ -12,7 +12,7 @@ import { ContextKeys } from '../commandIds';
 import { setContext } from '../contextKeys';
 import type { EngineHost } from '../engineHost';
 import { describeRecordError } from './errorText';
-import { toSummary, toWireStats } from './viewState';
+import { bannerRecord, toSummary, toWireStats } from './viewState';
 import type { FolderRepository } from '../workspace/workspaceRepos';
 
 export interface RunInfo {
@@ -151,6 +151,9 @@ export class SyncController implements vscode.Disposable {
       case 'warning':
         this.log.warn(event.message);
         break;
+      case 'saved':
+        this.log.info(`${run.kind} ${event.sync.id}: snapshot saved, indexing memory`);
+        break;
     }
   }
 
@@ -173,7 +176,7 @@ export class SyncController implements vscode.Disposable {
     this.lastEnd = { ...end, branch: end.record?.branch ?? run.branch, target };
     setContext(ContextKeys.syncing, false, this.log);
     const summary = end.record
-      ? toSummary(end.record, (id) => this.engines.current?.store.get(id), (e) => describeRecordError(e, end.error))
+      ? toSummary(bannerRecord(end.record, end.error), (id) => this.engines.current?.store.get(id), (e) => describeRecordError(e, end.error))
       : null;
     if (summary) this._onDidProgress.fire({ type: 'finished', sync: summary });
     this._onDidEnd.fire(end);
@@ -185,3 +188,4 @@ export class SyncController implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
+

@@ -13,7 +13,7 @@ import { cleanMessage } from '../commands/errorPresentation';
 import { describeRecordError } from './errorText';
 import { scheduleAtReset } from './resetScheduler';
 import type { RunEnd, SyncController } from './syncController';
-import { isWireBranch, toBranchItems, toSummary, toWireStats } from './viewState';
+import { bannerRecord, isWireBranch, toBranchItems, toSummary, toWireStats } from './viewState';
 import { remoteWhere } from '../workspace/workspaceKind';
 import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 
@@ -99,7 +99,7 @@ export class SyncViewModel implements SyncViewHost, vscode.Disposable {
       waiting: waiting
         ? { seconds: Math.max(0, Math.round((waiting.until - Date.now()) / 1000)), reason: waiting.reason, resetAt: waiting.resetAt }
         : null,
-      lastSync: last ? toSummary(last, (id) => store?.get(id), (e) => describeRecordError(e, this.thrownFor(last.id))) : null,
+      lastSync: last ? toSummary(bannerRecord(last, this.thrownFor(last.id)), (id) => store?.get(id), (e) => describeRecordError(e, this.thrownFor(last.id))) : null,
       signedIn: this.signedIn,
     };
   }

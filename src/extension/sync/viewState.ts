@@ -48,6 +48,7 @@ export function toSummary(
     stats: toWireStats(record.stats),
     error: record.error ? wireError(record.error, describeError) : null,
     completedAt: record.completedAt,
+    ...(record.memoryIncomplete ? { memoryIncomplete: true as const } : {}),
   };
 }
 
@@ -81,4 +82,14 @@ export function toBranchItems(sections: readonly BranchSection[]): BranchItem[] 
     }
   }
   return items.slice(0, limits.branches);
+}
+
+/**
+ * What the banner reports: the record, except for a large sync that failed or was cancelled after its
+ * snapshot was committed (the record is a completed link, memory incomplete): the banner says how the
+ * run ended, and the error's words say that the snapshot is saved.
+ */
+export function bannerRecord(record: SyncRecord, error: NonNullable<SyncRecord['error']> | undefined): SyncRecord {
+  if (!error || record.status !== 'completed') return record;
+  return { ...record, status: error.code === 'CANCELLED' ? 'cancelled' : 'failed', error: { code: error.code, message: error.message } };
 }

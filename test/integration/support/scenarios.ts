@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import manifest from '../../../package.json';
 import type { ProjectSyncApiV1, ProjectSyncExtension } from '../../../src/extension/api';
-import type { TestHooks } from '../../../src/extension/clock';
+import type { TestHooks } from '../../../src/extension/testHooks';
 import type { SyncRecord } from '../../../src/core/types';
 import { fixture, ui, webview } from './bridge';
 import { waitForTab } from './views';

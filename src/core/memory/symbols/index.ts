@@ -1,4 +1,5 @@
 // Which symbol extractor reads which language.
+import { asciidocSymbols } from './asciidoc';
 import { csharpSymbols, javaSymbols, kotlinSymbols, swiftSymbols } from './jvm';
 import { type SymbolExtractor, SymbolList } from './list';
 import { makefileSymbols, markdownSymbols, sqlSymbols } from './markup';
@@ -9,6 +10,7 @@ import { typescriptSymbols } from './typescript';
 
 export { MAX_SYMBOLS, SymbolList } from './list';
 export { firstMarkdownHeading } from './markup';
+export { asciidocLines, plainAsciidoc } from './asciidoc';
 
 const EXTRACTORS: Readonly<Record<string, SymbolExtractor>> = {
   typescript: typescriptSymbols,
@@ -35,6 +37,7 @@ const EXTRACTORS: Readonly<Record<string, SymbolExtractor>> = {
   sql: sqlSymbols,
   perl: perlSymbols,
   restructuredtext: rstSymbols,
+  asciidoc: asciidocSymbols,
   cmake: cmakeSymbols,
   tcl: tclSymbols,
 };

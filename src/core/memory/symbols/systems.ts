@@ -39,20 +39,25 @@ const C_TYPE =
   /^(?:typedef\s+)?(?:struct|class|union|enum(?:\s+(?:class|struct))?)\s+(?:[A-Z_][A-Z0-9_]*\s+)?([A-Za-z_]\w*)\s*(?:final\s*)?(?::[^;{]*)?(?:\{.*)?$/;
 const C_TYPEDEF_OPEN = /^typedef\s+(?:struct|union|enum)\b[^;]*$/;
 const C_TYPEDEF_CLOSE = /^\}\s*([A-Za-z_]\w*)\s*;/;
-const C_NOT_START = /^(?:[\s#/*{}]|(?:return|if|else|for|while|do|switch|case|goto|typedef|using|namespace|template|extern|static_assert)\b)/;
+const C_NOT_START = /^(?:[\s#/*{}]|(?:return|if|else|for|while|do|switch|case|goto|typedef|using|namespace|template|static_assert)\b)/;
+/** `typedef __ino_t ino_t;`, `typedef unsigned long size_t;`, `typedef char name[16];`: the alias. */
+const C_TYPEDEF_ALIAS = /^typedef\s+[^;(){}]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*;/;
+/** `typedef int (*__compar_fn_t) (const void *, const void *);`: the function pointer type's name. */
+const C_TYPEDEF_FUNCTION = /^typedef\s+[^;{}]*?\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(/;
 const C_NAME_BEFORE_PAREN = /((?:[A-Za-z_]\w*::)*~?[A-Za-z_]\w*)\s*$/;
 const C_KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'defined', 'catch', 'decltype', 'alignof']);
 
 /**
- * The name of a function defined at column 0 starting on line `i`: a name before `(`,
- * no `=` before it, and a `{` before any `;` within the next few lines (so prototypes and
- * calls are not definitions). ALL_CAPS names are macros and skipped.
+ * The name of a function declared at column 0 starting on line `i`: a name before `(`, no `=`
+ * before it, then its body or the `;` of a prototype within the next few lines (what a header
+ * declares: `extern DIR *opendir (const char *__name) __nonnull ((1));`). ALL_CAPS names are
+ * macros and skipped; so are lines a macro call continues (`)` before the `;` of a statement).
  */
 function cFunctionAt(lines: readonly string[], i: number): string | undefined {
   const line = lines[i] ?? '';
   const paren = line.indexOf('(');
   if (paren <= 0) return undefined;
-  const head = line.slice(0, paren);
+  const head = line.slice(0, paren).replace(/^extern\s+(?!")/, '');
   if (/[=;"'(]/.test(head)) return undefined;
   const name = C_NAME_BEFORE_PAREN.exec(head)?.[1];
   if (!name || C_KEYWORDS.has(name) || !/[a-z]/.test(name)) return undefined;
@@ -63,7 +68,9 @@ function cFunctionAt(lines: readonly string[], i: number): string | undefined {
   }
   const brace = rest.indexOf('{');
   const semi = rest.indexOf(';');
-  return brace >= 0 && (semi < 0 || brace < semi) ? name : undefined;
+  if (brace >= 0 && (semi < 0 || brace < semi)) return name;
+  // A prototype names its return type before its name (a bare `name(...);` is a macro call).
+  return semi >= 0 && /[\s*&]/.test(head.trim()) ? name : undefined;
 }
 
 /** C and C++: functions defined at column 0 (`Class::method` kept qualified), structs, classes, unions, enums, typedef'd structs. */
@@ -78,6 +85,11 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
         pendingTypedef = false;
       }
       if (line.startsWith('}')) pendingTypedef = false;
+      continue;
+    }
+    const alias = C_TYPEDEF_FUNCTION.exec(line) ?? (line.startsWith('typedef') && !C_TYPEDEF_OPEN.test(line) ? C_TYPEDEF_ALIAS.exec(line) : null);
+    if (alias) {
+      out.add(alias[1]);
       continue;
     }
     // `typedef struct [tag] {` ... `} name;`: the tag now, the alias at the closing brace.

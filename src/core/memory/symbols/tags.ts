@@ -98,6 +98,11 @@ const C_TRANSPARENT = [
   'namespace_definition', 'template_declaration', 'type_definition', 'declaration',
 ];
 
+/** Kotlin: `fun interface` (Kotlin 1.4) is not in the packaged grammar; read as the `interface` it declares. */
+function kotlinPrepare(text: string): string {
+  return text.includes('fun interface') ? text.replace(/\bfun(?=\s+interface\b)/g, '   ') : text;
+}
+
 export const TAGS: Readonly<Record<string, TagsGrammar>> = {
   javascript: { wasm: 'tree-sitter-javascript.wasm', query: JS_QUERY, transparent: JS_TRANSPARENT, name: jsName },
   javascriptreact: { wasm: 'tree-sitter-javascript.wasm', query: JS_QUERY, transparent: JS_TRANSPARENT, name: jsName },
@@ -150,6 +155,30 @@ export const TAGS: Readonly<Record<string, TagsGrammar>> = {
 (function_definition name: (name) @name) @def
 (method_declaration name: (name) @name) @def`,
     transparent: ['program', 'namespace_definition', 'compound_statement', 'declaration_list', 'class_declaration', 'interface_declaration', 'trait_declaration', 'enum_declaration', 'enum_declaration_list'],
+  },
+  kotlin: {
+    wasm: 'tree-sitter-kotlin.wasm',
+    // Classes, interfaces and enum classes are all class_declaration; an extension function's receiver
+    // is a user_type before its name (`fun String.shout()` is `shout`, as the regexes read it).
+    query: `(class_declaration (type_identifier) @name) @def
+(object_declaration (type_identifier) @name) @def
+(function_declaration (simple_identifier) @name) @def
+(type_alias (type_identifier) @name) @def
+(property_declaration (variable_declaration (simple_identifier) @name)) @def`,
+    transparent: [],
+    prepare: kotlinPrepare,
+  },
+  swift: {
+    wasm: 'tree-sitter-swift.wasm',
+    // class_declaration is also struct, enum, actor and extension; an extension's functions are
+    // `Type.name` (as Go's methods are), the extension itself names no new type.
+    query: `(class_declaration name: (type_identifier) @name) @def
+(protocol_declaration name: (type_identifier) @name) @def
+(function_declaration name: (simple_identifier) @name) @def
+(typealias_declaration name: (type_identifier) @name) @def
+(property_declaration name: (pattern (simple_identifier) @name)) @def
+(class_declaration name: (user_type . (type_identifier) @recv) body: (class_body (function_declaration name: (simple_identifier) @name))) @def`,
+    transparent: [],
   },
   ruby: {
     wasm: 'tree-sitter-ruby.wasm',

@@ -29,6 +29,8 @@ function initialisedWithFunction(line: string, from: number): boolean {
 
 const EXPORT_LIST = /^export\s+(?:type\s+)?\{([^}]*)(\})?/;
 const COMMONJS = new RegExp(`^(?:module\\.)?exports\\.(${ID})\\s*=`);
+/** `app.use = function …`, `View.prototype.render = (…) =>`: a method assigned at the top level, named `app.use`, `View.render`. */
+const MEMBER_FUNCTION = new RegExp(`^(${ID})\\.(?:prototype\\.)?(${ID})\\s*=(?!=)`);
 /** Words a regex may capture where a name would be, in `export default class extends X`. */
 const NOT_NAMES = new Set(['extends', 'implements']);
 
@@ -58,6 +60,8 @@ function multiLineExportList(lines: readonly string[], start: number, first: str
 function declarationName(line: string): string | undefined {
   const m = FUNCTION.exec(line) ?? TYPE_LIKE.exec(line) ?? EXPORTED_VAR.exec(line) ?? COMMONJS.exec(line);
   if (m) return m[1] && !NOT_NAMES.has(m[1]) ? m[1] : undefined;
+  const member = MEMBER_FUNCTION.exec(line);
+  if (member) return member[1] !== 'module' && initialisedWithFunction(line, member[0].length - 1) ? `${member[1]}.${member[2]}` : undefined;
   const v = VAR.exec(line);
   return v && initialisedWithFunction(line, v[0].length) ? v[1] : undefined;
 }
@@ -67,7 +71,8 @@ export const typescriptSymbols: SymbolExtractor = (lines, out) => {
     const line = lines[i] ?? '';
     const c = line.charCodeAt(0);
     // Top level only: indented lines, comments, closing braces and blank lines are skipped fast.
-    if (!(c >= 97 && c <= 122)) continue; // every declaration starts with a lowercase keyword
+    // Every declaration starts with a lowercase keyword, a method assignment with its object's name.
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36)) continue;
     const list = EXPORT_LIST.exec(line);
     if (list) {
       if (list[2]) exportListNames(list[1] ?? '', out);

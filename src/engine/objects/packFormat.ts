@@ -1,0 +1,116 @@
+// The bits of git's pack format the portable path writes itself: whole-object entries, OFS_DELTA
+// distances, CRC-32s and version-2 pack indexes (see gitformat-pack(5)).
+import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+
+export const OBJ_OFS_DELTA = 6;
+export const OBJ_REF_DELTA = 7;
+const TYPE_CODES: Record<string, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
+
+/** The object names of a version-2 pack index, in index order. */
+export function idxOids(idx: Buffer): string[] {
+  if (idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) throw new Error('not a version 2 pack index');
+  const count = idx.readUInt32BE(8 + 255 * 4);
+  const oids: string[] = [];
+  for (let i = 0; i < count; i++) oids.push(idx.subarray(1032 + i * 20, 1052 + i * 20).toString('hex'));
+  return oids;
+}
+
+/** The offsets of a version-2 pack index, in index order (large offsets included). */
+export function idxOffsets(idx: Buffer): number[] {
+  const count = idx.readUInt32BE(8 + 255 * 4);
+  const at = 1032 + count * 24;
+  const offsets: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const word = idx.readUInt32BE(at + i * 4);
+    offsets.push(word & 0x80000000 ? Number(idx.readBigUInt64BE(at + count * 4 + (word & 0x7fffffff) * 8)) : word);
+  }
+  return offsets;
+}
+
+/** The CRC-32s of a version-2 pack index's entries, in index order. */
+export function idxCrcs(idx: Buffer): number[] {
+  const count = idx.readUInt32BE(8 + 255 * 4);
+  const at = 1032 + count * 20;
+  return Array.from({ length: count }, (_, i) => idx.readUInt32BE(at + i * 4));
+}
+
+/** A pack entry holding a whole object. */
+export function wholeEntry(type: string, content: Uint8Array): Buffer {
+  const code = TYPE_CODES[type];
+  if (code === undefined) throw new Error(`cannot pack an object of type ${type}`);
+  let size = content.length;
+  const header: number[] = [];
+  let byte = (code << 4) | (size & 15);
+  size = Math.floor(size / 16);
+  while (size > 0) {
+    header.push(byte | 0x80);
+    byte = size & 0x7f;
+    size = Math.floor(size / 128);
+  }
+  header.push(byte);
+  return Buffer.concat([Buffer.from(header), deflateSync(content)]);
+}
+
+/** The offset of an OFS_DELTA's base, in git's encoding; and where the encoding ends. */
+export function readOfs(pack: Buffer, at: number): { distance: number; end: number } {
+  let byte = pack[at++] as number;
+  let distance = byte & 0x7f;
+  while (byte & 0x80) {
+    byte = pack[at++] as number;
+    distance = (distance + 1) * 128 + (byte & 0x7f);
+  }
+  return { distance, end: at };
+}
+
+/** git's encoding of an OFS_DELTA's distance to its base (pack-objects' `dheader`). */
+export function writeOfs(distance: number): Buffer {
+  const bytes = [distance & 0x7f];
+  let d = Math.floor(distance / 128);
+  while (d > 0) {
+    d -= 1;
+    bytes.unshift((d & 0x7f) | 0x80);
+    d = Math.floor(d / 128);
+  }
+  return Buffer.from(bytes);
+}
+
+const CRC_TABLE = (() => {
+  const table = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c;
+  }
+  return table;
+})();
+
+export function crc32(data: Uint8Array): number {
+  let c = -1;
+  for (const byte of data) c = (CRC_TABLE[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
+/** A version-2 pack index for `entries` of the pack whose checksum is `packSha`. */
+export function packIndex(entries: { oid: string; offset: number; crc: number }[], packSha: Buffer): Buffer {
+  const sorted = [...entries].sort((a, b) => (a.oid < b.oid ? -1 : a.oid > b.oid ? 1 : 0));
+  const fanout = Buffer.alloc(1024);
+  for (const e of sorted) for (let b = parseInt(e.oid.slice(0, 2), 16); b < 256; b++) fanout.writeUInt32BE(fanout.readUInt32BE(b * 4) + 1, b * 4);
+  const shas = Buffer.concat(sorted.map((e) => Buffer.from(e.oid, 'hex')));
+  const crcs = Buffer.alloc(sorted.length * 4);
+  const small = Buffer.alloc(sorted.length * 4);
+  const large: Buffer[] = [];
+  sorted.forEach((e, i) => {
+    crcs.writeUInt32BE(e.crc, i * 4);
+    if (e.offset < 0x80000000) small.writeUInt32BE(e.offset, i * 4);
+    else {
+      small.writeUInt32BE((0x80000000 | large.length) >>> 0, i * 4);
+      const big = Buffer.alloc(8);
+      big.writeBigUInt64BE(BigInt(e.offset));
+      large.push(big);
+    }
+  });
+  const body = Buffer.concat([Buffer.from([0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2]), fanout, shas, crcs, small, ...large, packSha]);
+  return Buffer.concat([body, createHash('sha1').update(body).digest()]);
+}
+

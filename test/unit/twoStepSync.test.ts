@@ -1,0 +1,146 @@
+// A large sync commits its snapshot before its memory (browsable and restorable while its files are
+// analysed); a failure in between keeps the snapshot and the branch's next sync completes the memory;
+// facts the store already holds for a blob are reused instead of reading it again. The threshold
+// (2,000 files to read) is lowered to 5 so a small real repository takes the large path.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { commitChanges, createBranch } from '../support/repos';
+import { cli, Fixture, last, type CliRun } from './support/cliHarness';
+
+const files: Record<string, string> = {
+  'README.md': '# Two steps\n\nA repository whose memory lands after its snapshot.\n',
+  'src/server.ts': 'export function startServer(port: number): void {}\nexport class RequestRouter {}\n',
+  'src/config.ts': 'export function loadConfig(file: string): object { return {}; }\n',
+  'lib/util.js': 'exports.parseHeader = function (h) { return h; };\n',
+  'tools/build.py': 'def build_all():\n    pass\n\nclass Builder:\n    pass\n',
+  'docs/guide.md': '# Guide\n\nHow to run the two-step sync.\n\n## Install\n',
+  'scripts/run.sh': '#!/bin/sh\nrun_all() {\n  echo run\n}\n',
+  'include/api.h': 'int api_open(const char *name);\nvoid api_close(int fd);\n',
+};
+
+interface Rec {
+  id: string;
+  status: string;
+  branch: string;
+  memoryIncomplete?: boolean;
+  stats: { files: number; contentFiles: number };
+}
+interface Entry {
+  path: string;
+  blobSha: string;
+  language: string;
+  symbols: string[];
+  summary: string;
+}
+
+const large = { largeChangeFiles: 5 };
+const facts = (entries: Entry[]) => entries.map((e) => `${e.path} ${e.blobSha} ${e.language} [${e.symbols.join(',')}] ${e.summary}`).sort();
+
+describe('two-step commit of a large sync, and facts reused by blob sha', function () {
+  this.timeout(120_000);
+  let fx: Fixture;
+  let tmp: string;
+
+  const syncInto = (storage: string, branch: string, engine: object = large, env: NodeJS.ProcessEnv = {}): Promise<CliRun> =>
+    cli(['sync', '--repo', fx.workspace.dir, '--storage', storage, '--branch', branch, '--json'], { PROJECT_SYNC_LOG: 'info', ...env }, engine);
+  const memoryOf = async (storage: string): Promise<Entry[]> => {
+    const run = await cli(['memory', '--storage', storage, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    return JSON.parse(run.stdout) as Entry[];
+  };
+  const history = async (storage: string): Promise<Rec[]> => JSON.parse((await cli(['history', '--storage', storage, '--json'])).stdout) as Rec[];
+  /** The memory a one-step sync of `branch` gives (the threshold left at its default). */
+  const reference = async (branch: string): Promise<Entry[]> => {
+    const storage = path.join(tmp, `ref-${branch.replace(/\W/g, '_')}`);
+    const run = await syncInto(storage, branch, {});
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(!run.lines.some((l) => l.type === 'saved'), 'a small sync commits once');
+    return memoryOf(storage);
+  };
+
+  before(async () => {
+    fx = await Fixture.create(files, { branch: 'main' });
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'ps-twostep-'));
+  });
+  after(async () => {
+    await fx.dispose();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('says the snapshot is saved (memory incomplete) before the result, whose memory is whole', async () => {
+    const storage = path.join(tmp, 'two-step');
+    const run = await syncInto(storage, 'main');
+    assert.equal(run.code, 0, run.stderr);
+    const kinds = run.lines.map((l) => l.type);
+    const savedAt = kinds.indexOf('saved');
+    assert.ok(savedAt > 0 && savedAt < kinds.lastIndexOf('progress'), `saved comes before the memory's progress: ${kinds.join(',')}`);
+    const saved = run.lines[savedAt]?.sync as Rec;
+    assert.equal(saved.status, 'completed');
+    assert.equal(saved.memoryIncomplete, true);
+    assert.equal(saved.stats.files, Object.keys(files).length);
+    const result = last(run).sync as Rec;
+    assert.equal(result.id, saved.id);
+    assert.equal(result.memoryIncomplete, undefined, 'the returned record has its memory');
+    assert.equal(result.stats.contentFiles, Object.keys(files).length);
+    assert.deepEqual(facts(await memoryOf(storage)), facts(await reference('main')));
+    const records = await history(storage);
+    assert.equal(records.length, 1, 'one record for the two commits');
+    assert.equal(records[0]?.memoryIncomplete, undefined);
+  });
+
+  it('keeps the snapshot when the memory step fails, and the next sync of the branch completes the memory', async () => {
+    const storage = path.join(tmp, 'fails-midway');
+    const run = await syncInto(storage, 'main', large, { PROJECT_SYNC_FAILPOINT: 'enospc@write memory/' });
+    assert.equal(run.code, 1);
+    const error = last(run);
+    assert.equal(error.type, 'error');
+    assert.match(String(error.message), /The snapshot of main is saved; its memory is incomplete until the next sync of main\./);
+    const [left] = await history(storage);
+    assert.equal(left?.status, 'completed', 'the snapshot step stands');
+    assert.equal(left?.memoryIncomplete, true);
+    const listed = JSON.parse((await cli(['files', '--storage', storage, '--json'])).stdout) as unknown[];
+    assert.equal(listed.length, Object.keys(files).length, 'its files are listed');
+    assert.deepEqual(await memoryOf(storage), [], 'no memory entry yet');
+    const query = await cli(['memory', '--storage', storage, '--query', 'loadConfig']);
+    assert.match(query.stderr, /note: the memory of main is incomplete/, 'an empty answer says why');
+
+    // Nothing changed on the remote: the next sync reads what the memory lacks, and only that.
+    const again = await syncInto(storage, 'main', {});
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /left incomplete; reading its 8 unindexed file\(s\) again/);
+    const done = last(again).sync as Rec;
+    assert.equal(done.memoryIncomplete, undefined);
+    assert.doesNotMatch((await cli(['memory', '--storage', storage, '--query', 'loadConfig'])).stderr, /incomplete/);
+    assert.deepEqual(facts(await memoryOf(storage)), facts(await reference('main')));
+    const records = await history(storage);
+    assert.equal(records.length, 2);
+    assert.equal(records.find((r) => r.id === left?.id)?.memoryIncomplete, true, 'history is not rewritten');
+  });
+
+  it("reuses another branch's facts for the same blobs, but not under a name of another language", async () => {
+    await createBranch(fx.repo, 'feature', 'main');
+    await commitChanges(
+      fx.repo,
+      {
+        'src/server.ts': 'export function startServer(port: number, host: string): void {}\n',
+        // The same bytes as src/config.ts, named as plain text: other facts (no symbols).
+        'notes/config.txt': files['src/config.ts'] as string,
+        // The same bytes under another name of the same language: reused.
+        'src/settings.ts': files['src/config.ts'] as string,
+      },
+      { branch: 'feature' },
+    );
+    const storage = path.join(tmp, 'reuse');
+    assert.equal((await syncInto(storage, 'main')).code, 0);
+    const run = await syncInto(storage, 'feature');
+    assert.equal(run.code, 0, run.stderr);
+    // 10 files to read: 7 unchanged blobs and src/settings.ts are known; src/server.ts and notes/config.txt are not.
+    assert.match(run.stderr, /memory facts of 8 of 10 file\(s\) reused by blob sha/);
+    assert.ok(!run.lines.some((l) => l.type === 'saved'), 'what is left to read is a small change: one commit');
+    const mine = facts(await memoryOf(storage));
+    assert.deepEqual(mine, facts(await reference('feature')));
+    assert.ok(mine.some((f) => f.startsWith('notes/config.txt ') && f.includes(' plaintext [] ')), 'the .txt copy was analysed as plain text');
+  });
+});
