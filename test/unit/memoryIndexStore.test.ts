@@ -10,7 +10,9 @@ import type { HistoryStore } from '../../src/core/ports';
 import type { MemoryEntry, RepositoryFile, RepositoryRef } from '../../src/core/types';
 import { nullLogger } from '../../src/core/logger';
 import { acquireStorageLock } from '../../src/storage';
-import { file, open, repo, syncFiles, tempDirs } from './storageFixtures';
+import { changedFiles, diffSnapshots } from '../../src/core/diff';
+import { emptyStats } from '../../src/core/types';
+import { factsOf, file, open, repo, sha, syncFiles, tempDirs, treeOf } from './storageFixtures';
 
 const INDEX = 'memory.index';
 const WORDS = ['sync', 'config', 'parser', 'handler', 'router', 'cookie', 'server', 'client', 'storage', 'memory', 'search', 'token'];
@@ -178,6 +180,34 @@ describe('history store: the persisted memory search index', () => {
     assert.ok(got.flat().every((e) => /^src\/[a-z]+\/[a-z]+([0-9]|[1-3][0-9])\.ts$/.test(e.path)), 'only this history\'s 40 files');
     await reopened.close();
     assert.notDeepEqual(readFileSync(path.join(b, INDEX)), readFileSync(path.join(a, INDEX)), 'rewritten for this history');
+  });
+
+  it('follows a link committed in two steps (snapshot, then memory): queried between them and after', async () => {
+    const dir = dirs.make();
+    const store = await open(dir);
+    await syncFiles(store, tree(100));
+    const before = await answers(store);
+    const files = [...tree(100, 'v2'), file('src/late/routerLate.ts')];
+    const base = store.baseFor(repo, 'main');
+    const rec = await store.begin({ repository: repo, branch: 'main' });
+    const diff = diffSnapshots(await store.readFiles(base?.id as string), files);
+    await store.complete(rec.id, {
+      baseSyncId: base?.id ?? null, commitSha: sha('two-step'), treeSha: treeOf(files), commitMessage: 'two steps', forcePushed: false,
+      files, diff, memory: [], memoryPending: true, stats: { ...emptyStats(), added: diff.added.length, modified: diff.modified.length },
+    });
+    const between = await answers(store);
+    assert.deepEqual(between, await references(store), 'the snapshot step superseded the changed files');
+    assert.notDeepEqual(between, before);
+    const writer = await store.openMemory(rec.id);
+    writer.add(changedFiles(diff).map(factsOf));
+    await writer.commit({ missingContent: [], stats: emptyStats() });
+    const after = await answers(store);
+    assert.deepEqual(after, await references(store));
+    assert.equal((await store.memory({ query: 'routerLate', limit: 1 }))[0]?.path, 'src/late/routerLate.ts');
+    await store.close();
+    const reopened = await open(dir);
+    assert.deepEqual(await answers(reopened), after);
+    await reopened.close();
   });
 
   it('keeps a name that is not UTF-8 (lone surrogates) exactly through the file', async () => {
