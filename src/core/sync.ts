@@ -224,12 +224,7 @@ class Run {
     keepFacts: (facts: MemoryFacts[]) => void,
   ): AsyncGenerator<SyncEvent, { missing: RepositoryFile[] }> {
     if (wanted.length === 0) return { missing: [] };
-    const bySha = new Map<string, RepositoryFile[]>();
-    for (const f of wanted) {
-      const same = bySha.get(f.blobSha);
-      if (same) same.push(f);
-      else bySha.set(f.blobSha, [f]);
-    }
+    const bySha = byBlob(wanted);
     yield this.progress('fetchingContent', 0, wanted.length, true);
     const { extractFacts } = yield* this.channel.until((this.analysis ??= preload()));
     const pool = this.deps.factsPool ? yield* this.channel.until(this.deps.factsPool(wanted.length)) : undefined;
@@ -324,19 +319,14 @@ class Run {
     const known = await this.deps.store.knownFacts(new Set(wanted.map((f) => f.blobSha)));
     if (known.length === 0) return { reused: [], toRead: wanted };
     const { languageByName } = await (this.analysis ??= preload());
-    const bySha = new Map<string, MemoryFacts[]>();
-    for (const k of known) {
-      const same = bySha.get(k.blobSha);
-      if (same) same.push(k);
-      else bySha.set(k.blobSha, [k]);
-    }
+    const bySha = byBlob(known);
     const reused: MemoryFacts[] = [];
     const toRead: RepositoryFile[] = [];
     for (const f of wanted) {
       const candidates = bySha.get(f.blobSha);
       const lang = candidates && languageByName(f.path);
       const hit = candidates?.find((k) => k.path === f.path || languageByName(k.path) === lang);
-      if (hit) reused.push({ ...hit, path: f.path, symbols: [...hit.symbols] });
+      if (hit) reused.push({ ...hit, path: f.path });
       else toRead.push(f);
     }
     scoped(this.deps.logger, 'sync').info(`memory facts of ${reused.length} of ${wanted.length} file(s) reused by blob sha`);
@@ -380,11 +370,22 @@ function stillMissing(base: SyncRecord | undefined, diff: SnapshotDiff): Reposit
  */
 function preload(): Promise<typeof import('./memory/analysis')> {
   const loading = import('./memory/analysis').then((m) => {
-    m.languageByName('warm-up.tables');
+    m.linguistTables();
     return m;
   });
   loading.catch(() => undefined);
   return loading;
+}
+
+/** Items grouped by blob sha (one blob can be several paths). */
+function byBlob<T extends { blobSha: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const same = out.get(item.blobSha);
+    if (same) same.push(item);
+    else out.set(item.blobSha, [item]);
+  }
+  return out;
 }
 
 /** An error after the snapshot was committed: the link stays, and the message says so. */

@@ -10,7 +10,7 @@ import type { PersistentEtagCache } from './etags';
 import { randomSuffix, type FileOps } from './fsOps';
 import { isStorageLockHeld } from './lock';
 import { asCorrupt, memoryRel, readMemoryFile, replayMemory, type StoreState } from './loader';
-import { facts, MemoryIndex, type MemoryChange, type MemoryQuery } from './memoryIndex';
+import { MemoryIndex, type MemoryChange, type MemoryQuery } from './memoryIndex';
 import { MemorySearchCache, type SearchCacheHost } from './memorySearchCache';
 import { assertNoSuccessor, checkCompleteInput, checkMemoryFacts, checkMemoryInput, completedRecord, newRunningRecord, restoreRecord } from './records';
 import { HISTORY_FILE, isLink, repoKey, type CommitEntry, type HistoryFile, type MemoryFile, type SnapshotNode } from './schema';
@@ -116,7 +116,7 @@ export class LowdbHistoryStore implements HistoryStore {
   async openMemory(syncId: string): Promise<MemoryWriter> {
     const rec = this.link(syncId);
     if (!rec.memoryIncomplete) throw new SyncError('STORAGE_ERROR', `Sync ${syncId} has its memory already.`);
-    const memoryFile = `${syncId}-${randomSuffix()}.json`;
+    const memoryFile = memoryFileName(syncId);
     const file = await this.files.openAtomic(memoryRel(memoryFile));
     // The file's JSON is written as it comes: the head, each batch of facts, the tail at commit.
     file.write(`{"syncId":${JSON.stringify(syncId)},"supersede":[],"introduce":[`);
@@ -150,16 +150,19 @@ export class LowdbHistoryStore implements HistoryStore {
             throw new SyncError('STORAGE_ERROR', `Sync ${syncId} is no longer the latest sync: its memory is left to the next sync of ${current.branch}.`);
           }
           checkMemoryInput(input.missingContent);
-          flush();
-          file.write(']}');
-          const memoryBytes = await file.commit();
+          let entry: CommitEntry = { syncId, treeSha: current.treeSha as string, memoryFile: null };
+          if (count > 0) {
+            flush();
+            file.write(']}');
+            entry = { ...entry, memoryFile, memoryBytes: await file.commit() };
+          } else {
+            await file.abort();
+          }
           const { memoryIncomplete: _, ...rest } = current;
           const done: SyncRecord = { ...rest, missingContent: input.missingContent.map((f) => ({ ...f })), stats: { ...input.stats, files: current.stats.files, added: current.stats.added, modified: current.stats.modified, removed: current.stats.removed } };
           // Its snapshot step superseded every path it changed, so its memory only introduces. The
           // index reads the file on the memory's next use (the facts are not kept here).
-          const entry: CommitEntry = count > 0 ? { syncId, treeSha: current.treeSha as string, memoryFile, memoryBytes } : { syncId, treeSha: current.treeSha as string, memoryFile: null };
-          await this.commitEntry(done, entry, undefined, count > 0 ? { rel: memoryRel(memoryFile) } : null);
-          if (count === 0) await this.files.unlink(memoryRel(memoryFile));
+          await this.commitEntry(done, entry, undefined, entry.memoryFile ? { rel: memoryRel(entry.memoryFile) } : null);
           await this.etags.flush();
           this.emitter.fire({ kind: 'memory', syncId });
           return copy(done);
@@ -171,7 +174,7 @@ export class LowdbHistoryStore implements HistoryStore {
   async knownFacts(blobShas: ReadonlySet<string>): Promise<MemoryFacts[]> {
     if (blobShas.size === 0 || this.data.commits.every((c) => c.memoryFile === null)) return [];
     await this.loadMemory();
-    return this.state.memory.withBlobs(blobShas).map(facts);
+    return this.state.memory.withBlobs(blobShas);
   }
 
   fail(syncId: string, status: 'failed' | 'cancelled', error: { code: ErrorCode; message: string }, phase?: SyncRecord['phase']): Promise<SyncRecord> {
@@ -306,7 +309,7 @@ export class LowdbHistoryStore implements HistoryStore {
   private async commitLink(rec: SyncRecord, treeSha: string, node: SnapshotNode | undefined, change: MemoryChange, syncId: string, append = false): Promise<void> {
     let entry: CommitEntry = { syncId, treeSha, memoryFile: null };
     if (change.supersede.length > 0 || change.introduce.length > 0) {
-      const memoryFile = `${syncId}-${randomSuffix()}.json`;
+      const memoryFile = memoryFileName(syncId);
       const content: MemoryFile = { syncId, ...change };
       const text = JSON.stringify(content);
       await this.files.writeAtomic(memoryRel(memoryFile), text);
@@ -411,6 +414,9 @@ export class LowdbHistoryStore implements HistoryStore {
 }
 
 const copy = (r: SyncRecord): SyncRecord => structuredClone(r);
+
+/** A fresh name for a link's memory file (MEMORY_NAME): a failed write never clobbers a committed one. */
+const memoryFileName = (syncId: string): string => `${syncId}-${randomSuffix()}.json`;
 
 const syncLabel = (id: string | null): string => id ?? '(none: a first sync)';
 

@@ -133,10 +133,10 @@ export class MemoryIndex {
     return new Map([...this.active].map(([key, m]) => [key, [...m.values()]]));
   }
 
-  /** Every entry (superseded or not, any repository) of one of these blobs. */
-  withBlobs(blobShas: ReadonlySet<string>): MemoryEntry[] {
+  /** The facts of every entry (superseded or not, any repository) of one of these blobs, copied. */
+  withBlobs(blobShas: ReadonlySet<string>): MemoryFacts[] {
     this.flush();
-    return this.entries.filter((e) => blobShas.has(e.blobSha)).map((e) => ({ ...e, symbols: [...e.symbols] }));
+    return this.entries.filter((e) => blobShas.has(e.blobSha)).map(facts);
   }
 
   get size(): number {

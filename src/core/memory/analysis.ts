@@ -5,5 +5,6 @@
 // keeps one parser state: loadMemoryParsers and extractFacts must come from the same copy.
 export { extractFacts, type FileVersion } from './extract';
 export { languageByName } from './language';
+export { linguistTables } from './linguist';
 export { loadMemoryParsers } from './parsers';
 export { createFactsPool, type FactsPool } from './pool';
