@@ -57,6 +57,8 @@ export function engineSplit(root = process.cwd()) {
  * behind a proxy).
  */
 export const lazyChunks = [
+  // dist/cli.js is a loader that compiles this through V8's code cache (src/cli/compileCache.ts).
+  { entry: 'src/cli/process.ts', outfile: 'cliMain.js' },
   { entry: 'src/core/memory/analysis.ts', outfile: 'memoryAnalysis.js' },
   { entry: 'src/core/memory/search.ts', outfile: 'memorySearch.js' },
   { entry: 'undici', outfile: 'undici.js' },
@@ -93,5 +95,7 @@ export function chunkBuilds(root, outDir, base) {
     ...base,
     entryPoints: [c.entry.startsWith('src/') ? path.join(root, c.entry) : createRequire(path.join(root, 'package.json')).resolve(c.entry)],
     outfile: path.join(outDir, c.outfile),
+    // A chunk that reaches another (the CLI's main reaches the memory's) loads it on first use too.
+    plugins: [...(base.plugins ?? []), chunkSplit(root)],
   }));
 }

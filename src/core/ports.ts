@@ -27,6 +27,8 @@ export interface NetworkHooks {
   onWait?(info: { reason: 'primary-rate-limit' | 'secondary-rate-limit' | 'retry'; seconds: number; resetAt?: string }): void;
   /** Every finished HTTP exchange (after retries are decided): for stats and the log. */
   onResponse?(info: { method: string; url: string; status: number; bytes: number }): void;
+  /** A pack transfer is under way (its process spawned): the network is busy and this thread idle. */
+  onTransfer?(): void;
 }
 
 /** Conditional-request cache: ETag and body by request key. Persisted by the store so a CLI resync can 304. */

@@ -117,7 +117,11 @@ class Run {
   async *execute(repository: RemoteRepository, request: SyncRequest): AsyncGenerator<SyncEvent, SyncRecord> {
     const { store } = this.deps;
     yield this.progress('resolving', 0, null, true);
-    const hooks: NetworkHooks = { onWait: (w) => this.channel.push({ type: 'waiting', syncId: this.record.id, ...w }) };
+    const hooks: NetworkHooks = {
+      onWait: (w) => this.channel.push({ type: 'waiting', syncId: this.record.id, ...w }),
+      // Files will be analysed: the analysis module (and its language tables) loads while git transfers the pack.
+      onTransfer: () => void (this.analysis ??= preload()),
+    };
     const source = await this.deps.open(repository, request.workdir, hooks);
     this.source = source;
 
@@ -128,8 +132,6 @@ class Run {
     yield this.progress('fetchingHead', 1, 1, true);
 
     const unchanged = base !== undefined && base.treeSha === head.treeSha;
-    // Files will be analysed: load the analysis module (and its language tables) while the network works.
-    if (!unchanged) this.analysis = preload();
     // Either the whole snapshot (then diffed with the base's), or the changes alone when the source
     // can tell them by subtree sha (then nothing on this path grows with the repository).
     let files: RepositoryFile[] | undefined;

@@ -198,6 +198,7 @@ export class GitContentFetcher {
       {
         policy: this.opts.retry ?? DEFAULT_RETRY_POLICY,
         ...(hooks?.onWait ? { onWait: (w) => hooks.onWait?.(w) } : {}),
+        ...(hooks?.onTransfer ? { onTransfer: () => hooks.onTransfer?.() } : {}),
         ...(this.opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: this.opts.maxWaitSeconds } : {}),
       },
     );

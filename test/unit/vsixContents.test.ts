@@ -55,6 +55,13 @@ describe('the .vsix contents (issue 16)', function () {
     assert.ok(cli.startsWith('#!/usr/bin/env node'), 'the bin runs as a command');
   });
 
+  it('carries every bundle the extension and the CLI load on first use (dist/cli.js is a loader of dist/cliMain.js)', async () => {
+    const { lazyBundles, lazyChunks } = await import('../../scripts/engineSplit.mjs');
+    const wanted = [...lazyBundles, ...lazyChunks].map((b: { outfile: string }) => `dist/${b.outfile}`);
+    assert.ok(wanted.includes('dist/cliMain.js'));
+    for (const file of [...wanted, 'dist/memoryWorker.js']) assert.ok(files.includes(file), `${file} is loaded at run time but not packed`);
+  });
+
   it("its README is the user's Marketplace page, not the developer README; CHANGELOG and LICENSE go along", () => {
     assert.ok(files.includes('docs/marketplace/README.md'), files.join(', '));
     assert.ok(!files.includes('README.md'), 'the developer README is not packed');

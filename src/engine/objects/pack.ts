@@ -293,6 +293,8 @@ export interface PackRetry {
   policy: RetryPolicy;
   /** Told before each wait (the sync's "retrying" banner and status bar), like REST waits. */
   onWait?: NetworkHooks['onWait'];
+  /** Told once the transfer is under way (git spawned, or isomorphic-git's fetch begun). */
+  onTransfer?: NetworkHooks['onTransfer'];
   sleep?: Sleep;
   /** The longest Retry-After waited out (REST's maxWaitSeconds); a longer one fails at once. Default 60 s. */
   maxWaitSeconds?: number;
@@ -343,8 +345,12 @@ export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { 
   const before = await packFiles(opts.cacheGitDir);
   for (let attempt = 0; ; attempt++) {
     try {
-      if (opts.gitPath) await fetchWithGit(opts);
-      else await fetchWithIsoGit(opts);
+      if (opts.gitPath) await fetchWithGit(opts, retry.onTransfer);
+      else {
+        const fetching = fetchWithIsoGit(opts);
+        retry.onTransfer?.();
+        await fetching;
+      }
     } catch (e) {
       // Whatever the reason, a cut transfer's temp files are not kept.
       await clearStaleGitState(opts.cacheGitDir, opts.logger).catch((cleanup: unknown) => opts.logger.debug(`cleanup after a failed transfer: ${String(cleanup)}`));
@@ -377,9 +383,9 @@ export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { 
  * info/refs ourselves, hop by hop with the token, which never leaves that origin; then git fetches
  * from where it leads. A redirect to another origin still fails (see fetchPack).
  */
-async function fetchWithGit(opts: PackFetch): Promise<void> {
+async function fetchWithGit(opts: PackFetch, onTransfer?: () => void): Promise<void> {
   try {
-    await gitFetch(opts, opts.url);
+    await gitFetch(opts, opts.url, onTransfer);
   } catch (e) {
     if (!opts.token || !/returned error: 30[1278]\b/.test(String((e as Error | undefined)?.message))) throw e;
     const moved = await sameOriginMove(opts, opts.token).catch((probe: unknown) => {
@@ -419,7 +425,7 @@ async function sameOriginMove(opts: PackFetch, token: string): Promise<string | 
   return undefined;
 }
 
-async function gitFetch(opts: PackFetch, url: string): Promise<void> {
+async function gitFetch(opts: PackFetch, url: string, onTransfer?: () => void): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '' };
   // Passed through the environment, so neither the token nor proxy credentials show in argv or the cache repo's config.
   const config: [string, string][] = [];
@@ -443,7 +449,9 @@ async function gitFetch(opts: PackFetch, url: string): Promise<void> {
     'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1',
     url, `+refs/heads/${opts.branch}:${CACHE_REF}`,
   ];
-  await runGit(opts.gitPath as string, args, undefined, { env, signal: opts.signal });
+  const fetching = runGit(opts.gitPath as string, args, undefined, { env, signal: opts.signal });
+  onTransfer?.();
+  await fetching;
   opts.logger.debug(`[pack] git fetch ${redact(url)} ${opts.branch} done`);
 }
 

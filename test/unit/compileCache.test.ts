@@ -1,0 +1,92 @@
+// dist/cli.js compiles the command through V8's code cache (src/cli/compileCache.ts): the first run
+// leaves the bytecode in a private per-user folder, the next runs use it, and nothing about the cache
+// (damaged, stale, in a folder others could write, turned off) ever changes what the command does.
+// Through the built CLI as a child process (`node esbuild.mjs` first), as a user runs it.
+import { strict as assert } from 'node:assert';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { distCli } from './support/distCli';
+
+const VERSION = (JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+const posix = process.platform !== 'win32' && uid !== undefined;
+
+describe('project-sync compiles itself through V8’s code cache', function () {
+  this.timeout(60_000);
+  let root: string;
+  let folder: string;
+  beforeEach(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'ps-v8cache-'));
+    folder = path.join(root, `project-sync-v8-${uid ?? os.userInfo().username}`);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) => distCli(args, { PROJECT_SYNC_COMPILE_CACHE_DIR: root, ...env });
+  const cached = () => {
+    try {
+      return readdirSync(folder).filter((f) => f.endsWith('.bin'));
+    } catch {
+      return [];
+    }
+  };
+  const cliMainCache = () => cached().find((f) => f.startsWith('cliMain.js.'));
+
+  it('the first run leaves the command’s bytecode in a private folder; the next run uses it as it is', async () => {
+    const first = await run(['--version']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout.trim(), VERSION);
+    const file = cliMainCache();
+    assert.ok(file, `a cache of dist/cliMain.js was written (found: ${cached().join(', ') || 'nothing'})`);
+    if (posix) {
+      assert.equal(statSync(folder).mode & 0o077, 0, 'the folder is private to its user');
+      assert.equal(statSync(path.join(folder, file)).mode & 0o077, 0, 'the file is private to its user');
+    }
+    const before = readFileSync(path.join(folder, file));
+    const mtime = statSync(path.join(folder, file)).mtimeMs;
+    const second = await run(['--help']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /project-sync sync/);
+    // V8 accepted it: a rejected cache would have been written again.
+    assert.equal(statSync(path.join(folder, file)).mtimeMs, mtime, 'the cache was read, not rewritten');
+    assert.deepEqual(readFileSync(path.join(folder, file)), before);
+    assert.equal(cached().filter((f) => f.startsWith('cliMain.js.')).length, 1, 'one file per bundle');
+  });
+
+  it('a damaged cache file changes nothing the user sees, and is replaced by a good one', async () => {
+    assert.equal((await run(['--version'])).code, 0);
+    const file = cliMainCache() as string;
+    writeFileSync(path.join(folder, file), Buffer.from('not bytecode at all, just garbage '.repeat(100)));
+    const again = await run(['--version']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout.trim(), VERSION);
+    assert.equal(again.stderr, '');
+    assert.notEqual(readFileSync(path.join(folder, file)).toString('latin1').slice(0, 20), 'not bytecode at all,', 'the damaged file was replaced');
+    const third = await run(['--version']);
+    assert.equal(third.stdout.trim(), VERSION);
+  });
+
+  it('a cache file of another build of the CLI is removed when this build writes its own', async () => {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const stale = 'cliMain.js.0123456789abcdef0123-v0.0.0-x64.bin';
+    writeFileSync(path.join(folder, stale), 'old', { mode: 0o600 });
+    assert.equal((await run(['--version'])).code, 0);
+    assert.ok(!cached().includes(stale), 'the stale file is gone');
+    assert.ok(cliMainCache(), 'this build’s file is there');
+  });
+
+  (posix ? it : it.skip)('a folder other users could write is never used (its bytecode would be their code)', async () => {
+    mkdirSync(folder, { recursive: true });
+    chmodSync(folder, 0o777);
+    const r = await run(['--version']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), VERSION);
+    assert.deepEqual(cached(), [], 'nothing was written to, or read from, a folder open to others');
+  });
+
+  it('NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does in Node', async () => {
+    const r = await run(['--version'], { NODE_DISABLE_COMPILE_CACHE: '1' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(cached(), []);
+  });
+});
