@@ -44,7 +44,8 @@ export interface GitHubConnector {
   /** Every branch, all pages, ETag-cached; `isDefault` set from the repository's default branch. */
   fetchBranches(signal?: AbortSignal): Promise<BranchInfo[]>;
   /** Head commit and tree of a branch; BRANCH_NOT_FOUND when absent. Never follows a rename. */
-  fetchBranchHead(branch: string, signal?: AbortSignal): Promise<BranchHead>;
+  /** `onRef` is told the branch's commit sha as soon as the ref answers (before the commit is read). */
+  fetchBranchHead(branch: string, signal?: AbortSignal, onRef?: (commitSha: string) => void): Promise<BranchHead>;
   /** Every entry of the tree (files, symlinks, submodules), descending truncated trees. */
   fetchTree(treeSha: string, opts?: { signal?: AbortSignal; onProgress?: (entries: number) => void }): Promise<RepositoryFile[]>;
   /** Raw content of one blob. */

@@ -149,6 +149,13 @@ export class GitContentFetcher {
     }
   }
 
+  /** Whether the workspace's own object database holds `commitSha` (git path; false without a workspace database). */
+  async workspaceHasCommit(commitSha: string): Promise<boolean> {
+    const { gitPath, workspaceGitDir } = this.opts;
+    if (!gitPath || !workspaceGitDir) return false;
+    return (await presentObjects(gitPath, workspaceGitDir, [commitSha])).has(commitSha);
+  }
+
   async cacheHasCommit(commitSha: string): Promise<boolean> {
     await this.initCache();
     if (this.opts.gitPath) return (await presentObjects(this.opts.gitPath, this.opts.cacheGitDir, [commitSha])).has(commitSha);

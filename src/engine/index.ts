@@ -1,5 +1,5 @@
 // Composes the real layers into one Engine for the CLI and the extension.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { SyncError } from '../core/errors';
 import { scoped } from '../core/logger';
@@ -44,7 +44,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 }
 
 class ComposedEngine implements Engine {
-  private readonly gitPath: string | undefined;
+  /** The git binary, or undefined for the portable path: asked of `git --version` while the store opens and the remote resolves. */
+  private readonly gitPath: Promise<string | undefined>;
   private readonly proxy: ProxySettings | undefined;
   /** Where each repository was last seen, so old versions can be read back later. */
   private readonly known = new Map<string, { repository: RemoteRepository; workdir: string }>();
@@ -56,9 +57,11 @@ class ComposedEngine implements Engine {
     private readonly history: HistoryStore | undefined,
   ) {
     this.etags = history?.etags ?? memoryEtagCache();
-    this.gitPath = findGit(options.gitPath);
+    this.gitPath = findGit(options.gitPath).then((found) => {
+      scoped(options.logger, 'engine').info(found ? `git binary: ${found}` : 'no git binary: portable isomorphic-git path');
+      return found;
+    });
     this.proxy = options.proxy ? { url: options.proxy, ...(options.noProxy !== undefined ? { noProxy: options.noProxy } : {}) } : undefined;
-    scoped(options.logger, 'engine').info(this.gitPath ? `git binary: ${this.gitPath}` : 'no git binary: portable isomorphic-git path');
   }
 
   get store(): HistoryStore {
@@ -179,7 +182,7 @@ class ComposedEngine implements Engine {
       connector,
       workspaceGitDir: workdir ? await workspaceObjectDir(workdir) : undefined,
       cacheGitDir: path.join(this.store.dir, 'objects.git'),
-      gitPath: this.gitPath,
+      gitPath: await this.gitPath,
       token: this.tokens.get(repository.host),
       logger: this.options.logger,
       // With a proxy configured, git is told explicitly ('' = direct for a NO_PROXY host); else git's own env applies.
@@ -198,13 +201,15 @@ function key(r: RepositoryRef): string {
   return `${r.host}/${r.owner}/${r.name}`.toLowerCase();
 }
 
-/** The git binary to use for fast paths: the given path, else `git` on PATH; `none` selects the portable path. */
-export function findGit(preferred?: string): string | undefined {
+/** The git binary to use for fast paths: the given path, else `git` on PATH, whichever runs (`git --version` exits 0); `none` selects the portable path. */
+export async function findGit(preferred?: string): Promise<string | undefined> {
   if (preferred === 'none') return undefined;
   for (const candidate of [preferred, 'git']) {
     if (!candidate) continue;
-    const r = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
-    if (r.status === 0) return candidate;
+    const runs = await new Promise<boolean>((resolve) => {
+      execFile(candidate, ['--version'], { encoding: 'utf8' }, (error) => resolve(!error));
+    });
+    if (runs) return candidate;
   }
   return undefined;
 }

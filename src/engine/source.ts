@@ -32,9 +32,43 @@ export class GitHubRepositorySource implements RepositorySource {
   }
 
   async head(branch: string, base: SyncRecord | undefined, signal?: AbortSignal): Promise<SourceHead> {
-    const head = await this.connector.fetchBranchHead(branch, signal);
+    const head = await this.connector.fetchBranchHead(branch, signal, (sha) => {
+      if (sha !== base?.commitSha) this.startEarly(branch, sha, base, signal);
+    });
     const forcePushed = await detectForcePush(this.connector, base, branch, head, (m) => this.log.warn(m), signal);
     return { ...head, forcePushed };
+  }
+
+  /**
+   * The pack transfer started as soon as the ref names a new commit, while the commit and any
+   * force-push comparison are still being asked for over REST (they answer in about the time git
+   * takes to negotiate): only where snapshot() or changes() would transfer anyway — on the git path,
+   * the workspace lacking the commit, and for a base, the cache holding the base's commit. True
+   * when it ran. Its failure is the sync's (after its own retries, as the transfer it replaces):
+   * thrown where the objects are needed, never tried a second time.
+   */
+  private early: Promise<boolean> | undefined;
+
+  private startEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal | undefined): void {
+    const early = this.transferEarly(branch, commitSha, base, signal);
+    // Until snapshot() or changes() awaits it (or if neither does: the tree is unchanged), a failure is not unhandled.
+    early.catch(() => undefined);
+    this.early = early;
+  }
+
+  private async transferEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal | undefined): Promise<boolean> {
+    if (!this.content.listsTreesLocally) return false;
+    if (await this.content.workspaceHasCommit(commitSha)) return false;
+    if (base && !(base.treeSha && base.commitSha && (await this.content.cacheHasCommit(base.commitSha)))) return false;
+    await this.content.prefetch({ branch, deferTidy: base !== undefined }, signal);
+    return true;
+  }
+
+  /** Wait for the early transfer, if one started: true when it transferred (what it brought is in the cache). */
+  private async settleEarly(): Promise<boolean> {
+    const transferred = this.early !== undefined && (await this.early);
+    if (transferred) this.log.debug('the pack was transferred while the head was read');
+    return transferred;
   }
 
   /**
@@ -45,10 +79,13 @@ export class GitHubRepositorySource implements RepositorySource {
    */
   async snapshot(head: SourceHead, base: SyncRecord | undefined, opts: { signal?: AbortSignal; onProgress?: (entries: number) => void }): Promise<RepositoryFile[]> {
     const { signal } = opts;
+    const transferred = await this.settleEarly();
     const local = await this.content.localTree(head.treeSha, signal);
     if (local) return sorted(local);
     const baseCommit = base?.commitSha ?? null;
-    if (this.content.listsTreesLocally && (baseCommit === null || (await this.content.cacheHasCommit(baseCommit)))) {
+    if (transferred) {
+      this.log.info('the branch moved during the transfer; listing the tree over REST');
+    } else if (this.content.listsTreesLocally && (baseCommit === null || (await this.content.cacheHasCommit(baseCommit)))) {
       await this.content.prefetch({ branch: head.branch }, signal);
       const fetched = await this.content.localTree(head.treeSha, signal);
       if (fetched) return sorted(fetched);
@@ -84,8 +121,9 @@ export class GitHubRepositorySource implements RepositorySource {
    */
   async changes(head: SourceHead, base: SyncRecord, opts: { signal?: AbortSignal }): Promise<SnapshotDiff | undefined> {
     if (!base.treeSha) return undefined;
+    const transferred = await this.settleEarly();
     let diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal);
-    if (!diff && base.commitSha && (await this.content.cacheHasCommit(base.commitSha))) {
+    if (!diff && !transferred && base.commitSha && (await this.content.cacheHasCommit(base.commitSha))) {
       await this.content.prefetch({ branch: head.branch, deferTidy: true }, opts.signal);
       try {
         diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal);
@@ -120,8 +158,10 @@ export class GitHubRepositorySource implements RepositorySource {
     return { requests: c.requests + t.requests, bytes: c.bytes + t.bytes, source: t.source };
   }
 
-  close(): Promise<void> {
-    return this.content.close();
+  async close(): Promise<void> {
+    // A transfer the sync did not need after all (the tree turned out unchanged) ends before the cache closes.
+    await this.early?.catch(() => undefined);
+    await this.content.close();
   }
 }
 

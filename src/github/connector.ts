@@ -137,8 +137,9 @@ export function createGitHubConnector(opts: GitHubConnectorOptions): GitHubConne
     return parseShape(compareSchema, ex.data, `comparison ${base}...${head}`).status;
   }
 
-  async function fetchBranchHead(branch: string, signal?: AbortSignal): Promise<BranchHead> {
+  async function fetchBranchHead(branch: string, signal?: AbortSignal, onRef?: (commitSha: string) => void): Promise<BranchHead> {
     const { sha } = await fetchRef(branch, signal);
+    onRef?.(sha);
     const commit = await fetchCommit(sha, signal);
     return {
       branch,
