@@ -1,11 +1,17 @@
 // The lowdb adapter for history.json: atomic writes through FileOps, and every read parsed,
-// migrated and validated with zod. Built here and injected into `new Low(adapter, defaults)`.
+// migrated and validated with zod — unless the file is byte for byte what we wrote: each write ends
+// the object with a digest of the rest ("digest", a SHA-1 of the JSON before it), and a file whose
+// digest matches was validated when it was built, so it is not parsed with zod again on every open
+// (issue 15: no zod parse of our own data on the hot path). A file edited by hand, cut short or
+// damaged no longer matches and is validated in full, as every file from an older version is.
+// Built here and injected into `new Low(adapter, defaults)`.
+import { createHash } from 'node:crypto';
 import type { Adapter } from 'lowdb';
 import type { z } from 'zod';
 import type { FileOps } from './fsOps';
 import { migrate, NewerSchemaError, type Migration } from './migrations';
 import { ShapeError } from './validate';
-import { historyFileSchema, HISTORY_FILE, type HistoryFile } from './schema';
+import { historyFileSchema, HISTORY_FILE, SCHEMA_VERSION, type HistoryFile } from './schema';
 
 /** A store file that cannot be used as it is: not JSON, truncated, or the wrong shape. */
 export class CorruptFileError extends Error {
@@ -70,6 +76,9 @@ export class HistoryAdapter implements Adapter<HistoryFile> {
       throw new CorruptFileError(HISTORY_FILE, e instanceof Error ? e.message : 'not JSON');
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CorruptFileError(HISTORY_FILE, 'not a JSON object');
+    const own = raw as Record<string, unknown>;
+    delete own.digest;
+    if (own.schemaVersion === SCHEMA_VERSION && ourWriting(text)) return own as HistoryFile;
     let migrated: { data: Record<string, unknown>; from: number };
     try {
       migrated = migrate(raw as Record<string, unknown>, this.migrations);
@@ -83,6 +92,23 @@ export class HistoryAdapter implements Adapter<HistoryFile> {
   }
 
   async write(data: HistoryFile): Promise<void> {
-    await this.files.writeAtomic(HISTORY_FILE, JSON.stringify(data));
+    await this.files.writeAtomic(HISTORY_FILE, withDigest(JSON.stringify(data)));
   }
+}
+
+const DIGEST_FIELD = ',"digest":"';
+
+const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
+
+/** `json` (an object) with its digest as its last field. */
+export function withDigest(json: string): string {
+  return `${json.slice(0, -1)}${DIGEST_FIELD}${sha1(json)}"}`;
+}
+
+/** Whether `text` ends with the digest withDigest gave it, and nothing before it changed. */
+function ourWriting(text: string): boolean {
+  const at = text.lastIndexOf(DIGEST_FIELD);
+  if (at < 0 || !text.endsWith('"}')) return false;
+  const digest = text.slice(at + DIGEST_FIELD.length, -2);
+  return /^[0-9a-f]{40}$/.test(digest) && sha1(`${text.slice(0, at)}}`) === digest;
 }
