@@ -203,7 +203,7 @@ export interface HistoryStore {
    * Facts the store already holds for these blobs (any link, any path, superseded or not), to reuse
    * instead of reading and analysing a blob again. Reads every memory file the first time.
    */
-  knownFacts(blobShas: ReadonlySet<string>): Promise<MemoryFacts[]>;
+  knownFacts(files: readonly { blobSha: string }[]): Promise<MemoryFacts[]>;
   /** The attempt ends without touching the chain. */
   fail(syncId: string, status: 'failed' | 'cancelled', error: { code: ErrorCode; message: string }, phase?: SyncRecord['phase']): Promise<SyncRecord>;
   /** Append a restore link whose snapshot and active memory equal `syncId`'s; its stats are against its base. */

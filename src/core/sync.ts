@@ -318,7 +318,7 @@ class Run {
    * depend on the bytes and the language only): reused for this path, never read or analysed again.
    */
   private async reuseKnown(wanted: RepositoryFile[]): Promise<{ reused: MemoryFacts[]; toRead: RepositoryFile[] }> {
-    const known = await this.deps.store.knownFacts(new Set(wanted.map((f) => f.blobSha)));
+    const known = await this.deps.store.knownFacts(wanted);
     if (known.length === 0) return { reused: [], toRead: wanted };
     const { languageByName } = await (this.analysis ??= preload());
     const bySha = byBlob(known);

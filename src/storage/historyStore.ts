@@ -171,10 +171,11 @@ export class LowdbHistoryStore implements HistoryStore {
     };
   }
 
-  async knownFacts(blobShas: ReadonlySet<string>): Promise<MemoryFacts[]> {
-    if (blobShas.size === 0 || this.data.commits.every((c) => c.memoryFile === null)) return [];
+  async knownFacts(files: readonly { blobSha: string }[]): Promise<MemoryFacts[]> {
+    // A first sync into a new store holds no memory: nothing to look up (nor a set of 100k shas to build).
+    if (files.length === 0 || this.data.commits.every((c) => c.memoryFile === null)) return [];
     await this.loadMemory();
-    return this.state.memory.withBlobs(blobShas);
+    return this.state.memory.withBlobs(new Set(files.map((f) => f.blobSha)));
   }
 
   fail(syncId: string, status: 'failed' | 'cancelled', error: { code: ErrorCode; message: string }, phase?: SyncRecord['phase']): Promise<SyncRecord> {

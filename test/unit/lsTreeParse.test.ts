@@ -1,0 +1,66 @@
+// The git path's snapshot listing (engine/objects/localTree.ts): `git ls-tree -r -l -z` of a real
+// tree whose names a user could have — spaces, a tab, a newline, a byte that is not UTF-8, accents,
+// a symlink, an executable, a submodule, a nested folder — read back exactly (name, blob, mode, size).
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeGitPath } from '../../src/core/paths';
+import type { FileMode, RepositoryFile } from '../../src/core/types';
+import { lsTreeWithGit } from '../../src/engine/objects/localTree';
+
+describe('the git path lists a tree exactly (ls-tree parsed byte by byte)', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'ps-lstree-'));
+    execFileSync('git', ['init', '--quiet', '--bare', dir]);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const git = (args: string[], input?: Buffer | string) => execFileSync('git', ['--git-dir', dir, ...args], { input });
+  const blob = (content: string) => git(['hash-object', '-w', '--stdin'], content).toString().trim();
+  /** A tree from raw (name bytes, mode, sha) entries, subtrees built first. */
+  const mktree = (entries: { name: Buffer; mode: string; type: string; sha: string }[]) =>
+    git(['mktree', '-z'], Buffer.concat(entries.map((e) => Buffer.concat([Buffer.from(`${e.mode} ${e.type} ${e.sha}\t`), e.name, Buffer.from([0])])))).toString().trim();
+
+  it('names with spaces, a tab, a newline, a non-UTF-8 byte and accents; a symlink, an executable, a submodule, a nested file', async () => {
+    const files: { name: Buffer; mode: FileMode; content?: string; sha?: string }[] = [
+      { name: Buffer.from('a b.txt'), mode: '100644', content: 'spaces\n' },
+      { name: Buffer.from('tab\there.md'), mode: '100644', content: '# tab\n' },
+      { name: Buffer.from('new\nline.txt'), mode: '100644', content: 'newline\n' },
+      { name: Buffer.from([0x63, 0x61, 0x66, 0xe8, 0x2e, 0x74, 0x78, 0x74]), mode: '100644', content: 'latin-1 name\n' },
+      { name: Buffer.from('ünïcödé — 名前.md'), mode: '100644', content: 'x'.repeat(123_456) },
+      { name: Buffer.from('link'), mode: '120000', content: 'a b.txt' },
+      { name: Buffer.from('run.sh'), mode: '100755', content: '#!/bin/sh\necho hi\n' },
+      { name: Buffer.from('vendor'), mode: '160000', sha: 'a'.repeat(40) },
+      { name: Buffer.from('empty'), mode: '100644', content: '' },
+    ];
+    const nested = blob('nested\n');
+    const sub = mktree([{ name: Buffer.from('deep file.ts'), mode: '100644', type: 'blob', sha: nested }]);
+    const folder = mktree([{ name: Buffer.from('sub'), mode: '040000', type: 'tree', sha: sub }]);
+    const shas = files.map((f) => f.sha ?? blob(f.content ?? ''));
+    const root = mktree([
+      ...files.map((f, i) => ({ name: f.name, mode: f.mode, type: f.mode === '160000' ? 'commit' : 'blob', sha: shas[i] as string })),
+      { name: Buffer.from('dir'), mode: '040000', type: 'tree', sha: folder },
+    ]);
+
+    const listed = await lsTreeWithGit('git', dir, root);
+    const expected: RepositoryFile[] = [
+      ...files.map((f, i) => ({
+        path: decodeGitPath(f.name),
+        blobSha: shas[i] as string,
+        mode: f.mode,
+        size: f.mode === '160000' ? null : Buffer.byteLength(f.content ?? ''),
+      })),
+      { path: 'dir/sub/deep file.ts', blobSha: nested, mode: '100644', size: 7 },
+    ];
+    const byPath = (xs: RepositoryFile[]) => [...xs].sort((a, b) => (a.path < b.path ? -1 : 1));
+    assert.deepEqual(byPath(listed ?? []), byPath(expected));
+    assert.ok(listed?.some((f) => f.path === 'caf\udce8.txt'), 'the non-UTF-8 byte is kept as its escape');
+  });
+
+  it('a tree this database lacks is undefined, not an error', async () => {
+    assert.equal(await lsTreeWithGit('git', dir, 'b'.repeat(40)), undefined);
+  });
+});
