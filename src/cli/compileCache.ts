@@ -30,7 +30,7 @@ interface ModuleInternals {
  */
 export function enableCompileCache(bundleDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  const dir = cacheDir(env);
+  const dir = cacheDir();
   if (!dir) return undefined;
   const internals = nodeModule as unknown as ModuleInternals;
   if (typeof internals.enableCompileCache === 'function') {
@@ -66,9 +66,9 @@ export function enableCompileCache(bundleDir: string, env: NodeJS.ProcessEnv = p
 }
 
 /** The per-user cache folder, created private; undefined when it cannot be trusted. */
-function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
+function cacheDir(): string | undefined {
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  const dir = path.join(env.PROJECT_SYNC_COMPILE_CACHE_DIR || os.tmpdir(), `project-sync-v8-${uid ?? os.userInfo().username}`);
+  const dir = path.join(os.tmpdir(), `project-sync-v8-${uid ?? os.userInfo().username}`);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = statSync(dir);

@@ -22,7 +22,8 @@ describe('project-sync compiles itself through V8’s code cache', function () {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const run = (args: string[], env: NodeJS.ProcessEnv = {}) => distCli(args, { PROJECT_SYNC_COMPILE_CACHE_DIR: root, ...env });
+  // The system temp folder is the user's (TMPDIR, or TEMP/TMP on Windows): the CLI reads no test knob.
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) => distCli(args, { TMPDIR: root, TEMP: root, TMP: root, ...env });
   const cached = () => {
     try {
       return readdirSync(folder).filter((f) => f.endsWith('.bin'));
