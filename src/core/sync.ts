@@ -230,6 +230,7 @@ class Run {
     yield this.progress('fetchingContent', 0, wanted.length, true);
     const { extractFacts } = yield* this.channel.until((this.analysis ??= preload()));
     const pool = this.deps.factsPool ? yield* this.channel.until(this.deps.factsPool(wanted.length)) : undefined;
+    scoped(this.deps.logger, 'sync').info(`memory facts of ${wanted.length} file(s) ${pool ? 'in worker threads' : 'on this thread'}`);
     const keep = (facts: readonly (MemoryFacts | undefined)[]): void => {
       keepFacts(facts.filter((f): f is MemoryFacts => f !== undefined));
     };

@@ -6,6 +6,7 @@ import { scoped } from '../core/logger';
 import type { EtagCache, GitHubConnector, HeadCheck, HistoryStore, NetworkHooks } from '../core/ports';
 import { systemClock } from '../core/ports';
 import { DEFAULT_RETRY_POLICY } from '../core/retry';
+import type { FactsPool } from '../core/memory/pool';
 import { runSync, type PipelineDeps } from '../core/sync';
 import type { SyncEvent, SyncRequest } from '../core/syncEvents';
 import type { RemoteRepository, RepositoryRef, SyncRecord } from '../core/types';
@@ -18,11 +19,14 @@ import { GitHubRepositorySource } from './source';
 import type { Engine, EngineOptions, ReadFileOptions } from './types';
 
 /**
- * From this many changed files on, memory facts are computed in worker threads while blobs are read
- * (off the extension host's main thread, on the other cores); below it, starting a worker costs
- * more than the analysis.
+ * memoryThreads 'large' (the CLI): from this many changed files on, memory facts are computed in
+ * worker threads while blobs are read (on the other cores); below it, starting a worker costs a
+ * short-lived process more than the analysis. The extension ('always') uses its kept workers for any change.
  */
 const POOL_MIN_FILES = 2000;
+
+/** Kept worker threads ('always') stop after this long without a sync using them. */
+const POOL_IDLE_MS = 60_000;
 
 export type { Engine, EngineOptions, ReadFileOptions } from './types';
 /** The CLI reads its proxy from the environment through the engine, like everything else GitHub. */
@@ -126,7 +130,43 @@ class ComposedEngine implements Engine {
   }
 
   async close(): Promise<void> {
+    const shared = this.shared;
+    this.shared = undefined;
+    if (shared) clearTimeout(shared.idle);
+    await shared?.pool.close();
     await this.history?.close();
+  }
+
+  /** The worker threads kept between syncs ('always'): started on first use, stopped when idle or closed. */
+  private shared: { pool: FactsPool; leases: number; idle?: ReturnType<typeof setTimeout> } | undefined;
+
+  /** A use of the kept pool; its close() releases it (the workers stay for the next sync until idle). */
+  private leasePool(create: () => FactsPool): FactsPool {
+    if (this.shared?.pool.broken()) {
+      void this.shared.pool.close();
+      this.shared = undefined;
+    }
+    if (!this.shared) scoped(this.options.logger, 'engine').info('starting the memory worker threads (kept between syncs)');
+    const shared = (this.shared ??= { pool: create(), leases: 0 });
+    clearTimeout(shared.idle);
+    shared.leases++;
+    let released = false;
+    return {
+      extract: (input) => shared.pool.extract(input),
+      extractMany: (inputs) => shared.pool.extractMany(inputs),
+      broken: () => shared.pool.broken(),
+      close: async () => {
+        if (released) return;
+        released = true;
+        if (--shared.leases > 0) return;
+        shared.idle = setTimeout(() => {
+          if (this.shared !== shared || shared.leases > 0) return;
+          this.shared = undefined;
+          void shared.pool.close();
+        }, POOL_IDLE_MS);
+        shared.idle.unref?.();
+      },
+    };
   }
 
   private pipeline(): PipelineDeps {
@@ -145,9 +185,11 @@ class ComposedEngine implements Engine {
       ...(this.options.afterSnapshotSaved ? { afterSnapshotSaved: this.options.afterSnapshotSaved } : {}),
       ...(this.options.memoryParsers ? { prepareMemory: () => import('../core/memory/analysis').then((m) => m.loadMemoryParsers()) } : {}),
       factsPool: async (files) => {
-        if (files < POOL_MIN_FILES) return undefined;
+        const always = this.options.memoryThreads === 'always';
+        if (!always && files < POOL_MIN_FILES) return undefined;
         const { createFactsPool } = await import('../core/memory/analysis');
-        return createFactsPool(undefined, { parsers: this.options.memoryParsers === true });
+        const create = () => createFactsPool(undefined, { parsers: this.options.memoryParsers === true });
+        return always ? this.leasePool(create) : create();
       },
     };
   }

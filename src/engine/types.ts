@@ -22,6 +22,13 @@ export interface EngineOptions {
    * until the memory phase runs after the snapshot is saved.
    */
   memoryParsers?: boolean;
+  /**
+   * Where memory facts are computed. 'large' (the CLI): in worker threads for a change of 2,000 files
+   * or more, on this thread below (starting a worker costs a short-lived process more than a small
+   * analysis). 'always' (the extension): every analysis in worker threads, kept between syncs and
+   * stopped after a minute without work, so the extension host's main thread never parses. Default 'large'.
+   */
+  memoryThreads?: 'large' | 'always';
   /** Text files larger than this get no content or memory facts. Default 1 MB. */
   maxFileSize?: number;
   /** Rate-limit waits longer than this fail with RATE_LIMITED. Default 60 s. */

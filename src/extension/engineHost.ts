@@ -73,6 +73,8 @@ export class EngineHost implements vscode.Disposable {
       maxFileSize: config.get<number>('maxFileSize'),
       maxWaitSeconds: config.get<number>('maxRateLimitWait'),
       memoryParsers: config.get<boolean>('memory.parsers') === true,
+      // The extension host's main thread never parses: every analysis in worker threads, kept between syncs.
+      memoryThreads: 'always',
       gitPath: typeof gitPath === 'string' && gitPath ? gitPath : undefined,
       // Only an explicit http.proxy is passed: without one, VS Code's own fetch patching applies (no double proxy).
       ...proxyFromSettings(http.get<unknown>('proxy'), http.get<unknown>('noProxy')),

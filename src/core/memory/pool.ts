@@ -13,6 +13,8 @@ export interface FactsPool {
   extract(input: FileVersion): Promise<MemoryFacts | undefined>;
   /** The facts of several file versions (one message each way), in order. */
   extractMany(inputs: readonly FileVersion[]): Promise<(MemoryFacts | undefined)[]>;
+  /** Whether a worker has failed or exited (a pool kept between syncs is then replaced). */
+  broken(): boolean;
   /** Stop the workers; pending extractions reject. */
   close(): Promise<void>;
 }
@@ -86,6 +88,7 @@ export function createFactsPool(size = Math.min(4, Math.max(1, availableParallel
       return (await extractMany([input]))[0];
     },
     extractMany,
+    broken: () => slots.some((s) => s.failure !== undefined),
     async close() {
       closed = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));
