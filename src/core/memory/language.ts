@@ -104,11 +104,12 @@ export function languageOf(path: string, firstLine?: string): string {
 export function languageByName(path: string): string | undefined {
   const slash = path.lastIndexOf('/');
   const name = path.slice(slash + 1).toLowerCase();
-  const byName = BY_NAME[name] ?? byNamePattern(name, path.slice(0, slash + 1).toLowerCase());
+  // Own keys only: a file named `constructor` or `__proto__` must not find Object.prototype's members.
+  const byName = (Object.hasOwn(BY_NAME, name) ? BY_NAME[name] : undefined) ?? byNamePattern(name, path.slice(0, slash + 1).toLowerCase());
   if (byName) return byName;
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1) : '';
-  return (ext && BY_EXTENSION[ext]) || byLinguist(name, ext) || undefined;
+  return (ext && Object.hasOwn(BY_EXTENSION, ext) ? BY_EXTENSION[ext] : undefined) || byLinguist(name, ext) || undefined;
 }
 
 function byLinguist(name: string, ext: string): string | undefined {
