@@ -18,8 +18,8 @@ export function classifyContent(bytes: Uint8Array, maxFileSize: number): { kind:
   if (isLfsPointer(bytes)) return { kind: 'lfs-pointer' };
   if (bytes.length > maxFileSize) return { kind: 'oversized' };
   const end = Math.min(bytes.length, BINARY_SNIFF_BYTES);
-  // indexOf on a subarray is a native scan: much faster than a JS loop.
-  if (bytes.subarray(0, end).indexOf(0) !== -1) return { kind: 'binary' };
+  // Buffer#indexOf is memchr over the same bytes (no copy): several times a typed array's indexOf.
+  if (Buffer.from(bytes.buffer, bytes.byteOffset, end).indexOf(0) !== -1) return { kind: 'binary' };
   return { kind: 'text' };
 }
 
@@ -43,7 +43,8 @@ export function decodeText(bytes: Uint8Array): string {
  */
 export function splitLines(text: string): string[] {
   if (text.length === 0) return [];
-  const lines = text.split(/\r\n|\n|\r/);
+  // Most text has no CR at all: a plain split is several times the regex's speed.
+  const lines = text.includes('\r') ? text.split(/\r\n|\n|\r/) : text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
 }

@@ -7,6 +7,8 @@ const RST_ADORNMENT = /^([!-/:-@[-`{-~])\1{2,}\s*$/;
 
 /** Markdown inline markup as a reader sees it: no images, badges, link targets, emphasis or code ticks. */
 function plainMarkdown(text: string): string {
+  // Most prose lines hold no markup at all: only the whitespace is normalised.
+  if (!/[[<*_`]/.test(text)) return text.replace(/\s+/g, ' ').trim();
   return text
     .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
