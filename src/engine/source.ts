@@ -144,11 +144,20 @@ export class GitHubRepositorySource implements RepositorySource {
     const report = await this.content.ensure({ commitSha: head.commitSha, branch: head.branch, blobs }, opts);
     const missing = new Set(report.missing);
     const shas = [...new Set(blobs.map((b) => b.blobSha))];
-    for (let i = 0; i < shas.length; i += READ_BATCH) {
+    const readBatch = (i: number) => {
       const batch = shas.slice(i, i + READ_BATCH);
       const got = new Map<string, Uint8Array>();
-      await this.content.forEach(batch.filter((s) => !missing.has(s)), (sha, bytes) => got.set(sha, bytes), opts.signal);
-      for (const sha of batch) yield { sha, bytes: got.get(sha) };
+      const done = this.content.forEach(batch.filter((s) => !missing.has(s)), (sha, bytes) => got.set(sha, bytes), opts.signal);
+      done.catch(() => undefined); // awaited below; until then (or if the consumer stops) not unhandled
+      return { batch, got, done };
+    };
+    // Double-buffered: the next batch is read while the consumer analyses this one (git inflates while we parse).
+    let current = shas.length > 0 ? readBatch(0) : undefined;
+    for (let i = 0; current; i += READ_BATCH) {
+      await current.done;
+      const ready = current;
+      current = i + READ_BATCH < shas.length ? readBatch(i + READ_BATCH) : undefined;
+      for (const sha of ready.batch) yield { sha, bytes: ready.got.get(sha) };
     }
   }
 
