@@ -17,8 +17,11 @@ export async function lsTreeWithGit(gitPath: string, gitDir: string, treeSha: st
   return parseLsTree(out);
 }
 
-/** The modes a snapshot records (trees are not listed with -r; anything else is unknown and skipped). */
-const FILE_MODES: ReadonlySet<string> = new Set(fileModeSchema.options);
+/**
+ * The modes a snapshot records (trees are not listed with -r; anything else is unknown and skipped),
+ * each one string shared by every entry of that mode (not 100k copies).
+ */
+const FILE_MODES: ReadonlyMap<string, FileMode> = new Map(fileModeSchema.options.map((m) => [m, m]));
 
 /**
  * `<mode> SP <type> SP <sha> SP+ <size|-> TAB <path> NUL`, paths as raw bytes (see core/paths.ts).
@@ -46,8 +49,9 @@ export function parseLsTree(out: Buffer): RepositoryFile[] {
     }
     const path = pathAt(out, tab + 1, end);
     start = end + 1;
-    if (!FILE_MODES.has(mode)) continue;
-    files.push({ path, blobSha: sha, mode: mode as FileMode, size: mode === '160000' ? null : size });
+    const known = FILE_MODES.get(mode);
+    if (known === undefined) continue;
+    files.push({ path, blobSha: sha, mode: known, size: known === '160000' ? null : size });
   }
   return files;
 }
