@@ -7,7 +7,7 @@
 // (no temp folder, a folder another user could write, a damaged or stale file) only costs the
 // compile: the code runs the same. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does in Node.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, readdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import nodeModule from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,7 +71,7 @@ function cacheDir(): string | undefined {
   const dir = path.join(os.tmpdir(), `project-sync-v8-${uid ?? os.userInfo().username}`);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = statSync(dir);
+    const st = lstatSync(dir); // a symlink is refused too: the folder must be this one, ours
     // Bytecode is code: never run what another user could have written.
     if (!st.isDirectory() || (uid !== undefined && (st.uid !== uid || (st.mode & 0o022) !== 0))) return undefined;
     return dir;
