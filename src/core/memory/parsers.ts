@@ -96,10 +96,9 @@ const MAX_PARSE_CHARS = 2_000_000;
  * allowance plus so many per 1,000 characters, several times what real files need (at most 12 per
  * 1,000 characters in the corpus). A parse that goes over is stopped and the file gets the regex
  * symbols: pathological input (error recovery gone quadratic) costs a bounded time, and the outcome
- * depends on the text alone (a count, not a clock), as the facts must.
+ * depends on the text alone (a count, not a clock), as the facts must. Mutable for tests only.
  */
-const PARSE_BUDGET_BASE = 500;
-const PARSE_BUDGET_PER_KCHAR = 60;
+export const parseBudget = { base: 500, perKChar: 60 };
 
 /**
  * Top-level symbols of `text` by the language's grammar and tags query, in source order; undefined
@@ -111,10 +110,14 @@ export function parseSymbols(language: string, text: string): string[] | undefin
   const { parser } = loaded;
   if (parser.language !== g.language) parser.setLanguage(g.language);
   const source = g.spec.prepare ? g.spec.prepare(text) : text;
-  const budget = PARSE_BUDGET_BASE + Math.ceil((source.length * PARSE_BUDGET_PER_KCHAR) / 1000);
+  const budget = parseBudget.base + Math.ceil((source.length * parseBudget.perKChar) / 1000);
   let checks = 0;
   const tree = parser.parse(source, null, { progressCallback: () => ++checks > budget });
-  if (!tree) return undefined;
+  if (!tree) {
+    // A stopped parse stays in the parser, and its next parse would resume it (on another file's text).
+    parser.reset();
+    return undefined;
+  }
   try {
     const top = topLevelIds(tree, g.transparent);
     const found: { at: number; name: string }[] = [];
