@@ -455,3 +455,16 @@ describe('memory: a parse over its budget', () => {
     assert.deepEqual(parseSymbols('go', 'package y\n\nfunc Small() {}\n'), ['Small']);
   });
 });
+
+describe('memory: parsers on a long file', () => {
+  before(() => loadMemoryParsers());
+
+  it('keeps top-level definitions only, above a thousand top-level nodes as below', () => {
+    const decl = (i: number): string => `export function f${i}() { function inner${i}() {} }\nconst g${i} = () => { class C${i} {} };`;
+    for (const n of [10, 1500]) {
+      const names = parseSymbols('javascript', Array.from({ length: n }, (_, i) => decl(i)).join('\n'));
+      assert.deepEqual(names?.slice(0, 4), ['f0', 'g0', 'f1', 'g1'], `${n} declarations`);
+      assert.ok(names?.every((s) => /^[fg]\d+$/.test(s)), `${n} declarations: nested definitions kept`);
+    }
+  });
+});

@@ -119,7 +119,10 @@ export function parseSymbols(language: string, text: string): string[] | undefin
     return undefined;
   }
   try {
-    const top = topLevelIds(tree, g.transparent);
+    // Without transparent wrappers a definition is top level by its depth (maxStartDepth 1: the root's
+    // children). With them, its parents are looked at; in a long file, the set of top-level nodes instead.
+    const wrapped = g.transparent.size > 0;
+    const top = wrapped && tree.rootNode.childCount > MANY_TOP_LEVEL_NODES ? topLevelIds(tree, g.transparent) : undefined;
     const found: { at: number; name: string }[] = [];
     // Top-level definitions start near the root (under export statements, preprocessor blocks,
     // `extern "C"`): matches starting deeper are nested definitions and need not be looked at.
@@ -132,7 +135,7 @@ export function parseSymbols(language: string, text: string): string[] | undefin
         else if (c.name === 'name') names.push(c.node);
         else if (c.name === 'recv') recv = c.node.text;
       }
-      if (!def || names.length === 0 || !top.has(def.id)) continue;
+      if (!def || names.length === 0 || (wrapped && !(top ? top.has(def.id) : topLevel(def, g.transparent)))) continue;
       for (const n of names) {
         const raw = g.spec.name ? g.spec.name(n.text, def.type) : n.text;
         if (raw) found.push({ at: n.startIndex, name: recv ? `${recv}.${raw}` : raw });
@@ -147,11 +150,27 @@ export function parseSymbols(language: string, text: string): string[] | undefin
   }
 }
 
+/** Whether every node between `def` and the root is of a transparent type. */
+function topLevel(def: Node, transparent: ReadonlySet<string>): boolean {
+  for (let n = def.parent; n; n = n.parent) {
+    if (!n.parent) return true; // the root
+    if (!transparent.has(n.type)) return false;
+  }
+  return true;
+}
+
+/**
+ * Above this many children of the root, topLevelIds rather than topLevel: web-tree-sitter finds a
+ * node's parent by descending from the root, a scan of the siblings before it at each level, so a
+ * parent walk per definition is quadratic in a long file (16,000 top-level Go functions: some 0.15 s); below it, the
+ * walk over every top-level node (two calls into the runtime per node) costs more than the parents.
+ */
+const MANY_TOP_LEVEL_NODES = 1000;
+
 /**
  * Ids of the nodes that count as top level: the root's children, and the children of a top-level node
  * of a transparent type (export statements, preprocessor blocks, ...). One cursor walk over just
- * those: asking each match's node for its parents would cost a scan of the siblings before it per
- * level (web-tree-sitter finds a parent by descending from the root), quadratic in a long file.
+ * those.
  */
 function topLevelIds(tree: Tree, transparent: ReadonlySet<string>): Set<number> {
   const ids = new Set<number>();
