@@ -4,25 +4,13 @@
 // opens, dist/webviewSession.js (zod, the protocol) when the Sync view resolves (scripts/engineSplit.mjs).
 // `node esbuild.mjs` builds once; `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { chunkBuilds, chunkSplit, engineSplit, lazyBundles } from './scripts/engineSplit.mjs';
+import { copyParserWasm, treeSitterCjs } from './scripts/treeSitter.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-
-/**
- * web-tree-sitter's ESM build reads `import.meta.url`, which a CommonJS bundle leaves empty: bundle its
- * CommonJS build (the `require` condition) instead.
- */
-const treeSitterCjs = {
-  name: 'web-tree-sitter-cjs',
-  setup(build) {
-    const require = createRequire(import.meta.url);
-    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
-  },
-};
 
 const node = {
   bundle: true,
@@ -79,22 +67,8 @@ const builds = [
   },
 ].filter((b) => (b.entryPoints ?? []).length > 0 && b.entryPoints.every((e) => existsSync(e)));
 
-/**
- * The memory's tree-sitter runtime and grammars (src/core/memory/parsers.ts) load from dist/tree-sitter/,
- * next to dist/engine.js and dist/cli.js: copy the .wasm files the tags queries use.
- */
-function copyParserWasm() {
-  const require = createRequire(import.meta.url);
-  const grammars = path.join(path.dirname(require.resolve('tree-sitter-wasms/package.json')), 'out');
-  const runtime = path.dirname(require.resolve('web-tree-sitter'));
-  const tags = readFileSync('src/core/memory/symbols/tags.ts', 'utf8');
-  const wanted = [...new Set(tags.match(/tree-sitter-[\w]+\.wasm/g) ?? [])];
-  rmSync('dist/tree-sitter', { recursive: true, force: true }); // no grammar left over from an earlier set
-  mkdirSync('dist/tree-sitter', { recursive: true });
-  copyFileSync(path.join(runtime, 'tree-sitter.wasm'), 'dist/tree-sitter/tree-sitter.wasm');
-  for (const f of wanted) copyFileSync(path.join(grammars, f), path.join('dist/tree-sitter', f));
-}
-copyParserWasm();
+// The memory's tree-sitter runtime and grammars load from dist/tree-sitter/, next to dist/engine.js and dist/cli.js.
+copyParserWasm(process.cwd(), 'dist');
 
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();

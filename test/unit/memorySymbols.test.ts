@@ -1,6 +1,7 @@
 // Symbols and summary per programming language, from realistic snippets.
 import assert from 'node:assert/strict';
 import { loadMemoryParsers } from '../../src/core/memory';
+import { parseBudget, parseSymbols } from '../../src/core/memory/parsers';
 import { facts, type Case } from './support/memoryCases';
 
 const cases: Case[] = [
@@ -435,4 +436,35 @@ describe('memory: symbols and summary per language', () => {
       assert.equal(f.summary, c.summary);
     });
   }
+});
+
+describe('memory: a parse over its budget', () => {
+  before(() => loadMemoryParsers());
+  const saved = { ...parseBudget };
+  afterEach(() => Object.assign(parseBudget, saved));
+
+  it('is stopped: the file gets the regex symbols, and the next file is parsed from its own start', () => {
+    const big = 'package x\n' + Array.from({ length: 2000 }, (_, i) => `func F${i}() int { return ${i} }`).join('\n');
+    assert.equal(parseSymbols('go', big)?.length, 200);
+    Object.assign(parseBudget, { base: 5, perKChar: 0 });
+    assert.equal(parseSymbols('go', big), undefined);
+    // extractFacts falls back to the regexes, which read the same names here.
+    assert.deepEqual(facts('x.go', big).symbols.slice(0, 3), ['F0', 'F1', 'F2']);
+    // A stopped parse stays in the parser; the next one must not resume it on another file's text.
+    Object.assign(parseBudget, saved);
+    assert.deepEqual(parseSymbols('go', 'package y\n\nfunc Small() {}\n'), ['Small']);
+  });
+});
+
+describe('memory: parsers on a long file', () => {
+  before(() => loadMemoryParsers());
+
+  it('keeps top-level definitions only, above a thousand top-level nodes as below', () => {
+    const decl = (i: number): string => `export function f${i}() { function inner${i}() {} }\nconst g${i} = () => { class C${i} {} };`;
+    for (const n of [10, 1500]) {
+      const names = parseSymbols('javascript', Array.from({ length: n }, (_, i) => decl(i)).join('\n'));
+      assert.deepEqual(names?.slice(0, 4), ['f0', 'g0', 'f1', 'g1'], `${n} declarations`);
+      assert.ok(names?.every((s) => /^[fg]\d+$/.test(s)), `${n} declarations: nested definitions kept`);
+    }
+  });
 });

@@ -6,13 +6,22 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Language, Parser, Query, type Node } from 'web-tree-sitter';
+import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
 import { SymbolList } from './symbols/list';
 import { TAGS, type TagsGrammar } from './symbols/tags';
 
+interface Grammar {
+  language: Language;
+  query: Query;
+  spec: TagsGrammar;
+  transparent: ReadonlySet<string>;
+  /** How deep a definition can start: 1 (the root's children) when the grammar has no transparent wrappers. */
+  maxStartDepth: number;
+}
+
 interface Loaded {
   parser: Parser;
-  grammars: Map<string, { language: Language; query: Query; spec: TagsGrammar; transparent: ReadonlySet<string> }>;
+  grammars: Map<string, Grammar>;
 }
 
 let loaded: Loaded | undefined;
@@ -57,7 +66,13 @@ async function load(): Promise<void> {
     try {
       let language = byWasm.get(spec.wasm);
       if (!language) byWasm.set(spec.wasm, (language = await Language.load(path.join(dirs.grammars, spec.wasm))));
-      grammars.set(id, { language, query: new Query(language, spec.query), spec, transparent: new Set(spec.transparent) });
+      grammars.set(id, {
+        language,
+        query: new Query(language, spec.query),
+        spec,
+        transparent: new Set(spec.transparent),
+        maxStartDepth: spec.transparent.length === 0 ? 1 : MAX_START_DEPTH,
+      });
     } catch (e) {
       // A grammar that does not load (or a query it rejects) leaves its language to the regexes.
       failures.push(`${id}: ${e instanceof Error ? e.message : String(e)}`);
@@ -77,28 +92,54 @@ const MAX_START_DEPTH = 8;
 const MAX_PARSE_CHARS = 2_000_000;
 
 /**
+ * The work a parse may do, in the parser's progress checks (one per 100 of its operations): a fixed
+ * allowance plus so many per 1,000 characters, five times what real files need (at most 12 per 1,000
+ * characters in the corpus). A parse that goes over is stopped and the file gets the regex symbols.
+ * A count, not a clock, so the outcome depends on the text alone, as the facts must; it bounds the
+ * operations, not their cost (error recovery does more per operation: the bench repository's Python
+ * files, which are not valid Python, parse at a tenth of the speed for the same count). Mutable for tests only.
+ */
+export const parseBudget = { base: 500, perKChar: 60 };
+
+/**
  * Top-level symbols of `text` by the language's grammar and tags query, in source order; undefined
- * when no parser is loaded for the language (the caller then uses regexes).
+ * when no parser is loaded for the language, or the parse went over its budget (the caller then uses regexes).
  */
 export function parseSymbols(language: string, text: string): string[] | undefined {
   const g = loaded?.grammars.get(language);
   if (!loaded || !g || text.length > MAX_PARSE_CHARS) return undefined;
   const { parser } = loaded;
-  parser.setLanguage(g.language);
-  const tree = parser.parse(g.spec.prepare ? g.spec.prepare(text) : text);
-  if (!tree) return undefined;
+  if (parser.language !== g.language) parser.setLanguage(g.language);
+  const source = g.spec.prepare ? g.spec.prepare(text) : text;
+  const budget = parseBudget.base + Math.ceil((source.length * parseBudget.perKChar) / 1000);
+  let checks = 0;
+  const tree = parser.parse(source, null, { progressCallback: () => ++checks > budget });
+  if (!tree) {
+    // A stopped parse stays in the parser, and its next parse would resume it (on another file's text).
+    parser.reset();
+    return undefined;
+  }
   try {
+    // Without transparent wrappers a definition is top level by its depth (maxStartDepth 1: the root's
+    // children). With them, its parents are looked at; in a long file, the set of top-level nodes instead.
+    const wrapped = g.transparent.size > 0;
+    const top = wrapped && tree.rootNode.childCount > MANY_TOP_LEVEL_NODES ? topLevelIds(tree, g.transparent) : undefined;
     const found: { at: number; name: string }[] = [];
     // Top-level definitions start near the root (under export statements, preprocessor blocks,
     // `extern "C"`): matches starting deeper are nested definitions and need not be looked at.
-    for (const m of g.query.matches(tree.rootNode, { maxStartDepth: MAX_START_DEPTH })) {
-      const def = m.captures.find((c) => c.name === 'def')?.node;
-      const names = m.captures.filter((c) => c.name === 'name');
-      if (!def || names.length === 0 || !topLevel(def, g.transparent)) continue;
-      const recv = m.captures.find((c) => c.name === 'recv')?.node.text;
+    for (const m of g.query.matches(tree.rootNode, { maxStartDepth: g.maxStartDepth })) {
+      let def: Node | undefined;
+      let recv: string | undefined;
+      const names: Node[] = [];
+      for (const c of m.captures) {
+        if (c.name === 'def') def = c.node;
+        else if (c.name === 'name') names.push(c.node);
+        else if (c.name === 'recv') recv = c.node.text;
+      }
+      if (!def || names.length === 0 || (wrapped && !(top ? top.has(def.id) : topLevel(def, g.transparent)))) continue;
       for (const n of names) {
-        const raw = g.spec.name ? g.spec.name(n.node.text, def.type) : n.node.text;
-        if (raw) found.push({ at: n.node.startIndex, name: recv ? `${recv}.${raw}` : raw });
+        const raw = g.spec.name ? g.spec.name(n.text, def.type) : n.text;
+        if (raw) found.push({ at: n.startIndex, name: recv ? `${recv}.${raw}` : raw });
       }
     }
     found.sort((a, b) => a.at - b.at);
@@ -110,10 +151,42 @@ export function parseSymbols(language: string, text: string): string[] | undefin
   }
 }
 
+/** Whether every node between `def` and the root is of a transparent type. */
 function topLevel(def: Node, transparent: ReadonlySet<string>): boolean {
   for (let n = def.parent; n; n = n.parent) {
     if (!n.parent) return true; // the root
     if (!transparent.has(n.type)) return false;
   }
   return true;
+}
+
+/**
+ * Above this many children of the root, topLevelIds rather than topLevel: web-tree-sitter finds a
+ * node's parent by descending from the root, a scan of the siblings before it at each level, so a
+ * parent walk per definition is quadratic in a long file (16,000 top-level functions: some 0.15 s);
+ * below it, the walk over every top-level node (two calls into the runtime each) costs more.
+ */
+const MANY_TOP_LEVEL_NODES = 1000;
+
+/**
+ * Ids of the nodes that count as top level: the root's children, and the children of a top-level node
+ * of a transparent type (export statements, preprocessor blocks, ...). One cursor walk over just
+ * those.
+ */
+function topLevelIds(tree: Tree, transparent: ReadonlySet<string>): Set<number> {
+  const ids = new Set<number>();
+  const cursor = tree.walk();
+  try {
+    if (!cursor.gotoFirstChild()) return ids;
+    for (;;) {
+      ids.add(cursor.nodeId);
+      if (transparent.has(cursor.nodeType) && cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        // Back up to the next sibling of a transparent node whose children are done; stop at the root.
+        if (!cursor.gotoParent() || cursor.currentDepth === 0) return ids;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }
