@@ -188,7 +188,8 @@ class ComposedEngine implements Engine {
         const always = this.options.memoryThreads === 'always';
         if (!always && files < POOL_MIN_FILES) return undefined;
         const { createFactsPool } = await import('../core/memory/analysis');
-        const create = () => createFactsPool(undefined, { parsers: this.options.memoryParsers === true });
+        const log = scoped(this.options.logger, 'memory');
+        const create = () => createFactsPool(undefined, { parsers: this.options.memoryParsers === true, onWarning: (m) => log.warn(m) });
         return always ? this.leasePool(create) : create();
       },
     };

@@ -1,7 +1,13 @@
 // Memory facts in worker threads: the same answer as extractFacts with the parsers loaded.
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import { createFactsPool, extractFacts, loadMemoryParsers, type FactsPool } from '../../src/core/memory';
 import { loadCorpus } from '../fixtures/memory-corpus/corpus';
+
+const DIST = path.resolve(__dirname, '../../dist');
 
 describe('memory: facts pool (worker threads)', () => {
   let pool: FactsPool | undefined;
@@ -19,6 +25,29 @@ describe('memory: facts pool (worker threads)', () => {
     const viaPool = await Promise.all(inputs.map((i) => pool?.extract(i)));
     assert.deepEqual(viaPool, inputs.map((i) => extractFacts(i)));
     assert.ok(inputs.every((i, k) => i.content === files[k]?.bytes && i.content.byteLength > 0), "the caller's bytes are left alone");
+  });
+
+  it('a worker whose parsers cannot load says so once (then answers with the regexes), never silently', async function () {
+    this.timeout(60_000);
+    // The built bundles in a folder without dist/tree-sitter/ and without node_modules to fall back on.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ps-noparsers-'));
+    try {
+      for (const f of ['memoryAnalysis.js', 'memoryWorker.js']) copyFileSync(path.join(DIST, f), path.join(dir, f));
+      const bundled = createRequire(__filename)(path.join(dir, 'memoryAnalysis.js')) as { createFactsPool: typeof createFactsPool };
+      const warnings: string[] = [];
+      pool = bundled.createFactsPool(1, { parsers: true, onWarning: (m) => warnings.push(m) });
+      const input = { path: 'src/app.ts', blobSha: 'a'.repeat(40), mode: '100644' as const, size: 0, content: new TextEncoder().encode('export function start(): void {}\n'), maxFileSize: 1_048_576 };
+      const first = await pool.extract(input);
+      const second = await pool.extract(input);
+      assert.deepEqual(first?.symbols, ['start'], 'answered, by the regexes');
+      assert.deepEqual(second, first);
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(warnings[0] ?? '', /memory parsers did not load .*regex extraction/);
+    } finally {
+      await pool?.close();
+      pool = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects after close', async () => {

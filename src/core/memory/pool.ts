@@ -22,6 +22,8 @@ export interface FactsPool {
 export interface PoolOptions {
   /** Load the real parsers in each worker (as loadMemoryParsers does on the calling thread). Default true. */
   parsers?: boolean;
+  /** Told what a worker could not load (its parsers): the facts then come from the regexes. */
+  onWarning?: (message: string) => void;
 }
 
 interface Pending {
@@ -51,7 +53,8 @@ export function createFactsPool(size = Math.min(4, Math.max(1, availableParallel
   let closed = false;
   for (let i = 0; i < size; i++) {
     const slot: Slot = { worker: startWorker({ parsers: opts.parsers ?? true }), pending: new Map() };
-    slot.worker.on('message', (m: { id: number; facts?: (MemoryFacts | undefined)[]; error?: string }) => {
+    slot.worker.on('message', (m: { id: number; facts?: (MemoryFacts | undefined)[]; error?: string; warning?: string }) => {
+      if (m.warning !== undefined) opts.onWarning?.(m.warning);
       const p = slot.pending.get(m.id);
       if (!p) return;
       slot.pending.delete(m.id);

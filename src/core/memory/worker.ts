@@ -2,7 +2,7 @@
 // requests one at a time. Bundled as dist/memoryWorker.js next to the bundle that starts it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { extractFacts, type FileVersion } from './extract';
-import { loadMemoryParsers } from './parsers';
+import { failures, loadMemoryParsers } from './parsers';
 
 export interface FactsRequest {
   id: number;
@@ -13,11 +13,24 @@ const port = parentPort;
 if (port) {
   // Without parsers (not wanted, or a grammar failed to load) extractFacts uses its regexes: still an answer.
   const wanted = (workerData as { parsers?: boolean } | null)?.parsers !== false;
-  const ready = wanted ? loadMemoryParsers().catch(() => undefined) : Promise.resolve();
+  // What did not load is said once, with the first answer (the pool's owner logs it): never a silent fallback.
+  let problem: string | undefined;
+  const ready = wanted
+    ? loadMemoryParsers().then(
+        () => {
+          if (failures.length > 0) problem = `some memory parsers did not load (${failures.join('; ')}): those languages use the regex extraction`;
+        },
+        (e: unknown) => {
+          problem = `the memory parsers did not load (${(e instanceof Error ? e.message : String(e)).split('\n')[0]}): symbols come from the regex extraction`;
+        },
+      )
+    : Promise.resolve();
   port.on('message', (req: FactsRequest) => {
     void ready.then(() => {
       try {
-        port.postMessage({ id: req.id, facts: req.inputs.map((input) => extractFacts(input)) });
+        const warning = problem;
+        problem = undefined;
+        port.postMessage({ id: req.id, facts: req.inputs.map((input) => extractFacts(input)), ...(warning ? { warning } : {}) });
       } catch (e) {
         port.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) });
       }
