@@ -10,6 +10,10 @@ import { IsoGitRepo } from '../../src/engine/objects/isoGitFs';
 import { IsoGitStore } from '../../src/engine/objects/isoGitStore';
 import { blobSha, writeLooseBlob } from '../../src/engine/objects/store';
 import { runGit } from '../support/git';
+import { commitChanges, createTestRepo } from '../support/repos';
+
+/** A text that changes a little with `n` (so that git stores its versions as deltas). */
+const lines = (n: number) => Array.from({ length: 400 }, (_, i) => `line ${i} ${i % 37 === n % 37 ? `changed ${n}` : 'same'}\n`).join('');
 
 /** A pack of `contents` written into `gitDir` by git itself; their shas. */
 async function addPack(gitDir: string, contents: string[]): Promise<string[]> {
@@ -51,16 +55,53 @@ describe('IsoGitRepo (the portable path shared reader)', () => {
     // Both in one pack, the older ones removed (a compaction): the removed packs' indexes are not kept.
     const packDir = path.join(gitDir, 'objects', 'pack');
     const before = (await fsp.readdir(packDir)).filter((n) => n.endsWith('.pack'));
+    // isomorphic-git's own reads (a fetch, a commit) share the cache object: its indexes too.
+    assert.equal(Buffer.from((await git.readBlob({ fs: repo.fs, gitdir: gitDir, oid: two, cache: repo.cache })).blob).toString('utf8'), 'two\n');
     await addPack(gitDir, ['one\n', 'two\n']);
     for (const name of before) {
       await fsp.rm(path.join(packDir, name));
       await fsp.rm(path.join(packDir, name.replace(/\.pack$/, '.idx')));
     }
+    const parsedBefore = Object.getOwnPropertySymbols(repo.cache).map((s) => (repo.cache as Record<symbol, unknown>)[s]).find((v) => v instanceof Map) as Map<string, unknown>;
+    assert.ok(parsedBefore.size > 0);
     await repo.invalidate();
     assert.equal(text(await store.read(two)), 'two\n');
     assert.equal(text(await store.read(one as string)), 'one\n');
     const parsed = Object.getOwnPropertySymbols(repo.cache).map((s) => (repo.cache as Record<symbol, unknown>)[s]).find((v) => v instanceof Map) as Map<string, unknown>;
-    assert.deepEqual([...parsed.keys()].map((f) => path.basename(f)), (await fsp.readdir(packDir)).filter((n) => n.endsWith('.idx')));
+    const held = (await fsp.readdir(packDir)).filter((n) => n.endsWith('.idx'));
+    assert.deepEqual([...parsed.keys()].filter((f) => !held.includes(path.basename(f))), []);
+  });
+
+  it('reads every object of packs with deltas (offset and by name, chains included) as git does', async () => {
+    const repo = await createTestRepo({ 'a.txt': lines(0), 'b/c.txt': 'c\n' }, { branch: 'main' });
+    try {
+      for (let i = 1; i <= 12; i++) await commitChanges(repo, { 'a.txt': lines(i), [`n${i % 3}.txt`]: lines(i * 7) });
+      await runGit(['--git-dir', repo.bareDir, 'repack', '-adf', '--depth=50', '--window=50', '--quiet']);
+      const all = (await runGit(['--git-dir', repo.bareDir, 'cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype) %(deltabase)'])).toString('utf8').trim().split('\n').map((l) => l.split(' '));
+      assert.ok(all.some(([, , base]) => base !== '0'.repeat(40)), 'the repack made deltas');
+      // The same objects as REF_DELTAs, in a second database.
+      const refDb = await fsp.mkdtemp(path.join(os.tmpdir(), 'isogitfs-ref-'));
+      try {
+        await runGit(['init', '--bare', '--quiet', refDb]);
+        await runGit(['--git-dir', repo.bareDir, 'pack-objects', '--quiet', '--no-delta-base-offset', '--window=50', '--depth=50', path.join(refDb, 'objects', 'pack', 'pack')], { input: `${all.map(([oid]) => oid).join('\n')}\n` });
+        for (const dir of [repo.bareDir, refDb]) {
+          const db = new IsoGitRepo(dir);
+          for (const [oid, type] of all) {
+            const expected = await runGit(['--git-dir', repo.bareDir, 'cat-file', type as string, oid as string]);
+            const found = await db.readObject(oid as string);
+            assert.equal(found.type, type, oid);
+            assert.ok(found.object.equals(expected), `${oid} in ${dir}`);
+            // Read again (the second read comes from what the first one kept) and taken.
+            assert.ok((await db.readObject(oid as string, true)).object.equals(expected), oid);
+          }
+          await assert.rejects(db.readObject('0'.repeat(40)), (e: { code?: string }) => e.code === 'NotFoundError');
+        }
+      } finally {
+        await fsp.rm(refDb, { recursive: true, force: true });
+      }
+    } finally {
+      await repo.cleanup();
+    }
   });
 
   it('sees a loose object written between two reads once invalidated, and one written through its own file system at once', async () => {

@@ -90,7 +90,7 @@ export async function compactCache(
     offset += entry.length;
   };
   const whole = async (oid: string): Promise<void> => {
-    const { type, object } = await git.readObject({ fs: repo.fs, gitdir: gitDir, oid, format: 'content', cache: repo.cache });
+    const { type, object } = await repo.readObject(oid);
     await put(oid, wholeEntry(type, object as Uint8Array));
   };
   try {

@@ -10,6 +10,8 @@
 // system (a pack fattened or compacted, a loose blob written); writes through it invalidate too.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import git from 'isomorphic-git';
+import { PackReader, Unsupported, type GitObject } from './packReader';
 
 /** The file system isomorphic-git takes (`fs.promises`-shaped, found through an enumerable `promises`). */
 export interface IsoFs {
@@ -22,6 +24,8 @@ const NO_PATH = { code: 'ERR_INVALID_ARG_TYPE', message: 'no path' };
 const ABSENT = { code: 'ENOENT', message: 'no such loose object' };
 
 const PACKFILE_CACHE = 'PackfileCache';
+/** isomorphic-git's answer for the empty tree, which no database needs to hold. */
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export class IsoGitRepo {
   readonly fs: IsoFs;
@@ -34,6 +38,7 @@ export class IsoGitRepo {
   /** The names of objects/ (the `xx` folders of loose objects) and of each `xx` folder. */
   private looseDirs: Promise<Set<string>> | undefined;
   private readonly loose = new Map<string, Promise<Set<string>>>();
+  private readonly packed: PackReader;
 
   /**
    * `memoize`: the database changes only through this object or with `invalidate()` called after
@@ -48,12 +53,56 @@ export class IsoGitRepo {
     this.objectsDir = path.join(this.gitDir, 'objects');
     this.packDir = path.join(this.objectsDir, 'pack');
     this.fs = { promises: this.promises() };
+    this.packed = new PackReader(
+      this.packDir,
+      () => this.listPacks(),
+      (idxFile) => this.borrowPack(idxFile),
+      (oid) => this.readObject(oid),
+    );
+  }
+
+  /**
+   * The object `oid` (its type and content), as isomorphic-git's readObject gives it (format
+   * 'content'), with its errors (NotFoundError…). In the cache repository a packed object is read
+   * by our own reader (packReader.ts); a loose one, the workspace's and anything else by isomorphic-git.
+   * The bytes are shared with the next reads (not to be changed) unless `take`: then they are the
+   * caller's.
+   */
+  async readObject(oid: string, take = false): Promise<GitObject> {
+    if (this.memoize && oid !== EMPTY_TREE && !(await this.mayBeLoose(path.join(this.objectsDir, oid.slice(0, 2), oid.slice(2))))) {
+      try {
+        const found = await this.packed.read(oid, take);
+        if (found) return found;
+      } catch (e) {
+        if (!(e instanceof Unsupported)) throw e;
+      }
+    }
+    const { type, object } = await git.readObject({ fs: this.fs, gitdir: this.gitDir, oid, format: 'content', cache: this.cache });
+    return { type: type as GitObject['type'], object: Buffer.isBuffer(object) ? object : Buffer.from(object as Uint8Array) };
+  }
+
+  /** The bytes of the pack of `idxFile` when isomorphic-git loaded (and checked) them in this cache. */
+  private async borrowPack(idxFile: string): Promise<Buffer | undefined> {
+    const parsed = packfileCache(this.cache);
+    if (!parsed) return undefined;
+    for (const [file, entry] of parsed) {
+      if (path.resolve(file) !== idxFile) continue;
+      const index = (await Promise.resolve(entry).catch(() => undefined)) as { pack?: Promise<Buffer | null> | null; _checksumVerification?: Promise<void> } | undefined;
+      if (!index?.pack) return undefined;
+      const pack = await index.pack.catch(() => null);
+      if (!pack) return undefined;
+      // Its check failing is the read's failure, as it is isomorphic-git's.
+      if (index._checksumVerification) await index._checksumVerification;
+      return pack;
+    }
+    return undefined;
   }
 
   /** Forget what was read of the database's files; pack indexes of packs no longer listed are dropped. */
   async invalidate(): Promise<void> {
     this.forget();
     const names = new Set(await this.listPacks().catch(() => [] as string[]));
+    this.packed.forget(names);
     const parsed = packfileCache(this.cache);
     if (!parsed) return;
     for (const file of [...parsed.keys()]) if (path.dirname(path.resolve(file)) !== this.packDir || !names.has(path.basename(file))) parsed.delete(file);

@@ -22,6 +22,11 @@ export class IsoGitStore implements ObjectStore {
 
   async read(sha: string): Promise<Uint8Array | undefined> {
     try {
+      const { type, object } = await this.repo.readObject(sha, true);
+      // A plain Uint8Array, as isomorphic-git's readBlob gives (a view, not a copy).
+      if (type === 'blob') return new Uint8Array(object.buffer, object.byteOffset, object.byteLength);
+      // A tag is read through as isomorphic-git's readBlob does; anything else is no blob.
+      if (type !== 'tag') return undefined;
       const { blob } = await git.readBlob({ fs: this.repo.fs, gitdir: this.gitDir, oid: sha, cache: this.repo.cache });
       return blob;
     } catch (e) {

@@ -38,7 +38,7 @@ async function readRawTree(repo: IsoGitRepo, oid: string): Promise<RawTreeEntry[
   const gitDir = repo.gitDir;
   let found;
   try {
-    found = await git.readObject({ fs: repo.fs, gitdir: gitDir, oid, format: 'content', cache: repo.cache });
+    found = await repo.readObject(oid);
   } catch (e) {
     if ((e as { code?: string }).code === 'NotFoundError') return undefined;
     throw e;
@@ -85,7 +85,10 @@ export async function lsTreeWithIsoGit(
 
 async function blobSize(repo: IsoGitRepo, oid: string): Promise<number | undefined> {
   try {
-    return (await git.readBlob({ fs: repo.fs, gitdir: repo.gitDir, oid, cache: repo.cache })).blob.length;
+    const { type, object } = await repo.readObject(oid);
+    if (type === 'blob') return object.length;
+    // A tag is read through as isomorphic-git's readBlob does; anything else is no blob.
+    return type === 'tag' ? (await git.readBlob({ fs: repo.fs, gitdir: repo.gitDir, oid, cache: repo.cache })).blob.length : undefined;
   } catch {
     return undefined; // not here (a shallow cache); the entry is listed without a size
   }

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import git, { type GitHttpRequest, type GitHttpResponse, type HttpClient } from 'isomorphic-git';
+import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 import { IsoGitRepo } from './isoGitFs';
 import { crc32, idxCrcs, idxOffsets, idxOids, OBJ_REF_DELTA, packIndex, wholeEntry } from './packFormat';
 
@@ -119,7 +119,7 @@ export async function fattenPack(gitDir: string, name: string, repo: IsoGitRepo 
   const appended: Buffer[] = [];
   let offset = pack.length - 20;
   for (const oid of bases) {
-    const { type, object } = await git.readObject({ fs: repo.fs, gitdir: gitDir, oid, format: 'content', cache: repo.cache });
+    const { type, object } = await repo.readObject(oid);
     const entry = wholeEntry(type, object as Uint8Array);
     appended.push(entry);
     entries.push({ oid, offset, crc: crc32(entry) });
