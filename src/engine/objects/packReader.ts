@@ -36,6 +36,7 @@ interface OpenPack {
 
 export class PackReader {
   private readonly packs = new Map<string, Promise<OpenPack>>();
+  /** Objects read, by name (`oid`), and the delta bases resolved on the way, by place (`pack:offset`). */
   private readonly objects = new Map<string, GitObject>();
   private cachedBytes = 0;
 
@@ -51,11 +52,31 @@ export class PackReader {
     private readonly readAny: (oid: string) => Promise<GitObject>,
   ) {}
 
-  /** Packs no longer listed are forgotten, and the objects read. */
+  /**
+   * Packs no longer listed are forgotten, with the bases read by their place in them. An object kept
+   * by its name stays: it is the same whichever pack holds it (pack names are their checksums too).
+   */
   forget(listed: ReadonlySet<string>): void {
     for (const name of [...this.packs.keys()]) if (!listed.has(name)) this.packs.delete(name);
-    this.objects.clear();
-    this.cachedBytes = 0;
+    for (const [key, found] of [...this.objects]) {
+      const colon = key.indexOf(':');
+      if (colon >= 0 && !listed.has(key.slice(0, colon))) this.uncache(key, found);
+    }
+  }
+
+  private uncache(key: string, found: GitObject): void {
+    this.objects.delete(key);
+    this.cachedBytes -= found.object.length;
+  }
+
+  private keep(key: string, found: GitObject): void {
+    if (found.object.length > CACHE_BYTES / 8 || this.objects.has(key)) return;
+    this.objects.set(key, found);
+    this.cachedBytes += found.object.length;
+    for (const [k, v] of this.objects) {
+      if (this.cachedBytes <= CACHE_BYTES) break;
+      this.uncache(k, v);
+    }
   }
 
   /**
@@ -63,13 +84,23 @@ export class PackReader {
    * keeps the bytes (they may be changed or handed on): they are not kept, nor shared, here.
    */
   async read(oid: string, take = false): Promise<GitObject | undefined> {
+    const kept = this.objects.get(oid);
+    if (kept) {
+      if (!take) return kept;
+      // Its bytes may be kept by its place too (a delta base): the caller's are a copy.
+      this.uncache(oid, kept);
+      return { type: kept.type, object: Buffer.from(kept.object) };
+    }
     const key = Buffer.from(oid, 'hex');
     if (key.length !== 20) return undefined;
     for (const name of await this.listPacks()) {
       if (!name.endsWith('.idx')) continue;
       const pack = await this.open(name);
       const offset = find(pack, key);
-      if (offset !== undefined) return this.at(pack, offset, !take);
+      if (offset === undefined) continue;
+      const found = await this.at(pack, offset, take);
+      if (!take) this.keep(oid, found);
+      return found;
     }
     return undefined;
   }
@@ -108,16 +139,18 @@ export class PackReader {
     return pack.data;
   }
 
-  /** The object whose entry starts at `offset` of `pack`; `keep`: shared, and kept for the next read. */
-  private async at(pack: OpenPack, offset: number, keep: boolean): Promise<GitObject> {
+  /**
+   * The object whose entry starts at `offset` of `pack`, kept by its place when it is an OFS_DELTA's
+   * `base`; `take`: the caller keeps it (then it is no longer kept here).
+   */
+  private async at(pack: OpenPack, offset: number, take: boolean, base = false): Promise<GitObject> {
     const cacheKey = `${pack.name}:${offset}`;
     const cached = this.objects.get(cacheKey);
     if (cached) {
-      if (!keep) {
-        this.objects.delete(cacheKey);
-        this.cachedBytes -= cached.object.length;
-      }
-      return cached;
+      if (!take) return cached;
+      // Its bytes may be kept by name too: the caller's are a copy.
+      this.uncache(cacheKey, cached);
+      return { type: cached.type, object: Buffer.from(cached.object) };
     }
     const data = await this.data(pack);
     let p = offset;
@@ -134,7 +167,7 @@ export class PackReader {
     if (code === OBJ_OFS_DELTA) {
       const { distance, end } = readOfs(data, p);
       if (distance <= 0 || distance > offset) throw new Error(`bad delta base offset in ${pack.name} at ${offset}`);
-      const base = await this.at(pack, offset - distance, true);
+      const base = await this.at(pack, offset - distance, false, true);
       found = { type: base.type, object: applyDelta(inflate(data, end, size, pack.name), base.object) };
     } else if (code === OBJ_REF_DELTA) {
       const base = await this.readAny(data.toString('hex', p, p + 20));
@@ -144,15 +177,7 @@ export class PackReader {
       if (!type) throw new Error(`unknown object type ${code} in ${pack.name} at ${offset}`);
       found = { type, object: inflate(data, p, size, pack.name) };
     }
-    if (keep && found.object.length <= CACHE_BYTES / 8) {
-      this.objects.set(cacheKey, found);
-      this.cachedBytes += found.object.length;
-      for (const [k, v] of this.objects) {
-        if (this.cachedBytes <= CACHE_BYTES) break;
-        this.objects.delete(k);
-        this.cachedBytes -= v.object.length;
-      }
-    }
+    if (base) this.keep(cacheKey, found);
     return found;
   }
 }
