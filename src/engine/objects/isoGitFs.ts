@@ -81,6 +81,20 @@ export class IsoGitRepo {
     return { type: type as GitObject['type'], object: Buffer.isBuffer(object) ? object : Buffer.from(object as Uint8Array) };
   }
 
+  /**
+   * The cache repository's pack entry of `oid` as stored, with its CRC-32, when a pack holds it
+   * whole; undefined otherwise (a delta, a loose object, the workspace's database).
+   */
+  async wholeEntry(oid: string): Promise<{ entry: Buffer; crc: number } | undefined> {
+    if (!this.memoize || (await this.mayBeLoose(path.join(this.objectsDir, oid.slice(0, 2), oid.slice(2))))) return undefined;
+    try {
+      return await this.packed.wholeEntry(oid);
+    } catch (e) {
+      if (e instanceof Unsupported) return undefined;
+      throw e;
+    }
+  }
+
   /** The bytes of the pack of `idxFile` when isomorphic-git loaded (and checked) them in this cache. */
   private async borrowPack(idxFile: string): Promise<Buffer | undefined> {
     const parsed = packfileCache(this.cache);

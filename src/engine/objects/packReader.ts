@@ -32,6 +32,8 @@ interface OpenPack {
   idx: Buffer;
   count: number;
   data?: Promise<Buffer>;
+  /** Every entry's offset, in pack order (where each entry ends): built on first need. */
+  sorted?: Float64Array;
 }
 
 export class PackReader {
@@ -101,6 +103,37 @@ export class PackReader {
       const found = await this.at(pack, offset, take);
       if (!take) this.keep(oid, found);
       return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * The pack entry of `oid` as it is stored, with its CRC-32, when a pack holds it whole (not as a
+   * delta): to be copied into another pack without inflating and deflating it again.
+   */
+  async wholeEntry(oid: string): Promise<{ entry: Buffer; crc: number } | undefined> {
+    const key = Buffer.from(oid, 'hex');
+    if (key.length !== 20) return undefined;
+    for (const name of await this.listPacks()) {
+      if (!name.endsWith('.idx')) continue;
+      const pack = await this.open(name);
+      const i = position(pack, key);
+      if (i === undefined) continue;
+      const offset = offsetAt(pack, i);
+      const data = await this.data(pack);
+      const code = ((data[offset] as number) >> 4) & 7;
+      if (!TYPES[code]) return undefined;
+      pack.sorted ??= Float64Array.from({ length: pack.count }, (_, j) => offsetAt(pack, j)).sort();
+      // The first entry after this one (a binary search), else the trailer.
+      let lo = 0;
+      let hi = pack.sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((pack.sorted[mid] as number) <= offset) lo = mid + 1;
+        else hi = mid;
+      }
+      const end = lo < pack.sorted.length ? (pack.sorted[lo] as number) : data.length - 20;
+      return { entry: data.subarray(offset, end), crc: pack.idx.readUInt32BE(1032 + pack.count * 20 + i * 4) };
     }
     return undefined;
   }
@@ -184,7 +217,21 @@ export class PackReader {
 
 /** The offset of object `key` in the pack of index `pack`, by the fan-out table and a binary search. */
 function find(pack: OpenPack, key: Buffer): number | undefined {
+  const i = position(pack, key);
+  return i === undefined ? undefined : offsetAt(pack, i);
+}
+
+/** The offset of the `i`th object of `pack`'s index (large offsets included). */
+function offsetAt(pack: OpenPack, i: number): number {
   const { idx, count } = pack;
+  const word = idx.readUInt32BE(1032 + count * 24 + i * 4);
+  if (!(word & 0x80000000)) return word;
+  return Number(idx.readBigUInt64BE(1032 + count * 28 + (word & 0x7fffffff) * 8));
+}
+
+/** Where object `key` is in `pack`'s index, by the fan-out table and a binary search. */
+function position(pack: OpenPack, key: Buffer): number | undefined {
+  const { idx } = pack;
   const first = key[0] as number;
   let lo = first === 0 ? 0 : idx.readUInt32BE(8 + (first - 1) * 4);
   let hi = idx.readUInt32BE(8 + first * 4);
@@ -192,11 +239,7 @@ function find(pack: OpenPack, key: Buffer): number | undefined {
     const mid = (lo + hi) >>> 1;
     const at = 1032 + mid * 20;
     const cmp = key.compare(idx, at, at + 20);
-    if (cmp === 0) {
-      const word = idx.readUInt32BE(1032 + count * 24 + mid * 4);
-      if (!(word & 0x80000000)) return word;
-      return Number(idx.readBigUInt64BE(1032 + count * 28 + (word & 0x7fffffff) * 8));
-    }
+    if (cmp === 0) return mid;
     if (cmp < 0) hi = mid;
     else lo = mid + 1;
   }

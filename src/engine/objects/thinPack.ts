@@ -119,6 +119,14 @@ export async function fattenPack(gitDir: string, name: string, repo: IsoGitRepo 
   const appended: Buffer[] = [];
   let offset = pack.length - 20;
   for (const oid of bases) {
+    // A base another pack holds whole is copied as it is stored (its CRC-32 is in that pack's index).
+    const stored = await repo.wholeEntry(oid);
+    if (stored) {
+      appended.push(stored.entry);
+      entries.push({ oid, offset, crc: stored.crc });
+      offset += stored.entry.length;
+      continue;
+    }
     const { type, object } = await repo.readObject(oid);
     const entry = wholeEntry(type, object as Uint8Array);
     appended.push(entry);
