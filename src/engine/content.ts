@@ -329,10 +329,12 @@ export class GitContentFetcher {
     };
     try {
       await Promise.all(Array.from({ length: Math.min(REST_CONCURRENCY, shas.length) }, worker));
-    } finally {
-      // Whatever was written is read back (the blobs written before a failure included).
-      await this.cache.refresh();
+    } catch (e) {
+      // The portable reader forgets what it listed: the blobs written before the failure are read back.
+      await this.isoCache?.invalidate();
+      throw e;
     }
+    await this.cache.refresh();
     return failed;
   }
 
@@ -395,7 +397,8 @@ export class GitContentFetcher {
       });
     }
     await writeLooseBlob(this.opts.cacheGitDir, sha, bytes).catch((e: Error) => this.log.warn(`cache write ${sha}: ${e.message}`));
-    await this.cache.refresh();
+    // The portable reader forgets which loose objects it saw (git's cat-file finds a new loose object itself).
+    await this.isoCache?.invalidate();
     return bytes;
   }
 
