@@ -1,7 +1,7 @@
 // Content of changed files: the workspace's own git objects first, then a private cache repository
 // filled by one pack transfer (git smart HTTP), or REST blobs for a small delta. A blob crosses the
 // network at most once: everything fetched lands in the cache repository, addressed by its sha.
-import fs, { promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import git from 'isomorphic-git';
 import path from 'node:path';
 import { SyncError, throwIfAborted } from '../core/errors';
@@ -11,6 +11,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/retry';
 import type { RemoteRepository, RepositoryFile, SnapshotDiff } from '../core/types';
 import { errno, storageProblem } from '../storage/fsOps';
 import { GitBinaryStore } from './objects/gitBinaryStore';
+import { IsoGitRepo } from './objects/isoGitFs';
 import { IsoGitStore } from './objects/isoGitStore';
 import { presentObjects } from './objects/catFile';
 import { diffTreesWithIsoGit, lsTreeWithIsoGit } from './objects/isoGitTree';
@@ -68,7 +69,15 @@ export interface ContentReport {
 export class GitContentFetcher {
   private readonly log: Logger;
   private readonly workspace: ObjectStore | undefined;
-  private readonly cache: ObjectStore & { refresh(): void };
+  private readonly cache: ObjectStore & { refresh(): void | Promise<void> };
+  /**
+   * The portable path's readers of the workspace's database and the cache repository: one
+   * isomorphic-git cache (pack indexes parsed once) and file system per database, shared by every
+   * read of this fetcher (see isoGitFs.ts). Only the cache repository's listing is memoized (this
+   * sync alone writes it, and says when).
+   */
+  private readonly isoWorkspace: IsoGitRepo | undefined;
+  private readonly isoCache: IsoGitRepo | undefined;
   /** The store each blob was found in by ensure(). */
   private readonly location = new Map<string, ObjectStore>();
   /** Content traffic so far: pack transfers and the sources that served blobs. */
@@ -77,9 +86,11 @@ export class GitContentFetcher {
 
   constructor(private readonly opts: ContentOptions) {
     this.log = scoped(opts.logger, 'content');
-    const open = (dir: string) => (opts.gitPath ? new GitBinaryStore(opts.gitPath, dir) : new IsoGitStore(dir));
-    this.workspace = opts.workspaceGitDir ? open(opts.workspaceGitDir) : undefined;
-    this.cache = open(opts.cacheGitDir);
+    this.isoWorkspace = opts.gitPath || !opts.workspaceGitDir ? undefined : new IsoGitRepo(opts.workspaceGitDir, false);
+    this.isoCache = opts.gitPath ? undefined : new IsoGitRepo(opts.cacheGitDir);
+    const open = (dir: string, repo: IsoGitRepo | undefined) => (opts.gitPath ? new GitBinaryStore(opts.gitPath, dir) : new IsoGitStore(dir, repo));
+    this.workspace = opts.workspaceGitDir ? open(opts.workspaceGitDir, this.isoWorkspace) : undefined;
+    this.cache = open(opts.cacheGitDir, this.isoCache);
     this.listsTreesLocally = opts.gitPath !== undefined;
   }
 
@@ -115,7 +126,8 @@ export class GitContentFetcher {
     await this.initCache();
     for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
       if (!dir) continue;
-      const files = await lsTreeWithIsoGit(dir, treeSha, sizes, { logger: this.log, ...(signal ? { signal } : {}) });
+      const repo = this.isoRepo(dir);
+      const files = await lsTreeWithIsoGit(dir, treeSha, sizes, { logger: this.log, ...(signal ? { signal } : {}), ...(repo ? { repo } : {}) });
       if (files) return files;
     }
     return undefined;
@@ -140,13 +152,19 @@ export class GitContentFetcher {
   /** The portable path's diff-tree; a database isomorphic-git cannot read is passed over. */
   private async isoGitChanges(dir: string, baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
     try {
-      return await diffTreesWithIsoGit(dir, baseTree, newTree, { logger: this.log, ...(signal ? { signal } : {}) });
+      const repo = this.isoRepo(dir);
+      return await diffTreesWithIsoGit(dir, baseTree, newTree, { logger: this.log, ...(signal ? { signal } : {}), ...(repo ? { repo } : {}) });
     } catch (e) {
       if (signal?.aborted) throw e;
       // Listing the tree over REST is slower, never wrong.
       this.log.warn(`the trees in ${dir} could not be compared with isomorphic-git (${(e as Error).message}); listing the tree instead`);
       return undefined;
     }
+  }
+
+  /** The shared portable reader of `dir` (the workspace's database or the cache repository). */
+  private isoRepo(dir: string): IsoGitRepo | undefined {
+    return dir === this.opts.cacheGitDir ? this.isoCache : dir === this.opts.workspaceGitDir ? this.isoWorkspace : undefined;
   }
 
   /** Whether the workspace's own object database holds `commitSha` (git path; false without a workspace database). */
@@ -160,7 +178,8 @@ export class GitContentFetcher {
     await this.initCache();
     if (this.opts.gitPath) return (await presentObjects(this.opts.gitPath, this.opts.cacheGitDir, [commitSha])).has(commitSha);
     // The portable store reads blobs only (a commit is an ObjectTypeError there): ask for the commit.
-    return git.readCommit({ fs, gitdir: this.opts.cacheGitDir, oid: commitSha }).then(
+    const repo = this.isoCache as IsoGitRepo;
+    return git.readCommit({ fs: repo.fs, gitdir: this.opts.cacheGitDir, oid: commitSha, cache: repo.cache }).then(
       () => true,
       () => false,
     );
@@ -178,8 +197,8 @@ export class GitContentFetcher {
   /** The portable path's cache compacted when it outgrew one snapshot by 40% (see tidyCache). */
   async tidy(): Promise<void> {
     if (this.opts.gitPath) return;
-    await tidyCache(this.opts.cacheGitDir, this.log);
-    this.cache.refresh();
+    await tidyCache(this.opts.cacheGitDir, this.log, this.isoCache);
+    await this.cache.refresh();
   }
 
   traffic(): ContentReport {
@@ -194,6 +213,7 @@ export class GitContentFetcher {
         cacheGitDir: this.opts.cacheGitDir,
         gitPath: this.opts.gitPath,
         deferTidy,
+        ...(this.isoCache ? { isoRepo: this.isoCache } : {}),
         url: this.opts.repository.cloneUrl,
         branch,
         token: this.opts.token,
@@ -209,7 +229,7 @@ export class GitContentFetcher {
         ...(this.opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: this.opts.maxWaitSeconds } : {}),
       },
     );
-    this.cache.refresh();
+    await this.cache.refresh();
     this.sent.sources.add('pack');
     this.sent.bytes += pack.bytes;
     this.sent.requests += pack.requests;
@@ -307,8 +327,14 @@ export class GitContentFetcher {
         opts.onProgress?.(++done, total);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(REST_CONCURRENCY, shas.length) }, worker));
-    this.cache.refresh();
+    try {
+      await Promise.all(Array.from({ length: Math.min(REST_CONCURRENCY, shas.length) }, worker));
+    } catch (e) {
+      // The portable reader forgets what it listed: the blobs written before the failure are read back.
+      await this.isoCache?.invalidate();
+      throw e;
+    }
+    await this.cache.refresh();
     return failed;
   }
 
@@ -371,6 +397,8 @@ export class GitContentFetcher {
       });
     }
     await writeLooseBlob(this.opts.cacheGitDir, sha, bytes).catch((e: Error) => this.log.warn(`cache write ${sha}: ${e.message}`));
+    // The portable reader forgets which loose objects it saw (git's cat-file finds a new loose object itself).
+    await this.isoCache?.invalidate();
     return bytes;
   }
 

@@ -5,10 +5,11 @@
 // object whose delta base is not kept is written whole; its index is written here too, so nothing
 // is decompressed but those few objects.
 import { createHash } from 'node:crypto';
-import fs, { promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import type { Logger } from '../../core/logger';
+import { IsoGitRepo } from './isoGitFs';
 import { crc32, idxOffsets, idxOids, OBJ_OFS_DELTA, OBJ_REF_DELTA, packIndex, readOfs, wholeEntry, writeOfs } from './packFormat';
 
 /**
@@ -35,7 +36,8 @@ export async function cacheOutgrown(gitDir: string): Promise<boolean> {
 }
 
 /** The commit `head`, its trees and blobs (submodule commits are not objects of this repository), into `oids`. */
-async function reachable(gitDir: string, head: string, cache: object, oids: Set<string>): Promise<void> {
+async function reachable(repo: IsoGitRepo, head: string, oids: Set<string>): Promise<void> {
+  const { fs, gitDir, cache } = repo;
   const { commit } = await git.readCommit({ fs, gitdir: gitDir, oid: head, cache });
   oids.add(head).add(commit.tree);
   const trees = [commit.tree];
@@ -53,15 +55,19 @@ async function reachable(gitDir: string, head: string, cache: object, oids: Set<
  * Rewrite the cache's packs as one pack of `head`'s commit, trees and blobs; the older packs, the
  * other shallow commits and the refs that named commits only they held go. Loose objects stay.
  * Returns the sizes before and after, or undefined when the cache lacks an object of the head
- * (left as is).
+ * (left as is). `repo`: the database's shared reader (see isoGitFs.ts), told of the new pack.
  */
-export async function compactCache(gitDir: string, head: string, logger: Logger): Promise<{ before: number; after: number; packs: number } | undefined> {
+export async function compactCache(
+  gitDir: string,
+  head: string,
+  logger: Logger,
+  repo: IsoGitRepo = new IsoGitRepo(gitDir),
+): Promise<{ before: number; after: number; packs: number } | undefined> {
   const packDir = path.join(gitDir, 'objects', 'pack');
   const packs = await packSizes(packDir);
-  const cache = {};
   const keep = new Set<string>();
   try {
-    await reachable(gitDir, head, cache, keep);
+    await reachable(repo, head, keep);
   } catch (e) {
     logger.warn(`[pack] the content cache lacks part of ${head.slice(0, 12)}'s tree (${(e as Error).message}); not compacting it`);
     return undefined;
@@ -84,7 +90,7 @@ export async function compactCache(gitDir: string, head: string, logger: Logger)
     offset += entry.length;
   };
   const whole = async (oid: string): Promise<void> => {
-    const { type, object } = await git.readObject({ fs, gitdir: gitDir, oid, format: 'content', cache });
+    const { type, object } = await repo.readObject(oid);
     await put(oid, wholeEntry(type, object as Uint8Array));
   };
   try {
@@ -138,22 +144,25 @@ export async function compactCache(gitDir: string, head: string, logger: Logger)
     await out.close().catch(() => undefined);
     await fsp.rm(tmp, { force: true });
     await fsp.rm(`${tmp}.idx`, { force: true });
+    await repo.invalidate();
     throw e;
   }
+  await repo.invalidate();
   await fsp.writeFile(path.join(gitDir, 'shallow'), `${head}\n`);
-  await dropDanglingRefs(gitDir);
+  await dropDanglingRefs(repo);
   const before = [...packs.values()].reduce((a, b) => a + b, 0);
   logger.info(`[pack] compacted the content cache: ${packs.size} packs of ${before} bytes into one of ${offset + 20} bytes (${keep.size} objects of ${head.slice(0, 12)})`);
   return { before, after: offset + 20, packs: packs.size };
 }
 
 /** Remove the refs whose commit the cache no longer holds (a fetch would send them as haves). */
-async function dropDanglingRefs(gitDir: string): Promise<void> {
+async function dropDanglingRefs(repo: IsoGitRepo): Promise<void> {
+  const { fs, gitDir, cache } = repo;
   const refs = await git.listRefs({ fs, gitdir: gitDir, filepath: 'refs' });
   for (const rel of refs) {
     const ref = `refs/${rel}`;
     const oid = await git.resolveRef({ fs, gitdir: gitDir, ref }).catch(() => undefined);
-    const held = oid !== undefined && (await git.readCommit({ fs, gitdir: gitDir, oid }).then(() => true, () => false));
+    const held = oid !== undefined && (await git.readCommit({ fs, gitdir: gitDir, oid, cache }).then(() => true, () => false));
     if (!held) await git.deleteRef({ fs, gitdir: gitDir, ref }).catch(() => undefined);
   }
 }

@@ -4,13 +4,13 @@
 // name goes through core/paths.ts. Sizes come from the REST answer (they are keyed by blob sha, which
 // REST gives exactly); a blob it did not size is read to learn its length.
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import git from 'isomorphic-git';
 import { throwIfAborted } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { decodeGitPath } from '../../core/paths';
 import type { RepositoryFile, SnapshotDiff } from '../../core/types';
 import { toRepositoryFile, type TreeEntry } from '../../github/tree';
+import { IsoGitRepo } from './isoGitFs';
 
 /** One entry of a raw git tree object: `<mode> SP <name bytes> NUL <20-byte sha>`. */
 export interface RawTreeEntry {
@@ -34,10 +34,11 @@ export function parseTreeObject(body: Uint8Array): RawTreeEntry[] {
 }
 
 /** The entries of tree `oid` in `gitDir`, checked against its sha; undefined when the database lacks it. */
-async function readRawTree(gitDir: string, oid: string, cache: object): Promise<RawTreeEntry[] | undefined> {
+async function readRawTree(repo: IsoGitRepo, oid: string): Promise<RawTreeEntry[] | undefined> {
+  const gitDir = repo.gitDir;
   let found;
   try {
-    found = await git.readObject({ fs, gitdir: gitDir, oid, format: 'content', cache });
+    found = await repo.readObject(oid);
   } catch (e) {
     if ((e as { code?: string }).code === 'NotFoundError') return undefined;
     throw e;
@@ -56,10 +57,10 @@ export async function lsTreeWithIsoGit(
   gitDir: string,
   treeSha: string,
   sizes: ReadonlyMap<string, number>,
-  opts: { logger?: Logger; signal?: AbortSignal } = {},
+  opts: { logger?: Logger; signal?: AbortSignal; repo?: IsoGitRepo } = {},
 ): Promise<RepositoryFile[] | undefined> {
-  const cache = {};
-  const readTree = (oid: string) => readRawTree(gitDir, oid, cache);
+  const repo = opts.repo ?? new IsoGitRepo(gitDir, false);
+  const readTree = (oid: string) => readRawTree(repo, oid);
   const files: RepositoryFile[] = [];
   const pending: Array<[prefix: string, sha: string]> = [['', treeSha]];
   for (let next = pending.pop(); next; next = pending.pop()) {
@@ -74,7 +75,7 @@ export async function lsTreeWithIsoGit(
         continue;
       }
       const type: TreeEntry['type'] = e.mode === '160000' ? 'commit' : 'blob';
-      const size = type === 'commit' ? undefined : (sizes.get(e.sha) ?? (await blobSize(gitDir, e.sha, cache)));
+      const size = type === 'commit' ? undefined : (sizes.get(e.sha) ?? (await blobSize(repo, e.sha)));
       const file = toRepositoryFile({ path, mode: e.mode.padStart(6, '0'), type, sha: e.sha, ...(size === undefined ? {} : { size }) }, opts.logger);
       if (file) files.push(file);
     }
@@ -82,9 +83,12 @@ export async function lsTreeWithIsoGit(
   return files;
 }
 
-async function blobSize(gitDir: string, oid: string, cache: object): Promise<number | undefined> {
+async function blobSize(repo: IsoGitRepo, oid: string): Promise<number | undefined> {
   try {
-    return (await git.readBlob({ fs, gitdir: gitDir, oid, cache })).blob.length;
+    const { type, object } = await repo.readObject(oid);
+    if (type === 'blob') return object.length;
+    // A tag is read through as isomorphic-git's readBlob does; anything else is no blob.
+    return type === 'tag' ? (await git.readBlob({ fs: repo.fs, gitdir: repo.gitDir, oid, cache: repo.cache })).blob.length : undefined;
   } catch {
     return undefined; // not here (a shallow cache); the entry is listed without a size
   }
@@ -99,18 +103,23 @@ const TREE_MODE = '40000';
  * the blobs involved are read to learn their sizes. Undefined when `gitDir` lacks a tree or a blob
  * of the change (the caller then lists the tree another way).
  */
-export async function diffTreesWithIsoGit(gitDir: string, baseTree: string, newTree: string, opts: { logger?: Logger; signal?: AbortSignal } = {}): Promise<SnapshotDiff | undefined> {
-  const cache = {};
+export async function diffTreesWithIsoGit(
+  gitDir: string,
+  baseTree: string,
+  newTree: string,
+  opts: { logger?: Logger; signal?: AbortSignal; repo?: IsoGitRepo } = {},
+): Promise<SnapshotDiff | undefined> {
+  const repo = opts.repo ?? new IsoGitRepo(gitDir, false);
   const diff: SnapshotDiff = { added: [], modified: [], removed: [] };
   const file = async (path: string, e: RawTreeEntry): Promise<RepositoryFile | undefined> => {
     const type: TreeEntry['type'] = e.mode === '160000' ? 'commit' : 'blob';
-    const size = type === 'commit' ? undefined : await blobSize(gitDir, e.sha, cache);
+    const size = type === 'commit' ? undefined : await blobSize(repo, e.sha);
     if (type === 'blob' && size === undefined) throw new MissingObject();
     return toRepositoryFile({ path, mode: e.mode.padStart(6, '0'), type, sha: e.sha, ...(size === undefined ? {} : { size }) }, opts.logger);
   };
   /** Every file under tree `sha` (at `prefix`) into `into`. */
   const all = async (prefix: string, sha: string, into: RepositoryFile[]): Promise<void> => {
-    const entries = await readRawTree(gitDir, sha, cache);
+    const entries = await readRawTree(repo, sha);
     if (!entries) throw new MissingObject();
     for (const e of entries) {
       throwIfAborted(opts.signal);
@@ -122,7 +131,7 @@ export async function diffTreesWithIsoGit(gitDir: string, baseTree: string, newT
     }
   };
   const walk = async (prefix: string, before: string, after: string): Promise<void> => {
-    const [old, now] = await Promise.all([readRawTree(gitDir, before, cache), readRawTree(gitDir, after, cache)]);
+    const [old, now] = await Promise.all([readRawTree(repo, before), readRawTree(repo, after)]);
     if (!old || !now) throw new MissingObject();
     const olds = new Map(old.map((e) => [e.name, e]));
     const nows = new Map(now.map((e) => [e.name, e]));

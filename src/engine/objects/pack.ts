@@ -15,6 +15,7 @@ import { runGit } from './catFile';
 import { proxiedGitHttp } from './proxyHttp';
 import { directGitHttp, watchedGitHttp } from './watchedHttp';
 import { cacheOutgrown, compactCache } from './compactCache';
+import { IsoGitRepo } from './isoGitFs';
 import { fattenPack, thinPackHttp } from './thinPack';
 
 export interface PackFetch {
@@ -38,6 +39,11 @@ export interface PackFetch {
    * portable path then leaves compacting the cache to its call of tidyCache.
    */
   deferTidy?: boolean;
+  /**
+   * The portable path's reader of the cache repository, shared with the rest of the sync (see
+   * isoGitFs.ts); by default one for this transfer.
+   */
+  isoRepo?: IsoGitRepo;
 }
 
 const DEFAULT_STALL_MS = 60_000;
@@ -343,11 +349,12 @@ function nextWait(failure: Extract<PackFailure, { kind: 'transient' }>, attempt:
 export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { retries: 0, retryBaseMs: 0 } }): Promise<{ bytes: number; requests: number; attempts: number }> {
   await clearStaleGitState(opts.cacheGitDir, opts.logger);
   const before = await packFiles(opts.cacheGitDir);
+  const repo = opts.gitPath ? undefined : (opts.isoRepo ?? new IsoGitRepo(opts.cacheGitDir));
   for (let attempt = 0; ; attempt++) {
     try {
       if (opts.gitPath) await fetchWithGit(opts, retry.onTransfer);
       else {
-        const fetching = fetchWithIsoGit(opts);
+        const fetching = fetchWithIsoGit(opts, repo as IsoGitRepo);
         retry.onTransfer?.();
         await fetching;
       }
@@ -368,9 +375,10 @@ export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { 
     const added = [...after].filter(([name]) => !before.has(name));
     const bytes = added.reduce((n, [, size]) => n + size, 0);
     // The portable path's pack is thin on top of the cache: made whole before anything reads it.
-    if (!opts.gitPath) {
-      await fattenPacks(opts.cacheGitDir, added.map(([name]) => name), opts.logger);
-      if (!opts.deferTidy) await tidyCache(opts.cacheGitDir, opts.logger);
+    if (repo) {
+      await repo.invalidate();
+      await fattenPacks(repo, added.map(([name]) => name), opts.logger);
+      if (!opts.deferTidy) await tidyCache(opts.cacheGitDir, opts.logger, repo);
     }
     // info/refs discovery + one upload-pack POST (protocol v2: ls-refs and fetch, two POSTs); a failed attempt counts as one.
     return { bytes: Math.max(0, bytes), requests: (opts.gitPath ? 3 : 2) + attempt, attempts: attempt + 1 };
@@ -468,17 +476,21 @@ const ISO_REMOTE = 'origin';
  * marking where it stops, provided the pack may be thin (see thinPack.ts): only the new commit, its
  * new trees and changed blobs come, in a pack that sits on top of the older ones.
  */
-async function fetchWithIsoGit(opts: PackFetch): Promise<void> {
+async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<void> {
+  // A failed attempt's temp files were removed meanwhile (clearStaleGitState).
+  await repo.invalidate();
+  const { fs, cache } = repo;
   // isomorphic-git records the fetched head through the remote's fetch refspec and throws
   // NoRefspecError after the transfer when there is none (a fresh cache repository has none).
   await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
-  const have = await cacheHead(opts.cacheGitDir, opts.branch);
+  const have = await cacheHead(repo, opts.branch);
   // Loaded here, on the portable path only: its HTTP client pulls in node:http at load.
   // Watched for silence like git's lowSpeedTime (gitFetch): a stalled attempt fails as transient.
   const direct = opts.proxy ? undefined : await directGitHttp((await import('isomorphic-git/http/node')).default, opts.url);
   const http = watchedGitHttp(direct?.client ?? proxiedGitHttp(opts.proxy ?? ''), opts.timeoutMs ?? DEFAULT_STALL_MS);
   const fetched = await git.fetch({
     fs,
+    cache,
     // Asks for a thin pack when a `have` is sent (see thinPack.ts).
     http: thinPackHttp(http.client),
     gitdir: opts.cacheGitDir,
@@ -512,12 +524,13 @@ async function fetchWithIsoGit(opts: PackFetch): Promise<void> {
  * fetch), else the branch's remote-tracking ref (a cache filled before CACHE_REF was kept). Only
  * a commit the cache holds with its tree counts; none for an empty cache.
  */
-async function cacheHead(gitDir: string, branch: string): Promise<{ ref: string; oid: string } | undefined> {
+async function cacheHead(repo: IsoGitRepo, branch: string): Promise<{ ref: string; oid: string } | undefined> {
+  const { fs, gitDir, cache } = repo;
   for (const ref of [CACHE_REF, `refs/remotes/${ISO_REMOTE}/${branch}`]) {
     const oid = await git.resolveRef({ fs, gitdir: gitDir, ref }).catch(() => undefined);
     if (!oid) continue;
-    const held = await git.readCommit({ fs, gitdir: gitDir, oid }).then(
-      ({ commit }) => git.readTree({ fs, gitdir: gitDir, oid: commit.tree }).then(() => true),
+    const held = await git.readCommit({ fs, gitdir: gitDir, oid, cache }).then(
+      ({ commit }) => git.readTree({ fs, gitdir: gitDir, oid: commit.tree, cache }).then(() => true),
       () => false,
     ).catch(() => false);
     if (held) return { ref, oid };
@@ -526,9 +539,9 @@ async function cacheHead(gitDir: string, branch: string): Promise<{ ref: string;
 }
 
 /** The portable fetch's thin pack made whole. Not needed to read it with isomorphic-git: a failure is only logged. */
-async function fattenPacks(gitDir: string, added: readonly string[], logger: Logger): Promise<void> {
+async function fattenPacks(repo: IsoGitRepo, added: readonly string[], logger: Logger): Promise<void> {
   try {
-    for (const name of added) await fattenPack(gitDir, name);
+    for (const name of added) await fattenPack(repo.gitDir, name, repo);
   } catch (e) {
     logger.warn(`[pack] making the fetched thin pack whole failed: ${(e as Error).message}`);
   }
@@ -539,11 +552,11 @@ async function fattenPacks(gitDir: string, added: readonly string[], logger: Log
  * pack of its head (on this machine, no transfer). The cache stays usable as it was when this
  * fails, so a failure is only logged.
  */
-export async function tidyCache(gitDir: string, logger: Logger): Promise<void> {
+export async function tidyCache(gitDir: string, logger: Logger, repo: IsoGitRepo = new IsoGitRepo(gitDir)): Promise<void> {
   try {
     if (!(await cacheOutgrown(gitDir))) return;
-    const head = await git.resolveRef({ fs, gitdir: gitDir, ref: CACHE_REF }).catch(() => undefined);
-    if (head) await compactCache(gitDir, head, logger);
+    const head = await git.resolveRef({ fs: repo.fs, gitdir: gitDir, ref: CACHE_REF }).catch(() => undefined);
+    if (head) await compactCache(gitDir, head, logger, repo);
   } catch (e) {
     logger.warn(`[pack] compacting the content cache failed: ${(e as Error).message}`);
   }

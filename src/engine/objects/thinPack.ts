@@ -7,9 +7,10 @@
 // `git index-pack --fix-thin` does: the delta bases it names but does not hold are appended to it
 // from the cache, so every pack in the cache stands alone (git itself can read it too).
 import { createHash } from 'node:crypto';
-import fs, { promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import git, { type GitHttpRequest, type GitHttpResponse, type HttpClient } from 'isomorphic-git';
+import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
+import { IsoGitRepo } from './isoGitFs';
 import { crc32, idxCrcs, idxOffsets, idxOids, OBJ_REF_DELTA, packIndex, wholeEntry } from './packFormat';
 
 const THIN_PACK = 'thin-pack';
@@ -102,9 +103,10 @@ export function externalBases(pack: Buffer, idx: Buffer): string[] {
  * bases, read from the rest of the cache, are appended as whole objects, and the pack is written
  * under its new name with its index (the thin index's entries, which keep their offsets, plus the
  * appended ones: no delta is resolved again), each through a temp file, before the thin one goes.
- * Returns the new pack's name, or `name` when the pack was whole already.
+ * Returns the new pack's name, or `name` when the pack was whole already. `repo`: the database's
+ * shared reader (see isoGitFs.ts), told of the new pack.
  */
-export async function fattenPack(gitDir: string, name: string): Promise<string> {
+export async function fattenPack(gitDir: string, name: string, repo: IsoGitRepo = new IsoGitRepo(gitDir)): Promise<string> {
   const packDir = path.join(gitDir, 'objects', 'pack');
   const stem = name.slice(0, -'.pack'.length);
   const pack = await fsp.readFile(path.join(packDir, name));
@@ -114,11 +116,18 @@ export async function fattenPack(gitDir: string, name: string): Promise<string> 
   const offsets = idxOffsets(idx);
   const crcs = idxCrcs(idx);
   const entries = idxOids(idx).map((oid, i) => ({ oid, offset: offsets[i] as number, crc: crcs[i] as number }));
-  const cache = {};
   const appended: Buffer[] = [];
   let offset = pack.length - 20;
   for (const oid of bases) {
-    const { type, object } = await git.readObject({ fs, gitdir: gitDir, oid, format: 'content', cache });
+    // A base another pack holds whole is copied as it is stored (its CRC-32 is in that pack's index).
+    const stored = await repo.wholeEntry(oid);
+    if (stored) {
+      appended.push(stored.entry);
+      entries.push({ oid, offset, crc: stored.crc });
+      offset += stored.entry.length;
+      continue;
+    }
+    const { type, object } = await repo.readObject(oid);
     const entry = wholeEntry(type, object as Uint8Array);
     appended.push(entry);
     entries.push({ oid, offset, crc: crc32(entry) });
@@ -135,5 +144,6 @@ export async function fattenPack(gitDir: string, name: string): Promise<string> 
   await fsp.rename(`${tmp}.idx`, path.join(packDir, `${fat}.idx`));
   await fsp.rm(path.join(packDir, `${stem}.idx`), { force: true });
   await fsp.rm(path.join(packDir, name), { force: true });
+  await repo.invalidate();
   return `${fat}.pack`;
 }
