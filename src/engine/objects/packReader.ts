@@ -93,16 +93,22 @@ export class PackReader {
       this.uncache(oid, kept);
       return { type: kept.type, object: Buffer.from(kept.object) };
     }
+    const held = await this.locate(oid);
+    if (!held) return undefined;
+    const found = await this.at(held.pack, offsetAt(held.pack, held.i), take);
+    if (!take) this.keep(oid, found);
+    return found;
+  }
+
+  /** The first pack whose index lists `oid`, and its position there. */
+  private async locate(oid: string): Promise<{ pack: OpenPack; i: number } | undefined> {
     const key = Buffer.from(oid, 'hex');
     if (key.length !== 20) return undefined;
     for (const name of await this.listPacks()) {
       if (!name.endsWith('.idx')) continue;
       const pack = await this.open(name);
-      const offset = find(pack, key);
-      if (offset === undefined) continue;
-      const found = await this.at(pack, offset, take);
-      if (!take) this.keep(oid, found);
-      return found;
+      const i = position(pack, key);
+      if (i !== undefined) return { pack, i };
     }
     return undefined;
   }
@@ -112,30 +118,24 @@ export class PackReader {
    * delta): to be copied into another pack without inflating and deflating it again.
    */
   async wholeEntry(oid: string): Promise<{ entry: Buffer; crc: number } | undefined> {
-    const key = Buffer.from(oid, 'hex');
-    if (key.length !== 20) return undefined;
-    for (const name of await this.listPacks()) {
-      if (!name.endsWith('.idx')) continue;
-      const pack = await this.open(name);
-      const i = position(pack, key);
-      if (i === undefined) continue;
-      const offset = offsetAt(pack, i);
-      const data = await this.data(pack);
-      const code = ((data[offset] as number) >> 4) & 7;
-      if (!TYPES[code]) return undefined;
-      pack.sorted ??= Float64Array.from({ length: pack.count }, (_, j) => offsetAt(pack, j)).sort();
-      // The first entry after this one (a binary search), else the trailer.
-      let lo = 0;
-      let hi = pack.sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((pack.sorted[mid] as number) <= offset) lo = mid + 1;
-        else hi = mid;
-      }
-      const end = lo < pack.sorted.length ? (pack.sorted[lo] as number) : data.length - 20;
-      return { entry: data.subarray(offset, end), crc: pack.idx.readUInt32BE(1032 + pack.count * 20 + i * 4) };
+    const held = await this.locate(oid);
+    if (!held) return undefined;
+    const { pack, i } = held;
+    const offset = offsetAt(pack, i);
+    const data = await this.data(pack);
+    const code = ((data[offset] as number) >> 4) & 7;
+    if (!TYPES[code]) return undefined;
+    pack.sorted ??= Float64Array.from({ length: pack.count }, (_, j) => offsetAt(pack, j)).sort();
+    // The first entry after this one (a binary search), else the trailer.
+    let lo = 0;
+    let hi = pack.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((pack.sorted[mid] as number) <= offset) lo = mid + 1;
+      else hi = mid;
     }
-    return undefined;
+    const end = lo < pack.sorted.length ? (pack.sorted[lo] as number) : data.length - 20;
+    return { entry: data.subarray(offset, end), crc: pack.idx.readUInt32BE(1032 + pack.count * 20 + i * 4) };
   }
 
   private open(name: string): Promise<OpenPack> {
@@ -213,12 +213,6 @@ export class PackReader {
     if (base) this.keep(cacheKey, found);
     return found;
   }
-}
-
-/** The offset of object `key` in the pack of index `pack`, by the fan-out table and a binary search. */
-function find(pack: OpenPack, key: Buffer): number | undefined {
-  const i = position(pack, key);
-  return i === undefined ? undefined : offsetAt(pack, i);
 }
 
 /** The offset of the `i`th object of `pack`'s index (large offsets included). */
