@@ -2,11 +2,11 @@
 // parts that loads on first use) through V8's code cache (./compileCache), then runs it.
 import { enableCompileCache } from './compileCache';
 
-enableCompileCache(__dirname);
-import('./process').then(
-  (cli) => cli.runCliProcess(),
-  (e: unknown) => {
-    process.stderr.write(`project-sync: the command could not be loaded: ${String((e as Error | undefined)?.message ?? e)}\n`);
+const command = process.argv[2] ?? '';
+enableCompileCache(__dirname, /^[a-z]+$/.test(command) ? command : 'other');
+import('./process')
+  .then((cli) => cli.runCliProcess())
+  .catch((e: unknown) => {
+    process.stderr.write(`project-sync: the command could not start: ${String((e as Error | undefined)?.message ?? e)}\n`);
     process.exit(1);
-  },
-);
+  });

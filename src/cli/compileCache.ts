@@ -3,7 +3,8 @@
 // (kept per user in the system's temp folder), a no-change resync or a `--version` starts about
 // 0.05–0.1 s sooner. Node 22.1+ does this itself (module.enableCompileCache); on Node 20 the files
 // of the CLI's own folder (dist/cli.js's parts: cliMain.js, memoryAnalysis.js, …) are compiled
-// here with vm.Script and its cachedData, as v8-compile-cache does. Anything amiss with the cache
+// here with vm.Script and its cachedData, as v8-compile-cache does. One cache per command, written
+// by the command's first run after a build (Windows: under %LOCALAPPDATA%). Anything amiss with the cache
 // (no temp folder, a folder another user could write, a damaged or stale file) only costs the
 // compile: the code runs the same. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does in Node.
 import { createHash } from 'node:crypto';
@@ -28,10 +29,13 @@ interface ModuleInternals {
  * Compile the bundles of `bundleDir` through V8's code cache from now on; returns the cache folder
  * in use, or undefined when caching is off or unsafe here.
  */
-export function enableCompileCache(bundleDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function enableCompileCache(bundleDir: string, variant: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  const dir = cacheDir();
-  if (!dir) return undefined;
+  // One cache per command (`sync`, `history`…): bytecode is written by a command's first run and then
+  // only read, so a `--version` run first must not leave every later sync compiling lazily again.
+  const base = cacheDir(env);
+  const dir = base && path.join(base, variant);
+  if (!dir || !privateFolder(dir)) return undefined;
   const internals = nodeModule as unknown as ModuleInternals;
   if (typeof internals.enableCompileCache === 'function') {
     internals.enableCompileCache(dir);
@@ -65,18 +69,29 @@ export function enableCompileCache(bundleDir: string, env: NodeJS.ProcessEnv = p
   return dir;
 }
 
-/** The per-user cache folder, created private; undefined when it cannot be trusted. */
-function cacheDir(): string | undefined {
+/**
+ * The per-user cache folder: under the system temp folder, named for the user; on Windows (no uid
+ * to check a folder's owner by) under %LOCALAPPDATA%, which only its user can write. Undefined when
+ * neither applies.
+ */
+function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
+  if (typeof process.getuid === 'function') return path.join(os.tmpdir(), `project-sync-v8-${process.getuid()}`);
+  return env.LOCALAPPDATA ? path.join(env.LOCALAPPDATA, 'project-sync', 'v8') : undefined;
+}
+
+/** `dir` (and its parent) created private to this user; false when they cannot be trusted. */
+function privateFolder(dir: string): boolean {
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  const dir = path.join(os.tmpdir(), `project-sync-v8-${uid ?? os.userInfo().username}`);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = lstatSync(dir); // a symlink is refused too: the folder must be this one, ours
-    // Bytecode is code: never run what another user could have written.
-    if (!st.isDirectory() || (uid !== undefined && (st.uid !== uid || (st.mode & 0o022) !== 0))) return undefined;
-    return dir;
+    for (const d of [path.dirname(dir), dir]) {
+      const st = lstatSync(d); // a symlink is refused too: the folder must be this one, ours
+      // Bytecode is code: never run what another user could have written.
+      if (!st.isDirectory() || (uid !== undefined && (st.uid !== uid || (st.mode & 0o022) !== 0))) return false;
+    }
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
 }
 

@@ -88,7 +88,11 @@ export interface RepositorySource {
   ): AsyncIterable<BlobContent>;
   /** What crossed the network so far, and where content came from ('local', 'pack', 'rest', joined by '+'). */
   traffic(): { requests: number; bytes: number; source: string };
-  close(): Promise<void>;
+  /**
+   * `completed`: the sync completed, so a transfer it started without coming to need it (the tree
+   * turned out unchanged) is finished, keeping the cache at the recorded commit; otherwise stopped.
+   */
+  close(opts?: { completed?: boolean }): Promise<void>;
 }
 
 export interface SourceHead extends BranchHead {

@@ -7,7 +7,7 @@ import { scoped, type Logger } from './logger';
 import { displayGitPath } from './paths';
 import type { FileVersion } from './memory/extract';
 import type { FactsPool } from './memory/pool';
-import type { Clock, CompleteSyncInput, HistoryStore, NetworkHooks, RepositorySource, SourceHead } from './ports';
+import type { BlobContent, Clock, CompleteSyncInput, HistoryStore, NetworkHooks, RepositorySource, SourceHead } from './ports';
 import type { SyncEvent, SyncRequest } from './syncEvents';
 import {
   emptyStats,
@@ -72,9 +72,11 @@ export async function* runSync(deps: PipelineDeps, request: SyncRequest, signal?
     yield { type: 'started', sync: record };
     const run = new Run(deps, record, signal);
     let settled = false;
+    let completed = false;
     try {
       const done = yield* run.execute(repository, request);
       settled = true;
+      completed = true;
       log.info(`completed ${done.id}: +${done.stats.added} ~${done.stats.modified} -${done.stats.removed} against ${done.baseSyncId ?? 'nothing (first sync of the branch)'}`);
       return done;
     } catch (e) {
@@ -88,7 +90,7 @@ export async function* runSync(deps: PipelineDeps, request: SyncRequest, signal?
     } finally {
       // A consumer that stops iterating (break, return()) cancels the attempt (a saved link stays).
       if (!settled && !run.saved) await deps.store.fail(record.id, 'cancelled', { code: 'CANCELLED', message: 'The sync was cancelled.' }, run.phase);
-      await run.close();
+      await run.close(completed);
     }
   } finally {
     await lock.release();
@@ -266,9 +268,10 @@ class Run {
       if (failure) throw failure.error;
     };
     const missing: RepositoryFile[] = [];
+    let blobs: AsyncIterator<BlobContent> | undefined;
     try {
       if (this.deps.prepareMemory && !pool) yield* this.channel.until(this.deps.prepareMemory());
-      const blobs = source.read(wanted, head, { signal: this.signal, onProgress: (done, total) => this.maybeProgress('fetchingContent', done, total) })[Symbol.asyncIterator]();
+      blobs = source.read(wanted, head, { signal: this.signal, onProgress: (done, total) => this.maybeProgress('fetchingContent', done, total) })[Symbol.asyncIterator]();
       const maxFileSize = this.deps.maxFileSize;
       let indexed = 0;
       for (;;) {
@@ -292,7 +295,8 @@ class Run {
       if (batch.length > 0) send();
       yield* this.channel.until(settle(Promise.all(inFlight)));
     } finally {
-      // Cancelled or failed midway: wait for the batches still out, so none outlives the sync.
+      // Cancelled or failed midway: the reading stops, and the batches still out are waited for, so none outlives the sync.
+      await blobs?.return?.(undefined);
       await Promise.all(inFlight);
       await pool?.close();
     }
@@ -351,8 +355,8 @@ class Run {
     return { type: 'progress', syncId: this.record.id, phase, done, total, stats: this.snapshotStats() };
   }
 
-  async close(): Promise<void> {
-    await this.source?.close();
+  async close(completed: boolean): Promise<void> {
+    await this.source?.close({ completed });
   }
 }
 

@@ -129,7 +129,11 @@ class ComposedEngine implements Engine {
     }
   }
 
+  /** Closed: no kept workers are started any more (a sync still running uses a pool of its own). */
+  private closed = false;
+
   async close(): Promise<void> {
+    this.closed = true;
     const shared = this.shared;
     this.shared = undefined;
     if (shared) clearTimeout(shared.idle);
@@ -185,7 +189,7 @@ class ComposedEngine implements Engine {
       ...(this.options.afterSnapshotSaved ? { afterSnapshotSaved: this.options.afterSnapshotSaved } : {}),
       ...(this.options.memoryParsers ? { prepareMemory: () => import('../core/memory/analysis').then((m) => m.loadMemoryParsers()) } : {}),
       factsPool: async (files) => {
-        const always = this.options.memoryThreads === 'always';
+        const always = this.options.memoryThreads === 'always' && !this.closed;
         if (!always && files < POOL_MIN_FILES) return undefined;
         const { createFactsPool } = await import('../core/memory/analysis');
         const log = scoped(this.options.logger, 'memory');

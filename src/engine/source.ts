@@ -43,32 +43,49 @@ export class GitHubRepositorySource implements RepositorySource {
    * The pack transfer started as soon as the ref names a new commit, while the commit and any
    * force-push comparison are still being asked for over REST (they answer in about the time git
    * takes to negotiate): only where snapshot() or changes() would transfer anyway — on the git path,
-   * the workspace lacking the commit, and for a base, the cache holding the base's commit. True
-   * when it ran. Its failure is the sync's (after its own retries, as the transfer it replaces):
-   * thrown where the objects are needed, never tried a second time.
+   * neither the workspace nor the cache holding the commit, and for a base, the cache holding the
+   * base's commit. It has its own abort, tied to the sync's: a sync that ends without needing it
+   * (a failure, an unchanged tree) stops it instead of waiting for it.
    */
-  private early: Promise<boolean> | undefined;
+  private early: { done: Promise<boolean>; abort: AbortController; consumed: boolean } | undefined;
 
   private startEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal | undefined): void {
-    const early = this.transferEarly(branch, commitSha, base, signal);
-    // Until snapshot() or changes() awaits it (or if neither does: the tree is unchanged), a failure is not unhandled.
-    early.catch(() => undefined);
-    this.early = early;
+    const abort = new AbortController();
+    if (signal) {
+      if (signal.aborted) return;
+      signal.addEventListener('abort', () => abort.abort(signal.reason), { once: true });
+    }
+    const done = this.transferEarly(branch, commitSha, base, abort.signal);
+    // Until snapshot(), changes() or read() awaits it (or if none does), a failure is not unhandled.
+    done.catch(() => undefined);
+    this.early = { done, abort, consumed: false };
   }
 
-  private async transferEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal | undefined): Promise<boolean> {
+  private async transferEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal): Promise<boolean> {
     if (!this.content.listsTreesLocally) return false;
     if (await this.content.workspaceHasCommit(commitSha)) return false;
+    if (await this.content.cacheHasCommit(commitSha)) return false;
     if (base && !(base.treeSha && base.commitSha && (await this.content.cacheHasCommit(base.commitSha)))) return false;
     await this.content.prefetch({ branch, deferTidy: base !== undefined }, signal);
     return true;
   }
 
-  /** Wait for the early transfer, if one started: true when it transferred (what it brought is in the cache). */
-  private async settleEarly(): Promise<boolean> {
-    const transferred = this.early !== undefined && (await this.early);
-    if (transferred) this.log.debug('the pack was transferred while the head was read');
-    return transferred;
+  /**
+   * Wait for the early transfer, if one started: `transferred` when it brought the pack into the
+   * cache; `failure` when it failed (after its own retries). The caller tries local objects first
+   * and throws the failure only when they do not serve: a transfer is never tried a second time.
+   */
+  private async settleEarly(): Promise<{ transferred: boolean; failure?: unknown }> {
+    const early = this.early;
+    if (!early) return { transferred: false };
+    early.consumed = true;
+    try {
+      const transferred = await early.done;
+      if (transferred) this.log.debug('the pack was transferred while the head was read');
+      return { transferred };
+    } catch (failure) {
+      return { transferred: false, failure };
+    }
   }
 
   /**
@@ -79,9 +96,10 @@ export class GitHubRepositorySource implements RepositorySource {
    */
   async snapshot(head: SourceHead, base: SyncRecord | undefined, opts: { signal?: AbortSignal; onProgress?: (entries: number) => void }): Promise<RepositoryFile[]> {
     const { signal } = opts;
-    const transferred = await this.settleEarly();
+    const { transferred, failure } = await this.settleEarly();
     const local = await this.content.localTree(head.treeSha, signal);
     if (local) return sorted(local);
+    if (failure !== undefined) throw failure;
     const baseCommit = base?.commitSha ?? null;
     if (transferred) {
       this.log.info('the branch moved during the transfer; listing the tree over REST');
@@ -121,8 +139,9 @@ export class GitHubRepositorySource implements RepositorySource {
    */
   async changes(head: SourceHead, base: SyncRecord, opts: { signal?: AbortSignal }): Promise<SnapshotDiff | undefined> {
     if (!base.treeSha) return undefined;
-    const transferred = await this.settleEarly();
+    const { transferred, failure } = await this.settleEarly();
     let diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal);
+    if (!diff && failure !== undefined) throw failure;
     if (!diff && !transferred && base.commitSha && (await this.content.cacheHasCommit(base.commitSha))) {
       await this.content.prefetch({ branch: head.branch, deferTidy: true }, opts.signal);
       try {
@@ -141,23 +160,38 @@ export class GitHubRepositorySource implements RepositorySource {
     head: SourceHead,
     opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
   ): AsyncGenerator<BlobContent> {
+    // An early transfer still under way (the tree turned out unchanged, but the base lacks content)
+    // ends first: ensure() may transfer too, and two git processes must never share the cache.
+    await this.settleEarly();
     const report = await this.content.ensure({ commitSha: head.commitSha, branch: head.branch, blobs }, opts);
     const missing = new Set(report.missing);
     const shas = [...new Set(blobs.map((b) => b.blobSha))];
+    // The read-ahead stops with the consumer: when it stops early (a failure, a cancel), nothing is read after.
+    const ahead = new AbortController();
+    const onAbort = () => ahead.abort(opts.signal?.reason);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     const readBatch = (i: number) => {
       const batch = shas.slice(i, i + READ_BATCH);
       const got = new Map<string, Uint8Array>();
-      const done = this.content.forEach(batch.filter((s) => !missing.has(s)), (sha, bytes) => got.set(sha, bytes), opts.signal);
+      const done = this.content.forEach(batch.filter((s) => !missing.has(s)), (sha, bytes) => got.set(sha, bytes), ahead.signal);
       done.catch(() => undefined); // awaited below; until then (or if the consumer stops) not unhandled
       return { batch, got, done };
     };
     // Double-buffered: the next batch is read while the consumer analyses this one (git inflates while we parse).
     let current = shas.length > 0 ? readBatch(0) : undefined;
-    for (let i = 0; current; i += READ_BATCH) {
-      await current.done;
-      const ready = current;
-      current = i + READ_BATCH < shas.length ? readBatch(i + READ_BATCH) : undefined;
-      for (const sha of ready.batch) yield { sha, bytes: ready.got.get(sha) };
+    try {
+      for (let i = 0; current; i += READ_BATCH) {
+        await current.done;
+        const ready = current;
+        current = i + READ_BATCH < shas.length ? readBatch(i + READ_BATCH) : undefined;
+        for (const sha of ready.batch) yield { sha, bytes: ready.got.get(sha) };
+      }
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (current) {
+        ahead.abort();
+        await current.done.catch(() => undefined);
+      }
     }
   }
 
@@ -167,9 +201,13 @@ export class GitHubRepositorySource implements RepositorySource {
     return { requests: c.requests + t.requests, bytes: c.bytes + t.bytes, source: t.source };
   }
 
-  async close(): Promise<void> {
-    // A transfer the sync did not need after all (the tree turned out unchanged) ends before the cache closes.
-    await this.early?.catch(() => undefined);
+  async close(opts: { completed?: boolean } = {}): Promise<void> {
+    // A transfer the sync did not come to need: stopped when the sync failed or was cancelled (its
+    // error is not held back by it); finished when it completed (an unchanged tree under a new commit:
+    // the cache then holds the recorded commit, which the next sync's diff starts from).
+    const early = this.early;
+    if (early && !early.consumed && opts.completed !== true) early.abort.abort();
+    await early?.done.catch(() => undefined);
     await this.content.close();
   }
 }

@@ -100,6 +100,9 @@ function toResponse(res: http.IncomingMessage, url: URL, method: string, signal:
       res.on('error', (e) => decoder.destroy(e));
       stream = res.pipe(decoder);
     }
+    // The body is read later (or never): an error meanwhile must not go unheard by the process; a
+    // reader still meets it (the stream is destroyed with it).
+    stream.on('error', () => undefined);
     if (signal) {
       const onAbort = () => {
         stream.destroy(abortReason(signal));

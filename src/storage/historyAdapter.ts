@@ -1,9 +1,10 @@
 // The lowdb adapter for history.json: atomic writes through FileOps, and every read parsed,
 // migrated and validated with zod — unless the file is byte for byte what we wrote: each write ends
-// the object with a digest of the rest ("digest", a SHA-1 of the JSON before it), and a file whose
-// digest matches was validated when it was built, so it is not parsed with zod again on every open
-// (issue 15: no zod parse of our own data on the hot path). A file edited by hand, cut short or
-// damaged no longer matches and is validated in full, as every file from an older version is.
+// the object with a digest of the rest ("digest", a SHA-1 of the JSON before it and of the schema's
+// fingerprint), and a file whose digest matches was built by the store, so it is not parsed with zod
+// again on every open (issue 15: no zod parse of our own data on the hot path); its file names and
+// chain are still checked (cheaply). A file edited by hand, cut short, damaged, or written under
+// another shape of the schema no longer matches and is validated in full, as every older file is.
 // Built here and injected into `new Low(adapter, defaults)`.
 import { createHash } from 'node:crypto';
 import type { Adapter } from 'lowdb';
@@ -11,7 +12,7 @@ import type { z } from 'zod';
 import type { FileOps } from './fsOps';
 import { migrate, NewerSchemaError, type Migration } from './migrations';
 import { ShapeError } from './validate';
-import { historyFileSchema, HISTORY_FILE, SCHEMA_VERSION, type HistoryFile } from './schema';
+import { chainProblems, historyFileSchema, HISTORY_FILE, HISTORY_SCHEMA_FINGERPRINT, MEMORY_NAME, SCHEMA_VERSION, SNAPSHOT_NAME, type HistoryFile } from './schema';
 
 /** A store file that cannot be used as it is: not JSON, truncated, or the wrong shape. */
 export class CorruptFileError extends Error {
@@ -78,7 +79,7 @@ export class HistoryAdapter implements Adapter<HistoryFile> {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CorruptFileError(HISTORY_FILE, 'not a JSON object');
     const own = raw as Record<string, unknown>;
     delete own.digest;
-    if (own.schemaVersion === SCHEMA_VERSION && ourWriting(text)) return own as HistoryFile;
+    if (own.schemaVersion === SCHEMA_VERSION && ourWriting(text) && namesAndChainHold(own as HistoryFile)) return own as HistoryFile;
     let migrated: { data: Record<string, unknown>; from: number };
     try {
       migrated = migrate(raw as Record<string, unknown>, this.migrations);
@@ -98,11 +99,26 @@ export class HistoryAdapter implements Adapter<HistoryFile> {
 
 const DIGEST_FIELD = ',"digest":"';
 
-const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
+/** The digest of `json` under this build's history schema (see HISTORY_SCHEMA_FINGERPRINT). */
+const digestOf = (json: string): string => createHash('sha1').update(`${HISTORY_SCHEMA_FINGERPRINT}\n`).update(json).digest('hex');
 
 /** `json` (an object) with its digest as its last field. */
 export function withDigest(json: string): string {
-  return `${json.slice(0, -1)}${DIGEST_FIELD}${sha1(json)}"}`;
+  return `${json.slice(0, -1)}${DIGEST_FIELD}${digestOf(json)}"}`;
+}
+
+/**
+ * What the store relies on even in a file it wrote, checked without zod (O(syncs), not O(files)):
+ * the file names it opens (never outside its folder) and the chain's rules. Any doubt: full validation.
+ */
+function namesAndChainHold(data: HistoryFile): boolean {
+  try {
+    if (!Object.values(data.snapshots).every((n) => SNAPSHOT_NAME.test(n.file))) return false;
+    if (!data.commits.every((c) => c.memoryFile === null || MEMORY_NAME.test(c.memoryFile))) return false;
+    return chainProblems(data.records, data.commits, data.snapshots).length === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `text` ends with the digest withDigest gave it, and nothing before it changed. */
@@ -110,5 +126,5 @@ function ourWriting(text: string): boolean {
   const at = text.lastIndexOf(DIGEST_FIELD);
   if (at < 0 || !text.endsWith('"}')) return false;
   const digest = text.slice(at + DIGEST_FIELD.length, -2);
-  return /^[0-9a-f]{40}$/.test(digest) && sha1(`${text.slice(0, at)}}`) === digest;
+  return /^[0-9a-f]{40}$/.test(digest) && digestOf(`${text.slice(0, at)}}`) === digest;
 }

@@ -4,6 +4,14 @@ import { fileModeSchema, memoryEntrySchema, repositoryFileSchema, shaSchema, syn
 import type { RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
 
 export const SCHEMA_VERSION = 2;
+/**
+ * A fingerprint of historyFileSchema (its JSON Schema, defaults included), part of history.json's
+ * digest (storage/historyAdapter.ts): a file written under another shape of the schema — a field or
+ * a default added without a new SCHEMA_VERSION — no longer matches its digest, so it is validated in
+ * full (defaults applied) instead of trusted. historyDigest.test.ts recomputes it: when the schema
+ * changes, that test fails until this is updated.
+ */
+export const HISTORY_SCHEMA_FINGERPRINT = 'da59298108566cdc20a5';
 export const HISTORY_FILE = 'history.json';
 export const ETAGS_FILE = 'etags.json';
 export const SNAPSHOT_DIR = 'snapshots';
@@ -15,7 +23,7 @@ export const MEMORY_INDEX_FILE = 'memory.index';
  * The names the store gives its files, and the only ones it ever opens, renames or deletes: a
  * snapshot node is `<treeSha>-<hex>.json`, a memory file `<syncId>-<hex>.json`, a temp file
  * `<name>.tmp-<hex>`. Plain names, no separators, no `..`: a tampered history.json cannot point
- * the store outside its folder.
+ * the store outside its folder. Checked on every load, the digest's fast path included.
  */
 export const SNAPSHOT_NAME = /^[0-9a-f]{40}-[0-9a-f]{1,32}\.json$/;
 export const MEMORY_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[0-9a-f]{1,32}\.json$/;

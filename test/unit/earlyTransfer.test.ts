@@ -3,7 +3,7 @@
 // transfer anyway. Seen from the GitHub-compatible server's request log, with the commit's answer
 // held back: the git endpoint is asked while that answer is pending.
 import { strict as assert } from 'node:assert';
-import { commitChanges } from '../support/repos';
+import { commitChanges, createBranch } from '../support/repos';
 import { bareWorkspace, cli, Fixture, last } from './support/cliHarness';
 
 const HOLD_MS = 1500;
@@ -75,4 +75,28 @@ describe('the pack transfer starts while the head is still being read', function
     assert.deepEqual(seen(again).git, [], 'no transfer for a head that did not move');
   });
 
+  it('a new branch at a commit the cache already holds: nothing is transferred', async () => {
+    const storage = `${fx.storage}-bare`;
+    await createBranch(fx.repo, 'feature', 'main');
+    const from = fx.server.requests.length;
+    const r = await cli(['sync', '--repo', bare.dir, '--storage', storage, '--branch', 'feature', '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal((last(r) as unknown as Result).sync.stats.files, 4);
+    assert.deepEqual(seen(from).git, [], 'the cache held the commit');
+  });
+
+  it('a new commit with the same tree: a no-change sync; the transfer it started is stopped, and the cache still serves the next sync', async () => {
+    const storage = `${fx.storage}-bare`;
+    await commitChanges(fx.repo, {}, { message: 'An empty commit' });
+    const r = await sync(bare.dir, storage);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const s = (last(r) as unknown as Result).sync.stats;
+    assert.deepEqual([s.added, s.modified, s.removed, s.files], [0, 0, 0, 4]);
+    await commitChanges(fx.repo, { 'lib/util.py': 'def helper():\n    return 1\n' });
+    const next = await sync(bare.dir, storage);
+    assert.equal(next.code, 0, next.stdout + next.stderr);
+    const n = (last(next) as unknown as Result).sync.stats;
+    assert.deepEqual([n.added, n.modified, n.removed], [0, 1, 0]);
+    assert.match(n.contentSource, /pack/);
+  });
 });

@@ -6,7 +6,10 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isSyncError } from '../../src/core/errors';
-import { historyFileSchema } from '../../src/storage/schema';
+import { createHash } from 'node:crypto';
+import * as z from 'zod';
+import { withDigest } from '../../src/storage/historyAdapter';
+import { historyFileSchema, HISTORY_SCHEMA_FINGERPRINT } from '../../src/storage/schema';
 import { file, open, syncFiles, tempDirs } from './storageFixtures';
 
 const history = (dir: string) => path.join(dir, 'history.json');
@@ -66,6 +69,25 @@ describe('history.json: our own writing is not validated again, anything else is
 
     const now = readFileSync(history(dir), 'utf8');
     writeFileSync(history(dir), now.replace(/"status":"completed"/, '"status":"done-ish"'));
+    let caught: unknown;
+    await open(dir).catch((e: unknown) => (caught = e));
+    assert.ok(isSyncError(caught, 'STORAGE_CORRUPT'), `expected STORAGE_CORRUPT, got ${String(caught)}`);
+  });
+
+  it('the digest names the schema it was written under: change the schema, and this fails until HISTORY_SCHEMA_FINGERPRINT is updated', () => {
+    const json = JSON.stringify(z.toJSONSchema(historyFileSchema, { unrepresentable: 'any' }));
+    assert.equal(createHash('sha1').update(json).digest('hex').slice(0, 20), HISTORY_SCHEMA_FINGERPRINT);
+  });
+
+  it('a file with a recomputed digest still has its file names and chain checked: a name outside the folder is STORAGE_CORRUPT', async () => {
+    const dir = dirs.make();
+    await populated(dir);
+    const data = JSON.parse(readFileSync(history(dir), 'utf8')) as { digest?: string; snapshots: Record<string, { file: string }> };
+    delete data.digest;
+    const node = Object.values(data.snapshots)[0];
+    assert.ok(node);
+    node.file = '../../outside.json';
+    writeFileSync(history(dir), withDigest(JSON.stringify(data)));
     let caught: unknown;
     await open(dir).catch((e: unknown) => (caught = e));
     assert.ok(isSyncError(caught, 'STORAGE_CORRUPT'), `expected STORAGE_CORRUPT, got ${String(caught)}`);

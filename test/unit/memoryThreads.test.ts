@@ -46,6 +46,7 @@ describe('where the memory is analysed (memoryThreads)', function () {
       await syncOnce(engine, fx.workspace.dir);
       assert.ok(log.lines.some((l) => /memory facts of 1 file\(s\) in worker threads/.test(l)), log.lines.join('\n'));
       assert.equal(log.lines.filter((l) => /starting the memory worker threads/.test(l)).length, 1, 'started once, kept for the second sync');
+      assert.ok(!log.lines.some((l) => /memory worker failed/.test(l)), 'the workers answered (no fallback to this thread)');
 
       await syncOnce(plain, fx.workspace.dir);
       assert.deepEqual(facts(await engine.store.memory({})), facts(await plain.store.memory({})));

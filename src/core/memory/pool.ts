@@ -51,10 +51,15 @@ export function createFactsPool(size = Math.min(4, Math.max(1, availableParallel
   const slots: Slot[] = [];
   let nextId = 0;
   let closed = false;
+  // Each worker says what it could not load; the pool's owner hears each message once.
+  const warned = new Set<string>();
   for (let i = 0; i < size; i++) {
     const slot: Slot = { worker: startWorker({ parsers: opts.parsers ?? true }), pending: new Map() };
     slot.worker.on('message', (m: { id: number; facts?: (MemoryFacts | undefined)[]; error?: string; warning?: string }) => {
-      if (m.warning !== undefined) opts.onWarning?.(m.warning);
+      if (m.warning !== undefined && !warned.has(m.warning)) {
+        warned.add(m.warning);
+        opts.onWarning?.(m.warning);
+      }
       const p = slot.pending.get(m.id);
       if (!p) return;
       slot.pending.delete(m.id);

@@ -37,7 +37,8 @@ export function parseLsTree(out: Buffer): RepositoryFile[] {
     if (tab < 0 || tab > end) throw new Error('unexpected ls-tree output');
     const modeEnd = out.indexOf(32, start);
     const typeEnd = modeEnd < 0 ? -1 : out.indexOf(32, modeEnd + 1);
-    if (modeEnd < 0 || typeEnd < 0 || typeEnd + 41 > tab) throw new Error('unexpected ls-tree output');
+    // A 40-digit sha then a space (`-l`) or the tab: anything else (a SHA-256 repository) is not read wrongly.
+    if (modeEnd < 0 || typeEnd < 0 || typeEnd + 41 > tab || (out[typeEnd + 41] !== 32 && out[typeEnd + 41] !== 9)) throw new Error('unexpected ls-tree output');
     const mode = out.toString('latin1', start, modeEnd);
     const sha = out.toString('latin1', typeEnd + 1, typeEnd + 41);
     let size: number | null = null;
