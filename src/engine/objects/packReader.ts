@@ -87,12 +87,7 @@ export class PackReader {
    */
   async read(oid: string, take = false): Promise<GitObject | undefined> {
     const kept = this.objects.get(oid);
-    if (kept) {
-      if (!take) return kept;
-      // Its bytes may be kept by its place too (a delta base): the caller's are a copy.
-      this.uncache(oid, kept);
-      return { type: kept.type, object: Buffer.from(kept.object) };
-    }
+    if (kept) return this.handOut(oid, kept, take);
     const held = await this.locate(oid);
     if (!held) return undefined;
     const found = await this.at(held.pack, offsetAt(held.pack, held.i), take);
@@ -172,6 +167,13 @@ export class PackReader {
     return pack.data;
   }
 
+  /** A kept object, shared as it is; or (`take`) no longer kept under `key`, and a copy: its bytes may be kept under its other key too (name or place). */
+  private handOut(key: string, kept: GitObject, take: boolean): GitObject {
+    if (!take) return kept;
+    this.uncache(key, kept);
+    return { type: kept.type, object: Buffer.from(kept.object) };
+  }
+
   /**
    * The object whose entry starts at `offset` of `pack`, kept by its place when it is an OFS_DELTA's
    * `base`; `take`: the caller keeps it (then it is no longer kept here).
@@ -179,12 +181,7 @@ export class PackReader {
   private async at(pack: OpenPack, offset: number, take: boolean, base = false): Promise<GitObject> {
     const cacheKey = `${pack.name}:${offset}`;
     const cached = this.objects.get(cacheKey);
-    if (cached) {
-      if (!take) return cached;
-      // Its bytes may be kept by name too: the caller's are a copy.
-      this.uncache(cacheKey, cached);
-      return { type: cached.type, object: Buffer.from(cached.object) };
-    }
+    if (cached) return this.handOut(cacheKey, cached, take);
     const data = await this.data(pack);
     let p = offset;
     let byte = data[p++] as number;
