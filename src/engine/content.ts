@@ -175,14 +175,24 @@ export class GitContentFetcher {
   }
 
   async cacheHasCommit(commitSha: string): Promise<boolean> {
+    return (await this.cacheCommits([commitSha])).has(commitSha);
+  }
+
+  /** Which of these commits the cache repository holds: one question to git for them all. */
+  async cacheCommits(shas: readonly string[]): Promise<Set<string>> {
     await this.initCache();
-    if (this.opts.gitPath) return (await presentObjects(this.opts.gitPath, this.opts.cacheGitDir, [commitSha])).has(commitSha);
+    if (this.opts.gitPath) return presentObjects(this.opts.gitPath, this.opts.cacheGitDir, shas);
     // The portable store reads blobs only (a commit is an ObjectTypeError there): ask for the commit.
     const repo = this.isoCache as IsoGitRepo;
-    return git.readCommit({ fs: repo.fs, gitdir: this.opts.cacheGitDir, oid: commitSha, cache: repo.cache }).then(
-      () => true,
-      () => false,
+    const held = await Promise.all(
+      shas.map((oid) =>
+        git.readCommit({ fs: repo.fs, gitdir: this.opts.cacheGitDir, oid, cache: repo.cache }).then(
+          () => true,
+          () => false,
+        ),
+      ),
     );
+    return new Set(shas.filter((_, i) => held[i]));
   }
 
   /**

@@ -63,9 +63,13 @@ export class GitHubRepositorySource implements RepositorySource {
 
   private async transferEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal): Promise<boolean> {
     if (!this.content.listsTreesLocally) return false;
-    if (await this.content.workspaceHasCommit(commitSha)) return false;
-    if (await this.content.cacheHasCommit(commitSha)) return false;
-    if (base && !(base.treeSha && base.commitSha && (await this.content.cacheHasCommit(base.commitSha)))) return false;
+    // The workspace and the cache asked at once, the cache for both commits in one question.
+    const [inWorkspace, inCache] = await Promise.all([
+      this.content.workspaceHasCommit(commitSha),
+      this.content.cacheCommits(base?.commitSha ? [commitSha, base.commitSha] : [commitSha]),
+    ]);
+    if (inWorkspace || inCache.has(commitSha)) return false;
+    if (base && !(base.treeSha && base.commitSha && inCache.has(base.commitSha))) return false;
     await this.content.prefetch({ branch, deferTidy: base !== undefined }, signal);
     return true;
   }
