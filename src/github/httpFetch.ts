@@ -8,7 +8,7 @@
 // Response: touching Headers or Response loads Node's bundled undici (about 0.04 s of every CLI
 // command); it has what a Response has that Octokit and our wrappers read.
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 
@@ -17,10 +17,15 @@ const MAX_REDIRECTS = 20;
 /** Statuses whose Response has no body (the constructor refuses one). */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
-const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
-};
+/** One keep-alive agent per protocol. node:https (and TLS under it) loads on the first https request: a CLI run against a local server never needs it. */
+let plain: { lib: typeof http; agent: http.Agent } | undefined;
+let secure: Promise<{ lib: typeof https; agent: https.Agent }> | undefined;
+
+function transport(protocol: string): { lib: typeof http; agent: http.Agent } | Promise<{ lib: typeof https; agent: https.Agent }> | undefined {
+  if (protocol === 'http:') return (plain ??= { lib: http, agent: new http.Agent({ keepAlive: true }) });
+  if (protocol === 'https:') return (secure ??= import('node:https').then((m) => ({ lib: m.default, agent: new m.default.Agent({ keepAlive: true }) })));
+  return undefined;
+}
 
 type Body = string | Uint8Array | undefined;
 
@@ -65,12 +70,13 @@ function requestHeaders(init: RequestInit['headers']): Map<string, string> {
   return out;
 }
 
-function send(url: URL, method: string, headers: Map<string, string>, body: Body, signal: AbortSignal | undefined): Promise<http.IncomingMessage> {
-  const lib = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
-  if (!lib) return Promise.reject(new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${url.protocol}`) }));
-  if (signal?.aborted) return Promise.reject(abortReason(signal));
+async function send(url: URL, method: string, headers: Map<string, string>, body: Body, signal: AbortSignal | undefined): Promise<http.IncomingMessage> {
+  const via = transport(url.protocol);
+  if (!via) throw new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${url.protocol}`) });
+  const { lib, agent } = await via;
+  if (signal?.aborted) throw abortReason(signal);
   return new Promise((resolve, reject) => {
-    const req = lib.request(url, { method, headers: Object.fromEntries(headers), agent: agents[url.protocol as 'http:' | 'https:'] });
+    const req = lib.request(url, { method, headers: Object.fromEntries(headers), agent });
     const onAbort = () => req.destroy(abortReason(signal as AbortSignal));
     signal?.addEventListener('abort', onAbort, { once: true });
     req.on('response', (res) => {

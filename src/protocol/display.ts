@@ -179,10 +179,19 @@ export function shortSha(sha: string | null | undefined): string {
   return sha ? sha.slice(0, 7) : '';
 }
 
-const number = new Intl.NumberFormat('en-US');
+let number: Intl.NumberFormat | undefined;
 
+/**
+ * `n` as en-US writes it ("12,345"). Intl's first use sets up ICU for about 15 ms, which a CLI
+ * process would pay on every run (it was built when this module loaded): whole non-negative
+ * numbers, all this product counts, are grouped here; anything else goes to Intl, built then.
+ */
 export function formatCount(n: number): string {
-  return number.format(n);
+  if (!Number.isSafeInteger(n) || n < 0 || Object.is(n, -0)) return (number ??= new Intl.NumberFormat('en-US')).format(n);
+  const digits = String(n);
+  let out = '';
+  for (let end = digits.length; end > 0; end -= 3) out = (end > 3 ? ',' : '') + digits.slice(Math.max(0, end - 3), end) + out;
+  return out;
 }
 
 export function formatBytes(bytes: number): string {

@@ -129,3 +129,13 @@ describe('restore summaries', () => {
     assert.match(summarize(base), /^Synced main/, 'summaries saved before kind existed still read as syncs');
   });
 });
+
+describe('counts as the UI and the CLI print them', () => {
+  it('group digits as en-US does, whatever the number', async () => {
+    const { formatCount } = await import('../../src/protocol/display');
+    const intl = new Intl.NumberFormat('en-US');
+    const values = [0, 1, 12, 999, 1000, 1001, 99_999, 100_000, 100_020, 1_234_567, 2 ** 31, Number.MAX_SAFE_INTEGER, -1, -1234, -0, 1.5, 1234.5678, 1e21, NaN, Infinity];
+    for (let n = 1; n < 1e15; n *= 7) values.push(n, n + 1);
+    for (const n of values) assert.equal(formatCount(n), intl.format(n), String(n));
+  });
+});
