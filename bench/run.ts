@@ -12,7 +12,7 @@ import { benchRepo } from './lib/repos';
 import { mergeScenario } from './lib/mergeScenario';
 import { markdown, writeJson } from './lib/report';
 import { row, type Row } from './lib/result';
-import { storageScenario } from './lib/storageScenario';
+import { portableChurn, storageScenario } from './lib/storageScenario';
 import { syncScenarios, type SyncOutcome } from './lib/syncScenarios';
 
 const root = path.resolve(__dirname, '..');
@@ -56,6 +56,8 @@ async function sizeRows(h: Harness, size: number): Promise<{ rows: Row[]; last: 
       const portable = await syncScenarios(h, repo, true, git.anchors, once ? { runs: 1, ...(big ? { timeoutMs: Number(values['portable-100k-timeout']) * 1000 } : {}) } : {});
       rows.push(...portable.outcome.rows.map((r) => (once ? { ...r, note: `${r.note}; one run only (slow path)` } : r)));
       rows.push(...(await mergeScenario(h, repo, true, portable.outcome, git.anchors, 1)));
+      log(`${size} files: 20 syncs at 1%, portable path`);
+      rows.push(...(await portableChurn(h, repo)));
     } catch (e) {
       rows.push(row({ scenario: 'first sync (with content)', size, path: 'portable', unit: 'ms', target: '-', note: `skipped: ${(e as Error).message.slice(0, 160)}` }));
     }

@@ -9,6 +9,11 @@ export interface Timed {
   ms: number;
   /** Peak resident set in KB, or null when GNU time is not available. */
   rssKb: number | null;
+  /**
+   * Wall time as GNU time saw it (10 ms steps), or null: from its own fork of the command to the
+   * command's exit, without what starting a child costs this (large) harness process.
+   */
+  elapsedMs: number | null;
   code: number;
   stdout: string;
   stderr: string;
@@ -28,7 +33,7 @@ export function gnuTimeAvailable(): boolean {
 export function timed(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; allowFail?: boolean; timeoutMs?: number } = {}): Promise<Timed> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'ps-bench-time-'));
   const rssFile = path.join(tmp, 'rss');
-  const wrapped = gnuTimeAvailable() ? { cmd: GNU_TIME, args: ['-q', '-f', '%M', '-o', rssFile, cmd, ...args] } : { cmd, args };
+  const wrapped = gnuTimeAvailable() ? { cmd: GNU_TIME, args: ['-q', '-f', '%e %M', '-o', rssFile, cmd, ...args] } : { cmd, args };
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(wrapped.cmd, wrapped.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,26 +56,26 @@ export function timed(cmd: string, args: string[], opts: { env?: NodeJS.ProcessE
       const ms = performance.now() - t0;
       if (timer) clearTimeout(timer);
       if (carry) lines.push({ at: ms, text: carry });
-      const rssKb = readRss(rssFile);
+      const { rssKb, elapsedMs } = readGnuTime(rssFile);
       rmSync(tmp, { recursive: true, force: true });
-      const result: Timed = { ms, rssKb, code: code ?? (sig ? 128 : 1), stdout: out.join(''), stderr: Buffer.concat(err).toString('utf8'), lines };
+      const result: Timed = { ms, rssKb, elapsedMs, code: code ?? (sig ? 128 : 1), stdout: out.join(''), stderr: Buffer.concat(err).toString('utf8'), lines };
       if (result.code !== 0 && !opts.allowFail) reject(new Error(`${cmd} ${args.join(' ')} exited ${result.code}${sig ? ` (${sig})` : ''}: ${result.stderr.slice(-2000)}`));
       else resolve(result);
     });
   });
 }
 
-/** GNU time's %M output (KB), or null: no GNU time, or the process was killed before it wrote. */
-function readRss(file: string): number | null {
+/** GNU time's "%e %M" line (seconds, KB), or nulls: no GNU time, or the process was killed before it wrote. */
+function readGnuTime(file: string): { rssKb: number | null; elapsedMs: number | null } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { rssKb: null, elapsedMs: null };
     throw e;
   }
-  const n = Number(text.trim().split('\n').pop());
-  return Number.isFinite(n) && text.trim() !== '' ? n : null;
+  const m = /(\d+(?:\.\d+)?) (\d+)\s*$/.exec(text);
+  return m ? { rssKb: Number(m[2]), elapsedMs: Number(m[1]) * 1000 } : { rssKb: null, elapsedMs: null };
 }
 
 export interface Spread {

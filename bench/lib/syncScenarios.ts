@@ -11,6 +11,8 @@ export interface Anchors {
   fetch: Timed[];
   /** A shallow clone at step 0, to copy for each fetch run. */
   cloneTemplate: string;
+  /** The git path's own 1% syncs: what the portable path's are held to (≤ 2×). */
+  gitPathIncr?: Timed[];
 }
 
 export interface SyncOutcome {
@@ -26,6 +28,11 @@ export interface SyncOutcome {
 const requestsOf = (runs: SyncRun[]) => ({ rest: medianOf(runs.map((r) => r.traffic.rest)), git: medianOf(runs.map((r) => r.traffic.git)) });
 const bytesOf = (runs: SyncRun[]) => medianOf(runs.map((r) => r.traffic.bytes));
 const msOf = (runs: Timed[]) => spread(runs.map((r) => r.ms));
+/** GNU time's wall time of the runs (median, 10 ms steps): the process alone, without this harness's cost of starting it. */
+const gnuElapsed = (runs: Timed[]): string => {
+  const known = runs.map((r) => r.elapsedMs).filter((v): v is number => v !== null);
+  return known.length ? `${medianOf(known).toFixed(0)} ms (median of ${known.length})` : 'not available';
+};
 
 async function cloneOnce(h: Harness, repo: BenchRepo): Promise<{ t: Timed; dir: string }> {
   const dir = path.join(tempDir('clone'), 'c');
@@ -113,10 +120,13 @@ export async function syncScenarios(h: Harness, repo: BenchRepo, portable: boole
     if (fillAnchors) a.fetch.push(await fetchOnce(h, a.cloneTemplate));
   }
   const s = incr[0]?.stats ?? {};
+  if (!portable) a.gitPathIncr = incr;
+  // The portable path is held to the git path's own 1% sync (≤ 2×); the git path to git's fetch + ls-tree.
+  const against = portable && a.gitPathIncr?.length ? { anchor: msOf(a.gitPathIncr), anchorLabel: '1% sync on the git path (ours)', target: '≤ 2×' } : { anchor: msOf(a.fetch), anchorLabel: 'git fetch + git ls-tree -r', target: '≤ 1.0×' };
   rows.push(
     row({
-      scenario: '1% incremental sync', size: repo.size, path: pathName, unit: 'ms', target: portable ? '≤ 1.5×' : '≤ 1.0×',
-      ours: msOf(incr), anchor: msOf(a.fetch), anchorLabel: 'git fetch + git ls-tree -r',
+      scenario: '1% incremental sync', size: repo.size, path: pathName, unit: 'ms', target: against.target,
+      ours: msOf(incr), anchor: against.anchor, anchorLabel: against.anchorLabel,
       requests: requestsOf(incr), bytes: bytesOf(incr),
       rss: { ours: rssSpread(incr.map((r) => r.rssKb)), anchor: rssSpread(a.fetch.map((r) => r.rssKb)) },
       note: `+${String(s.added)} ~${String(s.modified)} -${String(s.removed)}, content via ${String(s.contentSource)}`,
@@ -151,7 +161,7 @@ export async function syncScenarios(h: Harness, repo: BenchRepo, portable: boole
     row({
       scenario: 'no-change resync (whole CLI process)', size: repo.size, path: pathName, unit: 'ms', target: '≤ 250 ms',
       ours: whole, met: whole.median <= 250,
-      note: 'node start-up, bundle load, store open, one 304, the record written',
+      note: `node start-up, bundle load, store open, one 304, the record written; GNU time's own measure ${gnuElapsed(again)}`,
     }),
   );
   return { outcome: { rows, firstRuns: first, storage: storageAt1, workdir }, anchors: a };
