@@ -8,7 +8,7 @@
 // (no temp folder, a folder another user could write, a damaged or stale file) only costs the
 // compile: the code runs the same. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does in Node.
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import nodeModule from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,21 +96,34 @@ function privateFolder(dir: string): boolean {
 }
 
 /**
- * One file per bundle build and Node version; another build's file is stale and goes. V8 checks a
- * cache against the source's length only, so the name carries a digest of the whole source: a
- * rebuild of the same length must never run the old bytecode.
+ * One file per bundle build and Node version. V8 checks a cache against the source's length only, so
+ * the name carries a digest of the whole source: a rebuild of the same length must never run the
+ * old bytecode.
  */
 function cacheFile(dir: string, filename: string, source: string): string {
   const digest = createHash('sha1').update(source).digest('hex').slice(0, 20);
   return path.join(dir, `${path.basename(filename)}.${digest}-${process.version}-${process.arch}.bin`);
 }
 
+/**
+ * Files of other builds of a bundle kept beside this one's: two installed CLIs (a global one and a
+ * project's) each keep their bytecode instead of removing the other's on every run; older builds' go.
+ */
+export const OTHER_BUILDS_KEPT = 2;
+
 function writeCache(file: string, script: vm.Script): void {
   try {
+    const dir = path.dirname(file);
     const prefix = `${path.basename(file).split('.').slice(0, 2).join('.')}.`;
-    for (const old of readdirSync(path.dirname(file))) {
-      if (old.startsWith(prefix) && old !== path.basename(file)) unlinkSync(path.join(path.dirname(file), old));
-    }
+    const others = readdirSync(dir)
+      .filter((f) => f.startsWith(prefix) && f !== path.basename(file))
+      .map((f) => ({ f, at: statSync(path.join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+    // A file is written once per build (then only read): the newest written are the builds in use.
+    // A temp file is another process's write under way, or one cut short (gone after a minute).
+    const bins = others.filter((o) => o.f.endsWith('.bin'));
+    const cut = others.filter((o) => o.f.endsWith('.tmp') && Date.now() - o.at > 60_000);
+    for (const { f } of [...bins.slice(OTHER_BUILDS_KEPT), ...cut]) unlinkSync(path.join(dir, f));
     // Written whole under another name, then renamed: a process starting meanwhile reads the old file or the new.
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });

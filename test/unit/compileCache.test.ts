@@ -3,7 +3,7 @@
 // (damaged, stale, in a folder others could write, turned off) ever changes what the command does.
 // Through the built CLI as a child process (`node esbuild.mjs` first), as a user runs it.
 import { strict as assert } from 'node:assert';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import nodeModule from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,13 +82,30 @@ const ownPath = typeof (nodeModule as { enableCompileCache?: unknown }).enableCo
     assert.equal(third.stdout.trim(), VERSION);
   });
 
-  it('a cache file of another build of the CLI is removed when this build writes its own', async () => {
+  it('two other builds keep their cache files (two installed CLIs do not undo each other); older builds’ files go', async () => {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
-    const stale = 'cliMain.js.0123456789abcdef0123-v0.0.0-x64.bin';
-    writeFileSync(path.join(folder, stale), 'old', { mode: 0o600 });
+    const now = Date.now() / 1000;
+    const builds = ['0123456789abcdef0123', '1123456789abcdef0123', '2123456789abcdef0123'].map((digest, i) => {
+      const name = `cliMain.js.${digest}-v0.0.0-x64.bin`;
+      writeFileSync(path.join(folder, name), 'old', { mode: 0o600 });
+      utimesSync(path.join(folder, name), now - 3600 * (3 - i), now - 3600 * (3 - i)); // written 3 h, 2 h and 1 h ago
+      return name;
+    });
+    const cut = 'cliMain.js.3123456789abcdef0123-v0.0.0-x64.bin.123.tmp';
+    writeFileSync(path.join(folder, cut), 'a write cut short an hour ago');
+    utimesSync(path.join(folder, cut), now - 3600, now - 3600);
     assert.equal((await run(['--version'])).code, 0);
-    assert.ok(!cached().includes(stale), 'the stale file is gone');
-    assert.ok(cliMainCache(), 'this build’s file is there');
+    const left = cached();
+    const mine = left.find((f) => f.startsWith('cliMain.js.') && !builds.includes(f));
+    assert.ok(!readdirSync(folder).includes(cut), 'a temp file left by a cut write is gone');
+    assert.ok(!left.includes(builds[0] as string), 'the least recently written build’s file is gone');
+    assert.ok(left.includes(builds[1] as string) && left.includes(builds[2] as string), `the two newer builds keep theirs (left: ${left.join(', ')})`);
+    assert.ok(mine, 'this build’s file is there');
+    assert.equal(left.length, 3);
+    // The other builds' runs read their own files and write nothing: this build's stays as it is.
+    const bytes = readFileSync(path.join(folder, mine));
+    assert.equal((await run(['--version'])).code, 0);
+    assert.deepEqual(readFileSync(path.join(folder, mine)), bytes);
   });
 
   (posix ? it : it.skip)('a folder other users could write is never used (its bytecode would be their code)', async () => {
