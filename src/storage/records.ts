@@ -1,6 +1,7 @@
 // Pure helpers that build and check records; no I/O.
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import { SyncError } from '../core/errors';
 import type { CompleteSyncInput } from '../core/ports';
 import { diffCounts } from '../core/diff';
@@ -42,7 +43,7 @@ export function assertNoSuccessor(records: SyncRecord[], repository: RepositoryR
   }
 }
 
-const inputSchema = z.object({ commitSha: shaSchema, treeSha: shaSchema });
+const inputSchema = lazySchema(() => z.object({ commitSha: shaSchema, treeSha: shaSchema }));
 
 /**
  * Validate what complete() is about to persist, so a bad input can never produce an unreadable file.

@@ -1,5 +1,6 @@
 // The on-disk formats of the store, validated with zod on every load.
 import * as z from 'zod';
+import { lazySchema } from '../core/lazySchema';
 import { fileModeSchema, memoryEntrySchema, repositoryFileSchema, shaSchema, syncRecordSchema } from '../core/types';
 import type { RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
 
@@ -30,41 +31,47 @@ export const MEMORY_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 export const TEMP_SUFFIX = /\.tmp-[0-9a-f]{1,32}$/;
 
 /** One node of the snapshot graph: a full base, or a delta on top of its parent's snapshot. */
-export const snapshotNodeSchema = z.object({
-  /** File name inside `snapshots/`. */
-  file: z.string().regex(SNAPSHOT_NAME, 'expected a snapshot file name (<tree sha>-<hex>.json)'),
-  parent: shaSchema.nullable(),
-  /** Number of files in the snapshot this node reconstructs. */
-  files: z.number().int().nonnegative(),
-  /** Delta entries accumulated since the nearest base (0 for a base). */
-  deltaEntries: z.number().int().nonnegative(),
-  depth: z.number().int().nonnegative(),
-  /** Byte size of the node file as written, checked on open (absent in files from before it was recorded). */
-  bytes: z.number().int().nonnegative().optional(),
-});
+export const snapshotNodeSchema = lazySchema(() =>
+  z.object({
+    /** File name inside `snapshots/`. */
+    file: z.string().regex(SNAPSHOT_NAME, 'expected a snapshot file name (<tree sha>-<hex>.json)'),
+    parent: shaSchema.nullable(),
+    /** Number of files in the snapshot this node reconstructs. */
+    files: z.number().int().nonnegative(),
+    /** Delta entries accumulated since the nearest base (0 for a base). */
+    deltaEntries: z.number().int().nonnegative(),
+    depth: z.number().int().nonnegative(),
+    /** Byte size of the node file as written, checked on open (absent in files from before it was recorded). */
+    bytes: z.number().int().nonnegative().optional(),
+  }),
+);
 export type SnapshotNode = z.infer<typeof snapshotNodeSchema>;
 
 /** A chain link committed to the store, in commit order. */
-export const commitSchema = z.object({
-  syncId: z.string().min(1),
-  treeSha: shaSchema,
-  /** File name inside `memory/`, or null when the link changed no memory entry. */
-  memoryFile: z.string().regex(MEMORY_NAME, 'expected a memory file name (<sync id>-<hex>.json)').nullable(),
-  /** Byte size of the memory file as written, checked on open (absent in links from before it was recorded). */
-  memoryBytes: z.number().int().nonnegative().optional(),
-});
+export const commitSchema = lazySchema(() =>
+  z.object({
+    syncId: z.string().min(1),
+    treeSha: shaSchema,
+    /** File name inside `memory/`, or null when the link changed no memory entry. */
+    memoryFile: z.string().regex(MEMORY_NAME, 'expected a memory file name (<sync id>-<hex>.json)').nullable(),
+    /** Byte size of the memory file as written, checked on open (absent in links from before it was recorded). */
+    memoryBytes: z.number().int().nonnegative().optional(),
+  }),
+);
 export type CommitEntry = z.infer<typeof commitSchema>;
 
-export const historyFileSchema = z
-  .object({
-    schemaVersion: z.literal(SCHEMA_VERSION),
-    records: z.array(syncRecordSchema),
-    commits: z.array(commitSchema),
-    snapshots: z.record(shaSchema, snapshotNodeSchema),
-  })
-  .superRefine((data, ctx) => {
-    for (const problem of chainProblems(data.records, data.commits, data.snapshots)) ctx.addIssue({ code: 'custom', message: problem });
-  });
+export const historyFileSchema = lazySchema(() =>
+  z
+    .object({
+      schemaVersion: z.literal(SCHEMA_VERSION),
+      records: z.array(syncRecordSchema),
+      commits: z.array(commitSchema),
+      snapshots: z.record(shaSchema, snapshotNodeSchema),
+    })
+    .superRefine((data, ctx) => {
+      for (const problem of chainProblems(data.records, data.commits, data.snapshots)) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+);
 export type HistoryFile = z.infer<typeof historyFileSchema>;
 
 export const emptyHistory = (): HistoryFile => ({ schemaVersion: SCHEMA_VERSION, records: [], commits: [], snapshots: {} });
@@ -130,15 +137,17 @@ function loops(what: string, ids: readonly string[], parentOf: (id: string) => s
 }
 
 /** Snapshot files store entries as compact tuples: [path, blobSha, mode, size]. */
-export const fileTupleSchema = z.tuple([z.string().min(1), shaSchema, fileModeSchema, z.number().int().nonnegative().nullable()]);
+export const fileTupleSchema = lazySchema(() => z.tuple([z.string().min(1), shaSchema, fileModeSchema, z.number().int().nonnegative().nullable()]));
 export type FileTuple = z.infer<typeof fileTupleSchema>;
 
-export const snapshotFileSchema = z.object({
-  parent: shaSchema.nullable(),
-  treeSha: shaSchema,
-  upsert: z.array(fileTupleSchema),
-  remove: z.array(z.string()),
-});
+export const snapshotFileSchema = lazySchema(() =>
+  z.object({
+    parent: shaSchema.nullable(),
+    treeSha: shaSchema,
+    upsert: z.array(fileTupleSchema),
+    remove: z.array(z.string()),
+  }),
+);
 export type SnapshotFile = z.infer<typeof snapshotFileSchema>;
 
 export const toTuple = (f: RepositoryFile): FileTuple => [f.path, f.blobSha, f.mode, f.size];
@@ -146,14 +155,18 @@ export const fromTuple = ([path, blobSha, mode, size]: FileTuple): RepositoryFil
 export { repositoryFileSchema };
 
 /** The memory change a link committed: entries of these paths were superseded, then these facts introduced. */
-export const memoryFileSchema = z.object({
-  syncId: z.string().min(1),
-  supersede: z.array(z.string()),
-  introduce: z.array(memoryEntrySchema.omit({ introducedBySyncId: true, supersededBySyncId: true })),
-});
+export const memoryFileSchema = lazySchema(() =>
+  z.object({
+    syncId: z.string().min(1),
+    supersede: z.array(z.string()),
+    introduce: z.array(memoryEntrySchema.omit({ introducedBySyncId: true, supersededBySyncId: true })),
+  }),
+);
 export type MemoryFile = z.infer<typeof memoryFileSchema>;
 
-export const etagFileSchema = z.object({
-  version: z.literal(1),
-  entries: z.array(z.tuple([z.string(), z.object({ etag: z.string(), body: z.unknown() })])),
-});
+export const etagFileSchema = lazySchema(() =>
+  z.object({
+    version: z.literal(1),
+    entries: z.array(z.tuple([z.string(), z.object({ etag: z.string(), body: z.unknown() })])),
+  }),
+);
