@@ -1,6 +1,6 @@
 // Symbols and summary per programming language, from realistic snippets.
 import assert from 'node:assert/strict';
-import { loadMemoryParsers } from '../../src/core/memory';
+import { extractFacts, loadMemoryParsers } from '../../src/core/memory';
 import { parseBudget, parseSymbols } from '../../src/core/memory/parsers';
 import { facts, type Case } from './support/memoryCases';
 
@@ -466,5 +466,87 @@ describe('memory: parsers on a long file', () => {
       assert.deepEqual(names?.slice(0, 4), ['f0', 'g0', 'f1', 'g1'], `${n} declarations`);
       assert.ok(names?.every((s) => /^[fg]\d+$/.test(s)), `${n} declarations: nested definitions kept`);
     }
+  });
+});
+
+describe('memory: C and C++ headers read by the regexes (the default)', () => {
+  // The forms of real system headers (glibc's stdlib.h, search.h, spawn.h; zlib.h and zconf.h) that
+  // the regexes missed: a typedef'd body closed at an indentation (everything after it was lost), its
+  // alias on the next line, `__extension__`, prototypes through zlib's OF(()) macro, indented under
+  // `#if`, a return type on the line before, `extern "C"` blocks; and what must not count.
+  const header = `/* zlib-like header */
+#ifndef SAMPLE_H
+#define SAMPLE_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct
+  {
+    int quot;
+    int rem;
+  } div_t;
+
+__extension__ typedef struct
+  {
+    long long int quot;
+  } lldiv_t;
+
+typedef enum
+  {
+    FIND,
+    ENTER
+  }
+ACTION;
+
+typedef struct
+{
+  struct { int a; } inner;
+  char __cancel_jmp_buf[8];
+} unwind_buf_t __attribute__ ((__aligned__));
+
+struct chunk_header		/* Lives at front of each chunk. */
+{
+  char *limit;
+};
+
+#if defined(STDC)
+   typedef void const *voidpc;
+#endif
+
+extern double atof (const char *__nptr)
+     __THROW __attribute_pure__ __nonnull ((1)) __wur;
+
+extern int
+spawn_addclosefrom_np (int __from)
+     __THROW __nonnull ((1));
+
+ZEXTERN int ZEXPORT deflate OF((z_streamp strm, int flush));
+#ifdef Z_LARGE64
+   ZEXTERN gzFile ZEXPORT gzopen64 OF((const char *, const char *));
+#endif
+
+/*
+ZEXTERN int ZEXPORT deflateInit OF((z_streamp strm, int level));
+
+     A macro, documented as a prototype: not a symbol of this file.
+*/
+
+static int helper (int x)
+{
+  int local_counter (void);
+    typedef int inner_t;
+  return x;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif
+`;
+
+  it('finds every declaration, and nothing inside comments or function bodies', () => {
+    const f = extractFacts({ path: 'include/sample.h', blobSha: 'a'.repeat(40), mode: '100644', size: null, content: new TextEncoder().encode(header), maxFileSize: 1_000_000 }, { parsers: false });
+    assert.deepEqual(f?.symbols, ['div_t', 'lldiv_t', 'ACTION', 'unwind_buf_t', 'chunk_header', 'voidpc', 'atof', 'spawn_addclosefrom_np', 'deflate', 'gzopen64', 'helper']);
   });
 });

@@ -1,5 +1,5 @@
 // Go, Rust, C and C++.
-import { byLineRegex, type SymbolExtractor } from './list';
+import { byLineRegex, type SymbolExtractor, type SymbolList } from './list';
 
 const GO_FUNC = /^func\s+(?:\(\s*(?:[A-Za-z_]\w*\s+)?(?:\*\s*)?([A-Za-z_]\w*)(?:\[[^\]]*\])?\s*\)\s*)?([A-Za-z_]\w*)/;
 const GO_TYPE = /^type\s+([A-Za-z_]\w*)/;
@@ -38,7 +38,15 @@ export const rustSymbols: SymbolExtractor = byLineRegex(
 const C_TYPE =
   /^(?:typedef\s+)?(?:struct|class|union|enum(?:\s+(?:class|struct))?)\s+(?:[A-Z_][A-Z0-9_]*\s+)?([A-Za-z_]\w*)\s*(?:final\s*)?(?::[^;{]*)?(?:\{.*)?$/;
 const C_TYPEDEF_OPEN = /^typedef\s+(?:struct|union|enum)\b[^;]*$/;
-const C_TYPEDEF_CLOSE = /^\}\s*([A-Za-z_]\w*)\s*;/;
+/** The alias after a typedef'd body's closing brace: `} name;`, `  } name;`, `} __attribute__ ((…)) name;`, `} name __attribute__ ((…));`. */
+const C_TYPEDEF_CLOSE = /^\s*\}\s*(?:__attribute__\s*\(\(.*?\)\)\s*)?(?:\*\s*)?([A-Za-z_]\w*)/;
+/** The alias alone on the line after the closing brace (`  }` then `ACTION;`). */
+const C_TYPEDEF_NAME_LINE = /^\s*([A-Za-z_]\w*)\s*;/;
+/**
+ * A prototype written through a K&R-compatibility macro, `ZEXTERN int ZEXPORT deflate OF((z_streamp strm, int flush));`
+ * (zlib's `OF` and `Z_ARG`, BSD's `__P`, GNU's `PARAMS`): the name is the word before the macro.
+ */
+const C_PROTOTYPE_MACRO = /^\s*[A-Za-z_][^=;"'(]*?\b([A-Za-z_]\w*)\s+(?:OF|Z_ARG|__P|_PARAMS|PARAMS|_PROTO|__PROTO|ARGS|_ARGS)\s*\(\(/;
 const C_NOT_START = /^(?:[\s#/*{}]|(?:return|if|else|for|while|do|switch|case|goto|typedef|using|namespace|template|static_assert)\b)/;
 /** `typedef __ino_t ino_t;`, `typedef unsigned long size_t;`, `typedef char name[16];`: the alias. */
 const C_TYPEDEF_ALIAS = /^typedef\s+[^;(){}]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*;/;
@@ -46,12 +54,21 @@ const C_TYPEDEF_ALIAS = /^typedef\s+[^;(){}]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?
 const C_TYPEDEF_FUNCTION = /^typedef\s+[^;{}]*?\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(/;
 const C_NAME_BEFORE_PAREN = /((?:[A-Za-z_]\w*::)*~?[A-Za-z_]\w*)\s*$/;
 const C_KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'defined', 'catch', 'decltype', 'alignof']);
+/** A line that is only a declaration's return type, its name on the next line (`extern int` / `static struct node *`). */
+const C_RETURN_TYPE_LINE = /^(?:(?:extern|static|inline|const|unsigned|signed|struct|enum|union)\s+)*[A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*[\s*&]*$/;
+/** Blocks whose contents are still the file's top level: `extern "C" {`, `namespace x {`. */
+const C_TRANSPARENT_BLOCK = /^\s*(?:extern\s+"C(?:\+\+)?"|(?:inline\s+)?namespace(?:\s+[\w:]+)?)\s*\{\s*$/;
+/** A comment ending the line (`struct _obstack_chunk  /* Lives at front of each chunk. *\/`). */
+const C_TRAILING_COMMENT = /\s*(?:\/\*.*?\*\/|\/\/.*)\s*$/;
+/** `__extension__ typedef struct …` (GNU headers): the keyword changes nothing a reader looks for. */
+const C_EXTENSION = /^__extension__\s+/;
 
 /**
  * The name of a function declared at column 0 starting on line `i`: a name before `(`, no `=`
  * before it, then its body or the `;` of a prototype within the next few lines (what a header
  * declares: `extern DIR *opendir (const char *__name) __nonnull ((1));`). ALL_CAPS names are
  * macros and skipped; so are lines a macro call continues (`)` before the `;` of a statement).
+ * A prototype's return type may stand alone on the line before (`extern int` then `name (…);`).
  */
 function cFunctionAt(lines: readonly string[], i: number): string | undefined {
   const line = lines[i] ?? '';
@@ -70,33 +87,143 @@ function cFunctionAt(lines: readonly string[], i: number): string | undefined {
   const semi = rest.indexOf(';');
   if (brace >= 0 && (semi < 0 || brace < semi)) return name;
   // A prototype names its return type before its name (a bare `name(...);` is a macro call).
-  return semi >= 0 && /[\s*&]/.test(head.trim()) ? name : undefined;
+  if (semi < 0) return undefined;
+  if (/[\s*&]/.test(head.trim())) return name;
+  const previous = (lines[i - 1] ?? '').trimEnd();
+  return previous !== '' && !/^\s/.test(previous) && C_RETURN_TYPE_LINE.test(previous) && !/^(?:return|else|do|case|goto)\b/.test(previous) ? name : undefined;
 }
 
-/** C and C++: functions defined at column 0 (`Class::method` kept qualified), structs, classes, unions, enums, typedef'd structs. */
+/**
+ * C and C++: functions declared or defined at the top level (`Class::method` kept qualified),
+ * structs, classes, unions, enums, typedef'd types. Lines inside block comments are not read (a
+ * header documents macros as prototypes there); the top level is brace depth 0, `extern "C" {` and
+ * `namespace … {` blocks included, where a line indented under `#if` is read too.
+ */
 export const cSymbols: SymbolExtractor = (lines, out) => {
+  // Inside a typedef'd struct/union/enum: the brace depth of its body (its fields are not top-level
+  // names; its closing brace, at whatever indentation, names the alias). A body that seems never to
+  // close (braces in `#if` branches) ends at a line at column 0 that opens a new definition.
   let pendingTypedef = false;
+  let typedefDepth = 0;
+  let awaitingAlias = false;
+  // The brace depth outside transparent blocks: indented declarations count at depth 0 only.
+  let depth = 0;
+  let transparent = 0;
+  let inComment = false;
   for (let i = 0; i < lines.length && !out.full; i++) {
-    const line = lines[i] ?? '';
-    if (pendingTypedef) {
-      const close = C_TYPEDEF_CLOSE.exec(line);
-      if (close) {
-        out.add(close[1]);
-        pendingTypedef = false;
+    const raw = lines[i] ?? '';
+    if (inComment) {
+      if (raw.includes('*/')) inComment = false;
+      continue;
+    }
+    const opensComment = raw.includes('/*') && commentStaysOpen(raw);
+    const line = raw.startsWith('__extension__') ? raw.replace(C_EXTENSION, '') : raw;
+    if (awaitingAlias) {
+      awaitingAlias = false;
+      const alias = C_TYPEDEF_NAME_LINE.exec(line);
+      if (alias) {
+        out.add(alias[1]);
+        inComment = opensComment;
+        continue;
       }
-      if (line.startsWith('}')) pendingTypedef = false;
+    }
+    if (pendingTypedef) {
+      const opened = typedefDepth > 0;
+      if (opened && /^[A-Za-z_]/.test(line) && line.trimEnd().endsWith('{')) {
+        pendingTypedef = false; // read as a new top-level line below
+      } else {
+        typedefDepth += braceBalance(line);
+        if (opened && typedefDepth <= 0) {
+          const alias = C_TYPEDEF_CLOSE.exec(line)?.[1];
+          if (alias && alias !== '__attribute__') out.add(alias);
+          else awaitingAlias = true;
+          pendingTypedef = false;
+        } else if (!opened && typedefDepth <= 0 && line.includes(';')) {
+          pendingTypedef = false; // `typedef struct tag` then `alias;`: no body
+        }
+        inComment = opensComment;
+        continue;
+      }
+    }
+    const topLevel = depth <= transparent;
+    if (line.includes('{') && C_TRANSPARENT_BLOCK.test(line)) {
+      if (topLevel) transparent++;
+      depth++;
       continue;
     }
-    const alias = C_TYPEDEF_FUNCTION.exec(line) ?? (line.startsWith('typedef') && !C_TYPEDEF_OPEN.test(line) ? C_TYPEDEF_ALIAS.exec(line) : null);
-    if (alias) {
-      out.add(alias[1]);
-      continue;
+    // Read at column 0 (at any depth, as before), or indented (under `#if`) at the top level.
+    const indented = /^\s/.test(line);
+    if (!indented || (topLevel && !/^\s*(?:#|\/[/*]|\*)/.test(line))) {
+      readDeclaration(lines, i, indented ? line.trimStart() : line, indented, out, (open) => {
+        pendingTypedef = true;
+        typedefDepth = open;
+      });
     }
-    // `typedef struct [tag] {` ... `} name;`: the tag now, the alias at the closing brace.
-    pendingTypedef = C_TYPEDEF_OPEN.test(line);
-    const t = C_TYPE.exec(line);
-    if (t && (!line.includes(';') || line.includes('{'))) out.add(t[1]);
-    if (t || pendingTypedef) continue;
-    if (!C_NOT_START.test(line)) out.add(cFunctionAt(lines, i));
+    // A typedef's body is counted apart (above); anything else moves the depth.
+    if (!pendingTypedef) {
+      depth = Math.max(0, depth + braceBalance(line));
+      if (depth < transparent) transparent = depth;
+    }
+    inComment = opensComment;
   }
 };
+
+/** One line at the top level: a typedef, a type, a prototype or a function. */
+function readDeclaration(lines: readonly string[], i: number, line: string, indented: boolean, out: SymbolList, openTypedef: (depth: number) => void): void {
+  const typedef = line.startsWith('typedef');
+  const opensTypedef = typedef && C_TYPEDEF_OPEN.test(line);
+  const alias = typedef ? (C_TYPEDEF_FUNCTION.exec(line) ?? (!opensTypedef ? C_TYPEDEF_ALIAS.exec(line) : null)) : null;
+  if (alias) return out.add(alias[1]);
+  // `typedef struct [tag] {` ... `} name;`: the tag now, the alias at the closing brace.
+  if (opensTypedef) openTypedef(braceBalance(line));
+  const bare = line.includes('/') ? line.replace(C_TRAILING_COMMENT, '') : line;
+  const t = C_TYPE.exec(bare);
+  if (t && (!bare.includes(';') || bare.includes('{'))) out.add(t[1]);
+  if (t || opensTypedef) return;
+  const viaMacro = line.includes('((') ? C_PROTOTYPE_MACRO.exec(line) : null;
+  if (viaMacro && /[a-z]/.test(viaMacro[1] as string)) return out.add(viaMacro[1]);
+  // An indented line is read for the forms above only: a function needs column 0.
+  if (!indented && !C_NOT_START.test(line)) out.add(cFunctionAt(lines, i));
+}
+
+/** Whether a `/*` on the line is left open at its end (outside string literals). */
+function commentStaysOpen(line: string): boolean {
+  let open = false;
+  for (let k = 0; k < line.length; k++) {
+    const ch = line.charCodeAt(k);
+    if (open) {
+      if (ch === 42 && line.charCodeAt(k + 1) === 47) {
+        open = false;
+        k++;
+      }
+    } else if (ch === 34 || ch === 39) {
+      for (k++; k < line.length && line.charCodeAt(k) !== ch; k++) if (line.charCodeAt(k) === 92) k++;
+    } else if (ch === 47 && line.charCodeAt(k + 1) === 47) {
+      return false;
+    } else if (ch === 47 && line.charCodeAt(k + 1) === 42) {
+      open = true;
+      k++;
+    }
+  }
+  return open;
+}
+
+/** `{` minus `}` on a line, outside string and character literals and comments that start on it. */
+function braceBalance(line: string): number {
+  if (!line.includes('{') && !line.includes('}')) return 0;
+  let n = 0;
+  for (let k = 0; k < line.length; k++) {
+    const ch = line.charCodeAt(k);
+    if (ch === 123) n++; // {
+    else if (ch === 125) n--; // }
+    else if (ch === 34 || ch === 39) {
+      // a literal: skip to its closing quote
+      for (k++; k < line.length && line.charCodeAt(k) !== ch; k++) if (line.charCodeAt(k) === 92) k++;
+    } else if (ch === 47 && (line.charCodeAt(k + 1) === 47 || line.charCodeAt(k + 1) === 42)) {
+      const end = line.charCodeAt(k + 1) === 42 ? line.indexOf('*/', k + 2) : -1;
+      if (end < 0) break;
+      k = end + 1;
+    }
+  }
+  return n;
+}
