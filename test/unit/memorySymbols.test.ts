@@ -332,6 +332,52 @@ bool operator==(const Store& a, const Store& b) {
     summary: 'Content-addressed blob store.',
   },
   {
+    // Section titles, and the internal targets `:ref:` links to (quoted or not); a target with a URL is a link, `.. __:` anonymous.
+    name: 'reStructuredText',
+    path: 'Help/manual/cmake-sample.7.rst',
+    source: `.. cmake-manual-description: Sample Reference
+
+cmake-sample(7)
+***************
+
+Samples of each reference form.
+
+.. _\`Conditional Generator Expressions\`:
+
+Conditional Expressions
+-----------------------
+
+.. _GenEx Path Queries:
+
+Path Queries
+^^^^^^^^^^^^
+
+.. _CMake home: https://cmake.org
+.. __:
+`,
+    symbols: ['cmake-sample(7)', 'Conditional Generator Expressions', 'Conditional Expressions', 'GenEx Path Queries', 'Path Queries'],
+    summary: 'Samples of each reference form.',
+  },
+  {
+    // Procedures and namespaces, wherever they are defined; not a name computed at run time, nor the global namespace.
+    name: 'Tcl',
+    path: 'library/init.tcl',
+    source: `# init.tcl --
+namespace eval :: {}
+namespace eval tcl {
+    proc ::tcl::EnvTraceProc {lo n1 n2 op} {}
+}
+if {[namespace which -command tclLog] eq ""} {
+    proc tclLog {string} {}
+}
+foreach procName {a b} { proc $procName {} {} }
+proc [format %s dynamic] {} {}
+proc unknown args {}
+`,
+    symbols: ['tcl', 'EnvTraceProc', 'tclLog', 'unknown'],
+    summary: '',
+  },
+  {
     name: 'Swift',
     path: 'Sources/App/Sync.swift',
     source: `/// Sync state for the app.
