@@ -2,8 +2,8 @@
 // fields, boosts, tokenizers and options, results bucketed by words matched, then score, then path.
 // Kept (with minisearch as a devDependency) only as the reference the engine's rankings are checked against.
 import MiniSearch, { type SearchResult } from 'minisearch';
-import { FIELD_BOOSTS, type Searchable } from '../../src/core/memory/engine';
-import { baseName, comparePaths, queryTokens, tokenize } from '../../src/core/memory/tokens';
+import { FIELD_BOOSTS, joinedPairs, type Searchable } from '../../src/core/memory/engine';
+import { baseName, comparePaths, queryTerms, queryTokens, tokenize } from '../../src/core/memory/tokens';
 
 const FIELDS = Object.keys(FIELD_BOOSTS) as (keyof typeof FIELD_BOOSTS)[];
 const processTerm = (term: string): string | null => (term.length > 0 ? term.toLowerCase() : null);
@@ -49,8 +49,24 @@ export class MiniSearchReference<T extends Searchable> {
 
   search(query: string, limit = Infinity): T[] {
     const tokens = queryTokens(query);
-    const results = this.engine.search(query);
     const wanted = new Set(tokens.map((t) => t.toLowerCase()));
+    // MiniSearch's score is the sum over matched terms times their number; the engine's adds the
+    // exact match of each joined pair (see joinedPairs) and counts it as both of its words.
+    const docs = new Map<number, { sum: number; words: Set<string> }>();
+    const at = (id: number) => docs.get(id) ?? docs.set(id, { sum: 0, words: new Set() }).get(id)!;
+    for (const r of this.engine.search(query)) {
+      const d = at(r.id as number);
+      d.sum += r.score / (r.queryTerms.length || 1);
+      for (const t of r.queryTerms) d.words.add(t);
+    }
+    for (const { joined, a, b } of joinedPairs(queryTerms(query))) {
+      for (const r of this.engine.search(joined, { prefix: false, fuzzy: false })) {
+        const d = at(r.id as number);
+        d.sum += r.score;
+        d.words.add(a).add(b);
+      }
+    }
+    const results = [...docs].map(([id, d]) => ({ id, score: d.sum * d.words.size, queryTerms: [...d.words] }) as unknown as SearchResult);
     const buckets: SearchResult[][] = [];
     for (const r of results) (buckets[wanted.size - new Set(r.queryTerms).size] ??= []).push(r);
     const out: T[] = [];

@@ -34,6 +34,22 @@ describe('memory: search', () => {
     assert.deepEqual(paths(searchMemory(repo, 'start')), ['src/github/server.go', 'README.md']);
   });
 
+  it('finds a name that writes two query words as one (buildflags.mk for "build flags"), before files with one of them', () => {
+    const many = [
+      entry('usr/share/dpkg/buildflags.mk'),
+      entry('src/build.ts', ['build', 'buildAll']),
+      entry('src/flags.ts', ['flags']),
+      entry('docs/build/flags-of-the-compiler.md', [], 'Build flags.'),
+      entry('lib/cookies.js', ['setcookie']),
+    ];
+    const found = paths(searchMemory(many, 'build flags'));
+    assert.deepEqual(found.slice(0, 2).sort(), ['docs/build/flags-of-the-compiler.md', 'usr/share/dpkg/buildflags.mk']);
+    assert.ok(found.indexOf('src/build.ts') > 1 && found.indexOf('src/flags.ts') > 1, found.join(', '));
+    assert.equal(paths(searchMemory(many, 'set cookie'))[0], 'lib/cookies.js');
+    // Two words a name does not join still match one by one.
+    assert.deepEqual(paths(searchMemory(many, 'flags build')).slice(0, 1), ['docs/build/flags-of-the-compiler.md']);
+  });
+
   it('matches any word of the query, entries matching every word first', () => {
     const found = paths(searchMemory(repo, 'status sync'));
     assert.equal(found[0], 'src/extension/status.ts');

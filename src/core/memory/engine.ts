@@ -8,8 +8,9 @@
 // k = 1.2, b = 0.7, d = 0.5 per field, times the field's boost; any query word may match (OR); a
 // word of 3 or more characters also matches the terms it begins (weight 0.2 · t / (t + 0.3 · extra
 // characters)); one of 6 or more also those one edit away (weight 0.2 · t / (t + 1)); a document's
-// sum is multiplied by the number of distinct query words it matched. Results: more matched words
-// first, then score, then the shallower, shorter path, then path order.
+// sum is multiplied by the number of distinct query words it matched; two adjacent words joined
+// (`build flags` → `buildflags`) match as both. Results: more matched words first, then score, then
+// the shallower, shorter path, then path order.
 import { baseName, comparePaths, queryTerms, tokenize } from './tokens';
 
 export interface Searchable {
@@ -659,7 +660,7 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], N: n
   const distinct = new Map<string, number>();
   for (const q of terms) if (!distinct.has(q)) distinct.set(q, distinct.size);
 
-  const score = (idx: readonly number[], weight: number, word: number): void => {
+  const score = (idx: readonly number[], weight: number, ...words: number[]): void => {
     for (let f = 0; f < F; f++) {
       let df = 0;
       for (let pi = 0; pi < parts.length; pi++) {
@@ -711,18 +712,33 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], N: n
             st.seen[d] = 1;
             st.touched.push(d);
           }
-          if (word < 32) st.mask[d] = (st.mask[d] as number) | (1 << word);
-          else {
-            st.extra ??= new Map();
-            let s = st.extra.get(d);
-            if (!s) st.extra.set(d, (s = new Set()));
-            s.add(word);
+          for (const word of words) {
+            if (word < 32) st.mask[d] = (st.mask[d] as number) | (1 << word);
+            else {
+              st.extra ??= new Map();
+              let s = st.extra.get(d);
+              if (!s) st.extra.set(d, (s = new Set()));
+              s.add(word);
+            }
           }
         }
       }
     }
   };
 
+  const flush = (): void => {
+    for (const st of states) {
+      for (const d of st.curTouched) {
+        st.total[d] = (st.total[d] as number) + (st.cur[d] as number);
+        st.cur[d] = 0;
+      }
+      st.curTouched = [];
+    }
+  };
+  for (const { joined, a, b } of joinedPairs(terms)) {
+    score(parts.map((p) => p.segment.find(joined)), 1, distinct.get(a) as number, distinct.get(b) as number);
+    flush();
+  }
   for (const q of terms) {
     const word = distinct.get(q) as number;
     score(parts.map((p) => p.segment.find(q)), 1, word);
@@ -767,13 +783,7 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], N: n
       );
       for (const [t, idx] of fuzzy) score(idx, (FUZZY_WEIGHT * t.length) / (t.length + 1), word);
     }
-    for (const st of states) {
-      for (const d of st.curTouched) {
-        st.total[d] = (st.total[d] as number) + (st.cur[d] as number);
-        st.cur[d] = 0;
-      }
-      st.curTouched = [];
-    }
+    flush();
   }
 
   // Final scores: the sum times the number of distinct words matched (kept in `mask` as a count from here).
@@ -843,6 +853,22 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], N: n
     }
   });
   return heap.sort(better).map((x) => ({ part: x & 3, doc: x >>> 2 }));
+}
+
+/**
+ * Two adjacent query words a name writes as one (`build flags` → buildflags.mk, `read file` →
+ * readfile): the joined term, matched exactly, counts as both words. Letters only, 6 or more, and
+ * not itself a word of the query.
+ */
+export function joinedPairs(terms: readonly string[]): { joined: string; a: string; b: string }[] {
+  const out: { joined: string; a: string; b: string }[] = [];
+  for (let k = 0; k + 1 < terms.length; k++) {
+    const a = terms[k] as string;
+    const b = terms[k + 1] as string;
+    const joined = a + b;
+    if (joined.length >= 6 && !terms.includes(joined) && !out.some((p) => p.joined === joined) && /^\p{L}+$/u.test(joined)) out.push({ joined, a, b });
+  }
+  return out;
 }
 
 function popcount(v: number): number {
