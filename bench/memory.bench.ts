@@ -33,10 +33,15 @@ async function main(): Promise<void> {
   })();
   const corpus = loadCorpus();
   // The default (regexes, parsers: false), then with the parsers (loaded above).
-  const regexFacts = corpus.files.map((f) =>
-    extractFacts({ path: f.repoPath, blobSha: 'a'.repeat(40), mode: '100644', size: f.bytes.length, content: f.bytes, maxFileSize: 1_048_576 }, { parsers: false }),
-  );
-  const regex = score(corpus, regexFacts as (Facts | undefined)[], () => []);
+  const extractRegex = () =>
+    corpus.files.map((f) =>
+      extractFacts({ path: f.repoPath, blobSha: 'a'.repeat(40), mode: '100644', size: f.bytes.length, content: f.bytes, maxFileSize: 1_048_576 }, { parsers: false }),
+    );
+  extractRegex(); // warm-up (JIT)
+  const [regexFacts, regexMs] = cpu(extractRegex);
+  const regexEntries = corpus.files.map((f, i) => ({ path: f.repoPath, symbols: regexFacts[i]?.symbols ?? [], summary: regexFacts[i]?.summary ?? '', language: regexFacts[i]?.language ?? 'plaintext' }));
+  const regexIndex = new SearchIndex(regexEntries);
+  const regex = score(corpus, regexFacts as (Facts | undefined)[], (q) => regexIndex.search(q, 10).map((e) => e.path));
   for (const s of corpus.skipped) console.log(`skipped: ${s}`);
   const extract = () =>
     corpus.files.map((f) =>
@@ -62,9 +67,11 @@ async function main(): Promise<void> {
   console.log(`symbols (parsers): recall ${pct(s.symbolRecall)}, precision ${pct(s.symbolPrecision)}`);
   console.log(`language accuracy: ${pct(s.languageAccuracy)}`);
   console.log(`summary usefulness: ${pct(s.summaryUseful)} of ${s.summaryLabelled} labelled files`);
-  console.log(`queries: top-1 ${pct(s.top1)}, top-3 ${pct(s.top3)}`);
+  console.log(`queries (the default's facts, regexes): top-1 ${pct(regex.top1)}, top-3 ${pct(regex.top3)}`);
+  console.log(`queries (the parsers' facts): top-1 ${pct(s.top1)}, top-3 ${pct(s.top3)}`);
   console.log(`search at ${big.length} entries: index built in ${buildMs.toFixed(0)} ms CPU; query median ${median(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`);
-  console.log(`extraction: ${((bytes / 1e6) / (extractMs / 1000)).toFixed(1)} MB/s per core (${extractMs.toFixed(0)} ms CPU); parsers loaded in ${loadMs.toFixed(0)} ms`);
+  console.log(`extraction (regexes, the default): ${((bytes / 1e6) / (regexMs / 1000)).toFixed(1)} MB/s per core (${regexMs.toFixed(0)} ms CPU)`);
+  console.log(`extraction (parsers): ${((bytes / 1e6) / (extractMs / 1000)).toFixed(1)} MB/s per core (${extractMs.toFixed(0)} ms CPU); parsers loaded in ${loadMs.toFixed(0)} ms`);
 
   // The persisted index over the same 100k entries, as the store keeps them.
   const stored: MemoryEntry[] = big.map((e, i) => ({ ...e, language: e.language, blobSha: (i.toString(16) + 'b'.repeat(40)).slice(0, 40), lines: 100, introducedBySyncId: '1f4ddd3a-0000-4000-8000-000000000000', supersededBySyncId: null }));

@@ -596,3 +596,22 @@ static int helper (int x)
     assert.deepEqual(f?.symbols, ['div_t', 'lldiv_t', 'ACTION', 'unwind_buf_t', 'chunk_header', 'voidpc', 'atof', 'spawn_addclosefrom_np', 'deflate', 'gzopen64', 'helper']);
   });
 });
+
+describe('memory: JavaScript method chains read by the regexes (the default)', () => {
+  it("names every method of a chained assignment (express's res.set = res.header = function), not a local name of module.exports", () => {
+    const source = `'use strict';
+var proto = module.exports = function (options) {
+  return options;
+};
+res.set =
+res.header = function header(field, val) {
+  return this;
+};
+res.contentType = res.type = function contentType(type) {};
+res.locals = res.defaults = {};
+app.enabled = function enabled(setting) {};
+`;
+    const f = extractFacts({ path: 'lib/response.js', blobSha: 'a'.repeat(40), mode: '100644', size: null, content: new TextEncoder().encode(source), maxFileSize: 1_000_000 }, { parsers: false });
+    assert.deepEqual(f?.symbols, ['res.set', 'res.header', 'res.contentType', 'res.type', 'app.enabled']);
+  });
+});

@@ -15,13 +15,21 @@ const FUNCTION_INIT = new RegExp(
   'y',
 );
 
-/** Whether the variable declared by `line` (its name ending at `from`) is initialised with a function. */
-function initialisedWithFunction(line: string, from: number): boolean {
+/** Assignments chained after the first `=`: `res.header = ` in `res.set = res.header = function …`. */
+const CHAINED = new RegExp(`(?:\\s*${ID}(?:\\.${ID})+\\s*=(?![=>]))*`, 'y');
+
+/**
+ * Whether the variable declared by `line` (its name ending at `from`) is initialised with a
+ * function; with `chained`, also through a chain of member assignments (`res.set = res.header =
+ * function`: both are the method; `var proto = module.exports = function` names the export, not a method).
+ */
+function initialisedWithFunction(line: string, from: number, chained = false): boolean {
   // The initialiser's `=` is the first one that is not part of `=>` (a function type in the annotation) or `==`.
   for (let i = line.indexOf('=', from); i !== -1; i = line.indexOf('=', i + 2)) {
     const next = line.charCodeAt(i + 1);
     if (next === 62 /* > */ || next === 61 /* = */) continue;
-    FUNCTION_INIT.lastIndex = i + 1;
+    CHAINED.lastIndex = i + 1;
+    FUNCTION_INIT.lastIndex = chained && CHAINED.test(line) ? CHAINED.lastIndex : i + 1;
     return FUNCTION_INIT.test(line);
   }
   return false;
@@ -57,11 +65,26 @@ function multiLineExportList(lines: readonly string[], start: number, first: str
   return i;
 }
 
-function declarationName(line: string): string | undefined {
+/** `next`: the following line, read when `line` ends with the `=` of a chain continued there (`res.set =` / `res.header = function …`). */
+function declarationName(line: string, next: string): string | string[] | undefined {
   const m = FUNCTION.exec(line) ?? TYPE_LIKE.exec(line) ?? EXPORTED_VAR.exec(line) ?? COMMONJS.exec(line);
   if (m) return m[1] && !NOT_NAMES.has(m[1]) ? m[1] : undefined;
   const member = MEMBER_FUNCTION.exec(line);
-  if (member) return member[1] !== 'module' && initialisedWithFunction(line, member[0].length - 1) ? `${member[1]}.${member[2]}` : undefined;
+  if (member) {
+    if (member[1] === 'module') return undefined;
+    const whole = line.trimEnd().endsWith('=') && MEMBER_FUNCTION.test(next) ? `${line} ${next}` : line;
+    if (!initialisedWithFunction(whole, member[0].length - 1, true)) return undefined;
+    // The links of a chain on this line (`res.contentType = res.type = function`) are methods too;
+    // one continued on the next line is read there.
+    const links = line.slice(member[0].length).split('=').slice(0, -1);
+    const names = [`${member[1]}.${member[2]}`];
+    for (const link of links) {
+      const m = MEMBER_FUNCTION.exec(`${link.trim()}=`);
+      if (!m || m[1] === 'module') break;
+      names.push(`${m[1]}.${m[2]}`);
+    }
+    return names;
+  }
   const v = VAR.exec(line);
   return v && initialisedWithFunction(line, v[0].length) ? v[1] : undefined;
 }
@@ -79,6 +102,8 @@ export const typescriptSymbols: SymbolExtractor = (lines, out) => {
       else i = multiLineExportList(lines, i, list[1] ?? '', out);
       continue;
     }
-    out.add(declarationName(line));
+    const name = declarationName(line, lines[i + 1] ?? '');
+    if (Array.isArray(name)) for (const n of name) out.add(n);
+    else out.add(name);
   }
 };
