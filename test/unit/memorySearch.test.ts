@@ -69,11 +69,27 @@ describe('memory: search', () => {
       entry('a/seven.ts', [], 'Keeps things in sync.'),
     ];
     const found = paths(searchMemory(entries, 'sync'));
-    assert.equal(found[0], 'lib/sync.ts');
+    // sync/index.ts stands for its folder: named `sync` as lib/sync.ts is.
+    assert.deepEqual(found.slice(0, 2).sort(), ['lib/sync.ts', 'sync/index.ts']);
     const at = (p: string) => found.indexOf(p);
     assert.ok(at('a/one.ts') < at('a/two.ts') && at('a/two.ts') < at('a/three.ts'), found.join(' '));
     assert.equal(found[found.length - 1], 'a/seven.ts');
     assert.ok(!found.includes('lib/resync-tool.ts'), 'words match whole words and prefixes, not any substring');
+  });
+
+  it("names a file that stands for its folder by the folder (router/index.js, json/__init__.py, mod.rs)", () => {
+    const entries = [
+      entry('node_modules/express/lib/router/index.js', ['proto.use', 'proto.route']),
+      entry('node_modules/express/lib/router/route.js', ['Route']),
+      entry('node_modules/express/lib/express.js', ['createApplication', 'Router']),
+      entry('usr/lib/python3.11/json/__init__.py', ['dump', 'loads']),
+      entry('node_modules/body-parser/lib/types/json.js', ['json']),
+      entry('src/store/mod.rs', ['Store']),
+      entry('src/indexer.js', ['index']),
+    ];
+    assert.equal(paths(searchMemory(entries, 'router'))[0], 'node_modules/express/lib/router/index.js');
+    assert.ok(paths(searchMemory(entries, 'json')).slice(0, 2).includes('usr/lib/python3.11/json/__init__.py'));
+    assert.equal(paths(searchMemory(entries, 'store'))[0], 'src/store/mod.rs');
   });
 
   it('splits identifiers: a query word finds camelCase and snake_case parts, with prefixes and typos', () => {

@@ -11,7 +11,8 @@ import * as zlib from 'node:zlib';
 import { buildSegment, F, mergeSegments, searchParts, Segment, type Part, type Searchable, type Totals } from './engine';
 
 const MAGIC = 0x494d5350; // "PSMI" little-endian
-export const STORED_INDEX_VERSION = 3;
+/** 4: a file standing for its folder (index.js, __init__.py, mod.rs) is named by the folder too (tokens.ts baseName). */
+export const STORED_INDEX_VERSION = 4;
 
 /** The index file is missing parts, damaged, or of another format version: rebuild it. */
 export class UnusableIndexError extends Error {}

@@ -52,11 +52,20 @@ export function queryTerms(text: string): string[] {
   return queryTokens(text).map((t) => t.toLowerCase()).filter((t) => t.length > 0);
 }
 
-/** The file name field: `router.ts` is indexed as `router.ts` and `router`. */
+/** A file that stands for its folder: `router/index.js`, `json/__init__.py`, `store/mod.rs`. */
+const FOLDER_FILE = /^(?:index\.(?:[cm]?[jt]sx?|d\.[cm]?ts)|__init__\.pyi?|mod\.rs)$/;
+
+/**
+ * The file name field: `router.ts` is indexed as `router.ts` and `router`; a file that stands for
+ * its folder (`lib/router/index.js`, `json/__init__.py`, `mod.rs`) by the folder's name too.
+ */
 export function baseName(path: string): string {
-  const name = path.slice(path.lastIndexOf('/') + 1);
+  const slash = path.lastIndexOf('/');
+  const name = path.slice(slash + 1);
   const dot = name.indexOf('.', 1);
-  return dot > 0 ? `${name} ${name.slice(0, dot)}` : name;
+  const own = dot > 0 ? `${name} ${name.slice(0, dot)}` : name;
+  if (slash <= 0 || !FOLDER_FILE.test(name)) return own;
+  return `${own} ${path.slice(path.lastIndexOf('/', slash - 1) + 1, slash)}`;
 }
 
 /** Shallower first, then shorter, then path order: `src/router.ts` before `src/deep/nested/router.ts`. */
