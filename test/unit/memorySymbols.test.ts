@@ -597,6 +597,62 @@ static int helper (int x)
   });
 });
 
+describe('memory: C headers the regexes must not misread', () => {
+  const symbolsOf = (source: string) => extractFacts({ path: 'include/probe.h', blobSha: 'a'.repeat(40), mode: '100644', size: null, content: new TextEncoder().encode(source), maxFileSize: 1_000_000 }, { parsers: false })?.symbols;
+
+  it('a typedef whose braces differ between #if branches ends at its closing brace, and the rest of the file is read', () => {
+    const source = `typedef union {
+#if BIG
+  struct {
+    unsigned short hi, lo;
+#else
+  struct {
+    unsigned short lo, hi;
+#endif
+  } s;
+  unsigned int w;
+} word_t;
+extern int get_word(word_t *w);
+extern int put_word(word_t w);
+`;
+    assert.deepEqual(symbolsOf(source), ['word_t', 'get_word', 'put_word']);
+  });
+
+  it('reads an indented prototype under #if when it starts a declaration, not a line continuing one', () => {
+    const source = `#ifndef Z_LARGE64
+     ZEXTERN gzFile ZEXPORT gzopen64(const char *, const char *);
+     extern int glob (const char *__restrict __pattern, int __flags,
+		 int (*__errfunc) (const char *, int))
+     __THROW __nonnull ((1));
+#endif
+`;
+    assert.deepEqual(symbolsOf(source), ['gzopen64', 'glob']);
+  });
+
+  it('takes the alias after attribute macros, never a type word, an attribute or a #define body', () => {
+    const source = `typedef struct { int a;
+} __packed foo_t;
+typedef struct { int b; } __attribute__ ((aligned (8))) bar_t;
+typedef struct {
+  int c;
+} ALIGN(8) baz_t;
+typedef _Atomic struct { int d; } atomic_flag;
+OSSL_DEPRECATEDIN_3_0
+int (*EVP_MD_meth_get_init(const EVP_MD *md))(EVP_MD_CTX *ctx);
+LLVM_HIDDEN_VISIBILITY
+__attribute__((weak)) int *VerifyEnableABIBreakingChecks = &x;
+#define DECLARE(name) \\
+    typedef struct name##_s { \\
+      int v; \\
+    } name##_t;
+extern "C" {  /* C linkage */
+  typedef int inside_extern_t;
+}
+`;
+    assert.deepEqual(symbolsOf(source), ['foo_t', 'bar_t', 'baz_t', 'atomic_flag', 'inside_extern_t']);
+  });
+});
+
 describe('memory: JavaScript method chains read by the regexes (the default)', () => {
   it("names every method of a chained assignment (express's res.set = res.header = function), not a local name of module.exports", () => {
     const source = `'use strict';

@@ -37,9 +37,15 @@ export const rustSymbols: SymbolExtractor = byLineRegex(
 
 const C_TYPE =
   /^(?:typedef\s+)?(?:struct|class|union|enum(?:\s+(?:class|struct))?)\s+(?:[A-Z_][A-Z0-9_]*\s+)?([A-Za-z_]\w*)\s*(?:final\s*)?(?::[^;{]*)?(?:\{.*)?$/;
-const C_TYPEDEF_OPEN = /^typedef\s+(?:struct|union|enum)\b[^;]*$/;
-/** The alias after a typedef'd body's closing brace: `} name;`, `  } name;`, `} __attribute__ ((…)) name;`, `} name __attribute__ ((…));`. */
-const C_TYPEDEF_CLOSE = /^\s*\}\s*(?:__attribute__\s*\(\(.*?\)\)\s*)?(?:\*\s*)?([A-Za-z_]\w*)/;
+/** `typedef [qualifiers] struct|union|enum …`: a body follows, on this line or a later one. */
+const C_TYPEDEF_BODY = /^typedef\s+(?:(?:const|volatile|_Atomic)\s+)*(?:struct|union|enum)\b/;
+/**
+ * The alias after a typedef'd body's closing brace, the last name before `;`, `,` or `[`: `} name;`,
+ * `  } name;`, `} __packed name;`, `} ALIGN(8) name;`, `} name, *name_ptr;` (attributes removed first).
+ */
+const C_TYPEDEF_CLOSE = /^\s*\}\s*(?:[A-Za-z_]\w*(?:\s*\([^)]*\))?\s+)*\**\s*([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?[;,]/;
+/** `__attribute__ ((…))`, one level of parentheses inside (`((aligned (8)))`). */
+const C_ATTRIBUTE = /__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)/g;
 /** The alias alone on the line after the closing brace (`  }` then `ACTION;`). */
 const C_TYPEDEF_NAME_LINE = /^\s*([A-Za-z_]\w*)\s*;/;
 /**
@@ -53,7 +59,12 @@ const C_TYPEDEF_ALIAS = /^typedef\s+[^;(){}]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?
 /** `typedef int (*__compar_fn_t) (const void *, const void *);`: the function pointer type's name. */
 const C_TYPEDEF_FUNCTION = /^typedef\s+[^;{}]*?\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(/;
 const C_NAME_BEFORE_PAREN = /((?:[A-Za-z_]\w*::)*~?[A-Za-z_]\w*)\s*$/;
-const C_KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'defined', 'catch', 'decltype', 'alignof']);
+const C_KEYWORDS = new Set([
+  ...['if', 'for', 'while', 'switch', 'return', 'sizeof', 'defined', 'catch', 'decltype', 'alignof'],
+  // What stands before a `(` that does not follow a function's name: `int (*f(…))(…)`, `__attribute__((weak))`.
+  ...['int', 'void', 'char', 'short', 'long', 'float', 'double', 'signed', 'unsigned', 'bool', '_Bool', 'const', 'volatile', 'struct', 'union', 'enum'],
+  ...['__attribute__', '__declspec', '__extension__', 'alignas', '_Alignas', 'static_assert', '_Static_assert'],
+]);
 /** A line that is only a declaration's return type, its name on the next line (`extern int` / `static struct node *`). */
 const C_RETURN_TYPE_LINE = /^(?:(?:extern|static|inline|const|unsigned|signed|struct|enum|union)\s+)*[A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*[\s*&]*$/;
 /** Blocks whose contents are still the file's top level: `extern "C" {`, `namespace x {`. */
@@ -70,8 +81,7 @@ const C_EXTENSION = /^__extension__\s+/;
  * macros and skipped; so are lines a macro call continues (`)` before the `;` of a statement).
  * A prototype's return type may stand alone on the line before (`extern int` then `name (…);`).
  */
-function cFunctionAt(lines: readonly string[], i: number): string | undefined {
-  const line = lines[i] ?? '';
+function cFunctionAt(lines: readonly string[], i: number, line = lines[i] ?? ''): string | undefined {
   const paren = line.indexOf('(');
   if (paren <= 0) return undefined;
   const head = line.slice(0, paren).replace(/^extern\s+(?!")/, '');
@@ -110,10 +120,31 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
   let depth = 0;
   let transparent = 0;
   let inComment = false;
+  // `#if` nesting: braces are counted in the first branch only (an `#else` often repeats an opening
+  // line with other arguments); lines continuing a `#define` are not declarations.
+  const branches: boolean[] = [];
+  const skipping = (): boolean => branches.includes(true);
+  let continuesMacro = false;
+  // Whether the last line of code ended a statement or opened/closed a block: an indented line
+  // after one starts a declaration; after anything else it continues one (`     __THROW __nonnull ((1));`).
+  let atStatementStart = true;
   for (let i = 0; i < lines.length && !out.full; i++) {
     const raw = lines[i] ?? '';
     if (inComment) {
       if (raw.includes('*/')) inComment = false;
+      continue;
+    }
+    if (continuesMacro) {
+      continuesMacro = raw.trimEnd().endsWith('\\');
+      continue;
+    }
+    if (raw.charCodeAt(0) === 35 /* # */ || (raw.includes('#') && /^\s*#/.test(raw))) {
+      const directive = /^\s*#\s*(\w+)/.exec(raw)?.[1];
+      if (directive === 'if' || directive === 'ifdef' || directive === 'ifndef') branches.push(false);
+      else if ((directive === 'else' || directive === 'elif') && branches.length > 0) branches[branches.length - 1] = true;
+      else if (directive === 'endif') branches.pop();
+      continuesMacro = raw.trimEnd().endsWith('\\');
+      inComment = raw.includes('/*') && commentStaysOpen(raw);
       continue;
     }
     const opensComment = raw.includes('/*') && commentStaysOpen(raw);
@@ -132,12 +163,15 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
       if (opened && /^[A-Za-z_]/.test(line) && line.trimEnd().endsWith('{')) {
         pendingTypedef = false; // read as a new top-level line below
       } else {
-        typedefDepth += braceBalance(line);
-        if (opened && typedefDepth <= 0) {
-          const alias = C_TYPEDEF_CLOSE.exec(line)?.[1];
-          if (alias && alias !== '__attribute__') out.add(alias);
+        if (!skipping()) typedefDepth += braceBalance(line);
+        // Closed when the count returns to 0, or by a `}` at column 0 whatever the count (braces
+        // that differ between `#if` branches).
+        if (opened && (typedefDepth <= 0 || /^\}.*[;,]/.test(line))) {
+          const alias = C_TYPEDEF_CLOSE.exec(line.includes('__attribute__') ? line.replace(C_ATTRIBUTE, '') : line)?.[1];
+          if (alias) out.add(alias);
           else awaitingAlias = true;
           pendingTypedef = false;
+          typedefDepth = 0;
         } else if (!opened && typedefDepth <= 0 && line.includes(';')) {
           pendingTypedef = false; // `typedef struct tag` then `alias;`: no body
         }
@@ -146,21 +180,24 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
       }
     }
     const topLevel = depth <= transparent;
-    if (line.includes('{') && C_TRANSPARENT_BLOCK.test(line)) {
+    if (line.includes('{') && C_TRANSPARENT_BLOCK.test(line.includes('/') ? line.replace(C_TRAILING_COMMENT, '') : line)) {
       if (topLevel) transparent++;
       depth++;
       continue;
     }
     // Read at column 0 (at any depth, as before), or indented (under `#if`) at the top level.
     const indented = /^\s/.test(line);
+    const startsStatement = atStatementStart;
+    const code = (line.includes('/') ? line.replace(C_TRAILING_COMMENT, '') : line).trimEnd();
+    if (code !== '' && !/^\s*(?:\/[/*]|\*)/.test(code)) atStatementStart = /[;{}]$/.test(code);
     if (!indented || (topLevel && !/^\s*(?:#|\/[/*]|\*)/.test(line))) {
-      readDeclaration(lines, i, indented ? line.trimStart() : line, indented, out, (open) => {
+      readDeclaration(lines, i, indented ? line.trimStart() : line, indented && !startsStatement, out, (open) => {
         pendingTypedef = true;
         typedefDepth = open;
       });
     }
     // A typedef's body is counted apart (above); anything else moves the depth.
-    if (!pendingTypedef) {
+    if (!pendingTypedef && !skipping()) {
       depth = Math.max(0, depth + braceBalance(line));
       if (depth < transparent) transparent = depth;
     }
@@ -168,22 +205,38 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
   }
 };
 
-/** One line at the top level: a typedef, a type, a prototype or a function. */
-function readDeclaration(lines: readonly string[], i: number, line: string, indented: boolean, out: SymbolList, openTypedef: (depth: number) => void): void {
+/**
+ * One line at the top level: a typedef, a type, a prototype or a function. `continuing`: an indented
+ * line after one that did not end a statement (only a typedef, a type or an OF(()) prototype is read).
+ */
+function readDeclaration(lines: readonly string[], i: number, line: string, continuing: boolean, out: SymbolList, openTypedef: (depth: number) => void): void {
   const typedef = line.startsWith('typedef');
-  const opensTypedef = typedef && C_TYPEDEF_OPEN.test(line);
-  const alias = typedef ? (C_TYPEDEF_FUNCTION.exec(line) ?? (!opensTypedef ? C_TYPEDEF_ALIAS.exec(line) : null)) : null;
+  // `typedef struct [tag] {` ... `} name;`: the tag now, the alias at the closing brace (on this
+  // line for a one-line body, else on a later one); `typedef struct tag name;` is an alias.
+  const body = typedef && C_TYPEDEF_BODY.test(line) && (line.includes('{') || !line.includes(';'));
+  const alias = typedef ? (C_TYPEDEF_FUNCTION.exec(line) ?? (!body ? C_TYPEDEF_ALIAS.exec(line) : null)) : null;
   if (alias) return out.add(alias[1]);
-  // `typedef struct [tag] {` ... `} name;`: the tag now, the alias at the closing brace.
-  if (opensTypedef) openTypedef(braceBalance(line));
+  let opensTypedef = false;
+  if (body) {
+    const balance = braceBalance(line);
+    const close = line.lastIndexOf('}');
+    if (balance <= 0 && close > line.indexOf('{')) {
+      const rest = line.slice(close);
+      const oneLine = C_TYPEDEF_CLOSE.exec(rest.includes('__attribute__') ? rest.replace(C_ATTRIBUTE, '') : rest)?.[1];
+      const t = C_TYPE.exec(line.slice(0, line.indexOf('{') + 1));
+      if (t) out.add(t[1]);
+      return out.add(oneLine);
+    }
+    opensTypedef = true;
+    openTypedef(Math.max(0, balance));
+  }
   const bare = line.includes('/') ? line.replace(C_TRAILING_COMMENT, '') : line;
   const t = C_TYPE.exec(bare);
   if (t && (!bare.includes(';') || bare.includes('{'))) out.add(t[1]);
   if (t || opensTypedef) return;
   const viaMacro = line.includes('((') ? C_PROTOTYPE_MACRO.exec(line) : null;
   if (viaMacro && /[a-z]/.test(viaMacro[1] as string)) return out.add(viaMacro[1]);
-  // An indented line is read for the forms above only: a function needs column 0.
-  if (!indented && !C_NOT_START.test(line)) out.add(cFunctionAt(lines, i));
+  if (!continuing && !C_NOT_START.test(line)) out.add(cFunctionAt(lines, i, line));
 }
 
 /** Whether a `/*` on the line is left open at its end (outside string literals). */
