@@ -115,15 +115,32 @@ function writeCache(file: string, script: vm.Script): void {
   try {
     const dir = path.dirname(file);
     const prefix = `${path.basename(file).split('.').slice(0, 2).join('.')}.`;
+    // Another process may rename or remove a file meanwhile: each one is on its own, and this run's
+    // file is written whatever happens to them.
+    const mtime = (f: string): number => {
+      try {
+        return statSync(path.join(dir, f)).mtimeMs;
+      } catch {
+        return -1;
+      }
+    };
     const others = readdirSync(dir)
       .filter((f) => f.startsWith(prefix) && f !== path.basename(file))
-      .map((f) => ({ f, at: statSync(path.join(dir, f)).mtimeMs }))
+      .map((f) => ({ f, at: mtime(f) }))
+      .filter((o) => o.at >= 0)
       .sort((a, b) => b.at - a.at);
-    // A file is written once per build (then only read): the newest written are the builds in use.
+    // A file is written once per build (then only read): the newest written are the builds in use
+    // (a build kept in use but written long ago may be pruned after two newer ones: one recompile).
     // A temp file is another process's write under way, or one cut short (gone after a minute).
     const bins = others.filter((o) => o.f.endsWith('.bin'));
     const cut = others.filter((o) => o.f.endsWith('.tmp') && Date.now() - o.at > 60_000);
-    for (const { f } of [...bins.slice(OTHER_BUILDS_KEPT), ...cut]) unlinkSync(path.join(dir, f));
+    for (const { f } of [...bins.slice(OTHER_BUILDS_KEPT), ...cut]) {
+      try {
+        unlinkSync(path.join(dir, f));
+      } catch {
+        // gone already
+      }
+    }
     // Written whole under another name, then renamed: a process starting meanwhile reads the old file or the new.
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
