@@ -664,10 +664,13 @@ res.header = function header(field, val) {
   return this;
 };
 res.contentType = res.type = function contentType(type) {};
+app.a =
+app.b =
+app.c = function c() {};
 res.locals = res.defaults = {};
 app.enabled = function enabled(setting) {};
 `;
     const f = extractFacts({ path: 'lib/response.js', blobSha: 'a'.repeat(40), mode: '100644', size: null, content: new TextEncoder().encode(source), maxFileSize: 1_000_000 }, { parsers: false });
-    assert.deepEqual(f?.symbols, ['res.set', 'res.header', 'res.contentType', 'res.type', 'app.enabled']);
+    assert.deepEqual(f?.symbols, ['res.set', 'res.header', 'res.contentType', 'res.type', 'app.a', 'app.b', 'app.c', 'app.enabled']);
   });
 });

@@ -65,14 +65,15 @@ function multiLineExportList(lines: readonly string[], start: number, first: str
   return i;
 }
 
-/** `next`: the following line, read when `line` ends with the `=` of a chain continued there (`res.set =` / `res.header = function …`). */
-function declarationName(line: string, next: string): string | string[] | undefined {
+/** `line` is `lines[i]`; the lines after it are read while a chain continues on them (`res.set =` / `res.header = function …`). */
+function declarationName(line: string, lines: readonly string[], i: number): string | string[] | undefined {
   const m = FUNCTION.exec(line) ?? TYPE_LIKE.exec(line) ?? EXPORTED_VAR.exec(line) ?? COMMONJS.exec(line);
   if (m) return m[1] && !NOT_NAMES.has(m[1]) ? m[1] : undefined;
   const member = MEMBER_FUNCTION.exec(line);
   if (member) {
     if (member[1] === 'module') return undefined;
-    const whole = line.trimEnd().endsWith('=') && MEMBER_FUNCTION.test(next) ? `${line} ${next}` : line;
+    let whole = line;
+    for (let k = i + 1; k < lines.length && k <= i + 8 && whole.trimEnd().endsWith('=') && MEMBER_FUNCTION.test(lines[k] as string); k++) whole += ` ${lines[k] as string}`;
     if (!initialisedWithFunction(whole, member[0].length - 1, true)) return undefined;
     // The links of a chain on this line (`res.contentType = res.type = function`) are methods too;
     // one continued on the next line is read there.
@@ -102,7 +103,7 @@ export const typescriptSymbols: SymbolExtractor = (lines, out) => {
       else i = multiLineExportList(lines, i, list[1] ?? '', out);
       continue;
     }
-    const name = declarationName(line, lines[i + 1] ?? '');
+    const name = declarationName(line, lines, i);
     if (Array.isArray(name)) for (const n of name) out.add(n);
     else out.add(name);
   }
