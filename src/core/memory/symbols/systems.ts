@@ -188,8 +188,11 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
     // Read at column 0 (at any depth, as before), or indented (under `#if`) at the top level.
     const indented = /^\s/.test(line);
     const startsStatement = atStatementStart;
-    const code = (line.includes('/') ? line.replace(C_TRAILING_COMMENT, '') : line).trimEnd();
-    if (code !== '' && !/^\s*(?:\/[/*]|\*)/.test(code)) atStatementStart = /[;{}]$/.test(code);
+    // Only the top level's lines matter (a body's last line is its closing brace, below).
+    if (topLevel) {
+      const code = (line.includes('/') ? line.replace(C_TRAILING_COMMENT, '') : line).trimEnd();
+      if (code !== '' && !/^\s*(?:\/[/*]|\*)/.test(code)) atStatementStart = /[;{}]$/.test(code);
+    }
     if (!indented || (topLevel && !/^\s*(?:#|\/[/*]|\*)/.test(line))) {
       readDeclaration(lines, i, indented ? line.trimStart() : line, indented && !startsStatement, out, (open) => {
         pendingTypedef = true;
@@ -200,6 +203,7 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
     if (!pendingTypedef && !skipping()) {
       depth = Math.max(0, depth + braceBalance(line));
       if (depth < transparent) transparent = depth;
+      if (!topLevel && depth <= transparent) atStatementStart = true; // a body closed
     }
     inComment = opensComment;
   }
