@@ -111,8 +111,9 @@ function cFunctionAt(lines: readonly string[], i: number, line = lines[i] ?? '')
  */
 export const cSymbols: SymbolExtractor = (lines, out) => {
   // Inside a typedef'd struct/union/enum: the brace depth of its body (its fields are not top-level
-  // names; its closing brace, at whatever indentation, names the alias). A body that seems never to
-  // close (braces in `#if` branches) ends at a line at column 0 that opens a new definition.
+  // names; its closing brace, at whatever indentation, names the alias). A `}` at column 0 closes it
+  // whatever the count; a body that still seems never to close ends at a line at column 0 that
+  // opens a new definition.
   let pendingTypedef = false;
   let typedefDepth = 0;
   let awaitingAlias = false;
