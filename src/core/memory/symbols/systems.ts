@@ -181,7 +181,9 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
       }
     }
     const topLevel = depth <= transparent;
-    if (line.includes('{') && C_TRANSPARENT_BLOCK.test(line.includes('/') ? line.replace(C_TRAILING_COMMENT, '') : line)) {
+    // The line without a comment ending it, worked out once for the checks below.
+    const bare = line.includes('/') ? line.replace(C_TRAILING_COMMENT, '') : line;
+    if (line.includes('{') && C_TRANSPARENT_BLOCK.test(bare)) {
       if (topLevel) transparent++;
       depth++;
       continue;
@@ -191,11 +193,11 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
     const startsStatement = atStatementStart;
     // Only the top level's lines matter (a body's last line is its closing brace, below).
     if (topLevel) {
-      const code = (line.includes('/') ? line.replace(C_TRAILING_COMMENT, '') : line).trimEnd();
+      const code = bare.trimEnd();
       if (code !== '' && !/^\s*(?:\/[/*]|\*)/.test(code)) atStatementStart = /[;{}]$/.test(code);
     }
     if (!indented || (topLevel && !/^\s*(?:#|\/[/*]|\*)/.test(line))) {
-      readDeclaration(lines, i, indented ? line.trimStart() : line, indented && !startsStatement, out, (open) => {
+      readDeclaration(lines, i, indented ? line.trimStart() : line, indented ? bare.trimStart() : bare, indented && !startsStatement, out, (open) => {
         pendingTypedef = true;
         typedefDepth = open;
       });
@@ -214,7 +216,7 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
  * One line at the top level: a typedef, a type, a prototype or a function. `continuing`: an indented
  * line after one that did not end a statement (only a typedef, a type or an OF(()) prototype is read).
  */
-function readDeclaration(lines: readonly string[], i: number, line: string, continuing: boolean, out: SymbolList, openTypedef: (depth: number) => void): void {
+function readDeclaration(lines: readonly string[], i: number, line: string, bare: string, continuing: boolean, out: SymbolList, openTypedef: (depth: number) => void): void {
   const typedef = line.startsWith('typedef');
   // `typedef struct [tag] {` ... `} name;`: the tag now, the alias at the closing brace (on this
   // line for a one-line body, else on a later one); `typedef struct tag name;` is an alias.
@@ -235,7 +237,6 @@ function readDeclaration(lines: readonly string[], i: number, line: string, cont
     opensTypedef = true;
     openTypedef(Math.max(0, balance));
   }
-  const bare = line.includes('/') ? line.replace(C_TRAILING_COMMENT, '') : line;
   const t = C_TYPE.exec(bare);
   if (t && (!bare.includes(';') || bare.includes('{'))) out.add(t[1]);
   if (t || opensTypedef) return;
