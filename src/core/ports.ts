@@ -145,6 +145,11 @@ export interface CompleteSyncInput {
    * fetched at last (the store attaches lifecycle fields).
    */
   memory: MemoryFacts[];
+  /**
+   * The extractor that made `memory` and every fact the link keeps from its base (the record's
+   * `memoryExtractor`). Absent: unknown, and the branch's next sync analyses every file again.
+   */
+  memoryExtractor?: string;
   /** Text files whose content is still missing (the record's `missingContent`). Default none. */
   missingContent?: RepositoryFile[];
   /**
@@ -204,10 +209,11 @@ export interface HistoryStore {
   /** The memory step of a link committed with `memoryPending` (this process holds the storage lock). */
   openMemory(syncId: string): Promise<MemoryWriter>;
   /**
-   * Facts the store already holds for these blobs (any link, any path, superseded or not), to reuse
-   * instead of reading and analysing a blob again. Reads every memory file the first time.
+   * Facts the store already holds for these blobs (any link, any path, superseded or not) made by
+   * `extractor` (a link's memoryExtractor), to reuse instead of reading and analysing a blob again.
+   * Reads every memory file the first time.
    */
-  knownFacts(files: readonly { blobSha: string }[]): Promise<MemoryFacts[]>;
+  knownFacts(files: readonly { blobSha: string }[], extractor: string): Promise<MemoryFacts[]>;
   /** The attempt ends without touching the chain. */
   fail(syncId: string, status: 'failed' | 'cancelled', error: { code: ErrorCode; message: string }, phase?: SyncRecord['phase']): Promise<SyncRecord>;
   /** Append a restore link whose snapshot and active memory equal `syncId`'s; its stats are against its base. */

@@ -6,6 +6,7 @@ import { SyncError, throwIfAborted, toSyncError } from './errors';
 import { scoped, type Logger } from './logger';
 import { displayGitPath } from './paths';
 import type { FileVersion } from './memory/extract';
+import { extractorId } from './memory/extractor';
 import type { FactsPool } from './memory/pool';
 import type { BlobContent, Clock, CompleteSyncInput, HistoryStore, NetworkHooks, RepositorySource, SourceHead } from './ports';
 import type { SyncEvent, SyncRequest } from './syncEvents';
@@ -30,6 +31,11 @@ export interface PipelineDeps {
   open(repository: RemoteRepository, workdir: string, hooks: NetworkHooks): Promise<RepositorySource>;
   /** Exclusive use of the storage for the whole attempt (LOCKED when another process holds it). */
   lock(signal?: AbortSignal): Promise<{ release(): Promise<void> }>;
+  /**
+   * The extractor this engine's facts come from (memory/extractor.ts extractorId; default the
+   * regexes'): recorded on each link; a base made by another has its files analysed again.
+   */
+  extractor?: string;
   /** Called once before the first blob is analysed (loads the real parsers when they are enabled). */
   prepareMemory?: () => Promise<void>;
   /**
@@ -163,7 +169,10 @@ class Run {
     const isText = (f: RepositoryFile) => f.mode !== '160000' && f.mode !== '120000' && (f.size ?? 0) <= this.deps.maxFileSize;
     const wanted = [...changedFiles(diff), ...stillMissing(base, diff)].filter(isText);
     // A base whose memory step never came: what it lacks is read now, so this link's memory is whole.
-    if (base?.memoryIncomplete) wanted.push(...(yield* this.channel.until(this.unindexed(base, diff, wanted))).filter(isText));
+    // A base whose memory another extractor made (an older release, the other mode): every file is
+    // analysed again, once, so this link's memory is all this extractor's.
+    const stale = base !== undefined && base.memoryExtractor !== this.extractor;
+    if (base?.memoryIncomplete || stale) wanted.push(...(yield* this.channel.until(this.unindexed(base, diff, wanted, stale))).filter(isText));
     const large = this.deps.largeChangeFiles ?? LARGE_CHANGE_FILES;
     const { reused, toRead } = wanted.length >= large ? yield* this.channel.until(this.reuseKnown(wanted)) : { reused: [], toRead: wanted };
     const input: CompleteSyncInput = {
@@ -176,6 +185,7 @@ class Run {
       ...(files ? { files } : {}),
       diff,
       memory: [],
+      memoryExtractor: this.extractor,
       stats: this.snapshotStats(),
     };
     let completed: SyncRecord;
@@ -306,16 +316,23 @@ class Run {
   }
 
   /**
-   * Text files of `base`'s snapshot without a memory entry, which this sync leaves as they were
-   * (and does not already read): what a base whose memory step never came lacks. O(files), once.
+   * Files of `base`'s snapshot this sync leaves as they were (and does not already read) that need
+   * reading: those without a memory entry (a base whose memory step never came), or every one when
+   * `all` (a base whose memory another extractor made). O(files), once.
    */
-  private async unindexed(base: SyncRecord, diff: SnapshotDiff, wanted: readonly RepositoryFile[]): Promise<RepositoryFile[]> {
+  private async unindexed(base: SyncRecord, diff: SnapshotDiff, wanted: readonly RepositoryFile[], all: boolean): Promise<RepositoryFile[]> {
     const { store } = this.deps;
-    const [files, entries] = await Promise.all([store.readFiles(base.id), store.memoryAt(base.id)]);
+    const [files, entries] = await Promise.all([store.readFiles(base.id), all ? [] : store.memoryAt(base.id)]);
     const skip = new Set([...entries.map((e) => e.path), ...wanted.map((f) => f.path), ...diff.modified.map((m) => m.after.path), ...diff.removed.map((f) => f.path)]);
     const lacking = files.filter((f) => !skip.has(f.path));
-    scoped(this.deps.logger, 'sync').info(`the memory of ${base.id} was left incomplete; reading its ${lacking.length} unindexed file(s) again`);
+    const log = scoped(this.deps.logger, 'sync');
+    if (all) log.info(`the memory of ${base.id} was made by ${base.memoryExtractor ? `extractor ${base.memoryExtractor}` : 'an earlier extractor'}; analysing its ${lacking.length} unchanged file(s) again with ${this.extractor}`);
+    else log.info(`the memory of ${base.id} was left incomplete; reading its ${lacking.length} unindexed file(s) again`);
     return lacking;
+  }
+
+  private get extractor(): string {
+    return this.deps.extractor ?? extractorId(false);
   }
 
   /**
@@ -323,7 +340,7 @@ class Run {
    * depend on the bytes and the language only): reused for this path, never read or analysed again.
    */
   private async reuseKnown(wanted: RepositoryFile[]): Promise<{ reused: MemoryFacts[]; toRead: RepositoryFile[] }> {
-    const known = await this.deps.store.knownFacts(wanted);
+    const known = await this.deps.store.knownFacts(wanted, this.extractor);
     if (known.length === 0) return { reused: [], toRead: wanted };
     const { languageByName } = await (this.analysis ??= preload());
     const bySha = byBlob(known);

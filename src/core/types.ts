@@ -158,6 +158,12 @@ export const syncRecordSchema = lazySchema(() =>
      * reads every text file of this snapshot that has no memory entry. Absent once memory is complete.
      */
     memoryIncomplete: z.boolean().optional(),
+    /**
+     * The extractor that made every memory fact active after this link (core/memory/extractor.ts
+     * extractorId): a sync's own, a restore's target's. Absent in records written before it was
+     * recorded. A base made by another extractor has its files analysed again by the branch's next sync.
+     */
+    memoryExtractor: z.string().optional(),
   }),
 );
 export type SyncRecord = z.infer<typeof syncRecordSchema>;

@@ -7,6 +7,7 @@ import type { EtagCache, GitHubConnector, HeadCheck, HistoryStore, NetworkHooks 
 import { systemClock } from '../core/ports';
 import { DEFAULT_RETRY_POLICY } from '../core/retry';
 import type { FactsPool } from '../core/memory/pool';
+import { extractorId } from '../core/memory/extractor';
 import { runSync, type PipelineDeps } from '../core/sync';
 import type { SyncEvent, SyncRequest } from '../core/syncEvents';
 import type { RemoteRepository, RepositoryRef, SyncRecord } from '../core/types';
@@ -187,6 +188,7 @@ class ComposedEngine implements Engine {
       lock: (signal) => this.lock(signal),
       ...(this.options.largeChangeFiles !== undefined ? { largeChangeFiles: this.options.largeChangeFiles } : {}),
       ...(this.options.afterSnapshotSaved ? { afterSnapshotSaved: this.options.afterSnapshotSaved } : {}),
+      extractor: extractorId(this.options.memoryParsers === true),
       ...(this.options.memoryParsers ? { prepareMemory: () => import('../core/memory/analysis').then((m) => m.loadMemoryParsers()) } : {}),
       factsPool: async (files) => {
         const always = this.options.memoryThreads === 'always' && !this.closed;

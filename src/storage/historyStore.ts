@@ -171,11 +171,14 @@ export class LowdbHistoryStore implements HistoryStore {
     };
   }
 
-  async knownFacts(files: readonly { blobSha: string }[]): Promise<MemoryFacts[]> {
+  async knownFacts(files: readonly { blobSha: string }[], extractor: string): Promise<MemoryFacts[]> {
     // A first sync into a new store holds no memory: nothing to look up (nor a set of 100k shas to build).
     if (files.length === 0 || this.data.commits.every((c) => c.memoryFile === null)) return [];
+    // A link introduces only facts of its own extractor (a restore's are its target's).
+    const madeBy = new Set(this.data.records.filter((r) => r.memoryExtractor === extractor).map((r) => r.id));
+    if (madeBy.size === 0) return [];
     await this.loadMemory();
-    return this.state.memory.withBlobs(new Set(files.map((f) => f.blobSha)));
+    return this.state.memory.withBlobs(new Set(files.map((f) => f.blobSha)), madeBy);
   }
 
   fail(syncId: string, status: 'failed' | 'cancelled', error: { code: ErrorCode; message: string }, phase?: SyncRecord['phase']): Promise<SyncRecord> {

@@ -43,7 +43,7 @@ export function assertNoSuccessor(records: SyncRecord[], repository: RepositoryR
   }
 }
 
-const inputSchema = lazySchema(() => z.object({ commitSha: shaSchema, treeSha: shaSchema }));
+const inputSchema = lazySchema(() => z.object({ commitSha: shaSchema, treeSha: shaSchema, memoryExtractor: z.string().min(1).max(64).optional() }));
 
 /**
  * Validate what complete() is about to persist, so a bad input can never produce an unreadable file.
@@ -121,6 +121,7 @@ export function completedRecord(rec: SyncRecord, input: CompleteSyncInput, files
     baseSyncId: input.baseSyncId,
     missingContent: (input.missingContent ?? []).map((f) => ({ ...f })),
     ...(input.memoryPending ? { memoryIncomplete: true } : {}),
+    ...(input.memoryExtractor !== undefined ? { memoryExtractor: input.memoryExtractor } : {}),
     stats: { ...input.stats, files, ...diffCounts(input.diff) },
   };
 }
@@ -142,6 +143,7 @@ export function restoreRecord(target: SyncRecord, head: SyncRecord, base: SyncRe
     // Its memory is the target's, so what the target lacks is still to be fetched.
     missingContent: target.missingContent.map((f) => ({ ...f })),
     ...(target.memoryIncomplete ? { memoryIncomplete: true } : {}),
+    ...(target.memoryExtractor !== undefined ? { memoryExtractor: target.memoryExtractor } : {}),
     stats: { ...emptyStats(), files, ...diffCounts(diff) },
   };
 }

@@ -12,7 +12,7 @@ export const SCHEMA_VERSION = 2;
  * full (defaults applied) instead of trusted. historyDigest.test.ts recomputes it: when the schema
  * changes, that test fails until this is updated.
  */
-export const HISTORY_SCHEMA_FINGERPRINT = 'da59298108566cdc20a5';
+export const HISTORY_SCHEMA_FINGERPRINT = '9b345183dbc73b108374';
 export const HISTORY_FILE = 'history.json';
 export const ETAGS_FILE = 'etags.json';
 export const SNAPSHOT_DIR = 'snapshots';

@@ -3,9 +3,10 @@
 // facts the store already holds for a blob are reused instead of reading it again. The threshold
 // (2,000 files to read) is lowered to 5 so a small real repository takes the large path.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { extractorId } from '../../src/core/memory/extractor';
 import { commitChanges, createBranch } from '../support/repos';
 import { cli, Fixture, last, type CliRun } from './support/cliHarness';
 
@@ -25,7 +26,8 @@ interface Rec {
   status: string;
   branch: string;
   memoryIncomplete?: boolean;
-  stats: { files: number; contentFiles: number };
+  memoryExtractor?: string;
+  stats: { files: number; contentFiles: number; added: number; modified: number; removed: number };
 }
 interface Entry {
   path: string;
@@ -142,5 +144,44 @@ describe('two-step commit of a large sync, and facts reused by blob sha', functi
     const mine = facts(await memoryOf(storage));
     assert.deepEqual(mine, facts(await reference('feature')));
     assert.ok(mine.some((f) => f.startsWith('notes/config.txt ') && f.includes(' plaintext [] ')), 'the .txt copy was analysed as plain text');
+  });
+
+  it('analyses every file again, once, after a base whose memory another extractor made, and never reuses its facts', async () => {
+    const storage = path.join(tmp, 'extractor');
+    assert.equal((await syncInto(storage, 'main', {})).code, 0);
+    const [first] = await history(storage);
+    assert.equal(first?.memoryExtractor, extractorId(false), 'a link names the extractor of its memory');
+
+    // A history an earlier release wrote: its links name no extractor.
+    const file = path.join(storage, 'history.json');
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { records: { memoryExtractor?: string }[] };
+    for (const r of data.records) delete r.memoryExtractor;
+    writeFileSync(file, JSON.stringify(data));
+
+    // Nothing changed on the remote; the large path (5 files) also looks for facts to reuse, and finds none of this extractor.
+    const again = await syncInto(storage, 'main');
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /was made by an earlier extractor; analysing its 8 unchanged file\(s\) again with regex\.\d+/);
+    assert.doesNotMatch(again.stderr, /reused by blob sha/);
+    assert.ok(again.lines.some((l) => l.type === 'saved'), 'a large re-analysis commits its snapshot first (the UI says it is indexing)');
+    const redone = last(again).sync as Rec;
+    assert.equal(redone.stats.contentFiles, 8);
+    assert.equal(redone.stats.added + redone.stats.modified + redone.stats.removed, 0, 'what changed is still measured against the base');
+    assert.equal(redone.memoryExtractor, extractorId(false));
+    const entries = JSON.parse((await cli(['memory', '--storage', storage, '--json'])).stdout) as (Entry & { introducedBySyncId: string })[];
+    assert.deepEqual(new Set(entries.map((e) => e.introducedBySyncId)), new Set([redone.id]), 'every active entry is the new link\'s');
+    assert.deepEqual(facts(entries), facts(await reference('main')));
+
+    // Once: the next sync reads nothing.
+    const third = await syncInto(storage, 'main');
+    assert.equal(third.code, 0, third.stderr);
+    assert.doesNotMatch(third.stderr, /analysing its .* again/);
+    assert.equal((last(third).sync as Rec).stats.contentFiles, 0);
+
+    // The other mode is another extractor: switching to the parsers analyses every file again with them.
+    const parsers = await syncInto(storage, 'main', { memoryParsers: true });
+    assert.equal(parsers.code, 0, parsers.stderr);
+    assert.match(parsers.stderr, new RegExp(`was made by extractor ${extractorId(false).replace('.', '\\.')}; analysing its 8 unchanged file\\(s\\) again with ${extractorId(true).replace('.', '\\.')}`));
+    assert.equal((last(parsers).sync as Rec).memoryExtractor, extractorId(true));
   });
 });
