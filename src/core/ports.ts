@@ -211,7 +211,8 @@ export interface HistoryStore {
   /**
    * Facts the store already holds for these blobs (any link, any path, superseded or not) made by
    * `extractor` (a link's memoryExtractor), to reuse instead of reading and analysing a blob again.
-   * Reads every memory file the first time.
+   * Found through the store's blob index, reading only the facts found: no memory file is read whole
+   * unless many of its facts are wanted.
    */
   knownFacts(files: readonly { blobSha: string }[], extractor: string): Promise<MemoryFacts[]>;
   /** The attempt ends without touching the chain. */

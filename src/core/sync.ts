@@ -44,8 +44,8 @@ export interface PipelineDeps {
    */
   factsPool?: (files: number) => Promise<FactsPool | undefined>;
   /**
-   * From how many files to read a sync commits in two steps (snapshot, then memory) and looks for
-   * facts the store already holds by blob sha. Default LARGE_CHANGE_FILES; tests lower it.
+   * From how many files to read a sync commits in two steps (snapshot, then memory). Default
+   * LARGE_CHANGE_FILES; tests lower it.
    */
   largeChangeFiles?: number;
   /** Tests only: awaited between a large sync's snapshot step and its memory step. */
@@ -54,9 +54,8 @@ export interface PipelineDeps {
 
 /**
  * A large change: its snapshot is committed before its files are analysed (browsable and
- * restorable meanwhile; the record says memoryIncomplete), and facts already held for the same
- * blobs are reused instead of reading them again. Below it, one commit, and no reading of every
- * memory file to look for known blobs (that read costs more than analysing a small change).
+ * restorable meanwhile; the record says memoryIncomplete). Below it, one commit. Either way, facts
+ * already held for the same blobs (the store's blob index) are reused instead of reading them again.
  */
 export const LARGE_CHANGE_FILES = 2000;
 
@@ -174,7 +173,7 @@ class Run {
     const stale = base !== undefined && base.memoryExtractor !== this.extractor;
     if (base?.memoryIncomplete || stale) wanted.push(...(yield* this.channel.until(this.unindexed(base, diff, wanted, stale))).filter(isText));
     const large = this.deps.largeChangeFiles ?? LARGE_CHANGE_FILES;
-    const { reused, toRead } = wanted.length >= large ? yield* this.channel.until(this.reuseKnown(wanted)) : { reused: [], toRead: wanted };
+    const { reused, toRead } = wanted.length > 0 ? yield* this.channel.until(this.reuseKnown(wanted)) : { reused: [], toRead: wanted };
     const input: CompleteSyncInput = {
       branch: head.branch,
       commitSha: head.commitSha,

@@ -151,6 +151,38 @@ export class FileOps {
     }
   }
 
+  /** Add bytes at the end of `rel` (created when missing). Not atomic: for caches whose reader checks what it reads. */
+  async append(rel: string, bytes: Uint8Array): Promise<void> {
+    this.failpoint(`append ${rel}`);
+    const target = this.abs(rel);
+    await fs.appendFile(target, bytes).catch((e: unknown) => {
+      const err = e instanceof SyncError ? undefined : storageFailure(e, target, this.dir);
+      throw err ? new SyncError('STORAGE_ERROR', `${err.message} Nothing was lost; the previous sync is still active.`, { ...err.details }) : e;
+    });
+  }
+
+  /** Bytes at these offsets (a range past the end comes back short), or undefined when the file does not exist. */
+  async readRanges(rel: string, ranges: readonly { offset: number; length: number }[]): Promise<Buffer[] | undefined> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.abs(rel), 'r');
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return undefined;
+      throw e;
+    }
+    try {
+      const out: Buffer[] = [];
+      for (const r of ranges) {
+        const buf = Buffer.alloc(r.length);
+        const { bytesRead } = await handle.read(buf, 0, r.length, r.offset);
+        out.push(bytesRead === r.length ? buf : buf.subarray(0, bytesRead));
+      }
+      return out;
+    } finally {
+      await handle.close();
+    }
+  }
+
   /** Rename `rel` to `<rel>.corrupt-<timestamp>` in the same folder; returns the new absolute path. */
   async moveAside(rel: string, now: Date): Promise<string> {
     const stamp = now.toISOString().replace(/[:.]/g, '-');

@@ -3,7 +3,7 @@
 // facts the store already holds for a blob are reused instead of reading it again. The threshold
 // (2,000 files to read) is lowered to 5 so a small real repository takes the large path.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { extractorId } from '../../src/core/memory/extractor';
@@ -183,5 +183,40 @@ describe('two-step commit of a large sync, and facts reused by blob sha', functi
     assert.equal(parsers.code, 0, parsers.stderr);
     assert.match(parsers.stderr, new RegExp(`was made by extractor ${extractorId(false).replace('.', '\\.')}; analysing its 8 unchanged file\\(s\\) again with ${extractorId(true).replace('.', '\\.')}`));
     assert.equal((last(parsers).sync as Rec).memoryExtractor, extractorId(true));
+  });
+
+  it('reuses known facts for a small change too (a branch switched back), and a damaged blob index only costs the reuse', async () => {
+    const storage = path.join(tmp, 'small-reuse');
+    const damaged = path.join(tmp, 'small-reuse-damaged');
+    for (const s of [storage, damaged]) {
+      assert.equal((await syncInto(s, 'main', {})).code, 0);
+      assert.equal((await syncInto(s, 'feature', {})).code, 0);
+    }
+    // main takes feature's src/server.ts: one file to read, whose blob feature's sync analysed.
+    const featureServer = 'export function startServer(port: number, host: string): void {}\n';
+    await commitChanges(fx.repo, { 'src/server.ts': featureServer }, { branch: 'main' });
+    const run = await syncInto(storage, 'main', {});
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /memory facts of 1 of 1 file\(s\) reused by blob sha/);
+    assert.equal((last(run).sync as Rec).stats.modified, 1);
+    assert.deepEqual(facts(await memoryOf(storage)), facts(await reference('main')));
+
+    // An index far larger than what a change has to read is not read: analysing costs less.
+    appendFileSync(path.join(storage, 'memory.blobs'), Buffer.alloc(36 * 1000));
+    await commitChanges(fx.repo, { 'src/config.ts': files['src/config.ts'] as string, 'src/copy.ts': files['README.md'] as string }, { branch: 'main' });
+    const padded = await syncInto(storage, 'main', {}, { PROJECT_SYNC_LOG: 'debug' });
+    assert.equal(padded.code, 0, padded.stderr);
+    assert.match(padded.stderr, /memory\.blobs \(\d+ bytes\) not read for 1 file\(s\)/);
+
+    // Every location of the index off by one byte (its blobs and commits right): what is read there
+    // is not the facts of the blob, so nothing is reused and nothing is wrong.
+    const index = readFileSync(path.join(damaged, 'memory.blobs'));
+    assert.ok(index.length > 8 + 36 * 8, 'both syncs were indexed');
+    for (let at = 8; at + 36 <= index.length; at += 36) index.writeUInt32LE(index.readUInt32LE(at + 28) + 1, at + 28);
+    writeFileSync(path.join(damaged, 'memory.blobs'), index);
+    const again = await syncInto(damaged, 'main', {});
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /reused by blob sha/);
+    assert.deepEqual(facts(await memoryOf(damaged)), facts(await reference('main')));
   });
 });
