@@ -651,6 +651,34 @@ extern "C" {  /* C linkage */
 `;
     assert.deepEqual(symbolsOf(source), ['foo_t', 'bar_t', 'baz_t', 'atomic_flag', 'inside_extern_t']);
   });
+
+  it('reads a namespace or extern "C" block whose brace stands on the next line (Allman style), and names a nested type by its qualified name', () => {
+    const source = `namespace engine
+{
+class Renderer
+{
+public:
+  void draw();
+};
+int frame_count(const Renderer &r);
+struct Renderer::State {
+  int frames;
+};
+}
+extern "C"
+{
+  void engine_init(void);
+}
+namespace
+{
+  int hidden_helper(int x)
+  {
+    return x;
+  }
+}
+`;
+    assert.deepEqual(symbolsOf(source), ['Renderer', 'frame_count', 'Renderer::State', 'engine_init', 'hidden_helper']);
+  });
 });
 
 describe('memory: JavaScript method chains read by the regexes (the default)', () => {

@@ -36,7 +36,7 @@ export const rustSymbols: SymbolExtractor = byLineRegex(
 );
 
 const C_TYPE =
-  /^(?:typedef\s+)?(?:struct|class|union|enum(?:\s+(?:class|struct))?)\s+(?:[A-Z_][A-Z0-9_]*\s+)?([A-Za-z_]\w*)\s*(?:final\s*)?(?::[^;{]*)?(?:\{.*)?$/;
+  /^(?:typedef\s+)?(?:struct|class|union|enum(?:\s+(?:class|struct))?)\s+(?:[A-Z_][A-Z0-9_]*\s+)?([A-Za-z_]\w*(?:::[A-Za-z_]\w*)*)\s*(?:final\s*)?(?::[^;{]*)?(?:\{.*)?$/;
 /** `typedef [qualifiers] struct|union|enum …`: a body follows, on this line or a later one. */
 const C_TYPEDEF_BODY = /^typedef\s+(?:(?:const|volatile|_Atomic)\s+)*(?:struct|union|enum)\b/;
 /**
@@ -69,6 +69,8 @@ const C_KEYWORDS = new Set([
 const C_RETURN_TYPE_LINE = /^(?:(?:extern|static|inline|const|unsigned|signed|struct|enum|union)\s+)*[A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*[\s*&]*$/;
 /** Blocks whose contents are still the file's top level: `extern "C" {`, `namespace x {`. */
 const C_TRANSPARENT_BLOCK = /^\s*(?:extern\s+"C(?:\+\+)?"|(?:inline\s+)?namespace(?:\s+[\w:]+)?)\s*\{\s*$/;
+/** The same, its brace on the next line (Allman style: `namespace x` then `{`). */
+const C_TRANSPARENT_HEAD = /^\s*(?:extern\s+"C(?:\+\+)?"|(?:inline\s+)?namespace(?:\s+[\w:]+)?)\s*$/;
 /** A comment ending the line (`struct _obstack_chunk  /* Lives at front of each chunk. *\/`). */
 const C_TRAILING_COMMENT = /\s*(?:\/\*.*?\*\/|\/\/.*)\s*$/;
 /** `__extension__ typedef struct …` (GNU headers): the keyword changes nothing a reader looks for. */
@@ -120,6 +122,8 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
   // The brace depth outside transparent blocks: indented declarations count at depth 0 only.
   let depth = 0;
   let transparent = 0;
+  // The line before was `namespace x` or `extern "C"` without its brace.
+  let transparentNext = false;
   let inComment = false;
   // `#if` nesting: braces are counted in the first branch only (an `#else` often repeats an opening
   // line with other arguments); lines continuing a `#define` are not declarations.
@@ -183,9 +187,15 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
     const topLevel = depth <= transparent;
     // The line without a comment ending it, worked out once for the checks below.
     const bare = line.includes('/') ? line.replace(C_TRAILING_COMMENT, '') : line;
-    if (line.includes('{') && C_TRANSPARENT_BLOCK.test(bare)) {
+    const opensTransparent = line.includes('{') && (C_TRANSPARENT_BLOCK.test(bare) || (transparentNext && /^\s*\{\s*$/.test(bare)));
+    transparentNext = false;
+    if (opensTransparent) {
       if (topLevel) transparent++;
       depth++;
+      continue;
+    }
+    if (C_TRANSPARENT_HEAD.test(bare)) {
+      transparentNext = true;
       continue;
     }
     // Read at column 0 (at any depth, as before), or indented (under `#if`) at the top level.
