@@ -16,6 +16,9 @@ import { MemorySearchCache, type SearchCacheHost } from './memorySearchCache';
 import { assertNoSuccessor, checkCompleteInput, checkMemoryFacts, checkMemoryInput, completedRecord, newRunningRecord, restoreRecord } from './records';
 import { HISTORY_FILE, isLink, repoKey, type CommitEntry, type HistoryFile, type SnapshotNode } from './schema';
 
+/** Characters of facts text gathered before a write (the join stays under V8's large-object size). */
+const MEMORY_WRITE_CHUNK = 64 * 1024;
+
 export class LowdbHistoryStore implements HistoryStore {
   private readonly emitter = new Emitter<StoreChange>();
   readonly onDidChange = this.emitter.event;
@@ -155,7 +158,9 @@ export class LowdbHistoryStore implements HistoryStore {
           pending.push(json);
           pendingBytes += json.length;
         }
-        if (pendingBytes >= 1 << 20) flush();
+        // Written in pieces small enough to die young: held to 1 MB, the facts' text outlived
+        // young-generation GCs and the joined piece was a large object, both old-generation garbage.
+        if (pendingBytes >= MEMORY_WRITE_CHUNK) flush();
       },
       commit: (input) =>
         this.exclusive(async () => {
