@@ -15,6 +15,8 @@ export function randomSuffix(): string {
 /** A file being written through openAtomic. */
 export interface AtomicFile {
   write(text: string | Uint8Array): void;
+  /** Resolves once what was written so far reached the file (or failed: the failure surfaces at commit). */
+  drained(): Promise<void>;
   /** Complete the file under its name; resolves to its size in bytes. */
   commit(): Promise<number>;
   abort(): Promise<void>;
@@ -110,6 +112,9 @@ export class FileOps {
         chain = chain.then(() => (failure ? undefined : handle.write(buf).then(() => undefined))).catch((e: unknown) => {
           failure ??= { error: e };
         });
+      },
+      drained: async () => {
+        await chain;
       },
       commit: async () => {
         try {

@@ -6,13 +6,18 @@ import { diffSnapshots, sortedByPath } from '../core/diff';
 import type { RepositoryFile, SnapshotDiff } from '../core/types';
 import { CorruptFileError, parseJsonWith } from './historyAdapter';
 import { randomSuffix, type FileOps } from './fsOps';
-import { fromTuple, SNAPSHOT_DIR, toTuple, type SnapshotFile, type SnapshotNode } from './schema';
+import { fromTuple, SNAPSHOT_DIR, toTuple, type FileTuple, type SnapshotFile, type SnapshotNode } from './schema';
 import { snapshotFile } from './validate';
 
 /** Rebase when accumulated delta entries exceed this share of the snapshot's file count. */
 const REBASE_RATIO = 0.5;
 const MAX_DEPTH = 100;
 const CACHE_SIZE = 3;
+/** Characters of a node file's text per write (under V8's large-object size: each piece dies young). */
+const WRITE_PIECE = 64 * 1024;
+
+/** A node file's content, its entries as tuples or (a full base) as the files themselves. */
+type SnapshotContent = Omit<SnapshotFile, 'upsert'> & { upsert: readonly (FileTuple | RepositoryFile)[] };
 
 export const snapshotRel = (file: string): string => `${SNAPSHOT_DIR}/${file}`;
 
@@ -73,7 +78,7 @@ export class SnapshotStore {
   async writeNode(treeSha: string, parentSha: string | null, files: RepositoryFile[]): Promise<SnapshotNode | undefined> {
     if (this.has(treeSha)) return undefined;
     const parentNode = parentSha === null ? undefined : this.index()[parentSha];
-    let content: SnapshotFile;
+    let content: SnapshotContent;
     let node: Omit<SnapshotNode, 'file'>;
     const sorted = sortByPath(files);
     const delta = parentNode && parentSha ? diffForDelta(await this.read(parentSha), sorted) : undefined;
@@ -82,7 +87,7 @@ export class SnapshotStore {
       content = { parent: parentSha, treeSha, ...delta };
       node = { parent: parentSha, files: files.length, deltaEntries: parentNode.deltaEntries + entries, depth: parentNode.depth + 1 };
     } else {
-      content = { parent: null, treeSha, upsert: sorted.map(toTuple), remove: [] };
+      content = { parent: null, treeSha, upsert: sorted, remove: [] };
       node = { parent: null, files: files.length, deltaEntries: 0, depth: 0 };
     }
     const written = await this.writeFile(treeSha, content, node);
@@ -114,11 +119,24 @@ export class SnapshotStore {
     return { node: await this.writeNode(treeSha, null, files), fileCount: files.length };
   }
 
-  private async writeFile(treeSha: string, content: SnapshotFile, node: Omit<SnapshotNode, 'file' | 'bytes'>): Promise<SnapshotNode> {
+  /**
+   * The node file is written piece by piece, each piece once the last reached the file: at 100k
+   * files, the whole text (13 MB, its bytes as much again) and a tuple per file were held at once,
+   * old-generation garbage that stayed until the sync's end.
+   */
+  private async writeFile(treeSha: string, content: SnapshotContent, node: Omit<SnapshotNode, 'file' | 'bytes'>): Promise<SnapshotNode> {
     const file = `${treeSha}-${randomSuffix()}.json`;
-    const text = JSON.stringify(content);
-    await this.files.writeAtomic(snapshotRel(file), text);
-    return { file, ...node, bytes: Buffer.byteLength(text, 'utf8') };
+    const out = await this.files.openAtomic(snapshotRel(file));
+    try {
+      for (const piece of snapshotJson(content, WRITE_PIECE)) {
+        out.write(piece);
+        await out.drained();
+      }
+    } catch (e) {
+      await out.abort();
+      throw e;
+    }
+    return { file, ...node, bytes: await out.commit() };
   }
 
   /** Forget cached reconstructions (after the index was reloaded from disk). */
@@ -154,6 +172,28 @@ export class SnapshotStore {
     this.cache.set(treeSha, files);
     while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
   }
+}
+
+/** JSON.stringify(content) with each file as its tuple, in pieces of about `piece` characters. */
+export function* snapshotJson(content: SnapshotContent, piece: number): Generator<string> {
+  let text = `{"parent":${JSON.stringify(content.parent)},"treeSha":${JSON.stringify(content.treeSha)},"upsert":[`;
+  for (let i = 0; i < content.upsert.length; i++) {
+    const entry = content.upsert[i] as FileTuple | RepositoryFile;
+    text += (i === 0 ? '' : ',') + JSON.stringify(Array.isArray(entry) ? entry : toTuple(entry as RepositoryFile));
+    if (text.length >= piece) {
+      yield text;
+      text = '';
+    }
+  }
+  text += '],"remove":[';
+  for (let i = 0; i < content.remove.length; i++) {
+    text += (i === 0 ? '' : ',') + JSON.stringify(content.remove[i]);
+    if (text.length >= piece) {
+      yield text;
+      text = '';
+    }
+  }
+  yield text + ']}';
 }
 
 function applyDelta(byPath: Map<string, RepositoryFile>, delta: SnapshotFile): void {

@@ -7,7 +7,8 @@ import * as z from 'zod';
 import { isSyncError } from '../../src/core/errors';
 import type { CompleteSyncInput, HistoryStore } from '../../src/core/ports';
 import { emptyStats, repositoryFileSchema, type SyncRecord } from '../../src/core/types';
-import { fileTupleSchema, memoryFileSchema, snapshotFileSchema } from '../../src/storage/schema';
+import { fileTupleSchema, memoryFileSchema, snapshotFileSchema, toTuple } from '../../src/storage/schema';
+import { snapshotJson } from '../../src/storage/snapshots';
 import { checkRepositoryFiles, memoryFacts, memoryFile, repositoryFile, ShapeError, snapshotFile } from '../../src/storage/validate';
 import { byPath, factsOf, file, memoryView, open, repo, sha, syncFiles, tempDirs, treeOf } from './storageFixtures';
 
@@ -182,5 +183,26 @@ describe('history store: snapshots validated when read, not on open', () => {
     await rejected(reopened.begin({ repository: repo, branch: 'main' }), 'STORAGE_CORRUPT');
     const fresh = await open(dir);
     assert.deepEqual(fresh.list(), []);
+  });
+});
+
+describe('history store: a snapshot file written in pieces', () => {
+  const files = [
+    { path: 'a b.txt', blobSha: sha('1'), mode: '100644' as const, size: 12 },
+    { path: 'caf\udce8 — 名前 "quoted"\\.md', blobSha: sha('2'), mode: '100755' as const, size: 0 },
+    { path: 'vendor', blobSha: sha('3'), mode: '160000' as const, size: null },
+    { path: 'new\nline', blobSha: sha('4'), mode: '120000' as const, size: 7 },
+  ];
+
+  it('is JSON.stringify of the file, tuples given as files or as tuples, cut anywhere', () => {
+    const base = { parent: null, treeSha: sha('tree'), upsert: files.map(toTuple), remove: [] };
+    const delta = { parent: sha('parent'), treeSha: sha('tree 2'), upsert: files.slice(1).map(toTuple), remove: ['gone', 'caf\udce8 "x"'] };
+    for (const piece of [1, 7, 64, 1 << 16]) {
+      assert.equal([...snapshotJson({ ...base, upsert: files }, piece)].join(''), JSON.stringify(base));
+      assert.equal([...snapshotJson(base, piece)].join(''), JSON.stringify(base));
+      assert.equal([...snapshotJson(delta, piece)].join(''), JSON.stringify(delta));
+      assert.equal([...snapshotJson({ ...delta, upsert: [], remove: [] }, piece)].join(''), JSON.stringify({ ...delta, upsert: [], remove: [] }));
+    }
+    assert.ok([...snapshotJson({ ...base, upsert: files }, 7)].length > 1, 'in several pieces');
   });
 });
