@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeGitPath } from '../../src/core/paths';
 import type { FileMode, RepositoryFile } from '../../src/core/types';
-import { lsTreeWithGit } from '../../src/engine/objects/localTree';
+import { lsTreeWithGit, parseLsTree } from '../../src/engine/objects/localTree';
 
 describe('the git path lists a tree exactly (ls-tree parsed byte by byte)', () => {
   let dir: string;
@@ -58,6 +58,16 @@ describe('the git path lists a tree exactly (ls-tree parsed byte by byte)', () =
     const byPath = (xs: RepositoryFile[]) => [...xs].sort((a, b) => (a.path < b.path ? -1 : 1));
     assert.deepEqual(byPath(listed ?? []), byPath(expected));
     assert.ok(listed?.some((f) => f.path === 'caf\udce8.txt'), 'the non-UTF-8 byte is kept as its escape');
+  });
+
+  it('an output of many pipe chunks (parsed as it arrives) lists exactly what the whole output parses to', async () => {
+    const one = blob('same\n');
+    // 3,000 entries of ~150 bytes: about 450 KB of output, entries cut across the pipe's chunks.
+    const entries = Array.from({ length: 3000 }, (_, i) => ({ name: Buffer.from(`${'long name '.repeat(8)}${i} — é.ts`), mode: '100644', type: 'blob', sha: one }));
+    const root = mktree(entries);
+    const whole = parseLsTree(git(['ls-tree', '-r', '-l', '-z', '--full-tree', root]));
+    assert.equal(whole.length, 3000);
+    assert.deepEqual(await lsTreeWithGit('git', dir, root), whole);
   });
 
   it('a tree this database lacks is undefined, not an error', async () => {

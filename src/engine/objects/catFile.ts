@@ -111,16 +111,25 @@ export interface GitRunOptions {
 }
 
 /** Run git, feeding `input`, resolving with stdout; rejects with stderr on a non-zero exit. */
-export function runGit(gitPath: string, args: string[], input?: string, opts: GitRunOptions = {}): Promise<Buffer> {
+export async function runGit(gitPath: string, args: string[], input?: string, opts: GitRunOptions = {}): Promise<Buffer> {
+  const out: Buffer[] = [];
+  await runGitEach(gitPath, args, (c) => out.push(c), input, opts);
+  return Buffer.concat(out);
+}
+
+/**
+ * runGit with stdout handed to `onStdout` chunk by chunk as it arrives, never gathered: for a large
+ * output parsed as it comes. Resolves when git exits 0; rejects as runGit does.
+ */
+export function runGitEach(gitPath: string, args: string[], onStdout: (chunk: Buffer) => void, input?: string, opts: GitRunOptions = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const proc = spawn(gitPath, [...GIT_SAFETY_ARGS, ...args], { env: opts.env ?? process.env, cwd: opts.cwd, signal: opts.signal, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
     const err: Buffer[] = [];
-    proc.stdout.on('data', (c: Buffer) => out.push(c));
+    proc.stdout.on('data', onStdout);
     proc.stderr.on('data', (c: Buffer) => err.push(c));
     proc.on('error', reject);
     proc.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out));
+      if (code === 0) resolve();
       else reject(Object.assign(new Error(Buffer.concat(err).toString('utf8').trim() || `git ${args[0]} exited with ${code}`), { exitCode: code }));
     });
     proc.stdin.on('error', () => proc.kill());

@@ -3,18 +3,44 @@
 // trees with diffTreesWithIsoGit in isoGitTree.ts, which sizes only the blobs that changed.)
 import { decodeGitPath } from '../../core/paths';
 import { fileModeSchema, type FileMode, type RepositoryFile, type SnapshotDiff } from '../../core/types';
-import { runGit } from './catFile';
+import { runGit, runGitEach } from './catFile';
 
-/** Every entry of the tree from the git binary, or undefined when this object database lacks it. */
+/**
+ * Every entry of the tree from the git binary, or undefined when this object database lacks it.
+ * The output (11 MB at 100k files) is parsed as it arrives, whole entries at a time, never gathered:
+ * gathered, it and its chunks stayed on the heap as garbage until the end of a first sync.
+ */
 export async function lsTreeWithGit(gitPath: string, gitDir: string, treeSha: string, signal?: AbortSignal): Promise<RepositoryFile[] | undefined> {
-  let out: Buffer;
+  const files: RepositoryFile[] = [];
+  let carry: Buffer | undefined;
+  let malformed: unknown;
+  const onStdout = (chunk: Buffer): void => {
+    if (malformed !== undefined) return;
+    const data = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const last = data.lastIndexOf(0);
+    carry = last < 0 ? data : data.subarray(last + 1);
+    if (last < 0) return;
+    try {
+      for (const f of parseLsTree(data.subarray(0, last + 1))) files.push(f);
+    } catch (e) {
+      malformed = e;
+    }
+  };
   try {
-    out = await runGit(gitPath, ['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', treeSha], undefined, { signal });
+    await runGitEach(gitPath, ['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', treeSha], onStdout, undefined, { signal });
   } catch (e) {
     if (signal?.aborted) throw e;
     return undefined; // not a tree here (missing object, or a shallow cache without it)
   }
-  return parseLsTree(out);
+  if (malformed === undefined && carry && carry.length > 0) {
+    try {
+      for (const f of parseLsTree(carry)) files.push(f);
+    } catch (e) {
+      malformed = e;
+    }
+  }
+  if (malformed !== undefined) throw malformed;
+  return files;
 }
 
 /**
