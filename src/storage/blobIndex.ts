@@ -15,7 +15,9 @@ import type { FileOps } from './fsOps';
 export const BLOB_INDEX_FILE = 'memory.blobs';
 
 const MAGIC = Buffer.from('PSBLOBS1', 'latin1');
-const RECORD = 36;
+/** Bytes per record. */
+export const BLOB_RECORD_BYTES = 36;
+const RECORD = BLOB_RECORD_BYTES;
 
 /** Where one blob's facts were written: which commit's memory file, and where in it. */
 export interface FactsLocation {

@@ -9,7 +9,7 @@ import type { ErrorCode, MemoryEntry, MemoryFacts, RepositoryFile, RepositoryRef
 import type { PersistentEtagCache } from './etags';
 import { randomSuffix, type FileOps } from './fsOps';
 import { isStorageLockHeld } from './lock';
-import { BLOB_INDEX_FILE, BlobIndex, FactLocations, historyEpoch } from './blobIndex';
+import { BLOB_INDEX_FILE, BLOB_RECORD_BYTES, BlobIndex, FactLocations, historyEpoch } from './blobIndex';
 import { asCorrupt, memoryRel, readMemoryFile, replayMemory, type StoreState } from './loader';
 import { MemoryIndex, type MemoryChange, type MemoryQuery } from './memoryIndex';
 import { MemorySearchCache, type SearchCacheHost } from './memorySearchCache';
@@ -207,6 +207,13 @@ export class LowdbHistoryStore implements HistoryStore {
       return [];
     }
     const wanted = new Set(files.map((f) => f.blobSha));
+    // Wanted: a large share of every fact stored (a branch's first sync, a switch across most of the
+    // tree), or the memory is loaded already: the memory index answers, and whatever needs it next
+    // (complete() after another branch's sync plans against it) finds it loaded.
+    if (!this.state.memory.unloaded || files.length * WHOLE_MEMORY_SHARE >= indexBytes / BLOB_RECORD_BYTES) {
+      await this.loadMemory();
+      return this.state.memory.withBlobs(wanted, madeBy);
+    }
     const found = await this.blobs.find(historyEpoch(first.syncId), wanted);
     // Per memory file, the locations to read: a blob's newest few (the same blob under many names
     // gives the same facts wherever the language is the same).
@@ -224,7 +231,7 @@ export class LowdbHistoryStore implements HistoryStore {
     let rejected = 0;
     for (const [memoryFile, list] of reads) {
       list.sort((a, b) => a.offset - b.offset);
-      const bytes = await this.readFacts(memoryRel(memoryFile), list).catch(() => undefined);
+      const bytes = await this.files.readRanges(memoryRel(memoryFile), list).catch(() => undefined);
       if (!bytes) {
         rejected += list.length;
         continue;
@@ -237,15 +244,6 @@ export class LowdbHistoryStore implements HistoryStore {
     }
     if (rejected > 0) this.logger.debug(`${BLOB_INDEX_FILE}: ${rejected} location(s) did not hold the facts of their blob (ignored)`);
     return out;
-  }
-
-  /** The bytes at these locations of a memory file: read one by one, or, for many, the whole file once. */
-  private async readFacts(rel: string, list: readonly { offset: number; length: number }[]): Promise<Buffer[] | undefined> {
-    if (list.length < WHOLE_FILE_READS) return this.files.readRanges(rel, list);
-    const whole = await this.files.readBytes(rel);
-    if (!whole) return undefined;
-    const buf = Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength);
-    return list.map((l) => buf.subarray(l.offset, l.offset + l.length));
   }
 
   /**
@@ -504,11 +502,12 @@ const copy = (r: SyncRecord): SyncRecord => structuredClone(r);
  */
 const LOOKUP_BYTES_PER_FILE = 16_384;
 
+/** Files to read, times this, against the facts stored, from which the memory index answers a lookup. */
+const WHOLE_MEMORY_SHARE = 4;
+
 /** Locations of a blob read per lookup (newest first), and the largest facts read back. */
 const MAX_LOCATIONS_READ = 4;
 const MAX_FACT_BYTES = 1 << 20;
-/** From this many locations in one memory file, the file is read whole rather than location by location. */
-const WHOLE_FILE_READS = 256;
 
 /**
  * The memory file's JSON (exactly `JSON.stringify({ syncId, ...change })`), built so that where each

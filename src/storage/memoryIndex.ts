@@ -133,6 +133,12 @@ export class MemoryIndex {
     return new Map([...this.active].map(([key, m]) => [key, [...m.values()]]));
   }
 
+  /** The facts of every entry (superseded or not, any repository) of one of these blobs introduced by one of these links, copied. */
+  withBlobs(blobShas: ReadonlySet<string>, introducedBy: ReadonlySet<string>): MemoryFacts[] {
+    this.flush();
+    return this.entries.filter((e) => blobShas.has(e.blobSha) && introducedBy.has(e.introducedBySyncId)).map(facts);
+  }
+
   get size(): number {
     this.flush();
     return this.entries.length;
