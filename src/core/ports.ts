@@ -174,7 +174,7 @@ export interface MemoryWriter {
    * Commit them (the link must still be the chain head): the record's `memoryIncomplete` goes, its
    * `missingContent` and stats are set. One atomic commit, like `complete`.
    */
-  commit(input: { missingContent: RepositoryFile[]; stats: SyncStats }): Promise<SyncRecord>;
+  commit(input: { missingContent: RepositoryFile[]; stats: SyncStats; memoryExtractor?: string }): Promise<SyncRecord>;
   /** Give up: nothing is committed and the file goes. */
   abort(): Promise<void>;
 }

@@ -191,7 +191,10 @@ class Run {
     if (toRead.length >= large) {
       // Two steps: the snapshot now; the memory, written to its file as the files are analysed.
       yield this.progress('saving', 0, 1, true);
-      this.saved = await store.complete(this.record.id, { ...input, memoryPending: true, stats: this.snapshotStats() });
+      // A re-analysis (stale base) leaves the base's facts of unchanged files active until its memory
+      // step: the snapshot step keeps the base's extractor, so an interrupted one is redone in full.
+      const snapshotExtractor = stale ? base.memoryExtractor : this.extractor;
+      this.saved = await store.complete(this.record.id, { ...input, memoryExtractor: snapshotExtractor, memoryPending: true, stats: this.snapshotStats() });
       yield { type: 'saved', sync: this.saved };
       if (this.deps.afterSnapshotSaved) yield* this.channel.until(this.deps.afterSnapshotSaved(this.saved));
       throwIfAborted(this.signal);
@@ -202,7 +205,7 @@ class Run {
         const read = yield* this.readAndIndex(source, head, toRead, (facts) => writer.add(facts));
         this.stats.contentFiles = writer.count;
         yield* this.saving();
-        completed = await writer.commit({ missingContent: read.missing, stats: this.snapshotStats() });
+        completed = await writer.commit({ missingContent: read.missing, stats: this.snapshotStats(), memoryExtractor: this.extractor });
         committed = true;
       } finally {
         if (!committed) await writer.abort();

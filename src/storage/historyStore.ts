@@ -7,7 +7,7 @@ import type { Clock, CompleteSyncInput, HistoryStore, MemoryWriter, StoreChange 
 import { diffSnapshots } from '../core/diff';
 import type { ErrorCode, MemoryEntry, MemoryFacts, RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
 import type { PersistentEtagCache } from './etags';
-import { randomSuffix, type FileOps } from './fsOps';
+import { errno, randomSuffix, type FileOps } from './fsOps';
 import { isStorageLockHeld } from './lock';
 import { BLOB_INDEX_FILE, BLOB_RECORD_BYTES, BlobIndex, FactLocations, historyEpoch } from './blobIndex';
 import { asCorrupt, memoryRel, readMemoryFile, replayMemory, type StoreState } from './loader';
@@ -179,6 +179,9 @@ export class LowdbHistoryStore implements HistoryStore {
             await file.abort();
           }
           const { memoryIncomplete: _, ...rest } = current;
+          // The extractor of every fact active now: this step's, when it says (the snapshot step of a
+          // re-analysis kept its base's, whose facts stayed active until now).
+          if (input.memoryExtractor !== undefined) rest.memoryExtractor = input.memoryExtractor;
           const done: SyncRecord = { ...rest, missingContent: input.missingContent.map((f) => ({ ...f })), stats: { ...input.stats, files: current.stats.files, added: current.stats.added, modified: current.stats.modified, removed: current.stats.removed } };
           // Its snapshot step superseded every path it changed, so its memory only introduces. The
           // index reads the file on the memory's next use (the facts are not kept here).
@@ -219,12 +222,14 @@ export class LowdbHistoryStore implements HistoryStore {
     // gives the same facts wherever the language is the same).
     const reads = new Map<string, { blobSha: string; offset: number; length: number }[]>();
     for (const [blobSha, locations] of found) {
-      for (const l of locations.slice(0, MAX_LOCATIONS_READ)) {
+      let taken = 0;
+      for (const l of locations) {
         const c = this.data.commits[l.commit];
         if (!c?.memoryFile || !madeBy.has(c.syncId) || l.length > MAX_FACT_BYTES) continue;
         const list = reads.get(c.memoryFile) ?? [];
         list.push({ blobSha, offset: l.offset, length: l.length });
         reads.set(c.memoryFile, list);
+        if (++taken === MAX_LOCATIONS_READ) break;
       }
     }
     const out: MemoryFacts[] = [];
@@ -253,7 +258,14 @@ export class LowdbHistoryStore implements HistoryStore {
    */
   private async indexBlobs(located: FactLocations, syncId: string): Promise<void> {
     const first = this.data.commits[0]?.syncId ?? syncId;
-    await this.blobs.append(historyEpoch(first), this.data.commits.length, located);
+    try {
+      await this.blobs.append(historyEpoch(first), this.data.commits.length, located);
+    } catch (e) {
+      // The file system refused the cache (full, read-only, a folder in its place): the facts are
+      // committed all the same, and found again only by analysing. Anything else is a fault.
+      if (!(e instanceof SyncError) && errno(e) === undefined) throw e;
+      this.logger.debug(`${BLOB_INDEX_FILE} not updated (${e instanceof Error ? e.message : String(e)}): these facts are not found by blob sha`);
+    }
   }
 
   fail(syncId: string, status: 'failed' | 'cancelled', error: { code: ErrorCode; message: string }, phase?: SyncRecord['phase']): Promise<SyncRecord> {

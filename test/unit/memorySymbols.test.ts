@@ -648,8 +648,11 @@ __attribute__((weak)) int *VerifyEnableABIBreakingChecks = &x;
 extern "C" {  /* C linkage */
   typedef int inside_extern_t;
 }
+typedef int asn1_retCode _ASN1_GCC_ATTR_DEPRECATED;
+typedef gnutls_session_t gnutls_session GLIB_DEPRECATED_TYPE_IN_2_62_FOR(GSession);
+typedef struct ssl_session_st SSL_SESSION;
 `;
-    assert.deepEqual(symbolsOf(source), ['foo_t', 'bar_t', 'baz_t', 'atomic_flag', 'inside_extern_t']);
+    assert.deepEqual(symbolsOf(source), ['foo_t', 'bar_t', 'baz_t', 'atomic_flag', 'inside_extern_t', 'asn1_retCode', 'gnutls_session', 'SSL_SESSION']);
   });
 
   it('reads a namespace or extern "C" block whose brace stands on the next line (Allman style), and names a nested type by its qualified name', () => {

@@ -3,7 +3,7 @@
 // facts the store already holds for a blob are reused instead of reading it again. The threshold
 // (2,000 files to read) is lowered to 5 so a small real repository takes the large path.
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { extractorId } from '../../src/core/memory/extractor';
@@ -158,6 +158,14 @@ describe('two-step commit of a large sync, and facts reused by blob sha', functi
     for (const r of data.records) delete r.memoryExtractor;
     writeFileSync(file, JSON.stringify(data));
 
+    // A re-analysis cut short after its snapshot step: the old facts are still active, so the link
+    // does not claim this extractor, and the next sync analyses everything again (not only what lacks an entry).
+    const cut = await syncInto(storage, 'main', large, { PROJECT_SYNC_FAILPOINT: 'enospc@write memory/' });
+    assert.equal(cut.code, 1);
+    const interrupted = (await history(storage)).find((r) => r.id !== first?.id);
+    assert.equal(interrupted?.memoryIncomplete, true);
+    assert.equal(interrupted?.memoryExtractor, undefined, 'the snapshot step keeps its base\'s extractor');
+
     // Nothing changed on the remote; the large path (5 files) also looks for facts to reuse, and finds none of this extractor.
     const again = await syncInto(storage, 'main');
     assert.equal(again.code, 0, again.stderr);
@@ -207,6 +215,15 @@ describe('two-step commit of a large sync, and facts reused by blob sha', functi
     const padded = await syncInto(storage, 'main', {}, { PROJECT_SYNC_LOG: 'debug' });
     assert.equal(padded.code, 0, padded.stderr);
     assert.match(padded.stderr, /memory\.blobs \(\d+ bytes\) not read for 1 file\(s\)/);
+
+    // A folder where the index should be: the file system refuses the cache, the syncs go on.
+    const blocked = path.join(tmp, 'small-reuse-blocked');
+    mkdirSync(path.join(blocked, 'memory.blobs'), { recursive: true });
+    for (const branch of ['feature', 'main']) {
+      const run = await syncInto(blocked, branch, {});
+      assert.equal(run.code, 0, run.stderr);
+    }
+    assert.deepEqual(facts(await memoryOf(blocked)), facts(await reference('main')));
 
     // Every location of the index off by one byte (its blobs and commits right): what is read there
     // is not the facts of the blob, so nothing is reused and nothing is wrong.

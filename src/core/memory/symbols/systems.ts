@@ -56,6 +56,8 @@ const C_PROTOTYPE_MACRO = /^\s*[A-Za-z_][^=;"'(]*?\b([A-Za-z_]\w*)\s+(?:OF|Z_ARG
 const C_NOT_START = /^(?:[\s#/*{}]|(?:return|if|else|for|while|do|switch|case|goto|typedef|using|namespace|template|static_assert)\b)/;
 /** `typedef __ino_t ino_t;`, `typedef unsigned long size_t;`, `typedef char name[16];`: the alias. */
 const C_TYPEDEF_ALIAS = /^typedef\s+[^;(){}]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*;/;
+/** A deprecation macro after a typedef's alias (`typedef int asn1_retCode _ASN1_GCC_ATTR_DEPRECATED;`, `G_GNUC_DEPRECATED`). */
+const C_DEPRECATION_MACRO = /\s+[A-Z0-9_]*(?:DEPRECATED|_ATTR_)[A-Z0-9_]*(?:\s*\([^)]*\))?\s*;/;
 /** `typedef int (*__compar_fn_t) (const void *, const void *);`: the function pointer type's name. */
 const C_TYPEDEF_FUNCTION = /^typedef\s+[^;{}]*?\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(/;
 const C_NAME_BEFORE_PAREN = /((?:[A-Za-z_]\w*::)*~?[A-Za-z_]\w*)\s*$/;
@@ -231,7 +233,7 @@ function readDeclaration(lines: readonly string[], i: number, line: string, bare
   // `typedef struct [tag] {` ... `} name;`: the tag now, the alias at the closing brace (on this
   // line for a one-line body, else on a later one); `typedef struct tag name;` is an alias.
   const body = typedef && C_TYPEDEF_BODY.test(line) && (line.includes('{') || !line.includes(';'));
-  const alias = typedef ? (C_TYPEDEF_FUNCTION.exec(line) ?? (!body ? C_TYPEDEF_ALIAS.exec(line) : null)) : null;
+  const alias = typedef ? (C_TYPEDEF_FUNCTION.exec(line) ?? (!body ? C_TYPEDEF_ALIAS.exec(line.replace(C_DEPRECATION_MACRO, ';')) : null)) : null;
   if (alias) return out.add(alias[1]);
   let opensTypedef = false;
   if (body) {
