@@ -127,10 +127,9 @@ export class LowdbHistoryStore implements HistoryStore {
     const memoryFile = memoryFileName(syncId);
     const file = await this.files.openAtomic(memoryRel(memoryFile));
     // The file's JSON is written as it comes: the head, each batch of facts, the tail at commit.
-    const head = `{"syncId":${JSON.stringify(syncId)},"supersede":[],"introduce":[`;
-    file.write(head);
     const located = new FactLocations();
-    let offset = Buffer.byteLength(head);
+    const text = new FactsText(`{"syncId":${JSON.stringify(syncId)},"supersede":[],"introduce":[`, located);
+    file.write(text.head);
     let count = 0;
     let pending: string[] = [];
     let pendingBytes = 0;
@@ -147,14 +146,8 @@ export class LowdbHistoryStore implements HistoryStore {
       add: (facts) => {
         checkMemoryFacts(facts);
         for (const f of facts) {
-          const json = JSON.stringify(f);
-          if (count++ > 0) {
-            pending.push(',');
-            offset += 1;
-          }
-          const length = Buffer.byteLength(json);
-          located.add(f.blobSha, offset, length);
-          offset += length;
+          const json = text.next(f);
+          count++;
           pending.push(json);
           pendingBytes += json.length;
         }
@@ -526,22 +519,34 @@ const MAX_FACT_BYTES = 1 << 20;
  * introduced fact stands in it is known: recorded in `located` for the blob index.
  */
 export function memoryFileText(syncId: string, change: MemoryChange, located: FactLocations): string {
-  const head = `{"syncId":${JSON.stringify(syncId)},"supersede":${JSON.stringify(change.supersede)},"introduce":[`;
-  const parts = [head];
-  let offset = Buffer.byteLength(head);
-  change.introduce.forEach((f, i) => {
-    const json = JSON.stringify(f);
-    if (i > 0) {
-      parts.push(',');
-      offset += 1;
-    }
-    const length = Buffer.byteLength(json);
-    located.add(f.blobSha, offset, length);
-    offset += length;
-    parts.push(json);
-  });
+  const text = new FactsText(`{"syncId":${JSON.stringify(syncId)},"supersede":${JSON.stringify(change.supersede)},"introduce":[`, located);
+  const parts = [text.head];
+  for (const f of change.introduce) parts.push(text.next(f));
   parts.push(']}');
   return parts.join('');
+}
+
+/** A memory file's facts as text, one after the other, each one's place in the file (bytes) recorded in `located`. */
+class FactsText {
+  private offset: number;
+  private count = 0;
+
+  constructor(
+    readonly head: string,
+    private readonly located: FactLocations,
+  ) {
+    this.offset = Buffer.byteLength(head);
+  }
+
+  /** The next fact's text, with the comma before it. */
+  next(f: MemoryFacts): string {
+    const json = JSON.stringify(f);
+    const comma = this.count++ > 0 ? 1 : 0;
+    const length = Buffer.byteLength(json);
+    this.located.add(f.blobSha, this.offset + comma, length);
+    this.offset += comma + length;
+    return comma === 1 ? `,${json}` : json;
+  }
 }
 
 /** The facts at a location of the blob index, when they are well-formed facts of `blobSha`. */

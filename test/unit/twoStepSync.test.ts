@@ -38,6 +38,20 @@ interface Entry {
 }
 
 const large = { largeChangeFiles: 5 };
+
+/** Every record of the storage's blob index points at the facts of its blob in its commit's memory file; how many there are. */
+function checkBlobIndex(storage: string): number {
+  const index = readFileSync(path.join(storage, 'memory.blobs'));
+  const { commits } = JSON.parse(readFileSync(path.join(storage, 'history.json'), 'utf8')) as { commits: { memoryFile: string | null }[] };
+  let n = 0;
+  for (let at = 8; at + 36 <= index.length; at += 36, n++) {
+    const sha = index.toString('hex', at, at + 20);
+    const [commit, offset, length] = [index.readUInt32LE(at + 24), index.readUInt32LE(at + 28), index.readUInt32LE(at + 32)];
+    const file = readFileSync(path.join(storage, 'memory', commits[commit]?.memoryFile as string));
+    assert.equal((JSON.parse(file.subarray(offset, offset + length).toString('utf8')) as Entry).blobSha, sha, `record ${n}`);
+  }
+  return n;
+}
 const facts = (entries: Entry[]) => entries.map((e) => `${e.path} ${e.blobSha} ${e.language} [${e.symbols.join(',')}] ${e.summary}`).sort();
 
 describe('two-step commit of a large sync, and facts reused by blob sha', function () {
@@ -87,6 +101,7 @@ describe('two-step commit of a large sync, and facts reused by blob sha', functi
     assert.equal(result.memoryIncomplete, undefined, 'the returned record has its memory');
     assert.equal(result.stats.contentFiles, Object.keys(files).length);
     assert.deepEqual(facts(await memoryOf(storage)), facts(await reference('main')));
+    assert.equal(checkBlobIndex(storage), Object.keys(files).length, 'the memory step indexed where each fact stands');
     const records = await history(storage);
     assert.equal(records.length, 1, 'one record for the two commits');
     assert.equal(records[0]?.memoryIncomplete, undefined);
@@ -206,6 +221,7 @@ describe('two-step commit of a large sync, and facts reused by blob sha', functi
     const run = await syncInto(storage, 'main', {});
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /memory facts of 1 of 1 file\(s\) reused by blob sha/);
+    assert.equal(checkBlobIndex(storage), 8 + 3, 'each one-step commit indexed where its facts stand (main 8, feature 3; switching back introduces none: its one fact is already active)');
     assert.equal((last(run).sync as Rec).stats.modified, 1);
     assert.deepEqual(facts(await memoryOf(storage)), facts(await reference('main')));
 
