@@ -92,7 +92,12 @@ suite('History: grouped by branch, folded resyncs, bases, multi-file diffs', fun
     await showSyncView();
     await ui.waitFor(rowLabelled('History', label(first)));
     await waitForTreeRow('History', 'checked 2×');
-    const rows = await treeRows('History');
+    // The tree refreshes on each commit's event: read it once it shows the last sync (feature/search active).
+    let rows: string[] = [];
+    for (const until = Date.now() + 20_000; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
+      rows = await treeRows('History');
+      if (rows.some((r) => r.startsWith('feature/search') && !r.includes('@') && r.includes('active'))) break;
+    }
     const row = rows.find((r) => r.startsWith(label(first))) ?? '';
     const mainRows = rows.filter((r) => r.includes(label(first)));
     assert.equal(mainRows.length, 1, `one row for the commit and its resync: ${rows.join(' | ')}`);
