@@ -4,13 +4,15 @@
 // extraction comes with a new version. This test holds the facts (regexes and parsers) of every file
 // of the real-file corpus, as digests recorded for the current version in
 // test/fixtures/memory-corpus/extractor.json: change what any file gives, and it fails until the
-// version is bumped and the digests are recorded again:
+// version is bumped and the digests are recorded again (with a digest of the language tables, which
+// decide the facts of files of every extension, the corpus's or not):
 //   PROJECT_SYNC_RECORD_EXTRACTOR=1 npx mocha --no-config --import=tsx test/unit/extractorVersion.test.ts
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { extractFacts, loadMemoryParsers } from '../../src/core/memory';
+import { linguistTables } from '../../src/core/memory/linguist';
 import { EXTRACTOR_VERSION, extractorId } from '../../src/core/memory/extractor';
 import { loadCorpus, type CorpusFile } from '../fixtures/memory-corpus/corpus';
 
@@ -18,8 +20,15 @@ const RECORD = path.join(__dirname, '../fixtures/memory-corpus/extractor.json');
 
 interface Recorded {
   version: number;
+  /** Digest of the language tables (every extension, file name and interpreter → language id): they decide facts of files the corpus does not hold. */
+  tables?: string;
   /** Corpus label id → digest of the file's facts (regexes, then parsers). */
   facts: Record<string, string>;
+}
+
+function tablesDigest(): string {
+  const tables = Object.entries(linguistTables()).map(([kind, map]) => [kind, [...(map as Map<string, string>)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+  return createHash('sha256').update(JSON.stringify(tables)).digest('hex').slice(0, 16);
 }
 
 function digest(f: CorpusFile): string {
@@ -38,6 +47,8 @@ describe('memory: the extractor version names its facts', () => {
     const recorded = JSON.parse(readFileSync(RECORD, 'utf8')) as Recorded;
     const changed = [...now].filter(([id, d]) => recorded.facts[id] !== undefined && recorded.facts[id] !== d).map(([id]) => id);
     const unrecorded = [...now.keys()].filter((id) => recorded.facts[id] === undefined);
+    const tables = tablesDigest();
+    if (recorded.tables !== undefined && recorded.tables !== tables) changed.push('the language tables');
 
     if (process.env.PROJECT_SYNC_RECORD_EXTRACTOR === '1') {
       if (changed.length > 0 && recorded.version === EXTRACTOR_VERSION) {
@@ -46,7 +57,7 @@ describe('memory: the extractor version names its facts', () => {
       // Files absent here keep their recorded digest unless the version changed (then they are unknown).
       const kept = recorded.version === EXTRACTOR_VERSION ? recorded.facts : {};
       const facts = Object.fromEntries(Object.entries({ ...kept, ...Object.fromEntries(now) }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-      writeFileSync(RECORD, `${JSON.stringify({ version: EXTRACTOR_VERSION, facts }, null, 1)}\n`);
+      writeFileSync(RECORD, `${JSON.stringify({ version: EXTRACTOR_VERSION, tables, facts }, null, 1)}\n`);
       process.stdout.write(`      recorded ${now.size} file(s) for ${extractorId(false)} / ${extractorId(true)}\n`);
       return;
     }
@@ -60,5 +71,6 @@ describe('memory: the extractor version names its facts', () => {
         'src/core/memory/extractor.ts (each branch\'s next sync then analyses its files again) and record the digests (see this file\'s head)',
     );
     assert.deepEqual(unrecorded, [], 'corpus files without a recorded digest: record them (see this file\'s head)');
+    assert.ok(recorded.tables !== undefined, 'the language tables have no recorded digest: record it (see this file\'s head)');
   });
 });
