@@ -10,7 +10,7 @@ import { OWNER, removeTemps, repoName, type Harness } from './lib/harness';
 import { gnuTimeAvailable } from './lib/proc';
 import { benchRepo } from './lib/repos';
 import { mergeScenario } from './lib/mergeScenario';
-import { markdown, writeJson } from './lib/report';
+import { markdown, nodeStart, writeJson } from './lib/report';
 import { row, type Row } from './lib/result';
 import { portableChurn, storageScenario } from './lib/storageScenario';
 import { syncScenarios, type SyncOutcome } from './lib/syncScenarios';
@@ -101,10 +101,12 @@ async function main(): Promise<void> {
     removeTemps();
   }
   const judged = rows.map(judge);
+  const start = nodeStart();
+  log(`node start-up: ${start.asRun} ms as our CLI ran${start.nodeExtraCaCerts ? `, ${start.inThisEnvironment} ms with this environment's NODE_EXTRA_CA_CERTS (not passed to the CLI; see bench/lib/proc.ts cliEnv)` : ''}`);
   const table = markdown(judged);
   process.stdout.write(`\n${table}\n\n`);
   const out = values.out ? path.resolve(values.out) : path.join(root, 'bench', 'results', 'latest.json');
-  writeJson(out, judged, { date: new Date().toISOString(), sizes, runs, quick: values.quick, durationS: Math.round((Date.now() - started) / 1000) });
+  writeJson(out, judged, { date: new Date().toISOString(), nodeStartMs: start, sizes, runs, quick: values.quick, durationS: Math.round((Date.now() - started) / 1000) });
   log(`wrote ${path.relative(root, out)} in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 

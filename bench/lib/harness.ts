@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { GitHubServer } from '../../test/support/githubServer';
 import type { BenchRepo } from './repos';
-import { cleanGitEnv, timed, type Timed } from './proc';
+import { cleanGitEnv, cliEnv, timed, type Timed } from './proc';
 
 export const OWNER = 'bench';
 
@@ -79,7 +79,7 @@ export function traffic(h: Harness, fromIndex: number): Traffic {
 
 /** One `project-sync sync --branch main --json` as a child process (the extension always names the branch). */
 export async function runSync(h: Harness, workdir: string, storage: string, portable: boolean, timeoutMs?: number): Promise<SyncRun> {
-  const env = cleanGitEnv(portable ? { PROJECT_SYNC_GIT: 'none' } : {});
+  const env = cliEnv(portable ? { PROJECT_SYNC_GIT: 'none' } : {});
   if (!portable) delete env.PROJECT_SYNC_GIT;
   const from = h.server.requests.length;
   const t = await timed(process.execPath, [...h.nodeFlags, h.cli, 'sync', '--repo', workdir, '--storage', storage, '--branch', 'main', '--json'], { env, timeoutMs });

@@ -2,7 +2,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Spread } from './proc';
+import { cliEnv, nodeStartMs, type Spread } from './proc';
+
+/** What every Node process costs to start here: as our CLI ran (cliEnv), and in this environment as it is. */
+export function nodeStart(): { asRun: number; inThisEnvironment: number; nodeExtraCaCerts: boolean } {
+  return { asRun: nodeStartMs(cliEnv()), inThisEnvironment: nodeStartMs(process.env), nodeExtraCaCerts: process.env.NODE_EXTRA_CA_CERTS !== undefined };
+}
 import type { Row } from './result';
 
 function num(v: number, unit: Row['unit']): string {
