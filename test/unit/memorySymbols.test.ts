@@ -110,7 +110,7 @@ async def fetch_all(urls):
 
 MAX = 10
 `,
-    symbols: ['Indexer', 'build_index', 'fetch_all'],
+    symbols: ['Indexer', 'build_index', 'fetch_all', 'MAX'],
     summary: 'Build a search index of the repository.',
   },
   {
@@ -704,4 +704,53 @@ app.enabled = function enabled(setting) {};
     const f = extractFacts({ path: 'lib/response.js', blobSha: 'a'.repeat(40), mode: '100644', size: null, content: new TextEncoder().encode(source), maxFileSize: 1_000_000 }, { parsers: false });
     assert.deepEqual(f?.symbols, ['res.set', 'res.header', 'res.contentType', 'res.type', 'app.a', 'app.b', 'app.c', 'app.enabled']);
   });
+});
+
+describe('memory: Python module-level names', () => {
+  before(() => loadMemoryParsers());
+  // flask/signals.py, pickle.py, zipfile.py and argparse.py in miniature.
+  const source = `"""Signals and constants.
+
+Example:
+x = connect()
+"""
+from blinker import Namespace
+try:
+    import zlib
+except ImportError:
+    zlib = None
+import os.path as osp
+
+_signals = Namespace()
+template_rendered = _signals.signal("template-rendered")
+HIGHEST_PROTOCOL: int = 5
+SUPPRESS = OPTIONAL = '?'
+__all__ = ['template_rendered']
+if os.name == 'nt':
+    LINESEP = '\\r\\n'
+settings = dict(
+debug=True,
+)
+count == 3
+osp = None
+
+def connect(receiver):
+    local = 1
+    return local
+
+class Unpickler:
+    dispatch = {}
+
+if __name__ == '__main__':
+    parser = make_parser()
+    def main():
+        pass
+`;
+  const expected = ['template_rendered', 'HIGHEST_PROTOCOL', 'SUPPRESS', 'OPTIONAL', 'LINESEP', 'settings', 'connect', 'Unpickler'];
+  for (const parsers of [false, true]) {
+    it(`${parsers ? 'parsers' : 'regexes'}: public assignments are symbols; private, imported, nested, docstring and main-block names are not`, () => {
+      const f = extractFacts({ path: 'src/flask/signals.py', blobSha: 'a'.repeat(40), mode: '100644', size: null, content: new TextEncoder().encode(source), maxFileSize: 1_000_000 }, { parsers });
+      assert.deepEqual(f?.symbols, expected);
+    });
+  }
 });

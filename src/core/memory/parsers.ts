@@ -123,8 +123,9 @@ export function parseSymbols(language: string, text: string): string[] | undefin
     // Without transparent wrappers a definition is top level by its depth (maxStartDepth 1: the root's
     // children). With them, its parents are looked at; in a long file, the set of top-level nodes instead.
     const wrapped = g.transparent.size > 0;
-    const top = wrapped && tree.rootNode.childCount > MANY_TOP_LEVEL_NODES ? topLevelIds(tree, g.transparent) : undefined;
-    const found: { at: number; name: string }[] = [];
+    const top = wrapped && tree.rootNode.childCount > MANY_TOP_LEVEL_NODES ? topLevelIds(tree, g) : undefined;
+    const found: { at: number; name: string; assigned: boolean }[] = [];
+    const imported = new Set<string>();
     // Top-level definitions start near the root (under export statements, preprocessor blocks,
     // `extern "C"`): matches starting deeper are nested definitions and need not be looked at.
     for (const m of g.query.matches(tree.rootNode, { maxStartDepth: g.maxStartDepth })) {
@@ -135,27 +136,28 @@ export function parseSymbols(language: string, text: string): string[] | undefin
         if (c.name === 'def') def = c.node;
         else if (c.name === 'name') names.push(c.node);
         else if (c.name === 'recv') recv = c.node.text;
+        else if (c.name === 'imported') imported.add(c.node.text);
       }
-      if (!def || names.length === 0 || (wrapped && !(top ? top.has(def.id) : topLevel(def, g.transparent)))) continue;
+      if (!def || names.length === 0 || (wrapped && !(top ? top.has(def.id) : topLevel(def, g)))) continue;
       for (const n of names) {
         const raw = g.spec.name ? g.spec.name(n.text, def.type) : n.text;
-        if (raw) found.push({ at: n.startIndex, name: recv ? `${recv}.${raw}` : raw });
+        if (raw) found.push({ at: n.startIndex, name: recv ? `${recv}.${raw}` : raw, assigned: def.type === 'expression_statement' });
       }
     }
     found.sort((a, b) => a.at - b.at);
     const out = new SymbolList();
-    for (const f of found) out.add(f.name);
+    for (const f of found) if (!(f.assigned && imported.has(f.name))) out.add(f.name);
     return out.names;
   } finally {
     tree.delete();
   }
 }
 
-/** Whether every node between `def` and the root is of a transparent type. */
-function topLevel(def: Node, transparent: ReadonlySet<string>): boolean {
+/** Whether every node between `def` and the root is of a transparent type (and not opaque). */
+function topLevel(def: Node, g: Grammar): boolean {
   for (let n = def.parent; n; n = n.parent) {
     if (!n.parent) return true; // the root
-    if (!transparent.has(n.type)) return false;
+    if (!g.transparent.has(n.type) || g.spec.opaque?.(n.type, n.text)) return false;
   }
   return true;
 }
@@ -173,14 +175,14 @@ const MANY_TOP_LEVEL_NODES = 1000;
  * of a transparent type (export statements, preprocessor blocks, ...). One cursor walk over just
  * those.
  */
-function topLevelIds(tree: Tree, transparent: ReadonlySet<string>): Set<number> {
+function topLevelIds(tree: Tree, g: Grammar): Set<number> {
   const ids = new Set<number>();
   const cursor = tree.walk();
   try {
     if (!cursor.gotoFirstChild()) return ids;
     for (;;) {
       ids.add(cursor.nodeId);
-      if (transparent.has(cursor.nodeType) && cursor.gotoFirstChild()) continue;
+      if (g.transparent.has(cursor.nodeType) && !g.spec.opaque?.(cursor.nodeType, cursor.currentNode.text) && cursor.gotoFirstChild()) continue;
       while (!cursor.gotoNextSibling()) {
         // Back up to the next sibling of a transparent node whose children are done; stop at the root.
         if (!cursor.gotoParent() || cursor.currentDepth === 0) return ids;

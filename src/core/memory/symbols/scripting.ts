@@ -1,37 +1,123 @@
 // Python, Ruby, PHP and shell scripts.
-import { byLineRegex, type SymbolExtractor } from './list';
+import { byLineRegex, type SymbolExtractor, type SymbolList } from './list';
 
 const PY_DEF = /^(\s*)(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/;
 /** A module-level block whose body is still module level: `if`, `else`, `try`, `except`, `with`… */
 const PY_MODULE_BLOCK = /^(?:if|elif|else|try|except|finally|with)\b.*:\s*(?:#.*)?$/;
+/** `NAME = …`, `NAME: type = …` (not `==`); further targets of a chain (`a = b = 1`) follow. */
+/** `if __name__ == '__main__':`: a script's run, not the module's definitions. */
+const PY_MAIN_GUARD = /^if\s+__name__\s*==\s*(['"])__main__\1\s*:/;
+const PY_ASSIGN = /^([A-Za-z_]\w*)\s*(?::[^=]*?)?=(?!=)/;
+const PY_CHAINED = /\s*([A-Za-z_]\w*)\s*=(?!=)/y;
+const PY_IMPORT = /^\s*(?:from\s+[\w.]+\s+)?import\s+(.*)$/;
 
 /**
- * Python: module-level `def`, `async def` and `class`: at column 0, or one level into a module-level
- * `if`/`try`/`with` block (`if sys.platform == 'win32':` / `    def getenvb(...)`), never in a class
- * or function (methods and nested functions are deeper in those).
+ * Python: module-level `def`, `async def` and `class`, and public module-level assignments
+ * (`HIGHEST_PROTOCOL = 5`, `request_started = _signals.signal(...)`, `seed = _inst.seed`: what GitHub's
+ * tags.scm for Python calls constants; names starting with `_` are the module's own and are left
+ * out, as are names the module imports: `zlib = None` after a failed `import zlib` defines nothing).
+ * At column 0, or one level into a module-level `if`/`try`/`with` block (`if sys.platform ==
+ * 'win32':` / `    def getenvb(...)`), never in a class or function (methods and nested functions are
+ * deeper in those), nor in the `if __name__ == '__main__':` block. Lines inside triple-quoted strings
+ * and inside brackets are not statements.
  */
 export const pythonSymbols: SymbolExtractor = (lines, out) => {
   let blockIndent: number | undefined; // the body indentation of the module-level block we are in
   let inModuleBlock = false;
+  const imported = pythonImports(lines);
+  const scan = pythonStatements(lines);
   for (let i = 0; i < lines.length && !out.full; i++) {
+    if (!scan[i]) continue;
     const line = lines[i] ?? '';
     const c = line.charCodeAt(0);
     if (c !== 32 && c !== 9) {
       if (line.trim() === '' || c === 35 /* # */) continue;
-      inModuleBlock = PY_MODULE_BLOCK.test(line);
+      inModuleBlock = PY_MODULE_BLOCK.test(line) && !PY_MAIN_GUARD.test(line);
       blockIndent = undefined;
-      const top = PY_DEF.exec(line);
-      if (top) out.add(top[2]);
+      moduleLevel(line, out, imported);
       continue;
     }
     if (!inModuleBlock) continue;
-    const m = PY_DEF.exec(line);
     const indent = /^\s*/.exec(line)?.[0].length ?? 0;
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
     blockIndent ??= indent;
-    if (m && indent === blockIndent) out.add(m[2]);
+    if (indent === blockIndent) moduleLevel(line.slice(indent), out, imported);
   }
 };
+
+/** The definition or public assignment a module-level statement makes, if any. */
+function moduleLevel(line: string, out: SymbolList, imported: ReadonlySet<string>): void {
+  const def = PY_DEF.exec(line);
+  if (def) return out.add(def[2]);
+  const assign = PY_ASSIGN.exec(line);
+  if (!assign) return;
+  const names = [assign[1]];
+  PY_CHAINED.lastIndex = assign[0].length;
+  for (let m = PY_CHAINED.exec(line); m; m = PY_CHAINED.exec(line)) names.push(m[1]);
+  for (const n of names) if (n && !n.startsWith('_') && !imported.has(n)) out.add(n);
+}
+
+/** Names bound by the module's imports (`import a.b` binds `a`; `as` binds the alias), at any indentation. */
+function pythonImports(lines: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    const m = PY_IMPORT.exec(lines[i] ?? '');
+    if (!m?.[1]) continue;
+    let list = m[1].replace(/#.*/, '');
+    // `from x import (a,\n b)`: the list goes on to the closing parenthesis.
+    if (list.includes('(') && !list.includes(')')) {
+      while (++i < lines.length && !(lines[i] ?? '').includes(')')) list += ',' + (lines[i] ?? '').replace(/#.*/, '');
+      list += ',' + (lines[i] ?? '');
+    }
+    for (const part of list.replace(/[()\\]/g, '').split(',')) {
+      const words = part.trim().split(/\s+/);
+      const name = words.length === 3 && words[1] === 'as' ? words[2] : words[0]?.split('.')[0];
+      if (name && /^[A-Za-z_]\w*$/.test(name)) names.add(name);
+    }
+  }
+  return names;
+}
+
+/**
+ * Which lines start a statement: false for a line inside a triple-quoted string (a docstring's
+ * `x = 1` example) or inside an open bracket (a call's `key=value` continued at column 0).
+ */
+function pythonStatements(lines: readonly string[]): boolean[] {
+  const starts: boolean[] = [];
+  let quote: string | undefined; // the open triple quote
+  let depth = 0;
+  for (const line of lines) {
+    starts.push(quote === undefined && depth === 0);
+    let i = 0;
+    while (i < line.length) {
+      if (quote !== undefined) {
+        const end = line.indexOf(quote, i);
+        if (end < 0) break;
+        i = end + 3;
+        quote = undefined;
+        continue;
+      }
+      const ch = line[i];
+      if (ch === '#') break;
+      if (ch === '"' || ch === "'") {
+        if (line.startsWith(ch.repeat(3), i)) {
+          quote = ch.repeat(3);
+          i += 3;
+          continue;
+        }
+        // A one-line string: skipped to its closing quote (an unclosed one ends with the line).
+        let j = i + 1;
+        while (j < line.length && line[j] !== ch) j += line[j] === '\\' ? 2 : 1;
+        i = j + 1;
+        continue;
+      }
+      if (ch === '(' || ch === '[' || ch === '{') depth++;
+      else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
+      i++;
+    }
+  }
+  return starts;
+}
 
 /**
  * Ruby: classes and modules (at any depth, so `module A; class B` yields both) and

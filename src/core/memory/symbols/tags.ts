@@ -13,6 +13,11 @@ export interface TagsGrammar {
   prepare?: (text: string) => string;
   /** Name of a @def from its @name capture text(s); undefined drops the definition. */
   name?: (text: string, def: string) => string | undefined;
+  /**
+   * A node of a transparent type that is not transparent after all, by its type and text (Python's
+   * `if __name__ == '__main__':`). Names captured as @imported are never symbols of an assignment.
+   */
+  opaque?: (type: string, text: string) => boolean;
 }
 
 const JS_FUNCTION_VALUE = '[(arrow_function) (function_expression) (generator_function) (class)]';
@@ -110,9 +115,18 @@ export const TAGS: Readonly<Record<string, TagsGrammar>> = {
   typescriptreact: { wasm: 'tree-sitter-tsx.wasm', query: JS_QUERY + TS_EXTRA, transparent: JS_TRANSPARENT, name: jsName },
   python: {
     wasm: 'tree-sitter-python.wasm',
+    // Public module-level assignments too (GitHub's tags.scm: constants), never of a name the module
+    // imports (`zlib = None` after a failed `import zlib`): the imports are captured as @imported.
     query: `(function_definition name: (identifier) @name) @def
-(class_definition name: (identifier) @name) @def`,
+(class_definition name: (identifier) @name) @def
+(expression_statement (assignment left: (identifier) @name)) @def
+(expression_statement (assignment right: (assignment left: (identifier) @name))) @def
+(import_statement name: [(dotted_name . (identifier) @imported) (aliased_import alias: (identifier) @imported)])
+(import_from_statement name: [(dotted_name . (identifier) @imported) (aliased_import alias: (identifier) @imported)])`,
     transparent: ['decorated_definition', 'if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'finally_clause', 'block'],
+    name: (text, def) => (def === 'expression_statement' && text.startsWith('_') ? undefined : text),
+    // `if __name__ == '__main__':` is a script's run, not the module's definitions.
+    opaque: (type, text) => type === 'if_statement' && /^if\s+__name__\s*==\s*(['"])__main__\1\s*:/.test(text),
   },
   c: { wasm: 'tree-sitter-c.wasm', query: C_QUERY, transparent: C_TRANSPARENT, name: cName, prepare: cPrepare },
   cpp: { wasm: 'tree-sitter-cpp.wasm', query: C_QUERY + CPP_EXTRA, transparent: C_TRANSPARENT, name: cName, prepare: cPrepare },
