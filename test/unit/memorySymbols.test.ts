@@ -754,3 +754,51 @@ if __name__ == '__main__':
     });
   }
 });
+
+describe('memory: summaries that are credits, licences or editor lines', () => {
+  const summary = (path: string, source: string) =>
+    extractFacts({ path, blobSha: 'a'.repeat(40), mode: '100644', size: null, content: new TextEncoder().encode(source), maxFileSize: 1_000_000 }, { parsers: false })?.summary;
+
+  it("skips a short licence line and a 'by Name <email>' credit (git-send-email.perl)", () => {
+    const source = `#!/usr/bin/perl
+#
+# Copyright 2002,2005 Greg Kroah-Hartman <greg@kroah.com>
+#
+# GPL v2 (See COPYING)
+#
+# Ported to support git "mbox" format files by Ryan Anderson <ryan@michonline.com>
+#
+# Sends a collection of emails to the given email addresses, disturbingly fast.
+#
+use strict;
+`;
+    assert.equal(summary('git-send-email.perl', source), 'Sends a collection of emails to the given email addresses, disturbingly fast.');
+  });
+
+  it('skips the names a copyright line goes on with (ewah/bitmap.c, a test script), and an editor modeline', () => {
+    const c = `/**
+ * Copyright 2013, GitHub, Inc
+ * Copyright 2009-2013, Daniel Lemire, Cliff Moon,
+ *	David McIntosh, Robert Becho, Google Inc. and Veronika Zenz
+ *
+ * Compressed bitmaps for object reachability.
+ */
+#include "git-compat-util.h"
+`;
+    assert.equal(summary('ewah/bitmap.c', c), 'Compressed bitmaps for object reachability.');
+    const sh = `#!/bin/sh
+#
+# Copyright (c) 2012 Valentin Duperray, Lucien Kong, Franck Jonas,
+#		     Thomas Nguy, Khoi Nguyen
+#		     Grenoble INP Ensimag
+#
+`;
+    assert.equal(summary('t/t1306-xdg-files.sh', sh), '');
+    const tcl = `#!/bin/sh
+# Tcl ignores the next line -*- tcl -*- \\
+exec wish "$0" -- "$@"
+`;
+    assert.equal(summary('git-gui/git-gui.sh', tcl), '');
+  });
+
+});

@@ -30,9 +30,14 @@ const DIRECTIVE =
   /^(?:eslint|jshint|globals?\s+[\w$]+\s*(?:[:,]|$)|prettier-|@ts-|go:|\+build|nolint|istanbul|tslint:|biome-|#?region\b|#?endregion\b|<reference|shellcheck|pylint:|noqa|fmt:|@flow|@jsx|type:\s|cspell:)/i;
 /** Lines that credit or license, never describe: dropped from a paragraph. */
 const CREDIT_LINE =
-  /copyright\b|\(c\)\s*\d|spdx-license-identifier|all rights reserved|^(?:original(?:ly)? )?(?:author|written|contributed|maintainer|modified|created|developed)\b|^new maintainer|^this file is part of|^[\w.-]+@[\w.-]+$|^version \d|^\$(?:id|revision|date)\b/i;
+  /copyright\b|\(c\)\s*\d|spdx-license-identifier|all rights reserved|^(?:original(?:ly)? )?(?:author|written|contributed|maintainer|modified|created|developed)\b|^new maintainer|^this file is part of|^[\w.-]+@[\w.-]+$|^version \d|^\$(?:id|revision|date)\b|\bby [^<>]{2,60}<[\w.+-]+@[\w.-]+>/i;
+/** A line of names only (`Thomas Nguy, Khoi Nguyen`, `Grenoble INP Ensimag`): after a credit, more of it. */
+// Words are separated (`[\s,]+`), so a failing line is rejected in linear time (no two ways to split a word).
+const NAMES_LINE = /^(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der)(?:[\s,]+(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der))*,?$/u;
 /** A paragraph that is a licence text. */
-const LICENSE = /\blicen[cs](?:e|ed|ing)\b|permission is hereby granted|free software|warrant|redistribut|the above copyright|applicable law/i;
+const LICENSE = /\blicen[cs](?:e|ed|ing)\b|permission is hereby granted|free software|warrant|redistribut|the above copyright|applicable law|^(?:l?gpl|agpl)\b[\s-]*v?\d|\bsee (?:copying|license)\b/i;
+/** An editor's modeline (`-*- tcl -*-`) anywhere in a comment line: for the editor, not the reader. */
+const MODELINE = /-\*-.+-\*-/;
 /** Comments that name a section of code, not the file's purpose. */
 const BOILERPLATE = /^(?:module (?:dependencies|exports)|dependencies|imports?|requires?|constants?|globals?|variables?|private|public api|exports?|helpers?|utils?|types?|polyfills?|todo\b.*|fixme\b.*)\.?$/i;
 /** Doc-comment tags that document a declaration, and ones that document the file. */
@@ -109,7 +114,7 @@ function paragraphs(text: readonly string[]): string[] {
   };
   for (let i = 0; i < text.length; i++) {
     const t = (text[i] ?? '').trim();
-    if (DIRECTIVE.test(t)) continue;
+    if (DIRECTIVE.test(t) || MODELINE.test(t)) continue;
     if (t.startsWith('@') || t.startsWith(':param') || /^[A-Z][a-z]+:$/.test(t)) {
       end();
       break; // tags and docstring sections
@@ -121,7 +126,16 @@ function paragraphs(text: readonly string[]): string[] {
       i++;
       continue;
     }
-    if (/^\[=*\[/.test(t) || CREDIT_LINE.test(t)) continue;
+    if (/^\[=*\[/.test(t)) continue;
+    if (CREDIT_LINE.test(t)) {
+      // A credit that goes on (`Copyright 2009-2013, Daniel Lemire, Cliff Moon,` / `David McIntosh, …`): its next line too.
+      for (;;) {
+        const next = (text[i + 1] ?? '').trim();
+        if (!/[\p{L}\p{N}]/u.test(next) || !(/(?:,|\band)$/.test((text[i] ?? '').trim()) || NAMES_LINE.test(next))) break;
+        i++;
+      }
+      continue;
+    }
     if (!/[\p{L}\p{N}]/u.test(t)) {
       end(); // a blank or a rule ends the paragraph
       continue;
