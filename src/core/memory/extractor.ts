@@ -8,7 +8,7 @@
  * Bump whenever extraction gives other facts for some file (languages, symbols, summaries, line
  * counts): test/unit/extractorVersion.test.ts fails until this and its recorded fingerprint change.
  */
-export const EXTRACTOR_VERSION = 3;
+export const EXTRACTOR_VERSION = 4;
 
 /** The id a link records (SyncRecord.memoryExtractor): the mode (regexes or parsers) and the version. */
 export function extractorId(parsers: boolean): string {

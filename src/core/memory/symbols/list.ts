@@ -44,3 +44,22 @@ export function firstGroup(m: RegExpExecArray): string | undefined {
   for (let i = 1; i < m.length; i++) if (m[i]) return m[i];
   return undefined;
 }
+
+/** Block comments closed at the start of a line (`/* … *\/ `), or the end of one (`*\/ `, ` *\/ `). */
+const LEADING_COMMENT = /^(?:(?:\/\*.*?\*\/\s*)+| ?\*\/\s*(?:\/\*.*?\*\/\s*)*)(?=\S)/;
+
+/**
+ * For the languages of `/* … *\/` comments read line by line at column 0: the code after a
+ * comment that ends on its line is read as a line of its own, at column 0, when the comment started
+ * there (`/* internal *\/ export function f()`) or the line closes one opened there (`*\/ class A {`
+ * or ` *\/ class A {` after a `/**` at column 0). Other lines are read as they are.
+ */
+export function afterLeadingComments(extractor: SymbolExtractor): SymbolExtractor {
+  return (lines, out) => {
+    if (!lines.some((l) => l.includes('*/'))) return extractor(lines, out);
+    extractor(
+      lines.map((l) => (l.includes('*/') ? l.replace(LEADING_COMMENT, '') : l)),
+      out,
+    );
+  };
+}
