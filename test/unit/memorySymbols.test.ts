@@ -719,18 +719,16 @@ int shown(void);
   });
 
   it('TypeScript, Java, Go: a declaration after a comment starting at column 0, or after the `*/` of a doc comment', () => {
-    assert.deepEqual(symbolsOf('src/a.ts', `/** @internal */ export function foo() {}
-/**
- * Doc.
- */ export class Bar {}
-`), ['foo', 'Bar']);
-    assert.deepEqual(symbolsOf('src/A.java', `/* generated */ public class Baz {
-}
-`), ['Baz']);
-    assert.deepEqual(symbolsOf('a.go', `/* one
-*/ func Qux() {
-}
-`), ['Qux']);
+    assert.deepEqual(symbolsOf('src/a.ts', '/** @internal */ export function foo() {}\n/**\n * Doc.\n */ export class Bar {}\n'), ['foo', 'Bar']);
+    assert.deepEqual(symbolsOf('src/A.java', '/* generated */ public class Baz {\n}\n'), ['Baz']);
+    assert.deepEqual(symbolsOf('a.go', '/* one\n*/ func Qux() {\n}\n'), ['Qux']);
+  });
+
+  it('PHP and C#, read at their indentation: a method or type after a comment, but not a nested C# type', () => {
+    const php = '<?php\nclass Runner {\n    /** @internal */ public function run() {}\n    /**\n     * Stops.\n     */ private function stop() {}\n}\n';
+    assert.deepEqual(symbolsOf('src/Runner.php', php), ['Runner', 'run', 'stop']);
+    const cs = 'namespace App {\n    /* generated */ public class Indented {\n        /* x */ class Nested {}\n    }\n}\n';
+    assert.deepEqual(symbolsOf('src/App.cs', cs), ['Indented']);
   });
 });
 
