@@ -6,7 +6,7 @@ import { SyncError, throwIfAborted, toSyncError } from './errors';
 import { scoped, type Logger } from './logger';
 import { displayGitPath } from './paths';
 import type { FileVersion } from './memory/extract';
-import { extractorId } from './memory/extractor';
+import { extractorId, partialExtractor } from './memory/extractor';
 import type { FactsPool } from './memory/pool';
 import type { BlobContent, Clock, CompleteSyncInput, HistoryStore, NetworkHooks, RepositorySource, SourceHead } from './ports';
 import type { SyncEvent, SyncRequest } from './syncEvents';
@@ -36,8 +36,12 @@ export interface PipelineDeps {
    * regexes'): recorded on each link; a base made by another has its files analysed again.
    */
   extractor?: string;
-  /** Called once before the first blob is analysed (loads the real parsers when they are enabled). */
-  prepareMemory?: () => Promise<void>;
+  /**
+   * With the parsers: loads them on this thread and gives the extractor's id, which says whether
+   * they all loaded (memory/extractor.ts extractorId). Awaited at every sync before the base's
+   * extractor is compared; its answer replaces `extractor`.
+   */
+  resolveExtractor?: () => Promise<string>;
   /**
    * Worker threads for the memory facts of `files` changed files, or undefined to analyse them on
    * this thread (small changes; the engine decides). The pipeline closes the pool when done.
@@ -114,6 +118,10 @@ class Run {
   private analysis: Promise<typeof import('./memory/analysis')> | undefined;
   /** The link, once its snapshot is committed ahead of its memory (a large change). */
   saved: SyncRecord | undefined;
+  /** The extractor deps.resolveExtractor gave. */
+  private resolved: string | undefined;
+  /** Workers of this sync answered without some of their parsers. */
+  private degraded = false;
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -165,6 +173,13 @@ class Run {
     Object.assign(this.stats, diffCounts(diff));
     yield this.progress('diffing', 1, 1, true);
 
+    // The parsers' id is decided here, once their load on this thread is known, not after the
+    // analysis: an install where a grammar never loads then records `parsers.N+partial` on every
+    // link and its next syncs find a base of their own extractor (only what changed is analysed),
+    // where a label decided after the analysis would find every base stale and analyse the whole
+    // branch at every sync. Loaded here, this thread also has the parsers the id names when a worker
+    // fails and its files are analysed here (readAndIndex).
+    if (this.deps.resolveExtractor) this.resolved = yield* this.channel.until(this.deps.resolveExtractor());
     const isText = (f: RepositoryFile) => f.mode !== '160000' && f.mode !== '120000' && (f.size ?? 0) <= this.deps.maxFileSize;
     const wanted = [...changedFiles(diff), ...stillMissing(base, diff)].filter(isText);
     // A base whose memory step never came: what it lacks is read now, so this link's memory is whole.
@@ -216,7 +231,7 @@ class Run {
       this.stats.contentFiles = memory.length;
       yield* this.saving();
       // Facts come back from the workers in any order: path order, through core's one sort.
-      completed = await store.complete(this.record.id, { ...input, memory: [...sortedByPath(memory)], missingContent: read.missing, stats: this.snapshotStats() });
+      completed = await store.complete(this.record.id, { ...input, memory: [...sortedByPath(memory)], missingContent: read.missing, memoryExtractor: this.extractor, stats: this.snapshotStats() });
     }
     this.phase = 'done';
     yield this.progress('done', 1, 1, true);
@@ -282,7 +297,6 @@ class Run {
     const missing: RepositoryFile[] = [];
     let blobs: AsyncIterator<BlobContent> | undefined;
     try {
-      if (this.deps.prepareMemory && !pool) yield* this.channel.until(this.deps.prepareMemory());
       blobs = source.read(wanted, head, { signal: this.signal, onProgress: (done, total) => this.maybeProgress('fetchingContent', done, total) })[Symbol.asyncIterator]();
       const maxFileSize = this.deps.maxFileSize;
       let indexed = 0;
@@ -311,6 +325,13 @@ class Run {
       // Cancelled or failed midway: the reading stops, and the batches still out are waited for, so none outlives the sync.
       await blobs?.return?.(undefined);
       await Promise.all(inFlight);
+      // Workers whose parsers did not all load (where this thread's did) answered with regex symbols
+      // for some languages: this link's memory is recorded as the partial extractor's (the next sync
+      // analyses the branch again, once, with whole parsers).
+      if (pool?.degraded() && this.extractor !== partialExtractor(this.extractor)) {
+        this.degraded = true;
+        scoped(this.deps.logger, 'sync').warn(`memory parsers did not all load in the worker threads; this sync's memory is recorded as extractor ${this.extractor}`);
+      }
       await pool?.close();
     }
     if (missing.length > 0) yield { type: 'warning', syncId: this.record.id, message: missingWarning(missing, head.branch) };
@@ -334,8 +355,10 @@ class Run {
     return lacking;
   }
 
+  /** The extractor of the facts this sync writes: resolveExtractor's answer, or the deps', made partial by degraded workers. */
   private get extractor(): string {
-    return this.deps.extractor ?? extractorId(false);
+    const id = this.resolved ?? this.deps.extractor ?? extractorId(false);
+    return this.degraded ? partialExtractor(id) : id;
   }
 
   /**

@@ -160,6 +160,7 @@ class ComposedEngine implements Engine {
       extract: (input) => shared.pool.extract(input),
       extractMany: (inputs) => shared.pool.extractMany(inputs),
       broken: () => shared.pool.broken(),
+      degraded: () => shared.pool.degraded(),
       close: async () => {
         if (released) return;
         released = true;
@@ -189,16 +190,41 @@ class ComposedEngine implements Engine {
       ...(this.options.largeChangeFiles !== undefined ? { largeChangeFiles: this.options.largeChangeFiles } : {}),
       ...(this.options.afterSnapshotSaved ? { afterSnapshotSaved: this.options.afterSnapshotSaved } : {}),
       extractor: extractorId(this.options.memoryParsers === true),
-      ...(this.options.memoryParsers ? { prepareMemory: () => import('../core/memory/analysis').then((m) => m.loadMemoryParsers()) } : {}),
+      ...(this.options.memoryParsers ? { resolveExtractor: () => this.parsersExtractor() } : {}),
       factsPool: async (files) => {
         const always = this.options.memoryThreads === 'always' && !this.closed;
         if (!always && files < POOL_MIN_FILES) return undefined;
         const { createFactsPool } = await import('../core/memory/analysis');
         const log = scoped(this.options.logger, 'memory');
-        const create = () => createFactsPool(undefined, { parsers: this.options.memoryParsers === true, onWarning: (m) => log.warn(m) });
+        const grammars = this.options.memoryGrammarsDir;
+        const create = () => createFactsPool(undefined, { parsers: this.options.memoryParsers === true, onWarning: (m) => log.warn(m), ...(grammars !== undefined ? { grammarsDir: grammars } : {}) });
         return always ? this.leasePool(create) : create();
       },
     };
+  }
+
+  private parsersWarned = false;
+
+  /**
+   * The parsers' extractor id, once they are loaded on this thread (once per process): partial when
+   * some did not load (said once per engine, with why).
+   */
+  private async parsersExtractor(): Promise<string> {
+    const analysis = await import('../core/memory/analysis');
+    let problem: string | undefined;
+    try {
+      await analysis.loadMemoryParsers(this.options.memoryGrammarsDir);
+      const failures = analysis.parserFailures();
+      if (failures.length > 0) problem = `some memory parsers did not load (${failures.join('; ')}): those languages use the regex extraction`;
+    } catch (e) {
+      problem = `the memory parsers did not load (${(e instanceof Error ? e.message : String(e)).split('\n')[0]}): symbols come from the regex extraction`;
+    }
+    const id = extractorId(true, problem === undefined);
+    if (problem && !this.parsersWarned) {
+      this.parsersWarned = true;
+      scoped(this.options.logger, 'memory').warn(`${problem}; the memory is recorded as extractor ${id}`);
+    }
+    return id;
   }
 
   private lock(_signal?: AbortSignal) {

@@ -22,6 +22,8 @@ export interface EngineOptions {
    * benchmark's first sync to memory complete in 79 s against 18.6 s (README, Project memory).
    */
   memoryParsers?: boolean;
+  /** Tests only: the folder of the memory parsers' grammar .wasm files (default the packaged ones). */
+  memoryGrammarsDir?: string;
   /**
    * Where memory facts are computed. 'large' (the CLI): in worker threads for a change of 2,000 files
    * or more, on this thread below (starting a worker costs a short-lived process more than a small

@@ -2,7 +2,7 @@
 // fields, boosts, tokenizers and options, results bucketed by words matched, then score, then path.
 // Kept (with minisearch as a devDependency) only as the reference the engine's rankings are checked against.
 import MiniSearch, { type SearchResult } from 'minisearch';
-import { FIELD_BOOSTS, joinedPairs, type Searchable } from '../../src/core/memory/engine';
+import { ABBREVIATION_WEIGHT, abbreviations, FIELD_BOOSTS, joinedPairs, type Searchable } from '../../src/core/memory/engine';
 import { baseName, comparePaths, queryTerms, queryTokens, tokenize } from '../../src/core/memory/tokens';
 
 const FIELDS = Object.keys(FIELD_BOOSTS) as (keyof typeof FIELD_BOOSTS)[];
@@ -66,12 +66,26 @@ export class MiniSearchReference<T extends Searchable> {
         d.words.add(a).add(b);
       }
     }
+    // And a file name that is a query word's beginning (see abbreviations), at ABBREVIATION_WEIGHT.
+    const terms = queryTerms(query);
+    const words = new Set(terms);
+    for (const q of terms) {
+      for (const short of abbreviations(q, words)) {
+        for (const r of this.engine.search(short, { prefix: false, fuzzy: false, fields: ['name'] })) {
+          const d = at(r.id as number);
+          d.sum += ABBREVIATION_WEIGHT * r.score;
+          d.words.add(q);
+        }
+      }
+    }
     const results = [...docs].map(([id, d]) => ({ id, score: d.sum * d.words.size, queryTerms: [...d.words] }) as unknown as SearchResult);
     const buckets: SearchResult[][] = [];
     for (const r of results) (buckets[wanted.size - new Set(r.queryTerms).size] ??= []).push(r);
     const out: T[] = [];
     for (const bucket of buckets) {
       if (!bucket || out.length >= limit) continue;
+      // Best first before the cut (documents found by the joined pairs and abbreviations come last in `docs`).
+      bucket.sort((x, y) => y.score - x.score);
       let end = Math.min(bucket.length, limit - out.length);
       const last = bucket[end - 1]?.score;
       while (end < bucket.length && bucket[end]?.score === last) end++;

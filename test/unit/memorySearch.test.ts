@@ -50,6 +50,26 @@ describe('memory: search', () => {
     assert.deepEqual(paths(searchMemory(many, 'flags build')).slice(0, 1), ['docs/build/flags-of-the-compiler.md']);
   });
 
+  it('finds a file named by the beginning of a query word (inc.js for "increment", repo.go for "repository"), not a symbol that begins it', () => {
+    const many = [
+      fromSource('functions/inc.js', "const inc = (version, release) => version + 1\nmodule.exports = inc\n"),
+      fromSource('lib/command.js', 'class Command {}\nfunction incrementNodeInspectorPort(args) {}\n'),
+      fromSource('lib/codecs.py', 'class IncrementalEncoder:\n    pass\nclass IncrementalDecoder:\n    pass\n'),
+      fromSource('src/version.ts', '/** The version of the format. */\nexport const FORMAT = 1;\n'),
+      fromSource('internal/repo.go', 'package internal\nfunc Open() {}\n'),
+      fromSource('lib/form.js', 'export function form() {}\n'),
+      fromSource('lib/format.js', 'export function format() {}\n'),
+      fromSource('lib/widgets.js', 'export function form() {}\n'),
+    ];
+    const found = paths(searchMemory(many, 'increment version'));
+    assert.ok(found.indexOf('functions/inc.js') >= 0 && found.indexOf('functions/inc.js') < 3, found.join(', '));
+    assert.equal(paths(searchMemory(many, 'repository'))[0], 'internal/repo.go');
+    // The whole word still comes first; a symbol that begins the word (form in widgets.js) is no abbreviation of it.
+    const format = paths(searchMemory(many, 'format'));
+    assert.deepEqual(format.slice(0, 2), ['lib/format.js', 'lib/form.js']);
+    assert.ok(!format.includes('lib/widgets.js'), format.join(', '));
+  });
+
   it('matches any word of the query, entries matching every word first', () => {
     const found = paths(searchMemory(repo, 'status sync'));
     assert.equal(found[0], 'src/extension/status.ts');

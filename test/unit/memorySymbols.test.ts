@@ -684,6 +684,72 @@ namespace
   });
 });
 
+describe('memory: code after a block comment on the same line, read by the regexes (the default)', () => {
+  const symbolsOf = (path: string, source: string) => extractFacts({ path, blobSha: 'a'.repeat(40), mode: '100644', size: null, content: new TextEncoder().encode(source), maxFileSize: 1_000_000 }, { parsers: false })?.symbols;
+
+  it('C: a declaration after a comment closed on its line, or after the end of a comment that began on an earlier line', () => {
+    const source = `/* comment */ int foo(void);
+/*__owur*/ int EVP_Cipher(EVP_CIPHER_CTX *c,
+                          const unsigned char *in);
+/* Py_DEPRECATED(3.3) */ typedef wchar_t Py_UNICODE;
+/* A structure
+   spanning lines. */ struct bar {
+  int inside;
+};
+/*
+ * Only a comment.
+ */
+struct after_comment { int x; };
+`;
+    assert.deepEqual(symbolsOf('include/probe.h', source), ['foo', 'EVP_Cipher', 'Py_UNICODE', 'bar', 'after_comment']);
+  });
+
+  it('C: a commented-out declaration, or a field after a comment inside a body, is still not a name', () => {
+    const source = `struct disk {
+/*00*/ unsigned int s_rev_level;
+/*04*/ int (*s_handler)(void);
+};
+/* int hidden(void); */
+/* open
+   int also_hidden(void);
+*/
+int shown(void);
+`;
+    assert.deepEqual(symbolsOf('include/probe.h', source), ['disk', 'shown']);
+  });
+
+  it('TypeScript, Java, Go: a declaration after a comment starting at column 0, or after the `*/` of a doc comment', () => {
+    assert.deepEqual(symbolsOf('src/a.ts', '/** @internal */ export function foo() {}\n/**\n * Doc.\n */ export class Bar {}\n'), ['foo', 'Bar']);
+    assert.deepEqual(symbolsOf('src/A.java', '/* generated */ public class Baz {\n}\n'), ['Baz']);
+    assert.deepEqual(symbolsOf('a.go', '/* one\n*/ func Qux() {\n}\n'), ['Qux']);
+  });
+
+  it('PHP and C#, read at their indentation: a method or type after a comment, but not a nested C# type', () => {
+    const php = '<?php\nclass Runner {\n    /** @internal */ public function run() {}\n    /**\n     * Stops.\n     */ private function stop() {}\n}\n';
+    assert.deepEqual(symbolsOf('src/Runner.php', php), ['Runner', 'run', 'stop']);
+    const cs = 'namespace App {\n    /* generated */ public class Indented {\n        /* x */ class Nested {}\n    }\n}\n';
+    assert.deepEqual(symbolsOf('src/App.cs', cs), ['Indented']);
+  });
+});
+
+describe('memory: C typedefs with GNU attributes, read by the regexes (the default)', () => {
+  const symbolsOf = (source: string) => extractFacts({ path: 'include/probe.h', blobSha: 'a'.repeat(40), mode: '100644', size: null, content: new TextEncoder().encode(source), maxFileSize: 1_000_000 }, { parsers: false })?.symbols;
+
+  it('names the alias, wherever the attribute stands, also for a function type, and never the attribute', () => {
+    const source = `typedef int name __attribute__((deprecated));
+typedef unsigned int fpu_control_t __attribute__ ((__mode__ (__HI__)));
+typedef CK_TRUST __CKT_NSS_VALID __attribute__((deprecated("CKT_NSS_VALID really means CKT_NSS_NOT_TRUSTED")));
+typedef unsigned long __attribute__((aligned(4))) packed_ulong;
+typedef int __BLAPI_DEPRECATED __attribute__((deprecated));
+typedef unsigned int __CERTDB_VALID_PEER __attribute__((
+    deprecated("use CERTDB_TERMINAL_RECORD")));
+typedef int Function () __attribute__((deprecated));
+typedef void OSSL_DECODER_CLEANUP(void *construct_data);
+`;
+    assert.deepEqual(symbolsOf(source), ['name', 'fpu_control_t', '__CKT_NSS_VALID', 'packed_ulong', '__BLAPI_DEPRECATED', '__CERTDB_VALID_PEER', 'Function', 'OSSL_DECODER_CLEANUP']);
+  });
+});
+
 describe('memory: JavaScript method chains read by the regexes (the default)', () => {
   it("names every method of a chained assignment (express's res.set = res.header = function), not a local name of module.exports", () => {
     const source = `'use strict';

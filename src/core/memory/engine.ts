@@ -9,8 +9,9 @@
 // word of 3 or more characters also matches the terms it begins (weight 0.2 · t / (t + 0.3 · extra
 // characters)); one of 6 or more also those one edit away (weight 0.2 · t / (t + 1)); a document's
 // sum is multiplied by the number of distinct query words it matched; two adjacent words joined
-// (`build flags` → `buildflags`) match as both. Results: more matched words first, then score, then
-// the shallower, shorter path, then path order.
+// (`build flags` → `buildflags`) match as both; a file name that is a word's beginning (`inc.js`
+// for increment: abbreviations) matches as the word at half weight. Results: more matched words
+// first, then score, then the shallower, shorter path, then path order.
 import { baseName, comparePaths, queryTerms, tokenize } from './tokens';
 
 export interface Searchable {
@@ -660,8 +661,10 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], N: n
   const distinct = new Map<string, number>();
   for (const q of terms) if (!distinct.has(q)) distinct.set(q, distinct.size);
 
-  const score = (idx: readonly number[], weight: number, ...words: number[]): void => {
+  // `only`: the one field scored (-1: every field).
+  const score = (idx: readonly number[], weight: number, only: number, ...words: number[]): void => {
     for (let f = 0; f < F; f++) {
+      if (only >= 0 && f !== only) continue;
       let df = 0;
       for (let pi = 0; pi < parts.length; pi++) {
         const i = idx[pi] as number;
@@ -736,12 +739,13 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], N: n
     }
   };
   for (const { joined, a, b } of joinedPairs(terms)) {
-    score(parts.map((p) => p.segment.find(joined)), 1, distinct.get(a) as number, distinct.get(b) as number);
+    score(parts.map((p) => p.segment.find(joined)), 1, -1, distinct.get(a) as number, distinct.get(b) as number);
     flush();
   }
   for (const q of terms) {
     const word = distinct.get(q) as number;
-    score(parts.map((p) => p.segment.find(q)), 1, word);
+    score(parts.map((p) => p.segment.find(q)), 1, -1, word);
+    for (const short of abbreviations(q, distinct)) score(parts.map((p) => p.segment.find(short)), ABBREVIATION_WEIGHT, NAME_FIELD, word);
     // Prefix matches, in dictionary order: each term with its index in every part that has it.
     if (q.length >= 3) {
       const ranges = parts.map((p) => p.segment.prefixRange(q));
@@ -767,7 +771,7 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], N: n
             }
             if (earlier) continue;
           } else idx[0] = i;
-          score(idx, (PREFIX_WEIGHT * len) / (len + 0.3 * (len - q.length)), word);
+          score(idx, (PREFIX_WEIGHT * len) / (len + 0.3 * (len - q.length)), -1, word);
         }
       });
     }
@@ -781,7 +785,7 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], N: n
           idx[pi] = i;
         }),
       );
-      for (const [t, idx] of fuzzy) score(idx, (FUZZY_WEIGHT * t.length) / (t.length + 1), word);
+      for (const [t, idx] of fuzzy) score(idx, (FUZZY_WEIGHT * t.length) / (t.length + 1), -1, word);
     }
     flush();
   }
@@ -867,6 +871,28 @@ export function joinedPairs(terms: readonly string[]): { joined: string; a: stri
     const b = terms[k + 1] as string;
     const joined = a + b;
     if (joined.length >= 6 && !terms.includes(joined) && !out.some((p) => p.joined === joined) && /^\p{L}+$/u.test(joined)) out.push({ joined, a, b });
+  }
+  return out;
+}
+
+/** The weight of a file name that abbreviates a query word (see abbreviations). */
+export const ABBREVIATION_WEIGHT = 0.5;
+/** The file name field (fieldText's 0). */
+const NAME_FIELD = 0;
+
+/**
+ * The names a file may be given for a query word by cutting it short (`inc.js` for increment,
+ * `repo.go` for repository, `config.ts` for configuration): its beginnings of 3 letters or more,
+ * the word itself and the query's other words excepted; a word of letters only. Matched exactly in
+ * the file name field only (a symbol or a summary that begins a word is most often another word:
+ * `form` for format), at ABBREVIATION_WEIGHT, as the word.
+ */
+export function abbreviations(word: string, queryWords: ReadonlyMap<string, number> | ReadonlySet<string>): string[] {
+  if (word.length < 4 || !/^\p{L}+$/u.test(word)) return [];
+  const out: string[] = [];
+  for (let n = 3; n < word.length; n++) {
+    const short = word.slice(0, n);
+    if (!queryWords.has(short)) out.push(short);
   }
   return out;
 }

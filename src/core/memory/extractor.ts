@@ -10,7 +10,20 @@
  */
 export const EXTRACTOR_VERSION = 4;
 
-/** The id a link records (SyncRecord.memoryExtractor): the mode (regexes or parsers) and the version. */
-export function extractorId(parsers: boolean): string {
-  return `${parsers ? 'parsers' : 'regex'}.${EXTRACTOR_VERSION}`;
+/** What the id of parsers that did not all load ends with. */
+const PARTIAL = '+partial';
+
+/**
+ * The id a link records (SyncRecord.memoryExtractor): the mode (regexes or parsers) and the version.
+ * Parsers of which some did not load (a grammar or its query refused: those languages got the
+ * regexes) are another extractor, `parsers.N+partial`: their facts are never reused as parser facts,
+ * and the next sync whose parsers all load analyses the branch again, once.
+ */
+export function extractorId(parsers: boolean, allLoaded = true): string {
+  return `${parsers ? 'parsers' : 'regex'}.${EXTRACTOR_VERSION}${parsers && !allLoaded ? PARTIAL : ''}`;
+}
+
+/** The id of `id`'s parsers when some did not load (regexes have nothing to load: the same id). */
+export function partialExtractor(id: string): string {
+  return id.startsWith('parsers.') && !id.endsWith(PARTIAL) ? id + PARTIAL : id;
 }

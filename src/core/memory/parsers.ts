@@ -28,6 +28,9 @@ let loaded: Loaded | undefined;
 /** Languages whose grammar or query failed to load, with why (they use regex extraction). */
 export const failures: string[] = [];
 let loading: Promise<void> | undefined;
+/** The grammars folder of `loading` ('' for wasmDirs()'s). */
+let loadingFrom: string | undefined;
+let runtime: Promise<void> | undefined;
 
 /** Folder holding the grammar .wasm files, and the one holding web-tree-sitter's own tree-sitter.wasm. */
 export function wasmDirs(): { grammars: string; runtime: string } {
@@ -46,18 +49,44 @@ export function wasmFiles(): string[] {
   return ['tree-sitter.wasm', ...new Set(Object.values(TAGS).map((g) => g.wasm))];
 }
 
-/** Load the memory's parsers; idempotent. Until it resolves, extractFacts uses its regex extraction. */
-export function loadMemoryParsers(): Promise<void> {
-  loading ??= load().catch((e: unknown) => {
-    loading = undefined;
-    throw e;
-  });
-  return loading;
+/**
+ * Load the memory's parsers; idempotent. Until it resolves, extractFacts uses its regex extraction.
+ * Languages whose grammar does not load are in `failures` (and use the regexes). `grammars`: the
+ * folder of the grammar .wasm files (default wasmDirs()'s; tests point it at a folder with a damaged
+ * one): another folder than the last load's loads them again from there.
+ */
+export function loadMemoryParsers(grammars?: string): Promise<void> {
+  if (loading && loadingFrom === (grammars ?? '')) return loading;
+  // After the load under way (one at a time: loads share the runtime and `failures`).
+  const current: Promise<void> = (loading ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => load(grammars))
+    .catch((e: unknown) => {
+      if (loading === current) {
+        loading = undefined;
+        loadingFrom = undefined;
+      }
+      throw e;
+    });
+  loading = current;
+  loadingFrom = grammars ?? '';
+  return current;
 }
 
-async function load(): Promise<void> {
-  const dirs = wasmDirs();
-  await Parser.init({ locateFile: (name: string) => path.join(dirs.runtime, name) });
+/** Why the grammars that did not load in the last load did not (empty when all did). */
+export function parserFailures(): readonly string[] {
+  return [...failures];
+}
+
+async function load(from: string | undefined): Promise<void> {
+  // Resolved here, so a packaging without the grammars is a rejection (the caller's regexes), not a throw.
+  const grammarsDir = from ?? wasmDirs().grammars;
+  // The runtime once per thread (an init again would start another WebAssembly module under the languages loaded).
+  runtime ??= Parser.init({ locateFile: (name: string) => path.join(wasmDirs().runtime, name) }).catch((e: unknown) => {
+    runtime = undefined;
+    throw e;
+  });
+  await runtime;
   // One at a time: concurrent loads of WebAssembly side modules race in the runtime's symbol table.
   const byWasm = new Map<string, Language>();
   const grammars: Loaded['grammars'] = new Map();
@@ -65,7 +94,7 @@ async function load(): Promise<void> {
   for (const [id, spec] of Object.entries(TAGS)) {
     try {
       let language = byWasm.get(spec.wasm);
-      if (!language) byWasm.set(spec.wasm, (language = await Language.load(path.join(dirs.grammars, spec.wasm))));
+      if (!language) byWasm.set(spec.wasm, (language = await Language.load(path.join(grammarsDir, spec.wasm))));
       grammars.set(id, {
         language,
         query: new Query(language, spec.query),

@@ -15,6 +15,8 @@ export interface FactsPool {
   extractMany(inputs: readonly FileVersion[]): Promise<(MemoryFacts | undefined)[]>;
   /** Whether a worker has failed or exited (a pool kept between syncs is then replaced). */
   broken(): boolean;
+  /** Whether a worker said some of its parsers did not load (its answers then hold regex symbols for those languages). */
+  degraded(): boolean;
   /** Stop the workers; pending extractions reject. */
   close(): Promise<void>;
 }
@@ -24,6 +26,8 @@ export interface PoolOptions {
   parsers?: boolean;
   /** Told what a worker could not load (its parsers): the facts then come from the regexes. */
   onWarning?: (message: string) => void;
+  /** The folder of the grammar .wasm files (loadMemoryParsers' `grammars`; tests only). */
+  grammarsDir?: string;
 }
 
 interface Pending {
@@ -45,7 +49,7 @@ interface Slot {
 const WORKER_YOUNG_GENERATION_MB = 4;
 
 /** A worker: dist/memoryWorker.js next to the running bundle, or (tests, tsx) the TypeScript source through tsx. */
-function startWorker(workerData: { parsers: boolean }): Worker {
+function startWorker(workerData: { parsers: boolean; grammars?: string }): Worker {
   const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
   const bundled = path.join(__dirname, 'memoryWorker.js');
   if (existsSync(bundled)) return new Worker(bundled, { workerData, resourceLimits });
@@ -60,9 +64,12 @@ export function createFactsPool(size = Math.min(4, Math.max(1, availableParallel
   let closed = false;
   // Each worker says what it could not load; the pool's owner hears each message once.
   const warned = new Set<string>();
+  let degraded = false;
   for (let i = 0; i < size; i++) {
-    const slot: Slot = { worker: startWorker({ parsers: opts.parsers ?? true }), pending: new Map() };
+    const slot: Slot = { worker: startWorker({ parsers: opts.parsers ?? true, ...(opts.grammarsDir !== undefined ? { grammars: opts.grammarsDir } : {}) }), pending: new Map() };
     slot.worker.on('message', (m: { id: number; facts?: (MemoryFacts | undefined)[]; error?: string; warning?: string }) => {
+      // Said before the answer it comes with is handed over: whoever reads the answer can tell.
+      if (m.warning !== undefined) degraded = true;
       if (m.warning !== undefined && !warned.has(m.warning)) {
         warned.add(m.warning);
         opts.onWarning?.(m.warning);
@@ -104,6 +111,7 @@ export function createFactsPool(size = Math.min(4, Math.max(1, availableParallel
     },
     extractMany,
     broken: () => slots.some((s) => s.failure !== undefined),
+    degraded: () => degraded,
     async close() {
       closed = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));

@@ -12,11 +12,12 @@ export interface FactsRequest {
 const port = parentPort;
 if (port) {
   // Without parsers (not wanted, or a grammar failed to load) extractFacts uses its regexes: still an answer.
-  const wanted = (workerData as { parsers?: boolean } | null)?.parsers !== false;
+  const data = workerData as { parsers?: boolean; grammars?: string } | null;
+  const wanted = data?.parsers !== false;
   // What did not load is said once, with the first answer (the pool's owner logs it): never a silent fallback.
   let problem: string | undefined;
   const ready = wanted
-    ? loadMemoryParsers().then(
+    ? loadMemoryParsers(data?.grammars).then(
         () => {
           if (failures.length > 0) problem = `some memory parsers did not load (${failures.join('; ')}): those languages use the regex extraction`;
         },

@@ -1,7 +1,7 @@
 // Which symbol extractor reads which language.
 import { asciidocSymbols } from './asciidoc';
 import { csharpSymbols, javaSymbols, kotlinSymbols, swiftSymbols } from './jvm';
-import { type SymbolExtractor, SymbolList } from './list';
+import { afterLeadingComments, type SymbolExtractor, SymbolList } from './list';
 import { makefileSymbols, markdownSymbols, sqlSymbols } from './markup';
 import { phpSymbols, pythonSymbols, rubySymbols, shellSymbols } from './scripting';
 import { cSymbols, goSymbols, rustSymbols } from './systems';
@@ -12,24 +12,28 @@ export { MAX_SYMBOLS, SymbolList } from './list';
 export { firstMarkdownHeading } from './markup';
 export { asciidocLines, plainAsciidoc } from './asciidoc';
 
+// The line-by-line readers of `/* … */` languages also read the code after a comment ending on its
+// line (C's reader follows its comments itself).
+const typescript = afterLeadingComments(typescriptSymbols);
+
 const EXTRACTORS: Readonly<Record<string, SymbolExtractor>> = {
-  typescript: typescriptSymbols,
-  typescriptreact: typescriptSymbols,
-  javascript: typescriptSymbols,
-  javascriptreact: typescriptSymbols,
+  typescript,
+  typescriptreact: typescript,
+  javascript: typescript,
+  javascriptreact: typescript,
   python: pythonSymbols,
-  go: goSymbols,
-  rust: rustSymbols,
-  java: javaSymbols,
-  csharp: csharpSymbols,
-  kotlin: kotlinSymbols,
-  swift: swiftSymbols,
+  go: afterLeadingComments(goSymbols),
+  rust: afterLeadingComments(rustSymbols),
+  java: afterLeadingComments(javaSymbols),
+  csharp: afterLeadingComments(csharpSymbols, true),
+  kotlin: afterLeadingComments(kotlinSymbols),
+  swift: afterLeadingComments(swiftSymbols),
   c: cSymbols,
   cpp: cSymbols,
   'objective-c': cSymbols,
   'objective-cpp': cSymbols,
   ruby: rubySymbols,
-  php: phpSymbols,
+  php: afterLeadingComments(phpSymbols, true),
   markdown: markdownSymbols,
   mdx: markdownSymbols,
   shellscript: shellSymbols,

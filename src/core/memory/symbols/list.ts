@@ -44,3 +44,27 @@ export function firstGroup(m: RegExpExecArray): string | undefined {
   for (let i = 1; i < m.length; i++) if (m[i]) return m[i];
   return undefined;
 }
+
+/** Block comments closed at the start of a line (`/* … *\/ `), or the end of one (`*\/ `, ` *\/ `). */
+const LEADING_COMMENT = /^(?:(?:\/\*.*?\*\/\s*)+| ?\*\/\s*(?:\/\*.*?\*\/\s*)*)(?=\S)/;
+/** The same after any indentation, which is kept (group 1). */
+const INDENTED_LEADING_COMMENT = /^([ \t]*)(?:(?:\/\*.*?\*\/\s*)+| ?\*\/\s*(?:\/\*.*?\*\/\s*)*)(?=\S)/;
+
+/**
+ * For the languages of `/* … *\/` comments read line by line: the code after a comment that ends on
+ * its line is read as a line of its own. At column 0 (`indented` false: readers of column 0) when
+ * the comment started there (`/* internal *\/ export function f()`) or the line closes one opened
+ * there (`*\/ class A {` or ` *\/ class A {` after a `/**` at column 0); with `indented` (readers of
+ * declarations at any or some indentation: PHP, C#) at the comment's indentation. Other lines are
+ * read as they are.
+ */
+export function afterLeadingComments(extractor: SymbolExtractor, indented = false): SymbolExtractor {
+  const strip = indented ? (l: string) => l.replace(INDENTED_LEADING_COMMENT, '$1') : (l: string) => l.replace(LEADING_COMMENT, '');
+  return (lines, out) => {
+    if (!lines.some((l) => l.includes('*/'))) return extractor(lines, out);
+    extractor(
+      lines.map((l) => (l.includes('*/') ? strip(l) : l)),
+      out,
+    );
+  };
+}

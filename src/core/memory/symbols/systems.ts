@@ -58,6 +58,20 @@ const C_NOT_START = /^(?:[\s#/*{}]|(?:return|if|else|for|while|do|switch|case|go
 const C_TYPEDEF_ALIAS = /^typedef\s+[^;(){}]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*;/;
 /** A deprecation macro after a typedef's alias (`typedef int asn1_retCode _ASN1_GCC_ATTR_DEPRECATED;`, `G_GNUC_DEPRECATED`). */
 const C_DEPRECATION_MACRO = /\s+[A-Z0-9_]*(?:DEPRECATED|_ATTR_)[A-Z0-9_]*(?:\s*\([^)]*\))?\s*;/;
+/** `typedef int Function ();`, `typedef void handler_t (int);`: a function type's name. */
+const C_TYPEDEF_FUNCTION_TYPE = /^typedef\s+[^;(){}]*?[\s*]([A-Za-z_]\w*)\s*\([^()]*\)\s*;/;
+/** `__attribute__((` left open at the line's end (`typedef unsigned int name __attribute__((` then `deprecated("…")));`). */
+const C_OPEN_ATTRIBUTE = /\s*__attribute__\s*\(\(.*$/;
+
+/**
+ * A typedef line without its GNU attributes, wherever they stand (`typedef int name
+ * __attribute__((deprecated));`, `typedef __attribute__((aligned(8))) int name;`); one left open
+ * at the end of the line ends the declaration there.
+ */
+function withoutAttributes(line: string): string {
+  const closed = line.replace(C_ATTRIBUTE, ' ');
+  return closed.includes('__attribute__') ? closed.replace(C_OPEN_ATTRIBUTE, ';') : closed;
+}
 /** `typedef int (*__compar_fn_t) (const void *, const void *);`: the function pointer type's name. */
 const C_TYPEDEF_FUNCTION = /^typedef\s+[^;{}]*?\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(/;
 const C_NAME_BEFORE_PAREN = /((?:[A-Za-z_]\w*::)*~?[A-Za-z_]\w*)\s*$/;
@@ -135,12 +149,20 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
   // Whether the last line of code ended a statement or opened/closed a block: an indented line
   // after one starts a declaration; after anything else it continues one (`     __THROW __nonnull ((1));`).
   let atStatementStart = true;
+  // Where the open block comment started: at column 0, the code after its `*/` is read as a line at
+  // column 0 (`/* … */ int foo(void);`); indented, as an indented one.
+  let commentAtColumn0 = false;
   for (let i = 0; i < lines.length && !out.full; i++) {
-    const raw = lines[i] ?? '';
+    let raw = lines[i] ?? '';
     if (inComment) {
-      if (raw.includes('*/')) inComment = false;
-      continue;
+      const end = raw.indexOf('*/');
+      if (end < 0) continue;
+      inComment = false;
+      const rest = raw.slice(end + 2);
+      if (rest.trim() === '') continue;
+      raw = commentAtColumn0 ? rest.trimStart() : ' ' + rest;
     }
+    if (raw.includes('/*')) raw = withoutLeadingComments(raw);
     if (continuesMacro) {
       continuesMacro = raw.trimEnd().endsWith('\\');
       continue;
@@ -151,10 +173,14 @@ export const cSymbols: SymbolExtractor = (lines, out) => {
       else if ((directive === 'else' || directive === 'elif') && branches.length > 0) branches[branches.length - 1] = true;
       else if (directive === 'endif') branches.pop();
       continuesMacro = raw.trimEnd().endsWith('\\');
-      inComment = raw.includes('/*') && commentStaysOpen(raw);
+      const open = raw.includes('/*') ? openCommentAt(raw) : -1;
+      inComment = open >= 0;
+      commentAtColumn0 = open === 0;
       continue;
     }
-    const opensComment = raw.includes('/*') && commentStaysOpen(raw);
+    const openAt = raw.includes('/*') ? openCommentAt(raw) : -1;
+    const opensComment = openAt >= 0;
+    if (opensComment) commentAtColumn0 = openAt === 0;
     const line = raw.startsWith('__extension__') ? raw.replace(C_EXTENSION, '') : raw;
     if (awaitingAlias) {
       awaitingAlias = false;
@@ -233,7 +259,11 @@ function readDeclaration(lines: readonly string[], i: number, line: string, bare
   // `typedef struct [tag] {` ... `} name;`: the tag now, the alias at the closing brace (on this
   // line for a one-line body, else on a later one); `typedef struct tag name;` is an alias.
   const body = typedef && C_TYPEDEF_BODY.test(line) && (line.includes('{') || !line.includes(';'));
-  const alias = typedef ? (C_TYPEDEF_FUNCTION.exec(line) ?? (!body ? C_TYPEDEF_ALIAS.exec(line.replace(C_DEPRECATION_MACRO, ';')) : null)) : null;
+  // A deprecation macro is taken off before the attributes: `typedef int NAME_DEPRECATED
+  // __attribute__((deprecated));` names `NAME_DEPRECATED`.
+  const plain = typedef && !body ? line.replace(C_DEPRECATION_MACRO, ';') : line;
+  const bareTypedef = plain.includes('__attribute__') ? withoutAttributes(plain) : plain;
+  const alias = typedef ? (C_TYPEDEF_FUNCTION.exec(line) ?? (!body ? (C_TYPEDEF_ALIAS.exec(bareTypedef) ?? C_TYPEDEF_FUNCTION_TYPE.exec(bareTypedef)) : null)) : null;
   if (alias) return out.add(alias[1]);
   let opensTypedef = false;
   if (body) {
@@ -257,26 +287,40 @@ function readDeclaration(lines: readonly string[], i: number, line: string, bare
   if (!continuing && !C_NOT_START.test(line)) out.add(cFunctionAt(lines, i, line));
 }
 
-/** Whether a `/*` on the line is left open at its end (outside string literals). */
-function commentStaysOpen(line: string): boolean {
-  let open = false;
+/** Where a `/*` left open at the line's end starts (outside string literals), or -1. */
+function openCommentAt(line: string): number {
+  let open = -1;
   for (let k = 0; k < line.length; k++) {
     const ch = line.charCodeAt(k);
-    if (open) {
+    if (open >= 0) {
       if (ch === 42 && line.charCodeAt(k + 1) === 47) {
-        open = false;
+        open = -1;
         k++;
       }
     } else if (ch === 34 || ch === 39) {
       for (k++; k < line.length && line.charCodeAt(k) !== ch; k++) if (line.charCodeAt(k) === 92) k++;
     } else if (ch === 47 && line.charCodeAt(k + 1) === 47) {
-      return false;
+      return -1;
     } else if (ch === 47 && line.charCodeAt(k + 1) === 42) {
-      open = true;
+      open = k;
       k++;
     }
   }
   return open;
+}
+
+/** Block comments closed on the line before its code (`/*__owur*\/ int f(…);`). */
+const C_LEADING_COMMENTS = /^(\s*)(?:\/\*.*?\*\/\s*)+/;
+
+/**
+ * A line whose code follows block comments closed on it, read as that code: at column 0 when the
+ * first comment is (`/* … *\/ int foo(void);` is a prototype at the top level), else indented.
+ * A line of comments only is returned as it is.
+ */
+function withoutLeadingComments(line: string): string {
+  const m = C_LEADING_COMMENTS.exec(line);
+  if (!m || m[0].length === line.length) return line;
+  return (m[1] === '' ? '' : ' ') + line.slice(m[0].length);
 }
 
 /** `{` minus `}` on a line, outside string and character literals and comments that start on it. */
