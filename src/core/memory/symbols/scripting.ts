@@ -61,7 +61,9 @@ function moduleLevel(line: string, out: SymbolList, imported: ReadonlySet<string
 function pythonImports(lines: readonly string[]): Set<string> {
   const names = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
-    const m = PY_IMPORT.exec(lines[i] ?? '');
+    const line = lines[i] ?? '';
+    if (!line.includes('import')) continue;
+    const m = PY_IMPORT.exec(line);
     if (!m?.[1]) continue;
     let list = m[1].replace(/#.*/, '');
     // `from x import (a,\n b)`: the list goes on to the closing parenthesis.
@@ -88,36 +90,37 @@ function pythonStatements(lines: readonly string[]): boolean[] {
   let depth = 0;
   for (const line of lines) {
     starts.push(quote === undefined && depth === 0);
-    let i = 0;
-    while (i < line.length) {
-      if (quote !== undefined) {
-        const end = line.indexOf(quote, i);
-        if (end < 0) break;
-        i = end + 3;
-        quote = undefined;
-        continue;
-      }
-      const ch = line[i];
-      if (ch === '#') break;
-      if (ch === '"' || ch === "'") {
-        if (line.startsWith(ch.repeat(3), i)) {
-          quote = ch.repeat(3);
-          i += 3;
-          continue;
+    let from = 0;
+    if (quote !== undefined) {
+      const end = line.indexOf(quote);
+      if (end < 0) continue;
+      quote = undefined;
+      from = end + 3;
+    }
+    // An indented line outside brackets changes nothing that matters here unless it opens a
+    // docstring: a bracket it opens closes before the next module-level line (Python's style).
+    const c = line.charCodeAt(0);
+    if (depth === 0 && (c === 32 || c === 9) && !line.includes('"""') && !line.includes("'''")) continue;
+    // Token by token (a one-line string or a comment is one match): native scanning, no loop per character.
+    PY_TOKEN.lastIndex = from;
+    for (let m = PY_TOKEN.exec(line); m; m = PY_TOKEN.exec(line)) {
+      const t = m[0];
+      if (t === '"""' || t === "'''") {
+        const end = line.indexOf(t, PY_TOKEN.lastIndex);
+        if (end < 0) {
+          quote = t;
+          break;
         }
-        // A one-line string: skipped to its closing quote (an unclosed one ends with the line).
-        let j = i + 1;
-        while (j < line.length && line[j] !== ch) j += line[j] === '\\' ? 2 : 1;
-        i = j + 1;
-        continue;
-      }
-      if (ch === '(' || ch === '[' || ch === '{') depth++;
-      else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
-      i++;
+        PY_TOKEN.lastIndex = end + 3;
+      } else if (t === '(' || t === '[' || t === '{') depth++;
+      else if ((t === ')' || t === ']' || t === '}') && depth > 0) depth--;
     }
   }
   return starts;
 }
+
+/** A triple quote, a one-line string (an unclosed one runs to the line's end), a comment, a bracket. */
+const PY_TOKEN = /"""|'''|"(?:[^"\\]|\\.)*(?:"|$)|'(?:[^'\\]|\\.)*(?:'|$)|#.*|[()[\]{}]/g;
 
 /**
  * Ruby: classes and modules (at any depth, so `module A; class B` yields both) and
