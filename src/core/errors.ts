@@ -54,3 +54,27 @@ export function isAbortError(e: unknown): boolean {
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new SyncError('CANCELLED', 'The sync was cancelled.');
 }
+
+/**
+ * `promise`, or a CANCELLED error as soon as `signal` aborts, whichever comes first: for a wait on
+ * work that cannot be told to stop (a worker's batch) and that the caller stops itself once it has
+ * stopped waiting.
+ */
+export function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new SyncError('CANCELLED', 'The sync was cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new SyncError('CANCELLED', 'The sync was cancelled.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

@@ -2,7 +2,7 @@
 // async generator. It reads the repository through a RepositorySource and speaks no git.
 import { Channel, Throttle } from './channel';
 import { changedFiles, diffCounts, diffSnapshots, sortedByPath } from './diff';
-import { SyncError, throwIfAborted, toSyncError } from './errors';
+import { SyncError, throwIfAborted, toSyncError, unlessAborted } from './errors';
 import { scoped, type Logger } from './logger';
 import { displayGitPath } from './paths';
 import type { FileVersion } from './memory/extract';
@@ -268,6 +268,8 @@ class Run {
     // Each batch in flight settles without rejecting (a rejection nobody awaits yet would end the
     // process as unhandled); a failure is kept and thrown once, when the batches are awaited.
     const inFlight: Promise<void>[] = [];
+    /** Batches sent and not yet answered. */
+    let unsettled = 0;
     let failure: { error: unknown } | undefined;
     let workerFailed = false;
     let batch: FileVersion[] = [];
@@ -277,21 +279,29 @@ class Run {
       batch = [];
       batchBytes = 0;
       if (!pool) return keep(versions.map((v) => extractFacts(v)));
+      unsettled++;
       inFlight.push(
         pool
           .extractMany(versions)
           .then(keep, (e: unknown) => {
+            // Stopped because the sync was cancelled: nothing is analysed any more, here either.
+            if (this.signal?.aborted) return;
             if (!workerFailed) scoped(this.deps.logger, 'sync').warn(`memory worker failed (${e instanceof Error ? e.message : String(e)}); analysing on this thread`);
             workerFailed = true;
             keep(versions.map((v) => extractFacts(v)));
           })
           .catch((e: unknown) => {
             failure ??= { error: e };
+          })
+          .finally(() => {
+            unsettled--;
           }),
       );
     };
     const settle = async (p: Promise<unknown>): Promise<void> => {
-      await p;
+      // A batch that never ends must not hold a cancelled sync: the wait ends at the cancel (the
+      // workers are stopped below).
+      await unlessAborted(p, this.signal);
       if (failure) throw failure.error;
     };
     const missing: RepositoryFile[] = [];
@@ -324,6 +334,10 @@ class Run {
     } finally {
       // Cancelled or failed midway: the reading stops, and the batches still out are waited for, so none outlives the sync.
       await blobs?.return?.(undefined);
+      // Cancelled with batches still out: the workers are stopped (those batches then settle at once,
+      // rejected), not waited for: a batch that never ends (an extractor caught in a pathological file)
+      // must not hold the cancel.
+      if (this.signal?.aborted && unsettled > 0) await pool?.stop();
       await Promise.all(inFlight);
       // Workers whose parsers did not all load (where this thread's did) answered with regex symbols
       // for some languages: this link's memory is recorded as the partial extractor's (the next sync

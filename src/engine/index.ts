@@ -161,6 +161,16 @@ class ComposedEngine implements Engine {
       extractMany: (inputs) => shared.pool.extractMany(inputs),
       broken: () => shared.pool.broken(),
       degraded: () => shared.pool.degraded(),
+      // A sync cancelled with batches still in the workers: the kept workers go, and the next sync starts new ones.
+      stop: async () => {
+        if (!released) {
+          released = true;
+          shared.leases--;
+        }
+        clearTimeout(shared.idle);
+        if (this.shared === shared) this.shared = undefined;
+        await shared.pool.close();
+      },
       close: async () => {
         if (released) return;
         released = true;
@@ -198,7 +208,8 @@ class ComposedEngine implements Engine {
         const log = scoped(this.options.logger, 'memory');
         const grammars = this.options.memoryGrammarsDir;
         const create = () => createFactsPool(undefined, { parsers: this.options.memoryParsers === true, onWarning: (m) => log.warn(m), ...(grammars !== undefined ? { grammarsDir: grammars } : {}) });
-        return always ? this.leasePool(create) : create();
+        const pool = always ? this.leasePool(create) : create();
+        return this.options.wrapFactsPool ? this.options.wrapFactsPool(pool) : pool;
       },
     };
   }

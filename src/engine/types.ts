@@ -1,6 +1,7 @@
 // The composed engine: the real GitHub connector, history store and content sources behind one
 // object. The CLI and the extension both use it; neither wires the layers itself.
 import type { Logger } from '../core/logger';
+import type { FactsPool } from '../core/memory/pool';
 import type { HeadCheck, HistoryStore } from '../core/ports';
 import type { SyncEvent, SyncRequest } from '../core/syncEvents';
 import type { BranchInfo, RemoteRepository, SyncRecord } from '../core/types';
@@ -24,6 +25,8 @@ export interface EngineOptions {
   memoryParsers?: boolean;
   /** Tests only: the folder of the memory parsers' grammar .wasm files (default the packaged ones). */
   memoryGrammarsDir?: string;
+  /** Tests only: wraps each sync's memory worker pool (a test's never answers, to cancel a sync stuck in it). */
+  wrapFactsPool?: (pool: FactsPool) => FactsPool;
   /**
    * Where memory facts are computed. 'large' (the CLI): in worker threads for a change of 2,000 files
    * or more, on this thread below (starting a worker costs a short-lived process more than a small

@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import type { Logger } from '../../src/core/logger';
 import type { MemoryEntry } from '../../src/core/types';
+import type { FactsPool } from '../../src/core/memory/pool';
 import { createEngine, type Engine } from '../../src/engine';
 import { commitChanges } from '../support/repos';
 import { Fixture } from './support/cliHarness';
@@ -63,6 +64,53 @@ describe('where the memory is analysed (memoryThreads)', function () {
       await syncOnce(engine, fx.workspace.dir);
       assert.ok(log.lines.some((l) => /memory facts of 3 file\(s\) on this thread/.test(l)), log.lines.join('\n'));
       assert.ok(!log.lines.some((l) => /worker threads/.test(l)));
+    } finally {
+      await engine.close();
+    }
+  });
+  it('a sync cancelled while a worker batch never ends stops the workers and ends cancelled', async () => {
+    const controller = new AbortController();
+    let sent: () => void = () => undefined;
+    const batchSent = new Promise<void>((resolve) => (sent = resolve));
+    let stopped = false;
+    const engine = await createEngine({
+      storageDir: path.join(fx.storage, 'stuck'),
+      logger: recording().logger,
+      memoryThreads: 'always',
+      // Workers caught in a file forever (an extractor that never returns): their batches never end.
+      wrapFactsPool: (pool): FactsPool => {
+        const hung: ((e: Error) => void)[] = [];
+        const release = (why: string) => {
+          for (const reject of hung.splice(0)) reject(new Error(why));
+        };
+        return {
+          ...pool,
+          extractMany: () => {
+            sent();
+            return new Promise((_, reject) => hung.push(reject));
+          },
+          stop: async () => {
+            stopped = true;
+            release('stopped');
+            await pool.stop();
+          },
+          close: async () => {
+            release('closed');
+            await pool.close();
+          },
+        };
+      },
+    });
+    try {
+      const gen = engine.sync({ workdir: fx.workspace.dir, branch: 'main' }, controller.signal);
+      const done = (async () => {
+        for (let step = await gen.next(); !step.done; step = await gen.next());
+      })();
+      await batchSent;
+      controller.abort();
+      await assert.rejects(done, (e: unknown) => (e as { code?: string }).code === 'CANCELLED');
+      assert.ok(stopped, 'the workers were stopped, not waited for');
+      assert.deepEqual(engine.store.list().map((r) => r.status), ['cancelled'], 'recorded as cancelled, nothing completed');
     } finally {
       await engine.close();
     }

@@ -19,6 +19,12 @@ export interface FactsPool {
   degraded(): boolean;
   /** Stop the workers; pending extractions reject. */
   close(): Promise<void>;
+  /**
+   * Stop the workers now, whatever they are doing (a cancelled sync with batches still out): pending
+   * extractions reject. A pool's own close() does that already; a kept pool's lease is let go of and
+   * its workers with it.
+   */
+  stop(): Promise<void>;
 }
 
 export interface PoolOptions {
@@ -115,6 +121,9 @@ export function createFactsPool(size = Math.min(4, Math.max(1, availableParallel
     async close() {
       closed = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+    async stop() {
+      await this.close();
     },
   };
 }
