@@ -222,14 +222,7 @@ class ComposedEngine implements Engine {
    */
   private async parsersExtractor(): Promise<string> {
     const analysis = await import('../core/memory/analysis');
-    let problem: string | undefined;
-    try {
-      await analysis.loadMemoryParsers(this.options.memoryGrammarsDir);
-      const failures = analysis.parserFailures();
-      if (failures.length > 0) problem = `some memory parsers did not load (${failures.join('; ')}): those languages use the regex extraction`;
-    } catch (e) {
-      problem = `the memory parsers did not load (${(e instanceof Error ? e.message : String(e)).split('\n')[0]}): symbols come from the regex extraction`;
-    }
+    const problem = await analysis.loadParsersProblem(this.options.memoryGrammarsDir);
     const id = extractorId(true, problem === undefined);
     if (problem && !this.parsersWarned) {
       this.parsersWarned = true;

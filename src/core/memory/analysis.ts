@@ -6,5 +6,5 @@
 export { extractFacts, type FileVersion } from './extract';
 export { languageByName } from './language';
 export { linguistTables } from './linguist';
-export { loadMemoryParsers, parserFailures } from './parsers';
+export { loadMemoryParsers, loadParsersProblem, parserFailures } from './parsers';
 export { createFactsPool, type FactsPool } from './pool';

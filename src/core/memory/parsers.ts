@@ -78,6 +78,19 @@ export function parserFailures(): readonly string[] {
   return [...failures];
 }
 
+/**
+ * loadMemoryParsers, then what did not load in words for the log (undefined when all did): the
+ * extension's engine and each worker thread say it the same way.
+ */
+export async function loadParsersProblem(grammars?: string): Promise<string | undefined> {
+  try {
+    await loadMemoryParsers(grammars);
+  } catch (e) {
+    return `the memory parsers did not load (${(e instanceof Error ? e.message : String(e)).split('\n')[0]}): symbols come from the regex extraction`;
+  }
+  return failures.length > 0 ? `some memory parsers did not load (${failures.join('; ')}): those languages use the regex extraction` : undefined;
+}
+
 async function load(from: string | undefined): Promise<void> {
   // Resolved here, so a packaging without the grammars is a rejection (the caller's regexes), not a throw.
   const grammarsDir = from ?? wasmDirs().grammars;

@@ -2,7 +2,7 @@
 // requests one at a time. Bundled as dist/memoryWorker.js next to the bundle that starts it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { extractFacts, type FileVersion } from './extract';
-import { failures, loadMemoryParsers } from './parsers';
+import { loadParsersProblem } from './parsers';
 
 export interface FactsRequest {
   id: number;
@@ -17,14 +17,9 @@ if (port) {
   // What did not load is said once, with the first answer (the pool's owner logs it): never a silent fallback.
   let problem: string | undefined;
   const ready = wanted
-    ? loadMemoryParsers(data?.grammars).then(
-        () => {
-          if (failures.length > 0) problem = `some memory parsers did not load (${failures.join('; ')}): those languages use the regex extraction`;
-        },
-        (e: unknown) => {
-          problem = `the memory parsers did not load (${(e instanceof Error ? e.message : String(e)).split('\n')[0]}): symbols come from the regex extraction`;
-        },
-      )
+    ? loadParsersProblem(data?.grammars).then((p) => {
+        problem = p;
+      })
     : Promise.resolve();
   port.on('message', (req: FactsRequest) => {
     void ready.then(() => {
