@@ -78,8 +78,13 @@ export class GitContentFetcher {
    */
   private readonly isoWorkspace: IsoGitRepo | undefined;
   private readonly isoCache: IsoGitRepo | undefined;
-  /** The store each blob was found in by ensure(). */
+  /** The store each blob was found in by ensure(), when it asked the stores one by one. */
   private readonly location = new Map<string, ObjectStore>();
+  /**
+   * Set when ensure() found the commit in the cache (which then holds its whole tree): blobs are read
+   * from the cache first, without a location per blob (a 100k-entry map at a first sync).
+   */
+  private cacheFirst = false;
   /** Content traffic so far: pack transfers and the sources that served blobs. */
   private readonly sent = { bytes: 0, requests: 0, sources: new Set<string>() };
   readonly listsTreesLocally: boolean;
@@ -283,7 +288,7 @@ export class GitContentFetcher {
     if (shas.length === 0) return [];
     // A cache holding the commit holds every blob asked for: the workspace is not asked at all.
     if (await this.cacheHasCommit(commitSha)) {
-      for (const sha of shas) this.location.set(sha, this.cache);
+      this.cacheFirst = true;
       this.sent.sources.add(this.sent.bytes > 0 ? 'pack' : 'local');
       return [];
     }
@@ -388,8 +393,8 @@ export class GitContentFetcher {
 
   async read(sha: string): Promise<Uint8Array | undefined> {
     // Where ensure() found it: no miss in the workspace first for everything a pack brought.
-    const known = this.location.get(sha);
-    if (known) return (await known.read(sha)) ?? (known === this.cache ? undefined : this.cache.read(sha));
+    const known = this.location.get(sha) ?? (this.cacheFirst ? this.cache : undefined);
+    if (known) return (await known.read(sha)) ?? (known === this.cache ? this.workspace?.read(sha) : this.cache.read(sha));
     return (await this.workspace?.read(sha)) ?? (await this.cache.read(sha));
   }
 
