@@ -108,7 +108,10 @@ function parseErrorText(e: Error & { code?: string }): string {
   const option = /'(-{1,2}[^'\s]*)/.exec(e.message)?.[1];
   if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `Unknown option ${option}.`;
   if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
-    return /argument missing/.test(e.message) ? `${option} needs a value.` : `${option} takes no value.`;
+    if (/argument missing/.test(e.message)) return `${option} needs a value.`;
+    // `--query -C`: a value that starts with a dash is taken for an option unless attached with `=`.
+    if (/ambiguous/.test(e.message)) return `${option} needs a value; one that starts with "-" is written ${option}=-VALUE.`;
+    return `${option} takes no value.`;
   }
   return e.message;
 }

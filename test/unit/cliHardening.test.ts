@@ -179,6 +179,14 @@ describe('CLI hardening: the CLI words', function () {
     assert.match((await runCli(['history', '--storage'])).stderr, /^project-sync: --storage needs a value\./);
   });
 
+  it('a value that starts with a dash is not called "no value": the CLI says how to write it, and that way works', async () => {
+    const run = await runCli(['memory', '--storage', fx.storage, '--query', '-C']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^project-sync: --query needs a value; one that starts with "-" is written --query=-VALUE\./);
+    const attached = await runCli(['memory', '--storage', fx.storage, '--query=-C']);
+    assert.equal(attached.code, 0, attached.stderr);
+  });
+
   it('--version prints the package version', async () => {
     const { version } = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string };
     for (const args of [['--version'], ['history', '--version']]) {
