@@ -1,5 +1,7 @@
 // Symbols and summary per programming language, from realistic snippets.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { extractFacts, loadMemoryParsers } from '../../src/core/memory';
 import { parseBudget, parseSymbols } from '../../src/core/memory/parsers';
 import { facts, type Case } from './support/memoryCases';
@@ -865,6 +867,121 @@ use strict;
 exec wish "$0" -- "$@"
 `;
     assert.equal(summary('git-gui/git-gui.sh', tcl), '');
+  });
+
+  it('reads a C header past its include guard, includes and forward declarations, not a comment about a macro or prototype', () => {
+    // tempfile.h's and lockfile.h's shape in git/git: the API's description follows the guard.
+    const header = `#ifndef TEMPFILE_H
+#define TEMPFILE_H
+
+#include "list.h"
+#include "strbuf.h"
+
+struct repository;
+
+/*
+ * Handle temporary files.
+ *
+ * The tempfile API allows temporary files to be created and deleted.
+ */
+
+struct tempfile {
+`;
+    assert.equal(summary('tempfile.h', header), 'Handle temporary files.');
+    // A comment past the includes right above a macro or a prototype is about it, not the file.
+    const macro = `#include "git-compat-util.h"
+#include "commit.h"
+
+/* Remember to update object flag allocation in object.h */
+#define PARENT1 (1u<<16)
+`;
+    assert.equal(summary('builtin/last-modified.c', macro), '');
+    const prototype = `#ifndef BLOCKSOURCE_H
+#define BLOCKSOURCE_H
+
+#include "reftable-blocksource.h"
+
+/*
+ * Close the block source and the underlying resource.
+ */
+void block_source_close(struct reftable_block_source *source);
+`;
+    assert.equal(summary('reftable/blocksource.h', prototype), '');
+    // The file's own first comment stays its summary, whatever line follows it.
+    const first = `/*
+ * Builtin "git count-objects".
+ *
+ * Copyright (c) 2006 Junio C Hamano
+ */
+#define USE_THE_REPOSITORY_VARIABLE
+#include "builtin.h"
+`;
+    assert.equal(summary('builtin/count-objects.c', first), 'Builtin "git count-objects".');
+  });
+
+  it('reads real headers whose purpose follows a licence and the include guard (libc6-dev, linux-libc-dev)', function () {
+    const cases: [string, string, string][] = [
+      ['/usr/include/arpa/ftp.h', 'e2b96194209f5c7c8daae16bc71f713bff36ba76759e676c711cd3cac664424e', 'Definitions for FTP; see RFC-765.'],
+      ['/usr/include/asm-generic/hugetlb_encode.h', '5729768670c725f24359cea8da0e5520fbdff157c3303a54b1e00797a96aa943', 'Several system calls take a flag to request "hugetlb" huge pages.'],
+    ];
+    const here = cases.filter(([file, sha]) => existsSync(file) && createHash('sha256').update(readFileSync(file)).digest('hex') === sha);
+    // Like the corpus: a missing or changed file is reported, not failed (scripts/install-corpus.sh installs them).
+    for (const [file] of cases.filter((c) => !here.includes(c))) console.log(`      (skipped ${file}: missing or changed)`);
+    if (here.length === 0) this.skip();
+    for (const [file, , want] of here) assert.ok(summary(file.slice(1), readFileSync(file, 'latin1'))?.startsWith(want), file);
+  });
+
+  it("takes a test script's test_description (git's test suite, Sharness), and a manual page's NAME line", () => {
+    const test = `#!/bin/sh
+#
+# Copyright (c) 2012 Avery Pennaraum
+#
+test_description='Basic porcelain support for subtrees
+
+This test verifies the basic operation of the add, merge, split, pull,
+and push subcommands of git subtree.
+'
+
+. ./test-lib.sh
+`;
+    assert.equal(summary('contrib/subtree/t/t7900-subtree.sh', test), 'Basic porcelain support for subtrees');
+    assert.equal(summary('t/t5318-commit-graph.sh', `#!/bin/sh\n\ntest_description="commit graph"\n. ./test-lib.sh\n`), 'commit graph');
+    // Past the first test it is a variable like any other.
+    assert.equal(summary('t/helper.sh', `#!/bin/sh\ntest_expect_success 'setup' 'true'\ntest_description='late'\n`), '');
+    const manpage = `git-commit(1)
+=============
+
+NAME
+----
+git-commit - Record changes to the repository
+
+SYNOPSIS
+--------
+git commit [-a | --interactive]
+`;
+    assert.equal(summary('Documentation/git-commit.adoc', manpage), 'Record changes to the repository');
+    // Not a manual page: its NAME section is not the second title.
+    assert.equal(summary('notes.adoc', `= Notes\n\n== Usage\n\nfoo - bar\n\n== NAME\n\nx - y\n`), '');
+  });
+
+  it('skips a "see the included COPYING file" licence line and a "years, Name <email>" credit; reads a JSDoc @fileOverview', () => {
+    const c = `/*
+ * For full terms see the included COPYING file.
+ */
+`;
+    assert.equal(summary('t/unit-tests/clar/clar.c', c), '');
+    const js = `/**
+ * @fileOverview Datetime manipulation: parsing and formatting
+ * @license GPLv2 or later
+ */
+`;
+    assert.equal(summary('gitweb/static/js/lib/datetime.js', js), 'Datetime manipulation: parsing and formatting');
+    const credits = `// Copyright (C) 2007, Fredrik Kuivinen <frekui@gmail.com>
+//               2007, Petr Baudis <pasky@suse.cz>
+//          2008-2011, Jakub Narebski <jnareb@gmail.com>
+
+`;
+    assert.equal(summary('gitweb/static/js/blame_incremental.js', credits), '');
   });
 
 });

@@ -115,6 +115,8 @@ const ASCIIDOC_STRUCTURE = /^(?:\[.*\]$|\.[^\s.]|(?:ifn?def|ifeval|endif|include
  * and delimited blocks are not the summary.
  */
 export function asciidocSummary(lines: readonly string[]): string {
+  const manpage = manpageName(lines);
+  if (manpage) return manpage;
   const attrs = new Map<string, string>(Object.entries(ASCIIDOC_BUILTIN));
   let titles = 0;
   let header = false;
@@ -166,4 +168,25 @@ export function asciidocSummary(lines: readonly string[]): string {
     kept.push(t.replace(/ \+$/, ''));
   }
   return kept.length > 0 ? said() : '';
+}
+
+/**
+ * A manual page's purpose: AsciiDoc's manpage doctype opens with a NAME section holding
+ * `name - purpose` (`git-commit - Record changes to the repository`); '' for any other document.
+ */
+function manpageName(lines: readonly string[]): string {
+  let titles = 0;
+  let named = false;
+  for (const l of asciidocLines(lines.slice(0, 60))) {
+    if (l.kind === 'title') {
+      if (++titles > 2 || (titles === 1 && l.level !== 0)) return '';
+      named = titles === 2 && /^name$/i.test(l.text.trim());
+      if (titles === 2 && !named) return '';
+      continue;
+    }
+    if (l.kind !== 'text' || !named) continue;
+    const m = /^[\w.+-]+(?:\s*,\s*[\w.+-]+)*\s+-{1,2}\s+(\S.*)$/.exec(l.text.trim());
+    return m?.[1] ? plainAsciidoc(m[1]) : '';
+  }
+  return '';
 }

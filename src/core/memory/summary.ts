@@ -25,17 +25,26 @@ const STYLES: Readonly<Record<string, Style>> = Object.fromEntries([
 
 /** Lines before the leading comment that are not code: shebangs, `<?php`, `'use strict'`, encoding and tool pragmas. */
 const PREAMBLE = /^(?:#!|<\?php\b|['"]use [\w ]+['"];?$|#\s*-\*-.*-\*-$|#\s*[\w-]+\s*[:=]\s*\S+$|#\s*vim?:)/;
+/** C-family languages, whose headers open with an include guard, includes and forward declarations. */
+const C_FAMILY = new Set(['c', 'cpp', 'objective-c', 'objective-cpp']);
+/** A line of a C file's opening that is not its code yet: an include, `#pragma once`, a forward declaration. */
+const C_PREAMBLE = /^(?:#\s*(?:include|import)\s*[<"]|#\s*pragma\s+once\b|(?:struct|union|enum|class)\s+\w+\s*;$)/;
+/** A C macro or conditional, a prototype or a global's declaration: a comment right above one is about it. */
+const C_DECLARATION = /^(?:#\s*(?:define|undef|if|ifdef|ifndef)\b|(?:extern\s+)?\w+(?:\s+\w+)*[\s*]+\w+\s*(?:\(.*\)|\[.*\])?\s*;$)/;
+/** `#ifndef NAME` / `#if !defined(NAME)`: an include guard when `#define NAME` follows. */
+const GUARD_OPEN = /^#\s*(?:ifndef\s+(\w+)|if\s+!\s*defined\s*\(?\s*(\w+)\s*\)?)\s*$/;
+
 /** Comment lines that talk to tools, not readers. */
 const DIRECTIVE =
   /^(?:eslint|jshint|globals?\s+[\w$]+\s*(?:[:,]|$)|prettier-|@ts-|go:|\+build|nolint|istanbul|tslint:|biome-|#?region\b|#?endregion\b|<reference|shellcheck|pylint:|noqa|fmt:|@flow|@jsx|type:\s|cspell:)/i;
 /** Lines that credit or license, never describe: dropped from a paragraph. */
 const CREDIT_LINE =
-  /copyright\b|\(c\)\s*\d|spdx-license-identifier|all rights reserved|^(?:original(?:ly)? )?(?:author|written|contributed|maintainer|modified|created|developed)\b|^new maintainer|^this file is part of|^[\w.-]+@[\w.-]+$|^version \d|^\$(?:id|revision|date)\b|\bby [^<>]{2,60}<[\w.+-]+@[\w.-]+>/i;
+  /copyright\b|\(c\)\s*\d|spdx-license-identifier|all rights reserved|^(?:original(?:ly)? )?(?:author|written|contributed|maintainer|modified|created|developed)\b|^new maintainer|^this file is part of|^[\w.-]+@[\w.-]+$|^version \d|^\$(?:id|revision|date)\b|\bby [^<>]{2,60}<[\w.+-]+@[\w.-]+>|^(?:\d{4}(?:\s*[-,]\s*\d{4})*,?\s+)?[^\s<>@][^<>@]{0,60}<[\w.+-]+@[\w.-]+>,?$/i;
 /** A line of names only (`Thomas Nguy, Khoi Nguyen`, `Grenoble INP Ensimag`): after a credit, more of it. */
 // Words are separated (`[\s,]+`), so a failing line is rejected in linear time (no two ways to split a word).
 const NAMES_LINE = /^(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der)(?:[\s,]+(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der))*,?$/u;
 /** A paragraph that is a licence text. */
-const LICENSE = /\blicen[cs](?:e|ed|ing)\b|permission is hereby granted|free software|warrant|redistribut|the above copyright|applicable law|^(?:l?gpl|agpl)\b[\s-]*v?\d|\bsee (?:copying|license)\b/i;
+const LICENSE = /\blicen[cs](?:e|ed|ing)\b|permission is hereby granted|free software|warrant|redistribut|the above copyright|applicable law|^(?:l?gpl|agpl)\b[\s-]*v?\d|\bsee (?:the )?(?:included |accompanying |enclosed )?(?:file )?(?:copying|license)\b/i;
 /** An editor's modeline (`-*- tcl -*-`) anywhere in a comment line: for the editor, not the reader. */
 const MODELINE = /-\*-.+-\*-/;
 /** Comments that name a section of code, not the file's purpose. */
@@ -115,6 +124,13 @@ function paragraphs(text: readonly string[]): string[] {
   for (let i = 0; i < text.length; i++) {
     const t = (text[i] ?? '').trim();
     if (DIRECTIVE.test(t) || MODELINE.test(t)) continue;
+    // JSDoc's `@file` / `@fileOverview` text is the file's description (`@fileOverview Datetime manipulation`).
+    const fileTag = /^@(?:file|fileoverview|overview)\b\s*(.*)$/i.exec(t);
+    if (fileTag?.[1] && kept.length === 0 && out.length === 0) {
+      kept.push(fileTag[1]);
+      length += fileTag[1].length + 1;
+      continue;
+    }
     if (t.startsWith('@') || t.startsWith(':param') || /^[A-Z][a-z]+:$/.test(t)) {
       end();
       break; // tags and docstring sections
@@ -159,13 +175,15 @@ function purpose(text: readonly string[]): string {
 }
 
 /** Whether a comment ending before line `end` documents the declaration that follows it. */
-function documentsDeclaration(lines: readonly string[], block: Block, language: string): boolean {
+function documentsDeclaration(lines: readonly string[], block: Block, language: string, afterCode: boolean): boolean {
   const all = block.text.join('\n');
   if (FILE_TAG.test(all)) return false;
   if (block.text.some((t) => DECLARATION_TAG.test(t.trim()))) return true;
   if (TYPE_PER_FILE.has(language)) return false;
   const next = (lines[block.end] ?? '').trim();
-  if (!DECLARATION.test(next)) return false;
+  // In C, a comment past the file's opening (its include guard, includes) right above a macro, a
+  // prototype or a global is about that; the file's first comment above `#define _GNU_SOURCE` is not.
+  if (!DECLARATION.test(next) && !(afterCode && C_FAMILY.has(language) && cDeclaration(lines, block.end))) return false;
   // A banner (a rule line) marks a file comment even right above the code.
   return !block.text.some((t) => /^([-=*#/~])\1{3,}$/.test(t.trim()));
 }
@@ -189,21 +207,74 @@ export function extractSummary(language: string, lines: readonly string[]): stri
   const style = STYLES[language];
   if (!style) return '';
   const python = language === 'python';
-  const doc = python ? pythonDocstring(lines) : '';
+  const doc = python ? pythonDocstring(lines) : language === 'shellscript' ? testDescription(lines) : '';
   if (doc) return truncate(doc);
   const limit = Math.min(lines.length, SCAN_LINES);
+  const cFamily = C_FAMILY.has(language);
+  /** Whether a C file's opening (include guard, includes, forward declarations) was passed over. */
+  let afterCode = false;
   for (let i = 0; i < limit; ) {
     const t = (lines[i] ?? '').trim();
     if (t === '' || PREAMBLE.test(t) || (style === 'slash' && t.startsWith('#!['))) {
       i++;
       continue;
     }
+    const skip = !cFamily ? 0 : C_PREAMBLE.test(t) ? 1 : includeGuard(lines, i);
+    if (skip > 0) {
+      afterCode = true;
+      i += skip;
+      continue;
+    }
     const block = commentAt(lines, i, style, python);
     if (!block) return '';
-    if (documentsDeclaration(lines, block, language)) return '';
+    if (documentsDeclaration(lines, block, language, afterCode)) return '';
     const text = purpose(block.text);
     if (text) return truncate(text);
     i = block.end;
+  }
+  return '';
+}
+
+/** Whether line `i` of a C file declares something (see C_DECLARATION) other than an include guard. */
+function cDeclaration(lines: readonly string[], i: number): boolean {
+  return C_DECLARATION.test((lines[i] ?? '').trim()) && includeGuard(lines, i) === 0;
+}
+
+/** The lines an include guard opening at `i` takes (`#ifndef NAME`, then `#define NAME`), 0 when there is none. */
+function includeGuard(lines: readonly string[], i: number): number {
+  const m = GUARD_OPEN.exec((lines[i] ?? '').trim());
+  const name = m?.[1] ?? m?.[2];
+  if (!name) return 0;
+  let j = i + 1;
+  while (j < lines.length && (lines[j] ?? '').trim() === '') j++;
+  return new RegExp(`^#\\s*define\\s+${name}\\b`).test((lines[j] ?? '').trim()) ? j + 1 - i : 0;
+}
+
+/**
+ * A test script's `test_description='…'` (git's test suite and Sharness, which the projects built on
+ * it share): its first paragraph. Only at the top level, before the first test.
+ */
+function testDescription(lines: readonly string[]): string {
+  for (let i = 0; i < Math.min(lines.length, SCAN_LINES); i++) {
+    const m = /^test_description=(['"])(.*)$/.exec(lines[i] ?? '');
+    if (!m) {
+      if (/^test_expect_/.test(lines[i] ?? '')) return '';
+      continue;
+    }
+    const quote = m[1] as string;
+    const text: string[] = [];
+    let rest = m[2] as string;
+    for (let j = i + 1; ; j++) {
+      const end = rest.indexOf(quote);
+      if (end >= 0) {
+        text.push(rest.slice(0, end));
+        break;
+      }
+      text.push(rest);
+      if (j >= lines.length || j > i + SCAN_LINES) return '';
+      rest = lines[j] ?? '';
+    }
+    return purpose(text);
   }
   return '';
 }
