@@ -2,7 +2,7 @@
 // fields, boosts, tokenizers and options, results bucketed by words matched, then score, then path.
 // Kept (with minisearch as a devDependency) only as the reference the engine's rankings are checked against.
 import MiniSearch, { type SearchResult } from 'minisearch';
-import { ABBREVIATION_WEIGHT, abbreviations, FIELD_BOOSTS, joinedPairs, type Searchable } from '../../src/core/memory/engine';
+import { ABBREVIATION_WEIGHT, abbreviations, FIELD_BOOSTS, identifierWords, joinedPairs, type Searchable } from '../../src/core/memory/engine';
 import { baseName, comparePaths, queryTerms, queryTokens, tokenize } from '../../src/core/memory/tokens';
 
 const FIELDS = Object.keys(FIELD_BOOSTS) as (keyof typeof FIELD_BOOSTS)[];
@@ -69,7 +69,9 @@ export class MiniSearchReference<T extends Searchable> {
     // And a file name that is a query word's beginning (see abbreviations), at ABBREVIATION_WEIGHT.
     const terms = queryTerms(query);
     const words = new Set(terms);
+    const identifiers = identifierWords(query);
     for (const q of terms) {
+      if (identifiers.has(q)) continue;
       for (const short of abbreviations(q, words)) {
         for (const r of this.engine.search(short, { prefix: false, fuzzy: false, fields: ['name'] })) {
           const d = at(r.id as number);

@@ -70,6 +70,16 @@ describe('memory: search', () => {
     assert.ok(!format.includes('lib/widgets.js'), format.join(', '));
   });
 
+  it('a camelCase query word names a symbol: the file defining it comes before a file named by its first part (express: sendFile)', () => {
+    const files = [
+      fromSource('test/fixtures/broken.send', ''),
+      fromSource('lib/response.js', "res.send = function send(body) {};\nres.sendFile = function sendFile(path) {};\n"),
+    ];
+    assert.equal(paths(searchMemory(files, 'sendFile'))[0], 'lib/response.js');
+    // Written as a plain word it may still be cut short.
+    assert.equal(paths(searchMemory([fromSource('lib/send.js', ''), fromSource('lib/other.js', 'export const x = 1;\n')], 'sendfile'))[0], 'lib/send.js');
+  });
+
   it('matches any word of the query, entries matching every word first', () => {
     const found = paths(searchMemory(repo, 'status sync'));
     assert.equal(found[0], 'src/extension/status.ts');

@@ -12,7 +12,7 @@
 // (`build flags` → `buildflags`) match as both; a file name that is a word's beginning (`inc.js`
 // for increment: abbreviations) matches as the word at half weight. Results: more matched words
 // first, then score, then the shallower, shorter path, then path order.
-import { baseName, comparePaths, queryTerms, tokenize } from './tokens';
+import { baseName, comparePaths, queryTerms, queryTokens, tokenize } from './tokens';
 
 export interface Searchable {
   path: string;
@@ -623,7 +623,7 @@ export function searchParts(parts: readonly Part[], query: string, limit = Infin
     return { ...scratch, extra: undefined, touched: [], curTouched: [], all: p.dead === null && p.group < 0 };
   });
   try {
-    return rank(parts, states, terms, N, avg, limit);
+    return rank(parts, states, terms, identifierWords(query), N, avg, limit);
   } finally {
     for (const st of states) {
       for (const d of st.touched) {
@@ -657,7 +657,7 @@ function scratchOf(segment: Segment): Scratch {
   return s;
 }
 
-function rank(parts: readonly Part[], states: PartState[], terms: string[], N: number, avg: number[], limit: number): Hit[] {
+function rank(parts: readonly Part[], states: PartState[], terms: string[], identifiers: ReadonlySet<string>, N: number, avg: number[], limit: number): Hit[] {
   const distinct = new Map<string, number>();
   for (const q of terms) if (!distinct.has(q)) distinct.set(q, distinct.size);
 
@@ -745,7 +745,7 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], N: n
   for (const q of terms) {
     const word = distinct.get(q) as number;
     score(parts.map((p) => p.segment.find(q)), 1, -1, word);
-    for (const short of abbreviations(q, distinct)) score(parts.map((p) => p.segment.find(short)), ABBREVIATION_WEIGHT, NAME_FIELD, word);
+    if (!identifiers.has(q)) for (const short of abbreviations(q, distinct)) score(parts.map((p) => p.segment.find(short)), ABBREVIATION_WEIGHT, NAME_FIELD, word);
     // Prefix matches, in dictionary order: each term with its index in every part that has it.
     if (q.length >= 3) {
       const ranges = parts.map((p) => p.segment.prefixRange(q));
@@ -883,7 +883,8 @@ const NAME_FIELD = 0;
 /**
  * The names a file may be given for a query word by cutting it short (`inc.js` for increment,
  * `repo.go` for repository, `config.ts` for configuration): its beginnings of 3 letters or more,
- * the word itself and the query's other words excepted; a word of letters only. Matched exactly in
+ * the word itself and the query's other words excepted; a word of letters only, not written as an
+ * identifier (see identifierWords). Matched exactly in
  * the file name field only (a symbol or a summary that begins a word is most often another word:
  * `form` for format), at ABBREVIATION_WEIGHT, as the word.
  */
@@ -895,6 +896,14 @@ export function abbreviations(word: string, queryWords: ReadonlyMap<string, numb
     if (!queryWords.has(short)) out.push(short);
   }
   return out;
+}
+
+/**
+ * The query's words written as camelCase identifiers (`sendFile`), lowercased: such a word names a
+ * symbol, and a file name that is its first part (`broken.send`) is not its abbreviation.
+ */
+export function identifierWords(query: string): Set<string> {
+  return new Set(queryTokens(query).filter((t) => /\p{Ll}\p{Lu}/u.test(t)).map((t) => t.toLowerCase()));
 }
 
 function popcount(v: number): number {
