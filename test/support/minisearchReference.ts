@@ -2,7 +2,7 @@
 // fields, boosts, tokenizers and options, results bucketed by words matched, then score, then path.
 // Kept (with minisearch as a devDependency) only as the reference the engine's rankings are checked against.
 import MiniSearch, { type SearchResult } from 'minisearch';
-import { ABBREVIATION_WEIGHT, abbreviations, FIELD_BOOSTS, identifierWords, joinedPairs, type Searchable } from '../../src/core/memory/engine';
+import { ABBREVIATION_WEIGHT, abbreviations, FIELD_BOOSTS, identifierWords, joinedPairs, STEM_WEIGHT, stems, type Searchable } from '../../src/core/memory/engine';
 import { baseName, comparePaths, queryTerms, queryTokens, tokenize } from '../../src/core/memory/tokens';
 
 const FIELDS = Object.keys(FIELD_BOOSTS) as (keyof typeof FIELD_BOOSTS)[];
@@ -69,6 +69,17 @@ export class MiniSearchReference<T extends Searchable> {
     // And a file name that is a query word's beginning (see abbreviations), at ABBREVIATION_WEIGHT.
     const terms = queryTerms(query);
     const words = new Set(terms);
+    // A query word's stems (see stems), exact, at STEM_WEIGHT.
+    for (const q of terms) {
+      for (const stem of stems(q)) {
+        if (words.has(stem)) continue;
+        for (const r of this.engine.search(stem, { prefix: false, fuzzy: false })) {
+          const d = at(r.id as number);
+          d.sum += STEM_WEIGHT * r.score;
+          d.words.add(q);
+        }
+      }
+    }
     const identifiers = identifierWords(query);
     for (const q of terms) {
       if (identifiers.has(q)) continue;

@@ -1,6 +1,8 @@
 // Memory search: finding files by symbol, heading, path and summary, ranked.
 import assert from 'node:assert/strict';
 import { extractFacts, SearchIndex, searchMemory, type Searchable } from '../../src/core/memory';
+import { stems } from '../../src/core/memory/engine';
+import { queryTerms, shownSymbols } from '../../src/core/memory/tokens';
 
 const enc = new TextEncoder();
 function fromSource(path: string, text: string): Searchable {
@@ -68,6 +70,44 @@ describe('memory: search', () => {
     const format = paths(searchMemory(many, 'format'));
     assert.deepEqual(format.slice(0, 2), ['lib/format.js', 'lib/form.js']);
     assert.ok(!format.includes('lib/widgets.js'), format.join(', '));
+  });
+
+  it("leaves out a question's little words, unless the query has no other (flask: where is the request context)", () => {
+    const files = [
+      entry('src/flask/ctx.py', ['AppContext', 'RequestContext', 'has_request_context'], ''),
+      entry('docs/quickstart.rst', ['A Minimal Application'], 'This is where the fun starts: it is the place to begin.'),
+      entry('docs/is.md', [], ''),
+    ];
+    assert.deepEqual(queryTerms('where is the request context'), ['request', 'context']);
+    assert.equal(paths(searchMemory(files, 'where is the request context'))[0], 'src/flask/ctx.py');
+    // A query of little words only is searched as it is.
+    assert.deepEqual(queryTerms('is'), ['is']);
+    assert.equal(paths(searchMemory(files, 'is'))[0], 'docs/is.md');
+  });
+
+  it('finds the singular for a plural query word (git: hooks → hook.h), after files with the word as written', () => {
+    const files = [
+      entry('hook.h', ['find_hook', 'hook_exists'], ''),
+      entry('t/t1800-hook.sh', [], ''),
+      entry('Documentation/githooks.adoc', ['githooks(5)', 'NAME', 'DESCRIPTION'], ''),
+      entry('builtin/commit.c', ['cmd_commit'], ''),
+    ];
+    const found = paths(searchMemory(files, 'hooks'));
+    assert.ok(found.indexOf('hook.h') >= 0 && found.indexOf('hook.h') < 2, found.join(', '));
+    assert.ok(found.includes('t/t1800-hook.sh'), found.join(', '));
+    assert.ok(!found.includes('builtin/commit.c'));
+    assert.deepEqual(stems('hooks'), ['hook']);
+    assert.deepEqual(stems('libraries'), ['library']);
+    assert.deepEqual(stems('branches'), ['branch']);
+    assert.deepEqual([stems('process'), stems('status'), stems('analysis'), stems('tags')], [[], [], [], ['tag']]);
+  });
+
+  it('shows the symbols a query names first (a word of the symbol is, or begins with, a query word), the rest after, each in file order', () => {
+    const symbols = ['init', 'helper', 'renderView', 'parse', 'render_template', 'View'];
+    assert.deepEqual(shownSymbols(symbols, 'render', 3), ['renderView', 'render_template', 'init']);
+    assert.deepEqual(shownSymbols(symbols, 'view', 10), ['renderView', 'View', 'init', 'helper', 'parse', 'render_template']);
+    assert.deepEqual(shownSymbols(symbols, undefined, 2), ['init', 'helper']);
+    assert.deepEqual(shownSymbols(symbols, 'nothing', 2), ['init', 'helper']);
   });
 
   it('a camelCase query word names a symbol: the file defining it comes before a file named by its first part (express: sendFile)', () => {

@@ -745,6 +745,7 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
   for (const q of terms) {
     const word = distinct.get(q) as number;
     score(parts.map((p) => p.segment.find(q)), 1, -1, word);
+    for (const stem of stems(q)) if (!distinct.has(stem)) score(parts.map((p) => p.segment.find(stem)), STEM_WEIGHT, -1, word);
     if (!identifiers.has(q)) for (const short of abbreviations(q, distinct)) score(parts.map((p) => p.segment.find(short)), ABBREVIATION_WEIGHT, NAME_FIELD, word);
     // Prefix matches, in dictionary order: each term with its index in every part that has it.
     if (q.length >= 3) {
@@ -890,12 +891,35 @@ const NAME_FIELD = 0;
  */
 export function abbreviations(word: string, queryWords: ReadonlyMap<string, number> | ReadonlySet<string>): string[] {
   if (word.length < 4 || !/^\p{L}+$/u.test(word)) return [];
+  const stemmed = new Set(stems(word));
   const out: string[] = [];
   for (let n = 3; n < word.length; n++) {
     const short = word.slice(0, n);
-    if (!queryWords.has(short)) out.push(short);
+    if (!queryWords.has(short) && !stemmed.has(short)) out.push(short);
   }
   return out;
+}
+
+/** The weight of a query word's stem (see stems). */
+export const STEM_WEIGHT = 0.7;
+
+/**
+ * The singular of a plural query word (`hooks` → hook, `libraries` → library, `branches` → branch):
+ * English plural endings only, letters only, a stem of 3 letters or more. Matched exactly, in every
+ * field, at STEM_WEIGHT, as the word: the index keeps words as written, so `hook.h` is found for
+ * "hooks". (-ing and -ed endings are not undone: `formatting` → format and `started` → start
+ * brought more noise than finds.)
+ */
+export function stems(word: string): string[] {
+  if (word.length < 4 || !/^\p{L}+$/u.test(word)) return [];
+  const stem = word.endsWith('ies')
+    ? `${word.slice(0, -3)}y`
+    : /(?:ss|x|z|ch|sh)es$/.test(word)
+      ? word.slice(0, -2)
+      : word.endsWith('s') && !/(?:ss|us|is)$/.test(word)
+        ? word.slice(0, -1)
+        : '';
+  return stem.length >= 3 ? [stem] : [];
 }
 
 /**

@@ -34,7 +34,8 @@ function summaryWords(text: string): string[] {
 /**
  * A query's words: split on spaces, slashes and punctuation, never on case (a camelCase query
  * matches a whole identifier). A word joined by `.` or `::` (`a.ts`, `res.cookie`, `Store::path`) is
- * looked for whole; one joined by `_` or `-` also by its parts.
+ * looked for whole; one joined by `_` or `-` also by its parts. The little words of a question
+ * (`where is the request context`) are left out, unless the query has no other word.
  */
 export function queryTokens(text: string): string[] {
   const out: string[] = [];
@@ -44,8 +45,17 @@ export function queryTokens(text: string): string[] {
     out.push(w);
     if (/[_-]/.test(w) && !/[.:]/.test(w)) out.push(...w.split(/[_-]+/).filter(Boolean));
   }
-  return out;
+  const content = out.filter((w) => !STOP_WORDS.has(w.toLowerCase()));
+  return content.length > 0 ? content : out;
 }
+
+/**
+ * English words a question is made of that name nothing in code: matched, they only count as
+ * words found (files matching `the` and `is` came before the one matching `request context`).
+ */
+const STOP_WORDS: ReadonlySet<string> = new Set(
+  'a an the and or of to in on at by for from with into about as is are was were be been it its this that these those what where which who how why when does do did can could should would i we you my our your there here'.split(' '),
+);
 
 /** The query's terms, lowercased, in order (a repeated word counts twice in the score, once as a matched word). */
 export function queryTerms(text: string): string[] {
@@ -80,4 +90,21 @@ function depthOf(path: string): number {
   let n = 0;
   for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) n++;
   return n;
+}
+
+/**
+ * The first `max` of a file's symbols as a search result shows them: the ones a query word names
+ * (a word of the symbol is the query word or, for a word of 3 letters or more, begins with it) first,
+ * then the rest, each group in file order. Without a query, the first `max`. The CLI, Search Memory
+ * and the language-model tool show these: the symbol that made a file match is not cut off.
+ */
+export function shownSymbols(symbols: readonly string[], query: string | undefined, max: number): string[] {
+  const terms = query === undefined ? [] : queryTerms(query);
+  if (terms.length === 0) return symbols.slice(0, max);
+  const names = (s: string): string[] => tokenize(s).map((t) => t.toLowerCase());
+  const matches = (s: string): boolean => names(s).some((n) => terms.some((q) => n === q || (q.length >= 3 && n.startsWith(q))));
+  const first = symbols.filter(matches);
+  if (first.length === 0) return symbols.slice(0, max);
+  const named = new Set(first);
+  return [...first, ...symbols.filter((s) => !named.has(s))].slice(0, max);
 }
