@@ -194,6 +194,6 @@ async function memory(engine: Engine, args: CliArgs, io: Io): Promise<number> {
   const entries = await engine.store.memory({ query: args.query, includeSuperseded: args.includeSuperseded, ...(repository ? { repository } : {}) });
   if (args.json) io.stdout.write(JSON.stringify(entries) + '\n');
   else if (entries.length === 0) io.stdout.write(noMemoryMatch(args.query) + '\n');
-  else for (const m of entries) io.stdout.write(memoryLines(m).join('\n') + '\n');
+  else for (const m of entries) io.stdout.write(memoryLines(m, args.query).join('\n') + '\n');
   return 0;
 }

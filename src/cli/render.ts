@@ -1,4 +1,5 @@
 // Terminal output: a progress bar on a TTY, plain lines otherwise, JSON Lines for tools.
+import { shownSymbols } from '../core/memory/tokens';
 import type { SyncEvent } from '../core/syncEvents';
 import { phaseTitles } from '../core/syncEvents';
 import { describeBase, formatBytes, formatChanges, shortSha } from '../protocol/display';
@@ -122,10 +123,11 @@ export function fileLine(f: Pick<RepositoryFile, 'path' | 'blobSha' | 'mode' | '
 }
 
 /** The lines of one `memory` entry: path, language and size; its symbols; its summary. */
-export function memoryLines(m: Pick<MemoryEntry, 'path' | 'language' | 'lines' | 'symbols' | 'summary' | 'supersededBySyncId'>): string[] {
+export function memoryLines(m: Pick<MemoryEntry, 'path' | 'language' | 'lines' | 'symbols' | 'summary' | 'supersededBySyncId'>, query?: string): string[] {
   const gone = m.supersededBySyncId ? ` (superseded by ${m.supersededBySyncId})` : '';
   const out = [`${pathText(m.path)}  ${escapeControls(`${m.language} · ${m.lines} ${m.lines === 1 ? 'line' : 'lines'}${gone}`)}`];
-  if (m.symbols.length) out.push(`    ${escapeControls(`${m.symbols.slice(0, 12).join(', ')}${m.symbols.length > 12 ? ', …' : ''}`)}`);
+  // The symbols a query word names come first: the one that made the file match is never cut off.
+  if (m.symbols.length) out.push(`    ${escapeControls(`${shownSymbols(m.symbols, query, 12).join(', ')}${m.symbols.length > 12 ? ', …' : ''}`)}`);
   if (m.summary) out.push(`    ${escapeControls(m.summary)}`);
   return out;
 }

@@ -235,4 +235,19 @@ describe('CLI hardening: the CLI words', function () {
     const json = await runCli(['memory', '--storage', fx.storage, '--query', 'zzzqqq', '--json']);
     assert.equal(json.stdout, '[]\n');
   });
+
+  it('memory --query, read through a pipe, shows the symbols the query names first, even past the twelve it prints', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => (i === 16 ? 'renderTemplate' : `helper${i}`));
+    const many = await Fixture.create({ 'lib/view.ts': names.map((n) => `export function ${n}() {}\n`).join('') });
+    try {
+      assert.equal((await many.sync()).code, 0);
+      const run = await runCli(['memory', '--storage', many.storage, '--query', 'template']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^lib\/view\.ts {2}typescript · 20 lines\n {4}renderTemplate, helper0, helper1, .*helper10, …\n/);
+      // Without a query, file order.
+      assert.match((await runCli(['memory', '--storage', many.storage])).stdout, /\n {4}helper0, helper1, /);
+    } finally {
+      many.dispose();
+    }
+  });
 });

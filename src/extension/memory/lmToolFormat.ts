@@ -1,4 +1,5 @@
 // What the language-model tools return, as bounded plain text. Pure: unit-tested in plain Node.
+import { shownSymbols } from '../../core/memory/tokens';
 import { displayGitPath } from '../../core/paths';
 import type { MemoryEntry, SyncRecord } from '../../core/types';
 
@@ -49,7 +50,7 @@ export function formatSearchResult(query: string, entries: readonly MemoryEntry[
   let out = head;
   let shown = 0;
   for (const e of entries) {
-    const symbols = e.symbols.length ? `\n  symbols: ${e.symbols.slice(0, SYMBOLS_PER_ENTRY).join(', ')}${e.symbols.length > SYMBOLS_PER_ENTRY ? ', …' : ''}` : '';
+    const symbols = e.symbols.length ? `\n  symbols: ${shownSymbols(e.symbols, query, SYMBOLS_PER_ENTRY).join(', ')}${e.symbols.length > SYMBOLS_PER_ENTRY ? ', …' : ''}` : '';
     const summary = e.summary ? `\n  summary: ${clip(e.summary.replace(/\s+/g, ' '), SUMMARY_CHARS)}` : '';
     const block = `- ${displayGitPath(e.path)} (${e.language}, ${e.lines} lines, blob ${e.blobSha.slice(0, 12)})${symbols}${summary}\n`;
     const tail = `(${entries.length - shown} more not shown; narrow the query.)\n`;

@@ -1,6 +1,7 @@
 // `Project Sync: Search Memory…`: a QuickPick over the active memory, re-ranked as you type.
 // Picking an entry opens the workspace file when it is byte-identical to the synced version, else
 // that version as a read-only `projectsync:` document.
+import { shownSymbols } from '../../core/memory/tokens';
 import * as vscode from 'vscode';
 import { displayGitPath, hasEscapedByte } from '../../core/paths';
 import type { MemoryEntry } from '../../core/types';
@@ -42,7 +43,7 @@ export async function searchMemory(engines: EngineHost, initial = '', repos?: Wo
     picker.items = entries.map((entry) => ({
       label: displayGitPath(entry.path),
       description: `${entry.language} · ${entry.lines} lines`,
-      detail: [entry.summary, entry.symbols.slice(0, 8).join(', ')].filter(Boolean).join(' — '),
+      detail: [entry.summary, shownSymbols(entry.symbols, query || undefined, 8).join(', ')].filter(Boolean).join(' — '),
       entry,
       alwaysShow: true,
     }));
