@@ -964,6 +964,50 @@ git commit [-a | --interactive]
     assert.equal(summary('notes.adoc', `= Notes\n\n== Usage\n\nfoo - bar\n\n== NAME\n\nx - y\n`), '');
   });
 
+  it('skips what a credit contributed (between copyright lines, or in parentheses), and a licence whose words come past the summary length', () => {
+    // list.h's shape in git/git: the file's purpose is the comment after the licence and the guard.
+    const list = `/*
+ * Copyright (C) 2002 Free Software Foundation, Inc.
+ * (originally part of the GNU C Library and Userspace RCU)
+ * Contributed by Ulrich Drepper <drepper@redhat.com>, 2002.
+ *
+ * Copyright (C) 2009 Pierre-Marc Fournier
+ * Conversion to RCU list.
+ * Copyright (C) 2010 Mathieu Desnoyers <mathieu.desnoyers@efficios.com>
+ */
+
+#ifndef LIST_H
+#define LIST_H	1
+
+/*
+ * The definitions of this file are adopted from those which can be
+ * found in the Linux kernel headers.
+ */
+`;
+    assert.equal(summary('list.h', list), 'The definitions of this file are adopted from those which can be found in the Linux kernel headers.');
+    // A purpose line right under a single copyright line stays (contrib/rerere-train.sh).
+    assert.equal(summary('contrib/rerere-train.sh', '#!/bin/sh\n# Copyright (c) 2008, Nanako Shiraishi\n# Prime rerere database from existing merge commits\n\nme=rerere-train\n'), 'Prime rerere database from existing merge commits');
+    // flask's tests/test_cli.py: a licence sentence cut by its copyright.
+    assert.equal(summary('tests/test_cli.py', '# This file was part of Flask-CLI and was modified under the terms of\n# its Revised BSD License. Copyright © 2015 CERN.\nimport os\n'), '');
+    // An X11-style permission notice: the licence words come after the first 200 characters.
+    const notice = `/*
+Copyright 1987, 1988, 1998  The Open Group
+
+Permission to use, copy, modify, distribute, and sell this software and its
+documentation for any purpose is hereby granted without fee, provided that
+the above copyright notice appear in all copies and that both that
+copyright notice and this permission notice appear in supporting
+documentation.
+
+Except as contained in this notice, the name of The Open Group shall
+not be used in advertising or otherwise to promote the sale, use or
+other dealings in this Software without prior written authorization
+from The Open Group.
+*/
+`;
+    assert.equal(summary('X11/Core.h', notice), '');
+  });
+
   it('skips a "see the included COPYING file" licence line and a "years, Name <email>" credit; reads a JSDoc @fileOverview', () => {
     const c = `/*
  * For full terms see the included COPYING file.

@@ -44,7 +44,7 @@ const CREDIT_LINE =
 // Words are separated (`[\s,]+`), so a failing line is rejected in linear time (no two ways to split a word).
 const NAMES_LINE = /^(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der)(?:[\s,]+(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der))*,?$/u;
 /** A paragraph that is a licence text. */
-const LICENSE = /\blicen[cs](?:e|ed|ing)\b|permission is hereby granted|free software|warrant|redistribut|the above copyright|applicable law|^(?:l?gpl|agpl)\b[\s-]*v?\d|\bsee (?:the )?(?:included |accompanying |enclosed )?(?:file )?(?:copying|license)\b/i;
+const LICENSE = /\blicen[cs](?:e|ed|ing)\b|permission is hereby granted|free software|warrant|redistribut|the above copyright|applicable law|\bwithout fee\b|\bin all copies\b|substantial portions of the software|conditions and the following disclaimer|\bneither the name of\b|\bexcept as contained in this notice\b|\bunder the terms of\b|\bin no event\b|\bprocurement of substitute goods\b|^(?:l?gpl|agpl)\b[\s-]*v?\d|\bsee (?:the )?(?:included |accompanying |enclosed )?(?:file )?(?:copying|license)\b/i;
 /** An editor's modeline (`-*- tcl -*-`) anywhere in a comment line: for the editor, not the reader. */
 const MODELINE = /-\*-.+-\*-/;
 /** Comments that name a section of code, not the file's purpose. */
@@ -116,10 +116,15 @@ function paragraphs(text: readonly string[]): string[] {
   const out: string[] = [];
   let kept: string[] = [];
   let length = 0;
+  /** Whether the paragraph so far held a credit: what follows it there is more of the credit. */
+  let credited = false;
+  /** Whether a line of the paragraph, kept or not, is a licence's. */
+  let licensed = false;
   const end = (): void => {
-    if (kept.length > 0) out.push(kept.join(' ').replace(XML_DOC_TAG, '').replace(/\s+/g, ' ').trim());
+    if (kept.length > 0 && !licensed) out.push(kept.join(' ').replace(XML_DOC_TAG, '').replace(/\s+/g, ' ').trim());
     kept = [];
     length = 0;
+    credited = licensed = false;
   };
   for (let i = 0; i < text.length; i++) {
     const t = (text[i] ?? '').trim();
@@ -144,6 +149,7 @@ function paragraphs(text: readonly string[]): string[] {
     }
     if (/^\[=*\[/.test(t)) continue;
     if (CREDIT_LINE.test(t)) {
+      credited = true;
       // A credit that goes on (`Copyright 2009-2013, Daniel Lemire, Cliff Moon,` / `David McIntosh, …`): its next line too.
       for (;;) {
         const next = (text[i + 1] ?? '').trim();
@@ -156,12 +162,27 @@ function paragraphs(text: readonly string[]): string[] {
       end(); // a blank or a rule ends the paragraph
       continue;
     }
+    // Between credits, or in parentheses under one: what a contributor did (`(originally part of the
+    // GNU C Library)`, `Conversion to RCU list.` before the next copyright line).
+    if (credited && (/^\(.*\)$/.test(t) || creditFollows(text, i + 1))) continue;
+    // A licence word past the summary's length still makes the paragraph a licence.
+    if (LICENSE.test(t)) licensed = true;
     if (length > MAX_SUMMARY_LENGTH) continue; // enough to fill the summary
     kept.push(t);
     length += t.length + 1;
   }
   end();
   return out;
+}
+
+/** Whether a credit line comes later in the paragraph that line `from` is in. */
+function creditFollows(text: readonly string[], from: number): boolean {
+  for (let j = from; j < text.length; j++) {
+    const t = (text[j] ?? '').trim();
+    if (!/[\p{L}\p{N}]/u.test(t)) return false;
+    if (CREDIT_LINE.test(t)) return true;
+  }
+  return false;
 }
 
 /** The first paragraph that states something: not a licence, not boilerplate, not a lone name or title. */
