@@ -193,6 +193,34 @@ describe('memory: markup, scripts and summaries', () => {
     });
   }
 
+  it("reads an rst summary as a reader sees it: roles, references and links without markup, a line opening with a role kept (flask's docs)", () => {
+    const summary = (path: string, text: string) =>
+      extractFacts({ path, blobSha: 'a'.repeat(40), mode: '100644', size: null, content: enc.encode(text), maxFileSize: 1_000_000 }, { parsers: false })?.summary;
+    const logging = `Logging
+=======
+
+Flask uses standard Python :mod:\`logging\`. Messages are logged with
+:meth:\`app.logger <flask.Flask.logger>\`, as the :class:\`~flask.Flask\` class
+says. Gunicorn_ and \`Click\`_ and \`the docs <https://example.org>\`_ are
+maintained.__ Use \`\`__init__\`\` and :doc:\`installation\`.
+
+.. _Gunicorn: https://gunicorn.org/
+`;
+    assert.equal(
+      summary('docs/logging.rst', logging),
+      'Flask uses standard Python logging. Messages are logged with app.logger, as the Flask class says. Gunicorn and Click and the docs are maintained. Use __init__ and installation.',
+    );
+    const context = `The App and Request Context
+===========================
+
+The context keeps track of data during a request. Rather than passing it to every function, the
+:data:\`.current_app\` and :data:\`.g\` proxies are accessed instead.
+
+:param x: a field list ends the paragraph
+`;
+    assert.equal(summary('docs/appcontext.rst', context), 'The context keeps track of data during a request. Rather than passing it to every function, the .current_app and .g proxies are accessed instead.');
+  });
+
   it('keeps a summary on one line and cuts it at the limit with an ellipsis', () => {
     const words = Array.from({ length: 80 }, (_, i) => `word${i}`);
     const source = `/**\n * ${words.slice(0, 40).join(' ')}\n * ${words.slice(40).join(' ')}\n */\n\nexport const x = 1;\n`;

@@ -76,13 +76,37 @@ export function rstSummary(lines: readonly string[]): string {
       i++;
       continue;
     }
-    if (!t || /^\s/.test(line) || t.startsWith('..') || t.startsWith(':')) {
+    // A field list (`:param x:`), not a line that opens with a role (`:data:`g` is …`).
+    if (!t || /^\s/.test(line) || t.startsWith('..') || /^:[^:`]+:(?:\s|$)/.test(t)) {
       if (kept.length > 0) break;
       continue;
     }
     if (titled) kept.push(t);
   }
-  return kept.join(' ').replace(/``?([^`]+)``?/g, '$1').replace(/:\w+:`([^`]+)`/g, '$1').replace(/\s+/g, ' ');
+  return plainRst(kept.join(' '));
+}
+
+/**
+ * reStructuredText inline markup as a reader sees it: ``literals``, roles (`:doc:`installation``,
+ * `:meth:`app.logger <flask.Flask.logger>`` → app.logger, `:class:`~flask.Flask`` → Flask),
+ * references (`` `Click`_ ``, `` `the docs <https://…>`_ ``, `Gunicorn_`, `maintained.__`).
+ */
+export function plainRst(text: string): string {
+  // Literals are kept aside while references are unmarked: `` `__init__` `` stays as written.
+  const literals: string[] = [];
+  return text
+    .replace(/\uE000/g, '')
+    .replace(/``([^`]+)``/g, (_, literal: string) => `\uE000${literals.push(literal) - 1}\uE000`)
+    .replace(/:[\w:+-]+:`([^`<]+?)\s*<[^>`]*>`/g, '$1')
+    .replace(/:[\w:+-]+:`~([^`]+)`/g, (_, target: string) => target.split('.').pop() ?? target)
+    .replace(/:[\w:+-]+:`([^`]+)`/g, '$1')
+    .replace(/`([^`<]+?)\s*<[^>`]*>`_{0,2}/g, '$1')
+    .replace(/`([^`]+)`_{0,2}/g, '$1')
+    .replace(/\b([A-Za-z][\w.-]*?[A-Za-z0-9])__?(?=[\s,;:!?)\]]|$)/g, '$1')
+    .replace(/([\w.])__(?=[\s,;:!?)\]]|$)/g, '$1')
+    .replace(/\uE000(\d+)\uE000/g, (_, n: string) => literals[Number(n)] ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Perl: `=head1 NAME` / `Module::Name - what it does` in the POD. */
