@@ -12,7 +12,7 @@ export const USAGE = `Usage:
   project-sync history  --storage DIR [--json]
   project-sync restore  SYNC_ID --storage DIR [--json]
   project-sync files    --storage DIR [--sync ID] [--json]
-  project-sync memory   --storage DIR [--query TEXT] [--include-superseded] [--json]
+  project-sync memory   --storage DIR [--query TEXT] [--limit N] [--include-superseded] [--json]
   project-sync --version
 
 The token comes from GITHUB_TOKEN when set. Exit codes: 0 success, 1 the operation failed, 2 usage error.`;
@@ -26,6 +26,8 @@ export interface CliArgs {
   json: boolean;
   syncId?: string;
   query?: string;
+  /** `memory`: print at most this many entries (the best first with --query). */
+  limit?: number;
   includeSuperseded: boolean;
   maxWait: number;
   maxFileSize?: number;
@@ -61,6 +63,7 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
         json: { type: 'boolean', default: false },
         sync: { type: 'string' },
         query: { type: 'string' },
+        limit: { type: 'string' },
         'include-superseded': { type: 'boolean', default: false },
         'max-wait': { type: 'string' },
         'max-file-size': { type: 'string' },
@@ -90,10 +93,18 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
     json: v.json ?? false,
     syncId: command === 'restore' ? positionals[0] : v.sync,
     query: v.query,
+    ...(v.limit !== undefined ? { limit: count(v.limit, 'limit') } : {}),
     includeSuperseded: v['include-superseded'] ?? false,
     maxWait: number(v['max-wait'], 'max-wait') ?? 60,
     maxFileSize: number(v['max-file-size'], 'max-file-size'),
   };
+}
+
+/** A whole number of 1 or more. */
+function count(raw: string, name: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} takes a whole number of 1 or more.`);
+  return n;
 }
 
 function number(raw: string | undefined, name: string): number | undefined {

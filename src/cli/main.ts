@@ -6,6 +6,7 @@ import type { SyncRecord } from '../core/types';
 import { createEngine, type Engine, type EngineOptions } from '../engine';
 import { parseCli, USAGE, UsageError, VERSION, type CliArgs } from './args';
 import { envKnobs } from './envKnobs';
+import { extractorId } from '../core/memory/extractor';
 import { branchLine, cliHint, cliMessage, errorText, escapeControls, fileLine, historyLine, memoryLines, noMemoryMatch, ProgressRenderer, summary } from './render';
 
 interface Io {
@@ -191,7 +192,17 @@ async function memory(engine: Engine, args: CliArgs, io: Io): Promise<number> {
   if (active?.memoryIncomplete) {
     io.stderr.write(`note: the memory of ${escapeControls(active.branch)} is incomplete (still being indexed, or completed by the next sync of ${escapeControls(active.branch)}): files it changed may be missing\n`);
   }
-  const entries = await engine.store.memory({ query: args.query, includeSuperseded: args.includeSuperseded, ...(repository ? { repository } : {}) });
+  // Facts an older extractor made are shown as they are until the next sync analyses the files again.
+  const current = extractorId(envKnobs(io.env).memoryParsers === true);
+  if (active?.memoryExtractor && active.memoryExtractor !== current) {
+    io.stderr.write(`note: this memory was made by extractor ${escapeControls(active.memoryExtractor)}; the next sync of ${escapeControls(active.branch)} analyses its files again with ${current}\n`);
+  }
+  const entries = await engine.store.memory({
+    query: args.query,
+    includeSuperseded: args.includeSuperseded,
+    ...(args.limit !== undefined ? { limit: args.limit } : {}),
+    ...(repository ? { repository } : {}),
+  });
   if (args.json) io.stdout.write(JSON.stringify(entries) + '\n');
   else if (entries.length === 0) io.stdout.write(noMemoryMatch(args.query) + '\n');
   else for (const m of entries) io.stdout.write(memoryLines(m, args.query).join('\n') + '\n');

@@ -2,7 +2,7 @@
 // every human output, a 304 logged at debug, the HTTP stack loaded only when needed, and the CLI's words.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ProgressRenderer } from '../../src/cli/render';
@@ -234,6 +234,44 @@ describe('CLI hardening: the CLI words', function () {
     assert.deepEqual([none.code, none.stdout], [0, 'No file matched "zzzqqq".\n']);
     const json = await runCli(['memory', '--storage', fx.storage, '--query', 'zzzqqq', '--json']);
     assert.equal(json.stdout, '[]\n');
+  });
+
+  it('memory --limit N prints the best N (with a query) or the first N (without); a bad N is a usage error', async () => {
+    const names = ['alpha.ts', 'beta.ts', 'gamma.ts'];
+    const three = await Fixture.create(Object.fromEntries(names.map((n) => [n, `export function ${n.split('.')[0]}Sync() {}\n`])));
+    try {
+      assert.equal((await three.sync()).code, 0);
+      const first = await runCli(['memory', '--storage', three.storage, '--limit', '2']);
+      assert.equal(first.code, 0, first.stderr);
+      assert.deepEqual(first.stdout.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(' ')[0]), ['alpha.ts', 'beta.ts']);
+      const best = JSON.parse((await runCli(['memory', '--storage', three.storage, '--query', 'gamma', '--limit', '1', '--json'])).stdout) as { path: string }[];
+      assert.deepEqual(best.map((e) => e.path), ['gamma.ts']);
+      for (const bad of ['0', '-1', '1.5', 'x']) {
+        const run = await runCli(['memory', '--storage', three.storage, `--limit=${bad}`]);
+        assert.deepEqual([run.code, run.stderr.split('\n')[0]], [2, 'project-sync: --limit takes a whole number of 1 or more.'], bad);
+      }
+    } finally {
+      three.dispose();
+    }
+  });
+
+  it('memory says when an older extractor made the facts it shows, and that the next sync analyses them again', async () => {
+    const stale = await Fixture.create({ 'one.ts': 'export const one = 1;\n' });
+    try {
+      assert.equal((await stale.sync()).code, 0);
+      const fresh = await runCli(['memory', '--storage', stale.storage]);
+      assert.doesNotMatch(fresh.stderr, /extractor/);
+      const file = path.join(stale.storage, 'history.json');
+      const text = readFileSync(file, 'utf8');
+      assert.match(text, /"memoryExtractor":"regex\.\d+"/);
+      writeFileSync(file, text.replace(/"memoryExtractor":"regex\.\d+"/g, '"memoryExtractor":"regex.1"'));
+      const run = await runCli(['memory', '--storage', stale.storage]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /^note: this memory was made by extractor regex\.1; the next sync of \S+ analyses its files again with regex\.\d+\n/);
+      assert.match(run.stdout, /^one\.ts /);
+    } finally {
+      stale.dispose();
+    }
   });
 
   it('memory --query, read through a pipe, shows the symbols the query names first, even past the twelve it prints', async () => {
