@@ -130,6 +130,8 @@ build: src/main.c
 \t$(CC) -c $<
 test::
 \t./run-tests
+git.sp git.s git.o: EXTRA_CPPFLAGS = -DGIT_HTML_PATH
+debug: override CFLAGS += -g
 `,
     symbols: ['all', 'build', 'test'],
     summary: 'Developer tasks.',
@@ -192,6 +194,12 @@ describe('memory: markup, scripts and summaries', () => {
       assert.equal(f.summary, c.summary);
     });
   }
+
+  it('shows an AsciiDoc heading without the backslashes that keep its markup from being read (git: commit-graph.adoc)', () => {
+    const text = '= Git Commit-Graph Design Notes\n\n== Deleting graph-\\{hash\\} files\n\n== A \\*literal* star\n';
+    const f = extractFacts({ path: 'Documentation/technical/commit-graph.adoc', blobSha: 'a'.repeat(40), mode: '100644', size: null, content: enc.encode(text), maxFileSize: 1_000_000 }, { parsers: false });
+    assert.deepEqual(f?.symbols, ['Git Commit-Graph Design Notes', 'Deleting graph-{hash} files', 'A *literal* star']);
+  });
 
   it("reads an rst summary as a reader sees it: roles, references and links without markup, a line opening with a role kept (flask's docs)", () => {
     const summary = (path: string, text: string) =>

@@ -78,6 +78,9 @@ export function* asciidocLines(lines: readonly string[]): Generator<AsciidocLine
 /** Title text as a reader sees it: no inline code ticks, emphasis marks, anchors or link targets. */
 export function plainAsciidoc(text: string): string {
   return text
+    // A backslash keeps markup from being read (`graph-\{hash\}`, `\*literal*`): the character is set
+    // aside (as a private-use one) until the markup is gone.
+    .replace(/\\([{}*_`#+[\]<])/g, (_m, c: string) => String.fromCharCode(0xe000 + c.charCodeAt(0)))
     .replace(/\[\[[^\]]*\]\]/g, '')
     .replace(/<<([^,>]+)(?:,\s*([^>]+))?>>/g, (_m, id: string, label?: string) => label ?? id)
     .replace(/\b(?:image|icon):[^\s[]*\[[^\]]*\]/g, '')
@@ -87,6 +90,8 @@ export function plainAsciidoc(text: string): string {
     .replace(/\[[\w.#%-]*\]#([^#]+)#/g, '$1')
     .replace(/"`([^`]*)`"|'`([^`]*)`'/g, (_m, a?: string, b?: string) => a ?? b ?? '')
     .replace(/([*_`#+]{1,2})([^\s*_`#+](?:[^*_`#+]*[^\s*_`#+])?)\1/g, '$2')
+    // Escaped characters back as themselves, without their backslash.
+    .replace(/[\uE000-\uE07F]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xe000))
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -70,6 +70,8 @@ export function firstMarkdownHeading(lines: readonly string[]): string {
   return one.names[0] ?? '';
 }
 
+/** What follows a target's colon when the line is a target-specific variable (`VAR = …`, `override VAR += …`). */
+const TARGET_VARIABLE = /^[ \t]*(?:(?:override|export|private|unexport)[ \t]+)*[A-Za-z_][\w.-]*[ \t]*(?:::|[:+?!])?=/;
 const MAKE_RULE = /^([A-Za-z0-9_][\w./-]*(?:[ \t]+[A-Za-z0-9_][\w./-]*)*)[ \t]*::?(?!=)/;
 
 /** Makefile: explicit targets (pattern rules, variables and `.SPECIAL` targets are not). */
@@ -77,7 +79,8 @@ export const makefileSymbols: SymbolExtractor = (lines, out) => {
   for (const line of lines) {
     if (out.full) return;
     const m = MAKE_RULE.exec(line);
-    if (m?.[1]) for (const target of m[1].split(/[ \t]+/)) out.add(target);
+    // `git.o git.s: EXTRA_CPPFLAGS = …` sets a variable for those targets: it defines no rule.
+    if (m?.[1] && !TARGET_VARIABLE.test(line.slice(m[0].length))) for (const target of m[1].split(/[ \t]+/)) out.add(target);
   }
 };
 
