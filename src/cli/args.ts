@@ -102,8 +102,8 @@ export function parseCli(argv: string[]): CliArgs | 'help' | 'version' {
 
 /** A whole number of 1 or more. */
 function count(raw: string, name: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} takes a whole number of 1 or more.`);
+  const n = /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n)) throw new UsageError(`--${name} takes a whole number of 1 or more.`);
   return n;
 }
 

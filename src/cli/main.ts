@@ -194,8 +194,10 @@ async function memory(engine: Engine, args: CliArgs, io: Io): Promise<number> {
   }
   // Facts an older extractor made are shown as they are until the next sync analyses the files again.
   const current = extractorId(envKnobs(io.env).memoryParsers === true);
-  if (active?.memoryExtractor && active.memoryExtractor !== current) {
-    io.stderr.write(`note: this memory was made by extractor ${escapeControls(active.memoryExtractor)}; the next sync of ${escapeControls(active.branch)} analyses its files again with ${current}\n`);
+  // The sync's own test (core/sync.ts: a base whose extractor is not this one's, or not recorded).
+  if (active && active.memoryExtractor !== current) {
+    const made = active.memoryExtractor ? `extractor ${escapeControls(active.memoryExtractor)}` : 'an extractor it did not record';
+    io.stderr.write(`note: this memory was made by ${made}; the next sync of ${escapeControls(active.branch)} analyses its files again with ${current}\n`);
   }
   const entries = await engine.store.memory({
     query: args.query,

@@ -246,7 +246,7 @@ describe('CLI hardening: the CLI words', function () {
       assert.deepEqual(first.stdout.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(' ')[0]), ['alpha.ts', 'beta.ts']);
       const best = JSON.parse((await runCli(['memory', '--storage', three.storage, '--query', 'gamma', '--limit', '1', '--json'])).stdout) as { path: string }[];
       assert.deepEqual(best.map((e) => e.path), ['gamma.ts']);
-      for (const bad of ['0', '-1', '1.5', 'x']) {
+      for (const bad of ['0', '-1', '1.5', 'x', '0x10', '1e3', ' 2']) {
         const run = await runCli(['memory', '--storage', three.storage, `--limit=${bad}`]);
         assert.deepEqual([run.code, run.stderr.split('\n')[0]], [2, 'project-sync: --limit takes a whole number of 1 or more.'], bad);
       }
@@ -269,6 +269,9 @@ describe('CLI hardening: the CLI words', function () {
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stderr, /^note: this memory was made by extractor regex\.1; the next sync of \S+ analyses its files again with regex\.\d+\n/);
       assert.match(run.stdout, /^one\.ts /);
+      // A memory whose extractor was not recorded is analysed again by the next sync too: said so.
+      writeFileSync(file, text.replace(/,?"memoryExtractor":"regex\.\d+"/g, ''));
+      assert.match((await runCli(['memory', '--storage', stale.storage])).stderr, /^note: this memory was made by an extractor it did not record; the next sync/);
     } finally {
       stale.dispose();
     }

@@ -132,6 +132,8 @@ test::
 \t./run-tests
 git.sp git.s git.o: EXTRA_CPPFLAGS = -DGIT_HTML_PATH
 debug: override CFLAGS += -g
+posix ::= value
+foo: VAR :::= 1
 `,
     symbols: ['all', 'build', 'test'],
     summary: 'Developer tasks.',
@@ -226,6 +228,8 @@ The context keeps track of data during a request. Rather than passing it to ever
 
 :param x: a field list ends the paragraph
 `;
+    // A literal block's `::` line is no paragraph; a name that begins with `_` keeps its underscores.
+    assert.equal(summary('x.rst', 'Title\n=====\n\n::\n\n    code\n\nReal text about __init__ and Click_.\n'), 'Real text about __init__ and Click.');
     assert.equal(summary('docs/appcontext.rst', context), 'The context keeps track of data during a request. Rather than passing it to every function, the .current_app and .g proxies are accessed instead.');
   });
 

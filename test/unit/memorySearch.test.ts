@@ -82,6 +82,8 @@ describe('memory: search', () => {
     assert.equal(paths(searchMemory(files, 'where is the request context'))[0], 'src/flask/ctx.py');
     // A query of little words only is searched as it is.
     assert.deepEqual(queryTerms('is'), ['is']);
+    // One little word is a word like any other: `from operator` looks for rxjs's from.ts.
+    assert.deepEqual(queryTerms('from operator'), ['from', 'operator']);
     assert.equal(paths(searchMemory(files, 'is'))[0], 'docs/is.md');
   });
 
@@ -97,8 +99,12 @@ describe('memory: search', () => {
     assert.ok(found.includes('t/t1800-hook.sh'), found.join(', '));
     assert.ok(!found.includes('builtin/commit.c'));
     assert.deepEqual(stems('hooks'), ['hook']);
-    assert.deepEqual(stems('libraries'), ['library']);
-    assert.deepEqual(stems('branches'), ['branch']);
+    assert.deepEqual(stems('libraries'), ['library', 'librari', 'librarie']);
+    assert.deepEqual(stems('branches'), ['branch', 'branche']);
+    // Both readings of -es: sizes finds getSize, aliases finds getAlias.
+    assert.deepEqual(stems('sizes'), ['siz', 'size']);
+    assert.equal(paths(searchMemory([entry('lib/size.js', ['getSize']), entry('lib/alias.js', ['getAlias'])], 'sizes'))[0], 'lib/size.js');
+    assert.equal(paths(searchMemory([entry('lib/size.js', ['getSize']), entry('lib/alias.js', ['getAlias'])], 'aliases'))[0], 'lib/alias.js');
     assert.deepEqual([stems('process'), stems('status'), stems('analysis'), stems('tags')], [[], [], [], ['tag']]);
   });
 
@@ -108,6 +114,8 @@ describe('memory: search', () => {
     assert.deepEqual(shownSymbols(symbols, 'view', 10), ['renderView', 'View', 'init', 'helper', 'parse', 'render_template']);
     assert.deepEqual(shownSymbols(symbols, undefined, 2), ['init', 'helper']);
     assert.deepEqual(shownSymbols(symbols, 'nothing', 2), ['init', 'helper']);
+    // A plural query word names its singular's symbols too, as the search matched them.
+    assert.deepEqual(shownSymbols(['a', 'b', 'find_hook'], 'hooks', 2), ['find_hook', 'a']);
   });
 
   it('a camelCase query word names a symbol: the file defining it comes before a file named by its first part (express: sendFile)', () => {

@@ -962,6 +962,24 @@ git commit [-a | --interactive]
     assert.equal(summary('Documentation/git-commit.adoc', manpage), 'Record changes to the repository');
     // Not a manual page: its NAME section is not the second title.
     assert.equal(summary('notes.adoc', `= Notes\n\n== Usage\n\nfoo - bar\n\n== NAME\n\nx - y\n`), '');
+    // Nor is a document with prose before its NAME section; a header's attribute entries are fine.
+    assert.equal(summary('guide.adoc', `= Style Guide\n\nHow we write code here.\n\n== Name\n\nfoo - the thing we call it\n`), 'How we write code here.');
+    assert.equal(summary('git-foo.adoc', `= git-foo(1)\n:doctype: manpage\n:manmanual: Git Manual\n\n== NAME\n\ngit-foo - Frobnicate the index\n`), 'Frobnicate the index');
+  });
+
+  it('review cases: a bug-report address is no credit, a credit in @fileOverview is one, C++ guards and GNU return types, quoted test descriptions', () => {
+    assert.equal(
+      summary('frob.c', '/*\n * Copyright 2001 A\n * Frobnicate widgets for the toolkit.\n * Send bug reports to <bugs@example.org>\n */\nint x;\n'),
+      'Frobnicate widgets for the toolkit. Send bug reports to <bugs@example.org>',
+    );
+    assert.equal(summary('a.js', '/**\n * @fileoverview Copyright (c) 2015 Foo Inc. All rights reserved.\n */\nvar a = 1;\n'), '');
+    // A header's comment above `#ifdef __cplusplus` is the file's; one above a GNU-style definition is the function's.
+    assert.equal(summary('api.h', '#ifndef API_H\n#define API_H\n\n/* The widget API. */\n#ifdef __cplusplus\nextern "C" {\n#endif\n'), 'The widget API.');
+    assert.equal(summary('main.c', '#include <stdio.h>\n\n/* Parse the options and run. */\nint\nmain (int argc, char **argv)\n{\n'), '');
+    // The shell's quoting inside test_description, and Sharness's *.t (Perl by its name, sh by its first line).
+    assert.equal(summary('t/t1-foo.sh', `#!/bin/sh\ntest_description='Test that '\\''git foo'\\'' works'\n. ./test-lib.sh\n`), "Test that 'git foo' works");
+    assert.equal(summary('t/t2-bar.sh', '#!/bin/sh\ntest_description="Test the \\"bar\\" command"\n'), 'Test the "bar" command');
+    assert.equal(summary('test/basic.t', '#!/bin/sh\n\ntest_description="Show basic features of Sharness"\n\n. ./sharness.sh\n'), 'Show basic features of Sharness');
   });
 
   it('skips what a credit contributed (between copyright lines, or in parentheses), and a licence whose words come past the summary length', () => {

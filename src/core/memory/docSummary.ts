@@ -77,7 +77,7 @@ export function rstSummary(lines: readonly string[]): string {
       continue;
     }
     // A field list (`:param x:`), not a line that opens with a role (`:data:`g` is …`).
-    if (!t || /^\s/.test(line) || t.startsWith('..') || /^:[^:`]+:(?:\s|$)/.test(t)) {
+    if (!t || /^\s/.test(line) || t.startsWith('..') || t.startsWith('::') || /^:[^:`]+:(?:\s|$)/.test(t)) {
       if (kept.length > 0) break;
       continue;
     }
@@ -102,8 +102,8 @@ export function plainRst(text: string): string {
     .replace(/:[\w:+-]+:`([^`]+)`/g, '$1')
     .replace(/`([^`<]+?)\s*<[^>`]*>`_{0,2}/g, '$1')
     .replace(/`([^`]+)`_{0,2}/g, '$1')
-    .replace(/\b([A-Za-z][\w.-]*?[A-Za-z0-9])__?(?=[\s,;:!?)\]]|$)/g, '$1')
-    .replace(/([\w.])__(?=[\s,;:!?)\]]|$)/g, '$1')
+    // `Gunicorn_`, `mod_wsgi-express_`, `maintained.__`; never a name that begins with `_` (`__init__`).
+    .replace(/(^|[\s(])([A-Za-z0-9][^\s`]*?[A-Za-z0-9.])__?(?=[\s,.;:!?)\]]|$)/g, '$1$2')
     .replace(/\uE000(\d+)\uE000/g, (_, n: string) => literals[Number(n)] ?? '')
     .replace(/\s+/g, ' ')
     .trim();
@@ -201,14 +201,23 @@ export function asciidocSummary(lines: readonly string[]): string {
 function manpageName(lines: readonly string[]): string {
   let titles = 0;
   let named = false;
+  /** The document header: the lines right under the title, to the first blank one. */
+  let header = false;
   for (const l of asciidocLines(lines.slice(0, 60))) {
     if (l.kind === 'title') {
       if (++titles > 2 || (titles === 1 && l.level !== 0)) return '';
       named = titles === 2 && /^name$/i.test(l.text.trim());
       if (titles === 2 && !named) return '';
+      header = titles === 1;
       continue;
     }
-    if (l.kind !== 'text' || !named) continue;
+    if (l.kind === 'blank') header = false;
+    if (l.kind !== 'text') continue;
+    // Prose before a NAME section: not a manual page (its header and attribute entries are).
+    if (!named) {
+      if (header || ASCIIDOC_ATTRIBUTE.test(l.text.trimEnd())) continue;
+      return '';
+    }
     const m = /^[\w.+-]+(?:\s*,\s*[\w.+-]+)*\s+-{1,2}\s+(\S.*)$/.exec(l.text.trim());
     return m?.[1] ? plainAsciidoc(m[1]) : '';
   }

@@ -12,7 +12,9 @@
 // (`build flags` → `buildflags`) match as both; a file name that is a word's beginning (`inc.js`
 // for increment: abbreviations) matches as the word at half weight. Results: more matched words
 // first, then score, then the shallower, shorter path, then path order.
-import { baseName, comparePaths, queryTerms, queryTokens, tokenize } from './tokens';
+import { baseName, comparePaths, queryTerms, queryTokens, stems, tokenize } from './tokens';
+
+export { stems } from './tokens';
 
 export interface Searchable {
   path: string;
@@ -903,24 +905,6 @@ export function abbreviations(word: string, queryWords: ReadonlyMap<string, numb
 /** The weight of a query word's stem (see stems). */
 export const STEM_WEIGHT = 0.7;
 
-/**
- * The singular of a plural query word (`hooks` → hook, `libraries` → library, `branches` → branch):
- * English plural endings only, letters only, a stem of 3 letters or more. Matched exactly, in every
- * field, at STEM_WEIGHT, as the word: the index keeps words as written, so `hook.h` is found for
- * "hooks". (-ing and -ed endings are not undone: `formatting` → format and `started` → start
- * brought more noise than finds.)
- */
-export function stems(word: string): string[] {
-  if (word.length < 4 || !/^\p{L}+$/u.test(word)) return [];
-  const stem = word.endsWith('ies')
-    ? `${word.slice(0, -3)}y`
-    : /(?:ss|x|z|ch|sh)es$/.test(word)
-      ? word.slice(0, -2)
-      : word.endsWith('s') && !/(?:ss|us|is)$/.test(word)
-        ? word.slice(0, -1)
-        : '';
-  return stem.length >= 3 ? [stem] : [];
-}
 
 /**
  * The query's words written as camelCase identifiers (`sendFile`), lowercased: such a word names a

@@ -29,8 +29,13 @@ const PREAMBLE = /^(?:#!|<\?php\b|['"]use [\w ]+['"];?$|#\s*-\*-.*-\*-$|#\s*[\w-
 const C_FAMILY = new Set(['c', 'cpp', 'objective-c', 'objective-cpp']);
 /** A line of a C file's opening that is not its code yet: an include, `#pragma once`, a forward declaration. */
 const C_PREAMBLE = /^(?:#\s*(?:include|import)\s*[<"]|#\s*pragma\s+once\b|(?:struct|union|enum|class)\s+\w+\s*;$)/;
-/** A C macro or conditional, a prototype or a global's declaration: a comment right above one is about it. */
-const C_DECLARATION = /^(?:#\s*(?:define|undef|if|ifdef|ifndef)\b|(?:extern\s+)?\w+(?:\s+\w+)*[\s*]+\w+\s*(?:\(.*\)|\[.*\])?\s*;$)/;
+/**
+ * A C macro or conditional (not `#ifdef __cplusplus`), a prototype, a global's declaration, or a
+ * function's return type on a line of its own (GNU style): a comment right above one is about it. A
+ * comment above a struct is not taken for the struct's: in a header it is most often the file's main
+ * type and its purpose (`tree_node is a generic binary search tree.`, reftable/tree.h).
+ */
+const C_DECLARATION = /^(?:#\s*(?:define|undef|if(?!def\s+__cplusplus\b)|ifdef(?!\s+__cplusplus\b)|ifndef)\b|(?:(?:static|extern|inline|const|unsigned|signed)\s+)*\w+[\s*]*$|(?:extern\s+)?\w+(?:\s+\w+)*[\s*]+\w+\s*(?:\(.*\)|\[.*\])?\s*;$)/;
 /** `#ifndef NAME` / `#if !defined(NAME)`: an include guard when `#define NAME` follows. */
 const GUARD_OPEN = /^#\s*(?:ifndef\s+(\w+)|if\s+!\s*defined\s*\(?\s*(\w+)\s*\)?)\s*$/;
 
@@ -39,7 +44,10 @@ const DIRECTIVE =
   /^(?:eslint|jshint|globals?\s+[\w$]+\s*(?:[:,]|$)|prettier-|@ts-|go:|\+build|nolint|istanbul|tslint:|biome-|#?region\b|#?endregion\b|<reference|shellcheck|pylint:|noqa|fmt:|@flow|@jsx|type:\s|cspell:)/i;
 /** Lines that credit or license, never describe: dropped from a paragraph. */
 const CREDIT_LINE =
-  /copyright\b|\(c\)\s*\d|spdx-license-identifier|all rights reserved|^(?:original(?:ly)? )?(?:author|written|contributed|maintainer|modified|created|developed)\b|^new maintainer|^this file is part of|^[\w.-]+@[\w.-]+$|^version \d|^\$(?:id|revision|date)\b|\bby [^<>]{2,60}<[\w.+-]+@[\w.-]+>|^(?:\d{4}(?:\s*[-,]\s*\d{4})*,?\s+)?[^\s<>@][^<>@]{0,60}<[\w.+-]+@[\w.-]+>,?$/i;
+  /copyright\b|\(c\)\s*\d|spdx-license-identifier|all rights reserved|^(?:original(?:ly)? )?(?:author|written|contributed|maintainer|modified|created|developed)\b|^new maintainer|^this file is part of|^[\w.-]+@[\w.-]+$|^version \d|^\$(?:id|revision|date)\b|\bby [^<>]{2,60}<[\w.+-]+@[\w.-]+>/i;
+/** A name and an address on a line of their own, years first perhaps (`2007, Petr Baudis <pasky@suse.cz>`): case matters. */
+const CREDIT_NAME = /^(?:\d{4}(?:\s*[-,]\s*\d{4})*,?\s+)?\p{Lu}[\p{L}'.-]*(?:\s+\p{Lu}[\p{L}'.-]*){1,3}\s*<[\w.+-]+@[\w.-]+>,?$/u;
+const isCredit = (t: string): boolean => CREDIT_LINE.test(t) || CREDIT_NAME.test(t);
 /** A line of names only (`Thomas Nguy, Khoi Nguyen`, `Grenoble INP Ensimag`): after a credit, more of it. */
 // Words are separated (`[\s,]+`), so a failing line is rejected in linear time (no two ways to split a word).
 const NAMES_LINE = /^(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der)(?:[\s,]+(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der))*,?$/u;
@@ -118,6 +126,8 @@ function paragraphs(text: readonly string[]): string[] {
   let length = 0;
   /** Whether the paragraph so far held a credit: what follows it there is more of the credit. */
   let credited = false;
+  /** The paragraph's last credit line (found once per paragraph, at its first credit): -1 before. */
+  let lastCredit = -1;
   /** Whether a line of the paragraph, kept or not, is a licence's. */
   let licensed = false;
   const end = (): void => {
@@ -125,17 +135,15 @@ function paragraphs(text: readonly string[]): string[] {
     kept = [];
     length = 0;
     credited = licensed = false;
+    lastCredit = -1;
   };
   for (let i = 0; i < text.length; i++) {
-    const t = (text[i] ?? '').trim();
+    let t = (text[i] ?? '').trim();
     if (DIRECTIVE.test(t) || MODELINE.test(t)) continue;
-    // JSDoc's `@file` / `@fileOverview` text is the file's description (`@fileOverview Datetime manipulation`).
+    // JSDoc's `@file` / `@fileOverview` text is the file's description (`@fileOverview Datetime
+    // manipulation`), read like any other line (a credit or a licence there is still one).
     const fileTag = /^@(?:file|fileoverview|overview)\b\s*(.*)$/i.exec(t);
-    if (fileTag?.[1] && kept.length === 0 && out.length === 0) {
-      kept.push(fileTag[1]);
-      length += fileTag[1].length + 1;
-      continue;
-    }
+    if (fileTag?.[1] && kept.length === 0 && out.length === 0) t = fileTag[1].trim();
     if (t.startsWith('@') || t.startsWith(':param') || /^[A-Z][a-z]+:$/.test(t)) {
       end();
       break; // tags and docstring sections
@@ -148,7 +156,8 @@ function paragraphs(text: readonly string[]): string[] {
       continue;
     }
     if (/^\[=*\[/.test(t)) continue;
-    if (CREDIT_LINE.test(t)) {
+    if (isCredit(t)) {
+      if (!credited) lastCredit = lastCreditLine(text, i);
       credited = true;
       // A credit that goes on (`Copyright 2009-2013, Daniel Lemire, Cliff Moon,` / `David McIntosh, …`): its next line too.
       for (;;) {
@@ -164,7 +173,7 @@ function paragraphs(text: readonly string[]): string[] {
     }
     // Between credits, or in parentheses under one: what a contributor did (`(originally part of the
     // GNU C Library)`, `Conversion to RCU list.` before the next copyright line).
-    if (credited && (/^\(.*\)$/.test(t) || creditFollows(text, i + 1))) continue;
+    if (credited && (/^\(.*\)$/.test(t) || i < lastCredit)) continue;
     // A licence word past the summary's length still makes the paragraph a licence.
     if (LICENSE.test(t)) licensed = true;
     if (length > MAX_SUMMARY_LENGTH) continue; // enough to fill the summary
@@ -175,14 +184,15 @@ function paragraphs(text: readonly string[]): string[] {
   return out;
 }
 
-/** Whether a credit line comes later in the paragraph that line `from` is in. */
-function creditFollows(text: readonly string[], from: number): boolean {
-  for (let j = from; j < text.length; j++) {
+/** The last credit line of the paragraph holding line `from` (a credit): one pass to the paragraph's end. */
+function lastCreditLine(text: readonly string[], from: number): number {
+  let last = from;
+  for (let j = from + 1; j < text.length; j++) {
     const t = (text[j] ?? '').trim();
-    if (!/[\p{L}\p{N}]/u.test(t)) return false;
-    if (CREDIT_LINE.test(t)) return true;
+    if (!/[\p{L}\p{N}]/u.test(t)) break;
+    if (isCredit(t)) last = j;
   }
-  return false;
+  return last;
 }
 
 /** The first paragraph that states something: not a licence, not boilerplate, not a lone name or title. */
@@ -228,7 +238,9 @@ export function extractSummary(language: string, lines: readonly string[]): stri
   const style = STYLES[language];
   if (!style) return '';
   const python = language === 'python';
-  const doc = python ? pythonDocstring(lines) : language === 'shellscript' ? testDescription(lines) : '';
+  // A test script: shell, or Sharness's `*.t` (Perl by its extension, sh by its first line).
+  const shell = language === 'shellscript' || /^#!\s*\S*\b(?:env\s+)?(?:ba|da|k|z)?sh\b/.test(lines[0] ?? '');
+  const doc = python ? pythonDocstring(lines) : shell ? testDescription(lines) : '';
   if (doc) return truncate(doc);
   const limit = Math.min(lines.length, SCAN_LINES);
   const cFamily = C_FAMILY.has(language);
@@ -283,8 +295,11 @@ function testDescription(lines: readonly string[]): string {
       continue;
     }
     const quote = m[1] as string;
+    // The shell's ways of writing the quote inside: `'\''` in single quotes, `\"` in double ones.
+    const inner = quote === "'" ? /'\\''/g : /\\"/g;
+    const unquote = (l: string): string => l.replace(inner, '\uE000');
     const text: string[] = [];
-    let rest = m[2] as string;
+    let rest = unquote(m[2] as string);
     for (let j = i + 1; ; j++) {
       const end = rest.indexOf(quote);
       if (end >= 0) {
@@ -293,9 +308,9 @@ function testDescription(lines: readonly string[]): string {
       }
       text.push(rest);
       if (j >= lines.length || j > i + SCAN_LINES) return '';
-      rest = lines[j] ?? '';
+      rest = unquote(lines[j] ?? '');
     }
-    return purpose(text);
+    return purpose(text.map((l) => l.replace(/\uE000/g, quote)));
   }
   return '';
 }

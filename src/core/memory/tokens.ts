@@ -45,8 +45,29 @@ export function queryTokens(text: string): string[] {
     out.push(w);
     if (/[_-]/.test(w) && !/[.:]/.test(w)) out.push(...w.split(/[_-]+/).filter(Boolean));
   }
+  // Only a query that reads like a question (two little words or more): `from operator` looks for `from`.
   const content = out.filter((w) => !STOP_WORDS.has(w.toLowerCase()));
-  return content.length > 0 ? content : out;
+  return content.length > 0 && out.length - content.length >= 2 ? content : out;
+}
+
+/**
+ * The singulars a plural query word may have (`hooks` → hook, `libraries` → library or librarie,
+ * `caches` → cache or cach, `branches` → branch or branche): English plural endings only, letters
+ * only, each 3 letters or more; a candidate the index lacks finds nothing. Matched exactly, in every
+ * field, at STEM_WEIGHT (engine.ts), as the word: the index keeps words as written, so `hook.h` is
+ * found for "hooks". (-ing and -ed endings are not undone: `formatting` → format and `started` →
+ * start brought more noise than finds.)
+ */
+export function stems(word: string): string[] {
+  if (word.length < 4 || !/^\p{L}+$/u.test(word) || !word.endsWith('s') || /(?:ss|us|is)$/.test(word)) return [];
+  const out: string[] = [];
+  const add = (s: string): void => {
+    if (s.length >= 3 && !out.includes(s)) out.push(s);
+  };
+  if (word.endsWith('ies')) add(`${word.slice(0, -3)}y`);
+  if (word.endsWith('es')) add(word.slice(0, -2));
+  add(word.slice(0, -1));
+  return out;
 }
 
 /**
@@ -102,7 +123,9 @@ export function shownSymbols(symbols: readonly string[], query: string | undefin
   const terms = query === undefined ? [] : queryTerms(query);
   if (terms.length === 0) return symbols.slice(0, max);
   const names = (s: string): string[] => tokenize(s).map((t) => t.toLowerCase());
-  const matches = (s: string): boolean => names(s).some((n) => terms.some((q) => n === q || (q.length >= 3 && n.startsWith(q))));
+  // A word of the query, or a singular of it (see stems): what the engine matched the file by.
+  const words = [...new Set(terms.flatMap((q) => [q, ...stems(q)]))];
+  const matches = (s: string): boolean => names(s).some((n) => words.some((q) => n === q || (q.length >= 3 && n.startsWith(q))));
   const first = symbols.filter(matches);
   if (first.length === 0) return symbols.slice(0, max);
   const named = new Set(first);

@@ -78,6 +78,7 @@ export function* asciidocLines(lines: readonly string[]): Generator<AsciidocLine
 /** Title text as a reader sees it: no inline code ticks, emphasis marks, anchors or link targets. */
 export function plainAsciidoc(text: string): string {
   return text
+    .replace(/[\uE000-\uE07F]/g, '')
     // A backslash keeps markup from being read (`graph-\{hash\}`, `\*literal*`): the character is set
     // aside (as a private-use one) until the markup is gone.
     .replace(/\\([{}*_`#+[\]<])/g, (_m, c: string) => String.fromCharCode(0xe000 + c.charCodeAt(0)))

@@ -71,8 +71,8 @@ export function firstMarkdownHeading(lines: readonly string[]): string {
 }
 
 /** What follows a target's colon when the line is a target-specific variable (`VAR = …`, `override VAR += …`). */
-const TARGET_VARIABLE = /^[ \t]*(?:(?:override|export|private|unexport)[ \t]+)*[A-Za-z_][\w.-]*[ \t]*(?:::|[:+?!])?=/;
-const MAKE_RULE = /^([A-Za-z0-9_][\w./-]*(?:[ \t]+[A-Za-z0-9_][\w./-]*)*)[ \t]*::?(?!=)/;
+const TARGET_VARIABLE = /^[ \t]*(?:(?:override|export|private|unexport)[ \t]+)*[A-Za-z_][\w.-]*[ \t]*(?::::|::|[:+?!])?=/;
+const MAKE_RULE = /^([A-Za-z0-9_][\w./-]*(?:[ \t]+[A-Za-z0-9_][\w./-]*)*)[ \t]*::?(?![:=])/;
 
 /** Makefile: explicit targets (pattern rules, variables and `.SPECIAL` targets are not). */
 export const makefileSymbols: SymbolExtractor = (lines, out) => {
