@@ -10,7 +10,8 @@
 // characters)); one of 6 or more also those one edit away (weight 0.2 · t / (t + 1)); a document's
 // sum is multiplied by the number of distinct query words it matched; two adjacent words joined
 // (`build flags` → `buildflags`) match as both; a file name that is a word's beginning (`inc.js`
-// for increment: abbreviations) matches as the word at half weight. Results: more matched words
+// for increment: abbreviations, never for a camelCase word) matches as the word at half weight; a
+// plural word's singulars (`stems`) match at STEM_WEIGHT. Results: more matched words
 // first, then score, then the shallower, shorter path, then path order.
 import { baseName, comparePaths, queryTerms, queryTokens, stems, tokenize } from './tokens';
 
@@ -904,7 +905,6 @@ export function abbreviations(word: string, queryWords: ReadonlyMap<string, numb
 
 /** The weight of a query word's stem (see stems). */
 export const STEM_WEIGHT = 0.7;
-
 
 /**
  * The query's words written as camelCase identifiers (`sendFile`), lowercased: such a word names a

@@ -35,7 +35,8 @@ function summaryWords(text: string): string[] {
  * A query's words: split on spaces, slashes and punctuation, never on case (a camelCase query
  * matches a whole identifier). A word joined by `.` or `::` (`a.ts`, `res.cookie`, `Store::path`) is
  * looked for whole; one joined by `_` or `-` also by its parts. The little words of a question
- * (`where is the request context`) are left out, unless the query has no other word.
+ * (`where is the request context`: two of them or more) are left out, unless the query has no
+ * other word.
  */
 export function queryTokens(text: string): string[] {
   const out: string[] = [];
