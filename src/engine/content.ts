@@ -109,11 +109,11 @@ export class GitContentFetcher {
     return this.cacheReady;
   }
 
-  async localTree(treeSha: string, signal?: AbortSignal): Promise<RepositoryFile[] | undefined> {
+  async localTree(treeSha: string, signal?: AbortSignal, cacheFirst = false): Promise<RepositoryFile[] | undefined> {
     const gitPath = this.opts.gitPath;
     if (!gitPath) return undefined;
     await this.initCache();
-    for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
+    for (const dir of this.databases(cacheFirst)) {
       if (!dir) continue;
       const files = await lsTreeWithGit(gitPath, dir, treeSha, signal);
       if (files) return files;
@@ -143,15 +143,25 @@ export class GitContentFetcher {
    * objects on the portable path), when one local object database (the workspace's or the cache)
    * holds both trees and the blobs that changed; undefined otherwise.
    */
-  async localChanges(baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
+  async localChanges(baseTree: string, newTree: string, signal?: AbortSignal, cacheFirst = false): Promise<SnapshotDiff | undefined> {
     const gitPath = this.opts.gitPath;
     await this.initCache();
-    for (const dir of [this.opts.workspaceGitDir, this.opts.cacheGitDir]) {
+    for (const dir of this.databases(cacheFirst)) {
       if (!dir) continue;
       const diff = gitPath ? await diffTreesWithGit(gitPath, dir, baseTree, newTree, signal) : await this.isoGitChanges(dir, baseTree, newTree, signal);
       if (diff) return diff;
     }
     return undefined;
+  }
+
+  /**
+   * The object databases to look in: the workspace's, then the cache; the cache first when a
+   * transfer just brought the commit there because the workspace lacked it (a failed look costs a
+   * git process).
+   */
+  private databases(cacheFirst: boolean): (string | undefined)[] {
+    const { workspaceGitDir, cacheGitDir } = this.opts;
+    return cacheFirst ? [cacheGitDir, workspaceGitDir] : [workspaceGitDir, cacheGitDir];
   }
 
   /** The portable path's diff-tree; a database isomorphic-git cannot read is passed over. */

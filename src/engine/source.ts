@@ -101,7 +101,8 @@ export class GitHubRepositorySource implements RepositorySource {
   async snapshot(head: SourceHead, base: SyncRecord | undefined, opts: { signal?: AbortSignal; onProgress?: (entries: number) => void }): Promise<RepositoryFile[]> {
     const { signal } = opts;
     const { transferred, failure } = await this.settleEarly();
-    const local = await this.content.localTree(head.treeSha, signal);
+    // An early transfer ran only when the workspace lacked the commit: the cache is asked first.
+    const local = await this.content.localTree(head.treeSha, signal, transferred);
     if (local) return sorted(local);
     if (failure !== undefined) throw failure;
     const baseCommit = base?.commitSha ?? null;
@@ -109,7 +110,7 @@ export class GitHubRepositorySource implements RepositorySource {
       this.log.info('the branch moved during the transfer; listing the tree over REST');
     } else if (this.content.listsTreesLocally && (baseCommit === null || (await this.content.cacheHasCommit(baseCommit)))) {
       await this.content.prefetch({ branch: head.branch }, signal);
-      const fetched = await this.content.localTree(head.treeSha, signal);
+      const fetched = await this.content.localTree(head.treeSha, signal, true);
       if (fetched) return sorted(fetched);
       this.log.info('the branch moved during the transfer; listing the tree over REST');
     }
@@ -144,12 +145,12 @@ export class GitHubRepositorySource implements RepositorySource {
   async changes(head: SourceHead, base: SyncRecord, opts: { signal?: AbortSignal }): Promise<SnapshotDiff | undefined> {
     if (!base.treeSha) return undefined;
     const { transferred, failure } = await this.settleEarly();
-    let diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal);
+    let diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal, transferred);
     if (!diff && failure !== undefined) throw failure;
     if (!diff && !transferred && base.commitSha && (await this.content.cacheHasCommit(base.commitSha))) {
       await this.content.prefetch({ branch: head.branch, deferTidy: true }, opts.signal);
       try {
-        diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal);
+        diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal, true);
       } finally {
         // The base's trees were needed until now: the portable path's cache may be compacted to the head.
         if (!opts.signal?.aborted) await this.content.tidy();
