@@ -34,6 +34,9 @@ suite('Restore This Sync from the History tree', function () {
 
     await showSyncView();
     const label = `main @ ${shortSha(a.commitSha)}`;
+    // The tree shows b's row once it has refreshed after b: a refresh during the menu below drops the
+    // selection the command reads (a CI run saw "Pick a sync in the History view.").
+    await waitForTreeRow('History', `main @ ${shortSha(b.commitSha)}`);
     await waitForTreeRow('History', label);
     const asked = answerNextModal('Restore');
     await historyContextMenu(label, 'Restore This Sync');
