@@ -2,8 +2,8 @@
 // fields, boosts, tokenizers and options, results bucketed by words matched, then score, then path.
 // Kept (with minisearch as a devDependency) only as the reference the engine's rankings are checked against.
 import MiniSearch, { type SearchResult } from 'minisearch';
-import { ABBREVIATION_WEIGHT, abbreviations, FIELD_BOOSTS, identifierWords, joinedPairs, STEM_WEIGHT, stems, type Searchable } from '../../src/core/memory/engine';
-import { baseName, comparePaths, queryTerms, queryTokens, tokenize } from '../../src/core/memory/tokens';
+import { ABBREVIATION_WEIGHT, abbreviations, FIELD_BOOSTS, identifierWords, joinedPairs, STEM_WEIGHT, type Searchable } from '../../src/core/memory/engine';
+import { baseName, comparePaths, queryTerms, queryTokens, stems, tokenize } from '../../src/core/memory/tokens';
 
 const FIELDS = Object.keys(FIELD_BOOSTS) as (keyof typeof FIELD_BOOSTS)[];
 const processTerm = (term: string): string | null => (term.length > 0 ? term.toLowerCase() : null);

@@ -1,8 +1,7 @@
 // Memory search: finding files by symbol, heading, path and summary, ranked.
 import assert from 'node:assert/strict';
 import { extractFacts, SearchIndex, searchMemory, type Searchable } from '../../src/core/memory';
-import { stems } from '../../src/core/memory/engine';
-import { queryTerms, shownSymbols } from '../../src/core/memory/tokens';
+import { queryTerms, shownSymbols, stems } from '../../src/core/memory/tokens';
 
 const enc = new TextEncoder();
 function fromSource(path: string, text: string): Searchable {

@@ -15,8 +15,6 @@
 // first, then score, then the shallower, shorter path, then path order.
 import { baseName, comparePaths, queryTerms, queryTokens, stems, tokenize } from './tokens';
 
-export { stems } from './tokens';
-
 export interface Searchable {
   path: string;
   symbols: string[];
