@@ -1,8 +1,8 @@
 // The memory search as it was before core/memory/engine.ts replaced it: MiniSearch with the same
-// fields, boosts, tokenizers and options, results bucketed by words matched, then score, then path.
+// fields, boosts, tokenizers and options, results bucketed by words matched (common words aside), then score, then path.
 // Kept (with minisearch as a devDependency) only as the reference the engine's rankings are checked against.
 import MiniSearch, { type SearchResult } from 'minisearch';
-import { ABBREVIATION_WEIGHT, abbreviations, FIELD_BOOSTS, identifierWords, joinedPairs, STEM_WEIGHT, type Searchable } from '../../src/core/memory/engine';
+import { ABBREVIATION_WEIGHT, abbreviations, FIELD_BOOSTS, identifierWords, isCommon, joinedPairs, STEM_WEIGHT, type Searchable } from '../../src/core/memory/engine';
 import { baseName, comparePaths, queryTerms, queryTokens, stems, tokenize } from '../../src/core/memory/tokens';
 
 const FIELDS = Object.keys(FIELD_BOOSTS) as (keyof typeof FIELD_BOOSTS)[];
@@ -91,9 +91,17 @@ export class MiniSearchReference<T extends Searchable> {
         }
       }
     }
-    const results = [...docs].map(([id, d]) => ({ id, score: d.sum * d.words.size, queryTerms: [...d.words] }) as unknown as SearchResult);
+    // A word more than a third of the documents match counts as none of the words matched, unless all are (see isCommon).
+    const matchedBy = new Map<string, number>();
+    for (const d of docs.values()) for (const w of d.words) matchedBy.set(w, (matchedBy.get(w) ?? 0) + 1);
+    const common = new Set([...wanted].filter((w) => isCommon(matchedBy.get(w) ?? 0, this.byId.size)));
+    if (common.size === wanted.size) common.clear();
+    const results = [...docs].map(([id, d]) => {
+      const matched = [...d.words].filter((w) => !common.has(w));
+      return { id, score: d.sum * Math.max(1, matched.length), queryTerms: matched } as unknown as SearchResult;
+    });
     const buckets: SearchResult[][] = [];
-    for (const r of results) (buckets[wanted.size - new Set(r.queryTerms).size] ??= []).push(r);
+    for (const r of results) (buckets[wanted.size - common.size - new Set(r.queryTerms).size] ??= []).push(r);
     const out: T[] = [];
     for (const bucket of buckets) {
       if (!bucket || out.length >= limit) continue;

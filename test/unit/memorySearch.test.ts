@@ -1,6 +1,7 @@
 // Memory search: finding files by symbol, heading, path and summary, ranked.
 import assert from 'node:assert/strict';
 import { extractFacts, SearchIndex, searchMemory, type Searchable } from '../../src/core/memory';
+import { isCommon } from '../../src/core/memory/engine';
 import { queryTerms, shownSymbols, stems } from '../../src/core/memory/tokens';
 
 const enc = new TextEncoder();
@@ -84,6 +85,22 @@ describe('memory: search', () => {
     // One little word is a word like any other: `from operator` looks for rxjs's from.ts.
     assert.deepEqual(queryTerms('from operator'), ['from', 'operator']);
     assert.equal(paths(searchMemory(files, 'is'))[0], 'docs/is.md');
+  });
+
+  it("does not count a word most files match among the words matched (git/git: how does git lock the index)", () => {
+    // `git` names 40 of these 42 files, as the project's own name does in git/git (39% of its files).
+    const files = [
+      ...Array.from({ length: 40 }, (_, i) => entry(`Documentation/git-tool${i}.adoc`, [`git-tool${i}(1)`, 'NAME'], `git-tool${i} - Run tool ${i}`)),
+      entry('Documentation/git-lock.adoc', ['git-lock(1)', 'NAME'], 'git-lock - Lock a ref'),
+      entry('lockfile.c', ['hold_lock_file_for_update', 'commit_lock_file'], 'Locks the index while it is written.'),
+    ];
+    const found = paths(searchMemory(files, 'how does git lock the index'));
+    // lockfile.c matches lock and index; git-lock.adoc matches lock well, and git, which nearly every file matches.
+    assert.deepEqual(found.slice(0, 2), ['lockfile.c', 'Documentation/git-lock.adoc']);
+    // A query of common words only is ranked by them as before.
+    assert.equal(paths(searchMemory(files, 'git lock'))[0], 'Documentation/git-lock.adoc');
+    // Common: more than a third of the files, and at least 20 of them.
+    assert.deepEqual([isCommon(20, 59), isCommon(20, 60), isCommon(19, 30)], [true, false, false]);
   });
 
   it('finds the singular for a plural query word (git: hooks → hook.h), after files with the word as written', () => {

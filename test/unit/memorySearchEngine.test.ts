@@ -32,7 +32,7 @@ function generated(n: number, seed: number): Searchable[] {
   }));
 }
 
-const QUERIES = ['where is the handler', 'the is', 'from parser', 'handlers', 'routes', 'storages', 'cookies server', 'parseConfig', 'syncConfig handler', 'sync', 'syncer config', 'configg', 'parse json', 'handler', 'route', 'rout', 'cookie server', 'storag', 'tokenizer', 'memory search', 'typescript', 'index.ts', 'parse_config', 'sync sync', 'SYNC', 'x', 'nothing-like-this'];
+const QUERIES = ['where is the handler', 'the is', 'from parser', 'handlers', 'routes', 'storages', 'cookies server', 'parseConfig', 'syncConfig handler', 'sync', 'syncer config', 'configg', 'parse json', 'handler', 'route', 'rout', 'cookie server', 'storag', 'tokenizer', 'memory search', 'typescript', 'index.ts', 'parse_config', 'sync sync', 'SYNC', 'x', 'nothing-like-this', 'typescript handler', 'markdown cookie server', 'typescript markdown'];
 
 describe('memory: search engine', () => {
   it('ranks the corpus exactly as the MiniSearch setup it replaced (every query, every result)', async function () {

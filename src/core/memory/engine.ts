@@ -8,11 +8,12 @@
 // k = 1.2, b = 0.7, d = 0.5 per field, times the field's boost; any query word may match (OR); a
 // word of 3 or more characters also matches the terms it begins (weight 0.2 · t / (t + 0.3 · extra
 // characters)); one of 6 or more also those one edit away (weight 0.2 · t / (t + 1)); a document's
-// sum is multiplied by the number of distinct query words it matched; two adjacent words joined
+// sum is multiplied by the number of distinct query words it matched (a common word — one more
+// than a third of the documents match — counts as none, unless all are: COMMON_SHARE); two adjacent words joined
 // (`build flags` → `buildflags`) match as both; a file name that is a word's beginning (`inc.js`
 // for increment: abbreviations, never for a camelCase word) matches as the word at half weight; a
-// plural word's singulars (`stems`) match at STEM_WEIGHT. Results: more matched words
-// first, then score, then the shallower, shorter path, then path order.
+// plural word's singulars (`stems`) match at STEM_WEIGHT. Results: more matched words (common ones
+// aside) first, then score, then the shallower, shorter path, then path order.
 import { baseName, comparePaths, queryTerms, queryTokens, stems, tokenize } from './tokens';
 
 export interface Searchable {
@@ -792,15 +793,20 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
     flush();
   }
 
-  // Final scores: the sum times the number of distinct words matched (kept in `mask` as a count from here).
+  // Final scores: the sum times the number of distinct words matched, common words aside (see
+  // commonWords; kept in `count` from here), at least once.
+  const common = commonWords(states, distinct.size, N);
   const count = states.map((st) => st.count);
   let hits = 0;
   states.forEach((st, pi) => {
     const c = count[pi] as Uint8Array;
     for (const d of st.touched) {
-      const n = popcount(st.mask[d] as number) + (st.extra?.get(d)?.size ?? 0);
+      let n = popcount((st.mask[d] as number) & ~common.mask);
+      st.extra?.get(d)?.forEach((w) => {
+        if (!common.extra.has(w)) n++;
+      });
       c[d] = Math.min(255, n);
-      st.total[d] = (st.total[d] as number) * n;
+      st.total[d] = (st.total[d] as number) * Math.max(1, n);
       hits++;
     }
   });
@@ -911,6 +917,46 @@ export const STEM_WEIGHT = 0.7;
 export function identifierWords(query: string): Set<string> {
   return new Set(queryTokens(query).filter((t) => /\p{Ll}\p{Lu}/u.test(t)).map((t) => t.toLowerCase()));
 }
+
+/**
+ * A query word is common when more than COMMON_SHARE of the documents match it (and at least
+ * COMMON_MIN_DOCS: a share of a handful says nothing): a project's own name (`git` in git/git,
+ * `flask` in Flask), `test` in a test-heavy tree. It still scores (its idf is low), but it does not
+ * count among the words a document matched — so `how does git lock the index` ranks files matching
+ * `lock` and `index` before one that adds `git` to a weaker match of either — unless every word of
+ * the query is common. Elasticsearch's common terms query makes the same cut (by frequency).
+ */
+export const COMMON_SHARE = 1 / 3;
+export const COMMON_MIN_DOCS = 20;
+
+/** The common words of a query (see COMMON_SHARE): bits of `mask` for words 0–31, `extra` beyond. */
+function commonWords(states: readonly PartState[], words: number, N: number): { mask: number; extra: ReadonlySet<number> } {
+  const docs = new Array<number>(words).fill(0);
+  for (const st of states) {
+    for (const d of st.touched) {
+      for (let m = st.mask[d] as number; m !== 0; m &= m - 1) {
+        const w = 31 - Math.clz32(m & -m);
+        docs[w] = (docs[w] as number) + 1;
+      }
+      st.extra?.get(d)?.forEach((w) => {
+        docs[w] = (docs[w] as number) + 1;
+      });
+    }
+  }
+  const common = docs.map((n) => isCommon(n, N));
+  if (common.every(Boolean)) return { mask: 0, extra: new Set() };
+  let mask = 0;
+  const extra = new Set<number>();
+  common.forEach((c, w) => {
+    if (!c) return;
+    if (w < 32) mask |= 1 << w;
+    else extra.add(w);
+  });
+  return { mask, extra };
+}
+
+/** Whether a word `matched` documents of `N` match is common (see COMMON_SHARE). */
+export const isCommon = (matched: number, N: number): boolean => matched >= COMMON_MIN_DOCS && matched > N * COMMON_SHARE;
 
 function popcount(v: number): number {
   v = v - ((v >>> 1) & 0x55555555);
