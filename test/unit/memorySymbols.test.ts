@@ -1046,4 +1046,26 @@ from The Open Group.
     assert.equal(summary('gitweb/static/js/blame_incremental.js', credits), '');
   });
 
+  it("takes neither a Makefile's comment on the rule under it nor a work's byline (git: Makefile, xdiff)", () => {
+    // git's Makefiles open with this comment on `all::` (17 of them had it as their summary).
+    assert.equal(summary('Makefile', '# The default target of this Makefile is...\nall::\n\n# Import tree-wide shared Makefile behavior and libraries\ninclude shared.mak\n'), '');
+    // A comment above a variable, or apart from the rule, is the file's.
+    assert.equal(summary('Makefile', '# Build the documentation of the foo library\nCC = gcc\n\nall: docs\n'), 'Build the documentation of the foo library');
+    assert.equal(summary('Makefile', '# Build the documentation of the foo library\n\nall: docs\n'), 'Build the documentation of the foo library');
+    // xdiff's 14 files open with the library's byline and its author's copyright.
+    const xdiff = `/*
+ *  LibXDiff by Davide Libenzi ( File Differential Library )
+ *  Copyright (C) 2003  Davide Libenzi
+ *
+ *  This library is free software; you can redistribute it and/or
+ *  modify it under the terms of the GNU Lesser General Public
+ *  License as published by the Free Software Foundation; either
+ *  version 2.1 of the License, or (at your option) any later version.
+ */
+`;
+    assert.equal(summary('xdiff/xdiffi.c', xdiff), '');
+    // A sentence with "by" and a name in it is no byline.
+    assert.equal(summary('lib/lfs.js', '// Large files are handled by Git LFS when it is installed.\n\nmodule.x = 1;\n'), 'Large files are handled by Git LFS when it is installed.');
+  });
+
 });

@@ -4,6 +4,7 @@
 // comment of the first declaration nor boilerplate such as "Module dependencies.": a file without a
 // statement of purpose has no summary.
 import { asciidocSummary, markdownSummary, podSummary, rstSummary } from './docSummary';
+import { makeTargets } from './symbols/markup';
 
 export const MAX_SUMMARY_LENGTH = 200;
 /** Only the top of a file can hold its leading comment. */
@@ -47,7 +48,9 @@ const CREDIT_LINE =
   /copyright\b|\(c\)\s*\d|spdx-license-identifier|all rights reserved|^(?:original(?:ly)? )?(?:author|written|contributed|maintainer|modified|created|developed)\b|^new maintainer|^this file is part of|^[\w.-]+@[\w.-]+$|^version \d|^\$(?:id|revision|date)\b|\bby [^<>]{2,60}<[\w.+-]+@[\w.-]+>/i;
 /** A name and an address on a line of their own, years first perhaps (`2007, Petr Baudis <pasky@suse.cz>`): case matters. */
 const CREDIT_NAME = /^(?:\d{4}(?:\s*[-,]\s*\d{4})*,?\s+)?\p{Lu}[\p{L}'.-]*(?:\s+\p{Lu}[\p{L}'.-]*){1,3}\s*<[\w.+-]+@[\w.-]+>,?$/u;
-const isCredit = (t: string): boolean => CREDIT_LINE.test(t) || CREDIT_NAME.test(t);
+/** A work and its author on a line of their own (`LibXDiff by Davide Libenzi ( File Differential Library )`): case matters. */
+const BYLINE = /^[\w.+-]+ by \p{Lu}[\p{L}'.-]+(?: \p{Lu}[\p{L}'.-]+){1,3}\s*(?:\(.*\))?$/u;
+const isCredit = (t: string): boolean => CREDIT_LINE.test(t) || CREDIT_NAME.test(t) || BYLINE.test(t);
 /** A line of names only (`Thomas Nguy, Khoi Nguyen`, `Grenoble INP Ensimag`): after a credit, more of it. */
 // Words are separated (`[\s,]+`), so a failing line is rejected in linear time (no two ways to split a word).
 const NAMES_LINE = /^(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der)(?:[\s,]+(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der))*,?$/u;
@@ -214,7 +217,9 @@ function documentsDeclaration(lines: readonly string[], block: Block, language: 
   const next = (lines[block.end] ?? '').trim();
   // In C, a comment past the file's opening (its include guard, includes) right above a macro, a
   // prototype or a global is about that; the file's first comment above `#define _GNU_SOURCE` is not.
-  if (!DECLARATION.test(next) && !(afterCode && C_FAMILY.has(language) && cDeclaration(lines, block.end))) return false;
+  // In a Makefile, a comment right above a rule is the rule's (`# The default target of this Makefile is...` above `all::`).
+  const declares = DECLARATION.test(next) || (afterCode && C_FAMILY.has(language) && cDeclaration(lines, block.end)) || (language === 'makefile' && makeTargets(lines[block.end] ?? '').length > 0);
+  if (!declares) return false;
   // A banner (a rule line) marks a file comment even right above the code.
   return !block.text.some((t) => /^([-=*#/~])\1{3,}$/.test(t.trim()));
 }

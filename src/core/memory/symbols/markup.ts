@@ -74,13 +74,18 @@ export function firstMarkdownHeading(lines: readonly string[]): string {
 const TARGET_VARIABLE = /^[ \t]*(?:(?:override|export|private|unexport)[ \t]+)*[A-Za-z_][\w.-]*[ \t]*(?::::|::|[:+?!])?=/;
 const MAKE_RULE = /^([A-Za-z0-9_][\w./-]*(?:[ \t]+[A-Za-z0-9_][\w./-]*)*)[ \t]*::?(?![:=])/;
 
-/** Makefile: explicit targets (pattern rules, variables and `.SPECIAL` targets are not). */
+/** The explicit targets a Makefile line defines a rule for (pattern rules, variables and `.SPECIAL` targets are not); none when it defines no rule. */
+export function makeTargets(line: string): string[] {
+  const m = MAKE_RULE.exec(line);
+  // `git.o git.s: EXTRA_CPPFLAGS = …` sets a variable for those targets: it defines no rule.
+  return m?.[1] && !TARGET_VARIABLE.test(line.slice(m[0].length)) ? m[1].split(/[ \t]+/) : [];
+}
+
+/** Makefile: explicit targets (see makeTargets). */
 export const makefileSymbols: SymbolExtractor = (lines, out) => {
   for (const line of lines) {
     if (out.full) return;
-    const m = MAKE_RULE.exec(line);
-    // `git.o git.s: EXTRA_CPPFLAGS = …` sets a variable for those targets: it defines no rule.
-    if (m?.[1] && !TARGET_VARIABLE.test(line.slice(m[0].length))) for (const target of m[1].split(/[ \t]+/)) out.add(target);
+    for (const target of makeTargets(line)) out.add(target);
   }
 };
 
