@@ -662,6 +662,8 @@ function scratchOf(segment: Segment): Scratch {
 function rank(parts: readonly Part[], states: PartState[], terms: string[], identifiers: ReadonlySet<string>, N: number, avg: number[], limit: number): Hit[] {
   const distinct = new Map<string, number>();
   for (const q of terms) if (!distinct.has(q)) distinct.set(q, distinct.size);
+  /** Documents matching each distinct word, counted as their first match of it is scored. */
+  const matchedDocs = new Array<number>(distinct.size).fill(0);
 
   // `only`: the one field scored (-1: every field).
   const score = (idx: readonly number[], weight: number, only: number, ...words: number[]): void => {
@@ -718,13 +720,18 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
             st.touched.push(d);
           }
           for (const word of words) {
-            if (word < 32) st.mask[d] = (st.mask[d] as number) | (1 << word);
-            else {
+            if (word < 32) {
+              const m = st.mask[d] as number;
+              if (m & (1 << word)) continue;
+              st.mask[d] = m | (1 << word);
+            } else {
               st.extra ??= new Map();
               let s = st.extra.get(d);
               if (!s) st.extra.set(d, (s = new Set()));
+              if (s.has(word)) continue;
               s.add(word);
             }
+            matchedDocs[word] = (matchedDocs[word] as number) + 1;
           }
         }
       }
@@ -795,7 +802,7 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
 
   // Final scores: the sum times the number of distinct words matched, common words aside (see
   // commonWords; kept in `count` from here), at least once.
-  const common = commonWords(states, distinct.size, N);
+  const common = commonWords(matchedDocs, N);
   const count = states.map((st) => st.count);
   let hits = 0;
   states.forEach((st, pi) => {
@@ -929,21 +936,9 @@ export function identifierWords(query: string): Set<string> {
 export const COMMON_SHARE = 1 / 3;
 export const COMMON_MIN_DOCS = 20;
 
-/** The common words of a query (see COMMON_SHARE): bits of `mask` for words 0–31, `extra` beyond. */
-function commonWords(states: readonly PartState[], words: number, N: number): { mask: number; extra: ReadonlySet<number> } {
-  const docs = new Array<number>(words).fill(0);
-  for (const st of states) {
-    for (const d of st.touched) {
-      for (let m = st.mask[d] as number; m !== 0; m &= m - 1) {
-        const w = 31 - Math.clz32(m & -m);
-        docs[w] = (docs[w] as number) + 1;
-      }
-      st.extra?.get(d)?.forEach((w) => {
-        docs[w] = (docs[w] as number) + 1;
-      });
-    }
-  }
-  const common = docs.map((n) => isCommon(n, N));
+/** The common words of a query (see COMMON_SHARE), from the documents each matched: bits of `mask` for words 0–31, `extra` beyond. */
+function commonWords(matchedDocs: readonly number[], N: number): { mask: number; extra: ReadonlySet<number> } {
+  const common = matchedDocs.map((n) => isCommon(n, N));
   if (common.every(Boolean)) return { mask: 0, extra: new Set() };
   let mask = 0;
   const extra = new Set<number>();
