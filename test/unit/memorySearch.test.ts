@@ -88,7 +88,7 @@ describe('memory: search', () => {
   });
 
   it("does not count a word most files match among the words matched (git/git: how does git lock the index)", () => {
-    // `git` names 40 of these 42 files, as the project's own name does in git/git (39% of its files).
+    // `git` names 41 of these 42 files, as the project's own name does in git/git (39% of its files).
     const files = [
       ...Array.from({ length: 40 }, (_, i) => entry(`Documentation/git-tool${i}.adoc`, [`git-tool${i}(1)`, 'NAME'], `git-tool${i} - Run tool ${i}`)),
       entry('Documentation/git-lock.adoc', ['git-lock(1)', 'NAME'], 'git-lock - Lock a ref'),
@@ -97,8 +97,15 @@ describe('memory: search', () => {
     const found = paths(searchMemory(files, 'how does git lock the index'));
     // lockfile.c matches lock and index; git-lock.adoc matches lock well, and git, which nearly every file matches.
     assert.deepEqual(found.slice(0, 2), ['lockfile.c', 'Documentation/git-lock.adoc']);
-    // A query of common words only is ranked by them as before.
-    assert.equal(paths(searchMemory(files, 'git lock'))[0], 'Documentation/git-lock.adoc');
+    // When every word of the query is common, each counts: the notes matching `git` and `tool` (weakly,
+    // in their summaries) come before git.c, which matches `git` alone, however well.
+    const notes = [
+      ...Array.from({ length: 30 }, (_, i) => entry(`notes/n${i}.txt`, [], 'A git tool note.')),
+      entry('git.c', ['git_main', 'git_exit', 'git_config'], 'git'),
+    ];
+    const both = paths(searchMemory(notes, 'git tool'));
+    assert.equal(both.length, 31);
+    assert.equal(both.at(-1), 'git.c');
     // Common: more than a third of the files, and at least 20 of them.
     assert.deepEqual([isCommon(20, 59), isCommon(20, 60), isCommon(19, 30)], [true, false, false]);
   });

@@ -1064,8 +1064,13 @@ from The Open Group.
  */
 `;
     assert.equal(summary('xdiff/xdiffi.c', xdiff), '');
+    assert.equal(summary('lib/Module/Build.pm', '# Module-Build by Ken Williams\n# Build and install Perl modules\n'), 'Build and install Perl modules');
     // A sentence with "by" and a name in it is no byline.
     assert.equal(summary('lib/lfs.js', '// Large files are handled by Git LFS when it is installed.\n\nmodule.x = 1;\n'), 'Large files are handled by Git LFS when it is installed.');
+    assert.equal(summary('lookups.py', '"""Lookups by Postal Code."""\n'), 'Lookups by Postal Code.');
+    assert.equal(summary('sort.js', '// Sorting by Last Name\n\nmodule.x = 1;\n'), 'Sorting by Last Name');
+    // Python's unittest/mock.py: who maintains it is a credit.
+    assert.equal(summary('mock.py', '# mock.py\n# Test tools for mocking and patching.\n# Maintained by Michael Foord\n'), 'Test tools for mocking and patching.');
   });
 
 });

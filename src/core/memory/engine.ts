@@ -9,7 +9,8 @@
 // word of 3 or more characters also matches the terms it begins (weight 0.2 · t / (t + 0.3 · extra
 // characters)); one of 6 or more also those one edit away (weight 0.2 · t / (t + 1)); a document's
 // sum is multiplied by the number of distinct query words it matched (a common word — one more
-// than a third of the documents match — counts as none, unless all are: COMMON_SHARE); two adjacent words joined
+// than a third of the documents and at least 20 match — counts as none, unless every word of the
+// query is common: COMMON_SHARE); two adjacent words joined
 // (`build flags` → `buildflags`) match as both; a file name that is a word's beginning (`inc.js`
 // for increment: abbreviations, never for a camelCase word) matches as the word at half weight; a
 // plural word's singulars (`stems`) match at STEM_WEIGHT. Results: more matched words (common ones
@@ -931,7 +932,8 @@ export function identifierWords(query: string): Set<string> {
  * `flask` in Flask), `test` in a test-heavy tree. It still scores (its idf is low), but it does not
  * count among the words a document matched — so `how does git lock the index` ranks files matching
  * `lock` and `index` before one that adds `git` to a weaker match of either — unless every word of
- * the query is common. Elasticsearch's common terms query makes the same cut (by frequency).
+ * the query is common. Elasticsearch's (since deprecated) common terms query split words by frequency
+ * the same way, but left out documents matching common words only; here they are still found, last.
  */
 export const COMMON_SHARE = 1 / 3;
 export const COMMON_MIN_DOCS = 20;

@@ -8,7 +8,7 @@
  * Bump whenever extraction gives other facts for some file (languages, symbols, summaries, line
  * counts): test/unit/extractorVersion.test.ts fails until this and its recorded fingerprint change.
  */
-export const EXTRACTOR_VERSION = 10;
+export const EXTRACTOR_VERSION = 11;
 
 /** What the id of parsers that did not all load ends with. */
 const PARTIAL = '+partial';

@@ -45,17 +45,23 @@ const DIRECTIVE =
   /^(?:eslint|jshint|globals?\s+[\w$]+\s*(?:[:,]|$)|prettier-|@ts-|go:|\+build|nolint|istanbul|tslint:|biome-|#?region\b|#?endregion\b|<reference|shellcheck|pylint:|noqa|fmt:|@flow|@jsx|type:\s|cspell:)/i;
 /** Lines that credit or license, never describe: dropped from a paragraph. */
 const CREDIT_LINE =
-  /copyright\b|\(c\)\s*\d|spdx-license-identifier|all rights reserved|^(?:original(?:ly)? )?(?:author|written|contributed|maintainer|modified|created|developed)\b|^new maintainer|^this file is part of|^[\w.-]+@[\w.-]+$|^version \d|^\$(?:id|revision|date)\b|\bby [^<>]{2,60}<[\w.+-]+@[\w.-]+>/i;
+  /copyright\b|\(c\)\s*\d|spdx-license-identifier|all rights reserved|^(?:original(?:ly)? )?(?:author|written|contributed|maintainer|modified|created|developed|maintained by)\b|^new maintainer|^this file is part of|^[\w.-]+@[\w.-]+$|^version \d|^\$(?:id|revision|date)\b|\bby [^<>]{2,60}<[\w.+-]+@[\w.-]+>/i;
 /** A name and an address on a line of their own, years first perhaps (`2007, Petr Baudis <pasky@suse.cz>`): case matters. */
 const CREDIT_NAME = /^(?:\d{4}(?:\s*[-,]\s*\d{4})*,?\s+)?\p{Lu}[\p{L}'.-]*(?:\s+\p{Lu}[\p{L}'.-]*){1,3}\s*<[\w.+-]+@[\w.-]+>,?$/u;
-/** A work and its author on a line of their own (`LibXDiff by Davide Libenzi ( File Differential Library )`): case matters. */
-const BYLINE = /^[\w.+-]+ by \p{Lu}[\p{L}'.-]+(?: \p{Lu}[\p{L}'.-]+){1,3}\s*(?:\(.*\))?$/u;
+/**
+ * A work and its author on a line of their own (`LibXDiff by Davide Libenzi ( File Differential
+ * Library )`, `Module-Build by Ken Williams`): the work is a name as code writes one (an inner
+ * capital, a dot or a hyphen), not a word of a sentence (`Sorting by Last Name`). Case matters.
+ */
+const BYLINE = /^(?:[\w+]*[a-z\d][A-Z][\w.+-]*|[\w+]+[.-][\w.+-]*) by \p{Lu}[\p{L}'.-]+(?: \p{Lu}[\p{L}'.-]+){1,3}\s*(?:\(.*\))?$/u;
 const isCredit = (t: string): boolean => CREDIT_LINE.test(t) || CREDIT_NAME.test(t) || BYLINE.test(t);
 /** A line of names only (`Thomas Nguy, Khoi Nguyen`, `Grenoble INP Ensimag`): after a credit, more of it. */
 // Words are separated (`[\s,]+`), so a failing line is rejected in linear time (no two ways to split a word).
 const NAMES_LINE = /^(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der)(?:[\s,]+(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der))*,?$/u;
 /** A paragraph that is a licence text. */
 const LICENSE = /\blicen[cs](?:e|ed|ing)\b|permission is hereby granted|free software|warrant|redistribut|the above copyright|applicable law|\bwithout fee\b|\bin all copies\b|substantial portions of the software|conditions and the following disclaimer|\bneither the name of\b|\bexcept as contained in this notice\b|\bunder the terms of\b|\bin no event\b|\bprocurement of substitute goods\b|^(?:l?gpl|agpl)\b[\s-]*v?\d|\bsee (?:the )?(?:included |accompanying |enclosed )?(?:file )?(?:copying|license)\b/i;
+/** A file name alone on a line (`mock.py`, `zlib.h:`, `clock.tcl --`). */
+const FILE_NAME_LINE = /^[\w-]+(?:\.[\w-]+)+\s*(?:--|:|-)?$/;
 /** An editor's modeline (`-*- tcl -*-`) anywhere in a comment line: for the editor, not the reader. */
 const MODELINE = /-\*-.+-\*-/;
 /** Comments that name a section of code, not the file's purpose. */
@@ -180,6 +186,8 @@ function paragraphs(text: readonly string[]): string[] {
     // A licence word past the summary's length still makes the paragraph a licence.
     if (LICENSE.test(t)) licensed = true;
     if (length > MAX_SUMMARY_LENGTH) continue; // enough to fill the summary
+    // A file naming itself on the paragraph's first line (`# mock.py` above `# Test tools for mocking…`).
+    if (kept.length === 0 && FILE_NAME_LINE.test(t)) continue;
     kept.push(t);
     length += t.length + 1;
   }
