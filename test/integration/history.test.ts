@@ -9,7 +9,7 @@ import type { SyncRecord } from '../../src/core/types';
 import { fixture, requireUi, ui } from './support/bridge';
 import { changeText, ensureActiveAt, projectSync, shortSha, showSyncView, testHooks } from './support/scenarios';
 import { chooseMenuItem, openRowMenu, paneRows, rowLabelled, waitForTab } from './support/views';
-import { openViewContainer, runCommand, treeRows, waitForTreeRow } from './support/workbench';
+import { expandTreeRow, openViewContainer, runCommand, treeRows, waitForTreeRow } from './support/workbench';
 
 const HISTORY = paneRows('History');
 const label = (r: SyncRecord): string => `${r.branch} @ ${shortSha(r.commitSha ?? '')}`;
@@ -166,16 +166,16 @@ suite('History: grouped by branch, folded resyncs, bases, multi-file diffs', fun
     await ui.waitGone({ selector: HISTORY, hasText: 'feature/search' });
 
     // Expanding the sync shows one folder row (3,000 changes below it), not 3,000 rows.
-    await ui.click(rowLabelled('History', label(big)));
+    await expandTreeRow('History', label(big));
     const folder = await waitForTreeRow('History', root);
     assert.match(folder, /3,000 changes/);
     const rows = await treeRows('History');
     assert.equal(rows.length, 3, `branch, sync, folder: ${rows.join(' | ')}`);
 
-    await ui.click({ selector: HISTORY, hasText: root });
+    await expandTreeRow('History', root);
     assert.match(await waitForTreeRow('History', 'flat'), /2,500 changes/);
     assert.match(await waitForTreeRow('History', 'nested'), /500 changes/);
-    await ui.click({ selector: HISTORY, hasText: '2,500 changes' });
+    await expandTreeRow('History', '2,500 changes');
     await waitForTreeRow('History', 'f00000.txt');
     // The folder lists its first page; its last row offers the rest.
     await ui.press('End');

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { fixture, requireUi, ui } from './support/bridge';
 import { consoleMark, cspViolations, showSyncView, waitForBanner } from './support/scenarios';
-import { pickQuickItem, runCommand, waitForTreeRow } from './support/workbench';
+import { expandTreeRow, pickQuickItem, runCommand, waitForTreeRow } from './support/workbench';
 
 const BRANCH = '<script>alert(1)</script>';
 const FILE = '<img src=x onerror=window.__pwned=1>.md';
@@ -47,7 +47,7 @@ suite('hostile repository names', function () {
 
     const row = `${BRANCH} @ ${head.slice(0, 7)}`;
     await waitForTreeRow('History', row);
-    await ui.click({ selector: '.part.sidebar .pane:has(.pane-header:has-text("History")) .monaco-list-row', hasText: row });
+    await expandTreeRow('History', row);
     const fileRow = await waitForTreeRow('History', FILE);
     assert.ok(fileRow.includes(FILE), fileRow);
 

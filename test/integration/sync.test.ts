@@ -17,7 +17,7 @@ import {
   waitForBanner,
   waitForDiffTab,
 } from './support/scenarios';
-import { pickQuickItem, runCommand, waitForTreeRow } from './support/workbench';
+import { expandTreeRow, pickQuickItem, runCommand, waitForTreeRow } from './support/workbench';
 
 const STATUS_ITEM = '.part.statusbar [id$="projectSync.status"]';
 const QUICK_LABEL = '.quick-input-widget .monaco-list-row .label-name';
@@ -105,7 +105,7 @@ suite('Sync Branch… through the command palette', function () {
     assert.ok(row.includes(changeText(expected)), `history row: ${row}`);
 
     // Expanding the item lists exactly the changed files.
-    await ui.click({ selector: '.part.sidebar .pane:has(.pane-header:has-text("History")) .monaco-list-row', hasText: label });
+    await expandTreeRow('History', label);
     for (const name of [`added-${stamp}.ts`, 'README.md', `remove-me-${stamp}.txt`]) await waitForTreeRow('History', name);
 
     // Clicking a file runs Open Changes: a diff editor between the previous sync and this one.

@@ -41,6 +41,26 @@ export async function treeRows(view: string): Promise<string[]> {
   return ui.texts(paneRows(view));
 }
 
+/**
+ * Expands the row of a sidebar tree view containing `text`, as a user does: a click. A click that
+ * lands while the tree re-renders (the History view refreshes on every store change and on a
+ * timer) is lost; the row is clicked again until it says it is expanded (`aria-expanded`), never
+ * when it already is (a click would collapse it).
+ */
+export async function expandTreeRow(view: string, text: string): Promise<void> {
+  const row = { selector: paneRows(view), hasText: text };
+  await ui.waitFor(row);
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if ((await ui.attribute(row, 'aria-expanded')) === 'true') return;
+    await ui.click(row);
+    for (let waited = 0; waited < 3000; waited += 100) {
+      if ((await ui.attribute(row, 'aria-expanded')) === 'true') return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`the ${view} row "${text}" did not expand after 4 clicks`);
+}
+
 /** Waits for a row of a sidebar tree view containing `text` and returns its text. */
 export async function waitForTreeRow(view: string, text: string): Promise<string> {
   return ui.waitFor({ selector: paneRows(view), hasText: text });
