@@ -60,7 +60,12 @@ const isCredit = (t: string): boolean => CREDIT_LINE.test(t) || CREDIT_NAME.test
 const NAMES_LINE = /^(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der)(?:[\s,]+(?:\p{Lu}[\p{L}.'-]*|and|of|de|van|von|der))*,?$/u;
 /** A paragraph that is a licence text. */
 const LICENSE = /\blicen[cs](?:e|ed|ing)\b|permission is hereby granted|free software|warrant|redistribut|the above copyright|applicable law|\bwithout fee\b|\bin all copies\b|substantial portions of the software|conditions and the following disclaimer|\bneither the name of\b|\bexcept as contained in this notice\b|\bunder the terms of\b|\bin no event\b|\bprocurement of substitute goods\b|^(?:l?gpl|agpl)\b[\s-]*v?\d|\bsee (?:the )?(?:included |accompanying |enclosed )?(?:file )?(?:copying|license)\b/i;
-/** A file name alone on a line (`mock.py`, `zlib.h:`, `clock.tcl --`). */
+/**
+ * A paragraph that is only a name (`clock.tcl --`, `zlib.h:`, `Overview`): the file naming itself or
+ * a heading, never its purpose. As the first line of a longer paragraph only a file name (with an
+ * extension: `mock.py` above `Test tools for mocking…`) is dropped: a lone word there starts a sentence.
+ */
+const LONE_NAME = /^[\w.:/-]+\s*(?:--|:|-)?$/;
 const FILE_NAME_LINE = /^[\w-]+(?:\.[\w-]+)+\s*(?:--|:|-)?$/;
 /** An editor's modeline (`-*- tcl -*-`) anywhere in a comment line: for the editor, not the reader. */
 const MODELINE = /-\*-.+-\*-/;
@@ -186,8 +191,7 @@ function paragraphs(text: readonly string[]): string[] {
     // A licence word past the summary's length still makes the paragraph a licence.
     if (LICENSE.test(t)) licensed = true;
     if (length > MAX_SUMMARY_LENGTH) continue; // enough to fill the summary
-    // A file naming itself on the paragraph's first line (`# mock.py` above `# Test tools for mocking…`).
-    if (kept.length === 0 && FILE_NAME_LINE.test(t)) continue;
+    if (kept.length === 0 && FILE_NAME_LINE.test(t)) continue; // see LONE_NAME
     kept.push(t);
     length += t.length + 1;
   }
@@ -210,7 +214,7 @@ function lastCreditLine(text: readonly string[], from: number): number {
 function purpose(text: readonly string[]): string {
   for (const p of paragraphs(text)) {
     if (LICENSE.test(p) || BOILERPLATE.test(p)) continue;
-    if (/^[\w.:/-]+\s*(?:--|:|-)?$/.test(p)) continue; // `clock.tcl --`, `zlib.h:`: the file naming itself
+    if (LONE_NAME.test(p)) continue;
     return p;
   }
   return '';
