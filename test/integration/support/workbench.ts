@@ -49,14 +49,16 @@ export async function treeRows(view: string): Promise<string[]> {
  */
 export async function expandTreeRow(view: string, text: string): Promise<void> {
   const row = { selector: paneRows(view), hasText: text };
+  const expanded = { selector: `${paneRows(view)}[aria-expanded="true"]`, hasText: text };
   await ui.waitFor(row);
   for (let attempt = 0; attempt < 4; attempt++) {
     if ((await ui.attribute(row, 'aria-expanded')) === 'true') return;
     await ui.click(row);
-    for (let waited = 0; waited < 3000; waited += 100) {
-      if ((await ui.attribute(row, 'aria-expanded')) === 'true') return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const shown = await ui.waitFor(expanded, 3000).then(
+      () => true,
+      () => false,
+    );
+    if (shown) return;
   }
   throw new Error(`the ${view} row "${text}" did not expand after 4 clicks`);
 }
