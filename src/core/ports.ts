@@ -89,6 +89,12 @@ export interface RepositorySource {
   /** What crossed the network so far, and where content came from ('local', 'pack', 'rest', joined by '+'). */
   traffic(): { requests: number; bytes: number; source: string };
   /**
+   * Ends what the source still does for this sync besides answering (a pack transfer whose objects
+   * are already in use, while git checks them): called before the sync's figures are recorded, so
+   * traffic() is final.
+   */
+  settle?(signal?: AbortSignal): Promise<void>;
+  /**
    * `completed`: the sync completed, so a transfer it started without coming to need it (the tree
    * turned out unchanged) is finished, keeping the cache at the recorded commit; otherwise stopped.
    */

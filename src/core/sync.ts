@@ -209,6 +209,7 @@ class Run {
       // A re-analysis (stale base) leaves the base's facts of unchanged files active until its memory
       // step: the snapshot step keeps the base's extractor, so an interrupted one is redone in full.
       const snapshotExtractor = stale ? base.memoryExtractor : this.extractor;
+      yield* this.settle(source);
       this.saved = await store.complete(this.record.id, { ...input, memoryExtractor: snapshotExtractor, memoryPending: true, stats: this.snapshotStats() });
       yield { type: 'saved', sync: this.saved };
       if (this.deps.afterSnapshotSaved) yield* this.channel.until(this.deps.afterSnapshotSaved(this.saved));
@@ -219,6 +220,7 @@ class Run {
         if (reused.length > 0) writer.add(reused);
         const read = yield* this.readAndIndex(source, head, toRead, (facts) => writer.add(facts));
         this.stats.contentFiles = writer.count;
+        yield* this.settle(source);
         yield* this.saving();
         completed = await writer.commit({ missingContent: read.missing, stats: this.snapshotStats(), memoryExtractor: this.extractor });
         committed = true;
@@ -229,6 +231,7 @@ class Run {
       const memory: MemoryFacts[] = [...reused];
       const read = yield* this.readAndIndex(source, head, toRead, (facts) => memory.push(...facts));
       this.stats.contentFiles = memory.length;
+      yield* this.settle(source);
       yield* this.saving();
       // Facts come back from the workers in any order: path order, through core's one sort.
       completed = await store.complete(this.record.id, { ...input, memory: [...sortedByPath(memory)], missingContent: read.missing, memoryExtractor: this.extractor, stats: this.snapshotStats() });
@@ -395,6 +398,12 @@ class Run {
     }
     scoped(this.deps.logger, 'sync').info(`memory facts of ${reused.length} of ${wanted.length} file(s) reused by blob sha`);
     return { reused, toRead };
+  }
+
+  /** The source's work under way ended (see RepositorySource.settle): the figures about to be recorded are final. */
+  private async *settle(source: RepositorySource): AsyncGenerator<SyncEvent, void> {
+    if (source.settle) yield* this.channel.until(source.settle(this.signal));
+    throwIfAborted(this.signal);
   }
 
   private snapshotStats(): SyncStats {

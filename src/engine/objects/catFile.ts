@@ -85,8 +85,18 @@ export class CatFileBatch {
     for (const p of this.pending.splice(0)) p.reject(e);
   }
 
+  /**
+   * No more reads: what was asked is still answered, then git exits at the end of its input (a reader
+   * replaced by a fresh one while reads are under way, see GitBinaryStore.refresh).
+   */
+  retire(): void {
+    this.flush();
+    this.proc.stdin.end();
+  }
+
+  /** Stopped now: reads not answered yet fail (they never settled before, and whoever awaited them waited forever). */
   close(): void {
-    this.failure ??= new Error('closed');
+    this.fail(new Error('closed'));
     this.proc.stdin.end();
     this.proc.kill();
   }

@@ -19,9 +19,12 @@ export class GitBinaryStore implements ObjectStore {
     return this.batch.read(sha);
   }
 
-  /** Objects written since (new packs, loose objects) are seen by a fresh reader. */
+  /**
+   * Objects written since (new packs, loose objects) are seen by a fresh reader; the old one answers
+   * the reads it was given first (a sync reads a transfer's pack before the transfer has ended).
+   */
   refresh(): void {
-    this.batch?.close();
+    this.batch?.retire();
     this.batch = undefined;
   }
 
