@@ -3,7 +3,7 @@
 // masked entries) answers as one built afresh; the fuzzy candidates are exactly the terms one edit away.
 import assert from 'node:assert/strict';
 import { extractFacts, loadMemoryParsers, SearchIndex, type Searchable } from '../../src/core/memory';
-import { buildSegment } from '../../src/core/memory/engine';
+import { buildSegment, MAX_PREFIX_TERMS } from '../../src/core/memory/engine';
 import { StoredIndex } from '../../src/core/memory/search';
 import { loadCorpus } from '../fixtures/memory-corpus/corpus';
 import { MiniSearchReference } from '../support/minisearchReference';
@@ -110,6 +110,39 @@ describe('memory: search engine', () => {
     assert.deepEqual(Buffer.from(folded), Buffer.from(fresh.toBytes()));
     const reopened = StoredIndex.open<E>(folded);
     for (const q of QUERIES) assert.deepEqual(reopened.search(q, 40), fresh.search(q, 40), q);
+  });
+
+  it('a word that begins thousands of terms: the files with the word come first, then the shortest expansions; in place as afresh', () => {
+    // As in the benchmark's repository (11,853 terms begin with `alpha`): each file a symbol of its own.
+    const r = random(23);
+    const entries: Searchable[] = Array.from({ length: 3_000 }, (_, i) => ({
+      path: `src/mod${i % 50}/file${i}.ts`,
+      symbols: [i % 500 === 0 ? 'alpha' : `alpha${Math.floor(r() * 10 ** (1 + (i % 5)))}x${i}`],
+      summary: '',
+      language: 'typescript',
+    }));
+    const expansions = new Set(entries.flatMap((e) => e.symbols).filter((t) => t !== 'alpha'));
+    assert.ok(expansions.size > MAX_PREFIX_TERMS * 4, 'far more expansions than are scored');
+    const kept = (live: readonly Searchable[]) => new Set([...new Set(live.flatMap((e) => e.symbols).filter((t) => t !== 'alpha'))].sort((x, y) => x.length - y.length || (x < y ? -1 : 1)).slice(0, MAX_PREFIX_TERMS));
+    const index = new SearchIndex(entries);
+    const hits = index.search('alpha');
+    assert.deepEqual(paths(hits.slice(0, 6)).sort(), paths(entries.filter((e) => e.symbols[0] === 'alpha')).sort(), 'the files with the word itself first');
+    const shortest = kept(entries);
+    assert.equal(hits.length, 6 + MAX_PREFIX_TERMS);
+    assert.ok(hits.slice(6).every((h) => shortest.has(h.symbols[0] as string)), 'then files of the shortest expansions only');
+    // Superseded files leave their terms in the index changed in place: they take no expansion's place.
+    const live = new Set(entries);
+    for (const e of entries) {
+      if (shortest.has(e.symbols[0] as string) && r() < 0.5) {
+        index.remove(e);
+        live.delete(e);
+      }
+    }
+    const fresh = new SearchIndex([...live]);
+    assert.deepEqual(paths(index.search('alpha')), paths(fresh.search('alpha')));
+    const now = kept([...live]);
+    assert.ok(index.search('alpha').slice(6).every((h) => now.has(h.symbols[0] as string)));
+    assert.deepEqual(paths(index.search('alpha', 40)), paths(fresh.search('alpha', 40)));
   });
 
   it('finds as fuzzy candidates exactly the terms one edit away that do not begin with the word', () => {
