@@ -288,7 +288,7 @@ export class GitContentFetcher {
   private transferStarted = false;
 
   /** Whether what the cache holds came (in part) from this fetcher's transfer: content source 'pack', not 'local'. */
-  private packed(): boolean {
+  private fromTransfer(): boolean {
     return this.transferStarted || this.sent.bytes > 0;
   }
 
@@ -361,7 +361,7 @@ export class GitContentFetcher {
     // A cache holding the commit holds every blob asked for: the workspace is not asked at all.
     if (await this.cacheHasCommit(commitSha)) {
       this.cacheFirst = true;
-      this.sent.sources.add(this.packed() ? 'pack' : 'local');
+      this.sent.sources.add(this.fromTransfer() ? 'pack' : 'local');
       return [];
     }
     let missing = [...shas];
@@ -370,7 +370,7 @@ export class GitContentFetcher {
       if (store === this.workspace && !(await this.mayHold(store, missing))) continue;
       const have = await store.present(missing);
       for (const sha of have) this.location.set(sha, store);
-      if (have.size > 0) this.sent.sources.add(store === this.workspace ? 'local' : this.packed() ? 'pack' : 'local');
+      if (have.size > 0) this.sent.sources.add(store === this.workspace ? 'local' : this.fromTransfer() ? 'pack' : 'local');
       missing = missing.filter((s) => !have.has(s));
     }
     return missing;

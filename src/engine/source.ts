@@ -45,7 +45,8 @@ export class GitHubRepositorySource implements RepositorySource {
    * takes to negotiate): only where snapshot() or changes() would transfer anyway — on the git path,
    * neither the workspace nor the cache holding the commit, and for a base, the cache holding the
    * base's commit. It has its own abort, tied to the sync's: a sync that ends without needing it
-   * (a failure, an unchanged tree) stops it instead of waiting for it.
+   * (a failure, an unchanged tree) stops it instead of waiting for it, unless it read from its pack
+   * already (`arrived`, see packArrived). `packed` tells when the pack is in the cache.
    */
   private early: { done: Promise<boolean>; abort: AbortController; consumed: boolean; packed: Promise<boolean>; arrived: boolean } | undefined;
 
@@ -55,10 +56,10 @@ export class GitHubRepositorySource implements RepositorySource {
       if (signal.aborted) return;
       signal.addEventListener('abort', () => abort.abort(signal.reason), { once: true });
     }
-    let packed!: (arrived: boolean) => void;
-    const arrival = new Promise<boolean>((resolve) => (packed = resolve));
+    let arrive!: (arrived: boolean) => void;
+    const arrival = new Promise<boolean>((resolve) => (arrive = resolve));
     // Settled once the transfer is (a second resolve is a no-op), whatever path transferEarly took.
-    const done = this.transferEarly(branch, commitSha, base, abort.signal, packed).finally(() => packed(false));
+    const done = this.transferEarly(branch, commitSha, base, abort.signal, arrive).finally(() => arrive(false));
     // Until snapshot(), changes() or read() awaits it (or if none does), a failure is not unhandled.
     done.catch(() => undefined);
     const early = { done, abort, consumed: false, packed: arrival, arrived: false };
@@ -66,7 +67,7 @@ export class GitHubRepositorySource implements RepositorySource {
     this.early = early;
   }
 
-  private async transferEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal, packed: (arrived: boolean) => void): Promise<boolean> {
+  private async transferEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal, arrive: (arrived: boolean) => void): Promise<boolean> {
     if (!this.content.listsTreesLocally) return false;
     // The workspace and the cache asked at once, the cache for both commits in one question.
     const [inWorkspace, inCache] = await Promise.all([
@@ -78,7 +79,7 @@ export class GitHubRepositorySource implements RepositorySource {
     // The sync reads the pack as soon as it is in the cache (see packArrived).
     const packs = await this.content.cachePacks();
     const transfer = this.content.prefetch({ branch, deferTidy: base !== undefined }, signal);
-    void this.content.packArrival(packs, transfer, signal).then(packed);
+    void this.content.packArrival(packs, transfer, signal).then(arrive);
     await transfer;
     return true;
   }
