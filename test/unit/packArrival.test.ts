@@ -83,6 +83,14 @@ function connector(): GitHubConnector {
 
 const BASE = { id: 'base', commitSha: sha('p'), treeSha: sha('q') } as unknown as SyncRecord;
 
+/** A source over a fake content fetcher, its head read (the early transfer started), for a first sync or on `base`. */
+async function started(opts: Parameters<typeof fakeContent>[0] = {}, base?: SyncRecord) {
+  const fx = fakeContent(opts);
+  const source = new GitHubRepositorySource(connector(), fx.content, nullLogger);
+  const head = await source.head('main', base);
+  return { fx, source, head };
+}
+
 async function drain(source: GitHubRepositorySource): Promise<number> {
   let n = 0;
   for await (const _ of source.read(FILES, HEAD as SourceHead, {})) n++;
@@ -91,9 +99,7 @@ async function drain(source: GitHubRepositorySource): Promise<number> {
 
 describe('a sync reads the transfer\'s pack as soon as it is in the cache, before the transfer ends', () => {
   it('a first sync: the listing and the content do not wait for git\'s checks; settle() does', async () => {
-    const fx = fakeContent();
-    const source = new GitHubRepositorySource(connector(), fx.content, nullLogger);
-    const head = await source.head('main', undefined);
+    const { fx, source, head } = await started();
     const listing = source.snapshot(head, undefined, {});
     assert.equal(await settlesWithin(listing, 100), false, 'no listing before the pack is in');
     fx.arrival.resolve(true);
@@ -112,9 +118,7 @@ describe('a sync reads the transfer\'s pack as soon as it is in the cache, befor
   });
 
   it('an incremental sync: the changes come from the cache\'s diff while the transfer is under way', async () => {
-    const fx = fakeContent();
-    const source = new GitHubRepositorySource(connector(), fx.content, nullLogger);
-    const head = await source.head('main', BASE);
+    const { fx, source, head } = await started({}, BASE);
     fx.arrival.resolve(true);
     const diff = await source.changes(head, BASE, {});
     assert.deepEqual(diff?.added.map((f) => f.path), ['a.txt']);
@@ -126,9 +130,7 @@ describe('a sync reads the transfer\'s pack as soon as it is in the cache, befor
   });
 
   it('a pack without the tree (the branch moved meanwhile): the listing waits for the transfer', async () => {
-    const fx = fakeContent({ treeInPack: false });
-    const source = new GitHubRepositorySource(connector(), fx.content, nullLogger);
-    const head = await source.head('main', undefined);
+    const { fx, source, head } = await started({ treeInPack: false });
     fx.arrival.resolve(true);
     const listing = source.snapshot(head, undefined, {});
     assert.equal(await settlesWithin(listing, 100), false, 'waits for the transfer');
@@ -139,9 +141,7 @@ describe('a sync reads the transfer\'s pack as soon as it is in the cache, befor
   });
 
   it('a pack without the commit: content is read only after the transfer ended (it may have to transfer again)', async () => {
-    const fx = fakeContent({ commitInPack: false });
-    const source = new GitHubRepositorySource(connector(), fx.content, nullLogger);
-    await source.head('main', undefined);
+    const { fx, source } = await started({ commitInPack: false });
     fx.arrival.resolve(true);
     const reading = drain(source);
     assert.equal(await settlesWithin(reading, 100), false);
@@ -151,9 +151,7 @@ describe('a sync reads the transfer\'s pack as soon as it is in the cache, befor
   });
 
   it('a transfer that fails before any pack: the failure is the sync\'s, not a listing', async () => {
-    const fx = fakeContent();
-    const source = new GitHubRepositorySource(connector(), fx.content, nullLogger);
-    const head = await source.head('main', undefined);
+    const { fx, source, head } = await started();
     fx.arrival.resolve(false);
     fx.transfer.reject(new Error('the connection dropped'));
     // The cache lists nothing after a failed transfer: the failure is thrown.
@@ -164,9 +162,7 @@ describe('a sync reads the transfer\'s pack as soon as it is in the cache, befor
   });
 
   it('a sync that fails after reading the pack lets the transfer finish (the cache is left as a transfer leaves it)', async () => {
-    const fx = fakeContent();
-    const source = new GitHubRepositorySource(connector(), fx.content, nullLogger);
-    const head = await source.head('main', undefined);
+    const { fx, source, head } = await started();
     fx.arrival.resolve(true);
     await source.snapshot(head, undefined, {});
     const closing = source.close({});
@@ -177,9 +173,7 @@ describe('a sync reads the transfer\'s pack as soon as it is in the cache, befor
   });
 
   it('a sync that fails before the pack is in stops the transfer', async () => {
-    const fx = fakeContent();
-    const source = new GitHubRepositorySource(connector(), fx.content, nullLogger);
-    await source.head('main', undefined);
+    const { fx, source } = await started();
     await new Promise((r) => setTimeout(r, 10));
     const closing = source.close({});
     assert.equal(fx.transferSignal()?.aborted, true, 'stopped');
