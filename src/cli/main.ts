@@ -105,7 +105,7 @@ async function run(args: CliArgs, io: Io, signal: AbortSignal, overrides: Partia
       case 'files':
         return await files(engine, args, io);
       case 'memory':
-        return memory(engine, args, io);
+        return await memory(engine, args, io);
     }
   } finally {
     await engine.close();
