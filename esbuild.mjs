@@ -46,8 +46,9 @@ const builds = [
   // The parts dist/cli.js and dist/engine.js load on first use (scripts/engineSplit.mjs).
   ...chunkBuilds(process.cwd(), 'dist', node),
   { ...node, entryPoints: ['scripts/demo.ts'], outfile: 'dist/demo.js' },
-  // The memory's worker threads (src/core/memory/pool.ts), started from dist/engine.js or dist/cli.js.
+  // The worker threads of the memory (src/core/memory/pool.ts) and of its search index (src/storage/searchIndexBuild.ts).
   { ...node, entryPoints: ['src/core/memory/worker.ts'], outfile: 'dist/memoryWorker.js' },
+  { ...node, entryPoints: ['src/storage/searchIndexWorker.ts'], outfile: 'dist/memoryIndexWorker.js' },
   {
     bundle: true,
     platform: 'browser',

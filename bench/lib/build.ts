@@ -25,8 +25,9 @@ export async function buildBundles(root: string, outDir: string): Promise<Bundle
   // As esbuild.mjs builds them: the CLI and, beside it, the parts it loads on first use.
   await esbuild.build({ ...node, entryPoints: [at('src/cli/bin.ts')], outfile: cli, sourcemap: 'linked', plugins: [chunkSplit(root), treeSitterCjs] });
   for (const c of chunkBuilds(root, outDir, { ...node, sourcemap: 'linked' })) await esbuild.build(c);
-  // The memory's worker threads (a change of 2,000 files or more) start dist/memoryWorker.js beside the CLI.
+  // The memory's worker threads (a change of 2,000 files or more; a first query over 2,000 entries or more) beside the CLI.
   await esbuild.build({ ...node, entryPoints: [at('src/core/memory/worker.ts')], outfile: path.join(outDir, 'memoryWorker.js') });
+  await esbuild.build({ ...node, entryPoints: [at('src/storage/searchIndexWorker.ts')], outfile: path.join(outDir, 'memoryIndexWorker.js') });
   await esbuild.build({ ...node, entryPoints: [at('src/cli/bin.ts')], outfile: cliProd, minify: true, plugins: [chunkSplit(root), treeSitterCjs] });
   for (const c of chunkBuilds(root, path.join(outDir, 'prod'), { ...node, minify: true })) await esbuild.build(c);
   copyParserWasm(root, outDir);

@@ -4,6 +4,7 @@
 import { Low } from 'lowdb';
 import { SyncError } from '../core/errors';
 import type { Logger } from '../core/logger';
+import type { MemoryEntry } from '../core/types';
 import type { Clock } from '../core/ports';
 import { errno, storageFailure, storageProblem, type FileOps } from './fsOps';
 import { CorruptFileError, HistoryAdapter, parseJsonWith } from './historyAdapter';
@@ -69,27 +70,44 @@ export async function loadState(files: FileOps, opts: LoadOptions): Promise<Stor
  * (readMemoryFile). Files from before sizes were recorded are read and validated now.
  */
 export async function replayMemory(files: FileOps, state: StoreState): Promise<void> {
-  const byId = new Map(state.db.data.records.map((r) => [r.id, r]));
-  const commits = state.db.data.commits;
-  for (let i = state.applied; i < commits.length; i++) {
+  await deferMemory(files, state.db.data, state.memory, state.applied);
+  state.applied = state.db.data.commits.length;
+}
+
+/** Queue the links of `data`'s commits from the `from`-th on into `memory`, as replayMemory does. */
+async function deferMemory(files: FileOps, data: HistoryFile, memory: MemoryIndex, from: number): Promise<void> {
+  const byId = new Map(data.records.map((r) => [r.id, r]));
+  const commits = data.commits;
+  for (let i = from; i < commits.length; i++) {
     const c = commits[i];
     const rec = c && byId.get(c.syncId);
     if (!c || !rec) continue;
     if (c.memoryFile === null) {
-      state.memory.defer(c.syncId, rec.repository, null);
+      memory.defer(c.syncId, rec.repository, null);
       continue;
     }
     const rel = memoryRel(c.memoryFile);
     if (c.memoryBytes === undefined) {
-      state.memory.defer(c.syncId, rec.repository, await readMemoryFile(files, rel, c.syncId));
+      memory.defer(c.syncId, rec.repository, await readMemoryFile(files, rel, c.syncId));
       continue;
     }
     const actual = await files.sizeOf(rel);
     if (actual === undefined) throw new CorruptFileError(rel, 'is missing');
     if (actual !== c.memoryBytes) throw new CorruptFileError(rel, `has ${actual} bytes, ${c.memoryBytes} were written`);
-    state.memory.defer(c.syncId, rec.repository, { rel });
+    memory.defer(c.syncId, rec.repository, { rel });
   }
-  state.applied = commits.length;
+}
+
+/**
+ * The active memory entries of every repository after all of `data`'s commits, read and validated
+ * from the memory files as a store's memory index reads them (the search index's worker thread
+ * builds from this, so the calling thread never holds them). CorruptFileError as on open.
+ */
+export async function activeMemory(files: FileOps, data: HistoryFile, engine: typeof import('../core/memory/search')): Promise<Map<string, MemoryEntry[]>> {
+  const memory = new MemoryIndex();
+  await deferMemory(files, data, memory, 0);
+  await memory.load((rel, syncId) => readMemoryFile(files, rel, syncId), engine);
+  return memory.activeByRepository();
 }
 
 /** One memory file, parsed and validated; CorruptFileError when it is unusable or another sync's. */

@@ -46,9 +46,12 @@ export class MemoryIndex {
     return this.search === undefined || this.pending.some((p) => isUnread(p.file));
   }
 
-  /** Read the queued memory files (`read` validates each) and load the search engine. Until this has run, the index must not be used. */
-  async load(read: (rel: string, syncId: string) => Promise<MemoryChange>): Promise<void> {
-    this.search ??= await import('../core/memory/search');
+  /**
+   * Read the queued memory files (`read` validates each) and load the search engine (`engine`: the
+   * caller's, already loaded). Until this has run, the index must not be used.
+   */
+  async load(read: (rel: string, syncId: string) => Promise<MemoryChange>, engine?: typeof import('../core/memory/search')): Promise<void> {
+    this.search ??= engine ?? (await import('../core/memory/search'));
     for (const p of this.pending) if (isUnread(p.file)) p.file = await read(p.file.rel, p.syncId);
   }
 

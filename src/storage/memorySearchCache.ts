@@ -3,7 +3,7 @@
 // every entry. It is a cache. It records the commits it reflects (their count and a hash of their
 // sync ids and memory file names); a file that is missing, unreadable, damaged, of another format,
 // or whose commits are not a prefix of this history's is ignored and the index is built from the
-// memory (as before); commits after the ones it reflects are applied from their memory files into
+// memory (in a worker thread for a large memory: ./searchIndexBuild); commits after the ones it reflects are applied from their memory files into
 // its overlay. Never written by open or complete(): after a query that had to build the index or
 // found it far behind, once the query's answer is ready (before it is returned), only while no process holds the storage lock,
 // atomically (temp file + rename), so two processes each write a whole index of a real state.
@@ -15,6 +15,7 @@ import type { FileOps } from './fsOps';
 import { isStorageLockHeld } from './lock';
 import type { MemoryChange, MemoryQuery } from './memoryIndex';
 import { MEMORY_INDEX_FILE, repoKey, type CommitEntry, type HistoryFile } from './schema';
+import { buildIndexFile, IndexWorkerError, memoryBytes, offThread } from './searchIndexBuild';
 
 export interface SearchCacheHost {
   /** The history as committed. */
@@ -40,6 +41,8 @@ type Engine = typeof import('../core/memory/search');
 const REWRITE_CHANGES = 1_000;
 const REWRITE_LINKS = 10;
 
+const CLOSED = 'the history store was closed';
+
 const commitId = (c: CommitEntry): string => `${c.syncId}\0${c.memoryFile ?? ''}`;
 
 function keyOf(commits: readonly CommitEntry[], count: number): string {
@@ -59,6 +62,11 @@ export class MemorySearchCache {
   private queue: Promise<unknown> = Promise.resolve();
   private stale = false;
   private writing: Promise<void> | undefined;
+  /** The build under way in a worker thread. */
+  private building: AbortController | undefined;
+  private closed = false;
+  /** The file a worker built, while the index is still exactly it: written as it is. */
+  private built: { bytes: Uint8Array; commits: number } | undefined;
   /** Figures of the last open, build and write (the benchmark prints them). */
   readonly timings: { openMs?: number; buildMs?: number; writeMs?: number; bytes?: number } = {};
 
@@ -84,8 +92,11 @@ export class MemorySearchCache {
     return run;
   }
 
-  /** Wait for a write in progress. */
+  /** Stop a build in a worker (its query fails), and wait for the query under way and a write in progress. */
   async close(): Promise<void> {
+    this.closed = true;
+    this.building?.abort(new Error(CLOSED));
+    await this.queue;
     await this.writing;
   }
 
@@ -107,14 +118,42 @@ export class MemorySearchCache {
     }
     if (!this.index) {
       const t = performance.now();
-      const all = await host.loadAll();
-      this.index = engine.StoredIndex.build(all.groups, undefined);
-      this.covered = data.commits.slice(0, all.commits).map(commitId);
+      const file = await this.buildFile(data);
+      if (file) {
+        this.index = engine.StoredIndex.open<MemoryEntry>(file);
+        this.built = { bytes: file, commits: data.commits.length };
+        this.covered = data.commits.map(commitId);
+      } else {
+        const all = await host.loadAll();
+        this.index = engine.StoredIndex.build(all.groups, undefined);
+        this.covered = data.commits.slice(0, all.commits).map(commitId);
+      }
       this.timings.buildMs = performance.now() - t;
       this.stale = true;
       await this.apply(host, data);
     }
     return this.index;
+  }
+
+  /**
+   * The index file of `data`'s memory built in a worker thread (./searchIndexBuild), or undefined:
+   * a small memory (built here, sooner than a worker starts) or a worker that failed (logged; built
+   * here, where a damaged memory file is reported as the store reports it).
+   */
+  private async buildFile(data: HistoryFile): Promise<Uint8Array | undefined> {
+    if (memoryBytes(data) < offThread.minMemoryBytes) return undefined;
+    if (this.closed) throw new Error(CLOSED);
+    const abort = new AbortController();
+    this.building = abort;
+    try {
+      return await buildIndexFile(this.files.dir, data, { commits: data.commits.length, key: keyOf(data.commits, data.commits.length) } satisfies Meta, abort.signal);
+    } catch (e) {
+      if (!(e instanceof IndexWorkerError)) throw e;
+      this.logger.debug(`${e.message}; the memory search index is built on this thread`);
+      return undefined;
+    } finally {
+      this.building = undefined;
+    }
   }
 
   private async open(engine: Engine, commits: readonly CommitEntry[]): Promise<void> {
@@ -153,6 +192,7 @@ export class MemorySearchCache {
   private drop(why: string): void {
     this.logger.debug(`memory search index dropped: ${why}`);
     this.index = undefined;
+    this.built = undefined;
     this.covered = [];
   }
 
@@ -190,8 +230,14 @@ export class MemorySearchCache {
         return;
       }
       const t = performance.now();
-      index.meta = { commits: count, key: keyOf(commits, count) } satisfies Meta;
-      const bytes = index.toBytes();
+      const built = this.built;
+      this.built = undefined;
+      let bytes: Uint8Array;
+      if (built && built.commits === count && index.changes === 0) bytes = built.bytes;
+      else {
+        index.meta = { commits: count, key: keyOf(commits, count) } satisfies Meta;
+        bytes = index.toBytes();
+      }
       // Query the folded index from now on (synchronously: no commit can be applied in between).
       if (index.changes > 0 && this.index === index && this.covered.length === count) this.index = engine.StoredIndex.open<MemoryEntry>(bytes);
       await this.files.writeAtomic(MEMORY_INDEX_FILE, bytes);

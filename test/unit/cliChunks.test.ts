@@ -3,12 +3,15 @@
 // answers are the same as ever. Observed on the built CLI as a user runs it, through NODE_DEBUG=module
 // (Node's own report of every module it loads).
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { extractFacts } from '../../src/core/memory';
+import { nullLogger } from '../../src/core/logger';
 import type { MemoryEntry } from '../../src/core/types';
+import { openHistoryStore } from '../../src/storage';
+import { offThread } from '../../src/storage/searchIndexBuild';
 import { distCli } from './support/distCli';
 import { Fixture } from './support/cliHarness';
 
@@ -94,6 +97,31 @@ describe('project-sync analyses a large change in worker threads', function () {
     }
   });
 
+  it("builds the search index of a large memory in a worker thread on the first query, with the answers of an index built on the main thread", async () => {
+    const memoryBytes = readdirSync(path.join(fx.storage, 'memory')).reduce((n, f) => n + statSync(path.join(fx.storage, 'memory', f)).size, 0);
+    assert.ok(memoryBytes >= offThread.minMemoryBytes, `${memoryBytes} bytes of memory files: under the worker's threshold`);
+    const query = await distCli(['memory', '--storage', fx.storage, '--query', 'handle request convert', '--limit', '30', '--json'], { NODE_DEBUG: 'module' });
+    assert.equal(query.code, 0, query.stderr.slice(-2000));
+    assert.match(query.stderr, /load "?[^"\n]*[\\/]memoryIndexWorker\.js/, 'the index was built in its worker');
+    assert.ok(existsSync(path.join(fx.storage, 'memory.index')), 'and written for the next process');
+    // The same storage indexed on this thread (a copy, without the file the CLI wrote).
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'ps-index-here-'));
+    const usual = offThread.minMemoryBytes;
+    try {
+      cpSync(fx.storage, copy, { recursive: true });
+      rmSync(path.join(copy, 'memory.index'));
+      offThread.minMemoryBytes = Number.MAX_SAFE_INTEGER;
+      const store = await openHistoryStore(copy, { logger: nullLogger });
+      const here = await store.memory({ query: 'handle request convert', limit: 30 });
+      await store.close();
+      assert.deepEqual(JSON.parse(query.stdout), here);
+      assert.deepEqual(readFileSync(path.join(copy, 'memory.index')), readFileSync(path.join(fx.storage, 'memory.index')));
+    } finally {
+      offThread.minMemoryBytes = usual;
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   it('a worker that cannot start (its bundle missing) costs nothing but time: the files are analysed on the main thread, the sync never hangs', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ps-noworker-'));
     try {
@@ -108,6 +136,11 @@ describe('project-sync analyses a large change in worker threads', function () {
       assert.equal(run.stderr.match(/memory worker failed .*analysing on this thread/g)?.length, 1, 'said once');
       const listed = await distCli(['memory', '--storage', storage, '--json'], {}, 60_000, path.join(dir, 'cli.js'));
       assert.equal((JSON.parse(listed.stdout) as unknown[]).length, 2_200);
+      // Nor its search index's worker: the first query builds the index on the main thread.
+      const query = await distCli(['memory', '--storage', storage, '--query', 'handle request', '--json'], { PROJECT_SYNC_LOG: 'debug' }, 60_000, path.join(dir, 'cli.js'));
+      assert.equal(query.code, 0, query.stderr.slice(-1500));
+      assert.match(query.stderr, /index worker .*built on this thread/);
+      assert.ok((JSON.parse(query.stdout) as unknown[]).length > 0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

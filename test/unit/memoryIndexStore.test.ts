@@ -2,8 +2,10 @@
 // is answered from it in a new process as from an index built afresh; it is brought up to date with
 // links committed after it was written; a damaged, truncated or foreign file is ignored and
 // rewritten, never STORAGE_CORRUPT; it is not written while another process holds the storage lock.
+// All of it holds whether the index is built on the calling thread or, for a large memory, in a
+// worker thread (storage/searchIndexBuild.ts): the suite runs once each way.
 import { strict as assert } from 'node:assert';
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SearchIndex } from '../../src/core/memory';
 import type { HistoryStore } from '../../src/core/ports';
@@ -12,6 +14,8 @@ import { nullLogger } from '../../src/core/logger';
 import { acquireStorageLock } from '../../src/storage';
 import { changedFiles, diffSnapshots } from '../../src/core/diff';
 import { emptyStats } from '../../src/core/types';
+import { offThread } from '../../src/storage/searchIndexBuild';
+import { StoredIndex } from '../../src/core/memory/storedIndex';
 import { factsOf, file, open, repo, sha, syncFiles, tempDirs, treeOf } from './storageFixtures';
 
 const INDEX = 'memory.index';
@@ -50,8 +54,17 @@ async function references(store: HistoryStore, repository?: RepositoryRef): Prom
 
 const memoryFiles = (dir: string): string[] => readdirSync(path.join(dir, 'memory')).map((n) => path.join(dir, 'memory', n));
 
-describe('history store: the persisted memory search index', () => {
+/** Each way the first query builds the index: on the calling thread (a small memory), in a worker thread (a large one). */
+const BUILDS = [
+  ['on the calling thread', Number.MAX_SAFE_INTEGER],
+  ['in a worker thread', 0],
+] as const;
+
+for (const [where, minMemoryBytes] of BUILDS) describe(`history store: the persisted memory search index (built ${where})`, () => {
   const dirs = tempDirs();
+  const usual = offThread.minMemoryBytes;
+  before(() => (offThread.minMemoryBytes = minMemoryBytes));
+  after(() => (offThread.minMemoryBytes = usual));
   afterEach(() => dirs.cleanup());
 
   async function twoLinks(dir: string): Promise<void> {
@@ -248,5 +261,70 @@ describe('history store: the persisted memory search index', () => {
     } finally {
       await lock.release();
     }
+  });
+});
+
+describe('history store: the memory search index of a large memory is built in a worker thread', () => {
+  const dirs = tempDirs();
+  const usual = offThread.minMemoryBytes;
+  const build = StoredIndex.build;
+  let calls = 0;
+  beforeEach(() => {
+    calls = 0;
+    // Counted on this thread only: a worker thread has its own copy of the class.
+    StoredIndex.build = ((...args: Parameters<typeof build>) => {
+      calls++;
+      return build.apply(StoredIndex, args);
+    }) as typeof build;
+  });
+  afterEach(() => {
+    StoredIndex.build = build;
+    offThread.minMemoryBytes = usual;
+    dirs.cleanup();
+  });
+
+  async function twoLinks(dir: string): Promise<void> {
+    const store = await open(dir);
+    await syncFiles(store, tree(300));
+    await syncFiles(store, tree(300, 'v2', 5));
+    await store.close();
+  }
+
+  it('builds in a worker from the size on, never on this thread, and writes the very file a build here writes', async () => {
+    const here = dirs.make();
+    await twoLinks(here);
+    const there = dirs.make();
+    cpSync(here, there, { recursive: true });
+    const memory = readdirSync(path.join(here, 'memory')).reduce((n, f) => n + statSync(path.join(here, 'memory', f)).size, 0);
+
+    offThread.minMemoryBytes = memory + 1;
+    const small = await open(here);
+    const built = await answers(small);
+    await small.close();
+    assert.equal(calls, 1, 'a memory under the size is indexed on this thread');
+
+    offThread.minMemoryBytes = memory;
+    calls = 0;
+    const large = await open(there);
+    assert.deepEqual(await answers(large), built);
+    assert.equal(calls, 0, 'nothing was indexed on this thread');
+    assert.deepEqual(await answers(large), built, 'later queries use the index the worker built');
+    await large.close();
+    assert.deepEqual(readFileSync(path.join(there, INDEX)), readFileSync(path.join(here, INDEX)));
+  });
+
+  it('stops a build under way when the store closes: the query fails, nothing is written, and the next store builds it', async () => {
+    const dir = dirs.make();
+    await twoLinks(dir);
+    offThread.minMemoryBytes = 0;
+    const store = await open(dir);
+    const query = store.memory({ query: 'config parser', limit: 20 });
+    await store.close();
+    await assert.rejects(query, /the history store was closed/);
+    assert.ok(!existsSync(path.join(dir, INDEX)), 'no index written by a closed store');
+    const again = await open(dir);
+    assert.deepEqual(await answers(again), await references(again));
+    await again.close();
+    assert.ok(existsSync(path.join(dir, INDEX)));
   });
 });

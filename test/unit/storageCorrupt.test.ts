@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { isSyncError, type SyncError } from '../../src/core/errors';
 import { migrate, MIGRATIONS, type Migration } from '../../src/storage/migrations';
 import { SCHEMA_VERSION } from '../../src/storage';
+import { offThread } from '../../src/storage/searchIndexBuild';
 import { file, open, repo, syncFiles, tempDirs } from './storageFixtures';
 
 const history = (dir: string) => path.join(dir, 'history.json');
@@ -75,25 +76,34 @@ describe('history store: corruption and schema versions', () => {
     });
   }
 
-  it('opens without reading memory files: the history answers, and a same-size damaged memory file is STORAGE_CORRUPT on the first memory query', async () => {
-    const dir = dirs.make();
-    await populated(dir);
-    const victim = readdirSync(path.join(dir, 'memory')).sort()[0] as string;
-    const victimPath = path.join(dir, 'memory', victim);
-    const size = readFileSync(victimPath).length;
-    writeFileSync(victimPath, 'x'.repeat(size)); // the size recorded at write still matches
-    const store = await open(dir);
-    assert.equal(store.list().length, 2, 'the history is readable without the memory');
-    let caught: unknown;
-    await store.memory({ query: 'a' }).catch((e: unknown) => (caught = e));
-    assert.ok(isSyncError(caught, 'STORAGE_CORRUPT'), `expected STORAGE_CORRUPT, got ${String(caught)}`);
-    assert.match(path.basename(caught.details.path ?? ''), new RegExp(`^${victim.replace('.', '\\.')}\\.corrupt-`));
-    assert.ok(readdirSync(dir).some((n) => n.startsWith('history.json.corrupt-')), 'the history that references it is kept aside');
-    const fresh = await open(dir);
-    assert.deepEqual(fresh.list(), []);
-    await syncFiles(fresh, [file('x.ts')]);
-    assert.deepEqual((await fresh.memory()).map((e) => e.path), ['x.ts']);
-  });
+  // The first query builds the search index on this thread, or for a large memory in a worker thread (storage/searchIndexBuild.ts).
+  for (const [where, minMemoryBytes] of [['on this thread', Number.MAX_SAFE_INTEGER], ['in a worker thread', 0]] as const) {
+    it(`opens without reading memory files: the history answers, and a same-size damaged memory file is STORAGE_CORRUPT on the first memory query (index built ${where})`, async () => {
+      const usual = offThread.minMemoryBytes;
+      offThread.minMemoryBytes = minMemoryBytes;
+      try {
+        const dir = dirs.make();
+        await populated(dir);
+        const victim = readdirSync(path.join(dir, 'memory')).sort()[0] as string;
+        const victimPath = path.join(dir, 'memory', victim);
+        const size = readFileSync(victimPath).length;
+        writeFileSync(victimPath, 'x'.repeat(size)); // the size recorded at write still matches
+        const store = await open(dir);
+        assert.equal(store.list().length, 2, 'the history is readable without the memory');
+        let caught: unknown;
+        await store.memory({ query: 'a' }).catch((e: unknown) => (caught = e));
+        assert.ok(isSyncError(caught, 'STORAGE_CORRUPT'), `expected STORAGE_CORRUPT, got ${String(caught)}`);
+        assert.match(path.basename(caught.details.path ?? ''), new RegExp(`^${victim.replace('.', '\\.')}\\.corrupt-`));
+        assert.ok(readdirSync(dir).some((n) => n.startsWith('history.json.corrupt-')), 'the history that references it is kept aside');
+        const fresh = await open(dir);
+        assert.deepEqual(fresh.list(), []);
+        await syncFiles(fresh, [file('x.ts')]);
+        assert.deepEqual((await fresh.memory()).map((e) => e.path), ['x.ts']);
+      } finally {
+        offThread.minMemoryBytes = usual;
+      }
+    });
+  }
 
   it('refuses a history written by a newer version and leaves it untouched', async () => {
     const dir = dirs.make();

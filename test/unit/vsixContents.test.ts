@@ -59,7 +59,7 @@ describe('the .vsix contents (issue 16)', function () {
     const { lazyBundles, lazyChunks } = await import('../../scripts/engineSplit.mjs');
     const wanted = [...lazyBundles, ...lazyChunks].map((b: { outfile: string }) => `dist/${b.outfile}`);
     assert.ok(wanted.includes('dist/cliMain.js'));
-    for (const file of [...wanted, 'dist/memoryWorker.js']) assert.ok(files.includes(file), `${file} is loaded at run time but not packed`);
+    for (const file of [...wanted, 'dist/memoryWorker.js', 'dist/memoryIndexWorker.js']) assert.ok(files.includes(file), `${file} is loaded at run time but not packed`);
   });
 
   it("its README is the user's Marketplace page, not the developer README; CHANGELOG and LICENSE go along", () => {

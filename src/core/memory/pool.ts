@@ -1,12 +1,12 @@
 // Memory facts off the calling thread: a small pool of worker threads (./worker), each with its own
 // parsers, so parsing a sync's changed blobs neither blocks the extension host's main thread nor
 // waits for one core. The answer for a file is exactly extractFacts' (same code, parsers loaded).
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { MemoryFacts } from '../types';
 import type { FileVersion } from './extract';
+import { startWorkerThread } from './workerThread';
 
 export interface FactsPool {
   /** The facts of one file version, computed in a worker. */
@@ -54,13 +54,9 @@ interface Slot {
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
 
-/** A worker: dist/memoryWorker.js next to the running bundle, or (tests, tsx) the TypeScript source through tsx. */
+/** A worker of the pool: dist/memoryWorker.js next to the running bundle, or (tests, tsx) ./worker.ts. */
 function startWorker(workerData: { parsers: boolean; grammars?: string }): Worker {
-  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
-  const bundled = path.join(__dirname, 'memoryWorker.js');
-  if (existsSync(bundled)) return new Worker(bundled, { workerData, resourceLimits });
-  const source = JSON.stringify(path.join(__dirname, 'worker.ts'));
-  return new Worker(`require('tsx/cjs'); require(${source});`, { eval: true, workerData, resourceLimits });
+  return startWorkerThread('memoryWorker.js', path.join(__dirname, 'worker.ts'), workerData, { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB });
 }
 
 /** A pool of `size` workers (default: one less than the cores, at least one, at most four). */
