@@ -3,10 +3,13 @@
 // every entry. It is a cache. It records the commits it reflects (their count and a hash of their
 // sync ids and memory file names); a file that is missing, unreadable, damaged, of another format,
 // or whose commits are not a prefix of this history's is ignored and the index is built from the
-// memory (in a worker thread for a large memory: ./searchIndexBuild); commits after the ones it reflects are applied from their memory files into
-// its overlay. Never written by open or complete(): after a query that had to build the index or
-// found it far behind, once the query's answer is ready (before it is returned), only while no process holds the storage lock,
+// memory; commits after the ones it reflects are applied from their memory files into its overlay.
+// Never written by open or complete(): after a query that had to build the index or found it far
+// behind, once the query's answer is ready, only while no process holds the storage lock,
 // atomically (temp file + rename), so two processes each write a whole index of a real state.
+// For a large memory the heavy work is a worker thread's (./searchIndexBuild): building the index,
+// bringing it up to date with a large change, and folding changes into a new file (that one after
+// the answer is out; close() waits for it).
 import { createHash } from 'node:crypto';
 import type { StoredIndex } from '../core/memory/search';
 import type { Logger } from '../core/logger';
@@ -15,7 +18,7 @@ import type { FileOps } from './fsOps';
 import { isStorageLockHeld } from './lock';
 import type { MemoryChange, MemoryQuery } from './memoryIndex';
 import { MEMORY_INDEX_FILE, repoKey, type CommitEntry, type HistoryFile } from './schema';
-import { buildIndexFile, IndexWorkerError, memoryBytes, offThread } from './searchIndexBuild';
+import { buildIndexFile, IndexWorkerError, LARGE_CHANGE_BYTES, memoryBytes, offThread, pendingBytes } from './searchIndexBuild';
 
 export interface SearchCacheHost {
   /** The history as committed. */
@@ -62,7 +65,7 @@ export class MemorySearchCache {
   private queue: Promise<unknown> = Promise.resolve();
   private stale = false;
   private writing: Promise<void> | undefined;
-  /** The build under way in a worker thread. */
+  /** The build in a worker thread that a query waits for. */
   private building: AbortController | undefined;
   private closed = false;
   /** The file a worker built, while the index is still exactly it: written as it is. */
@@ -70,9 +73,11 @@ export class MemorySearchCache {
   /** Figures of the last open, build and write (the benchmark prints them). */
   readonly timings: { openMs?: number; buildMs?: number; writeMs?: number; bytes?: number } = {};
 
+  /** `inThread`: never hand work to a worker thread (the worker's own cache). */
   constructor(
     private readonly files: FileOps,
     private readonly logger: Logger,
+    private readonly opts: { inThread?: boolean } = {},
   ) {}
 
   /** The answer to an active-memory query with words, or undefined for any other query (listing, superseded entries). */
@@ -85,14 +90,19 @@ export class MemorySearchCache {
     const run = this.queue.then(async () => {
       const index = await this.current(host, engine);
       const out = index.search(query, opts.limit ?? Infinity, opts.repository && repoKey(opts.repository));
-      if (this.stale || index.changes > REWRITE_CHANGES || this.covered.length - this.written > REWRITE_LINKS) await this.persist(host, engine);
+      if (this.stale || index.changes > REWRITE_CHANGES || this.covered.length - this.written > REWRITE_LINKS) {
+        // A large index with changes to fold in is folded in a worker thread: the answer does not wait for it (close() does).
+        const background = index.changes > 0 && this.large(host.data());
+        const writing = this.persist(host, engine);
+        if (!background) await writing;
+      }
       return out;
     });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  /** Stop a build in a worker (its query fails), and wait for the query under way and a write in progress. */
+  /** Stop a build in a worker that a query waits for (the query fails), and wait for the query under way and a write in progress. */
   async close(): Promise<void> {
     this.closed = true;
     this.building?.abort(new Error(CLOSED));
@@ -108,6 +118,19 @@ export class MemorySearchCache {
       await this.open(engine, data.commits);
     }
     if (this.index && !this.covers(data.commits)) this.drop('the history changed under it');
+    // Building the index of a large memory, or applying a large change to it: in a worker thread.
+    if (this.large(data) && (!this.index || pendingBytes(data, this.covered.length) >= LARGE_CHANGE_BYTES)) {
+      const t = performance.now();
+      const file = await this.fileOffThread(data, true);
+      if (file) {
+        this.index = engine.StoredIndex.open<MemoryEntry>(file);
+        this.built = { bytes: file, commits: data.commits.length };
+        this.covered = data.commits.map(commitId);
+        this.timings.buildMs = performance.now() - t;
+        this.stale = true;
+        return this.index;
+      }
+    }
     if (this.index) {
       try {
         await this.apply(host, data);
@@ -118,16 +141,9 @@ export class MemorySearchCache {
     }
     if (!this.index) {
       const t = performance.now();
-      const file = await this.buildFile(data);
-      if (file) {
-        this.index = engine.StoredIndex.open<MemoryEntry>(file);
-        this.built = { bytes: file, commits: data.commits.length };
-        this.covered = data.commits.map(commitId);
-      } else {
-        const all = await host.loadAll();
-        this.index = engine.StoredIndex.build(all.groups, undefined);
-        this.covered = data.commits.slice(0, all.commits).map(commitId);
-      }
+      const all = await host.loadAll();
+      this.index = engine.StoredIndex.build(all.groups, undefined);
+      this.covered = data.commits.slice(0, all.commits).map(commitId);
       this.timings.buildMs = performance.now() - t;
       this.stale = true;
       await this.apply(host, data);
@@ -135,24 +151,38 @@ export class MemorySearchCache {
     return this.index;
   }
 
+  /** The worker thread's part (./searchIndexWorker): the file of the index of `host`'s whole history, built or opened, brought up to date and folded on this thread. */
+  async file(host: SearchCacheHost, engine: Engine): Promise<Uint8Array> {
+    const data = host.data();
+    const index = await this.current(host, engine);
+    index.meta = { commits: data.commits.length, key: keyOf(data.commits, data.commits.length) } satisfies Meta;
+    return index.toBytes();
+  }
+
+  /** Whether the memory is large enough that building or folding its index is a worker thread's work. */
+  private large(data: HistoryFile): boolean {
+    return this.opts.inThread !== true && memoryBytes(data) >= offThread.minMemoryBytes;
+  }
+
   /**
-   * The index file of `data`'s memory built in a worker thread (./searchIndexBuild), or undefined:
-   * a small memory (built here, sooner than a worker starts) or a worker that failed (logged; built
-   * here, where a damaged memory file is reported as the store reports it).
+   * The index file of `data` (its commits, all of them) made in a worker thread (./searchIndexBuild):
+   * memory.index opened and brought up to date there, or built from the memory files; undefined when
+   * the worker failed (logged: the work is done here, where a damaged memory file is reported as
+   * the store reports it). `stoppable`: a query waits for it, and close() stops it (a write after an
+   * answer is waited for instead).
    */
-  private async buildFile(data: HistoryFile): Promise<Uint8Array | undefined> {
-    if (memoryBytes(data) < offThread.minMemoryBytes) return undefined;
-    if (this.closed) throw new Error(CLOSED);
+  private async fileOffThread(data: HistoryFile, stoppable: boolean): Promise<Uint8Array | undefined> {
+    if (stoppable && this.closed) throw new Error(CLOSED);
     const abort = new AbortController();
-    this.building = abort;
+    if (stoppable) this.building = abort;
     try {
-      return await buildIndexFile(this.files.dir, data, { commits: data.commits.length, key: keyOf(data.commits, data.commits.length) } satisfies Meta, abort.signal);
+      return await buildIndexFile(this.files.dir, data, abort.signal);
     } catch (e) {
       if (!(e instanceof IndexWorkerError)) throw e;
       this.logger.debug(`${e.message}; the memory search index is built on this thread`);
       return undefined;
     } finally {
-      this.building = undefined;
+      if (this.building === abort) this.building = undefined;
     }
   }
 
@@ -215,13 +245,18 @@ export class MemorySearchCache {
     }
   }
 
-  /** Write the index as it is now (the answer is ready: the query waits for the write, so no write outlives a store). */
+  /**
+   * Write the index as it is now (the answer is ready; close() waits for the write, so no write
+   * outlives a store). With changes to fold in, a large index is folded in a worker thread.
+   */
   private persist(host: SearchCacheHost, engine: Engine): Promise<void> {
     if (this.writing) return this.writing;
     if (!this.index || this.covered.length === 0 || this.unwritable) return Promise.resolve();
     const index = this.index;
-    const commits = host.data().commits;
+    const data = host.data();
+    const commits = data.commits;
     const count = this.covered.length;
+    const foldOffThread = index.changes > 0 && this.large(data);
     this.stale = false;
     this.writing = (async () => {
       if (await isStorageLockHeld(this.files.dir)) {
@@ -232,13 +267,13 @@ export class MemorySearchCache {
       const t = performance.now();
       const built = this.built;
       this.built = undefined;
-      let bytes: Uint8Array;
-      if (built && built.commits === count && index.changes === 0) bytes = built.bytes;
-      else {
+      let bytes = built && built.commits === count && index.changes === 0 ? built.bytes : undefined;
+      if (!bytes && foldOffThread) bytes = await this.fileOffThread({ ...data, commits: commits.slice(0, count) }, false);
+      if (!bytes) {
         index.meta = { commits: count, key: keyOf(commits, count) } satisfies Meta;
         bytes = index.toBytes();
       }
-      // Query the folded index from now on (synchronously: no commit can be applied in between).
+      // Query the folded index from now on, unless more commits were applied meanwhile (a fold in a worker).
       if (index.changes > 0 && this.index === index && this.covered.length === count) this.index = engine.StoredIndex.open<MemoryEntry>(bytes);
       await this.files.writeAtomic(MEMORY_INDEX_FILE, bytes);
       this.written = count;

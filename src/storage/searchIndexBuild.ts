@@ -1,9 +1,9 @@
-// Building the memory search index off the calling thread. A store without a usable memory.index
-// builds it on its first query: at 100k entries that is seconds of reading memory files,
-// tokenizing and sorting, which on the extension host's main thread would stall every extension of
-// the window. A worker thread (./searchIndexWorker) reads the memory files and builds the index; the
-// calling thread opens the bytes it gets back (StoredIndex.open: views, no decoding) and never
-// holds the entries.
+// Building and folding the memory search index off the calling thread. A store without a usable
+// memory.index builds it on its first query, and one that applied a large change (or many links)
+// folds them into a new file: at 100k entries seconds of reading memory files, tokenizing, sorting
+// and merging, which on the extension host's main thread would stall every extension of the window.
+// A worker thread (./searchIndexWorker) does that work and answers with the file's bytes; the
+// calling thread opens them (StoredIndex.open: views, no decoding) and never holds the entries.
 import path from 'node:path';
 import { startWorkerThread } from '../core/memory/workerThread';
 import type { HistoryFile } from './schema';
@@ -16,15 +16,22 @@ import type { IndexRequest } from './searchIndexWorker';
  */
 export const offThread = { minMemoryBytes: 400_000 };
 
+/**
+ * Bytes of memory files not yet applied to an index from which the worker brings it up to date
+ * (1,300 entries and up: more than the 1,000 changes past which the file is rewritten anyway).
+ */
+export const LARGE_CHANGE_BYTES = 400_000;
+
 /** Why a build in a worker did not answer: the worker failed, or a memory file did not read (the caller builds as before, and reports what it finds). */
 export class IndexWorkerError extends Error {}
 
 /**
- * memory.index's bytes for `data`'s memory in the storage folder `dir`, built in a worker thread
- * (StoredIndex.build of the active entries, then toBytes). Rejects with IndexWorkerError when the
- * worker fails, and with the signal's reason when aborted (the worker is stopped).
+ * memory.index's bytes for the memory of `data` (every commit of it) in the storage folder `dir`,
+ * made in a worker thread: the file on disk opened and brought up to date (the changes folded in),
+ * or the index built from the memory files. Rejects with IndexWorkerError when the worker fails, and
+ * with the signal's reason when aborted (the worker is stopped).
  */
-export function buildIndexFile(dir: string, data: HistoryFile, meta: unknown, signal?: AbortSignal): Promise<Uint8Array> {
+export function buildIndexFile(dir: string, data: HistoryFile, signal?: AbortSignal): Promise<Uint8Array> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<Uint8Array>((resolve, reject) => {
     let worker: ReturnType<typeof startWorkerThread>;
@@ -49,14 +56,19 @@ export function buildIndexFile(dir: string, data: HistoryFile, meta: unknown, si
     );
     worker.once('error', (e) => settle(() => reject(new IndexWorkerError(`the index worker failed: ${e.message}`))));
     worker.once('exit', (code) => settle(() => reject(new IndexWorkerError(`the index worker exited (${code}) before answering`))));
-    const request: IndexRequest = { dir, data, meta };
+    const request: IndexRequest = { dir, data };
     worker.postMessage(request);
   });
 }
 
 /** Bytes of the memory files `data`'s commits name (as recorded when written). */
 export function memoryBytes(data: HistoryFile): number {
+  return pendingBytes(data, 0);
+}
+
+/** Bytes of the memory files of `data`'s commits from the `from`-th on. */
+export function pendingBytes(data: HistoryFile, from: number): number {
   let n = 0;
-  for (const c of data.commits) n += c.memoryBytes ?? 0;
+  for (let i = from; i < data.commits.length; i++) n += data.commits[i]?.memoryBytes ?? 0;
   return n;
 }

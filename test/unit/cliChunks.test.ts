@@ -14,6 +14,7 @@ import { openHistoryStore } from '../../src/storage';
 import { offThread } from '../../src/storage/searchIndexBuild';
 import { distCli } from './support/distCli';
 import { Fixture } from './support/cliHarness';
+import { commitChanges } from '../support/repos';
 
 const loaded = (stderr: string): string[] => [...new Set([...stderr.matchAll(/load "?[^"\n]*[\\/](memoryAnalysis|memorySearch|undici)\.js/g)].map((m) => m[1] as string))].sort();
 const workerStarted = (stderr: string): boolean => /load "?[^"\n]*[\\/]memoryWorker\.js/.test(stderr);
@@ -116,6 +117,35 @@ describe('project-sync analyses a large change in worker threads', function () {
       await store.close();
       assert.deepEqual(JSON.parse(query.stdout), here);
       assert.deepEqual(readFileSync(path.join(copy, 'memory.index')), readFileSync(path.join(fx.storage, 'memory.index')));
+    } finally {
+      offThread.minMemoryBytes = usual;
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('after a large change, a query answers, then folds the change into memory.index in a worker thread before the CLI exits', async () => {
+    const changes: Record<string, string> = {};
+    for (const p of Object.keys(files).filter((p) => p.endsWith('.ts') || p.endsWith('.py'))) changes[p] = `${files[p] as string}\n# changed\n`;
+    assert.ok(Object.keys(changes).length > 1_000, 'past the rewrite threshold (1,000 changes)');
+    await commitChanges(fx.repo, changes);
+    const synced = await distCli(['sync', '--repo', fx.workspace.dir, '--storage', fx.storage, '--branch', 'main', '--json']);
+    assert.equal(synced.code, 0, synced.stderr.slice(-2000));
+    const before = readFileSync(path.join(fx.storage, 'memory.index'));
+    const query = await distCli(['memory', '--storage', fx.storage, '--query', 'handle request convert', '--limit', '30', '--json'], { NODE_DEBUG: 'module' });
+    assert.equal(query.code, 0, query.stderr.slice(-2000));
+    assert.match(query.stderr, /load "?[^"\n]*[\\/]memoryIndexWorker\.js/, 'folded in its worker');
+    const written = readFileSync(path.join(fx.storage, 'memory.index'));
+    assert.notDeepEqual(written, before, 'rewritten before the CLI exited');
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'ps-index-here-'));
+    const usual = offThread.minMemoryBytes;
+    try {
+      cpSync(fx.storage, copy, { recursive: true });
+      rmSync(path.join(copy, 'memory.index'));
+      offThread.minMemoryBytes = Number.MAX_SAFE_INTEGER;
+      const store = await openHistoryStore(copy, { logger: nullLogger });
+      assert.deepEqual(JSON.parse(query.stdout), await store.memory({ query: 'handle request convert', limit: 30 }));
+      await store.close();
+      assert.deepEqual(written, readFileSync(path.join(copy, 'memory.index')), 'the file a build from scratch writes');
     } finally {
       offThread.minMemoryBytes = usual;
       rmSync(copy, { recursive: true, force: true });

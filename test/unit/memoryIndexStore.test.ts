@@ -14,7 +14,7 @@ import { nullLogger } from '../../src/core/logger';
 import { acquireStorageLock } from '../../src/storage';
 import { changedFiles, diffSnapshots } from '../../src/core/diff';
 import { emptyStats } from '../../src/core/types';
-import { offThread } from '../../src/storage/searchIndexBuild';
+import { LARGE_CHANGE_BYTES, offThread } from '../../src/storage/searchIndexBuild';
 import { StoredIndex } from '../../src/core/memory/storedIndex';
 import { factsOf, file, open, repo, sha, syncFiles, tempDirs, treeOf } from './storageFixtures';
 
@@ -311,6 +311,85 @@ describe('history store: the memory search index of a large memory is built in a
     assert.deepEqual(await answers(large), built, 'later queries use the index the worker built');
     await large.close();
     assert.deepEqual(readFileSync(path.join(there, INDEX)), readFileSync(path.join(here, INDEX)));
+  });
+
+  /** Calls of StoredIndex methods on this thread while `fn` runs. */
+  async function callsDuring(names: readonly ('introduce' | 'toBytes')[], fn: () => Promise<void>): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    const originals = names.map((n) => [n, StoredIndex.prototype[n]] as const);
+    for (const [n, f] of originals) {
+      counts[n] = 0;
+      (StoredIndex.prototype as unknown as Record<string, unknown>)[n] = function (this: unknown, ...args: unknown[]) {
+        counts[n] = (counts[n] as number) + 1;
+        return (f as (...a: unknown[]) => unknown).apply(this, args);
+      };
+    }
+    try {
+      await fn();
+    } finally {
+      for (const [n, f] of originals) (StoredIndex.prototype as unknown as Record<string, unknown>)[n] = f;
+    }
+    return counts;
+  }
+
+  /** memory.index as a store indexing on this thread writes it for the same history (a copy of `dir`). */
+  async function writtenHere(dir: string): Promise<Buffer> {
+    const copy = dirs.make();
+    cpSync(dir, copy, { recursive: true });
+    rmSync(path.join(copy, INDEX), { force: true });
+    const minimum = offThread.minMemoryBytes;
+    offThread.minMemoryBytes = Number.MAX_SAFE_INTEGER;
+    try {
+      const store = await open(copy);
+      await answers(store);
+      await store.close();
+    } finally {
+      offThread.minMemoryBytes = minimum;
+    }
+    return readFileSync(path.join(copy, INDEX));
+  }
+
+  it('folds a large change in a worker thread once the answer is out: this thread applies it but never folds, and writes the file a build from scratch writes', async () => {
+    const dir = dirs.make();
+    offThread.minMemoryBytes = 0;
+    const store = await open(dir);
+    await syncFiles(store, tree(1_200));
+    await answers(store);
+    // Every file moved: 2,400 changes, past the rewrite threshold; a memory file of less than LARGE_CHANGE_BYTES, applied here.
+    await syncFiles(store, tree(1_200).map((f) => file(f.path.replace(/^src\//, 'lib/'))));
+    let after: MemoryEntry[][] = [];
+    const calls = await callsDuring(['introduce', 'toBytes'], async () => {
+      after = await answers(store);
+      await store.close();
+    });
+    assert.ok((calls.introduce as number) >= 1_200, 'the change was applied here to answer');
+    assert.equal(calls.toBytes, 0, 'no fold on this thread');
+    assert.ok(after.flat().every((e) => e.path.startsWith('lib/')));
+    assert.deepEqual(readFileSync(path.join(dir, INDEX)), await writtenHere(dir));
+  });
+
+  it('brings an index up to date with a large change in a worker thread: this thread neither reads its entries nor folds', async () => {
+    const dir = dirs.make();
+    offThread.minMemoryBytes = 0;
+    const store = await open(dir);
+    await syncFiles(store, tree(300));
+    await answers(store);
+    await store.close();
+    // A link whose memory file is past LARGE_CHANGE_BYTES.
+    const writer = await open(dir);
+    await syncFiles(writer, [...tree(300), ...tree(3_000, 'v2').map((f) => file(f.path.replace(/^src\//, 'big/'), 'v2'))]);
+    await writer.close();
+    const size = readdirSync(path.join(dir, 'memory')).map((f) => statSync(path.join(dir, 'memory', f)).size);
+    assert.ok(Math.max(...size) >= LARGE_CHANGE_BYTES, `memory files of ${size.join(', ')} bytes`);
+    const reader = await open(dir);
+    let got: MemoryEntry[][] = [];
+    const calls = await callsDuring(['introduce', 'toBytes'], async () => {
+      got = await answers(reader);
+    });
+    assert.deepEqual(calls, { introduce: 0, toBytes: 0 });
+    assert.deepEqual(got, await references(reader));
+    await reader.close();
+    assert.deepEqual(readFileSync(path.join(dir, INDEX)), await writtenHere(dir));
   });
 
   it('stops a build under way when the store closes: the query fails, nothing is written, and the next store builds it', async () => {
