@@ -68,6 +68,24 @@ describe('project-sync loads its heavy parts on first use', function () {
   });
 });
 
+/** A copy of `storage` without memory.index, queried in this process with the index built on this thread: the answer and the file written. */
+async function indexedHere(storage: string, query: string, limit: number): Promise<{ answer: MemoryEntry[]; file: Buffer }> {
+  const copy = mkdtempSync(path.join(os.tmpdir(), 'ps-index-here-'));
+  const usual = offThread.minMemoryBytes;
+  try {
+    cpSync(storage, copy, { recursive: true });
+    rmSync(path.join(copy, 'memory.index'), { force: true });
+    offThread.minMemoryBytes = Number.MAX_SAFE_INTEGER;
+    const store = await openHistoryStore(copy, { logger: nullLogger });
+    const answer = await store.memory({ query, limit });
+    await store.close();
+    return { answer, file: readFileSync(path.join(copy, 'memory.index')) };
+  } finally {
+    offThread.minMemoryBytes = usual;
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 describe('project-sync analyses a large change in worker threads', function () {
   this.timeout(180_000);
   let fx: Fixture;
@@ -105,22 +123,9 @@ describe('project-sync analyses a large change in worker threads', function () {
     assert.equal(query.code, 0, query.stderr.slice(-2000));
     assert.match(query.stderr, /load "?[^"\n]*[\\/]memoryIndexWorker\.js/, 'the index was built in its worker');
     assert.ok(existsSync(path.join(fx.storage, 'memory.index')), 'and written for the next process');
-    // The same storage indexed on this thread (a copy, without the file the CLI wrote).
-    const copy = mkdtempSync(path.join(os.tmpdir(), 'ps-index-here-'));
-    const usual = offThread.minMemoryBytes;
-    try {
-      cpSync(fx.storage, copy, { recursive: true });
-      rmSync(path.join(copy, 'memory.index'));
-      offThread.minMemoryBytes = Number.MAX_SAFE_INTEGER;
-      const store = await openHistoryStore(copy, { logger: nullLogger });
-      const here = await store.memory({ query: 'handle request convert', limit: 30 });
-      await store.close();
-      assert.deepEqual(JSON.parse(query.stdout), here);
-      assert.deepEqual(readFileSync(path.join(copy, 'memory.index')), readFileSync(path.join(fx.storage, 'memory.index')));
-    } finally {
-      offThread.minMemoryBytes = usual;
-      rmSync(copy, { recursive: true, force: true });
-    }
+    const here = await indexedHere(fx.storage, 'handle request convert', 30);
+    assert.deepEqual(JSON.parse(query.stdout), here.answer);
+    assert.deepEqual(readFileSync(path.join(fx.storage, 'memory.index')), here.file);
   });
 
   it('after a large change, a query answers, then folds the change into memory.index in a worker thread before the CLI exits', async () => {
@@ -136,20 +141,9 @@ describe('project-sync analyses a large change in worker threads', function () {
     assert.match(query.stderr, /load "?[^"\n]*[\\/]memoryIndexWorker\.js/, 'folded in its worker');
     const written = readFileSync(path.join(fx.storage, 'memory.index'));
     assert.notDeepEqual(written, before, 'rewritten before the CLI exited');
-    const copy = mkdtempSync(path.join(os.tmpdir(), 'ps-index-here-'));
-    const usual = offThread.minMemoryBytes;
-    try {
-      cpSync(fx.storage, copy, { recursive: true });
-      rmSync(path.join(copy, 'memory.index'));
-      offThread.minMemoryBytes = Number.MAX_SAFE_INTEGER;
-      const store = await openHistoryStore(copy, { logger: nullLogger });
-      assert.deepEqual(JSON.parse(query.stdout), await store.memory({ query: 'handle request convert', limit: 30 }));
-      await store.close();
-      assert.deepEqual(written, readFileSync(path.join(copy, 'memory.index')), 'the file a build from scratch writes');
-    } finally {
-      offThread.minMemoryBytes = usual;
-      rmSync(copy, { recursive: true, force: true });
-    }
+    const here = await indexedHere(fx.storage, 'handle request convert', 30);
+    assert.deepEqual(JSON.parse(query.stdout), here.answer);
+    assert.deepEqual(written, here.file, 'the file a build from scratch writes');
   });
 
   it('a worker that cannot start (its bundle missing) costs nothing but time: the files are analysed on the main thread, the sync never hangs', async () => {

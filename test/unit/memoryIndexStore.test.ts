@@ -52,6 +52,14 @@ async function references(store: HistoryStore, repository?: RepositoryRef): Prom
   return out;
 }
 
+/** A storage of two links: 300 files, then a change of 30 of them and one removed. */
+async function twoLinks(dir: string): Promise<void> {
+  const store = await open(dir);
+  await syncFiles(store, tree(300));
+  await syncFiles(store, tree(300, 'v2', 5));
+  await store.close();
+}
+
 const memoryFiles = (dir: string): string[] => readdirSync(path.join(dir, 'memory')).map((n) => path.join(dir, 'memory', n));
 
 /** Each way the first query builds the index: on the calling thread (a small memory), in a worker thread (a large one). */
@@ -66,13 +74,6 @@ for (const [where, minMemoryBytes] of BUILDS) describe(`history store: the persi
   before(() => (offThread.minMemoryBytes = minMemoryBytes));
   after(() => (offThread.minMemoryBytes = usual));
   afterEach(() => dirs.cleanup());
-
-  async function twoLinks(dir: string): Promise<void> {
-    const store = await open(dir);
-    await syncFiles(store, tree(300));
-    await syncFiles(store, tree(300, 'v2', 5));
-    await store.close();
-  }
 
   it('is written by the first query with words, and a new store answers from it alone, as from a fresh build', async () => {
     const dir = dirs.make();
@@ -282,13 +283,6 @@ describe('history store: the memory search index of a large memory is built in a
     offThread.minMemoryBytes = usual;
     dirs.cleanup();
   });
-
-  async function twoLinks(dir: string): Promise<void> {
-    const store = await open(dir);
-    await syncFiles(store, tree(300));
-    await syncFiles(store, tree(300, 'v2', 5));
-    await store.close();
-  }
 
   it('builds in a worker from the size on, never on this thread, and writes the very file a build here writes', async () => {
     const here = dirs.make();
