@@ -91,10 +91,12 @@ export class MemorySearchCache {
       const index = await this.current(host, engine);
       const out = index.search(query, opts.limit ?? Infinity, opts.repository && repoKey(opts.repository));
       if (this.stale || index.changes > REWRITE_CHANGES || this.covered.length - this.written > REWRITE_LINKS) {
-        // A large index with changes to fold in is folded in a worker thread: the answer does not wait for it (close() does).
+        // A large index with changes to fold in is folded in a worker thread: the answer does not wait
+        // for it (close() does), nor for a write already under way (which may be waiting for this query).
         const background = index.changes > 0 && this.large(host.data());
+        const underWay = this.writing !== undefined;
         const writing = this.persist(host, engine);
-        if (!background) await writing;
+        if (!background && !underWay) await writing;
       }
       return out;
     });
@@ -247,38 +249,51 @@ export class MemorySearchCache {
 
   /**
    * Write the index as it is now (the answer is ready; close() waits for the write, so no write
-   * outlives a store). With changes to fold in, a large index is folded in a worker thread.
+   * outlives a store). With changes to fold in, a large index is folded in a worker thread, from the
+   * history as it is when the write starts; the folded index replaces this one between queries
+   * (through the queue: never while a query applies commits), and only if no query applied more.
    */
   private persist(host: SearchCacheHost, engine: Engine): Promise<void> {
     if (this.writing) return this.writing;
-    if (!this.index || this.covered.length === 0 || this.unwritable) return Promise.resolve();
+    if (!this.index || this.covered.length === 0 || this.unwritable || this.closed) return Promise.resolve();
     const index = this.index;
     const data = host.data();
-    const commits = data.commits;
     const count = this.covered.length;
     const foldOffThread = index.changes > 0 && this.large(data);
     this.stale = false;
     this.writing = (async () => {
-      if (await isStorageLockHeld(this.files.dir)) {
-        this.logger.debug(`not writing ${MEMORY_INDEX_FILE}: another operation holds the storage lock`);
-        this.stale = true;
-        return;
-      }
+      if (await this.lockHeld()) return;
       const t = performance.now();
       const built = this.built;
       this.built = undefined;
-      let bytes = built && built.commits === count && index.changes === 0 ? built.bytes : undefined;
-      if (!bytes && foldOffThread) bytes = await this.fileOffThread({ ...data, commits: commits.slice(0, count) }, false);
-      if (!bytes) {
-        index.meta = { commits: count, key: keyOf(commits, count) } satisfies Meta;
-        bytes = index.toBytes();
+      if (built && built.commits === count && index.changes === 0) return this.write(built.bytes, count, t);
+      if (!foldOffThread) {
+        // Awaited by its query, which holds the queue: nothing is applied meanwhile.
+        index.meta = { commits: count, key: keyOf(data.commits, count) } satisfies Meta;
+        const bytes = index.toBytes();
+        if (index.changes > 0 && this.index === index) this.index = engine.StoredIndex.open<MemoryEntry>(bytes);
+        return this.write(bytes, count, t);
       }
-      // Query the folded index from now on, unless more commits were applied meanwhile (a fold in a worker).
-      if (index.changes > 0 && this.index === index && this.covered.length === count) this.index = engine.StoredIndex.open<MemoryEntry>(bytes);
-      await this.files.writeAtomic(MEMORY_INDEX_FILE, bytes);
-      this.written = count;
-      this.timings.writeMs = performance.now() - t;
-      this.timings.bytes = bytes.byteLength;
+      const file = await this.fileOffThread(data, false);
+      // The worker failed: folded here, between queries, as the index is then.
+      const folded = file
+        ? await this.between(() => {
+            if (this.index === index && this.covered.length <= data.commits.length && this.covers(data.commits)) {
+              this.index = engine.StoredIndex.open<MemoryEntry>(file);
+              this.covered = data.commits.map(commitId);
+            }
+            return { bytes: file, commits: data.commits.length };
+          })
+        : await this.between(() => {
+            if (this.index !== index) return undefined;
+            const n = this.covered.length;
+            index.meta = { commits: n, key: keyOf(host.data().commits, n) } satisfies Meta;
+            const bytes = index.toBytes();
+            this.index = engine.StoredIndex.open<MemoryEntry>(bytes);
+            return { bytes, commits: n };
+          });
+      // Another process may have taken the lock while the worker ran.
+      if (folded && !(await this.lockHeld())) await this.write(folded.bytes, folded.commits, t);
     })()
       .catch((e: unknown) => {
         // A read-only or full storage: answer from memory, and stop trying in this process.
@@ -287,5 +302,27 @@ export class MemorySearchCache {
       })
       .finally(() => (this.writing = undefined));
     return this.writing;
+  }
+
+  /** Run `fn` between queries (after the ones under way). */
+  private between<T>(fn: () => T): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Whether another process holds the storage lock (then the index is written later: stale). */
+  private async lockHeld(): Promise<boolean> {
+    if (!(await isStorageLockHeld(this.files.dir))) return false;
+    this.logger.debug(`not writing ${MEMORY_INDEX_FILE}: another operation holds the storage lock`);
+    this.stale = true;
+    return true;
+  }
+
+  private async write(bytes: Uint8Array, commits: number, since: number): Promise<void> {
+    await this.files.writeAtomic(MEMORY_INDEX_FILE, bytes);
+    this.written = commits;
+    this.timings.writeMs = performance.now() - since;
+    this.timings.bytes = bytes.byteLength;
   }
 }

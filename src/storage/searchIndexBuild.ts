@@ -57,7 +57,11 @@ export function buildIndexFile(dir: string, data: HistoryFile, signal?: AbortSig
     worker.once('error', (e) => settle(() => reject(new IndexWorkerError(`the index worker failed: ${e.message}`))));
     worker.once('exit', (code) => settle(() => reject(new IndexWorkerError(`the index worker exited (${code}) before answering`))));
     const request: IndexRequest = { dir, data };
-    worker.postMessage(request);
+    try {
+      worker.postMessage(request);
+    } catch (e) {
+      settle(() => reject(new IndexWorkerError(`the history could not be sent to the index worker (${e instanceof Error ? e.message : String(e)})`)));
+    }
   });
 }
 

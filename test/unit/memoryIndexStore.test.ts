@@ -386,6 +386,58 @@ describe('history store: the memory search index of a large memory is built in a
     assert.deepEqual(readFileSync(path.join(dir, INDEX)), await writtenHere(dir));
   });
 
+  it('a query that applies a link while a fold is in the worker keeps it: the folded index replaces it only between queries, and only without newer links', async () => {
+    const dir = dirs.make();
+    offThread.minMemoryBytes = 0;
+    const store = await open(dir);
+    await syncFiles(store, tree(1_200));
+    await answers(store);
+    await syncFiles(store, tree(1_200).map((f) => file(f.path.replace(/^src\//, 'lib/'))));
+    // Past the rewrite threshold: this query's answer is out while its fold runs in the worker.
+    const cache = (store as unknown as { searchCache: { fileOffThread(...a: unknown[]): Promise<unknown> } }).searchCache;
+    const fileOffThread = cache.fileOffThread.bind(cache);
+    let folded!: () => void;
+    const foldDone = new Promise<void>((resolve) => (folded = resolve));
+    cache.fileOffThread = (...a: unknown[]) => fileOffThread(...a).finally(() => folded());
+    await store.memory({ query: 'config', limit: 5 });
+    // The next link is applied by a query that reads its memory file only once the fold is back.
+    await syncFiles(store, [...tree(1_200).map((f) => file(f.path.replace(/^src\//, 'lib/'))), file('lib/late/zebraLate.ts')]);
+    const host = (store as unknown as { searchHost: { readChange(c: unknown): Promise<unknown> } }).searchHost;
+    const readChange = host.readChange;
+    host.readChange = async (c: unknown) => {
+      await foldDone;
+      return readChange(c);
+    };
+    const got = await store.memory({ query: 'zebraLate', limit: 5 });
+    host.readChange = readChange;
+    assert.deepEqual(got.map((e) => e.path), ['lib/late/zebraLate.ts']);
+    assert.deepEqual(await answers(store), await references(store));
+    await store.close();
+    const again = await open(dir);
+    assert.deepEqual((await again.memory({ query: 'zebraLate', limit: 5 })).map((e) => e.path), ['lib/late/zebraLate.ts'], 'and a new process too');
+    assert.deepEqual(await answers(again), await references(again));
+    await again.close();
+  });
+
+  it('does not write a fold from the worker once another process holds the storage lock', async () => {
+    const dir = dirs.make();
+    offThread.minMemoryBytes = 0;
+    const store = await open(dir);
+    await syncFiles(store, tree(1_200));
+    await answers(store);
+    const before = readFileSync(path.join(dir, INDEX));
+    await syncFiles(store, tree(1_200).map((f) => file(f.path.replace(/^src\//, 'lib/'))));
+    await store.memory({ query: 'config', limit: 5 });
+    // Taken while the worker folds.
+    const lock = await acquireStorageLock(dir, { logger: nullLogger });
+    try {
+      await store.close();
+      assert.deepEqual(readFileSync(path.join(dir, INDEX)), before, 'not rewritten under the lock');
+    } finally {
+      await lock.release();
+    }
+  });
+
   it('stops a build under way when the store closes: the query fails, nothing is written, and the next store builds it', async () => {
     const dir = dirs.make();
     await twoLinks(dir);
