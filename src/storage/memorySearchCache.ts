@@ -87,7 +87,7 @@ export class MemorySearchCache {
     const query = opts.query ?? '';
     if (!engine.hasWords(query)) return undefined;
     // One at a time: two first queries must not both open, build or apply links.
-    const run = this.queue.then(async () => {
+    return this.between(async () => {
       const index = await this.current(host, engine);
       const out = index.search(query, opts.limit ?? Infinity, opts.repository && repoKey(opts.repository));
       if (this.stale || index.changes > REWRITE_CHANGES || this.covered.length - this.written > REWRITE_LINKS) {
@@ -100,8 +100,6 @@ export class MemorySearchCache {
       }
       return out;
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   /** Stop a build in a worker that a query waits for (the query fails), and wait for the query under way and a write in progress. */
@@ -156,9 +154,15 @@ export class MemorySearchCache {
   /** The worker thread's part (./searchIndexWorker): the file of the index of `host`'s whole history, built or opened, brought up to date and folded on this thread. */
   async file(host: SearchCacheHost, engine: Engine): Promise<Uint8Array> {
     const data = host.data();
-    const index = await this.current(host, engine);
-    index.meta = { commits: data.commits.length, key: keyOf(data.commits, data.commits.length) } satisfies Meta;
-    return index.toBytes();
+    return this.fold(engine, await this.current(host, engine), data.commits.length, data.commits);
+  }
+
+  /** The file of `index` reflecting the first `count` of `commits` (its changes folded in); a folded index replaces it as the live one. */
+  private fold(engine: Engine, index: StoredIndex<MemoryEntry>, count: number, commits: readonly CommitEntry[]): Uint8Array {
+    index.meta = { commits: count, key: keyOf(commits, count) } satisfies Meta;
+    const bytes = index.toBytes();
+    if (index.changes > 0 && this.index === index) this.index = engine.StoredIndex.open<MemoryEntry>(bytes);
+    return bytes;
   }
 
   /** Whether the memory is large enough that building or folding its index is a worker thread's work. */
@@ -269,10 +273,7 @@ export class MemorySearchCache {
       if (built && built.commits === count && index.changes === 0) return this.write(built.bytes, count, t);
       if (!foldOffThread) {
         // Awaited by its query, which holds the queue: nothing is applied meanwhile.
-        index.meta = { commits: count, key: keyOf(data.commits, count) } satisfies Meta;
-        const bytes = index.toBytes();
-        if (index.changes > 0 && this.index === index) this.index = engine.StoredIndex.open<MemoryEntry>(bytes);
-        return this.write(bytes, count, t);
+        return this.write(this.fold(engine, index, count, data.commits), count, t);
       }
       const file = await this.fileOffThread(data, false);
       // The worker failed: folded here, between queries, as the index is then.
@@ -284,14 +285,7 @@ export class MemorySearchCache {
             }
             return { bytes: file, commits: data.commits.length };
           })
-        : await this.between(() => {
-            if (this.index !== index) return undefined;
-            const n = this.covered.length;
-            index.meta = { commits: n, key: keyOf(host.data().commits, n) } satisfies Meta;
-            const bytes = index.toBytes();
-            this.index = engine.StoredIndex.open<MemoryEntry>(bytes);
-            return { bytes, commits: n };
-          });
+        : await this.between(() => (this.index === index ? { bytes: this.fold(engine, index, this.covered.length, host.data().commits), commits: this.covered.length } : undefined));
       // Another process may have taken the lock while the worker ran.
       if (folded && !(await this.lockHeld())) await this.write(folded.bytes, folded.commits, t);
     })()

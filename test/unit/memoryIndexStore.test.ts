@@ -52,6 +52,21 @@ async function references(store: HistoryStore, repository?: RepositoryRef): Prom
   return out;
 }
 
+/** Every file of `tree(1_200)` moved from src/ to lib/: 2,400 changes, past the rewrite threshold. */
+const moved = (): RepositoryFile[] => tree(1_200).map((f) => file(f.path.replace(/^src\//, 'lib/')));
+
+/**
+ * A store in `dir` whose index (built by a query, written) reflects 1,200 files, and a second link
+ * that moved them all, not yet applied to it.
+ */
+async function movedAfterIndexed(dir: string): Promise<HistoryStore> {
+  const store = await open(dir);
+  await syncFiles(store, tree(1_200));
+  await answers(store);
+  await syncFiles(store, moved());
+  return store;
+}
+
 /** A storage of two links: 300 files, then a change of 30 of them and one removed. */
 async function twoLinks(dir: string): Promise<void> {
   const store = await open(dir);
@@ -134,11 +149,8 @@ for (const [where, minMemoryBytes] of BUILDS) describe(`history store: the persi
 
   it('folds a large change into a rewritten file: the very file a build from scratch writes', async () => {
     const dir = dirs.make();
-    const store = await open(dir);
-    await syncFiles(store, tree(1_200));
-    await answers(store);
     // Every file moved: 1,200 entries superseded and 1,200 introduced, over the rewrite threshold.
-    await syncFiles(store, tree(1_200).map((f) => file(f.path.replace(/^src\//, 'lib/'))));
+    const store = await movedAfterIndexed(dir);
     const after = await answers(store);
     await store.close();
     const folded = readFileSync(path.join(dir, INDEX));
@@ -346,11 +358,8 @@ describe('history store: the memory search index of a large memory is built in a
   it('folds a large change in a worker thread once the answer is out: this thread applies it but never folds, and writes the file a build from scratch writes', async () => {
     const dir = dirs.make();
     offThread.minMemoryBytes = 0;
-    const store = await open(dir);
-    await syncFiles(store, tree(1_200));
-    await answers(store);
-    // Every file moved: 2,400 changes, past the rewrite threshold; a memory file of less than LARGE_CHANGE_BYTES, applied here.
-    await syncFiles(store, tree(1_200).map((f) => file(f.path.replace(/^src\//, 'lib/'))));
+    // A memory file of less than LARGE_CHANGE_BYTES, applied here.
+    const store = await movedAfterIndexed(dir);
     let after: MemoryEntry[][] = [];
     const calls = await callsDuring(['introduce', 'toBytes'], async () => {
       after = await answers(store);
@@ -389,10 +398,7 @@ describe('history store: the memory search index of a large memory is built in a
   it('a query that applies a link while a fold is in the worker keeps it: the folded index replaces it only between queries, and only without newer links', async () => {
     const dir = dirs.make();
     offThread.minMemoryBytes = 0;
-    const store = await open(dir);
-    await syncFiles(store, tree(1_200));
-    await answers(store);
-    await syncFiles(store, tree(1_200).map((f) => file(f.path.replace(/^src\//, 'lib/'))));
+    const store = await movedAfterIndexed(dir);
     // Past the rewrite threshold: this query's answer is out while its fold runs in the worker.
     const cache = (store as unknown as { searchCache: { fileOffThread(...a: unknown[]): Promise<unknown> } }).searchCache;
     const fileOffThread = cache.fileOffThread.bind(cache);
@@ -401,7 +407,7 @@ describe('history store: the memory search index of a large memory is built in a
     cache.fileOffThread = (...a: unknown[]) => fileOffThread(...a).finally(() => folded());
     await store.memory({ query: 'config', limit: 5 });
     // The next link is applied by a query that reads its memory file only once the fold is back.
-    await syncFiles(store, [...tree(1_200).map((f) => file(f.path.replace(/^src\//, 'lib/'))), file('lib/late/zebraLate.ts')]);
+    await syncFiles(store, [...moved(), file('lib/late/zebraLate.ts')]);
     const host = (store as unknown as { searchHost: { readChange(c: unknown): Promise<unknown> } }).searchHost;
     const readChange = host.readChange;
     host.readChange = async (c: unknown) => {
@@ -422,11 +428,8 @@ describe('history store: the memory search index of a large memory is built in a
   it('does not write a fold from the worker once another process holds the storage lock', async () => {
     const dir = dirs.make();
     offThread.minMemoryBytes = 0;
-    const store = await open(dir);
-    await syncFiles(store, tree(1_200));
-    await answers(store);
+    const store = await movedAfterIndexed(dir);
     const before = readFileSync(path.join(dir, INDEX));
-    await syncFiles(store, tree(1_200).map((f) => file(f.path.replace(/^src\//, 'lib/'))));
     await store.memory({ query: 'config', limit: 5 });
     // Taken while the worker folds.
     const lock = await acquireStorageLock(dir, { logger: nullLogger });
