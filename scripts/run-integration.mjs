@@ -116,7 +116,11 @@ async function main() {
   clearTimeout(timer);
   finished = true;
   const code = summarize({ outcome, result: world.bridge.result(), log });
-  if (code !== 0) printLogs(server.dirs.userDataDir, log);
+  if (code !== 0) {
+    printLogs(server.dirs.userDataDir, log);
+    // Again after the logs: the end of the output is what a CI summary shows.
+    for (const t of world.bridge.result()?.failed ?? []) log(`failed: ${t}`);
+  }
   return code;
 }
 

@@ -1,12 +1,15 @@
 // What the extension's exports carry in ExtensionMode.Test only: hooks its integration tests use to
 // make time and the two-step commit of a large sync observable. Never part of the API.
 import type { AdjustableClock } from './clock';
+import type { HistoryTreeProvider } from './history/historyTree';
 
 /** What the extension's exports carry in ExtensionMode.Test only. */
 export interface TestHooks {
   clock: Pick<AdjustableClock, 'advance' | 'reset'>;
   /** The two-step commit of a large sync, made observable: `engine` is read by every sync. */
   memoryStep: MemoryStepHooks;
+  /** The History tree's refreshes: a test opens a row's menu once VS Code has read the latest. */
+  history: Pick<HistoryTreeProvider, 'settled' | 'refreshes'>;
 }
 
 /**

@@ -45,7 +45,9 @@ export async function run(): Promise<void> {
   const stats = await new Promise<Mocha.Stats>((resolve, reject) => {
     try {
       const runner = mocha.run(() => resolve(runner.stats ?? { passes: 0, failures: 0, pending: 0 } as Mocha.Stats));
-      runner.on('fail', (test) => failed.push(test.fullTitle()));
+      // The title and the error's first line: the runner prints them again after the logs, where
+      // CI's tail of the output shows them.
+      runner.on('fail', (test, err: unknown) => failed.push(`${test.fullTitle()}: ${String((err as Error | undefined)?.message ?? err).split('\n')[0]?.slice(0, 300) ?? ''}`));
     } catch (err) {
       reject(err instanceof Error ? err : new Error(String(err)));
     }

@@ -25,6 +25,10 @@ const AGE_REFRESH_MS = 60_000;
 export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>, vscode.Disposable {
   private readonly _onDidChangeTreeData = new vscode.EventEmitter<HistoryNode | undefined>();
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+  /** Refreshes asked for, and the last one whose rows VS Code has read (see settled()). */
+  private generation = 0;
+  private rendered = 0;
+  private readonly _onDidRender = new vscode.EventEmitter<void>();
   private readonly syncNodes = new Map<string, SyncNode>();
   private readonly branchNodes = new Map<string, BranchNode>();
   private groups = new Map<string, BranchGroup>();
@@ -32,7 +36,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   /** The active sync of each repository shown, read once per refresh (not once per row). */
   private activeIds = new Set<string>();
   private readonly trees = new Map<string, Promise<ChangeFolder>>();
-  private readonly disposables: vscode.Disposable[] = [this._onDidChangeTreeData];
+  private readonly disposables: vscode.Disposable[] = [this._onDidChangeTreeData, this._onDidRender];
   private viewDisposables: vscode.Disposable[] = [];
   private storeSubscription: { dispose(): void } | undefined;
   private ageTimer: vscode.Disposable | undefined;
@@ -78,12 +82,42 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   setFilter(text: string): void {
     this.filterText = text.trim();
     setContext(ContextKeys.historyFiltered, this.filterText !== '', this.log);
+    this.changed();
+  }
+
+  /** Every row re-read from the root (ids are stable: VS Code keeps expansion and selection). */
+  private changed(): void {
+    this.generation++;
     this._onDidChangeTreeData.fire(undefined);
+  }
+
+  /**
+   * Resolves with the refresh count once VS Code has read the rows of the latest refresh (at once
+   * when the view is hidden). A context-menu command sent while a refresh is under way reaches the
+   * extension without its row: VS Code no longer knows the row's handle ("No tree item with id").
+   */
+  async settled(): Promise<number> {
+    while (this._view?.visible && this.rendered < this.generation) {
+      const view = this._view;
+      await new Promise<void>((resolve) => {
+        const subs = [this._onDidRender.event(done), view.onDidChangeVisibility(done)];
+        function done(): void {
+          for (const d of subs) d.dispose();
+          resolve();
+        }
+      });
+    }
+    return this.generation;
+  }
+
+  /** How many refreshes were asked for so far. */
+  get refreshes(): number {
+    return this.generation;
   }
 
   refresh(): void {
     this.trees.clear();
-    this._onDidChangeTreeData.fire(undefined);
+    this.changed();
   }
 
   record(node: SyncNode): SyncRecord | undefined {
@@ -119,7 +153,13 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   }
 
   async getChildren(node?: HistoryNode): Promise<HistoryNode[]> {
-    if (!node) return this.roots();
+    if (!node) {
+      const generation = this.generation;
+      const roots = await this.roots();
+      this.rendered = Math.max(this.rendered, generation);
+      this._onDidRender.fire();
+      return roots;
+    }
     switch (node.type) {
       case 'branch':
         return (this.groups.get(node.key)?.rows ?? []).map((r) => this.nodeFor(r.record.id));
@@ -225,8 +265,8 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     this.storeSubscription?.dispose();
     // Any change can regroup or refold rows: refresh from the root (ids are stable, so expansion
     // survives, and change trees are cached: a completed sync's changes never change).
-    this.storeSubscription = engine.store.onDidChange(() => this._onDidChangeTreeData.fire(undefined));
-    this._onDidChangeTreeData.fire(undefined);
+    this.storeSubscription = engine.store.onDidChange(() => this.changed());
+    this.changed();
   }
 
   private updateMessage(shown: number, total: number): void {
@@ -241,7 +281,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   /** Ages ("5 min ago") stay true while the view is visible: one re-render a minute, from cached data. */
   private startAges(): void {
     if (this.ageTimer) return;
-    this.ageTimer = this.clock.every(AGE_REFRESH_MS, () => this._onDidChangeTreeData.fire(undefined));
+    this.ageTimer = this.clock.every(AGE_REFRESH_MS, () => this.changed());
   }
 
   private stopAges(): void {

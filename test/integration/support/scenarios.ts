@@ -7,7 +7,7 @@ import type { ProjectSyncApiV1, ProjectSyncExtension } from '../../../src/extens
 import type { TestHooks } from '../../../src/extension/testHooks';
 import type { SyncRecord } from '../../../src/core/types';
 import { fixture, ui, webview } from './bridge';
-import { waitForTab } from './views';
+import { chooseMenuItem, openRowMenu, waitForTab } from './views';
 import { openViewContainer } from './workbench';
 
 export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
@@ -188,38 +188,19 @@ export async function consoleMark(): Promise<number> {
 }
 
 const HISTORY_ROW = '.part.sidebar .pane:has(.pane-header:has-text("History")) .monaco-list-row';
-const MENU = '.context-view .monaco-menu';
 
 /**
- * Right-clicks a History row and chooses a context-menu entry. VS Code's menu items start
- * listening for the mouse 100 ms after the menu renders, so a click that lands earlier is
- * ignored: click again until the menu closes (each attempt waits on the DOM, not a timer).
+ * Opens a History row's context menu (the row labelled exactly so: another row's description may
+ * name it, "compared with main @ …") and chooses an entry from the keyboard. A menu opened on a
+ * row the tree has not refreshed yet lacks the entry (its contextValue is the old one): it is
+ * closed and opened again on the refreshed row, instead of racing the tree.
  */
 export async function historyContextMenu(rowText: string, item: string): Promise<void> {
-  // The row labelled exactly so: another row's description may name it ("compared with main @ …").
   const row = { selector: `${HISTORY_ROW} .label-name`, exactText: rowText };
-  const selected = { selector: `${HISTORY_ROW}.selected .label-name`, exactText: rowText };
-  const entry = { selector: `${MENU} .action-label`, exactText: item };
   for (let attempt = 1; ; attempt++) {
-    try {
-      // Select the row, check the selection is that row (a row inserted above it while the click
-      // was on its way shifts the list under the pointer), then open the menu from the keyboard
-      // on the selection, never on whatever lies under the pointer by then.
-      await ui.click(row);
-      await ui.waitFor(selected, 2000);
-      await ui.press('Shift+F10');
-      // A menu opened on a row the tree has not refreshed yet lacks the entry (its contextValue is
-      // the old one): close it and try again on the refreshed row, instead of racing the tree.
-      await ui.waitFor(entry, 3000);
-      await ui.waitFor(selected, 500);
-      await ui.click(entry);
-      // Under load the menu can take more than a second to close after the click (the CI run that
-      // failed saw it still open for the whole second); a retry would run the item twice.
-      await ui.waitGone(MENU, 5000);
-      return;
-    } catch (err) {
-      if (attempt >= 6) throw err;
-      await ui.press('Escape');
-    }
+    const entries = await openRowMenu(row);
+    if (entries.includes(item)) return chooseMenuItem(item);
+    if (attempt >= 6) throw new Error(`the menu of "${rowText}" has no "${item}": ${entries.join(', ')}`);
+    await ui.press('Escape');
   }
 }

@@ -1,6 +1,8 @@
 // Suite side helpers for the History and Sync Files views: rows of a sidebar pane, a context menu
 // on one of several matching rows, and waits on editor tabs and editors (events, never timers).
 import * as vscode from 'vscode';
+import manifest from '../../../package.json';
+import type { ProjectSyncExtension } from '../../../src/extension/api';
 import { ui, type Target } from './bridge';
 
 export const paneRows = (view: string): string =>
@@ -14,20 +16,35 @@ export const rowLabelled = (view: string, label: string): Target => ({ selector:
 
 const MENU = '.context-view .monaco-menu';
 
+/** The History tree's refresh count (undefined when the extension carries no test hooks: the .vsix). */
+async function historyTree(): Promise<{ settled(): Promise<number>; readonly refreshes: number } | undefined> {
+  const ext = vscode.extensions.getExtension<ProjectSyncExtension>(`${manifest.publisher}.${manifest.name}`);
+  return (await ext?.activate())?.testHooks?.history;
+}
+
+/** The menu openRowMenu opened last: its row, and the History refresh its rows came from. */
+let openMenu: { row: Target; refreshes: number | undefined } | undefined;
+
 /**
  * Opens a row's context menu and returns its entries' labels. The row is selected first and the
  * selection checked to be that row (a row inserted above it while the click was on its way shifts
- * the list under the pointer), then the menu opens from the keyboard on the selection.
+ * the list under the pointer), then the menu opens from the keyboard on the selection. It opens
+ * once VS Code has read the History tree's latest refresh, and again if a refresh came meanwhile:
+ * a menu's command sent during a refresh reaches the extension without its row.
  */
 export async function openRowMenu(row: Target): Promise<string[]> {
   const selected = typeof row !== 'string' && row.selector.endsWith(' .label-name') ? { ...row, selector: row.selector.replace(/ \.label-name$/, '.selected .label-name') } : undefined;
+  const tree = await historyTree();
   for (let attempt = 1; ; attempt++) {
     try {
+      const refreshes = await tree?.settled();
       await ui.click(row);
       if (selected) await ui.waitFor(selected, 2000);
       await ui.press('Shift+F10');
       await ui.waitFor(`${MENU} .action-label`, 3000);
       if (selected) await ui.waitFor(selected, 500);
+      if (tree && tree.refreshes !== refreshes) throw new Error('the History tree refreshed while its menu opened');
+      openMenu = { row, refreshes };
       return (await ui.texts(`${MENU} .action-label`)).map((s) => s.trim()).filter(Boolean);
     } catch (err) {
       if (attempt >= 5) throw err;
@@ -37,20 +54,30 @@ export async function openRowMenu(row: Target): Promise<string[]> {
 }
 
 /**
- * Chooses an entry of the open context menu. Menu items ignore the mouse for 100 ms after they
- * render, so a click that lands earlier is repeated until the menu closes (each waits on the DOM).
+ * Chooses an entry of the menu openRowMenu opened, from the keyboard: arrows to the entry, then
+ * Enter (the menu opens again first if the History tree refreshed since). A click is no surer:
+ * VS Code's menu items ignore the mouse for 100 ms after they render, and on a fast machine every
+ * click landed inside that window (Chromium 156: the menu stayed open).
  */
 export async function chooseMenuItem(item: string): Promise<void> {
-  const entry = { selector: `${MENU} .action-label`, exactText: item };
-  for (let attempt = 1; ; attempt++) {
-    await ui.click(entry);
-    try {
-      await ui.waitGone(MENU, 5000);
-      return;
-    } catch (err) {
-      if (attempt >= 5) throw err;
-    }
+  const tree = await historyTree();
+  if (tree && openMenu && openMenu.refreshes !== tree.refreshes) {
+    await ui.press('Escape');
+    await openRowMenu(openMenu.row);
   }
+  const labels = (await ui.texts(`${MENU} .action-item:not(.disabled) .action-label`)).map((s) => s.trim()).filter(Boolean);
+  if (!labels.includes(item)) throw new Error(`the menu has no enabled "${item}": ${labels.join(', ')}`);
+  for (let step = 0; step <= labels.length; step++) {
+    const focused = (await ui.texts(`${MENU} .action-item.focused .action-label`)).map((s) => s.trim());
+    if (focused[0] === item) {
+      await ui.press('Enter');
+      await ui.waitGone(MENU, 5000);
+      openMenu = undefined;
+      return;
+    }
+    await ui.press('ArrowDown');
+  }
+  throw new Error(`the keyboard did not reach "${item}" in the menu: ${labels.join(', ')}`);
 }
 
 function allTabs(): vscode.Tab[] {

@@ -81,12 +81,6 @@ export async function waitForTreeRow(view: string, text: string): Promise<string
   return ui.waitFor({ selector: paneRows(view), hasText: text });
 }
 
-/** Right-clicks a tree row and chooses a context-menu entry. */
-export async function contextMenu(view: string, rowText: string, item: string): Promise<void> {
-  await ui.click({ selector: paneRows(view), hasText: rowText }, { button: 'right' });
-  await ui.click({ selector: '.context-view .monaco-menu .action-label', exactText: item });
-}
-
 /** The status bar entry whose text contains `text`. */
 export async function waitForStatusBar(text: string): Promise<string> {
   return ui.waitFor({ selector: '.part.statusbar .statusbar-item', hasText: text });
