@@ -1,5 +1,6 @@
 // Opens the engine on first use, never at activation: activate() only constructs and registers.
-// Settings that shape the engine (file size cap, rate-limit wait) reopen it when idle.
+// Settings that shape the engine (file size cap, rate-limit wait, git.path, proxy) reopen it when
+// idle: at once, or when the next operation asks for it after the running sync.
 // The engine module itself is imported here, on first use, and nowhere else in src/extension: the
 // build makes it a bundle of its own (dist/engine.js) so activation does not compile it.
 import * as vscode from 'vscode';
@@ -10,11 +11,13 @@ import { proxyFromSettings } from '../github/proxy';
 import type { GitHubAuth } from './auth/auth';
 
 /** Settings that shape the engine: a change reopens it when idle. */
-const REOPEN_ON = ['projectSync.maxFileSize', 'projectSync.maxRateLimitWait', 'projectSync.memory.parsers', 'http.proxy', 'http.noProxy'];
+const REOPEN_ON = ['projectSync.maxFileSize', 'projectSync.maxRateLimitWait', 'projectSync.memory.parsers', 'git.path', 'http.proxy', 'http.noProxy'];
 
 export class EngineHost implements vscode.Disposable {
   private pending: Promise<Engine> | undefined;
   private engine: Engine | undefined;
+  /** A setting that shapes the engine changed since it opened (see reopenWhenIdle). */
+  private stale = false;
   private readonly _onDidOpen = new vscode.EventEmitter<Engine>();
   /** A (new) engine is open: subscribe to its store here. */
   readonly onDidOpen = this._onDidOpen.event;
@@ -46,7 +49,14 @@ export class EngineHost implements vscode.Disposable {
   }
 
   get(): Promise<Engine> {
-    this.pending ??= this.open().then(
+    // Settings changed while a sync ran: the first operation after it gets an engine that reads them.
+    if (this.stale && this.engine && !this.isBusy()) this.reopen();
+    this.pending ??= this.opened(this.open());
+    return this.pending;
+  }
+
+  private opened(opening: Promise<Engine>): Promise<Engine> {
+    return opening.then(
       (engine) => {
         this.engine = engine;
         this._onDidOpen.fire(engine);
@@ -57,11 +67,11 @@ export class EngineHost implements vscode.Disposable {
         throw e;
       },
     );
-    return this.pending;
   }
 
   private async open(): Promise<Engine> {
     const { createEngine } = await import('../engine');
+    this.stale = false; // the settings are read now
     const config = vscode.workspace.getConfiguration('projectSync');
     const gitPath = vscode.workspace.getConfiguration('git').get<unknown>('path');
     const http = vscode.workspace.getConfiguration('http');
@@ -89,14 +99,19 @@ export class EngineHost implements vscode.Disposable {
   }
 
   private reopenWhenIdle(): void {
+    this.stale = true;
+    if (this.engine && !this.isBusy()) this.reopen();
+  }
+
+  /** The open engine closed, then one opened with the settings as they are now. */
+  private reopen(): void {
     const old = this.engine;
-    if (!old || this.isBusy()) return; // a busy engine keeps its options until the next reload
+    if (!old) return;
     this.engine = undefined;
-    this.pending = undefined;
-    old.close().then(
-      () => this.get(),
-      (e: unknown) => this.log.error(`closing the engine failed: ${String(e)}`),
-    ).catch((e: unknown) => this.log.error(`reopening the engine failed: ${String(e)}`));
+    this.stale = false;
+    const closed = old.close().catch((e: unknown) => this.log.error(`closing the engine failed: ${String(e)}`));
+    this.pending = this.opened(closed.then(() => this.open()));
+    this.pending.catch((e: unknown) => this.log.error(`reopening the engine failed: ${String(e)}`));
   }
 
   async close(): Promise<void> {

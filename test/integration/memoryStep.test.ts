@@ -72,6 +72,31 @@ suite('Two-step commit of a large sync', function () {
     assert.ok(row, `the row of ${label} no longer says the memory is being indexed`);
   });
 
+  test('a setting changed while a sync runs applies to the next sync, without a reload', async () => {
+    const api = await projectSync();
+    await commitLargeChange(`s${Date.now().toString(36)}`);
+    const hooks = await testHooks();
+    const release = hooks.memoryStep.hold();
+    const ran = api.sync('main');
+    try {
+      await waitForTreeRow('History', 'indexing memory…');
+      // git.path none: no git binary, the portable path (its first sync of a branch lists over REST).
+      await vscode.workspace.getConfiguration('git').update('path', 'none', vscode.ConfigurationTarget.Global);
+    } finally {
+      release();
+    }
+    try {
+      await ran;
+      const branch = `portable/${Date.now().toString(36)}`;
+      await fixture('createBranch', { name: branch, from: 'main' });
+      await fixture('commit', { branch, changes: { 'docs/portable.md': '# Portable\n' }, message: 'On the portable path' });
+      const record = await api.sync(branch);
+      assert.ok(!record.stats.contentSource.includes('pack'), `listed over REST, no pack fetched by git (${record.stats.contentSource})`);
+    } finally {
+      await vscode.workspace.getConfiguration('git').update('path', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('cancelled while indexing: the snapshot stays, the row says "memory incomplete", the next sync completes it', async () => {
     const api = await projectSync();
     const symbols = await commitLargeChange(`c${Date.now().toString(36)}`);
