@@ -97,16 +97,18 @@ suite('Browse Files of an old sync', function () {
     const name = `large-${stamp}.txt`;
     const line = `${stamp}: a line of a file over the size limit\n`;
     const content = line.repeat(Math.ceil(4096 / line.length));
-    // Without a git binary (the portable path) a sync lists the tree over REST and downloads only
-    // the content it indexes: a file over projectSync.maxFileSize is listed but never fetched.
-    // (Changing maxFileSize reopens the engine, which then reads git.path.)
+    // Without a git binary (the portable path) the first sync of a branch lists the tree over REST
+    // and downloads only the content it indexes: a file over projectSync.maxFileSize is listed but
+    // never fetched. (A later sync of a branch whose base the cache holds fetches a pack instead.)
+    const branch = `large/${stamp}`;
     await vscode.workspace.getConfiguration('git').update('path', 'none', vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('projectSync').update('maxFileSize', 1024, vscode.ConfigurationTarget.Global);
     try {
-      await fixture('commit', { changes: { [`assets/${name}`]: content }, message: `Add ${name}` });
-      const record = await api.sync('main');
+      await fixture('createBranch', { name: branch, from: 'main' });
+      await fixture('commit', { branch, changes: { [`assets/${name}`]: content }, message: `Add ${name}` });
+      const record = await api.sync(branch);
       assert.ok(!record.stats.contentSource.includes('pack'), `no pack transfer on the portable path (${record.stats.contentSource})`);
-      const label = `main @ ${shortSha(record.commitSha ?? '')}`;
+      const label = `${branch} @ ${shortSha(record.commitSha ?? '')}`;
 
       await openViewContainer('Project Sync');
       await openRowMenu(rowLabelled('History', label));
