@@ -202,7 +202,8 @@ async function removeOrphans(files: FileOps, data: HistoryFile, opts: LoadOption
   ].filter((rel) => isOwnFile(rel) && !keep.has(rel));
   for (const rel of candidates) {
     const mtime = await files.mtimeMs(rel);
-    if (mtime === undefined || mtime > cutoff) continue;
+    // Whole milliseconds, as Date.now() counts: a file written in this very millisecond is not younger than a grace of 0.
+    if (mtime === undefined || Math.floor(mtime) > cutoff) continue;
     opts.logger.debug(`removing orphan ${rel}`);
     // Best effort: a read-only storage can still be read.
     await files.unlink(rel).catch((e: unknown) => {
