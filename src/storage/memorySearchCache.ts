@@ -80,12 +80,16 @@ export class MemorySearchCache {
     private readonly opts: { inThread?: boolean } = {},
   ) {}
 
-  /** The answer to an active-memory query with words, or undefined for any other query (listing, superseded entries). */
+  /**
+   * The answer to an active-memory query: with words, from the index (built if need be); without,
+   * a listing in path order from an index at hand (this process's, or memory.index), never built
+   * for it. Undefined otherwise (superseded entries; a listing with no index at hand, or one far behind).
+   */
   async query(host: SearchCacheHost, opts: MemoryQuery): Promise<MemoryEntry[] | undefined> {
-    if (opts.includeSuperseded === true || (opts.query ?? '').trim() === '') return undefined;
+    if (opts.includeSuperseded === true) return undefined;
     const engine = await import('../core/memory/search');
     const query = opts.query ?? '';
-    if (!engine.hasWords(query)) return undefined;
+    if (!engine.hasWords(query)) return this.list(host, engine, opts);
     // One at a time: two first queries must not both open, build or apply links.
     return this.between(async () => {
       const index = await this.current(host, engine);
@@ -110,14 +114,35 @@ export class MemorySearchCache {
     await this.writing;
   }
 
-  /** The index, brought up to the history's last commit. */
-  private async current(host: SearchCacheHost, engine: Engine): Promise<StoredIndex<MemoryEntry>> {
-    const data = host.data();
+  /** A listing from the index at hand, brought up to date when that is cheap (see query()). */
+  private list(host: SearchCacheHost, engine: Engine, opts: MemoryQuery): Promise<MemoryEntry[] | undefined> {
+    return this.between(async () => {
+      const data = host.data();
+      await this.atHand(engine, data);
+      if (!this.index || (this.large(data) && pendingBytes(data, this.covered.length) >= LARGE_CHANGE_BYTES)) return undefined;
+      try {
+        await this.apply(host, data);
+      } catch (e) {
+        this.drop(`a newer memory file could not be applied (${String(e)})`);
+        return undefined;
+      }
+      return this.index.list(opts.limit ?? Infinity, opts.repository && repoKey(opts.repository));
+    });
+  }
+
+  /** This process's index, else memory.index's (read once), if it reflects a prefix of this history. */
+  private async atHand(engine: Engine, data: HistoryFile): Promise<void> {
     if (!this.index && !this.fileTried) {
       this.fileTried = true;
       await this.open(engine, data.commits);
     }
     if (this.index && !this.covers(data.commits)) this.drop('the history changed under it');
+  }
+
+  /** The index, brought up to the history's last commit. */
+  private async current(host: SearchCacheHost, engine: Engine): Promise<StoredIndex<MemoryEntry>> {
+    const data = host.data();
+    await this.atHand(engine, data);
     // Building the index of a large memory, or applying a large change to it: in a worker thread.
     if (this.large(data) && (!this.index || pendingBytes(data, this.covered.length) >= LARGE_CHANGE_BYTES)) {
       const t = performance.now();
@@ -299,7 +324,7 @@ export class MemorySearchCache {
   }
 
   /** Run `fn` between queries (after the ones under way). */
-  private between<T>(fn: () => T): Promise<T> {
+  private between<T>(fn: () => Promise<T> | T): Promise<T> {
     const run = this.queue.then(fn);
     this.queue = run.catch(() => undefined);
     return run;

@@ -34,10 +34,29 @@ function tree(n: number, version = 'v1', skip = -1): RepositoryFile[] {
   return out;
 }
 
-/** The answers of the in-memory path: a SearchIndex over the listed active entries (what the store did before memory.index). */
+/** The active entries in path order as the memory files give them (never from an index: superseded ones included, then left out). */
+async function truth(store: HistoryStore, repository?: RepositoryRef): Promise<MemoryEntry[]> {
+  const all = await store.memory({ limit: Number.MAX_SAFE_INTEGER, includeSuperseded: true, ...(repository ? { repository } : {}) });
+  return all.filter((e) => e.supersededBySyncId === null);
+}
+
+/** The answers of the in-memory path: a SearchIndex over the active entries (what the store did before memory.index). */
 async function reference(store: HistoryStore, q: string, repository?: RepositoryRef): Promise<MemoryEntry[]> {
-  const listed = await store.memory({ limit: Number.MAX_SAFE_INTEGER, ...(repository ? { repository } : {}) });
-  return new SearchIndex(listed).search(q, 20);
+  return new SearchIndex(await truth(store, repository)).search(q, 20);
+}
+
+/** A listing (no words) of `repository`'s entries: all, and the first 10. */
+async function listings(store: HistoryStore, repository: RepositoryRef = repo): Promise<MemoryEntry[][]> {
+  return [await store.memory({ limit: Number.MAX_SAFE_INTEGER, repository }), await store.memory({ limit: 10, repository })];
+}
+
+/** Same-size garbage in these memory files (reading one is STORAGE_CORRUPT); the returned function puts them back. */
+function damage(files: readonly string[]): () => void {
+  const originals = files.map((f) => [f, readFileSync(f)] as const);
+  for (const [f, bytes] of originals) writeFileSync(f, Buffer.alloc(bytes.length, 0x20));
+  return () => {
+    for (const [f, bytes] of originals) writeFileSync(f, bytes);
+  };
 }
 
 async function answers(store: HistoryStore, repository?: RepositoryRef): Promise<MemoryEntry[][]> {
@@ -102,16 +121,64 @@ for (const [where, minMemoryBytes] of BUILDS) describe(`history store: the persi
     assert.ok(built[0] && built[0].length > 0);
 
     // Same-size garbage in every memory file: reading any of them would be STORAGE_CORRUPT.
-    const originals = memoryFiles(dir).map((f) => [f, readFileSync(f)] as const);
-    for (const [f, bytes] of originals) writeFileSync(f, Buffer.alloc(bytes.length, 0x20));
+    const restore = damage(memoryFiles(dir));
     const second = await open(dir);
     assert.deepEqual(await answers(second), built, 'answered from memory.index without a memory file');
     await second.close();
-    for (const [f, bytes] of originals) writeFileSync(f, bytes);
+    restore();
 
     const third = await open(dir);
     assert.deepEqual(built, await references(third), 'the same answers as a SearchIndex over the active entries');
     await third.close();
+  });
+
+  it('lists (no words) from memory.index once written: in path order, as the memory files list', async () => {
+    const dir = dirs.make();
+    await twoLinks(dir);
+    const first = await open(dir);
+    const listed = await listings(first);
+    assert.equal(listed[0]?.length, 299, 'the 300 files less the removed one');
+    assert.deepEqual(listed[0], await truth(first, repo));
+    await answers(first);
+    assert.deepEqual(await listings(first), listed, 'from this store\'s index');
+    await first.close();
+
+    const restore = damage(memoryFiles(dir));
+    try {
+      const second = await open(dir);
+      // The very JSON (key order included) the CLI prints for a listing from the memory files.
+      assert.equal(JSON.stringify(await listings(second)), JSON.stringify(listed), 'from memory.index, no memory file read');
+      // One repository in the history: a listing without one is that repository's.
+      assert.deepEqual(await second.memory({ limit: 10 }), listed[1]);
+      assert.deepEqual(await second.memory({ limit: 10, repository: other }), [], 'another repository has no entries');
+      await second.close();
+    } finally {
+      restore();
+    }
+  });
+
+  it('a listing applies the links committed after memory.index from their memory files alone', async () => {
+    const dir = dirs.make();
+    await twoLinks(dir);
+    const store = await open(dir);
+    await answers(store);
+    await store.close();
+    const old = memoryFiles(dir);
+    const later = await open(dir);
+    await syncFiles(later, [...tree(300, 'v3', 7), file('src/brandnew/routerWidget.ts')]);
+    const expected = [await truth(later, repo), (await truth(later, repo)).slice(0, 10)];
+    await later.close();
+    assert.ok(expected[0]?.some((e) => e.path === 'src/brandnew/routerWidget.ts'));
+
+    // The two links memory.index reflects are damaged: only the third link's memory file can be read.
+    const restore = damage(old);
+    try {
+      const reopened = await open(dir);
+      assert.deepEqual(await listings(reopened), expected);
+      await reopened.close();
+    } finally {
+      restore();
+    }
   });
 
   it('answers concurrent first queries from one index (opened or built once)', async () => {

@@ -314,6 +314,37 @@ export class StoredIndex<T extends StoredEntry> {
     return searchParts(parts, query, limit).map((h) => (h.part === 0 ? this.entry(h.doc) : (structuredClone(overlay[h.doc]) as T)));
   }
 
+  /**
+   * The group's first `limit` live entries in path order, fresh copies (a listing: what an empty
+   * query shows). Undefined without a group when there are several: their paths interleave.
+   */
+  list(limit = Infinity, group?: string): T[] | undefined {
+    if (group === undefined && this.groups.length > 1) return undefined;
+    const g = group === undefined ? 0 : this.groupIds.get(group);
+    if (g === undefined || this.groups.length === 0) return [];
+    const seg = this.base.segment;
+    const groupOf = (x: number): number => seg.groups[seg.byPath[x] as number] as number;
+    let x = 0;
+    for (let hi = seg.n; x < hi; ) {
+      const mid = (x + hi) >>> 1;
+      if (groupOf(mid) < g) x = mid + 1;
+      else hi = mid;
+    }
+    const added = [...this.overlay.values()].filter((o) => o.group === g).map((o) => o.entry);
+    added.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const out: T[] = [];
+    let j = 0;
+    for (; x < seg.n && out.length < limit && groupOf(x) === g; x++) {
+      const d = seg.byPath[x] as number;
+      if (this.dead[d] === 1) continue;
+      const path = seg.path(d);
+      while (j < added.length && out.length < limit && (added[j] as T).path < path) out.push(structuredClone(added[j++]) as T);
+      if (out.length < limit) out.push(this.entry(d));
+    }
+    while (j < added.length && out.length < limit) out.push(structuredClone(added[j++]) as T);
+    return out;
+  }
+
   /** The base's live documents of group g (every group's when g < 0): its totals less the masked ones'. */
   private liveTotals(g: number): Totals {
     const seg = this.base.segment;
