@@ -151,6 +151,8 @@ for (const [where, minMemoryBytes] of BUILDS) describe(`history store: the persi
       // One repository in the history: a listing without one is that repository's.
       assert.deepEqual(await second.memory({ limit: 10 }), listed[1]);
       assert.deepEqual(await second.memory({ limit: 10, repository: other }), [], 'another repository has no entries');
+      // A limit as the memory files' listing takes it: a fraction's whole part.
+      assert.deepEqual(await second.memory({ limit: 2.5, repository: repo }), listed[1]?.slice(0, 2));
       await second.close();
     } finally {
       restore();

@@ -320,6 +320,8 @@ export class StoredIndex<T extends StoredEntry> {
    */
   list(limit = Infinity, group?: string): T[] | undefined {
     if (group === undefined && this.groups.length > 1) return undefined;
+    // As a search's limit: a fraction is its whole part, nothing below 1.
+    limit = Math.floor(limit);
     const g = group === undefined ? 0 : this.groupIds.get(group);
     if (g === undefined || this.groups.length === 0) return [];
     const seg = this.base.segment;
