@@ -49,8 +49,8 @@ export class EngineHost implements vscode.Disposable {
   }
 
   get(): Promise<Engine> {
-    // Settings changed while a sync ran: the first operation after it gets an engine that reads them.
-    if (this.stale && this.engine && !this.isBusy()) this.reopen();
+    // Settings changed while a sync ran and nothing told idle(): this operation gets an engine that reads them.
+    this.idle();
     this.pending ??= this.opened(this.open());
     return this.pending;
   }
@@ -96,6 +96,11 @@ export class EngineHost implements vscode.Disposable {
       options.afterSnapshotSaved = () => test.afterSnapshotSaved();
     }
     return createEngine(options);
+  }
+
+  /** A sync or restore ended (called by the controller): settings changed meanwhile apply now. */
+  idle(): void {
+    if (this.stale && this.engine && !this.isBusy()) this.reopen();
   }
 
   private reopenWhenIdle(): void {

@@ -155,10 +155,12 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   async getChildren(node?: HistoryNode): Promise<HistoryNode[]> {
     if (!node) {
       const generation = this.generation;
-      const roots = await this.roots();
-      this.rendered = Math.max(this.rendered, generation);
-      this._onDidRender.fire();
-      return roots;
+      try {
+        return await this.roots();
+      } finally {
+        this.rendered = Math.max(this.rendered, generation);
+        this._onDidRender.fire();
+      }
     }
     switch (node.type) {
       case 'branch':

@@ -181,6 +181,9 @@ export class SyncController implements vscode.Disposable {
     if (summary) this._onDidProgress.fire({ type: 'finished', sync: summary });
     this._onDidEnd.fire(end);
     if (end.record && !end.error) this.log.info(`${end.kind} ${end.record.id} completed`);
+    // Settings changed during the run reopen the engine now (once the end is told, which reads the
+    // store), before the next run asks for it.
+    this.engines.idle();
   }
 
   dispose(): void {
