@@ -136,15 +136,18 @@ class Run {
 
   /** The running record, once written (see begun()). */
   private record!: SyncRecord;
-  /** Waits reported before the record was written: sent once it is. */
-  private readonly earlyWaits: Parameters<NonNullable<NetworkHooks['onWait']>>[0][] = [];
+  /**
+   * Waits reported before execute() reached the head (the record may not be written yet): told once
+   * it has, after the 'fetchingHead' progress that a consumer takes as the end of any wait.
+   */
+  private heldWaits: Parameters<NonNullable<NetworkHooks['onWait']>>[0][] | undefined = [];
   /** The source opening and the head asked for ahead of the record (see ahead()). */
   private early: { source: Promise<RepositorySource>; head: Promise<SourceHead> | undefined; abort: AbortController } | undefined;
 
   private readonly hooks: NetworkHooks = {
     onWait: (w) => {
-      if (this.record) this.channel.push({ type: 'waiting', syncId: this.record.id, ...w });
-      else this.earlyWaits.push(w);
+      if (this.heldWaits) this.heldWaits.push(w);
+      else this.channel.push({ type: 'waiting', syncId: this.record.id, ...w });
     },
     // Files will be analysed: the analysis module (and its language tables) loads while git transfers the pack.
     onTransfer: () => void (this.analysis ??= preload()),
@@ -175,7 +178,6 @@ class Run {
   /** The running record is written: events may name it. */
   begun(record: SyncRecord): void {
     this.record = record;
-    for (const w of this.earlyWaits.splice(0)) this.channel.push({ type: 'waiting', syncId: record.id, ...w });
   }
 
   /** The record could not be written: what ahead() started is stopped and its source closed. */
@@ -197,6 +199,8 @@ class Run {
     this.source = source;
 
     yield this.progress('fetchingHead', 0, 1, true);
+    for (const w of this.heldWaits ?? []) this.channel.push({ type: 'waiting', syncId: this.record.id, ...w });
+    this.heldWaits = undefined;
     const branch = request.branch ?? (yield* this.channel.until(source.defaultBranch(this.signal)));
     const base = store.baseFor(repository, branch);
     const head = yield* this.channel.until(early.head ?? source.head(branch, base, this.signal));

@@ -136,7 +136,7 @@ describe('sync pipeline: the head is asked for while the running record is writt
     assert.deepEqual(probe.failed, [], 'no record to mark failed');
   });
 
-  it('a wait reported before the record exists is told after "started", under the record\'s id', async () => {
+  it('a wait reported before the record exists is told after "started" and the head\'s progress, under the record\'s id', async () => {
     const written = gate();
     const { deps: d } = deps(
       async () => {
@@ -152,8 +152,11 @@ describe('sync pipeline: the head is asked for while the running record is writt
     );
     const run = await events(runSync(d, { workdir: '/w', branch: 'main' }));
     assert.equal(run.events[0]?.type, 'started');
-    const wait = run.events.find((e) => e.type === 'waiting');
-    assert.deepEqual(wait, { type: 'waiting', syncId: 'r2', reason: 'secondary-rate-limit', seconds: 3 });
+    const at = run.events.findIndex((e) => e.type === 'waiting');
+    assert.deepEqual(run.events[at], { type: 'waiting', syncId: 'r2', reason: 'secondary-rate-limit', seconds: 3 });
+    // After the progress that opens the head's phase: a consumer takes a progress event as the end of a wait.
+    const before = run.events[at - 1];
+    assert.ok(before?.type === 'progress' && before.phase === 'fetchingHead' && before.done === 0, JSON.stringify(run.events.slice(0, at)));
   });
 
   it('cancelled while the record is written: the head request is stopped and the attempt recorded as cancelled', async () => {
