@@ -141,6 +141,8 @@ class Run {
    * it has, after the 'fetchingHead' progress that a consumer takes as the end of any wait.
    */
   private heldWaits: Parameters<NonNullable<NetworkHooks['onWait']>>[0][] | undefined = [];
+  /** Removes ahead()'s listener from the sync's signal. */
+  private unrelay: (() => void) | undefined;
   /** The source opening and the head asked for ahead of the record (see ahead()). */
   private early: { source: Promise<RepositorySource>; head: Promise<SourceHead> | undefined; abort: AbortController } | undefined;
 
@@ -164,8 +166,11 @@ class Run {
    */
   ahead(repository: RemoteRepository, request: SyncRequest): void {
     const abort = new AbortController();
-    if (this.signal?.aborted) abort.abort(this.signal.reason);
-    else this.signal?.addEventListener('abort', () => abort.abort(this.signal?.reason), { once: true });
+    const relay = (): void => abort.abort(this.signal?.reason);
+    if (this.signal?.aborted) relay();
+    else this.signal?.addEventListener('abort', relay, { once: true });
+    // A signal may outlive the attempt (a Follow's, across its syncs): the listener goes with it.
+    this.unrelay = () => this.signal?.removeEventListener('abort', relay);
     const source = this.deps.open(repository, request.workdir, this.hooks);
     const branch = request.branch;
     const head = branch === undefined ? undefined : source.then((s) => s.head(branch, this.deps.store.baseFor(repository, branch), abort.signal));
@@ -188,6 +193,7 @@ class Run {
     await early.head?.catch(() => undefined);
     const source = await early.source.catch(() => undefined);
     await source?.close({ completed: false });
+    this.unrelay?.();
   }
 
   async *execute(repository: RemoteRepository, request: SyncRequest): AsyncGenerator<SyncEvent, SyncRecord> {
@@ -483,6 +489,7 @@ class Run {
 
   async close(completed: boolean): Promise<void> {
     // A source opened ahead but never reached by execute() (cancelled meanwhile) is closed too.
+    this.unrelay?.();
     const source = this.source ?? (await this.early?.source.catch(() => undefined));
     await source?.close({ completed });
   }
