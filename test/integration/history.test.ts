@@ -198,6 +198,7 @@ suite('History: grouped by branch, folded resyncs, bases, multi-file diffs', fun
     assert.ok(!entries.includes('Restore This Sync'), entries.join(', '));
     await chooseMenuItem('Show Log');
     await ui.waitFor({ selector: '.part.panel .composite.title', hasText: 'Output' });
+    await vscode.commands.executeCommand('workbench.action.closePanel');
   });
 
   test('Copy Error puts the failed attempt\'s error on the clipboard', async () => {

@@ -61,23 +61,31 @@ export async function openRowMenu(row: Target): Promise<string[]> {
  */
 export async function chooseMenuItem(item: string): Promise<void> {
   const tree = await historyTree();
-  if (tree && openMenu && openMenu.refreshes !== tree.refreshes) {
-    await ui.press('Escape');
-    await openRowMenu(openMenu.row);
-  }
-  const labels = (await ui.texts(`${MENU} .action-item:not(.disabled) .action-label`)).map((s) => s.trim()).filter(Boolean);
-  if (!labels.includes(item)) throw new Error(`the menu has no enabled "${item}": ${labels.join(', ')}`);
-  for (let step = 0; step <= labels.length; step++) {
-    const focused = (await ui.texts(`${MENU} .action-item.focused .action-label`)).map((s) => s.trim());
-    if (focused[0] === item) {
-      await ui.press('Enter');
-      await ui.waitGone(MENU, 5000);
-      openMenu = undefined;
-      return;
+  for (let attempt = 1; ; attempt++) {
+    // Reopened when the History tree refreshed since (see openRowMenu), or when the menu lost the
+    // keyboard (a panel opening late takes the focus and the menu closes: Enter would go there).
+    const stale = tree && openMenu && openMenu.refreshes !== tree.refreshes;
+    const holdsFocus = await ui.evaluate<boolean>(`!!document.activeElement?.closest('.context-view .monaco-menu')`);
+    if (stale || !holdsFocus) {
+      if (!openMenu || attempt > 3) throw new Error(`the menu for "${item}" is not open with the keyboard's focus`);
+      await ui.press('Escape');
+      await openRowMenu(openMenu.row);
+      continue;
     }
-    await ui.press('ArrowDown');
+    const labels = (await ui.texts(`${MENU} .action-item:not(.disabled) .action-label`)).map((s) => s.trim()).filter(Boolean);
+    if (!labels.includes(item)) throw new Error(`the menu has no enabled "${item}": ${labels.join(', ')}`);
+    for (let step = 0; step <= labels.length; step++) {
+      const focused = (await ui.texts(`${MENU} .action-item.focused .action-label`)).map((s) => s.trim());
+      if (focused[0] === item) {
+        await ui.press('Enter');
+        await ui.waitGone(MENU, 5000);
+        openMenu = undefined;
+        return;
+      }
+      await ui.press('ArrowDown');
+    }
+    throw new Error(`the keyboard did not reach "${item}" in the menu: ${labels.join(', ')}`);
   }
-  throw new Error(`the keyboard did not reach "${item}" in the menu: ${labels.join(', ')}`);
 }
 
 function allTabs(): vscode.Tab[] {
