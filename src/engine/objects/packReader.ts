@@ -200,7 +200,10 @@ export class PackReader {
       const base = await this.at(pack, offset - distance, false, true);
       found = { type: base.type, object: applyDelta(inflate(data, end, size, pack.name), base.object) };
     } else if (code === OBJ_REF_DELTA) {
-      const base = await this.readAny(data.toString('hex', p, p + 20));
+      // The base from this pack when it holds it, as git does, else from any pack: the first pack
+      // listed could hold it as a delta on this very object (a thin pack's), a cycle that never ends.
+      const inPack = position(pack, data.subarray(p, p + 20));
+      const base = inPack !== undefined ? await this.at(pack, offsetAt(pack, inPack), false, true) : await this.readAny(data.toString('hex', p, p + 20));
       found = { type: base.type, object: applyDelta(inflate(data, p + 20, size, pack.name), base.object) };
     } else {
       const type = TYPES[code];
