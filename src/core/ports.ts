@@ -193,6 +193,8 @@ export interface StoreChange {
 /** The history of syncs for one storage folder. Created by src/storage (`openHistoryStore`). */
 export interface HistoryStore {
   readonly dir: string;
+  /** Pick up what another process committed since this store last read its history (a version check when nothing changed). */
+  reload(): Promise<void>;
   /** Every record, newest first. */
   list(): SyncRecord[];
   get(id: string): SyncRecord | undefined;

@@ -76,6 +76,9 @@ export async function* runSync(deps: PipelineDeps, request: SyncRequest, signal?
   const repository = await deps.resolveRemote(request.workdir, request.remoteName);
   const lock = await deps.lock(signal);
   try {
+    // Under the lock no other process writes the history: what one wrote before is read now, so
+    // the base the head is asked against below is the branch's latest.
+    await deps.store.reload();
     // The source opens and the branch's head is asked for (which may start the transfer) while the
     // running record is written: that write ends in an fsync (40 ms on a VM's disk) that nothing on
     // the network needs. No event is yielded before the record is written.
@@ -90,10 +93,11 @@ export async function* runSync(deps: PipelineDeps, request: SyncRequest, signal?
     }
     run.begun(record);
     log.info(`started ${record.id} for ${repository.owner}/${repository.name}`);
-    yield { type: 'started', sync: record };
     let settled = false;
     let completed = false;
     try {
+      // Inside the try: a consumer that stops at 'started' cancels the attempt and closes the source.
+      yield { type: 'started', sync: record };
       const done = yield* run.execute(repository, request);
       settled = true;
       completed = true;
@@ -169,7 +173,7 @@ class Run {
     const relay = (): void => abort.abort(this.signal?.reason);
     if (this.signal?.aborted) relay();
     else this.signal?.addEventListener('abort', relay, { once: true });
-    // A signal may outlive the attempt (a Follow's, across its syncs): the listener goes with it.
+    // A caller's signal may outlive the attempt: the listener goes with it.
     this.unrelay = () => this.signal?.removeEventListener('abort', relay);
     const source = this.deps.open(repository, request.workdir, this.hooks);
     const branch = request.branch;
@@ -187,13 +191,22 @@ class Run {
 
   /** The record could not be written: what ahead() started is stopped and its source closed. */
   async abandon(): Promise<void> {
+    try {
+      await this.stopEarly();
+      const source = await this.early?.source.catch(() => undefined);
+      // The caller reports why the record could not be written: a failure to close is only logged.
+      await source?.close({ completed: false }).catch((e: unknown) => this.deps.logger.warn(`closing the source failed: ${String(e)}`));
+    } finally {
+      this.unrelay?.();
+    }
+  }
+
+  /** The head ahead() asked for is stopped (with any transfer it began) and awaited. */
+  private async stopEarly(): Promise<void> {
     const early = this.early;
     if (!early) return;
     early.abort.abort(new SyncError('CANCELLED', 'The sync was cancelled.'));
     await early.head?.catch(() => undefined);
-    const source = await early.source.catch(() => undefined);
-    await source?.close({ completed: false });
-    this.unrelay?.();
   }
 
   async *execute(repository: RemoteRepository, request: SyncRequest): AsyncGenerator<SyncEvent, SyncRecord> {
@@ -488,10 +501,16 @@ class Run {
   }
 
   async close(completed: boolean): Promise<void> {
-    // A source opened ahead but never reached by execute() (cancelled meanwhile) is closed too.
-    this.unrelay?.();
-    const source = this.source ?? (await this.early?.source.catch(() => undefined));
-    await source?.close({ completed });
+    try {
+      // An attempt that ends before its head was awaited (stopped by its consumer) stops that request
+      // first: its ref arriving after the close would start a transfer nobody ends.
+      if (!completed) await this.stopEarly();
+      // A source opened ahead but never reached by execute() (cancelled meanwhile) is closed too.
+      const source = this.source ?? (await this.early?.source.catch(() => undefined));
+      await source?.close({ completed });
+    } finally {
+      this.unrelay?.();
+    }
   }
 }
 

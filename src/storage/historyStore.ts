@@ -96,6 +96,10 @@ export class LowdbHistoryStore implements HistoryStore {
     }
   }
 
+  reload(): Promise<void> {
+    return this.exclusive(async () => undefined);
+  }
+
   begin(input: { repository: RepositoryRef; branch: string }): Promise<SyncRecord> {
     return this.exclusive(async () => {
       const rec = newRunningRecord(input.repository, input.branch, this.latestLink(input.repository), this.clock.now());

@@ -37,6 +37,7 @@ interface Probe {
 function deps(begin: () => Promise<SyncRecord>, head: (hooks: NetworkHooks, signal?: AbortSignal) => Promise<SourceHead>): { deps: PipelineDeps; probe: Probe } {
   const probe: Probe = { headAsked: false, closed: [], failed: [] };
   const store = {
+    reload: async () => undefined,
     begin,
     baseFor: () => undefined,
     fail: async (id: string) => {
@@ -157,6 +158,46 @@ describe('sync pipeline: the head is asked for while the running record is writt
     // After the progress that opens the head's phase: a consumer takes a progress event as the end of a wait.
     const before = run.events[at - 1];
     assert.ok(before?.type === 'progress' && before.phase === 'fetchingHead' && before.done === 0, JSON.stringify(run.events.slice(0, at)));
+  });
+
+  it('a consumer that stops at "started" cancels the attempt: the head request is stopped and the source closed', async () => {
+    const { deps: d, probe } = deps(
+      async () => record('r4'),
+      (_hooks, signal) =>
+        new Promise<SourceHead>((_resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(new SyncError('CANCELLED', 'stopped')), { once: true });
+        }),
+    );
+    const gen = runSync(d, { workdir: '/w', branch: 'main' });
+    assert.equal(((await gen.next()).value as SyncEvent).type, 'started');
+    await gen.return(record('r4'));
+    assert.equal(probe.headSignal?.aborted, true, 'the head request (and a transfer it began) is stopped');
+    assert.deepEqual(probe.closed, [{ completed: false }]);
+    assert.deepEqual(probe.failed, ['r4'], 'the attempt is recorded as cancelled');
+  });
+
+  it('reads what another process committed before asking for the head against the base', async () => {
+    const order: string[] = [];
+    const { deps: d } = deps(
+      async () => {
+        order.push('begin');
+        return record('r5');
+      },
+      async () => {
+        order.push('head');
+        throw notFound();
+      },
+    );
+    const store = d.store as unknown as { reload: () => Promise<void>; baseFor: () => unknown };
+    store.reload = async () => void order.push('reload');
+    const base = store.baseFor;
+    store.baseFor = () => {
+      order.push('baseFor');
+      return base();
+    };
+    await events(runSync(d, { workdir: '/w', branch: 'main' }));
+    assert.deepEqual(order.slice(0, 2), ['reload', 'begin'], order.join(' '));
+    assert.ok(order.indexOf('baseFor') > order.indexOf('reload') && order.indexOf('head') > order.indexOf('baseFor'), order.join(' '));
   });
 
   it('cancelled while the record is written: the head request is stopped and the attempt recorded as cancelled', async () => {
