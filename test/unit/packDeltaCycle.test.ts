@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { IsoGitRepo } from '../../src/engine/objects/isoGitFs';
-import { crc32, packIndex, wholeEntry } from '../../src/engine/objects/packFormat';
+import { crc32, entryHeader, packIndex, wholeEntry } from '../../src/engine/objects/packFormat';
 
 const oidOf = (c: Buffer): string => createHash('sha1').update(Buffer.concat([Buffer.from(`blob ${c.length}\0`), c])).digest('hex');
 
@@ -33,19 +33,7 @@ function delta(base: Buffer, target: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-function refDeltaEntry(baseOid: string, d: Buffer): Buffer {
-  let size = d.length;
-  const header: number[] = [];
-  let byte = (7 << 4) | (size & 15);
-  size = Math.floor(size / 16);
-  while (size > 0) {
-    header.push(byte | 0x80);
-    byte = size & 0x7f;
-    size = Math.floor(size / 128);
-  }
-  header.push(byte);
-  return Buffer.concat([Buffer.from(header), Buffer.from(baseOid, 'hex'), deflateSync(d)]);
-}
+const refDeltaEntry = (baseOid: string, d: Buffer): Buffer => Buffer.concat([entryHeader(7, d.length), Buffer.from(baseOid, 'hex'), deflateSync(d)]);
 
 function writePack(dir: string, name: string, objs: { oid: string; entry: Buffer }[]): void {
   const head = Buffer.alloc(12);

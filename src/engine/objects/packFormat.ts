@@ -35,11 +35,8 @@ export function idxCrcs(idx: Buffer): number[] {
   return Array.from({ length: count }, (_, i) => idx.readUInt32BE(at + i * 4));
 }
 
-/** A pack entry holding a whole object. */
-export function wholeEntry(type: string, content: Uint8Array): Buffer {
-  const code = TYPE_CODES[type];
-  if (code === undefined) throw new Error(`cannot pack an object of type ${type}`);
-  let size = content.length;
+/** A pack entry's header: its type code (1–4 whole, 6 OFS_DELTA, 7 REF_DELTA) and inflated size. */
+export function entryHeader(code: number, size: number): Buffer {
   const header: number[] = [];
   let byte = (code << 4) | (size & 15);
   size = Math.floor(size / 16);
@@ -49,7 +46,14 @@ export function wholeEntry(type: string, content: Uint8Array): Buffer {
     size = Math.floor(size / 128);
   }
   header.push(byte);
-  return Buffer.concat([Buffer.from(header), deflateSync(content)]);
+  return Buffer.from(header);
+}
+
+/** A pack entry holding a whole object. */
+export function wholeEntry(type: string, content: Uint8Array): Buffer {
+  const code = TYPE_CODES[type];
+  if (code === undefined) throw new Error(`cannot pack an object of type ${type}`);
+  return Buffer.concat([entryHeader(code, content.length), deflateSync(content)]);
 }
 
 /** The offset of an OFS_DELTA's base, in git's encoding; and where the encoding ends. */
