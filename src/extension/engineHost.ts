@@ -1,6 +1,6 @@
 // Opens the engine on first use, never at activation: activate() only constructs and registers.
 // Settings that shape the engine (file size cap, rate-limit wait, git.path, proxy) reopen it when
-// idle: at once, or when the next operation asks for it after the running sync.
+// idle: at once, or when the running sync ends (the controller calls idle()).
 // The engine module itself is imported here, on first use, and nowhere else in src/extension: the
 // build makes it a bundle of its own (dist/engine.js) so activation does not compile it.
 import * as vscode from 'vscode';

@@ -119,14 +119,8 @@ export class MemorySearchCache {
     return this.between(async () => {
       const data = host.data();
       await this.atHand(engine, data);
-      if (!this.index || (this.large(data) && pendingBytes(data, this.covered.length) >= LARGE_CHANGE_BYTES)) return undefined;
-      try {
-        await this.apply(host, data);
-      } catch (e) {
-        this.drop(`a newer memory file could not be applied (${String(e)})`);
-        return undefined;
-      }
-      return this.index.list(opts.limit ?? Infinity, opts.repository && repoKey(opts.repository));
+      if (!this.index || this.workerWork(data) || !(await this.applied(host, data))) return undefined;
+      return this.index?.list(opts.limit ?? Infinity, opts.repository && repoKey(opts.repository));
     });
   }
 
@@ -143,8 +137,7 @@ export class MemorySearchCache {
   private async current(host: SearchCacheHost, engine: Engine): Promise<StoredIndex<MemoryEntry>> {
     const data = host.data();
     await this.atHand(engine, data);
-    // Building the index of a large memory, or applying a large change to it: in a worker thread.
-    if (this.large(data) && (!this.index || pendingBytes(data, this.covered.length) >= LARGE_CHANGE_BYTES)) {
+    if (this.workerWork(data)) {
       const t = performance.now();
       const file = await this.fileOffThread(data, true);
       if (file) {
@@ -156,14 +149,8 @@ export class MemorySearchCache {
         return this.index;
       }
     }
-    if (this.index) {
-      try {
-        await this.apply(host, data);
-      } catch (e) {
-        // A memory file that cannot be read: the whole memory is loaded below, which reports it as the store does.
-        this.drop(`a newer memory file could not be applied (${String(e)})`);
-      }
-    }
+    // A memory file that cannot be read drops the index: the whole memory is loaded below, which reports it as the store does.
+    if (this.index) await this.applied(host, data);
     if (!this.index) {
       const t = performance.now();
       const all = await host.loadAll();
@@ -188,6 +175,22 @@ export class MemorySearchCache {
     const bytes = index.toBytes();
     if (index.changes > 0 && this.index === index) this.index = engine.StoredIndex.open<MemoryEntry>(bytes);
     return bytes;
+  }
+
+  /** Building the index of a large memory, or applying a large change to it: a worker thread's work. */
+  private workerWork(data: HistoryFile): boolean {
+    return this.large(data) && (!this.index || pendingBytes(data, this.covered.length) >= LARGE_CHANGE_BYTES);
+  }
+
+  /** The commits after the covered ones applied; false (the index dropped) when a memory file could not be read. */
+  private async applied(host: SearchCacheHost, data: HistoryFile): Promise<boolean> {
+    try {
+      await this.apply(host, data);
+      return true;
+    } catch (e) {
+      this.drop(`a newer memory file could not be applied (${String(e)})`);
+      return false;
+    }
   }
 
   /** Whether the memory is large enough that building or folding its index is a worker thread's work. */
