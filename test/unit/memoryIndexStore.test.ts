@@ -50,13 +50,23 @@ async function listings(store: HistoryStore, repository: RepositoryRef = repo): 
   return [await store.memory({ limit: Number.MAX_SAFE_INTEGER, repository }), await store.memory({ limit: 10, repository })];
 }
 
-/** Same-size garbage in these memory files (reading one is STORAGE_CORRUPT); the returned function puts them back. */
-function damage(files: readonly string[]): () => void {
+/**
+ * `fn` on a store of `dir` opened while these memory files hold same-size garbage (reading one is
+ * STORAGE_CORRUPT); the store is closed and the files put back after.
+ */
+async function whileDamaged(dir: string, files: readonly string[], fn: (store: HistoryStore) => Promise<void>): Promise<void> {
   const originals = files.map((f) => [f, readFileSync(f)] as const);
   for (const [f, bytes] of originals) writeFileSync(f, Buffer.alloc(bytes.length, 0x20));
-  return () => {
+  try {
+    const store = await open(dir);
+    try {
+      await fn(store);
+    } finally {
+      await store.close();
+    }
+  } finally {
     for (const [f, bytes] of originals) writeFileSync(f, bytes);
-  };
+  }
 }
 
 async function answers(store: HistoryStore, repository?: RepositoryRef): Promise<MemoryEntry[][]> {
@@ -121,11 +131,9 @@ for (const [where, minMemoryBytes] of BUILDS) describe(`history store: the persi
     assert.ok(built[0] && built[0].length > 0);
 
     // Same-size garbage in every memory file: reading any of them would be STORAGE_CORRUPT.
-    const restore = damage(memoryFiles(dir));
-    const second = await open(dir);
-    assert.deepEqual(await answers(second), built, 'answered from memory.index without a memory file');
-    await second.close();
-    restore();
+    await whileDamaged(dir, memoryFiles(dir), async (second) => {
+      assert.deepEqual(await answers(second), built, 'answered from memory.index without a memory file');
+    });
 
     const third = await open(dir);
     assert.deepEqual(built, await references(third), 'the same answers as a SearchIndex over the active entries');
@@ -143,9 +151,7 @@ for (const [where, minMemoryBytes] of BUILDS) describe(`history store: the persi
     assert.deepEqual(await listings(first), listed, 'from this store\'s index');
     await first.close();
 
-    const restore = damage(memoryFiles(dir));
-    try {
-      const second = await open(dir);
+    await whileDamaged(dir, memoryFiles(dir), async (second) => {
       // The very JSON (key order included) the CLI prints for a listing from the memory files.
       assert.equal(JSON.stringify(await listings(second)), JSON.stringify(listed), 'from memory.index, no memory file read');
       // One repository in the history: a listing without one is that repository's.
@@ -153,10 +159,7 @@ for (const [where, minMemoryBytes] of BUILDS) describe(`history store: the persi
       assert.deepEqual(await second.memory({ limit: 10, repository: other }), [], 'another repository has no entries');
       // A limit as the memory files' listing takes it: a fraction's whole part.
       assert.deepEqual(await second.memory({ limit: 2.5, repository: repo }), listed[1]?.slice(0, 2));
-      await second.close();
-    } finally {
-      restore();
-    }
+    });
   });
 
   it('a listing applies the links committed after memory.index from their memory files alone', async () => {
@@ -173,14 +176,9 @@ for (const [where, minMemoryBytes] of BUILDS) describe(`history store: the persi
     assert.ok(expected[0]?.some((e) => e.path === 'src/brandnew/routerWidget.ts'));
 
     // The two links memory.index reflects are damaged: only the third link's memory file can be read.
-    const restore = damage(old);
-    try {
-      const reopened = await open(dir);
+    await whileDamaged(dir, old, async (reopened) => {
       assert.deepEqual(await listings(reopened), expected);
-      await reopened.close();
-    } finally {
-      restore();
-    }
+    });
   });
 
   it('answers concurrent first queries from one index (opened or built once)', async () => {
