@@ -16,7 +16,7 @@ import { IsoGitStore } from './objects/isoGitStore';
 import { presentObjects } from './objects/catFile';
 import { diffTreesWithIsoGit, lsTreeWithIsoGit } from './objects/isoGitTree';
 import { diffTreesWithGit, lsTreeWithGit } from './objects/localTree';
-import { fetchPack, initCacheRepo, tidyCache } from './objects/pack';
+import { clearStaleGitState, fetchPack, initCacheRepo, tidyCache } from './objects/pack';
 import { blobSha, writeLooseBlob, type ObjectStore } from './objects/store';
 
 /**
@@ -109,6 +109,25 @@ export class GitContentFetcher {
       throw e;
     });
     return this.cacheReady;
+  }
+
+  /**
+   * The cache opened and what a git process killed mid-transfer left there (lock files, temp packs)
+   * cleared, once per fetcher, before its first transfer: the caller holds the storage lock, so none
+   * of it is another transfer's. A sync asks for it while the head is still being asked for
+   * (source.ts head()), so its transfer starts without it; a transfer that fails clears its own
+   * leftovers (fetchPack).
+   */
+  private transferReady: Promise<void> | undefined;
+  prepareTransfer(): Promise<void> {
+    const dir = this.opts.cacheGitDir;
+    this.transferReady ??= this.initCache()
+      .then(async () => void (await clearStaleGitState(dir, this.log)))
+      .catch((e: unknown) => {
+        this.transferReady = undefined;
+        throw e;
+      });
+    return this.transferReady;
   }
 
   /**
@@ -241,13 +260,34 @@ export class GitContentFetcher {
    * so a commit is asked for once (a 1% sync asked for its head three times, a git process each).
    */
   private readonly heldCommits = new Set<string>();
+  /** Questions to git about commits not answered yet: a commit asked twice at once is asked once. */
+  private readonly askingCommits = new Map<string, Promise<void>>();
 
   /** Which of these commits the cache repository holds: one question to git for them all. */
   async cacheCommits(shas: readonly string[]): Promise<Set<string>> {
     await this.initCache();
-    if (this.opts.gitPath) {
-      const unknown = shas.filter((sha) => !this.heldCommits.has(sha));
-      if (unknown.length > 0) for (const sha of await presentObjects(this.opts.gitPath, this.opts.cacheGitDir, unknown)) this.heldCommits.add(sha);
+    const gitPath = this.opts.gitPath;
+    if (gitPath) {
+      const waits = new Set<Promise<void>>();
+      const unknown: string[] = [];
+      for (const sha of shas) {
+        if (this.heldCommits.has(sha)) continue;
+        const asking = this.askingCommits.get(sha);
+        if (asking) waits.add(asking);
+        else unknown.push(sha);
+      }
+      if (unknown.length > 0) {
+        const question = presentObjects(gitPath, this.opts.cacheGitDir, unknown)
+          .then((found) => {
+            for (const sha of found) this.heldCommits.add(sha);
+          })
+          .finally(() => {
+            for (const sha of unknown) this.askingCommits.delete(sha);
+          });
+        for (const sha of unknown) this.askingCommits.set(sha, question);
+        waits.add(question);
+      }
+      await Promise.all(waits);
       return new Set(shas.filter((sha) => this.heldCommits.has(sha)));
     }
     // The portable store reads blobs only (a commit is an ObjectTypeError there): ask for the commit.
@@ -293,6 +333,7 @@ export class GitContentFetcher {
   }
 
   private async transfer(branch: string, signal: AbortSignal | undefined, deferTidy = false): Promise<void> {
+    await this.prepareTransfer();
     const hooks = this.opts.hooks;
     this.transferStarted = true;
     const pack = await fetchPack(

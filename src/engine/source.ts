@@ -32,6 +32,14 @@ export class GitHubRepositorySource implements RepositorySource {
   }
 
   async head(branch: string, base: SyncRecord | undefined, signal?: AbortSignal): Promise<SourceHead> {
+    // What the early transfer needs of the cache before the new sha (the cache checked and cleared of
+    // a killed transfer's leftovers, whether it holds the base's commit) is done while REST answers:
+    // the head's sha then needs one git question of the workspace and the cache at once and the
+    // transfer starts, where three git processes and a walk of the cache's folders came in a row.
+    if (this.content.listsTreesLocally) {
+      void this.content.prepareTransfer().catch(() => undefined);
+      void this.content.cacheCommits(base?.commitSha ? [base.commitSha] : []).catch(() => undefined);
+    }
     const head = await this.connector.fetchBranchHead(branch, signal, (sha) => {
       if (sha !== base?.commitSha) this.startEarly(branch, sha, base, signal);
     });
