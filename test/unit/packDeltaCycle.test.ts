@@ -89,4 +89,29 @@ describe('portable object reader: REF_DELTA bases across packs', () => {
       }
     });
   }
+
+  // Damaged caches: no pack holds either object whole. Before the cycle was caught, reading went
+  // round it (on promises: no stack overflow) until the heap was gone.
+  const damaged: { name: string; packs: (x: string, y: string, X: Buffer, Y: Buffer) => Record<string, { oid: string; entry: Buffer }[]> }[] = [
+    { name: 'two thin packs, each holding one object as a delta on the other', packs: (x, y, X, Y) => ({ 'pack-a': [{ oid: x, entry: refDeltaEntry(y, delta(Y, X)) }], 'pack-b': [{ oid: y, entry: refDeltaEntry(x, delta(X, Y)) }] }) },
+    { name: 'one pack holding both objects as deltas on each other', packs: (x, y, X, Y) => ({ 'pack-a': [{ oid: x, entry: refDeltaEntry(y, delta(Y, X)) }, { oid: y, entry: refDeltaEntry(x, delta(X, Y)) }] }) },
+  ];
+  for (const { name, packs } of damaged) {
+    it(`says the cache is damaged, naming the cycle, when ${name}`, async () => {
+      const gitDir = mkdtempSync(path.join(os.tmpdir(), 'ps-cycle-'));
+      dirs.push(gitDir);
+      const packDir = path.join(gitDir, 'objects', 'pack');
+      mkdirSync(packDir, { recursive: true });
+      writeFileSync(path.join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+      const X = Buffer.from('int x(void);\n'.repeat(30));
+      const Y = Buffer.from('int y(void);\n'.repeat(30));
+      const x = oidOf(X);
+      const y = oidOf(Y);
+      for (const [pack, objs] of Object.entries(packs(x, y, X, Y))) writePack(packDir, pack, objs);
+      const repo = new IsoGitRepo(gitDir);
+      for (const oid of [x, y]) {
+        await assert.rejects(repo.readObject(oid), (e: Error) => /content cache is damaged/.test(e.message) && e.message.includes(oid.slice(0, 12)));
+      }
+    });
+  }
 });

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
+import { SyncError } from '../../core/errors';
 import { OBJ_OFS_DELTA, OBJ_REF_DELTA, readOfs } from './packFormat';
 
 export type ObjectType = 'commit' | 'tree' | 'blob' | 'tag';
@@ -27,6 +28,19 @@ const CACHE_BYTES = 32 * 1024 * 1024;
 /** Thrown when a pack or index is in a form this reader leaves to isomorphic-git. */
 export class Unsupported extends Error {}
 
+/**
+ * Objects that are each other's delta base, across packs or within one (thin packs that both lack
+ * the base they name, a damaged pack): no reading ends. Said at the first repeat instead of
+ * following the cycle until the heap is gone.
+ */
+export class DeltaCycleError extends SyncError {
+  constructor(where: string, chain: readonly string[]) {
+    super('STORAGE_ERROR', `The content cache is damaged: objects in ${where} are deltas on each other (${chain.map((o) => o.slice(0, 12)).join(' → ')}).`, {
+      hint: 'Delete the objects.git folder of the storage folder (it holds only what the network gives again), then sync again.',
+    });
+  }
+}
+
 interface OpenPack {
   name: string;
   idx: Buffer;
@@ -45,13 +59,14 @@ export class PackReader {
   /**
    * `listPacks`: the names in the pack folder; `borrow`: the pack's bytes when isomorphic-git has
    * them loaded already (checked), so one sync does not hold a pack twice; `readAny`: any object
-   * (a REF_DELTA's base may be anywhere).
+   * (a REF_DELTA's base may be anywhere), `via` the objects whose reading waits for it (passed back
+   * to read(): see DeltaCycleError).
    */
   constructor(
     private readonly packDir: string,
     private readonly listPacks: () => Promise<string[]>,
     private readonly borrow: (idxFile: string) => Promise<Buffer | undefined>,
-    private readonly readAny: (oid: string) => Promise<GitObject>,
+    private readonly readAny: (oid: string, via: readonly string[]) => Promise<GitObject>,
   ) {}
 
   /**
@@ -83,14 +98,16 @@ export class PackReader {
 
   /**
    * The object `oid` from the first pack that holds it; undefined when none does. `take`: the caller
-   * keeps the bytes (they may be changed or handed on): they are not kept, nor shared, here.
+   * keeps the bytes (they may be changed or handed on): they are not kept, nor shared, here. `via`:
+   * the objects being read that wait for this one as their delta base (see readAny).
    */
-  async read(oid: string, take = false): Promise<GitObject | undefined> {
+  async read(oid: string, take = false, via: readonly string[] = []): Promise<GitObject | undefined> {
     const kept = this.objects.get(oid);
     if (kept) return this.handOut(oid, kept, take);
+    if (via.includes(oid)) throw new DeltaCycleError(this.packDir, [...via, oid]);
     const held = await this.locate(oid);
     if (!held) return undefined;
-    const found = await this.at(held.pack, offsetAt(held.pack, held.i), take);
+    const found = await this.at(held.pack, offsetAt(held.pack, held.i), take, false, [...via, oid]);
     if (!take) this.keep(oid, found);
     return found;
   }
@@ -176,9 +193,10 @@ export class PackReader {
 
   /**
    * The object whose entry starts at `offset` of `pack`, kept by its place when it is an OFS_DELTA's
-   * `base`; `take`: the caller keeps it (then it is no longer kept here).
+   * `base`; `take`: the caller keeps it (then it is no longer kept here). `via`: the objects (by
+   * name) whose reading led here.
    */
-  private async at(pack: OpenPack, offset: number, take: boolean, base = false): Promise<GitObject> {
+  private async at(pack: OpenPack, offset: number, take: boolean, base: boolean, via: readonly string[]): Promise<GitObject> {
     const cacheKey = `${pack.name}:${offset}`;
     const cached = this.objects.get(cacheKey);
     if (cached) return this.handOut(cacheKey, cached, take);
@@ -197,13 +215,16 @@ export class PackReader {
     if (code === OBJ_OFS_DELTA) {
       const { distance, end } = readOfs(data, p);
       if (distance <= 0 || distance > offset) throw new Error(`bad delta base offset in ${pack.name} at ${offset}`);
-      const base = await this.at(pack, offset - distance, false, true);
+      const base = await this.at(pack, offset - distance, false, true, via);
       found = { type: base.type, object: applyDelta(inflate(data, end, size, pack.name), base.object) };
     } else if (code === OBJ_REF_DELTA) {
       // The base from this pack when it holds it, as git does, else from any pack: the first pack
       // listed could hold it as a delta on this very object (a thin pack's), a cycle that never ends.
+      // A base that is itself waiting on this chain is a cycle no reading ends: a damaged cache.
+      const baseOid = data.toString('hex', p, p + 20);
+      if (via.includes(baseOid)) throw new DeltaCycleError(pack.name, [...via, baseOid]);
       const inPack = position(pack, data.subarray(p, p + 20));
-      const base = inPack !== undefined ? await this.at(pack, offsetAt(pack, inPack), false, true) : await this.readAny(data.toString('hex', p, p + 20));
+      const base = inPack !== undefined ? await this.at(pack, offsetAt(pack, inPack), false, true, [...via, baseOid]) : await this.readAny(baseOid, via);
       found = { type: base.type, object: applyDelta(inflate(data, p + 20, size, pack.name), base.object) };
     } else {
       const type = TYPES[code];
