@@ -36,9 +36,10 @@ export class GitHubRepositorySource implements RepositorySource {
     // a killed transfer's leftovers, whether it holds the base's commit) is done while REST answers:
     // the head's sha then needs one git question of the workspace and the cache at once and the
     // transfer starts, where three git processes and a walk of the cache's folders came in a row.
-    if (this.content.listsTreesLocally) {
-      void this.content.prepareTransfer().catch(() => undefined);
-      void this.content.cacheCommits(base?.commitSha ? [base.commitSha] : []).catch(() => undefined);
+    // Awaited by close(): the cache is not touched after the sync lets the storage lock go.
+    if (this.content.listsTreesLocally && !this.warming) {
+      const quiet = () => undefined; // a failure here is met again, and reported, where it is awaited
+      this.warming = Promise.all([this.content.prepareTransfer().catch(quiet), this.content.cacheCommits(base?.commitSha ? [base.commitSha] : []).catch(quiet)]);
     }
     const head = await this.connector.fetchBranchHead(branch, signal, (sha) => {
       if (sha !== base?.commitSha) this.startEarly(branch, sha, base, signal);
@@ -57,6 +58,9 @@ export class GitHubRepositorySource implements RepositorySource {
    * already (`arrived`, see packArrived). `packed` tells when the pack is in the cache.
    */
   private early: { done: Promise<boolean>; abort: AbortController; consumed: boolean; packed: Promise<boolean>; arrived: boolean } | undefined;
+
+  /** What head() asked of the cache ahead of the new sha (see head()). */
+  private warming: Promise<unknown> | undefined;
 
   private startEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal | undefined): void {
     const abort = new AbortController();
@@ -264,6 +268,7 @@ export class GitHubRepositorySource implements RepositorySource {
     const early = this.early;
     if (early && !early.consumed && opts.completed !== true && !early.arrived) early.abort.abort();
     await early?.done.catch(() => undefined);
+    await this.warming;
     await this.content.close();
   }
 }

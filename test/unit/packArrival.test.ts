@@ -55,6 +55,7 @@ function fakeContent(opts: { treeInPack?: boolean; commitInPack?: boolean } = {}
     cacheCommits: async (shas: string[]) => new Set(shas.filter((s) => s !== HEAD.commitSha)),
     cacheHasCommit: async () => (calls.push('cacheHasCommit'), opts.commitInPack !== false),
     cachePacks: async () => new Set<string>(['pack-old.idx']),
+    prepareTransfer: async () => undefined,
     prefetch: (_input: unknown, signal?: AbortSignal) => ((transferSignal = signal), calls.push('prefetch'), transfer.promise),
     packArrival: () => arrival.promise,
     cacheTree: async () => (calls.push('cacheTree'), opts.treeInPack !== false ? FILES.slice() : undefined),

@@ -66,7 +66,7 @@ export class IsoGitRepo {
    * 'content'), with its errors (NotFoundError…). In the cache repository a packed object is read
    * by our own reader (packReader.ts); a loose one, the workspace's and anything else by isomorphic-git.
    * The bytes are shared with the next reads (not to be changed) unless `take`: then they are the
-   * caller's. `via`: objects being read that wait for this one as their delta base (PackReader).
+   * caller's. `via`: pack entries being read that wait for this one as their delta base (PackReader).
    */
   async readObject(oid: string, take = false, via: readonly string[] = []): Promise<GitObject> {
     if (this.memoize && oid !== EMPTY_TREE && !(await this.mayBeLoose(path.join(this.objectsDir, oid.slice(0, 2), oid.slice(2))))) {

@@ -34,8 +34,9 @@ export class Unsupported extends Error {}
  * following the cycle until the heap is gone.
  */
 export class DeltaCycleError extends SyncError {
-  constructor(where: string, chain: readonly string[]) {
-    super('STORAGE_ERROR', `The content cache is damaged: objects in ${where} are deltas on each other (${chain.map((o) => o.slice(0, 12)).join(' → ')}).`, {
+  /** `chain`: the pack entries read, as `<index name>:<offset>`, the last one a repeat. */
+  constructor(chain: readonly string[]) {
+    super('STORAGE_ERROR', `The content cache is damaged: its pack entries are deltas on each other (${chain.map((k) => k.replace(/\.idx:(\d+)$/, '.pack at $1')).join(' → ')}).`, {
       hint: 'Delete the objects.git folder of the storage folder (it holds only what the network gives again), then sync again.',
     });
   }
@@ -59,8 +60,8 @@ export class PackReader {
   /**
    * `listPacks`: the names in the pack folder; `borrow`: the pack's bytes when isomorphic-git has
    * them loaded already (checked), so one sync does not hold a pack twice; `readAny`: any object
-   * (a REF_DELTA's base may be anywhere), `via` the objects whose reading waits for it (passed back
-   * to read(): see DeltaCycleError).
+   * (a REF_DELTA's base may be anywhere), `via` the pack entries whose reading waits for it (passed
+   * back to read(): see DeltaCycleError).
    */
   constructor(
     private readonly packDir: string,
@@ -99,15 +100,14 @@ export class PackReader {
   /**
    * The object `oid` from the first pack that holds it; undefined when none does. `take`: the caller
    * keeps the bytes (they may be changed or handed on): they are not kept, nor shared, here. `via`:
-   * the objects being read that wait for this one as their delta base (see readAny).
+   * the pack entries being read that wait for this object as their delta base (see readAny).
    */
   async read(oid: string, take = false, via: readonly string[] = []): Promise<GitObject | undefined> {
     const kept = this.objects.get(oid);
     if (kept) return this.handOut(oid, kept, take);
-    if (via.includes(oid)) throw new DeltaCycleError(this.packDir, [...via, oid]);
     const held = await this.locate(oid);
     if (!held) return undefined;
-    const found = await this.at(held.pack, offsetAt(held.pack, held.i), take, false, [...via, oid]);
+    const found = await this.at(held.pack, offsetAt(held.pack, held.i), take, false, via);
     if (!take) this.keep(oid, found);
     return found;
   }
@@ -193,13 +193,17 @@ export class PackReader {
 
   /**
    * The object whose entry starts at `offset` of `pack`, kept by its place when it is an OFS_DELTA's
-   * `base`; `take`: the caller keeps it (then it is no longer kept here). `via`: the objects (by
-   * name) whose reading led here.
+   * `base`; `take`: the caller keeps it (then it is no longer kept here). `via`: the pack entries
+   * (`pack:offset`) whose reading led here. An entry already on that chain is a cycle no reading
+   * ends (the same object may well come twice, as two entries: a thin pack's delta on it, and its
+   * whole copy in another pack).
    */
   private async at(pack: OpenPack, offset: number, take: boolean, base: boolean, via: readonly string[]): Promise<GitObject> {
     const cacheKey = `${pack.name}:${offset}`;
     const cached = this.objects.get(cacheKey);
     if (cached) return this.handOut(cacheKey, cached, take);
+    if (via.includes(cacheKey)) throw new DeltaCycleError([...via, cacheKey]);
+    const chain = [...via, cacheKey];
     const data = await this.data(pack);
     let p = offset;
     let byte = data[p++] as number;
@@ -215,16 +219,13 @@ export class PackReader {
     if (code === OBJ_OFS_DELTA) {
       const { distance, end } = readOfs(data, p);
       if (distance <= 0 || distance > offset) throw new Error(`bad delta base offset in ${pack.name} at ${offset}`);
-      const base = await this.at(pack, offset - distance, false, true, via);
+      const base = await this.at(pack, offset - distance, false, true, chain);
       found = { type: base.type, object: applyDelta(inflate(data, end, size, pack.name), base.object) };
     } else if (code === OBJ_REF_DELTA) {
       // The base from this pack when it holds it, as git does, else from any pack: the first pack
       // listed could hold it as a delta on this very object (a thin pack's), a cycle that never ends.
-      // A base that is itself waiting on this chain is a cycle no reading ends: a damaged cache.
-      const baseOid = data.toString('hex', p, p + 20);
-      if (via.includes(baseOid)) throw new DeltaCycleError(pack.name, [...via, baseOid]);
       const inPack = position(pack, data.subarray(p, p + 20));
-      const base = inPack !== undefined ? await this.at(pack, offsetAt(pack, inPack), false, true, [...via, baseOid]) : await this.readAny(baseOid, via);
+      const base = inPack !== undefined ? await this.at(pack, offsetAt(pack, inPack), false, true, chain) : await this.readAny(data.toString('hex', p, p + 20), chain);
       found = { type: base.type, object: applyDelta(inflate(data, p + 20, size, pack.name), base.object) };
     } else {
       const type = TYPES[code];
