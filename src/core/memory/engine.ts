@@ -635,14 +635,18 @@ export function searchParts(parts: readonly Part[], query: string, limit = Infin
   try {
     return rank(parts, states, terms, identifierWords(query), N, avg, limit);
   } finally {
+    // Indexed loops: a query's first runs are not yet optimized, and there an iterator step allocates.
     for (const st of states) {
-      for (const d of st.touched) {
+      const touched = st.touched;
+      for (let t = 0; t < touched.length; t++) {
+        const d = touched[t] as number;
         st.total[d] = 0;
         st.mask[d] = 0;
         st.seen[d] = 0;
         st.count[d] = 0;
       }
-      for (const d of st.curTouched) st.cur[d] = 0;
+      const cur = st.curTouched;
+      for (let t = 0; t < cur.length; t++) st.cur[cur[t] as number] = 0;
     }
   }
 }
@@ -806,7 +810,8 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
             st.seen[d] = 1;
             st.touched.push(d);
           }
-          for (const word of words) {
+          for (let wi = 0; wi < words.length; wi++) {
+            const word = words[wi] as number;
             if (word < 32) {
               const m = st.mask[d] as number;
               if (m & (1 << word)) continue;
@@ -827,11 +832,13 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
 
   const flush = (): void => {
     for (const st of states) {
-      for (const d of st.curTouched) {
+      const touched = st.curTouched;
+      for (let t = 0; t < touched.length; t++) {
+        const d = touched[t] as number;
         st.total[d] = (st.total[d] as number) + (st.cur[d] as number);
         st.cur[d] = 0;
       }
-      st.curTouched = [];
+      touched.length = 0;
     }
   };
   for (const { joined, a, b } of joinedPairs(terms)) {
@@ -896,7 +903,9 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
   let hits = 0;
   states.forEach((st, pi) => {
     const c = count[pi] as Uint8Array;
-    for (const d of st.touched) {
+    const touched = st.touched;
+    for (let t = 0; t < touched.length; t++) {
+      const d = touched[t] as number;
       let n = popcount((st.mask[d] as number) & ~common.mask);
       st.extra?.get(d)?.forEach((w) => {
         if (!common.extra.has(w)) n++;
@@ -925,7 +934,8 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
   const items: number[] = [];
   if (k >= hits) {
     states.forEach((st, pi) => {
-      for (const d of st.touched) items.push(d * 4 + pi);
+      const touched = st.touched;
+      for (let t = 0; t < touched.length; t++) items.push((touched[t] as number) * 4 + pi);
     });
     return items.sort(better).map((x) => ({ part: x & 3, doc: x >>> 2 }));
   }
@@ -933,15 +943,18 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
   const heap: number[] = [];
   const worse = (a: number, b: number): boolean => better(a, b) > 0;
   states.forEach((st, pi) => {
-    for (const d of st.touched) {
-      const x = d * 4 + pi;
+    const touched = st.touched;
+    for (let t = 0; t < touched.length; t++) {
+      const x = (touched[t] as number) * 4 + pi;
       if (heap.length < k) {
         heap.push(x);
         let i = heap.length - 1;
         while (i > 0) {
           const up = (i - 1) >> 1;
           if (!worse(heap[i] as number, heap[up] as number)) break;
-          [heap[i], heap[up]] = [heap[up] as number, heap[i] as number];
+          const swap = heap[i] as number;
+          heap[i] = heap[up] as number;
+          heap[up] = swap;
           i = up;
         }
       } else if (better(x, heap[0] as number) < 0) {
@@ -954,7 +967,9 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
           if (l < heap.length && worse(heap[l] as number, heap[w] as number)) w = l;
           if (r < heap.length && worse(heap[r] as number, heap[w] as number)) w = r;
           if (w === i) break;
-          [heap[i], heap[w]] = [heap[w] as number, heap[i] as number];
+          const swap = heap[i] as number;
+          heap[i] = heap[w] as number;
+          heap[w] = swap;
           i = w;
         }
       }
