@@ -23,6 +23,12 @@ export class EngineHost implements vscode.Disposable {
   readonly onDidOpen = this._onDidOpen.event;
   private readonly log: Logger;
   private readonly disposables: vscode.Disposable[] = [this._onDidOpen];
+  /** Engines closed by a reopen: an operation that failed on one is tried once on the engine open now (see use()). */
+  private readonly retired = new WeakSet<Engine>();
+  /** Closed for good (the window goes): nothing is tried again. */
+  private closed = false;
+  /** Engines opened so far (ExtensionMode.Test: a test waits for a reopen). */
+  opens = 0;
 
   constructor(
     private readonly storageDir: string,
@@ -55,9 +61,27 @@ export class EngineHost implements vscode.Disposable {
     return this.pending;
   }
 
+  /**
+   * `fn` with the open engine. A setting that changes meanwhile reopens the engine and closes the one
+   * `fn` holds (its store's reads and a search index still building then fail): `fn` runs once more,
+   * on the engine open now, so a query typed in Search Memory, an API or language-model tool call, or
+   * a file opened in a diff does not fail because a setting was changed.
+   */
+  async use<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
+    const engine = await this.get();
+    try {
+      return await fn(engine);
+    } catch (e) {
+      if (this.closed || !this.retired.has(engine)) throw e;
+      this.log.info('the engine was reopened during an operation (a setting changed): trying it again');
+      return fn(await this.get());
+    }
+  }
+
   private opened(opening: Promise<Engine>): Promise<Engine> {
     return opening.then(
       (engine) => {
+        this.opens++;
         this.engine = engine;
         this._onDidOpen.fire(engine);
         return engine;
@@ -114,12 +138,14 @@ export class EngineHost implements vscode.Disposable {
     if (!old) return;
     this.engine = undefined;
     this.stale = false;
+    this.retired.add(old);
     const closed = old.close().catch((e: unknown) => this.log.error(`closing the engine failed: ${String(e)}`));
     this.pending = this.opened(closed.then(() => this.open()));
     this.pending.catch((e: unknown) => this.log.error(`reopening the engine failed: ${String(e)}`));
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const engine = this.engine ?? (await this.pending?.catch(() => undefined));
     this.engine = undefined;
     this.pending = undefined;

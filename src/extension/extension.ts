@@ -159,7 +159,7 @@ export function activate(context: vscode.ExtensionContext): ProjectSyncExtension
       if (version !== 1) throw new Error(`Project Sync API version ${String(version)} is not available.`);
       return api;
     },
-    ...(testClock && memoryStep ? { testHooks: { clock: testClock, memoryStep, history: tree } } : {}),
+    ...(testClock && memoryStep ? { testHooks: { clock: testClock, memoryStep, history: tree, engines } } : {}),
   };
 }
 

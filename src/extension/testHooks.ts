@@ -1,6 +1,7 @@
 // What the extension's exports carry in ExtensionMode.Test only: hooks its integration tests use to
 // make time and the two-step commit of a large sync observable. Never part of the API.
 import type { AdjustableClock } from './clock';
+import type { EngineHost } from './engineHost';
 import type { HistoryTreeProvider } from './history/historyTree';
 
 /** What the extension's exports carry in ExtensionMode.Test only. */
@@ -10,6 +11,8 @@ export interface TestHooks {
   memoryStep: MemoryStepHooks;
   /** The History tree's refreshes: a test opens a row's menu once VS Code has read the latest. */
   history: Pick<HistoryTreeProvider, 'settled' | 'refreshes'>;
+  /** How many engines have opened: a test changes a setting and waits for the reopen. */
+  engines: Pick<EngineHost, 'opens'>;
 }
 
 /**

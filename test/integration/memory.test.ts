@@ -2,8 +2,11 @@
 // language-model tools registered with vscode.lm and invoked through vscode.lm.invokeTool.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fixture } from './support/bridge';
-import { projectSync } from './support/scenarios';
+import { fixture, requireUi, ui } from './support/bridge';
+import { projectSync, testHooks } from './support/scenarios';
+import { runCommand } from './support/workbench';
+
+const QUICK_INPUT = '.quick-input-widget';
 
 async function invoke(name: string, input: object): Promise<string> {
   const source = new vscode.CancellationTokenSource();
@@ -52,5 +55,36 @@ suite('Memory for other tools', function () {
     const read = await invoke('projectSync_readSyncedFile', { path: file });
     assert.ok(read.includes(content), read);
     assert.match(read, new RegExp(`main commit ${head}`));
+  });
+
+  test('Search Memory, open while a setting reopens the engine, answers from the engine open now (a later sync\'s file)', async function () {
+    requireUi(this);
+    const hooks = await testHooks();
+    const config = vscode.workspace.getConfiguration('projectSync');
+    await runCommand('Project Sync: Search Memory…');
+    await ui.waitFor({ selector: `${QUICK_INPUT} .quick-input-title`, hasText: 'Search Memory' });
+    const opens = hooks.engines.opens;
+    // The file size cap shapes the engine: changing it closes the open one and opens another.
+    await config.update('maxFileSize', 2 * 1024 * 1024, vscode.ConfigurationTarget.Global);
+    try {
+      for (const t0 = Date.now(); hooks.engines.opens === opens; ) {
+        assert.ok(Date.now() - t0 < 15_000, 'the engine did not reopen after the setting changed');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // A sync after the reopen (the new engine's) adds a file: typed now, the picker finds it, where
+      // it asked the closed engine it started with, which never saw that sync.
+      const later = `laterEntry${stamp}`;
+      const laterFile = `src/later-${stamp}.ts`;
+      await fixture('commit', { changes: { [laterFile]: `export const ${later} = 1;\n` }, message: 'Add a later file' });
+      await (await projectSync()).sync('main');
+      await ui.type(later);
+      await ui.waitFor({ selector: `${QUICK_INPUT} .monaco-list-row .label-name`, hasText: laterFile });
+      // And the API, which the language-model tools share, answers too.
+      assert.equal((await (await projectSync()).searchMemory(symbol, { limit: 1 }))[0]?.path, file);
+    } finally {
+      await ui.press('Escape');
+      await ui.waitGone(QUICK_INPUT);
+      await config.update('maxFileSize', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

@@ -30,8 +30,7 @@ export class SyncContentProvider implements vscode.TextDocumentContentProvider {
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
-      const engine = await this.engines.get();
-      const bytes = await engine.readFile(parsed.syncId, parsed.path, abort.signal);
+      const bytes = await this.engines.use((engine) => engine.readFile(parsed.syncId, parsed.path, abort.signal));
       if (!bytes) return '';
       return this.decoder.decode(bytes);
     } catch (e) {

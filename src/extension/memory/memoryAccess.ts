@@ -18,31 +18,33 @@ export class MemoryAccess {
 
   /** The active sync (chain head) of the workspace's repository. */
   async activeSync(): Promise<SyncRecord | undefined> {
-    const engine = await this.engines.get();
     const remote = await this.remote();
-    return remote ? engine.store.activeSync(remote) : undefined;
+    return this.engines.use(async (engine) => (remote ? engine.store.activeSync(remote) : undefined));
   }
 
   /** Active memory entries of the workspace's repository ranked for `query` (all of them, unranked, when empty). */
   async search(query: string, limit: number): Promise<{ active: SyncRecord | undefined; entries: MemoryEntry[] }> {
-    const engine = await this.engines.get();
     const remote = await this.remote();
-    const active = remote ? engine.store.activeSync(remote) : undefined;
     const q = query.trim();
-    const entries = await engine.store.memory({ ...(q ? { query: q } : {}), limit, ...(remote ? { repository: remote } : {}) });
-    return { active, entries };
+    return this.engines.use(async (engine) => {
+      const active = remote ? engine.store.activeSync(remote) : undefined;
+      const entries = await engine.store.memory({ ...(q ? { query: q } : {}), limit, ...(remote ? { repository: remote } : {}) });
+      return { active, entries };
+    });
   }
 
   /** A file's bytes at `syncId` (default: the active sync); `network: false` reads stored/local content only. */
   async read(path: string, opts: { syncId?: string; network?: boolean } = {}): Promise<{ record: SyncRecord; bytes: Uint8Array | undefined }> {
-    const engine = await this.engines.get();
-    const record = opts.syncId ? engine.store.get(opts.syncId) : await this.activeSync();
-    if (!record) {
-      throw opts.syncId
-        ? new SyncError('SYNC_NOT_FOUND', `There is no sync with id ${opts.syncId}.`)
-        : new SyncError('SYNC_NOT_FOUND', 'There is no active sync yet: sync a branch first.');
-    }
-    const bytes = await engine.readFile(record.id, path.replace(/^\/+/, ''), undefined, { network: opts.network ?? true });
-    return { record, bytes };
+    const remote = opts.syncId ? undefined : await this.remote();
+    return this.engines.use(async (engine) => {
+      const record = opts.syncId ? engine.store.get(opts.syncId) : remote ? engine.store.activeSync(remote) : undefined;
+      if (!record) {
+        throw opts.syncId
+          ? new SyncError('SYNC_NOT_FOUND', `There is no sync with id ${opts.syncId}.`)
+          : new SyncError('SYNC_NOT_FOUND', 'There is no active sync yet: sync a branch first.');
+      }
+      const bytes = await engine.readFile(record.id, path.replace(/^\/+/, ''), undefined, { network: opts.network ?? true });
+      return { record, bytes };
+    });
   }
 }

@@ -36,7 +36,8 @@ export async function searchMemory(engines: EngineHost, initial = '', repos?: Wo
     const query = picker.value.trim();
     const mine = ++generation;
     picker.busy = true;
-    const entries = await engine.store.memory({ ...(query ? { query } : {}), limit: LIMIT, ...(repository ? { repository } : {}) }).finally(() => {
+    // The engine of the moment, not the one the picker opened with: a setting changed meanwhile reopens it.
+    const entries = await engines.use((open) => open.store.memory({ ...(query ? { query } : {}), limit: LIMIT, ...(repository ? { repository } : {}) })).finally(() => {
       if (mine === generation) picker.busy = false;
     });
     if (mine !== generation) return;
