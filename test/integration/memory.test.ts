@@ -87,4 +87,35 @@ suite('Memory for other tools', function () {
       await config.update('maxFileSize', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+
+  test('after a setting reopened the engine, a file whose content was never fetched is still fetched from GitHub', async function () {
+    this.timeout(120_000);
+    const api = await projectSync();
+    const hooks = await testHooks();
+    const config = vscode.workspace.getConfiguration('projectSync');
+    const branch = `unfetched/${stamp}`;
+    const path = `assets/unfetched-${stamp}.txt`;
+    const text = `${stamp}: over the size limit\n`.repeat(200);
+    // The portable path's first sync of a branch lists it over REST and downloads only what it
+    // indexes: a file over the size limit is listed, never fetched (see browse.test.ts).
+    await vscode.workspace.getConfiguration('git').update('path', 'none', vscode.ConfigurationTarget.Global);
+    await config.update('maxFileSize', 1024, vscode.ConfigurationTarget.Global);
+    try {
+      await fixture('createBranch', { name: branch, from: 'main' });
+      await fixture('commit', { branch, changes: { [path]: text }, message: 'Add a large file' });
+      await api.sync(branch);
+      const opens = hooks.engines.opens;
+      await config.update('maxFileSize', 2048, vscode.ConfigurationTarget.Global);
+      for (const t0 = Date.now(); hooks.engines.opens === opens; ) {
+        assert.ok(Date.now() - t0 < 15_000, 'the engine did not reopen after the setting changed');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // The new engine knows where the workspace's repository is without a sync first.
+      const bytes = await api.readFile(path);
+      assert.equal(bytes && new TextDecoder().decode(bytes), text);
+    } finally {
+      await vscode.workspace.getConfiguration('git').update('path', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('maxFileSize', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

@@ -29,6 +29,9 @@ export class WorkspaceRepositories implements vscode.Disposable {
   ) {
     this.log = scoped(logger, 'workspace');
     vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate(), this, this.disposables);
+    // An engine reopened (a setting changed) learns again where each repository's work tree is: it
+    // reads files from the workspace's objects and fetches from the remote through what it resolved.
+    engines.onDidOpen(() => (engines.opens > 1 ? this.invalidate() : undefined), this, this.disposables);
     vscode.workspace.onDidChangeConfiguration(
       (e) => {
         if (e.affectsConfiguration('projectSync.remote')) this.invalidate();
