@@ -68,12 +68,14 @@ export class EngineHost implements vscode.Disposable {
    * a file opened in a diff does not fail because a setting was changed.
    */
   async use<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
-    const engine = await this.get();
+    let engine = await this.get();
+    // Retired between its opening and now (a setting changed in the same moment): the next one.
+    if (this.retired.has(engine) && !this.closed) engine = await this.get();
     try {
       return await fn(engine);
     } catch (e) {
       if (this.closed || !this.retired.has(engine)) throw e;
-      this.log.info('the engine was reopened during an operation (a setting changed): trying it again');
+      this.log.info(`the engine was reopened during an operation (a setting changed), which failed (${e instanceof Error ? e.message : String(e)}): trying it again`);
       return fn(await this.get());
     }
   }
