@@ -58,18 +58,22 @@ describe('portable object reader: REF_DELTA bases across packs', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+  /** An empty object database (removed after the suite) and the two blobs its packs will hold. */
+  function cache(xText: string, yText: string): { gitDir: string; packDir: string; X: Buffer; Y: Buffer; x: string; y: string } {
+    const gitDir = mkdtempSync(path.join(os.tmpdir(), 'ps-cycle-'));
+    dirs.push(gitDir);
+    const packDir = path.join(gitDir, 'objects', 'pack');
+    mkdirSync(packDir, { recursive: true });
+    writeFileSync(path.join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+    const X = Buffer.from(xText);
+    const Y = Buffer.from(yText);
+    return { gitDir, packDir, X, Y, x: oidOf(X), y: oidOf(Y) };
+  }
+
   // `take` as a sync reads blobs (isoGitStore): nothing kept by name, so each read resolves its chain.
   for (const [thinFirst, take] of [[true, false], [false, false], [true, true], [false, true]] as const) {
     it(`reads both objects when a thin pack holding one as a delta on the other is listed ${thinFirst ? 'first' : 'last'}${take ? ', each read taking its bytes' : ''}`, async () => {
-      const gitDir = mkdtempSync(path.join(os.tmpdir(), 'ps-cycle-'));
-      dirs.push(gitDir);
-      const packDir = path.join(gitDir, 'objects', 'pack');
-      mkdirSync(packDir, { recursive: true });
-      writeFileSync(path.join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
-      const X = Buffer.from('export const x = 1;\n// shared body\n'.repeat(20));
-      const Y = Buffer.from('export const y = 2;\n// shared body\n'.repeat(20));
-      const x = oidOf(X);
-      const y = oidOf(Y);
+      const { gitDir, packDir, X, Y, x, y } = cache('export const x = 1;\n// shared body\n'.repeat(20), 'export const y = 2;\n// shared body\n'.repeat(20));
       // A (fattened): X as a delta on Y, and Y whole. B (thin): Y again, as a delta on X.
       writePack(packDir, 'pack-a', [{ oid: x, entry: refDeltaEntry(y, delta(Y, X)) }, { oid: y, entry: wholeEntry('blob', Y) }]);
       writePack(packDir, 'pack-b', [{ oid: y, entry: refDeltaEntry(x, delta(X, Y)) }]);
@@ -99,15 +103,7 @@ describe('portable object reader: REF_DELTA bases across packs', () => {
   ];
   for (const { name, packs } of damaged) {
     it(`says the cache is damaged, naming the cycle, when ${name}`, async () => {
-      const gitDir = mkdtempSync(path.join(os.tmpdir(), 'ps-cycle-'));
-      dirs.push(gitDir);
-      const packDir = path.join(gitDir, 'objects', 'pack');
-      mkdirSync(packDir, { recursive: true });
-      writeFileSync(path.join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
-      const X = Buffer.from('int x(void);\n'.repeat(30));
-      const Y = Buffer.from('int y(void);\n'.repeat(30));
-      const x = oidOf(X);
-      const y = oidOf(Y);
+      const { gitDir, packDir, X, Y, x, y } = cache('int x(void);\n'.repeat(30), 'int y(void);\n'.repeat(30));
       for (const [pack, objs] of Object.entries(packs(x, y, X, Y))) writePack(packDir, pack, objs);
       const repo = new IsoGitRepo(gitDir);
       for (const oid of [x, y]) {
