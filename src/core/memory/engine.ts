@@ -573,8 +573,11 @@ export interface Part {
   segment: Segment;
   dead: Uint8Array | null;
   group: number;
-  /** The live documents' totals when the caller keeps them (else counted per query). */
-  totals?: Totals;
+  /**
+   * The live documents' totals when the caller keeps them (else counted per query). Always present,
+   * undefined or not: parts of one shape keep the ranking's optimized code from being thrown away.
+   */
+  totals: Totals | undefined;
 }
 
 /** One result: the part's index and the document's number in its segment. */
@@ -629,8 +632,10 @@ export function searchParts(parts: readonly Part[], query: string, limit = Infin
   const states: PartState[] = parts.map((p, pi) => {
     // One set of per-document arrays per segment, reused by every query (and cleared where it wrote):
     // allocating megabytes per query made the collector run often in a large heap.
-    const scratch = parts.findIndex((q) => q.segment === p.segment) === pi ? scratchOf(p.segment) : { total: new Float64Array(p.segment.n), cur: new Float64Array(p.segment.n), mask: new Uint32Array(p.segment.n), seen: new Uint8Array(p.segment.n), count: new Uint8Array(p.segment.n) };
-    return { ...scratch, extra: undefined, touched: [], curTouched: [], all: p.dead === null && p.group < 0 };
+    const scratch = parts.findIndex((q) => q.segment === p.segment) === pi ? scratchOf(p.segment) : newScratch(p.segment.n);
+    // One literal, every field set: the states of every query share one shape (see Part.totals).
+    const state: PartState = { total: scratch.total, cur: scratch.cur, mask: scratch.mask, extra: undefined, seen: scratch.seen, count: scratch.count, touched: [], curTouched: [], all: p.dead === null && p.group < 0 };
+    return state;
   });
   try {
     return rank(parts, states, terms, identifierWords(query), N, avg, limit);
@@ -664,11 +669,14 @@ const scratches = new WeakMap<Segment, Scratch>();
 function scratchOf(segment: Segment): Scratch {
   let s = scratches.get(segment);
   if (!s) {
-    const n = segment.n;
-    s = { total: new Float64Array(n), cur: new Float64Array(n), mask: new Uint32Array(n), seen: new Uint8Array(n), count: new Uint8Array(n) };
+    s = newScratch(segment.n);
     scratches.set(segment, s);
   }
   return s;
+}
+
+function newScratch(n: number): Scratch {
+  return { total: new Float64Array(n), cur: new Float64Array(n), mask: new Uint32Array(n), seen: new Uint8Array(n), count: new Uint8Array(n) };
 }
 
 /** Whether a document the search accepts (live, of the group searched) has term `i` of `p`'s segment, in any field. */

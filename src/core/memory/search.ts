@@ -79,10 +79,10 @@ export class SearchIndex<T extends Searchable> {
 
   private parts(): { part: Part; entries: T[] }[] {
     if (this.overlay.size > 1000 && this.overlay.size + this.deadCount > this.base.segment.n * FOLD_SHARE) this.fold();
-    const out = [{ part: { segment: this.base.segment, dead: this.deadCount > 0 ? this.dead : null, group: -1 }, entries: this.base.entries }];
+    const out = [{ part: { segment: this.base.segment, dead: this.deadCount > 0 ? this.dead : null, group: -1, totals: undefined }, entries: this.base.entries }];
     if (this.overlay.size > 0) {
       this.overlayBuilt ??= build([...this.overlay]);
-      out.push({ part: { segment: this.overlayBuilt.segment, dead: null, group: -1 }, entries: this.overlayBuilt.entries });
+      out.push({ part: { segment: this.overlayBuilt.segment, dead: null, group: -1, totals: undefined }, entries: this.overlayBuilt.entries });
     }
     return out;
   }
