@@ -309,7 +309,7 @@ export class StoredIndex<T extends StoredEntry> {
     if (this.overlay.size > 0) {
       const built = this.overlaySegment();
       overlay = built.entries;
-      parts.push({ segment: built.segment, dead: null, group: g , totals: undefined });
+      parts.push({ segment: built.segment, dead: null, group: g, totals: undefined });
     }
     return searchParts(parts, query, limit).map((h) => (h.part === 0 ? this.entry(h.doc) : (structuredClone(overlay[h.doc]) as T)));
   }

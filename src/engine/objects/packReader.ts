@@ -203,7 +203,6 @@ export class PackReader {
     const cached = this.objects.get(cacheKey);
     if (cached) return this.handOut(cacheKey, cached, take);
     if (via.includes(cacheKey)) throw new DeltaCycleError([...via, cacheKey]);
-    const chain = [...via, cacheKey];
     const data = await this.data(pack);
     let p = offset;
     let byte = data[p++] as number;
@@ -219,12 +218,13 @@ export class PackReader {
     if (code === OBJ_OFS_DELTA) {
       const { distance, end } = readOfs(data, p);
       if (distance <= 0 || distance > offset) throw new Error(`bad delta base offset in ${pack.name} at ${offset}`);
-      const base = await this.at(pack, offset - distance, false, true, chain);
+      const base = await this.at(pack, offset - distance, false, true, [...via, cacheKey]);
       found = { type: base.type, object: applyDelta(inflate(data, end, size, pack.name), base.object) };
     } else if (code === OBJ_REF_DELTA) {
       // The base from this pack when it holds it, as git does, else from any pack: the first pack
       // listed could hold it as a delta on this very object (a thin pack's), a cycle that never ends.
       const inPack = position(pack, data.subarray(p, p + 20));
+      const chain = [...via, cacheKey]; // a whole object (most of them) needs none
       const base = inPack !== undefined ? await this.at(pack, offsetAt(pack, inPack), false, true, chain) : await this.readAny(data.toString('hex', p, p + 20), chain);
       found = { type: base.type, object: applyDelta(inflate(data, p + 20, size, pack.name), base.object) };
     } else {

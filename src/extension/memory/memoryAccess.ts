@@ -2,6 +2,7 @@
 // Search Memory QuickPick: the workspace repository's chain head, its ranked memory, a file at a sync.
 import { SyncError } from '../../core/errors';
 import type { MemoryEntry, RemoteRepository, SyncRecord } from '../../core/types';
+import type { Engine } from '../../engine/types';
 import type { EngineHost } from '../engineHost';
 import type { WorkspaceRepositories } from '../workspace/workspaceRepos';
 
@@ -19,7 +20,7 @@ export class MemoryAccess {
   /** The active sync (chain head) of the workspace's repository. */
   async activeSync(): Promise<SyncRecord | undefined> {
     const remote = await this.remote();
-    return this.engines.use(async (engine) => (remote ? engine.store.activeSync(remote) : undefined));
+    return this.engines.use(async (engine) => activeOf(engine, remote));
   }
 
   /** Active memory entries of the workspace's repository ranked for `query` (all of them, unranked, when empty). */
@@ -27,7 +28,7 @@ export class MemoryAccess {
     const remote = await this.remote();
     const q = query.trim();
     return this.engines.use(async (engine) => {
-      const active = remote ? engine.store.activeSync(remote) : undefined;
+      const active = activeOf(engine, remote);
       const entries = await engine.store.memory({ ...(q ? { query: q } : {}), limit, ...(remote ? { repository: remote } : {}) });
       return { active, entries };
     });
@@ -37,7 +38,7 @@ export class MemoryAccess {
   async read(path: string, opts: { syncId?: string; network?: boolean } = {}): Promise<{ record: SyncRecord; bytes: Uint8Array | undefined }> {
     const remote = opts.syncId ? undefined : await this.remote();
     return this.engines.use(async (engine) => {
-      const record = opts.syncId ? engine.store.get(opts.syncId) : remote ? engine.store.activeSync(remote) : undefined;
+      const record = opts.syncId ? engine.store.get(opts.syncId) : activeOf(engine, remote);
       if (!record) {
         throw opts.syncId
           ? new SyncError('SYNC_NOT_FOUND', `There is no sync with id ${opts.syncId}.`)
@@ -47,4 +48,9 @@ export class MemoryAccess {
       return { record, bytes };
     });
   }
+}
+
+/** The workspace repository's active sync in `engine`'s history (none without a repository). */
+function activeOf(engine: Engine, remote: RemoteRepository | undefined): SyncRecord | undefined {
+  return remote ? engine.store.activeSync(remote) : undefined;
 }
