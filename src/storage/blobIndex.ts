@@ -26,20 +26,46 @@ export interface FactsLocation {
   length: number;
 }
 
-/** Where each fact of a memory file being written stands in it, in parallel arrays (100k facts, no object each). */
+/**
+ * Where each fact of a memory file being written stands in it, as the index's own records with the
+ * epoch and commit left to `append` (which knows them): one buffer grown by doubling, no string or
+ * number per fact on the heap (at 100k facts, a sha string each was 6 MB kept to the sync's end).
+ */
 export class FactLocations {
-  readonly shas: string[] = [];
-  readonly offsets: number[] = [];
-  readonly lengths: number[] = [];
+  private records = Buffer.allocUnsafe(RECORD * 256);
+  private count = 0;
 
   add(blobSha: string, offset: number, length: number): void {
-    this.shas.push(blobSha);
-    this.offsets.push(offset);
-    this.lengths.push(length);
+    const at = this.count * RECORD;
+    if (at + RECORD > this.records.length) {
+      const grown = Buffer.allocUnsafe(this.records.length * 2);
+      this.records.copy(grown, 0, 0, at);
+      this.records = grown;
+    }
+    this.records.write(blobSha, at, 20, 'hex');
+    this.records.writeUInt32LE(offset, at + 28);
+    this.records.writeUInt32LE(length, at + 32);
+    this.count++;
   }
 
   get size(): number {
-    return this.shas.length;
+    return this.count;
+  }
+
+  /** The `i`th fact's blob and where it stands in the memory file. */
+  at(i: number): { blobSha: string; offset: number; length: number } {
+    const at = i * RECORD;
+    return { blobSha: this.records.toString('hex', at, at + 20), offset: this.records.readUInt32LE(at + 28), length: this.records.readUInt32LE(at + 32) };
+  }
+
+  /** The records, stamped with the history's epoch and the commit's index (this object's own bytes). */
+  stamped(epoch: number, commit: number): Buffer {
+    const out = this.records.subarray(0, this.count * RECORD);
+    for (let at = 0; at < out.length; at += RECORD) {
+      out.writeUInt32LE(epoch, at + 20);
+      out.writeUInt32LE(commit, at + 24);
+    }
+    return out;
   }
 }
 
@@ -69,17 +95,8 @@ export class BlobIndex {
     const first = head?.[0];
     const fresh = !first || first.length < MAGIC.length || !first.subarray(0, MAGIC.length).equals(MAGIC);
     const foreign = !fresh && first.length === MAGIC.length + RECORD && first.readUInt32LE(MAGIC.length + 20) !== epoch;
-    const buf = Buffer.alloc((fresh || foreign ? MAGIC.length : 0) + located.size * RECORD);
-    let at = 0;
-    if (fresh || foreign) at += MAGIC.copy(buf, 0);
-    for (let i = 0; i < located.size; i++) {
-      buf.write(located.shas[i] as string, at, 20, 'hex');
-      buf.writeUInt32LE(epoch, at + 20);
-      buf.writeUInt32LE(commit, at + 24);
-      buf.writeUInt32LE(located.offsets[i] as number, at + 28);
-      buf.writeUInt32LE(located.lengths[i] as number, at + 32);
-      at += RECORD;
-    }
+    const records = located.stamped(epoch, commit);
+    const buf = fresh || foreign ? Buffer.concat([MAGIC, records]) : records;
     const size = fresh || foreign ? 0 : ((await this.files.sizeOf(BLOB_INDEX_FILE)) ?? 0);
     if (fresh || foreign) {
       await this.files.writeAtomic(BLOB_INDEX_FILE, buf);

@@ -17,7 +17,7 @@ import { assertNoSuccessor, checkCompleteInput, checkMemoryFacts, checkMemoryInp
 import { HISTORY_FILE, isLink, repoKey, type CommitEntry, type HistoryFile, type SnapshotNode } from './schema';
 
 /** Characters of facts text gathered before a write (the join stays under V8's large-object size). */
-const MEMORY_WRITE_CHUNK = 64 * 1024;
+const MEMORY_WRITE_CHUNK = 32 * 1024;
 
 export class LowdbHistoryStore implements HistoryStore {
   private readonly emitter = new Emitter<StoreChange>();

@@ -42,6 +42,15 @@ describe('storage: the blob index', () => {
     assert.deepEqual(found.get(sha(3)), [{ commit: 3, offset: 40, length: 20 }]);
   });
 
+  it('keeps every location of a memory file of thousands of facts', async () => {
+    const many = Array.from({ length: 3000 }, (_, i): [number, number, number] => [i + 1, i * 10, 9]);
+    await index.append(epoch, 2, located(...many));
+    const found = await index.find(epoch, new Set(many.map(([s]) => sha(s))));
+    assert.equal(found.size, 3000);
+    assert.deepEqual(found.get(sha(1)), [{ commit: 2, offset: 0, length: 9 }]);
+    assert.deepEqual(found.get(sha(3000)), [{ commit: 2, offset: 29990, length: 9 }]);
+  });
+
   it('screens by the first four bytes but answers only exact shas', async () => {
     const a = `${'ab'.repeat(4)}${'0'.repeat(32)}`;
     const b = `${'ab'.repeat(4)}${'1'.repeat(32)}`;
@@ -91,8 +100,9 @@ describe('storage: the blob index', () => {
     assert.equal(text, JSON.stringify({ syncId: 'sync-1', ...change }));
     const bytes = Buffer.from(text, 'utf8');
     facts.forEach((f, i) => {
-      const at = l.offsets[i] as number;
-      assert.deepEqual(JSON.parse(bytes.subarray(at, at + (l.lengths[i] as number)).toString('utf8')), f);
+      const { blobSha, offset, length } = l.at(i);
+      assert.equal(blobSha, f.blobSha);
+      assert.deepEqual(JSON.parse(bytes.subarray(offset, offset + length).toString('utf8')), f);
     });
   });
 });
