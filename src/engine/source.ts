@@ -32,17 +32,14 @@ export class GitHubRepositorySource implements RepositorySource {
   }
 
   async head(branch: string, base: SyncRecord | undefined, signal?: AbortSignal): Promise<SourceHead> {
-    // What the early transfer needs of the cache before the new sha (the cache checked and cleared of
-    // a killed transfer's leftovers, whether it holds the base's commit) is done while REST answers:
-    // the head's sha then needs one git question of the workspace and the cache at once and the
-    // transfer starts, where three git processes and a walk of the cache's folders came in a row.
-    // Awaited by close(): the cache is not touched after the sync lets the storage lock go.
-    if (this.content.listsTreesLocally && !this.warming) {
-      const quiet = () => undefined; // a failure here is met again, and reported, where it is awaited
-      this.warming = Promise.all([this.content.prepareTransfer().catch(quiet), this.content.cacheCommits(base?.commitSha ? [base.commitSha] : []).catch(quiet)]);
-    }
     const head = await this.connector.fetchBranchHead(branch, signal, (sha) => {
-      if (sha !== base?.commitSha) this.startEarly(branch, sha, base, signal);
+      if (sha === base?.commitSha) return;
+      // A new commit: the cache is opened and cleared of a killed transfer's leftovers while the
+      // workspace and the cache are asked whether they hold it (transferEarly), not after. Not before
+      // the ref answers: a no-change resync (the ref unchanged, one 304) starts no git process for it.
+      // Awaited by close(): the cache is not touched after the sync lets the storage lock go.
+      if (this.content.listsTreesLocally) this.warming ??= this.content.prepareTransfer().catch(() => undefined); // a failure is met again, and reported, by the transfer
+      this.startEarly(branch, sha, base, signal);
     });
     const forcePushed = await detectForcePush(this.connector, base, branch, head, (m) => this.log.warn(m), signal);
     return { ...head, forcePushed };
@@ -59,7 +56,7 @@ export class GitHubRepositorySource implements RepositorySource {
    */
   private early: { done: Promise<boolean>; abort: AbortController; consumed: boolean; packed: Promise<boolean>; arrived: boolean } | undefined;
 
-  /** What head() asked of the cache ahead of the new sha (see head()). */
+  /** The transfer's preparation, started as the ref names a new commit (see head()). */
   private warming: Promise<unknown> | undefined;
 
   private startEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal | undefined): void {

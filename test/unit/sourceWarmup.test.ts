@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { nullLogger } from '../../src/core/logger';
 import type { GitHubConnector } from '../../src/core/ports';
-import type { RemoteRepository } from '../../src/core/types';
+import type { RemoteRepository, SyncRecord } from '../../src/core/types';
 import { GitContentFetcher } from '../../src/engine/content';
 import { initCacheRepo } from '../../src/engine/objects/pack';
 import { GitHubRepositorySource } from '../../src/engine/source';
@@ -30,7 +30,11 @@ describe('the content cache after a sync whose head failed', () => {
     const content = new GitContentFetcher({ repository: REPO, connector: undefined, workspaceGitDir: undefined, cacheGitDir: cache, gitPath: 'git', token: undefined, logger: nullLogger });
     const connector = {
       repository: REPO,
-      fetchBranchHead: async () => Promise.reject(new Error('Bad credentials')),
+      // The ref names a new commit (the transfer's preparation starts), then the commit request fails.
+      fetchBranchHead: async (_branch: string, _signal: AbortSignal | undefined, onSha: (sha: string) => void) => {
+        onSha('1'.repeat(40));
+        return Promise.reject(new Error('Bad credentials'));
+      },
       counters: () => ({ requests: 0, bytes: 0 }),
     } as unknown as GitHubConnector;
     const source = new GitHubRepositorySource(connector, content, nullLogger);
@@ -42,5 +46,27 @@ describe('the content cache after a sync whose head failed', () => {
     for (const f of theirs) writeFileSync(path.join(cache, f), 'x');
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.deepEqual(theirs.filter((f) => !existsSync(path.join(cache, f))), [], "another transfer's files were removed after close()");
+  });
+
+  it('is not opened when the ref still names the base commit (a no-change resync starts no git process for it)', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'ps-warmup-'));
+    dirs.push(root);
+    const cache = path.join(root, 'objects.git');
+    const content = new GitContentFetcher({ repository: REPO, connector: undefined, workspaceGitDir: undefined, cacheGitDir: cache, gitPath: 'git', token: undefined, logger: nullLogger });
+    const baseCommit = '2'.repeat(40);
+    const head = { branch: 'main', commitSha: baseCommit, treeSha: '3'.repeat(40), commitMessage: 'm' };
+    const connector = {
+      repository: REPO,
+      fetchBranchHead: async (_branch: string, _signal: AbortSignal | undefined, onSha: (sha: string) => void) => {
+        onSha(baseCommit);
+        return head;
+      },
+      counters: () => ({ requests: 0, bytes: 0 }),
+    } as unknown as GitHubConnector;
+    const source = new GitHubRepositorySource(connector, content, nullLogger);
+    const base = { commitSha: baseCommit, treeSha: head.treeSha, forcePushed: false } as unknown as SyncRecord;
+    assert.equal((await source.head('main', base)).commitSha, baseCommit);
+    await source.close({ completed: true });
+    assert.ok(!existsSync(cache), 'the content cache was created for a head that needs no transfer');
   });
 });
