@@ -114,8 +114,9 @@ export class GitContentFetcher {
   /**
    * The cache opened and what a git process killed mid-transfer left there (lock files, temp packs)
    * cleared, once per fetcher, before its first transfer: the caller holds the storage lock, so none
-   * of it is another transfer's. A sync asks for it while the head is still being asked for
-   * (source.ts head()), so its transfer starts without it; a transfer that fails clears its own
+   * of it is another transfer's. A sync asks for it as soon as the ref names a new commit, while the
+   * commit is still being asked for (source.ts head()), so its transfer starts without waiting for it
+   * (never for an unchanged ref: a no-change resync starts no git process); a transfer that fails clears its own
    * leftovers (fetchPack).
    */
   private transferReady: Promise<void> | undefined;

@@ -33,7 +33,7 @@ export class GitHubRepositorySource implements RepositorySource {
 
   async head(branch: string, base: SyncRecord | undefined, signal?: AbortSignal): Promise<SourceHead> {
     const head = await this.connector.fetchBranchHead(branch, signal, (sha) => {
-      if (sha === base?.commitSha) return;
+      if (sha === base?.commitSha || signal?.aborted) return;
       // A new commit: the cache is opened and cleared of a killed transfer's leftovers while the
       // workspace and the cache are asked whether they hold it (transferEarly), not after. Not before
       // the ref answers: a no-change resync (the ref unchanged, one 304) starts no git process for it.

@@ -42,7 +42,9 @@ export class FactLocations {
       this.records.copy(grown, 0, 0, at);
       this.records = grown;
     }
-    this.records.write(blobSha, at, 20, 'hex');
+    // Not 20 bytes of hex (validation keeps such shas out): the rest zeroed, never stale memory.
+    const n = this.records.write(blobSha, at, 20, 'hex');
+    if (n < 20) this.records.fill(0, at + n, at + 20);
     this.records.writeUInt32LE(offset, at + 28);
     this.records.writeUInt32LE(length, at + 32);
     this.count++;

@@ -149,15 +149,16 @@ export class LowdbHistoryStore implements HistoryStore {
       },
       add: (facts) => {
         checkMemoryFacts(facts);
+        // Written in pieces small enough to die young: held to 1 MB, the facts' text outlived
+        // young-generation GCs and the joined piece was a large object, both old-generation garbage.
+        // Checked per fact: one add() may bring thousands (the facts a large sync reuses).
         for (const f of facts) {
           const json = text.next(f);
           count++;
           pending.push(json);
           pendingBytes += json.length;
+          if (pendingBytes >= MEMORY_WRITE_CHUNK) flush();
         }
-        // Written in pieces small enough to die young: held to 1 MB, the facts' text outlived
-        // young-generation GCs and the joined piece was a large object, both old-generation garbage.
-        if (pendingBytes >= MEMORY_WRITE_CHUNK) flush();
       },
       commit: (input) =>
         this.exclusive(async () => {
