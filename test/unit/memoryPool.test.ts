@@ -27,6 +27,26 @@ describe('memory: facts pool (worker threads)', () => {
     assert.ok(inputs.every((i, k) => i.content === files[k]?.bytes && i.content.byteLength > 0), "the caller's bytes are left alone");
   });
 
+  it('answers a batch whose files are views of one larger buffer, an empty file and one without content, file by file', async function () {
+    this.timeout(60_000);
+    const texts = ['export function alpha(): void {}\n', '', 'def beta():\n    """Beta."""\n', '# Gamma\n\nThe gamma tool.\n'];
+    const whole = Buffer.from(texts.join(''));
+    let at = 0;
+    const names = ['src/alpha.ts', 'empty.txt', 'beta.py', 'README.md'];
+    const inputs = texts.map((t, k) => {
+      const content = whole.subarray(at, at + Buffer.byteLength(t));
+      at += Buffer.byteLength(t);
+      return { path: names[k] as string, blobSha: String(k).repeat(40), mode: '100644' as const, size: content.length, content, maxFileSize: 1_048_576 };
+    });
+    const submodule = { path: 'vendor/lib', blobSha: 'f'.repeat(40), mode: '160000' as const, size: null, maxFileSize: 1_048_576 };
+    const batch = [...inputs, submodule];
+    pool = createFactsPool(1, { parsers: false });
+    const viaPool = await pool.extractMany(batch);
+    assert.deepEqual(viaPool, batch.map((i) => extractFacts(i)));
+    assert.ok(viaPool.slice(0, 4).every((f) => f !== undefined), 'every text file has facts');
+    assert.equal(whole.toString(), texts.join(''), "the caller's buffer is left whole (not moved to the worker)");
+  });
+
   it('a worker whose parsers cannot load says so once (then answers with the regexes), never silently', async function () {
     this.timeout(60_000);
     // The built bundles in a folder without dist/tree-sitter/ and without node_modules to fall back on.
