@@ -116,8 +116,8 @@ export class GitContentFetcher {
    * cleared, once per fetcher, before its first transfer: the caller holds the storage lock, so none
    * of it is another transfer's. A sync asks for it as soon as the ref names a new commit, while the
    * commit is still being asked for (source.ts head()), so its transfer starts without waiting for it
-   * (never for an unchanged ref: a no-change resync starts no git process); a transfer that fails clears its own
-   * leftovers (fetchPack).
+   * (never for an unchanged ref: a no-change resync starts no git process in the cache); a transfer
+   * that fails clears its own leftovers (fetchPack).
    */
   private transferReady: Promise<void> | undefined;
   prepareTransfer(): Promise<void> {
