@@ -41,9 +41,7 @@ export const repositoryFileSchema = lazySchema(() =>
 );
 export type RepositoryFile = z.infer<typeof repositoryFileSchema>;
 
-export function fileType(mode: FileMode): 'blob' | 'symlink' | 'submodule' {
-  return mode === '120000' ? 'symlink' : mode === '160000' ? 'submodule' : 'blob';
-}
+export { fileType } from './fileType';
 
 export const syncStatusSchema = lazySchema(() => z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted']));
 export type SyncStatus = z.infer<typeof syncStatusSchema>;

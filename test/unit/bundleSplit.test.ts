@@ -33,6 +33,15 @@ describe('bundle split', () => {
     for (const b of lazyBundles) assert.match(code, new RegExp(`Promise\\.resolve\\(\\)\\.then\\(\\(\\) => [\\w$]*\\(?require\\("\\./${b.outfile.replace('.', '\\.')}"\\)`), b.outfile);
   });
 
+  it('keeps zod out of the memory analysis bundles: loaded beside the command\'s own copy and in every worker thread', async () => {
+    for (const entry of ['src/core/memory/analysis.ts', 'src/core/memory/worker.ts']) {
+      const result = await esbuild.build({ ...node, metafile: true, entryPoints: [entry], outfile: path.join(dir, 'out.js') });
+      const inputs = Object.keys(result.metafile?.inputs ?? {});
+      assert.ok(inputs.includes('src/core/memory/extract.ts'), `${entry}: the extractors are bundled`);
+      assert.deepEqual(inputs.filter((f) => /node_modules[\\/]zod[\\/]/.test(f)), [], `${entry} carries zod`);
+    }
+  });
+
   it('fails the build when src/extension value-imports the engine statically', async () => {
     const { engineSplit } = await loadSplit();
     const file = path.resolve('src/extension/__split_probe.ts');

@@ -1,5 +1,6 @@
 // One file version in, its memory facts out: language, line count, symbols, summary.
-import { fileType, type FileMode, type MemoryFacts } from '../types';
+import { fileType } from '../fileType';
+import type { FileMode, MemoryFacts } from '../types';
 import { classifyContent, decodeText, splitLines } from './content';
 import { languageOf } from './language';
 import { parseSymbols } from './parsers';
