@@ -114,10 +114,9 @@ export class GitContentFetcher {
   /**
    * The cache opened and what a git process killed mid-transfer left there (lock files, temp packs)
    * cleared, once per fetcher, before its first transfer: the caller holds the storage lock, so none
-   * of it is another transfer's. A sync asks for it as soon as the ref names a new commit, while the
-   * commit is still being asked for (source.ts head()), so its transfer starts without waiting for it
-   * (never for an unchanged ref: a no-change resync starts no git process in the cache); a transfer
-   * that fails clears its own leftovers (fetchPack).
+   * of it is another transfer's. A sync asks for it as soon as the ref names a new commit, beside
+   * the question whether the workspace or the cache holds it (source.ts transferEarly), never for an
+   * unchanged ref; a transfer that fails clears its own leftovers (fetchPack).
    */
   private transferReady: Promise<void> | undefined;
   prepareTransfer(): Promise<void> {
@@ -261,34 +260,13 @@ export class GitContentFetcher {
    * so a commit is asked for once (a 1% sync asked for its head three times, a git process each).
    */
   private readonly heldCommits = new Set<string>();
-  /** Questions to git about commits not answered yet: a commit asked twice at once is asked once. */
-  private readonly askingCommits = new Map<string, Promise<void>>();
 
   /** Which of these commits the cache repository holds: one question to git for them all. */
   async cacheCommits(shas: readonly string[]): Promise<Set<string>> {
     await this.initCache();
-    const gitPath = this.opts.gitPath;
-    if (gitPath) {
-      const waits = new Set<Promise<void>>();
-      const unknown: string[] = [];
-      for (const sha of shas) {
-        if (this.heldCommits.has(sha)) continue;
-        const asking = this.askingCommits.get(sha);
-        if (asking) waits.add(asking);
-        else unknown.push(sha);
-      }
-      if (unknown.length > 0) {
-        const question = presentObjects(gitPath, this.opts.cacheGitDir, unknown)
-          .then((found) => {
-            for (const sha of found) this.heldCommits.add(sha);
-          })
-          .finally(() => {
-            for (const sha of unknown) this.askingCommits.delete(sha);
-          });
-        for (const sha of unknown) this.askingCommits.set(sha, question);
-        waits.add(question);
-      }
-      await Promise.all(waits);
+    if (this.opts.gitPath) {
+      const unknown = shas.filter((sha) => !this.heldCommits.has(sha));
+      if (unknown.length > 0) for (const sha of await presentObjects(this.opts.gitPath, this.opts.cacheGitDir, unknown)) this.heldCommits.add(sha);
       return new Set(shas.filter((sha) => this.heldCommits.has(sha)));
     }
     // The portable store reads blobs only (a commit is an ObjectTypeError there): ask for the commit.

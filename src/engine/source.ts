@@ -33,13 +33,8 @@ export class GitHubRepositorySource implements RepositorySource {
 
   async head(branch: string, base: SyncRecord | undefined, signal?: AbortSignal): Promise<SourceHead> {
     const head = await this.connector.fetchBranchHead(branch, signal, (sha) => {
-      if (sha === base?.commitSha || signal?.aborted) return;
-      // A new commit: the cache is opened and cleared of a killed transfer's leftovers while the
-      // workspace and the cache are asked whether they hold it (transferEarly), not after. Not before
-      // the ref answers: a no-change resync (the ref unchanged, one 304) starts no git process for it.
-      // Awaited by close(): the cache is not touched after the sync lets the storage lock go.
-      if (this.content.listsTreesLocally) this.warming ??= this.content.prepareTransfer().catch(() => undefined); // a failure is met again, and reported, by the transfer
-      this.startEarly(branch, sha, base, signal);
+      // Only for a new commit: a no-change resync (the ref unchanged, one 304) starts no git process in the cache.
+      if (sha !== base?.commitSha) this.startEarly(branch, sha, base, signal);
     });
     const forcePushed = await detectForcePush(this.connector, base, branch, head, (m) => this.log.warn(m), signal);
     return { ...head, forcePushed };
@@ -55,9 +50,6 @@ export class GitHubRepositorySource implements RepositorySource {
    * already (`arrived`, see packArrived). `packed` tells when the pack is in the cache.
    */
   private early: { done: Promise<boolean>; abort: AbortController; consumed: boolean; packed: Promise<boolean>; arrived: boolean } | undefined;
-
-  /** The transfer's preparation, started as the ref names a new commit (see head()). */
-  private warming: Promise<unknown> | undefined;
 
   private startEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal | undefined): void {
     const abort = new AbortController();
@@ -78,10 +70,13 @@ export class GitHubRepositorySource implements RepositorySource {
 
   private async transferEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal, arrive: (arrived: boolean) => void): Promise<boolean> {
     if (!this.content.listsTreesLocally) return false;
-    // The workspace and the cache asked at once, the cache for both commits in one question.
+    // The workspace and the cache asked at once, the cache for both commits in one question, while
+    // the cache is cleared of a killed transfer's leftovers (the transfer's preparation, awaited
+    // here, so close() finds it over: the cache is not touched after the sync lets the lock go).
     const [inWorkspace, inCache] = await Promise.all([
       this.content.workspaceHasCommit(commitSha),
       this.content.cacheCommits(base?.commitSha ? [commitSha, base.commitSha] : [commitSha]),
+      this.content.prepareTransfer(),
     ]);
     if (inWorkspace || inCache.has(commitSha)) return false;
     if (base && !(base.treeSha && base.commitSha && inCache.has(base.commitSha))) return false;
@@ -265,7 +260,6 @@ export class GitHubRepositorySource implements RepositorySource {
     const early = this.early;
     if (early && !early.consumed && opts.completed !== true && !early.arrived) early.abort.abort();
     await early?.done.catch(() => undefined);
-    await this.warming;
     await this.content.close();
   }
 }
