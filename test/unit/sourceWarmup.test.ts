@@ -1,7 +1,7 @@
-// What a sync asks of the content cache while REST answers the head (engine/source.ts head(): the
-// cache checked and cleared of a killed transfer's leftovers) is over when the source is closed: the
-// sync lets the storage lock go right after, and another process's transfer may then start writing
-// lock files and temp packs into the same cache.
+// What a sync asks of the content cache once the ref names a new commit (engine/source.ts
+// transferEarly: the cache opened and cleared of a killed transfer's leftovers) is over when the
+// source is closed: the sync lets the storage lock go right after, and another process's transfer
+// may then start writing lock files and temp packs into the same cache.
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
