@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeGitPath } from '../../src/core/paths';
 import type { FileMode, RepositoryFile } from '../../src/core/types';
-import { lsTreeWithGit, parseLsTree } from '../../src/engine/objects/localTree';
+import { LsTreeReader, lsTreeWithGit, parseLsTree } from '../../src/engine/objects/localTree';
 
 describe('the git path lists a tree exactly (ls-tree parsed byte by byte)', () => {
   let dir: string;
@@ -68,6 +68,34 @@ describe('the git path lists a tree exactly (ls-tree parsed byte by byte)', () =
     const whole = parseLsTree(git(['ls-tree', '-r', '-l', '-z', '--full-tree', root]));
     assert.equal(whole.length, 3000);
     assert.deepEqual(await lsTreeWithGit('git', dir, root), whole);
+  });
+
+  it('output cut anywhere — inside a name, a sha, a size, at a NUL, one byte at a time — reads as the whole output does', () => {
+    const one = blob('cut\n');
+    const link = blob('target');
+    const entries = Array.from({ length: 40 }, (_, i) => ({ name: Buffer.from(i % 3 === 0 ? `naïve ${i}.md` : `f${i}`), mode: i % 5 === 0 ? '120000' : '100644', type: 'blob', sha: i % 5 === 0 ? link : one }));
+    const root = mktree([...entries, { name: Buffer.from('sub module'), mode: '160000', type: 'commit', sha: 'c'.repeat(40) }]);
+    const out = git(['ls-tree', '-r', '-l', '-z', '--full-tree', root]);
+    const whole = parseLsTree(out);
+    assert.equal(whole.length, 41);
+    // Chunk lengths cycling 1..97 bytes (cuts land everywhere), then the whole output in one chunk,
+    // then a chunk of bytes without any NUL that only completes the entry after two more.
+    for (const cut of [(i: number) => 1 + (i % 97), () => 1, () => out.length, (i: number) => (i === 0 ? 10 : i === 1 ? 20 : out.length)]) {
+      const reader = new LsTreeReader();
+      for (let at = 0, i = 0; at < out.length; i++) {
+        const n = cut(i);
+        reader.push(out.subarray(at, at + n));
+        at += n;
+      }
+      assert.deepEqual(reader.end(), whole);
+    }
+    // Without the last NUL the last entry still counts; output that is not ls-tree's is an error.
+    const reader = new LsTreeReader();
+    reader.push(out.subarray(0, out.length - 1));
+    assert.deepEqual(reader.end(), whole);
+    const bad = new LsTreeReader();
+    bad.push(Buffer.from('not ls-tree output\0'));
+    assert.throws(() => bad.end(), /unexpected ls-tree output/);
   });
 
   it('a tree this database lacks is undefined, not an error', async () => {

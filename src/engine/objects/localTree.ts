@@ -7,65 +7,110 @@ import { runGit, runGitEach } from './catFile';
 
 /**
  * Every entry of the tree from the git binary, or undefined when this object database lacks it.
- * The output (11 MB at 100k files) is parsed as it arrives, whole entries at a time, never gathered:
- * gathered, it and its chunks stayed on the heap as garbage until the end of a first sync.
+ * The output (11 MB at 100k files) is parsed as it arrives, in place, whole entries at a time:
+ * never gathered (gathered, it and its chunks stayed on the heap as garbage until the end of a
+ * first sync), and a chunk is copied only for the one entry it shares with the chunk before.
  */
 export async function lsTreeWithGit(gitPath: string, gitDir: string, treeSha: string, signal?: AbortSignal): Promise<RepositoryFile[] | undefined> {
-  const files: RepositoryFile[] = [];
-  let carry: Buffer | undefined;
-  let malformed: unknown;
-  const onStdout = (chunk: Buffer): void => {
-    if (malformed !== undefined) return;
-    const data = carry ? Buffer.concat([carry, chunk]) : chunk;
-    const last = data.lastIndexOf(0);
-    carry = last < 0 ? data : data.subarray(last + 1);
-    if (last < 0) return;
-    try {
-      for (const f of parseLsTree(data.subarray(0, last + 1))) files.push(f);
-    } catch (e) {
-      malformed = e;
-    }
-  };
+  const reader = new LsTreeReader();
   try {
-    await runGitEach(gitPath, ['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', treeSha], onStdout, undefined, { signal });
+    await runGitEach(gitPath, ['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', treeSha], (chunk) => reader.push(chunk), undefined, { signal });
   } catch (e) {
     if (signal?.aborted) throw e;
     return undefined; // not a tree here (missing object, or a shallow cache without it)
   }
-  if (malformed === undefined && carry && carry.length > 0) {
+  return reader.end();
+}
+
+/** `ls-tree -r -l -z` output parsed as its chunks arrive, cut anywhere (see lsTreeWithGit). */
+export class LsTreeReader {
+  private readonly files: RepositoryFile[] = [];
+  /** The start of an entry the chunks so far have not ended. */
+  private carry: Buffer | undefined;
+  private malformed: unknown;
+
+  push(chunk: Buffer): void {
+    if (this.malformed !== undefined) return;
     try {
-      for (const f of parseLsTree(carry)) files.push(f);
+      let from = 0;
+      if (this.carry) {
+        // The entry the last chunk began: completed by this one's bytes up to its first NUL.
+        const first = chunk.indexOf(0);
+        if (first < 0) {
+          this.carry = Buffer.concat([this.carry, chunk]);
+          return;
+        }
+        const whole = Buffer.concat([this.carry, chunk.subarray(0, first + 1)]);
+        this.carry = undefined;
+        parseLsTreeInto(whole, 0, whole.length, this.files);
+        from = first + 1;
+      }
+      const last = chunk.lastIndexOf(0);
+      if (last >= from) parseLsTreeInto(chunk, from, last + 1, this.files);
+      // Copied: a view would keep the whole chunk alive for a few bytes.
+      const rest = Math.max(from, last + 1);
+      if (rest < chunk.length) this.carry = Buffer.from(chunk.subarray(rest));
     } catch (e) {
-      malformed = e;
+      this.malformed = e;
     }
   }
-  if (malformed !== undefined) throw malformed;
-  return files;
+
+  /** Every entry; throws when the output was not ls-tree's. */
+  end(): RepositoryFile[] {
+    if (this.malformed === undefined && this.carry && this.carry.length > 0) {
+      try {
+        parseLsTreeInto(this.carry, 0, this.carry.length, this.files);
+      } catch (e) {
+        this.malformed = e;
+      }
+      this.carry = undefined;
+    }
+    if (this.malformed !== undefined) throw this.malformed;
+    return this.files;
+  }
 }
 
 /**
  * The modes a snapshot records (trees are not listed with -r; anything else is unknown and skipped),
- * each one string shared by every entry of that mode (not 100k copies).
+ * each one string shared by every entry of that mode (not 100k copies), found by the six digits'
+ * value: no string is made to look one up.
  */
-const FILE_MODES: ReadonlyMap<string, FileMode> = new Map(fileModeSchema.options.map((m) => [m, m]));
+const FILE_MODES: ReadonlyMap<number, FileMode> = new Map(fileModeSchema.options.map((m) => [Number(m), m]));
 
-/**
- * `<mode> SP <type> SP <sha> SP+ <size|-> TAB <path> NUL`, paths as raw bytes (see core/paths.ts).
- * Read byte by byte: at 100k entries a split, a regex and a schema check per entry cost 0.3 s.
- */
+/** `<mode> SP <type> SP <sha> SP+ <size|-> TAB <path> NUL` entries: see parseLsTreeInto. */
 export function parseLsTree(out: Buffer): RepositoryFile[] {
   const files: RepositoryFile[] = [];
-  let start = 0;
-  while (start < out.length) {
+  parseLsTreeInto(out, 0, out.length, files);
+  return files;
+}
+
+/**
+ * The entries of `out` between `from` and `to` (whole entries, the last one's NUL optional) added
+ * to `files`: `<mode> SP <type> SP <sha> SP+ <size|-> TAB <path> NUL`, paths as raw bytes (see
+ * core/paths.ts). Read byte by byte: at 100k entries a split, a regex and a schema check per entry
+ * cost 0.3 s.
+ */
+function parseLsTreeInto(out: Buffer, from: number, to: number, files: RepositoryFile[]): void {
+  let start = from;
+  while (start < to) {
     let end = out.indexOf(0, start);
-    if (end < 0) end = out.length;
+    if (end < 0 || end > to) end = to;
     const tab = out.indexOf(9, start);
     if (tab < 0 || tab > end) throw new Error('unexpected ls-tree output');
     const modeEnd = out.indexOf(32, start);
     const typeEnd = modeEnd < 0 ? -1 : out.indexOf(32, modeEnd + 1);
     // A 40-digit sha then a space (`-l`) or the tab: anything else (a SHA-256 repository) is not read wrongly.
     if (modeEnd < 0 || typeEnd < 0 || typeEnd + 41 > tab || (out[typeEnd + 41] !== 32 && out[typeEnd + 41] !== 9)) throw new Error('unexpected ls-tree output');
-    const mode = out.toString('latin1', start, modeEnd);
+    let modeValue = modeEnd - start === 6 ? 0 : -1;
+    for (let i = start; modeValue >= 0 && i < modeEnd; i++) {
+      const digit = (out[i] as number) - 48;
+      modeValue = digit >= 0 && digit <= 7 ? modeValue * 10 + digit : -1;
+    }
+    const known = FILE_MODES.get(modeValue);
+    if (known === undefined) {
+      start = end + 1;
+      continue;
+    }
     const sha = out.toString('latin1', typeEnd + 1, typeEnd + 41);
     let size: number | null = null;
     let i = typeEnd + 41;
@@ -76,11 +121,8 @@ export function parseLsTree(out: Buffer): RepositoryFile[] {
     }
     const path = pathAt(out, tab + 1, end);
     start = end + 1;
-    const known = FILE_MODES.get(mode);
-    if (known === undefined) continue;
     files.push({ path, blobSha: sha, mode: known, size: known === '160000' ? null : size });
   }
-  return files;
 }
 
 /** An ASCII name is its bytes; any other goes through decodeGitPath. */
