@@ -70,16 +70,17 @@ export class GitHubRepositorySource implements RepositorySource {
 
   private async transferEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal, arrive: (arrived: boolean) => void): Promise<boolean> {
     if (!this.content.listsTreesLocally) return false;
-    // The workspace and the cache asked at once, the cache for both commits in one question, while
-    // the cache is cleared of a killed transfer's leftovers (the transfer's preparation, awaited
-    // here, so close() finds it over: the cache is not touched after the sync lets the lock go).
+    // The workspace and the cache asked at once (the cache for both commits in one question, or by
+    // its ref alone when that names the base's), while the cache is cleared of a killed transfer's
+    // leftovers (the transfer's preparation, awaited here, so close() finds it over: the cache is
+    // not touched after the sync lets the lock go).
     const [inWorkspace, inCache] = await Promise.all([
       this.content.workspaceHasCommit(commitSha),
-      this.content.cacheCommits(base?.commitSha ? [commitSha, base.commitSha] : [commitSha]),
+      this.content.cacheHoldsForTransfer(commitSha, base?.commitSha ?? undefined),
       this.content.prepareTransfer(),
     ]);
-    if (inWorkspace || inCache.has(commitSha)) return false;
-    if (base && !(base.treeSha && base.commitSha && inCache.has(base.commitSha))) return false;
+    if (inWorkspace || inCache.commit) return false;
+    if (base && !(base.treeSha && base.commitSha && inCache.base)) return false;
     // The sync reads the pack as soon as it is in the cache (see packArrived).
     const packs = await this.content.cachePacks();
     const transfer = this.content.prefetch({ branch, deferTidy: base !== undefined }, signal);

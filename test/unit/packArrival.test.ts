@@ -52,7 +52,8 @@ function fakeContent(opts: { treeInPack?: boolean; commitInPack?: boolean } = {}
   const content = {
     listsTreesLocally: true,
     workspaceHasCommit: async () => false,
-    cacheCommits: async (shas: string[]) => new Set(shas.filter((s) => s !== HEAD.commitSha)),
+    // Every commit but the head's is in the cache.
+    cacheHoldsForTransfer: async (commit: string, base?: string) => ({ commit: commit !== HEAD.commitSha, base: base !== undefined && base !== HEAD.commitSha }),
     cacheHasCommit: async () => (calls.push('cacheHasCommit'), opts.commitInPack !== false),
     cachePacks: async () => new Set<string>(['pack-old.idx']),
     prepareTransfer: async () => undefined,

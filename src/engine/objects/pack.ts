@@ -95,9 +95,10 @@ async function resetCacheConfig(gitDir: string, logger?: Logger): Promise<void> 
   await fsp.rename(tmp, file);
 }
 
-export async function initCacheRepo(gitDir: string, gitPath: string | undefined, logger?: Logger): Promise<void> {
+/** Create the cache repository, or check (and mend) the one there; true when it was created (it holds nothing). */
+export async function initCacheRepo(gitDir: string, gitPath: string | undefined, logger?: Logger): Promise<boolean> {
   try {
-    await createCacheRepo(gitDir, gitPath, logger);
+    return await createCacheRepo(gitDir, gitPath, logger);
   } catch (e) {
     const local = localFailure(e, (e as Error).message);
     const problem = local && storageProblem(local, path.dirname(gitDir));
@@ -106,10 +107,10 @@ export async function initCacheRepo(gitDir: string, gitPath: string | undefined,
   }
 }
 
-async function createCacheRepo(gitDir: string, gitPath: string | undefined, logger?: Logger): Promise<void> {
+async function createCacheRepo(gitDir: string, gitPath: string | undefined, logger?: Logger): Promise<boolean> {
   if (fs.existsSync(path.join(gitDir, 'HEAD'))) {
     await resetCacheConfig(gitDir, logger);
-    if (await cacheRepoUsable(gitDir, gitPath)) return;
+    if (await cacheRepoUsable(gitDir)) return false;
     // Only a cache of what the network can give again: a damaged one is rebuilt, never a dead end.
     logger?.warn(`the content cache ${gitDir} is damaged; rebuilding it`);
     await fsp.rm(gitDir, { recursive: true, force: true });
@@ -118,18 +119,38 @@ async function createCacheRepo(gitDir: string, gitPath: string | undefined, logg
   if (gitPath) await runGit(gitPath, ['init', '--bare', '--quiet', gitDir]);
   else await git.init({ fs, gitdir: gitDir, bare: true });
   await resetCacheConfig(gitDir);
+  return true;
 }
 
-async function cacheRepoUsable(gitDir: string, gitPath: string | undefined): Promise<boolean> {
+/**
+ * Whether git takes the folder for a repository, as `git rev-parse --git-dir` would (git's
+ * is_git_directory: a valid HEAD, then `objects` and `refs` folders it can enter; the config is
+ * ours, rewritten before), and its shallow list reads: without a git process on every sync's path.
+ */
+async function cacheRepoUsable(gitDir: string): Promise<boolean> {
   const head = await fsp.readFile(path.join(gitDir, 'HEAD'), 'utf8').catch(() => '');
   if (!/^(ref: refs\/\S+|[0-9a-f]{40})\s*$/.test(head)) return false;
   const shallow = await fsp.readFile(path.join(gitDir, 'shallow'), 'utf8').catch(() => '');
   if (!/^([0-9a-f]{40}\n)*$/.test(shallow)) return false;
-  if (!gitPath) return true;
-  return runGit(gitPath, ['--git-dir', gitDir, 'rev-parse', '--git-dir']).then(
-    () => true,
-    () => false,
-  );
+  const enterable = (dir: string) =>
+    fsp.access(path.join(gitDir, dir), fs.constants.X_OK).then(
+      () => fsp.stat(path.join(gitDir, dir)).then((st) => st.isDirectory()),
+      () => false,
+    );
+  return (await enterable('objects')) && (await enterable('refs'));
+}
+
+/**
+ * The commit the cache's last transfer brought (its ref, as git wrote it once the pack was complete
+ * and connected): the cache holds it and its whole tree. Undefined when the ref is missing or does
+ * not read as a sha — then only git can say what the cache holds.
+ */
+export async function cacheRefCommit(gitDir: string): Promise<string | undefined> {
+  const loose = await fsp.readFile(path.join(gitDir, ...CACHE_REF.split('/')), 'utf8').catch(() => undefined);
+  if (loose !== undefined) return /^([0-9a-f]{40})\n?$/.exec(loose)?.[1];
+  const packed = await fsp.readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch(() => '');
+  const line = packed.split('\n').find((l) => l.endsWith(` ${CACHE_REF}`));
+  return line === undefined ? undefined : /^([0-9a-f]{40}) /.exec(line)?.[1];
 }
 
 /** Lock files git leaves when it dies mid-transfer; any of them makes every later fetch fail with "File exists". */

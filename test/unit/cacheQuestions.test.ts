@@ -1,0 +1,119 @@
+// What the content cache is asked on a sync's way to its transfer, and what it costs in git
+// processes (engine/content.ts cacheCommits, cacheHoldsForTransfer; objects/pack.ts initCacheRepo):
+// on this path each process blocks the sync 10–25 ms. The cache here is a real bare repository whose
+// ref a real `git fetch` wrote; git runs through a wrapper that logs every command it is given.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { nullLogger } from '../../src/core/logger';
+import type { RemoteRepository } from '../../src/core/types';
+import { GitContentFetcher } from '../../src/engine/content';
+import { cacheRefCommit, initCacheRepo } from '../../src/engine/objects/pack';
+
+const REPO: RemoteRepository = { host: 'github.com', owner: 'o', name: 'r', apiBaseUrl: 'http://127.0.0.1:1/api/v3', webUrl: 'http://127.0.0.1:1/o/r', cloneUrl: 'http://127.0.0.1:1/o/r.git', remoteName: 'origin' };
+const CACHE_REF = 'refs/project-sync/head';
+
+describe('the content cache answers what it holds with as few git processes as it can', () => {
+  let root: string;
+  let source: string;
+  let first: string;
+  let second: string;
+  let gitLog: string;
+  let loggingGit: string;
+  const git = (args: string[], cwd?: string) => execFileSync('git', args, { cwd, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' } }).toString().trim();
+  /** The git commands the wrapper ran since the last call (the first word after the options). */
+  const ran = (): string[] => {
+    const lines = readFileSync(gitLog, 'utf8').split('\n').filter(Boolean);
+    writeFileSync(gitLog, '');
+    return lines.map((l) => l.split(' ').find((w, i, all) => !w.startsWith('-') && all[i - 1] !== '--git-dir' && all[i - 1] !== '-c') ?? l);
+  };
+  /** A cache whose last transfer (a real fetch into its ref) brought `commit`. */
+  const cacheAt = async (name: string, commit: string) => {
+    const cache = path.join(root, name);
+    await initCacheRepo(cache, 'git');
+    git(['--git-dir', cache, 'fetch', '--quiet', '--no-tags', source, `+${commit}:${CACHE_REF}`]);
+    return cache;
+  };
+  const fetcher = (cache: string) => new GitContentFetcher({ repository: REPO, connector: undefined, workspaceGitDir: undefined, cacheGitDir: cache, gitPath: loggingGit, token: undefined, logger: nullLogger });
+
+  before(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'ps-cacheq-'));
+    source = path.join(root, 'source');
+    git(['init', '--quiet', '-b', 'main', source]);
+    writeFileSync(path.join(source, 'a.txt'), 'one\n');
+    git(['add', '.'], source);
+    git(['commit', '--quiet', '-m', 'one'], source);
+    first = git(['rev-parse', 'HEAD'], source);
+    writeFileSync(path.join(source, 'a.txt'), 'two\n');
+    git(['commit', '--quiet', '-am', 'two'], source);
+    second = git(['rev-parse', 'HEAD'], source);
+    gitLog = path.join(root, 'git.log');
+    writeFileSync(gitLog, '');
+    loggingGit = path.join(root, 'logging-git');
+    writeFileSync(loggingGit, `#!/bin/sh\necho "$*" >> '${gitLog}'\nexec git "$@"\n`);
+    chmodSync(loggingGit, 0o755);
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it("a 1% sync's question before its transfer: the cache's ref names the base's commit, so no git process is asked", async () => {
+    const cache = await cacheAt('at-base', first);
+    const content = fetcher(cache);
+    ran();
+    assert.deepEqual(await content.cacheHoldsForTransfer(second, first), { commit: false, base: true });
+    assert.deepEqual(ran(), [], 'neither rev-parse (opening the cache) nor cat-file (asking it) ran');
+    // Asked again later (the read of the base's blobs), the base is known held.
+    assert.ok(await content.cacheHasCommit(first));
+    assert.deepEqual(ran(), []);
+  });
+
+  it('a ref naming another commit than the base: git is asked, and answers for both commits', async () => {
+    const cache = await cacheAt('elsewhere', second);
+    const content = fetcher(cache);
+    ran();
+    // The cache holds `second` (its ref) and also `first`, the parent the fetch brought with it.
+    assert.deepEqual(await content.cacheHoldsForTransfer(first, 'f'.repeat(40)), { commit: true, base: false });
+    assert.deepEqual(ran(), ['cat-file'], 'one question for both commits');
+    // The commit the ref names needs no question; the others do, once.
+    assert.deepEqual([...(await content.cacheCommits([second, first]))].sort(), [first, second].sort());
+    assert.deepEqual(ran(), []);
+  });
+
+  it('a cache this sync created holds nothing: only `git init` runs', async () => {
+    const content = fetcher(path.join(root, 'new-cache'));
+    ran();
+    assert.deepEqual(await content.cacheHoldsForTransfer(second, undefined), { commit: false, base: false });
+    assert.deepEqual(await content.cacheCommits([first, second]), new Set());
+    assert.deepEqual(ran(), ['init']);
+  });
+
+  it('a ref that does not read as a sha proves nothing: git is asked', async () => {
+    const cache = await cacheAt('garbled', first);
+    writeFileSync(path.join(cache, ...CACHE_REF.split('/')), 'not a sha\n');
+    assert.equal(await cacheRefCommit(cache), undefined);
+    const content = fetcher(cache);
+    ran();
+    assert.deepEqual(await content.cacheHoldsForTransfer(second, first), { commit: false, base: true });
+    assert.deepEqual(ran(), ['cat-file']);
+  });
+
+  it('a packed ref is read as a loose one', async () => {
+    const cache = await cacheAt('packed', first);
+    git(['--git-dir', cache, 'pack-refs', '--all']);
+    assert.equal(await cacheRefCommit(cache), first);
+  });
+
+  it('an intact cache is opened without a git process; one git would not take for a repository is rebuilt', async () => {
+    const cache = await cacheAt('opened', first);
+    writeFileSync(gitLog, '');
+    assert.equal(await initCacheRepo(cache, loggingGit), false, 'kept');
+    assert.deepEqual(ran(), []);
+    // Without its refs folder git refuses the folder (`not a git repository`), as the cache check does.
+    rmSync(path.join(cache, 'refs'), { recursive: true, force: true });
+    assert.throws(() => git(['--git-dir', cache, 'rev-parse', '--git-dir']), /not a git repository/);
+    assert.equal(await initCacheRepo(cache, loggingGit), true, 'rebuilt');
+    assert.deepEqual(ran(), ['init']);
+    assert.equal(git(['--git-dir', cache, 'rev-parse', '--git-dir']), cache);
+  });
+});
