@@ -107,7 +107,8 @@ export class GitContentFetcher {
   private cacheEmpty = false;
   private initCache(): Promise<void> {
     this.cacheReady ??= initCacheRepo(this.opts.cacheGitDir, this.opts.gitPath, this.log).then(
-      (created) => void (this.cacheEmpty = created && !this.transferStarted),
+      // A transfer waits for this first (prepareTransfer), then clears the flag.
+      (created) => void (this.cacheEmpty = created),
       (e: unknown) => {
         this.cacheReady = undefined;
         throw e;
@@ -262,14 +263,15 @@ export class GitContentFetcher {
 
   /**
    * Before a transfer: whether the cache holds a sync's new commit, and its base's. When the cache's
-   * last transfer brought the base's commit (its ref names it), the new one is taken as not held
-   * without asking git: one the cache kept from a transfer before the base's would only make the
-   * transfer find nothing new, and a 1% sync spares a git process ahead of its transfer.
+   * ref names the base's commit (the last transfer brought it), both are answered without a git
+   * process ahead of a 1% sync's transfer: the base as held, the new commit as not. Either answer
+   * wrong costs bytes, never a wrong sync: a new commit the cache kept from an older transfer is
+   * fetched again (a depth-1 fetch does not skip commits it has), and a base whose objects were lost
+   * fails its diff, so the sync lists the new tree instead. Neither answer is remembered as proven.
    */
   async cacheHoldsForTransfer(commitSha: string, baseCommitSha: string | undefined): Promise<{ commit: boolean; base: boolean }> {
     await this.initCache();
     if (this.opts.gitPath && baseCommitSha !== undefined && !this.cacheEmpty && !this.heldCommits.has(commitSha) && (await cacheRefCommit(this.opts.cacheGitDir)) === baseCommitSha) {
-      this.heldCommits.add(baseCommitSha);
       return { commit: false, base: true };
     }
     const held = await this.cacheCommits(baseCommitSha !== undefined ? [commitSha, baseCommitSha] : [commitSha]);
@@ -283,21 +285,16 @@ export class GitContentFetcher {
   private readonly heldCommits = new Set<string>();
 
   /**
-   * Which of these commits the cache repository holds: the one its ref names (the last transfer's)
-   * without asking, none of a cache this fetcher created, else one question to git for the rest.
+   * Which of these commits the cache repository holds: none of a cache this fetcher created, the one
+   * this fetcher's transfer brought without asking, else one question to git for the rest. (Its ref
+   * alone proves nothing here: a cache whose packs were lost keeps its ref, and a commit taken as held
+   * has its blobs read from the cache alone — see missingFrom.)
    */
   async cacheCommits(shas: readonly string[]): Promise<Set<string>> {
     await this.initCache();
     if (this.opts.gitPath) {
-      let unknown = shas.filter((sha) => !this.heldCommits.has(sha));
-      if (unknown.length > 0 && !this.cacheEmpty) {
-        const last = await cacheRefCommit(this.opts.cacheGitDir);
-        if (last !== undefined && unknown.includes(last)) {
-          this.heldCommits.add(last);
-          unknown = unknown.filter((sha) => sha !== last);
-        }
-        if (unknown.length > 0) for (const sha of await presentObjects(this.opts.gitPath, this.opts.cacheGitDir, unknown)) this.heldCommits.add(sha);
-      }
+      const unknown = shas.filter((sha) => !this.heldCommits.has(sha));
+      if (unknown.length > 0 && !this.cacheEmpty) for (const sha of await presentObjects(this.opts.gitPath, this.opts.cacheGitDir, unknown)) this.heldCommits.add(sha);
       return new Set(shas.filter((sha) => this.heldCommits.has(sha)));
     }
     // The portable store reads blobs only (a commit is an ObjectTypeError there): ask for the commit.
@@ -369,7 +366,8 @@ export class GitContentFetcher {
       },
     );
     await this.cache.refresh();
-    // What the transfer brought is held from now on: reads ask the cache for it without a git process.
+    // What the transfer brought (the ref git wrote once the pack was complete and connected) is held
+    // from now on, its whole tree with it: reads ask the cache for it without a git process.
     if (this.opts.gitPath) {
       const brought = await cacheRefCommit(this.opts.cacheGitDir);
       if (brought !== undefined) this.heldCommits.add(brought);

@@ -44,8 +44,8 @@ export class GitHubRepositorySource implements RepositorySource {
    * The pack transfer started as soon as the ref names a new commit, while the commit and any
    * force-push comparison are still being asked for over REST (they answer in about the time git
    * takes to negotiate): only where snapshot() or changes() would transfer anyway — on the git path,
-   * neither the workspace nor the cache holding the commit, and for a base, the cache holding the
-   * base's commit. It has its own abort, tied to the sync's: a sync that ends without needing it
+   * neither the workspace nor the cache known to hold the commit, and for a base, the cache holding
+   * the base's commit (see GitContentFetcher.cacheHoldsForTransfer). It has its own abort, tied to the sync's: a sync that ends without needing it
    * (a failure, an unchanged tree) stops it instead of waiting for it, unless it read from its pack
    * already (`arrived`, see packArrived). `packed` tells when the pack is in the cache.
    */

@@ -4,9 +4,10 @@
 // ref a real `git fetch` wrote; git runs through a wrapper that logs every command it is given.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { nullLogger } from '../../src/core/logger';
 import type { RemoteRepository } from '../../src/core/types';
 import { GitContentFetcher } from '../../src/engine/content';
@@ -23,20 +24,23 @@ describe('the content cache answers what it holds with as few git processes as i
   let gitLog: string;
   let loggingGit: string;
   const git = (args: string[], cwd?: string) => execFileSync('git', args, { cwd, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' } }).toString().trim();
-  /** The git commands the wrapper ran since the last call (the first word after the options). */
+  /** The git commands the wrapper ran since the last call (the first argument after the options). */
   const ran = (): string[] => {
     const lines = readFileSync(gitLog, 'utf8').split('\n').filter(Boolean);
     writeFileSync(gitLog, '');
-    return lines.map((l) => l.split(' ').find((w, i, all) => !w.startsWith('-') && all[i - 1] !== '--git-dir' && all[i - 1] !== '-c') ?? l);
+    return lines.map((l) => {
+      const args = l.split('\x1f');
+      return args.find((w, i) => !w.startsWith('-') && args[i - 1] !== '--git-dir' && args[i - 1] !== '-c') ?? l;
+    });
   };
-  /** A cache whose last transfer (a real fetch into its ref) brought `commit`. */
-  const cacheAt = async (name: string, commit: string) => {
+  /** A cache whose last transfer (a real fetch into its ref) brought the source's branch `branch`. */
+  const cacheAt = async (name: string, branch: 'first' | 'second') => {
     const cache = path.join(root, name);
     await initCacheRepo(cache, 'git');
-    git(['--git-dir', cache, 'fetch', '--quiet', '--no-tags', source, `+${commit}:${CACHE_REF}`]);
+    git(['--git-dir', cache, 'fetch', '--quiet', '--no-tags', source, `+refs/heads/${branch}:${CACHE_REF}`]);
     return cache;
   };
-  const fetcher = (cache: string) => new GitContentFetcher({ repository: REPO, connector: undefined, workspaceGitDir: undefined, cacheGitDir: cache, gitPath: loggingGit, token: undefined, logger: nullLogger });
+  const fetcher = (cache: string, repository = REPO) => new GitContentFetcher({ repository, connector: undefined, workspaceGitDir: undefined, cacheGitDir: cache, gitPath: loggingGit, token: undefined, logger: nullLogger });
 
   before(() => {
     root = mkdtempSync(path.join(os.tmpdir(), 'ps-cacheq-'));
@@ -46,37 +50,63 @@ describe('the content cache answers what it holds with as few git processes as i
     git(['add', '.'], source);
     git(['commit', '--quiet', '-m', 'one'], source);
     first = git(['rev-parse', 'HEAD'], source);
+    git(['branch', 'first'], source);
     writeFileSync(path.join(source, 'a.txt'), 'two\n');
     git(['commit', '--quiet', '-am', 'two'], source);
     second = git(['rev-parse', 'HEAD'], source);
+    git(['branch', 'second'], source);
     gitLog = path.join(root, 'git.log');
     writeFileSync(gitLog, '');
     loggingGit = path.join(root, 'logging-git');
-    writeFileSync(loggingGit, `#!/bin/sh\necho "$*" >> '${gitLog}'\nexec git "$@"\n`);
+    writeFileSync(loggingGit, `#!/bin/sh\nprintf '%s\\037' "$@" >> '${gitLog}'\necho >> '${gitLog}'\nexec git "$@"\n`);
     chmodSync(loggingGit, 0o755);
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it("a 1% sync's question before its transfer: the cache's ref names the base's commit, so no git process is asked", async () => {
-    const cache = await cacheAt('at-base', first);
+    const cache = await cacheAt('at-base', 'first');
     const content = fetcher(cache);
     ran();
     assert.deepEqual(await content.cacheHoldsForTransfer(second, first), { commit: false, base: true });
     assert.deepEqual(ran(), [], 'neither rev-parse (opening the cache) nor cat-file (asking it) ran');
-    // Asked again later (the read of the base's blobs), the base is known held.
+    // The ref proved nothing for later: asked whether it holds the base (to read from it), git answers.
     assert.ok(await content.cacheHasCommit(first));
+    assert.deepEqual(ran(), ['cat-file']);
+  });
+
+  it('a cache that lost its objects but kept its ref: git says what it holds (its blobs are not read from the cache alone)', async () => {
+    const cache = await cacheAt('lost-packs', 'second');
+    // Every object gone (a small fetch leaves loose ones, a large one a pack), the folders kept.
+    for (const d of readdirSync(path.join(cache, 'objects'))) if (d !== 'info' && d !== 'pack') rmSync(path.join(cache, 'objects', d), { recursive: true });
+    for (const f of readdirSync(path.join(cache, 'objects', 'pack'))) rmSync(path.join(cache, 'objects', 'pack', f));
+    assert.equal(await cacheRefCommit(cache), second);
+    const content = fetcher(cache);
+    ran();
+    assert.equal(await content.cacheHasCommit(second), false, 'not taken from the ref');
+    assert.deepEqual(ran(), ['cat-file']);
+    // Before a transfer the ref answers (a wrong answer costs a transfer, not a wrong sync).
+    assert.deepEqual(await content.cacheHoldsForTransfer('e'.repeat(40), second), { commit: false, base: true });
+  });
+
+  it('what a transfer brought is held afterwards: no git process asks for it', async () => {
+    const cache = path.join(root, 'transferred');
+    const content = fetcher(cache, { ...REPO, cloneUrl: pathToFileURL(source).href });
+    await content.prefetch({ branch: 'second' });
+    assert.ok(ran().includes('fetch'));
+    assert.equal(await cacheRefCommit(cache), second);
+    assert.ok(await content.cacheHasCommit(second));
     assert.deepEqual(ran(), []);
   });
 
   it('a ref naming another commit than the base: git is asked, and answers for both commits', async () => {
-    const cache = await cacheAt('elsewhere', second);
+    const cache = await cacheAt('elsewhere', 'second');
     const content = fetcher(cache);
     ran();
     // The cache holds `second` (its ref) and also `first`, the parent the fetch brought with it.
     assert.deepEqual(await content.cacheHoldsForTransfer(first, 'f'.repeat(40)), { commit: true, base: false });
     assert.deepEqual(ran(), ['cat-file'], 'one question for both commits');
-    // The commit the ref names needs no question; the others do, once.
-    assert.deepEqual([...(await content.cacheCommits([second, first]))].sort(), [first, second].sort());
+    // A commit git said is held is not asked for again.
+    assert.deepEqual(await content.cacheCommits([first]), new Set([first]));
     assert.deepEqual(ran(), []);
   });
 
@@ -89,7 +119,7 @@ describe('the content cache answers what it holds with as few git processes as i
   });
 
   it('a ref that does not read as a sha proves nothing: git is asked', async () => {
-    const cache = await cacheAt('garbled', first);
+    const cache = await cacheAt('garbled', 'first');
     writeFileSync(path.join(cache, ...CACHE_REF.split('/')), 'not a sha\n');
     assert.equal(await cacheRefCommit(cache), undefined);
     const content = fetcher(cache);
@@ -99,13 +129,13 @@ describe('the content cache answers what it holds with as few git processes as i
   });
 
   it('a packed ref is read as a loose one', async () => {
-    const cache = await cacheAt('packed', first);
+    const cache = await cacheAt('packed', 'first');
     git(['--git-dir', cache, 'pack-refs', '--all']);
     assert.equal(await cacheRefCommit(cache), first);
   });
 
   it('an intact cache is opened without a git process; one git would not take for a repository is rebuilt', async () => {
-    const cache = await cacheAt('opened', first);
+    const cache = await cacheAt('opened', 'first');
     writeFileSync(gitLog, '');
     assert.equal(await initCacheRepo(cache, loggingGit), false, 'kept');
     assert.deepEqual(ran(), []);

@@ -367,7 +367,7 @@ function nextWait(failure: Extract<PackFailure, { kind: 'transient' }>, attempt:
  * Fetch the branch's head commit with depth 1; only objects the cache lacks cross the wire. A
  * transient failure is tried again under the REST requests' retry policy (see classifyPackFailure).
  * What an earlier process left in the cache is cleared by the caller before its first transfer
- * (clearStaleGitState; GitContentFetcher does it once, when it first opens the cache).
+ * (clearStaleGitState; GitContentFetcher does it once, in prepareTransfer, before its first transfer).
  */
 export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { retries: 0, retryBaseMs: 0 } }): Promise<{ bytes: number; requests: number; attempts: number }> {
   const before = await packFiles(opts.cacheGitDir);
