@@ -60,5 +60,8 @@ describe('diffTreesWithIsoGit', () => {
 
   it('is undefined when the database lacks a tree', async () => {
     assert.equal(await diffTreesWithIsoGit(repo.bareDir, await tree(repo, 'main'), 'f'.repeat(40)), undefined);
+    // git's diff, whose sizes' batch-check starts beside it, too: that process is let go, nothing thrown.
+    assert.equal(await diffTreesWithGit('git', repo.bareDir, await tree(repo, 'main'), 'f'.repeat(40)), undefined);
+    assert.deepEqual(await diffTreesWithGit('git', repo.bareDir, await tree(repo, 'main'), await tree(repo, 'main')), { added: [], modified: [], removed: [] });
   });
 });

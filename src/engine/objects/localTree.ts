@@ -137,20 +137,33 @@ function pathAt(out: Buffer, from: number, to: number): string {
  * from one `cat-file --batch-check`. Undefined when this object database lacks either tree.
  */
 export async function diffTreesWithGit(gitPath: string, gitDir: string, baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
+  // The sizes' `cat-file --batch-check` starts beside diff-tree and is given the blobs once diff-tree
+  // has named them: the two processes start together, not one after the other.
+  let named!: (shas: readonly string[]) => void;
+  const sizing = objectSizes(gitPath, gitDir, new Promise<readonly string[]>((resolve) => (named = resolve)), signal);
+  sizing.catch(() => undefined); // awaited below only when diff-tree succeeded
   let out: Buffer;
   try {
     out = await runGit(gitPath, ['--git-dir', gitDir, 'diff-tree', '-r', '-z', '--raw', '--no-renames', '--full-index', baseTree, newTree], undefined, { signal });
   } catch (e) {
+    named([]);
     if (signal?.aborted) throw e;
     return undefined;
   }
-  const raw = parseDiffTree(out);
+  let raw: RawChange[];
+  try {
+    raw = parseDiffTree(out);
+  } catch (e) {
+    named([]);
+    throw e;
+  }
   const shas = new Set<string>();
   for (const r of raw) {
     if (r.oldMode !== '000000' && r.oldMode !== '160000') shas.add(r.oldSha);
     if (r.newMode !== '000000' && r.newMode !== '160000') shas.add(r.newSha);
   }
-  const sizes = await objectSizes(gitPath, gitDir, [...shas], signal);
+  named([...shas]);
+  const sizes = await sizing;
   const entry = (path: string, mode: string, sha: string): RepositoryFile | undefined => {
     const m = fileModeSchema.safeParse(mode);
     if (!m.success) return undefined;
@@ -199,10 +212,11 @@ export function parseDiffTree(out: Buffer): RawChange[] {
   return changes;
 }
 
-async function objectSizes(gitPath: string, gitDir: string, shas: string[], signal?: AbortSignal): Promise<Map<string, number>> {
+/** The sizes of the blobs `shas` will name, from a `cat-file --batch-check` started now. */
+async function objectSizes(gitPath: string, gitDir: string, shas: Promise<readonly string[]>, signal?: AbortSignal): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
-  if (shas.length === 0) return sizes;
-  const out = await runGit(gitPath, ['--git-dir', gitDir, 'cat-file', '--batch-check=%(objectname) %(objectsize)'], shas.join('\n') + '\n', { signal });
+  const input = shas.then((list) => (list.length === 0 ? '' : `${list.join('\n')}\n`));
+  const out = await runGit(gitPath, ['--git-dir', gitDir, 'cat-file', '--batch-check=%(objectname) %(objectsize)'], input, { signal });
   for (const line of out.toString('latin1').split('\n')) {
     const [sha, size] = line.split(' ');
     if (sha && size && /^\d+$/.test(size)) sizes.set(sha, Number(size));
