@@ -168,7 +168,9 @@ export class GitContentFetcher {
   /** The changes between two trees from the cache repository alone (git path); undefined when it lacks either. */
   async cacheChanges(baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
     const gitPath = this.opts.gitPath;
-    return gitPath ? diffTreesWithGit(gitPath, this.opts.cacheGitDir, baseTree, newTree, signal) : undefined;
+    // Asked once the transfer's pack is in (source.ts packArrived): the trees are there, so the sizes'
+    // process starts beside the diff.
+    return gitPath ? diffTreesWithGit(gitPath, this.opts.cacheGitDir, baseTree, newTree, signal, { sizesBeside: true }) : undefined;
   }
 
   /** The tree listed from the cache repository alone (git path); undefined when the cache lacks it. */

@@ -53,6 +53,8 @@ describe('diffTreesWithIsoGit', () => {
     const git = await diffTreesWithGit('git', repo.bareDir, t1, t2);
     assert.ok(ours && git);
     assert.deepEqual(ours, git);
+    // With the sizes asked by a process started beside the diff (the cache's path once its pack is in): the same.
+    assert.deepEqual(await diffTreesWithGit('git', repo.bareDir, t1, t2, undefined, { sizesBeside: true }), git);
     assert.ok(ours.added.some((f) => f.path === 'caf\udce9.txt'), 'a name that is not UTF-8 stays exact');
     assert.deepEqual(await diffTreesWithIsoGit(repo.bareDir, t2, t2), { added: [], modified: [], removed: [] });
     assert.deepEqual(await diffTreesWithIsoGit(repo.bareDir, t2, t1), await diffTreesWithGit('git', repo.bareDir, t2, t1));
@@ -60,8 +62,10 @@ describe('diffTreesWithIsoGit', () => {
 
   it('is undefined when the database lacks a tree', async () => {
     assert.equal(await diffTreesWithIsoGit(repo.bareDir, await tree(repo, 'main'), 'f'.repeat(40)), undefined);
-    // git's diff, whose sizes' batch-check starts beside it, too: that process is let go, nothing thrown.
-    assert.equal(await diffTreesWithGit('git', repo.bareDir, await tree(repo, 'main'), 'f'.repeat(40)), undefined);
-    assert.deepEqual(await diffTreesWithGit('git', repo.bareDir, await tree(repo, 'main'), await tree(repo, 'main')), { added: [], modified: [], removed: [] });
+    // git's diff too, also with its sizes' batch-check started beside it (let go before the answer).
+    for (const opts of [{}, { sizesBeside: true }]) {
+      assert.equal(await diffTreesWithGit('git', repo.bareDir, await tree(repo, 'main'), 'f'.repeat(40), undefined, opts), undefined);
+      assert.deepEqual(await diffTreesWithGit('git', repo.bareDir, await tree(repo, 'main'), await tree(repo, 'main'), undefined, opts), { added: [], modified: [], removed: [] });
+    }
   });
 });

@@ -136,17 +136,23 @@ function pathAt(out: Buffer, from: number, to: number): string {
  * equal, so the cost grows with the change, not the repository. Sizes of the blobs involved come
  * from one `cat-file --batch-check`. Undefined when this object database lacks either tree.
  */
-export async function diffTreesWithGit(gitPath: string, gitDir: string, baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
-  // The sizes' `cat-file --batch-check` starts beside diff-tree and is given the blobs once diff-tree
-  // has named them: the two processes start together, not one after the other.
+export async function diffTreesWithGit(gitPath: string, gitDir: string, baseTree: string, newTree: string, signal?: AbortSignal, opts: { sizesBeside?: boolean } = {}): Promise<SnapshotDiff | undefined> {
+  // With `sizesBeside` (the trees are known to be there), the sizes' `cat-file --batch-check` starts
+  // beside diff-tree and is given the blobs once diff-tree has named them: the two processes start
+  // together, not one after the other. Either way no git process outlives this call.
   let named!: (shas: readonly string[]) => void;
-  const sizing = objectSizes(gitPath, gitDir, new Promise<readonly string[]>((resolve) => (named = resolve)), signal);
-  sizing.catch(() => undefined); // awaited below only when diff-tree succeeded
+  const blobs = new Promise<readonly string[]>((resolve) => (named = resolve));
+  const beside = opts.sizesBeside === true ? objectSizes(gitPath, gitDir, blobs, signal) : undefined;
+  beside?.catch(() => undefined); // awaited on every path below
+  const letGo = async () => {
+    named([]);
+    await beside?.catch(() => undefined);
+  };
   let out: Buffer;
   try {
     out = await runGit(gitPath, ['--git-dir', gitDir, 'diff-tree', '-r', '-z', '--raw', '--no-renames', '--full-index', baseTree, newTree], undefined, { signal });
   } catch (e) {
-    named([]);
+    await letGo();
     if (signal?.aborted) throw e;
     return undefined;
   }
@@ -154,7 +160,7 @@ export async function diffTreesWithGit(gitPath: string, gitDir: string, baseTree
   try {
     raw = parseDiffTree(out);
   } catch (e) {
-    named([]);
+    await letGo();
     throw e;
   }
   const shas = new Set<string>();
@@ -163,7 +169,7 @@ export async function diffTreesWithGit(gitPath: string, gitDir: string, baseTree
     if (r.newMode !== '000000' && r.newMode !== '160000') shas.add(r.newSha);
   }
   named([...shas]);
-  const sizes = await sizing;
+  const sizes = await (beside ?? (shas.size === 0 ? new Map<string, number>() : objectSizes(gitPath, gitDir, blobs, signal)));
   const entry = (path: string, mode: string, sha: string): RepositoryFile | undefined => {
     const m = fileModeSchema.safeParse(mode);
     if (!m.success) return undefined;
@@ -212,7 +218,7 @@ export function parseDiffTree(out: Buffer): RawChange[] {
   return changes;
 }
 
-/** The sizes of the blobs `shas` will name, from a `cat-file --batch-check` started now. */
+/** The sizes of the blobs `shas` names or will name, from a `cat-file --batch-check` started now. */
 async function objectSizes(gitPath: string, gitDir: string, shas: Promise<readonly string[]>, signal?: AbortSignal): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
   const input = shas.then((list) => (list.length === 0 ? '' : `${list.join('\n')}\n`));
