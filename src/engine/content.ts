@@ -253,6 +253,30 @@ export class GitContentFetcher {
   }
 
   /** Whether the workspace's own object database holds `commitSha` (git path; false without a workspace database). */
+  /**
+   * Whether a first sync transfers whatever commit the branch's ref names, so its transfer may start
+   * with the ref request instead of after its answer: on the git path, no cache yet (a new storage
+   * folder: one that exists may hold the commit, and a depth-1 fetch would bring it again), and no
+   * workspace, or one that never had the branch (neither `refs/remotes/<remote>/<branch>` nor
+   * `refs/heads/<branch>`, loose or packed: a fresh `git init` with the remote added). Read from
+   * files, no git process; a workspace whose refs are not files (reftable) is not guessed at.
+   */
+  async firstTransferCertain(branch: string): Promise<boolean> {
+    const { gitPath, workspaceGitDir, cacheGitDir, repository } = this.opts;
+    if (!gitPath) return false;
+    const exists = (p: string) => fsp.access(p).then(
+      () => true,
+      () => false,
+    );
+    if (await exists(path.join(cacheGitDir, 'HEAD'))) return false;
+    if (!workspaceGitDir) return true;
+    if (await exists(path.join(workspaceGitDir, 'reftable'))) return false;
+    const refs = [`refs/remotes/${repository.remoteName}/${branch}`, `refs/heads/${branch}`];
+    for (const ref of refs) if (await exists(path.join(workspaceGitDir, ...ref.split('/')))) return false;
+    const packed = await fsp.readFile(path.join(workspaceGitDir, 'packed-refs'), 'utf8').catch(() => '');
+    return !packed.split('\n').some((line) => refs.some((ref) => line.endsWith(` ${ref}`)));
+  }
+
   async workspaceHasCommit(commitSha: string): Promise<boolean> {
     const { gitPath, workspaceGitDir } = this.opts;
     if (!gitPath || !workspaceGitDir) return false;

@@ -5,7 +5,7 @@ import { sortedByPath } from '../core/diff';
 import { detectForcePush } from '../core/forcePush';
 import { scoped, type Logger } from '../core/logger';
 import type { BlobContent, GitHubConnector, RepositorySource, SourceHead } from '../core/ports';
-import type { RemoteRepository, RepositoryFile, SnapshotDiff, SyncRecord } from '../core/types';
+import type { BranchHead, RemoteRepository, RepositoryFile, SnapshotDiff, SyncRecord } from '../core/types';
 import { LossyTreeNamesError } from '../github/tree';
 import type { GitContentFetcher } from './content';
 
@@ -32,10 +32,27 @@ export class GitHubRepositorySource implements RepositorySource {
   }
 
   async head(branch: string, base: SyncRecord | undefined, signal?: AbortSignal): Promise<SourceHead> {
-    const head = await this.connector.fetchBranchHead(branch, signal, (sha) => {
-      // Only for a new commit: a no-change resync (the ref unchanged, one 304) starts no git process in the cache.
-      if (sha !== base?.commitSha) this.startEarly(branch, sha, base, signal);
-    });
+    // A first sync that will transfer whatever the ref names (see firstTransferCertain) starts its
+    // transfer beside the ref request, not after the answer; the check reads a few files while the
+    // request is under way, and is over before head() answers (nothing starts after a failed head).
+    const speculative =
+      base === undefined && this.content.listsTreesLocally
+        ? this.content.firstTransferCertain(branch).then(
+            (certain) => {
+              if (certain && !this.early && !signal?.aborted) this.startEarly(branch, undefined, undefined, signal);
+            },
+            () => undefined,
+          )
+        : undefined;
+    let head: BranchHead;
+    try {
+      head = await this.connector.fetchBranchHead(branch, signal, (sha) => {
+        // Only for a new commit: a no-change resync (the ref unchanged, one 304) starts no git process in the cache.
+        if (sha !== base?.commitSha && !this.early) this.startEarly(branch, sha, base, signal);
+      });
+    } finally {
+      await speculative;
+    }
     const forcePushed = await detectForcePush(this.connector, base, branch, head, (m) => this.log.warn(m), signal);
     return { ...head, forcePushed };
   }
@@ -51,7 +68,8 @@ export class GitHubRepositorySource implements RepositorySource {
    */
   private early: { done: Promise<boolean>; abort: AbortController; consumed: boolean; packed: Promise<boolean>; arrived: boolean } | undefined;
 
-  private startEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal | undefined): void {
+  /** `commitSha` undefined: started before the ref answered (a first sync that transfers whatever it names). */
+  private startEarly(branch: string, commitSha: string | undefined, base: SyncRecord | undefined, signal: AbortSignal | undefined): void {
     const abort = new AbortController();
     if (signal) {
       if (signal.aborted) return;
@@ -68,8 +86,12 @@ export class GitHubRepositorySource implements RepositorySource {
     this.early = early;
   }
 
-  private async transferEarly(branch: string, commitSha: string, base: SyncRecord | undefined, signal: AbortSignal, arrive: (arrived: boolean) => void): Promise<boolean> {
+  private async transferEarly(branch: string, commitSha: string | undefined, base: SyncRecord | undefined, signal: AbortSignal, arrive: (arrived: boolean) => void): Promise<boolean> {
     if (!this.content.listsTreesLocally) return false;
+    if (commitSha === undefined) {
+      await this.content.prepareTransfer();
+      return this.transferNow(branch, base, signal, arrive);
+    }
     // The workspace and the cache asked at once (the cache for both commits in one question, or by
     // its ref alone when that names the base's), while the cache is cleared of a killed transfer's
     // leftovers (the transfer's preparation, awaited here, so close() finds it over: the cache is
@@ -81,6 +103,10 @@ export class GitHubRepositorySource implements RepositorySource {
     ]);
     if (inWorkspace || inCache.commit) return false;
     if (base && !(base.treeSha && base.commitSha && inCache.base)) return false;
+    return this.transferNow(branch, base, signal, arrive);
+  }
+
+  private async transferNow(branch: string, base: SyncRecord | undefined, signal: AbortSignal, arrive: (arrived: boolean) => void): Promise<boolean> {
     // The sync reads the pack as soon as it is in the cache (see packArrived).
     const packs = await this.content.cachePacks();
     const transfer = this.content.prefetch({ branch, deferTidy: base !== undefined }, signal);

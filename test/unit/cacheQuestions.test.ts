@@ -134,6 +134,30 @@ describe('the content cache answers what it holds with as few git processes as i
     assert.equal(await cacheRefCommit(cache), first);
   });
 
+  it("a first sync transfers whatever the ref names only into a new cache, from a workspace that never had the branch", async () => {
+    const workspace = path.join(root, 'ws');
+    git(['init', '--quiet', '-b', 'main', workspace]);
+    git(['remote', 'add', 'origin', 'http://127.0.0.1:1/o/r.git'], workspace);
+    const wsGit = path.join(workspace, '.git');
+    const content = (cache: string, opts: { noWorkspace?: boolean; portable?: boolean } = {}) =>
+      new GitContentFetcher({ repository: REPO, connector: undefined, workspaceGitDir: opts.noWorkspace ? undefined : wsGit, cacheGitDir: cache, gitPath: opts.portable ? undefined : 'git', token: undefined, logger: nullLogger });
+    const fresh = path.join(root, 'no-cache-yet');
+    assert.equal(await content(fresh).firstTransferCertain('main'), true, 'a `git init` with the remote added');
+    assert.equal(await content(fresh, { noWorkspace: true }).firstTransferCertain('main'), true, 'no workspace');
+    assert.equal(await content(fresh, { portable: true }).firstTransferCertain('main'), false, 'the portable path');
+    assert.equal(await content(await cacheAt('some-cache', 'first')).firstTransferCertain('main'), false, 'a cache that may hold the commit');
+    // The workspace fetched the branch (a remote-tracking ref, then packed), or has a local branch of that name.
+    git(['fetch', '--quiet', source, '+refs/heads/main:refs/remotes/origin/main'], workspace);
+    assert.equal(await content(fresh).firstTransferCertain('main'), false, 'refs/remotes/origin/main');
+    assert.equal(await content(fresh).firstTransferCertain('other'), true, 'another branch');
+    git(['pack-refs', '--all'], workspace);
+    assert.equal(await content(fresh).firstTransferCertain('main'), false, 'packed');
+    git(['update-ref', '-d', 'refs/remotes/origin/main'], workspace);
+    assert.equal(await content(fresh).firstTransferCertain('main'), true, 'gone again');
+    git(['update-ref', 'refs/heads/feature/x', first], workspace);
+    assert.equal(await content(fresh).firstTransferCertain('feature/x'), false, 'a local branch, slash in its name');
+  });
+
   it('an intact cache is opened without a git process; one git would not take for a repository is rebuilt', async () => {
     const cache = await cacheAt('opened', 'first');
     writeFileSync(gitLog, '');

@@ -44,7 +44,7 @@ async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> 
 }
 
 /** A git-path content fetcher whose transfer and pack arrival the test controls; it logs what it was asked. */
-function fakeContent(opts: { treeInPack?: boolean; commitInPack?: boolean } = {}) {
+function fakeContent(opts: { treeInPack?: boolean; commitInPack?: boolean; firstTransferCertain?: boolean } = {}) {
   const transfer = deferred<void>();
   const arrival = deferred<boolean>();
   const calls: string[] = [];
@@ -55,6 +55,7 @@ function fakeContent(opts: { treeInPack?: boolean; commitInPack?: boolean } = {}
     // Every commit but the head's is in the cache.
     cacheHoldsForTransfer: async (commit: string, base?: string) => ({ commit: commit !== HEAD.commitSha, base: base !== undefined && base !== HEAD.commitSha }),
     cacheHasCommit: async () => (calls.push('cacheHasCommit'), opts.commitInPack !== false),
+    firstTransferCertain: async () => (calls.push('firstTransferCertain'), opts.firstTransferCertain === true),
     cachePacks: async () => new Set<string>(['pack-old.idx']),
     prepareTransfer: async () => undefined,
     prefetch: (_input: unknown, signal?: AbortSignal) => ((transferSignal = signal), calls.push('prefetch'), transfer.promise),
@@ -115,7 +116,7 @@ describe('a sync reads the transfer\'s pack as soon as it is in the cache, befor
     assert.equal(await settlesWithin(settled, 100), false, 'settle() waits for the transfer');
     fx.transfer.resolve();
     await settled;
-    assert.deepEqual(fx.calls, ['prefetch', 'cacheTree', 'cacheHasCommit', 'ensure']);
+    assert.deepEqual(fx.calls, ['firstTransferCertain', 'prefetch', 'cacheTree', 'cacheHasCommit', 'ensure']);
     await source.close({ completed: true });
   });
 
@@ -138,7 +139,7 @@ describe('a sync reads the transfer\'s pack as soon as it is in the cache, befor
     assert.equal(await settlesWithin(listing, 100), false, 'waits for the transfer');
     fx.transfer.resolve();
     assert.equal((await listing).length, 2);
-    assert.deepEqual(fx.calls, ['prefetch', 'cacheTree', 'localTree']);
+    assert.deepEqual(fx.calls, ['firstTransferCertain', 'prefetch', 'cacheTree', 'localTree']);
     await source.close({ completed: true });
   });
 
@@ -159,7 +160,7 @@ describe('a sync reads the transfer\'s pack as soon as it is in the cache, befor
     // The cache lists nothing after a failed transfer: the failure is thrown.
     fx.fake.localTree = async () => undefined;
     await assert.rejects(source.snapshot(head, undefined, {}), /the connection dropped/);
-    assert.deepEqual(fx.calls, ['prefetch']);
+    assert.deepEqual(fx.calls, ['firstTransferCertain', 'prefetch']);
     await source.close({});
   });
 
@@ -181,6 +182,73 @@ describe('a sync reads the transfer\'s pack as soon as it is in the cache, befor
     assert.equal(fx.transferSignal()?.aborted, true, 'stopped');
     fx.transfer.reject(new Error('aborted'));
     await closing;
+  });
+});
+
+describe('a first sync that transfers whatever the ref names starts its transfer beside the ref request', () => {
+  /** A connector whose ref answers when the test says, or fails. */
+  function slowRef() {
+    const answer = deferred<void>();
+    const conn = {
+      repository: REPO,
+      fetchBranchHead: async (_branch: string, _signal?: AbortSignal, onRef?: (commitSha: string) => void) => {
+        await answer.promise;
+        onRef?.(HEAD.commitSha);
+        return { ...HEAD };
+      },
+      counters: () => ({ requests: 0, bytes: 0 }),
+    } as unknown as GitHubConnector;
+    return { conn, answer };
+  }
+
+  it('a new cache and a workspace without the branch: the transfer runs before the ref answers, and only once', async () => {
+    const fx = fakeContent({ firstTransferCertain: true });
+    const { conn, answer } = slowRef();
+    const source = new GitHubRepositorySource(conn, fx.content, nullLogger);
+    const heading = source.head('main', undefined);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(fx.calls, ['firstTransferCertain', 'prefetch'], 'transferring while the ref is asked for');
+    answer.resolve();
+    const head = await heading;
+    fx.arrival.resolve(true);
+    assert.equal((await source.snapshot(head, undefined, {})).length, 2, 'listed from its pack');
+    fx.transfer.resolve();
+    await source.settle();
+    assert.equal(fx.calls.filter((c) => c === 'prefetch').length, 1, 'the ref did not start a second transfer');
+    await source.close({ completed: true });
+  });
+
+  it('a ref request that fails stops that transfer', async () => {
+    const fx = fakeContent({ firstTransferCertain: true });
+    const { conn, answer } = slowRef();
+    const source = new GitHubRepositorySource(conn, fx.content, nullLogger);
+    const heading = source.head('main', undefined);
+    await new Promise((r) => setTimeout(r, 20));
+    answer.reject(new Error('Not Found: no branch main'));
+    await assert.rejects(heading, /no branch main/);
+    const closing = source.close({ completed: false });
+    assert.equal(fx.transferSignal()?.aborted, true, 'stopped');
+    fx.transfer.reject(new Error('aborted'));
+    await closing;
+  });
+
+  it('otherwise the transfer waits for the ref; a sync with a base does not even ask', async () => {
+    const fx = fakeContent({ firstTransferCertain: false });
+    const { conn, answer } = slowRef();
+    const source = new GitHubRepositorySource(conn, fx.content, nullLogger);
+    const heading = source.head('main', undefined);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(fx.calls, ['firstTransferCertain']);
+    answer.resolve();
+    await heading;
+    assert.deepEqual(fx.calls, ['firstTransferCertain', 'prefetch']);
+    fx.transfer.resolve();
+    await source.close({ completed: true });
+
+    const withBase = await started({ firstTransferCertain: true }, BASE);
+    assert.deepEqual(withBase.fx.calls, ['prefetch'], 'asked only once the ref named a new commit');
+    withBase.fx.transfer.resolve();
+    await withBase.source.close({ completed: true });
   });
 });
 
