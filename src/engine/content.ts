@@ -252,31 +252,37 @@ export class GitContentFetcher {
     return dir === this.opts.cacheGitDir ? this.isoCache : dir === this.opts.workspaceGitDir ? this.isoWorkspace : undefined;
   }
 
-  /** Whether the workspace's own object database holds `commitSha` (git path; false without a workspace database). */
   /**
    * Whether a first sync transfers whatever commit the branch's ref names, so its transfer may start
    * with the ref request instead of after its answer: on the git path, no cache yet (a new storage
    * folder: one that exists may hold the commit, and a depth-1 fetch would bring it again), and no
-   * workspace, or one that never had the branch (neither `refs/remotes/<remote>/<branch>` nor
-   * `refs/heads/<branch>`, loose or packed: a fresh `git init` with the remote added). Read from
-   * files, no git process; a workspace whose refs are not files (reftable) is not guessed at.
+   * workspace, or one whose object database holds nothing at all (a fresh `git init` with the remote
+   * added: no pack, no loose object, no alternates). A workspace holding any object may hold the
+   * commit without a ref naming it (a branch made on GitHub at a commit it has), so it is asked once
+   * the ref answers, as before. Read from the file system, no git process.
    */
-  async firstTransferCertain(branch: string): Promise<boolean> {
-    const { gitPath, workspaceGitDir, cacheGitDir, repository } = this.opts;
+  async firstTransferCertain(): Promise<boolean> {
+    const { gitPath, workspaceGitDir, cacheGitDir } = this.opts;
     if (!gitPath) return false;
-    const exists = (p: string) => fsp.access(p).then(
-      () => true,
-      () => false,
-    );
+    const exists = (p: string) =>
+      fsp.access(p).then(
+        () => true,
+        () => false,
+      );
     if (await exists(path.join(cacheGitDir, 'HEAD'))) return false;
     if (!workspaceGitDir) return true;
-    if (await exists(path.join(workspaceGitDir, 'reftable'))) return false;
-    const refs = [`refs/remotes/${repository.remoteName}/${branch}`, `refs/heads/${branch}`];
-    for (const ref of refs) if (await exists(path.join(workspaceGitDir, ...ref.split('/')))) return false;
-    const packed = await fsp.readFile(path.join(workspaceGitDir, 'packed-refs'), 'utf8').catch(() => '');
-    return !packed.split('\n').some((line) => refs.some((ref) => line.endsWith(` ${ref}`)));
+    const objects = path.join(workspaceGitDir, 'objects');
+    const [top, packs] = await Promise.all([fsp.readdir(objects).catch(() => undefined), fsp.readdir(path.join(objects, 'pack')).catch(() => [] as string[])]);
+    // No objects folder we can read: not a database we can reason about.
+    if (top === undefined) return false;
+    if (packs.some((f) => f.endsWith('.pack')) || (await exists(path.join(objects, 'info', 'alternates')))) return false;
+    for (const dir of top.filter((d) => /^[0-9a-f]{2}$/.test(d))) {
+      if ((await fsp.readdir(path.join(objects, dir)).catch(() => [] as string[])).length > 0) return false;
+    }
+    return true;
   }
 
+  /** Whether the workspace's own object database holds `commitSha` (git path; false without a workspace database). */
   async workspaceHasCommit(commitSha: string): Promise<boolean> {
     const { gitPath, workspaceGitDir } = this.opts;
     if (!gitPath || !workspaceGitDir) return false;

@@ -37,7 +37,7 @@ export class GitHubRepositorySource implements RepositorySource {
     // request is under way, and is over before head() answers (nothing starts after a failed head).
     const speculative =
       base === undefined && this.content.listsTreesLocally
-        ? this.content.firstTransferCertain(branch).then(
+        ? this.content.firstTransferCertain().then(
             (certain) => {
               if (certain && !this.early && !signal?.aborted) this.startEarly(branch, undefined, undefined, signal);
             },
@@ -70,6 +70,8 @@ export class GitHubRepositorySource implements RepositorySource {
 
   /** `commitSha` undefined: started before the ref answered (a first sync that transfers whatever it names). */
   private startEarly(branch: string, commitSha: string | undefined, base: SyncRecord | undefined, signal: AbortSignal | undefined): void {
+    // Never once close() began: the sync may be letting the storage lock go (a late ref answer).
+    if (this.closing) return;
     const abort = new AbortController();
     if (signal) {
       if (signal.aborted) return;
@@ -278,7 +280,10 @@ export class GitHubRepositorySource implements RepositorySource {
     return { requests: c.requests + t.requests, bytes: c.bytes + t.bytes, source: t.source };
   }
 
+  private closing = false;
+
   async close(opts: { completed?: boolean } = {}): Promise<void> {
+    this.closing = true;
     // A transfer the sync did not come to need: stopped when the sync failed or was cancelled (its
     // error is not held back by it); finished when it completed (an unchanged tree under a new commit:
     // the cache then holds the recorded commit, which the next sync's diff starts from).
