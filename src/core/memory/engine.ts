@@ -611,30 +611,15 @@ interface PartState {
   seen: Uint8Array;
   /** Distinct words matched, per document (set at the end). */
   count: Uint8Array;
-  /** The documents this query scored (each once). */
-  touched: DocList;
-  /** The documents the current word scored (see flush). */
-  curTouched: DocList;
+  /**
+   * The documents this query scored (each once), and those the current word scored (see flush):
+   * lists kept with the segment's scratch arrays and reused by every query (as arrays, a query
+   * matching most documents grew and dropped megabytes of them, and the collector's pauses were
+   * the slowest queries' time).
+   */
+  touched: Grow;
+  curTouched: Grow;
   all: boolean;
-}
-
-/**
- * A list of document numbers kept with a segment's scratch arrays and reused by every query: as
- * arrays, a query matching most documents grew and dropped megabytes of them, and the collector's
- * pauses were the slowest queries' time.
- */
-class DocList {
-  ids = new Int32Array(64);
-  length = 0;
-
-  push(d: number): void {
-    if (this.length === this.ids.length) {
-      const grown = new Int32Array(this.ids.length * 2);
-      grown.set(this.ids);
-      this.ids = grown;
-    }
-    this.ids[this.length++] = d;
-  }
 }
 
 /** The best `limit` documents of `parts` for `query` (see the file header); [] for a query without words. */
@@ -655,8 +640,8 @@ export function searchParts(parts: readonly Part[], query: string, limit = Infin
     // allocating megabytes per query made the collector run often in a large heap.
     const scratch = parts.findIndex((q) => q.segment === p.segment) === pi ? scratchOf(p.segment) : newScratch(p.segment.n);
     // One literal, every field set: the states of every query share one shape (see Part.totals).
-    scratch.touched.length = 0;
-    scratch.curTouched.length = 0;
+    scratch.touched.n = 0;
+    scratch.curTouched.n = 0;
     const state: PartState = { total: scratch.total, cur: scratch.cur, mask: scratch.mask, extra: undefined, seen: scratch.seen, count: scratch.count, touched: scratch.touched, curTouched: scratch.curTouched, all: p.dead === null && p.group < 0 };
     return state;
   });
@@ -666,17 +651,17 @@ export function searchParts(parts: readonly Part[], query: string, limit = Infin
     // Indexed loops: a query's first runs are not yet optimized, and there an iterator step allocates.
     for (const st of states) {
       const touched = st.touched;
-      for (let t = 0; t < touched.length; t++) {
-        const d = touched.ids[t] as number;
+      for (let t = 0; t < touched.n; t++) {
+        const d = touched.a[t] as number;
         st.total[d] = 0;
         st.mask[d] = 0;
         st.seen[d] = 0;
         st.count[d] = 0;
       }
-      touched.length = 0;
+      touched.n = 0;
       const cur = st.curTouched;
-      for (let t = 0; t < cur.length; t++) st.cur[cur.ids[t] as number] = 0;
-      cur.length = 0;
+      for (let t = 0; t < cur.n; t++) st.cur[cur.a[t] as number] = 0;
+      cur.n = 0;
     }
   }
 }
@@ -687,8 +672,8 @@ interface Scratch {
   mask: Uint32Array;
   seen: Uint8Array;
   count: Uint8Array;
-  touched: DocList;
-  curTouched: DocList;
+  touched: Grow;
+  curTouched: Grow;
 }
 
 const scratches = new WeakMap<Segment, Scratch>();
@@ -703,7 +688,7 @@ function scratchOf(segment: Segment): Scratch {
 }
 
 function newScratch(n: number): Scratch {
-  return { total: new Float64Array(n), cur: new Float64Array(n), mask: new Uint32Array(n), seen: new Uint8Array(n), count: new Uint8Array(n), touched: new DocList(), curTouched: new DocList() };
+  return { total: new Float64Array(n), cur: new Float64Array(n), mask: new Uint32Array(n), seen: new Uint8Array(n), count: new Uint8Array(n), touched: new Grow(), curTouched: new Grow() };
 }
 
 /** Whether a document the search accepts (live, of the group searched) has term `i` of `p`'s segment, in any field. */
@@ -868,12 +853,12 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
   const flush = (): void => {
     for (const st of states) {
       const touched = st.curTouched;
-      for (let t = 0; t < touched.length; t++) {
-        const d = touched.ids[t] as number;
+      for (let t = 0; t < touched.n; t++) {
+        const d = touched.a[t] as number;
         st.total[d] = (st.total[d] as number) + (st.cur[d] as number);
         st.cur[d] = 0;
       }
-      touched.length = 0;
+      touched.n = 0;
     }
   };
   for (const { joined, a, b } of joinedPairs(terms)) {
@@ -939,8 +924,8 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
   states.forEach((st, pi) => {
     const c = count[pi] as Uint8Array;
     const touched = st.touched;
-    for (let t = 0; t < touched.length; t++) {
-      const d = touched.ids[t] as number;
+    for (let t = 0; t < touched.n; t++) {
+      const d = touched.a[t] as number;
       let n = popcount((st.mask[d] as number) & ~common.mask);
       st.extra?.get(d)?.forEach((w) => {
         if (!common.extra.has(w)) n++;
@@ -970,7 +955,7 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
   if (k >= hits) {
     states.forEach((st, pi) => {
       const touched = st.touched;
-      for (let t = 0; t < touched.length; t++) items.push((touched.ids[t] as number) * 4 + pi);
+      for (let t = 0; t < touched.n; t++) items.push((touched.a[t] as number) * 4 + pi);
     });
     return items.sort(better).map((x) => ({ part: x & 3, doc: x >>> 2 }));
   }
@@ -979,8 +964,8 @@ function rank(parts: readonly Part[], states: PartState[], terms: string[], iden
   const worse = (a: number, b: number): boolean => better(a, b) > 0;
   states.forEach((st, pi) => {
     const touched = st.touched;
-    for (let t = 0; t < touched.length; t++) {
-      const x = (touched.ids[t] as number) * 4 + pi;
+    for (let t = 0; t < touched.n; t++) {
+      const x = (touched.a[t] as number) * 4 + pi;
       if (heap.length < k) {
         heap.push(x);
         let i = heap.length - 1;
