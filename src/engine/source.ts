@@ -62,9 +62,11 @@ export class GitHubRepositorySource implements RepositorySource {
    * force-push comparison are still being asked for over REST (they answer in about the time git
    * takes to negotiate): only where snapshot() or changes() would transfer anyway — on the git path,
    * neither the workspace nor the cache known to hold the commit, and for a base, the cache holding
-   * the base's commit (see GitContentFetcher.cacheHoldsForTransfer). It has its own abort, tied to the sync's: a sync that ends without needing it
-   * (a failure, an unchanged tree) stops it instead of waiting for it, unless it read from its pack
-   * already (`arrived`, see packArrived). `packed` tells when the pack is in the cache.
+   * the base's commit (see GitContentFetcher.cacheHoldsForTransfer); for a first sync that transfers
+   * whatever the ref names, beside the ref request (see head()). It has its own abort, tied to the
+   * sync's: a sync that ends without needing it (a failure, an unchanged tree) stops it instead of
+   * waiting for it, unless it read from its pack already (`arrived`, see packArrived). `packed`
+   * tells when the pack is in the cache.
    */
   private early: { done: Promise<boolean>; abort: AbortController; consumed: boolean; packed: Promise<boolean>; arrived: boolean } | undefined;
 
