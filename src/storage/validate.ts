@@ -72,8 +72,18 @@ export function fileTuple(v: unknown): FileTuple {
 }
 
 export function repositoryFile(v: unknown): RepositoryFile {
+  const o = repositoryFileFields(v);
+  return { path: o.path as string, blobSha: o.blobSha as string, mode: o.mode as FileMode, size: o.size as number | null };
+}
+
+/** The object, once its fields are those of a repository file (repositoryFile without the copy). */
+function repositoryFileFields(v: unknown): Record<string, unknown> {
   const o = obj(v, '');
-  return { path: nonEmpty(o.path, 'path'), blobSha: sha(o.blobSha, 'blobSha'), mode: mode(o.mode, 'mode'), size: size(o.size, 'size') };
+  nonEmpty(o.path, 'path');
+  sha(o.blobSha, 'blobSha');
+  mode(o.mode, 'mode');
+  size(o.size, 'size');
+  return o;
 }
 
 export function memoryFacts(v: unknown): MemoryFacts {
@@ -90,29 +100,22 @@ export function memoryFacts(v: unknown): MemoryFacts {
 
 /** Check (and copy) every element; a failure names its full position, e.g. `upsert.3.1`. */
 function each<T>(v: unknown, at: string, check: (x: unknown) => T): T[] {
-  const a = arr(v, at);
-  const out = new Array<T>(a.length);
-  let i = 0;
-  try {
-    for (; i < a.length; i++) out[i] = check(a[i]);
-  } catch (e) {
-    throw within(e, at, i);
-  }
+  const out: T[] = [];
+  checkEach(v, at, (x) => out.push(check(x)));
   return out;
 }
 
 /** Check every element without copying it (each() less the copies): a failure is named as each() names it. */
-function checkEach(v: unknown, at: string, check: (x: unknown) => void): void {
+function checkEach(v: unknown, at: string, check: (x: unknown) => unknown): void {
   const a = arr(v, at);
   let i = 0;
   try {
     for (; i < a.length; i++) check(a[i]);
   } catch (e) {
-    throw within(e, at, i);
+    if (e instanceof ShapeError) throw new ShapeError(join(join(at, i), e.at), e.problem);
+    throw e;
   }
 }
-
-const within = (e: unknown, at: string, i: number): unknown => (e instanceof ShapeError ? new ShapeError(join(join(at, i), e.at), e.problem) : e);
 
 export function snapshotFile(v: unknown): SnapshotFile {
   const o = obj(v, '');
@@ -134,12 +137,6 @@ export function memoryFile(v: unknown): MemoryFile {
  * not kept (at 100k files the copies were 100k objects of young garbage on a first sync's path).
  */
 export function checkRepositoryFiles(v: unknown, at: string): void {
-  checkEach(v, at, (x) => {
-    const o = obj(x, '');
-    nonEmpty(o.path, 'path');
-    sha(o.blobSha, 'blobSha');
-    mode(o.mode, 'mode');
-    size(o.size, 'size');
-  });
+  checkEach(v, at, repositoryFileFields);
 }
 export const memoryFactsList = (v: unknown, at: string): MemoryFacts[] => each(v, at, memoryFacts);
