@@ -346,9 +346,21 @@ export class GitContentFetcher {
    * `deferTidy`: the caller reads the cache's older commits after the transfer (the base of a diff),
    * and calls tidy() when done.
    */
-  async prefetch(input: { branch: string; deferTidy?: boolean }, signal?: AbortSignal): Promise<void> {
+  async prefetch(input: { branch: string; deferTidy?: boolean; want?: string }, signal?: AbortSignal): Promise<void> {
     await this.initCache();
-    await this.transfer(input.branch, signal, input.deferTidy === true);
+    await this.transfer(input.branch, signal, input.deferTidy === true, input.want);
+  }
+
+  private packOptions(url: string) {
+    return {
+      cacheGitDir: this.opts.cacheGitDir,
+      gitPath: this.opts.gitPath,
+      url,
+      token: this.opts.token,
+      logger: this.log,
+      ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
+      ...(this.opts.proxy !== undefined ? { proxy: this.opts.proxy } : {}),
+    };
   }
 
   /** The portable path's cache compacted when it outgrew one snapshot by 40% (see tidyCache). */
@@ -371,24 +383,20 @@ export class GitContentFetcher {
     return this.transferStarted || this.sent.bytes > 0;
   }
 
-  private async transfer(branch: string, signal: AbortSignal | undefined, deferTidy = false): Promise<void> {
+  /** `want`: the commit the ref named, transferred by that sha (else whatever the branch names by then). */
+  private async transfer(branch: string, signal: AbortSignal | undefined, deferTidy = false, want?: string): Promise<void> {
     await this.prepareTransfer();
     const hooks = this.opts.hooks;
     this.transferStarted = true;
     this.cacheEmpty = false;
     const pack = await fetchPack(
       {
-        cacheGitDir: this.opts.cacheGitDir,
-        gitPath: this.opts.gitPath,
+        ...this.packOptions(this.opts.repository.cloneUrl),
         deferTidy,
         ...(this.isoCache ? { isoRepo: this.isoCache } : {}),
-        url: this.opts.repository.cloneUrl,
         branch,
-        token: this.opts.token,
         signal,
-        logger: this.log,
-        ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
-        ...(this.opts.proxy !== undefined ? { proxy: this.opts.proxy } : {}),
+        ...(want ? { want } : {}),
       },
       {
         policy: this.opts.retry ?? DEFAULT_RETRY_POLICY,
@@ -422,7 +430,7 @@ export class GitContentFetcher {
     throwIfAborted(opts.signal);
 
     if (missing.length > (this.opts.restBlobLimit ?? REST_BLOB_LIMIT)) {
-      await this.transfer(input.branch, opts.signal);
+      await this.transfer(input.branch, opts.signal, false, input.commitSha);
       const before = missing.length;
       missing = await this.missingFrom(missing, input.commitSha);
       this.log.info(`the pack brought ${before - missing.length} of ${before} missing blobs`);

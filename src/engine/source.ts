@@ -107,13 +107,13 @@ export class GitHubRepositorySource implements RepositorySource {
     ]);
     if (inWorkspace || inCache.commit) return false;
     if (base && !(base.treeSha && base.commitSha && inCache.base)) return false;
-    return this.transferNow(branch, base, signal, arrive);
+    return this.transferNow(branch, base, signal, arrive, commitSha);
   }
 
-  private async transferNow(branch: string, base: SyncRecord | undefined, signal: AbortSignal, arrive: (arrived: boolean) => void): Promise<boolean> {
+  private async transferNow(branch: string, base: SyncRecord | undefined, signal: AbortSignal, arrive: (arrived: boolean) => void, want?: string): Promise<boolean> {
     // The sync reads the pack as soon as it is in the cache (see packArrived).
     const packs = await this.content.cachePacks();
-    const transfer = this.content.prefetch({ branch, deferTidy: base !== undefined }, signal);
+    const transfer = this.content.prefetch({ branch, deferTidy: base !== undefined, ...(want ? { want } : {}) }, signal);
     void this.content.packArrival(packs, transfer, signal).then(arrive);
     await transfer;
     return true;
@@ -179,7 +179,7 @@ export class GitHubRepositorySource implements RepositorySource {
     if (transferred) {
       this.log.info('the branch moved during the transfer; listing the tree over REST');
     } else if (this.content.listsTreesLocally && (baseCommit === null || (await this.content.cacheHasCommit(baseCommit)))) {
-      await this.content.prefetch({ branch: head.branch }, signal);
+      await this.content.prefetch({ branch: head.branch, want: head.commitSha }, signal);
       const fetched = await this.content.localTree(head.treeSha, signal, true);
       if (fetched) return sorted(fetched);
       this.log.info('the branch moved during the transfer; listing the tree over REST');
@@ -200,7 +200,7 @@ export class GitHubRepositorySource implements RepositorySource {
     this.log.info(`tree ${lossy.treeSha} has names that are not UTF-8, which REST cannot carry: listing it from git objects`);
     const local = await this.content.exactTree(head.treeSha, lossy.sizes, signal);
     if (local) return local;
-    await this.content.prefetch({ branch: head.branch }, signal);
+    await this.content.prefetch({ branch: head.branch, want: head.commitSha }, signal);
     const fetched = await this.content.exactTree(head.treeSha, lossy.sizes, signal);
     if (fetched) return fetched;
     throw lossy; // the branch moved during the transfer
@@ -223,7 +223,7 @@ export class GitHubRepositorySource implements RepositorySource {
     let diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal, transferred);
     if (!diff && failure !== undefined) throw failure;
     if (!diff && !transferred && base.commitSha && (await this.content.cacheHasCommit(base.commitSha))) {
-      await this.content.prefetch({ branch: head.branch, deferTidy: true }, opts.signal);
+      await this.content.prefetch({ branch: head.branch, deferTidy: true, want: head.commitSha }, opts.signal);
       try {
         diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal, true);
       } finally {

@@ -3,7 +3,10 @@
 // REST requests' retry policy and reported through the same "waiting" hook; an auth failure, a
 // missing repository or branch, a full disk or a cancellation is not. Through the real CLI (and the
 // engine for cancellation), on both transfer paths, against the GitHub-compatible test server behind
-// a small relay that injects the faults: the server itself answers as it always does.
+// a small relay that injects the faults: the server itself answers as it always does. The git path is
+// tried twice: a first sync from an empty object database (`git fetch`, started beside the ref
+// request) and one from a workspace holding an object (the commit the ref named, transferred by the
+// smart-HTTP client, smartFetch.ts).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { cli, Fixture, type CliRun } from './support/cliHarness';
 import { relayTo, startHttp, type TestHttp } from './support/cliProcess';
 
 type Fault = 'drop' | 'cut' | 'stall' | 'pause 6 s' | '502' | '401' | '404' | 'delete branch' | '429 retry-after 1' | '429 retry-after 0' | '429 retry-after 3600' | '503 retry-after 1';
+type Engine = 'git' | 'smart' | 'none';
 /** Which git requests a fault applies to: the first POST to git-upload-pack, the first info/refs, or every git request. */
 type Where = 'first pack POST' | 'first info/refs' | 'every git request';
 
@@ -34,6 +38,8 @@ describe('the git pack transfer retries transient failures like REST requests', 
   let relay: TestHttp;
   let tmp: string;
   let workdir: string;
+  /** A workspace whose object database is not empty: its first sync transfers by the commit's sha. */
+  let workdirWithObject: string;
   let armed: { fault: Fault; where: Where; hits: number } | undefined;
   let run = 0;
 
@@ -55,6 +61,10 @@ describe('the git pack transfer retries transient failures like REST requests', 
     workdir = path.join(tmp, 'ws');
     execFileSync('git', ['init', '-q', workdir]);
     execFileSync('git', ['-C', workdir, 'remote', 'add', 'origin', `${relay.url}/octo/repo.git`]);
+    workdirWithObject = path.join(tmp, 'ws-object');
+    execFileSync('git', ['init', '-q', workdirWithObject]);
+    execFileSync('git', ['-C', workdirWithObject, 'remote', 'add', 'origin', `${relay.url}/octo/repo.git`]);
+    execFileSync('git', ['-C', workdirWithObject, 'hash-object', '-w', '--stdin'], { input: 'not of this repository\n' });
   });
   after(async () => {
     await relay?.close();
@@ -108,7 +118,7 @@ describe('the git pack transfer retries transient failures like REST requests', 
         return;
       case 'delete branch':
         // The branch goes away between the REST head and the transfer (someone deleted it meanwhile).
-        await runGit(['--git-dir', fx.repo.bareDir, 'update-ref', '-d', 'refs/heads/doomed']);
+        for (const doomed of ['doomed', 'doomed2']) await runGit(['--git-dir', fx.repo.bareDir, 'update-ref', '-d', `refs/heads/${doomed}`]).catch(() => undefined);
         return forward();
     }
   }
@@ -171,19 +181,22 @@ describe('the git pack transfer retries transient failures like REST requests', 
   }
 
   /** A first sync into a fresh storage folder: the content has to come as a pack. */
-  function sync(engine: 'git' | 'none', fault?: Fault, where?: Where, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  function sync(engine: Engine, fault?: Fault, where?: Where, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
     seenInfoRefs = false;
     armed = fault && where ? { fault, where, hits: 0 } : undefined;
     const storage = path.join(tmp, `storage-${++run}`);
-    return cli(['sync', '--repo', workdir, '--storage', storage, '--json', ...extra], { ...ENV, PROJECT_SYNC_GIT: engine === 'git' ? undefined : 'none', ...env });
+    const repo = engine === 'smart' ? workdirWithObject : workdir;
+    return cli(['sync', '--repo', repo, '--storage', storage, '--json', ...extra], { ...ENV, PROJECT_SYNC_GIT: engine === 'none' ? 'none' : undefined, ...env });
   }
 
   const of = (r: CliRun, type: string) => r.lines.filter((l) => l.type === type);
   const waits = (r: CliRun) => of(r, 'waiting');
   const gitRequests = (from: number) => relay.requests.slice(from).filter((r) => isGit(r.url));
 
-  for (const engine of ['git', 'none'] as const) {
-    const label = engine === 'git' ? 'git binary' : 'isomorphic-git';
+  for (const engine of ['git', 'smart', 'none'] as const) {
+    const label = { git: 'git binary (git fetch)', smart: 'git binary (the smart-HTTP client)', none: 'isomorphic-git' }[engine];
+    // git prints no response headers; the smart client and isomorphic-git see them.
+    const seesHeaders = engine !== 'git';
     describe(label, () => {
       const once = [
         ['drop', 'first info/refs', 'the transfer\'s first request dropped (an empty reply)'],
@@ -211,21 +224,21 @@ describe('the git pack transfer retries transient failures like REST requests', 
         });
       }
 
-      // git prints no response headers: the git binary path waits the back-off, the portable path the
-      // Retry-After (a 503 without one is the 502 case above, and git cannot tell them apart).
+      // git prints no response headers: `git fetch` waits the back-off, the others the Retry-After (a
+      // 503 without one is the 502 case above, and git cannot tell them apart).
       const asked = [
         ['429 retry-after 1', 'secondary-rate-limit', 'the pack request answered 429 (too many requests)'],
-        ...(engine === 'none' ? ([['503 retry-after 1', 'retry', 'the pack request answered 503 with a Retry-After']] as const) : []),
+        ...(seesHeaders ? ([['503 retry-after 1', 'retry', 'the pack request answered 503 with a Retry-After']] as const) : []),
       ] as const;
       for (const [fault, reason, what] of asked) {
-        it(`${what}, then fine: waited out (${engine === 'git' ? 'the back-off' : 'its Retry-After'}) and retried, reported as a "${reason}" wait`, async () => {
+        it(`${what}, then fine: waited out (${seesHeaders ? 'its Retry-After' : 'the back-off'}) and retried, reported as a "${reason}" wait`, async () => {
           const r = await sync(engine, fault, 'first pack POST');
           assert.equal(r.code, 0, r.stdout + r.stderr);
           const result = r.lines.at(-1) as { type: string; sync: { status: string; stats: { files: number } } };
           assert.equal(result.sync?.status, 'completed', r.stdout);
           assert.deepEqual(
             waits(r).map((w) => [w.reason, w.seconds]),
-            [[reason, engine === 'git' ? 0.005 : 1]],
+            [[reason, seesHeaders ? 1 : 0.005]],
           );
           assert.equal(r.stderr.match(RETRY_LOG)?.length, 1, `one retry logged: ${r.stderr}`);
           assert.equal(result.sync.stats.files, (await lsTree(fx.repo.bareDir, 'main')).length);
@@ -242,7 +255,7 @@ describe('the git pack transfer retries transient failures like REST requests', 
         assert.match(errors[0]?.message ?? '', /429, a secondary rate limit, after 4 attempts/);
         assert.deepEqual(
           waits(r).map((w) => [w.reason, w.seconds]),
-          engine === 'git'
+          !seesHeaders
             ? [['secondary-rate-limit', 0.005], ['secondary-rate-limit', 0.01], ['secondary-rate-limit', 0.02]]
             : [['secondary-rate-limit', 0], ['secondary-rate-limit', 0], ['secondary-rate-limit', 0]],
         );
@@ -284,6 +297,18 @@ describe('the git pack transfer retries transient failures like REST requests', 
         });
       }
 
+      // The smart client transfers the commit the ref named, which the server still has.
+      if (engine === 'smart') {
+        it('a branch deleted before its transfer: the commit the ref named is synced all the same', async () => {
+          await createBranch(fx.repo, 'doomed2', 'main');
+          const r = await sync(engine, 'delete branch', 'first info/refs', ['--branch', 'doomed2']);
+          assert.equal(r.code, 0, r.stdout + r.stderr);
+          const result = r.lines.at(-1) as { type: string; sync: { status: string; stats: { files: number } } };
+          assert.equal(result.sync?.status, 'completed', r.stdout);
+          assert.equal(result.sync.stats.files, (await lsTree(fx.repo.bareDir, 'main')).length);
+        });
+        return;
+      }
       it('a branch deleted before its transfer: BRANCH_NOT_FOUND, not retried', async () => {
         await createBranch(fx.repo, 'doomed', 'main');
         const from = relay.requests.length;
@@ -298,14 +323,14 @@ describe('the git pack transfer retries transient failures like REST requests', 
     });
   }
 
-  // The git binary path has had this from curl (http.lowSpeedTime); the portable path watches its own reads.
-  describe('isomorphic-git: a pack answer that stalls (PROJECT_SYNC_TIMEOUT_MS of silence)', () => {
+  // `git fetch` has had this from curl (http.lowSpeedTime); the smart client and the portable path watch their own reads.
+  for (const engine of ['smart', 'none'] as const) describe(`${engine === 'none' ? 'isomorphic-git' : 'the smart-HTTP client'}: a pack answer that stalls (PROJECT_SYNC_TIMEOUT_MS of silence)`, () => {
     const STALL = { PROJECT_SYNC_TIMEOUT_MS: '2000' };
 
     it('stalls once mid-pack, then fine: that attempt is abandoned after the timeout and retried', async function () {
       this.timeout(30_000);
       const started = Date.now();
-      const r = await sync('none', 'stall', 'first pack POST', [], STALL);
+      const r = await sync(engine, 'stall', 'first pack POST', [], STALL);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       const result = r.lines.at(-1) as { type: string; sync: { status: string; stats: { files: number } } };
       assert.equal(result.sync?.status, 'completed', r.stdout);
@@ -321,7 +346,7 @@ describe('the git pack transfer retries transient failures like REST requests', 
     // Node's global HTTP agent (keep-alive, 5 s socket timeout since Node 19) used to cut this one.
     it('a pause shorter than the stall time (6 s of 10 s) is waited through: no retry', async function () {
       this.timeout(60_000);
-      const r = await sync('none', 'pause 6 s', 'first pack POST', [], { PROJECT_SYNC_TIMEOUT_MS: '10000' });
+      const r = await sync(engine, 'pause 6 s', 'first pack POST', [], { PROJECT_SYNC_TIMEOUT_MS: '10000' });
       assert.equal(r.code, 0, r.stdout + r.stderr);
       const result = r.lines.at(-1) as { type: string; sync: { status: string; stats: { files: number; contentSource: string } } };
       assert.equal(result.sync?.status, 'completed', r.stdout);
@@ -331,7 +356,7 @@ describe('the git pack transfer retries transient failures like REST requests', 
 
     it('always stalling: NETWORK after 4 attempts, saying the server sent nothing', async function () {
       this.timeout(60_000);
-      const r = await sync('none', 'stall', 'every git request', [], STALL);
+      const r = await sync(engine, 'stall', 'every git request', [], STALL);
       assert.equal(r.code, 1, r.stdout + r.stderr);
       const error = r.lines.at(-1) as { type: string; code: string; message: string };
       assert.equal(error.code, 'NETWORK', error.message);

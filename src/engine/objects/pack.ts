@@ -17,6 +17,7 @@ import { directGitHttp, watchedGitHttp } from './watchedHttp';
 import { cacheOutgrown, compactCache } from './compactCache';
 import { IsoGitRepo } from './isoGitFs';
 import { fattenPack, thinPackHttp } from './thinPack';
+import { capabilities, indexPackEnv, smartFetch, SmartHttpUnsupported, type SmartFetchOptions } from './smartFetch';
 
 export interface PackFetch {
   cacheGitDir: string;
@@ -44,6 +45,11 @@ export interface PackFetch {
    * isoGitFs.ts); by default one for this transfer.
    */
   isoRepo?: IsoGitRepo;
+  /**
+   * The commit the REST ref named. Given on the git path, it is transferred by the smart-HTTP client
+   * (smartFetch.ts) rather than by `git fetch`, which transfers whatever the branch names by then.
+   */
+  want?: string;
 }
 
 const DEFAULT_STALL_MS = 60_000;
@@ -372,9 +378,11 @@ function nextWait(failure: Extract<PackFailure, { kind: 'transient' }>, attempt:
 export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { retries: 0, retryBaseMs: 0 } }): Promise<{ bytes: number; requests: number; attempts: number }> {
   const before = await packFiles(opts.cacheGitDir);
   const repo = opts.gitPath ? undefined : (opts.isoRepo ?? new IsoGitRepo(opts.cacheGitDir));
+  // info/refs discovery + one upload-pack POST; `git fetch` (protocol v2) makes two POSTs: ls-refs and fetch.
+  let requests = 2;
   for (let attempt = 0; ; attempt++) {
     try {
-      if (opts.gitPath) await fetchWithGit(opts, retry.onTransfer);
+      if (opts.gitPath) requests = await fetchWithGit(opts, retry.onTransfer);
       else {
         const fetching = fetchWithIsoGit(opts, repo as IsoGitRepo);
         retry.onTransfer?.();
@@ -402,8 +410,8 @@ export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { 
       await fattenPacks(repo, added.map(([name]) => name), opts.logger);
       if (!opts.deferTidy) await tidyCache(opts.cacheGitDir, opts.logger, repo);
     }
-    // info/refs discovery + one upload-pack POST (protocol v2: ls-refs and fetch, two POSTs); a failed attempt counts as one.
-    return { bytes: Math.max(0, bytes), requests: (opts.gitPath ? 3 : 2) + attempt, attempts: attempt + 1 };
+    // A failed attempt counts as one request.
+    return { bytes: Math.max(0, bytes), requests: requests + attempt, attempts: attempt + 1 };
   }
 }
 
@@ -413,7 +421,19 @@ export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { 
  * info/refs ourselves, hop by hop with the token, which never leaves that origin; then git fetches
  * from where it leads. A redirect to another origin still fails (see fetchPack).
  */
-async function fetchWithGit(opts: PackFetch, onTransfer?: () => void): Promise<void> {
+async function fetchWithGit(opts: PackFetch, onTransfer?: () => void): Promise<number> {
+  const smart = smartOptions(opts, onTransfer);
+  if (smart) {
+    try {
+      await smartFetch(smart, await capabilities(smart), CACHE_REF, await cacheRefCommit(opts.cacheGitDir));
+      await housekeeping(opts);
+      return 2;
+    } catch (e) {
+      if (!(e instanceof SmartHttpUnsupported)) throw e;
+      opts.logger.info(`[pack] ${e.message}: the transfer is left to git fetch`);
+      await clearStaleGitState(opts.cacheGitDir, opts.logger);
+    }
+  }
   try {
     await gitFetch(opts, opts.url, onTransfer);
   } catch (e) {
@@ -426,6 +446,46 @@ async function fetchWithGit(opts: PackFetch, onTransfer?: () => void): Promise<v
     opts.logger.info(`the git remote ${redact(opts.url)} redirects to ${redact(moved)} on the same origin; fetching from there`);
     await gitFetch(opts, moved);
   }
+  return 3;
+}
+
+/** The proxy variables git (curl) reads: with one set and no proxy decided by the caller, git fetch does the transfer. */
+const PROXY_ENV = ['http_proxy', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY'];
+
+/**
+ * The smart-HTTP client's options for this transfer, or undefined where `git fetch` does it: no
+ * commit named (a first sync's transfer begun before the ref answered), or a proxy the caller left
+ * to git's environment.
+ */
+function smartOptions(opts: PackFetch, onTransfer?: () => void): SmartFetchOptions | undefined {
+  if (!opts.want || !opts.gitPath) return undefined;
+  if (opts.proxy === undefined && PROXY_ENV.some((k) => process.env[k])) return undefined;
+  return {
+    url: opts.url,
+    token: opts.token,
+    fetchVia: opts.proxy ? proxiedFetch(opts.proxy) : httpFetch,
+    gitPath: opts.gitPath,
+    gitDir: opts.cacheGitDir,
+    want: opts.want,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    stallMs: opts.timeoutMs ?? DEFAULT_STALL_MS,
+    ...(onTransfer ? { onTransfer } : {}),
+  };
+}
+
+/** More than this many packs and git's own housekeeping runs (gc.autoPackLimit's default). */
+const AUTO_PACK_LIMIT = 50;
+
+/**
+ * What `git fetch` ends with (`maintenance run --auto`: a `gc --auto` that detaches), only when the
+ * cache has outgrown git's pack limit: the smart client makes one pack per transfer, never loose
+ * objects, so the pack count is what would set gc off.
+ */
+async function housekeeping(opts: PackFetch): Promise<void> {
+  if ((await packFiles(opts.cacheGitDir)).size <= AUTO_PACK_LIMIT) return;
+  await runGit(opts.gitPath as string, ['--git-dir', opts.cacheGitDir, 'maintenance', 'run', '--auto', '--quiet']).catch((e: unknown) =>
+    opts.logger.debug(`[pack] git maintenance run --auto failed: ${String(e)}`),
+  );
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -456,7 +516,8 @@ async function sameOriginMove(opts: PackFetch, token: string): Promise<string | 
 }
 
 async function gitFetch(opts: PackFetch, url: string, onTransfer?: () => void): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '' };
+  // index-pack, which git fetch runs, completes the thin pack of an incremental fetch (see indexPackEnv).
+  const env: NodeJS.ProcessEnv = { ...indexPackEnv(), GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '' };
   // Passed through the environment, so neither the token nor proxy credentials show in argv or the cache repo's config.
   const config: [string, string][] = [];
   if (opts.token) {

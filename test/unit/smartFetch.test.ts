@@ -1,0 +1,171 @@
+// The git path's own smart-HTTP client (engine/objects/smartFetch.ts), against the GitHub-compatible
+// test server (real `git http-backend` over real repositories): what it leaves in the cache must be
+// what `git fetch --depth=1` leaves — the commit and its whole tree, a shallow boundary git itself
+// accepts (`git fsck`), the ref — with only new objects on the wire; and where it cannot do the
+// transfer (a server without protocol v2, an answer it does not understand, a pack that does not
+// index), `git fetch` does it instead.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from '../../src/core/logger';
+import { cacheRefCommit, fetchPack, initCacheRepo } from '../../src/engine/objects/pack';
+import { capabilities, indexPackEnv, pktLine, PktReader, SmartHttpUnsupported, type Pkt, type SmartFetchOptions } from '../../src/engine/objects/smartFetch';
+import { startGitHubServer, type GitHubServer } from '../support/githubServer';
+import { commitChanges, createTestRepo, generateFiles, type TestRepo } from '../support/repos';
+
+const git = (args: string[]) => execFileSync('git', args, { stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } }).toString().trim();
+
+describe('the smart-HTTP client reads pkt-lines however the answer is cut', () => {
+  const packets = (chunks: Buffer[]): Pkt[] => {
+    const r = new PktReader();
+    const out: Pkt[] = [];
+    for (const c of chunks) {
+      r.push(c);
+      for (let p = r.next(); p; p = r.next()) out.push(p);
+    }
+    assert.equal(r.pending(), 0);
+    return out;
+  };
+  const show = (ps: Pkt[]) => ps.map((p) => (p.kind === 'data' ? p.data.toString('latin1') : p.kind));
+
+  it('one byte at a time, in two, whole: the same packets (data, flush, delim, response-end)', () => {
+    const wire = Buffer.from(`${pktLine('shallow-info\n')}${pktLine(`shallow ${'a'.repeat(40)}\n`)}0001${pktLine('packfile\n')}${pktLine('\x01PACK\x00\x01')}0000${pktLine('x')}0002`, 'latin1');
+    const whole = show(packets([wire]));
+    assert.deepEqual(whole, ['shallow-info\n', `shallow ${'a'.repeat(40)}\n`, 'delim', 'packfile\n', '\x01PACK\x00\x01', 'flush', 'x', 'end']);
+    assert.deepEqual(show(packets([...wire].map((b) => Buffer.from([b])))), whole);
+    for (let cut = 1; cut < wire.length; cut++) assert.deepEqual(show(packets([wire.subarray(0, cut), wire.subarray(cut)])), whole, `cut at ${cut}`);
+  });
+
+  it('an answer that is not pkt-lines is not understood (git fetch does the transfer)', () => {
+    const r = new PktReader();
+    r.push(Buffer.from('<html>'));
+    assert.throws(() => r.next(), SmartHttpUnsupported);
+  });
+
+  it('index-pack runs with glibc told to keep freed memory (the variable is added to, never replaced)', () => {
+    assert.equal(indexPackEnv({}).GLIBC_TUNABLES, 'glibc.malloc.trim_threshold=67108864');
+    assert.equal(indexPackEnv({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }).GLIBC_TUNABLES, 'glibc.malloc.arena_max=2:glibc.malloc.trim_threshold=67108864');
+  });
+});
+
+describe('the smart-HTTP client transfers the commit the ref named, as git fetch --depth=1 would', function () {
+  this.timeout(60_000);
+  let server: GitHubServer;
+  let repo: TestRepo;
+  let root: string;
+  let n = 0;
+  const logged: string[] = [];
+  const keep = (m: string) => void logged.push(m);
+  const logger: Logger = { trace: keep, debug: keep, info: keep, warn: keep, error: keep };
+
+  before(async () => {
+    server = await startGitHubServer();
+    // Nested folders and enough files for trees the pack shares with the base.
+    repo = await createTestRepo(generateFiles(300, { seed: 7, depth: [2, 4] }));
+    server.addRepository('octo', 'repo', repo.bareDir);
+    root = mkdtempSync(path.join(os.tmpdir(), 'ps-smart-'));
+  });
+  after(async () => {
+    await server?.close();
+    await repo?.cleanup();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  const url = () => `${server.url}/octo/repo.git`;
+  const newCache = async () => {
+    const dir = path.join(root, `cache-${++n}`);
+    await initCacheRepo(dir, 'git');
+    return dir;
+  };
+  const transfer = (cache: string, want: string | undefined, branch = 'main') => {
+    logged.length = 0;
+    const from = server.requests.length;
+    return fetchPack({ cacheGitDir: cache, gitPath: 'git', url: url(), branch, token: undefined, logger, ...(want ? { want } : {}) }).then((r) => ({
+      ...r,
+      wire: server.requests.slice(from).filter((q) => q.kind === 'git').reduce((s, q) => s + q.bytes, 0),
+      posts: server.requests.slice(from).filter((q) => q.kind === 'git' && q.method === 'POST').length,
+    }));
+  };
+  const head = (branch = 'main') => git(['--git-dir', repo.bareDir, 'rev-parse', `refs/heads/${branch}`]);
+  /** What the cache holds for `commit`, as git reads it: its whole tree, one commit deep, fsck-clean. */
+  const assertHolds = (cache: string, commit: string) => {
+    assert.equal(git(['--git-dir', cache, 'rev-parse', 'refs/project-sync/head']), commit);
+    assert.equal(git(['--git-dir', cache, 'ls-tree', '-r', commit]), git(['--git-dir', repo.bareDir, 'ls-tree', '-r', commit]));
+    assert.equal(git(['--git-dir', cache, 'rev-list', '--count', commit]), '1', 'one commit deep (shallow)');
+    assert.ok(readFileSync(path.join(cache, 'shallow'), 'utf8').split('\n').includes(commit), 'the commit is a shallow boundary');
+    git(['--git-dir', cache, 'fsck', '--no-dangling', '--connectivity-only']);
+  };
+
+  it('a first transfer, then one change after another: each pack holds only what is new, and git reads the cache as its own', async () => {
+    const cache = await newCache();
+    const first = await transfer(cache, head());
+    assert.equal(first.posts, 1, 'one upload-pack request: no ref listing for a commit already known');
+    assert.equal(first.requests, 2);
+    assertHolds(cache, head());
+    assert.ok(!logged.some((l) => /left to git fetch/.test(l)), logged.join('\n'));
+    for (let step = 0; step < 3; step++) {
+      const paths = Object.keys(generateFiles(300, { seed: 7, depth: [2, 4] }));
+      const changed = Object.fromEntries(paths.slice(step * 3, step * 3 + 3).map((p) => [p, `changed ${step} ${p}\n`]));
+      await commitChanges(repo, { ...changed, [`added/${step}.txt`]: `new ${step}\n` });
+      const next = await transfer(cache, head());
+      assertHolds(cache, head());
+      assert.ok(next.wire < first.wire / 5, `only the new objects crossed the wire: ${next.wire} vs ${first.wire} bytes`);
+    }
+    assert.equal(await cacheRefCommit(cache), head());
+  });
+
+  it('a merge of a long side branch: the head alone, no history, fewer bytes than a depth-1 fetch of the side', async () => {
+    const cache = await newCache();
+    await transfer(cache, head());
+    const base = head();
+    for (let i = 0; i < 30; i++) await commitChanges(repo, { [`side/${i}.txt`]: `side ${i}\n`.repeat(50) }, { branch: 'side' });
+    const merged = await commitChanges(repo, { 'merged.txt': 'merged\n' }, { merge: 'side' });
+    const r = await transfer(cache, merged);
+    assertHolds(cache, merged);
+    assert.equal(git(['--git-dir', cache, 'cat-file', '-t', base]), 'commit', 'the old head stays');
+    assert.ok(r.wire < 30 * 50 * 10, `no side-branch history: ${r.wire} bytes`);
+  });
+
+  it('a commit the server does not have: git fetch transfers the branch instead, and says why in the log', async () => {
+    const cache = await newCache();
+    const r = await transfer(cache, 'f'.repeat(40));
+    assert.ok(logged.some((l) => /remote error.*left to git fetch/.test(l)), logged.join('\n'));
+    assert.equal(r.requests, 3);
+    assertHolds(cache, head());
+  });
+
+  it('a server without protocol version 2, or no smart-HTTP server at all: not understood, so git fetch does it', async () => {
+    const answer = (body: string, type: string) => (async () => new Response(body, { status: 200, headers: { 'content-type': type } })) as unknown as typeof fetch;
+    const o = (fetchVia: typeof fetch): SmartFetchOptions => ({ url: 'http://127.0.0.1:9/o/r.git', token: undefined, fetchVia, gitPath: 'git', gitDir: root, want: 'a'.repeat(40), stallMs: 0 });
+    const v0 = `${pktLine('# service=git-upload-pack\n')}0000${pktLine(`${'a'.repeat(40)} HEAD\0multi_ack side-band-64k\n`)}0000`;
+    await assert.rejects(capabilities(o(answer(v0, 'application/x-git-upload-pack-advertisement'))), (e: unknown) => e instanceof SmartHttpUnsupported && /version 2/.test(e.message));
+    await assert.rejects(capabilities(o(answer('a dumb server', 'text/plain'))), SmartHttpUnsupported);
+    const v2 = `${pktLine('# service=git-upload-pack\n')}0000${pktLine('version 2\n')}${pktLine('agent=git/2\n')}${pktLine('fetch=shallow wait-for-done\n')}${pktLine('object-format=sha1\n')}0000`;
+    const caps = await capabilities(o(answer(v2, 'application/x-git-upload-pack-advertisement')));
+    assert.deepEqual([...caps.fetch], ['shallow', 'wait-for-done']);
+    assert.equal(caps.objectFormat, 'sha1');
+  });
+
+  it('a pack that does not index leaves nothing behind, and git fetch transfers it after all', async () => {
+    const cache = await newCache();
+    const real = globalThis.fetch;
+    // The server's answer with its pack's bytes garbled (a proxy that rewrote it): index-pack refuses it.
+    const garble = (async (input: string, init: RequestInit) => {
+      const res = await real(input, init);
+      if (!String(input).endsWith('/git-upload-pack')) return res;
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const at = bytes.indexOf('PACK');
+      if (at > 0) for (let i = at + 40; i < Math.min(bytes.length - 30, at + 400); i++) bytes[i] = (bytes[i] as number) ^ 0x5a;
+      return new Response(bytes, { status: res.status, headers: res.headers });
+    }) as unknown as typeof fetch;
+    const { smartFetch, capabilities: caps } = await import('../../src/engine/objects/smartFetch');
+    const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: garble, gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
+    await assert.rejects(smartFetch(o, await caps(o), 'refs/project-sync/head', undefined), (e: unknown) => e instanceof SmartHttpUnsupported && /index-pack/.test(e.message));
+    assert.equal(await cacheRefCommit(cache), undefined, 'no ref written');
+    assert.equal(readdirSync(path.join(cache, 'objects', 'pack')).filter((f) => f.endsWith('.pack')).length, 0, 'no pack kept');
+    await transfer(cache, head());
+    assertHolds(cache, head());
+  });
+});
