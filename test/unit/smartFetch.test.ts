@@ -148,6 +148,21 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     assert.equal(caps.objectFormat, 'sha1');
   });
 
+  it('a refusal that is about our request (400, 415) leaves the transfer to git fetch; auth and rate limits stay what they are', async () => {
+    const real = globalThis.fetch;
+    const postAnswers = (status: number) =>
+      (async (input: string, init: RequestInit) => (String(input).endsWith('/git-upload-pack') ? new Response('no', { status, headers: { 'retry-after': '7' } }) : real(input, init))) as unknown as typeof fetch;
+    const cache = await newCache();
+    const { smartFetch } = await import('../../src/engine/objects/smartFetch');
+    for (const [status, unsupported] of [[400, true], [415, true], [401, false], [429, false], [502, false]] as const) {
+      const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: postAnswers(status), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
+      const e = await smartFetch(o, await capabilities(o), 'refs/project-sync/head', undefined).then(() => undefined, (err: unknown) => err as Error & { data?: { statusCode?: number }; retryAfter?: string });
+      assert.ok(e, `${status} fails`);
+      assert.equal(e instanceof SmartHttpUnsupported, unsupported, `${status}: ${e.message}`);
+      if (!unsupported) assert.deepEqual([e.data?.statusCode, e.retryAfter], [status, '7'], 'the status and Retry-After reach classifyPackFailure');
+    }
+  });
+
   it('a pack that does not index leaves nothing behind, and git fetch transfers it after all', async () => {
     const cache = await newCache();
     const real = globalThis.fetch;

@@ -25,7 +25,18 @@ export class SmartHttpUnsupported extends Error {
   }
 }
 
-/** An HTTP answer other than 200, shaped as classifyPackFailure reads isomorphic-git's HttpError. */
+/** Statuses that mean the same whoever asks: auth, a missing repository, slow down, a server failing. */
+const MEANINGFUL = new Set([401, 403, 404, 429]);
+
+/**
+ * An HTTP answer other than 200, shaped as classifyPackFailure reads isomorphic-git's HttpError; any
+ * other refusal (a 400 or 415 for something in our request) leaves the transfer to git fetch.
+ */
+function refused(status: number, url: string, retryAfter: string | null): Error {
+  if (!MEANINGFUL.has(status) && status < 500) return new SmartHttpUnsupported(`the server answered ${status} to the smart-HTTP client`);
+  return httpError(status, url, retryAfter);
+}
+
 function httpError(status: number, url: string, retryAfter: string | null): Error {
   return Object.assign(new Error(`HTTP Error: ${status} from ${url}`), {
     code: 'HttpError',
@@ -185,7 +196,7 @@ export async function capabilities(o: SmartFetchOptions): Promise<Capabilities> 
     if (res.status !== 200) {
       done();
       await res.body?.cancel().catch((e: unknown) => e);
-      throw httpError(res.status, o.url, res.headers.get('retry-after'));
+      throw refused(res.status, o.url, res.headers.get('retry-after'));
     }
     if (!(res.headers.get('content-type') ?? '').startsWith('application/x-git-upload-pack-advertisement')) {
       done();
@@ -308,7 +319,7 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
   if (res.status !== 200) {
     done();
     await res.body?.cancel().catch((e: unknown) => e);
-    throw httpError(res.status, o.url, res.headers.get('retry-after'));
+    throw refused(res.status, o.url, res.headers.get('retry-after'));
   }
   const reader = new PktReader();
   const added = new Set<string>();
