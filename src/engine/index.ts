@@ -1,5 +1,4 @@
 // Composes the real layers into one Engine for the CLI and the extension.
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { SyncError } from '../core/errors';
 import { scoped } from '../core/logger';
@@ -16,6 +15,7 @@ import { currentBranch, resolveRemote } from '../github/localRepo';
 import { proxyFor, type ProxySettings } from '../github/proxy';
 import { acquireStorageLock, assertStorageExists, openHistoryStore } from '../storage';
 import { GitContentFetcher, workspaceObjectDir } from './content';
+import { findGit } from './findGit';
 import { GitHubRepositorySource } from './source';
 import type { Engine, EngineOptions, ReadFileOptions } from './types';
 
@@ -280,15 +280,3 @@ function key(r: RepositoryRef): string {
   return `${r.host}/${r.owner}/${r.name}`.toLowerCase();
 }
 
-/** The git binary to use for fast paths: the given path, else `git` on PATH, whichever runs (`git --version` exits 0); `none` selects the portable path. */
-export async function findGit(preferred?: string): Promise<string | undefined> {
-  if (preferred === 'none') return undefined;
-  for (const candidate of [preferred, 'git']) {
-    if (!candidate) continue;
-    const runs = await new Promise<boolean>((resolve) => {
-      execFile(candidate, ['--version'], { encoding: 'utf8' }, (error) => resolve(!error));
-    });
-    if (runs) return candidate;
-  }
-  return undefined;
-}
