@@ -16,7 +16,7 @@ import { IsoGitStore } from './objects/isoGitStore';
 import { presentObjects } from './objects/catFile';
 import { diffTreesWithIsoGit, lsTreeWithIsoGit } from './objects/isoGitTree';
 import { diffTreesWithGit, lsTreeWithGit } from './objects/localTree';
-import { cacheRefCommit, clearStaleGitState, fetchPack, initCacheRepo, tidyCache } from './objects/pack';
+import { cacheRefCommit, clearStaleGitState, fetchPack, gitHousekeeping, initCacheRepo, tidyCache } from './objects/pack';
 import { blobSha, writeLooseBlob, type ObjectStore } from './objects/store';
 
 /**
@@ -592,6 +592,8 @@ export class GitContentFetcher {
   async close(): Promise<void> {
     this.workspace?.close();
     this.cache.close();
+    // Once the sync is done with the cache (its base read, the lock still held): see gitHousekeeping.
+    if (this.opts.gitPath && this.sent.sources.has('pack')) await gitHousekeeping(this.opts.cacheGitDir, this.opts.gitPath, this.log);
   }
 }
 

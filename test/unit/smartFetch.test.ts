@@ -6,11 +6,12 @@
 // index), `git fetch` does it instead.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../src/core/logger';
-import { cacheRefCommit, fetchPack, initCacheRepo } from '../../src/engine/objects/pack';
+import { SyncError } from '../../src/core/errors';
+import { cacheRefCommit, fetchPack, gitHousekeeping, initCacheRepo } from '../../src/engine/objects/pack';
 import { capabilities, indexPackEnv, pktLine, PktReader, SmartHttpUnsupported, type Pkt, type SmartFetchOptions } from '../../src/engine/objects/smartFetch';
 import { startGitHubServer, type GitHubServer } from '../support/githubServer';
 import { commitChanges, createTestRepo, generateFiles, type TestRepo } from '../support/repos';
@@ -44,9 +45,10 @@ describe('the smart-HTTP client reads pkt-lines however the answer is cut', () =
     assert.throws(() => r.next(), SmartHttpUnsupported);
   });
 
-  it('index-pack runs with glibc told to keep freed memory (the variable is added to, never replaced)', () => {
-    assert.equal(indexPackEnv({}).GLIBC_TUNABLES, 'glibc.malloc.trim_threshold=67108864');
-    assert.equal(indexPackEnv({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }).GLIBC_TUNABLES, 'glibc.malloc.arena_max=2:glibc.malloc.trim_threshold=67108864');
+  it('index-pack runs with glibc told to keep freed memory and a fixed mmap threshold (the variable is added to, never replaced)', () => {
+    const ours = 'glibc.malloc.trim_threshold=67108864:glibc.malloc.mmap_threshold=33554432';
+    assert.equal(indexPackEnv({}).GLIBC_TUNABLES, ours);
+    assert.equal(indexPackEnv({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }).GLIBC_TUNABLES, `glibc.malloc.arena_max=2:${ours}`);
   });
 });
 
@@ -79,10 +81,10 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     await initCacheRepo(dir, 'git');
     return dir;
   };
-  const transfer = (cache: string, want: string | undefined, branch = 'main') => {
+  const transfer = (cache: string, want: string | undefined, branch = 'main', extra: { gitPath?: string; signal?: AbortSignal } = {}) => {
     logged.length = 0;
     const from = server.requests.length;
-    return fetchPack({ cacheGitDir: cache, gitPath: 'git', url: url(), branch, token: undefined, logger, ...(want ? { want } : {}) }).then((r) => ({
+    return fetchPack({ cacheGitDir: cache, gitPath: 'git', url: url(), branch, token: undefined, logger, ...(want ? { want } : {}), ...extra }).then((r) => ({
       ...r,
       wire: server.requests.slice(from).filter((q) => q.kind === 'git').reduce((s, q) => s + q.bytes, 0),
       posts: server.requests.slice(from).filter((q) => q.kind === 'git' && q.method === 'POST').length,
@@ -161,6 +163,70 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
       assert.equal(e instanceof SmartHttpUnsupported, unsupported, `${status}: ${e.message}`);
       if (!unsupported) assert.deepEqual([e.data?.statusCode, e.retryAfter], [status, '7'], 'the status and Retry-After reach classifyPackFailure');
     }
+  });
+
+  it('a cache that lost its objects but kept its ref: the last head is not sent as a have, and the transfer makes the cache whole', async () => {
+    const cache = await newCache();
+    await transfer(cache, head());
+    for (const f of readdirSync(path.join(cache, 'objects', 'pack'))) rmSync(path.join(cache, 'objects', 'pack', f));
+    await commitChanges(repo, { 'after-loss.txt': 'new\n' });
+    await transfer(cache, head());
+    assert.ok(logged.some((l) => /lacks its objects/.test(l)), logged.join('\n'));
+    assertHolds(cache, head());
+  });
+
+  it('a cancellation, before the request or while the pack is indexed, ends the transfer as cancelled: no ref written, no second transfer', async () => {
+    const cache = await newCache();
+    const aborted = new AbortController();
+    aborted.abort();
+    await assert.rejects(transfer(cache, head(), 'main', { signal: aborted.signal }), (e: unknown) => e instanceof SyncError && e.code === 'CANCELLED');
+    assert.equal(await cacheRefCommit(cache), undefined);
+    // index-pack, slowed down, is cancelled while it works on the whole pack.
+    const slow = path.join(root, 'slow-index-pack-git');
+    writeFileSync(slow, `#!/bin/sh\nfor a in "$@"; do [ "$a" = index-pack ] && sleep 1 && break; done\nexec git "$@"\n`);
+    chmodSync(slow, 0o755);
+    const during = new AbortController();
+    const from = server.requests.length;
+    const run = transfer(cache, head(), 'main', { gitPath: slow, signal: during.signal });
+    setTimeout(() => during.abort(), 500);
+    await assert.rejects(run, (e: unknown) => e instanceof SyncError && e.code === 'CANCELLED');
+    assert.equal(await cacheRefCommit(cache), undefined, 'no ref written');
+    assert.equal(server.requests.slice(from).filter((q) => q.kind === 'git' && q.method === 'POST').length, 1, 'git fetch was not tried after it');
+  });
+
+  it('index-pack failing for want of disk is a storage error, not a reason to transfer everything again with git fetch', async () => {
+    const cache = await newCache();
+    const full = path.join(root, 'full-disk-git');
+    writeFileSync(full, `#!/bin/sh\nfor a in "$@"; do [ "$a" = index-pack ] && cat > /dev/null && echo "fatal: unable to write: No space left on device" >&2 && exit 128; done\nexec git "$@"\n`);
+    chmodSync(full, 0o755);
+    const from = server.requests.length;
+    await assert.rejects(transfer(cache, head(), 'main', { gitPath: full }), (e: unknown) => e instanceof SyncError && e.code === 'STORAGE_ERROR');
+    assert.equal(server.requests.slice(from).filter((q) => q.kind === 'git' && q.method === 'POST').length, 1, 'one transfer');
+  });
+
+  it("git's housekeeping runs once the cache passes git's limits (packs, loose objects), not before, and detached", async () => {
+    const cache = await newCache();
+    const log = path.join(root, 'housekeeping.log');
+    const logging = path.join(root, 'logging-git');
+    writeFileSync(logging, `#!/bin/sh\necho "$*" >> '${log}'\nexec git "$@"\n`);
+    chmodSync(logging, 0o755);
+    const ran = () => (readdirSync(root).includes('housekeeping.log') ? readFileSync(log, 'utf8') : '');
+    const packDir = path.join(cache, 'objects', 'pack');
+    for (let i = 0; i < 50; i++) writeFileSync(path.join(packDir, `pack-${String(i).padStart(40, '0')}.pack`), '');
+    await gitHousekeeping(cache, logging, logger);
+    assert.equal(ran(), '', '50 packs: nothing to do');
+    writeFileSync(path.join(packDir, `pack-${'f'.repeat(40)}.pack`), '');
+    await gitHousekeeping(cache, logging, logger);
+    assert.match(ran(), /gc\.autoDetach=true .*maintenance run --auto/);
+    const other = await newCache();
+    rmSync(log, { force: true });
+    mkdirSync(path.join(other, 'objects', '17'), { recursive: true });
+    for (let i = 0; i < 27; i++) writeFileSync(path.join(other, 'objects', '17', i.toString(16).padStart(38, '0')), '');
+    await gitHousekeeping(other, logging, logger);
+    assert.equal(ran(), '', 'about 6,900 loose objects: not yet');
+    writeFileSync(path.join(other, 'objects', '17', 'f'.repeat(38)), '');
+    await gitHousekeeping(other, logging, logger);
+    assert.match(ran(), /maintenance run --auto/);
   });
 
   it('a pack that does not index leaves nothing behind, and git fetch transfers it after all', async () => {

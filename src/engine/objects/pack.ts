@@ -425,11 +425,11 @@ async function fetchWithGit(opts: PackFetch, onTransfer?: () => void): Promise<n
   const smart = smartOptions(opts, onTransfer);
   if (smart) {
     try {
-      await smartFetch(smart, await capabilities(smart), CACHE_REF, await cacheRefCommit(opts.cacheGitDir));
-      await housekeeping(opts);
+      const [caps, have] = await Promise.all([capabilities(smart), heldHave(opts)]);
+      await smartFetch(smart, caps, CACHE_REF, have);
       return 2;
     } catch (e) {
-      if (!(e instanceof SmartHttpUnsupported)) throw e;
+      if (!(e instanceof SmartHttpUnsupported) || opts.signal?.aborted) throw e;
       opts.logger.info(`[pack] ${e.message}: the transfer is left to git fetch`);
       await clearStaleGitState(opts.cacheGitDir, opts.logger);
     }
@@ -473,18 +473,39 @@ function smartOptions(opts: PackFetch, onTransfer?: () => void): SmartFetchOptio
   };
 }
 
-/** More than this many packs and git's own housekeeping runs (gc.autoPackLimit's default). */
+/**
+ * The commit the cache's ref names, as the smart client's `have`, when the cache holds its tree: the
+ * server leaves out everything a `have` reaches, so one whose objects were lost (a damaged cache
+ * keeps its ref) would leave the new commit incomplete for good. `git fetch` likewise sends no
+ * `have` it cannot parse. Asked beside the capabilities request.
+ */
+async function heldHave(opts: PackFetch): Promise<string | undefined> {
+  const ref = await cacheRefCommit(opts.cacheGitDir);
+  if (!ref) return undefined;
+  const held = await runGit(opts.gitPath as string, ['--git-dir', opts.cacheGitDir, 'cat-file', '-e', `${ref}^{tree}`], undefined, opts.signal ? { signal: opts.signal } : {}).then(
+    () => true,
+    () => false,
+  );
+  if (!held) opts.logger.info(`[pack] the cache's last head ${ref.slice(0, 12)} lacks its objects: this transfer brings the whole tree`);
+  return held ? ref : undefined;
+}
+
+/** More than this many packs, or about this many loose objects, and git's own housekeeping acts (gc.autoPackLimit, gc.auto). */
 const AUTO_PACK_LIMIT = 50;
+const AUTO_LOOSE_LIMIT = 6700;
 
 /**
- * What `git fetch` ends with (`maintenance run --auto`: a `gc --auto` that detaches), only when the
- * cache has outgrown git's pack limit: the smart client makes one pack per transfer, never loose
- * objects, so the pack count is what would set gc off.
+ * What `git fetch` ends with (`maintenance run --auto`: a `gc --auto` that detaches), for a cache
+ * the smart client transferred into: run by the content fetcher when the sync is done with the
+ * cache (never while it still reads a base the moved ref no longer reaches), and only when git's
+ * limits are passed, counted as git counts them (packs; loose objects estimated from one folder).
  */
-async function housekeeping(opts: PackFetch): Promise<void> {
-  if ((await packFiles(opts.cacheGitDir)).size <= AUTO_PACK_LIMIT) return;
-  await runGit(opts.gitPath as string, ['--git-dir', opts.cacheGitDir, 'maintenance', 'run', '--auto', '--quiet']).catch((e: unknown) =>
-    opts.logger.debug(`[pack] git maintenance run --auto failed: ${String(e)}`),
+export async function gitHousekeeping(gitDir: string, gitPath: string, logger: Logger): Promise<void> {
+  const packs = (await packFiles(gitDir)).size;
+  const sample = (await fsp.readdir(path.join(gitDir, 'objects', '17')).catch(() => [] as string[])).filter((f) => /^[0-9a-f]{38}$/.test(f)).length;
+  if (packs <= AUTO_PACK_LIMIT && sample <= Math.ceil(AUTO_LOOSE_LIMIT / 256)) return;
+  await runGit(gitPath, ['--git-dir', gitDir, '-c', 'gc.autoDetach=true', '-c', 'maintenance.autoDetach=true', 'maintenance', 'run', '--auto', '--quiet']).catch((e: unknown) =>
+    logger.debug(`[pack] git maintenance run --auto failed: ${String(e)}`),
   );
 }
 
