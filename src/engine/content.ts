@@ -16,7 +16,7 @@ import { IsoGitStore } from './objects/isoGitStore';
 import { presentObjects } from './objects/catFile';
 import { diffTreesWithIsoGit, lsTreeWithIsoGit } from './objects/isoGitTree';
 import { diffTreesWithGit, lsTreeWithGit } from './objects/localTree';
-import { cacheRefCommit, clearStaleGitState, fetchPack, gitHousekeeping, initCacheRepo, tidyCache } from './objects/pack';
+import { cacheRefCommit, clearStaleGitState, fetchPack, forgetCacheHead, gitHousekeeping, initCacheRepo, tidyCache } from './objects/pack';
 import { blobSha, writeLooseBlob, type ObjectStore } from './objects/store';
 
 /**
@@ -375,6 +375,18 @@ export class GitContentFetcher {
     return { source: sources.length ? sources.join('+') : 'none', bytes: this.sent.bytes, requests: this.sent.requests, missing: [] };
   }
 
+  /**
+   * A read after a transfer of the commit found objects missing: the cache's last head, sent as the
+   * transfer's `have`, reaches objects the cache lost (a damaged cache), so the next transfer sends
+   * none (git path).
+   */
+  async transferLacked(): Promise<void> {
+    if (this.opts.gitPath) await forgetCacheHead(this.opts.cacheGitDir, this.opts.gitPath, this.log);
+  }
+
+  /** The last transfer's signal: no housekeeping after a cancelled one (see close()). */
+  private transferSignal: AbortSignal | undefined;
+
   /** A transfer into the cache started (its pack may be read before it ends: see packArrival). */
   private transferStarted = false;
 
@@ -388,6 +400,7 @@ export class GitContentFetcher {
     await this.prepareTransfer();
     const hooks = this.opts.hooks;
     this.transferStarted = true;
+    this.transferSignal = signal;
     this.cacheEmpty = false;
     const pack = await fetchPack(
       {
@@ -435,6 +448,9 @@ export class GitContentFetcher {
       missing = await this.missingFrom(missing, input.commitSha);
       this.log.info(`the pack brought ${before - missing.length} of ${before} missing blobs`);
       opts.onProgress?.(total - missing.length, total);
+      // A transfer of this very commit that leaves some of its blobs missing: the cache lacks objects
+      // its last head reaches, which the server left out (see forgetCacheHead).
+      if (missing.length > 0) await this.transferLacked();
     }
     if (missing.length > 0 && missing.length <= (this.opts.restBlobLimit ?? REST_BLOB_LIMIT) * 2) {
       // Small deltas, and the few blobs a pack could not bring (the branch moved meanwhile).
@@ -592,8 +608,9 @@ export class GitContentFetcher {
   async close(): Promise<void> {
     this.workspace?.close();
     this.cache.close();
-    // Once the sync is done with the cache (its base read, the lock still held): see gitHousekeeping.
-    if (this.opts.gitPath && this.sent.sources.has('pack')) await gitHousekeeping(this.opts.cacheGitDir, this.opts.gitPath, this.log);
+    // Once the sync is done with the cache (its base read, the lock still held), and not after a
+    // cancellation: see gitHousekeeping.
+    if (this.opts.gitPath && this.sent.sources.has('pack') && !this.transferSignal?.aborted) await gitHousekeeping(this.opts.cacheGitDir, this.opts.gitPath, this.log);
   }
 }
 

@@ -4,10 +4,13 @@
 // binary seen to run is remembered, by its file's identity (path, size, modification and change
 // times, inode), in a per-user file in the temporary folder, so the next process only looks it up
 // on PATH and stats it; a binary that is replaced, upgraded or touched is run again. The memo is a
-// shortcut, never trusted for more: a file another user owns is ignored, an entry names no binary
-// (the path always comes from PATH and the preference), and it is only written after a run.
+// shortcut, never trusted for more: a file another user owns or could write, a link or anything
+// but a regular file is ignored (opened without following links or waiting), an entry names no
+// binary (the path always comes from PATH and the preference), and it is only written after a
+// run. A shim that stays the same file while the git behind it goes (a version manager's) is
+// vouched for until it changes: the first git command then fails as it would have anyway.
 import { execFile } from 'node:child_process';
-import { promises as fsp, type Stats } from 'node:fs';
+import { constants as fsConstants, promises as fsp, type Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -36,10 +39,13 @@ export async function findGit(preferred?: string, memo: string | null = defaultG
 
 /** The file `command` names (a path, or a name looked up on PATH as execvp does), as a memo key. */
 async function fileIdentity(command: string): Promise<string | undefined> {
-  const candidates = command.includes('/') ? [path.resolve(command)] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(path.resolve(dir), command));
+  // An empty PATH entry is the current folder, as execvp (and libuv's spawn) read it.
+  const candidates = command.includes('/') ? [path.resolve(command)] : (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(path.resolve(dir || '.'), command));
   for (const file of candidates) {
     const st: Stats | undefined = await fsp.stat(file).catch(() => undefined);
-    if (!st?.isFile() || (st.mode & 0o111) === 0) continue;
+    if (!st?.isFile()) continue;
+    // What execve would run: a file this process may execute (else it goes on to the next entry).
+    if (!(await fsp.access(file, fsConstants.X_OK).then(() => true, () => false))) continue;
     return [file, st.size, st.mtimeMs, st.ctimeMs, st.ino, st.dev].join('\0');
   }
   return undefined;
@@ -47,10 +53,11 @@ async function fileIdentity(command: string): Promise<string | undefined> {
 
 async function remembered(memo: string): Promise<Set<string>> {
   try {
-    const handle = await fsp.open(memo, 'r');
+    // Never through a link, and never waiting: a FIFO planted under the name would block an open for reading.
+    const handle = await fsp.open(memo, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
     try {
       const st = await handle.stat();
-      if (st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) return new Set();
+      if (!st.isFile() || st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) return new Set();
       const seen = JSON.parse(await handle.readFile('utf8')) as unknown;
       return new Set(Array.isArray(seen) ? seen.filter((s): s is string => typeof s === 'string') : []);
     } finally {

@@ -2,7 +2,8 @@
 // and then remembered by its file's identity, so a command does not pay a process for it every time;
 // a binary that changes is run again, and a memo that is not safely ours is not believed.
 import { strict as assert } from 'node:assert';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findGit } from '../../src/engine/findGit';
@@ -59,6 +60,35 @@ describe('the git binary is found once, then remembered while it is the same fil
     chmodSync(memo, 0o666);
     assert.equal(await findGit(git, memo), git);
     assert.equal(runCount(), 2, 'run again');
+  });
+
+  it("a FIFO or a link planted under the memo's name is not read (no hang), and the binary is run", async () => {
+    const git = script('fake-git', 0);
+    execFileSync('mkfifo', [memo]);
+    assert.equal(await findGit(git, memo), git);
+    assert.equal(runCount(), 1);
+    rmSync(memo, { force: true });
+    const elsewhere = path.join(dir, 'elsewhere.json');
+    await findGit(git, elsewhere);
+    symlinkSync(elsewhere, memo);
+    assert.equal(await findGit(git, memo), git);
+    assert.equal(runCount(), 3, 'the link was not followed');
+  });
+
+  it('a file this process may not execute is not taken for the binary on PATH', async () => {
+    const bin = path.join(dir, 'bin');
+    execFileSync('mkdir', [bin]);
+    writeFileSync(path.join(bin, 'git'), '#!/bin/sh\nexit 0\n');
+    chmodSync(path.join(bin, 'git'), 0o644);
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${saved ?? ''}`;
+    try {
+      assert.equal(await findGit(undefined, memo), 'git');
+      const seen = JSON.parse(readFileSync(memo, 'utf8')) as string[];
+      assert.ok(seen.every((s) => !s.startsWith(path.join(bin, 'git'))), 'the real git was remembered, not the file that cannot run');
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   it('without a memo (Windows), each call runs the binary', async () => {

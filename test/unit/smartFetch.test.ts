@@ -8,10 +8,11 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Logger } from '../../src/core/logger';
 import { SyncError } from '../../src/core/errors';
-import { cacheRefCommit, fetchPack, gitHousekeeping, initCacheRepo } from '../../src/engine/objects/pack';
+import { cacheRefCommit, clearStaleGitState, fetchPack, forgetCacheHead, gitHousekeeping, initCacheRepo } from '../../src/engine/objects/pack';
 import { capabilities, indexPackEnv, pktLine, PktReader, SmartHttpUnsupported, type Pkt, type SmartFetchOptions } from '../../src/engine/objects/smartFetch';
 import { startGitHubServer, type GitHubServer } from '../support/githubServer';
 import { commitChanges, createTestRepo, generateFiles, type TestRepo } from '../support/repos';
@@ -227,6 +228,35 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     writeFileSync(path.join(other, 'objects', '17', 'f'.repeat(38)), '');
     await gitHousekeeping(other, logging, logger);
     assert.match(ran(), /maintenance run --auto/);
+  });
+
+  it("a gc still at work (its gc.pid names a live process here) keeps its lock and temp files from the next sync's cleanup", async () => {
+    const cache = await newCache();
+    const temp = path.join(cache, 'objects', 'pack', 'tmp_pack_live');
+    writeFileSync(temp, '');
+    writeFileSync(path.join(cache, 'gc.log.lock'), '');
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      writeFileSync(path.join(cache, 'gc.pid'), `${sleeper.pid} ${os.hostname()}`);
+      assert.deepEqual(await clearStaleGitState(cache, logger), []);
+      assert.ok(readdirSync(path.join(cache, 'objects', 'pack')).includes('tmp_pack_live'));
+    } finally {
+      sleeper.kill();
+      await new Promise((r) => sleeper.once('exit', r));
+    }
+    // Once it has ended, what it left is stale.
+    assert.deepEqual((await clearStaleGitState(cache, logger)).sort(), ['gc.log.lock', 'objects/pack/tmp_pack_live']);
+  });
+
+  it('a cache found lacking objects forgets its head (packed or loose), so its next transfer brings the whole tree', async () => {
+    const cache = await newCache();
+    await transfer(cache, head());
+    git(['--git-dir', cache, 'pack-refs', '--all']);
+    await forgetCacheHead(cache, 'git', logger);
+    assert.equal(await cacheRefCommit(cache), undefined);
+    const r = await transfer(cache, head());
+    assert.ok(r.wire > 1000, `the whole tree again: ${r.wire} bytes`);
+    assertHolds(cache, head());
   });
 
   it('a pack that does not index leaves nothing behind, and git fetch transfers it after all', async () => {

@@ -1,5 +1,6 @@
 // One pack transfer over git smart HTTP into the private cache repository.
 import fs from 'node:fs';
+import os from 'node:os';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
@@ -159,6 +160,37 @@ export async function cacheRefCommit(gitDir: string): Promise<string | undefined
   return line === undefined ? undefined : /^([0-9a-f]{40}) /.exec(line)?.[1];
 }
 
+/**
+ * The pid of a git gc running on this machine in `gitDir`, as its `gc.pid` names it (`<pid> <host>`,
+ * written by gc for as long as it runs; git itself ignores one older than 12 hours).
+ */
+async function liveGc(gitDir: string): Promise<number | undefined> {
+  const file = path.join(gitDir, 'gc.pid');
+  const [text, st] = await Promise.all([fsp.readFile(file, 'utf8').catch(() => undefined), fsp.stat(file).catch(() => undefined)]);
+  if (text === undefined || !st || Date.now() - st.mtimeMs > 12 * 3600_000) return undefined;
+  const m = /^(\d+) (\S+)/.exec(text);
+  if (!m || m[2] !== os.hostname()) return undefined;
+  const pid = Number(m[1]);
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+/**
+ * Forgets the cache's last head (`refs/project-sync/head`), so the next transfer sends no `have` and
+ * brings the whole tree: for a cache a read found lacking objects a transfer should have brought.
+ */
+export async function forgetCacheHead(gitDir: string, gitPath: string | undefined, logger: Logger): Promise<void> {
+  if (!gitPath) return;
+  await runGit(gitPath, ['--git-dir', gitDir, 'update-ref', '-d', CACHE_REF]).then(
+    () => logger.info(`[pack] the cache lacked objects its last head reaches: its next transfer brings the whole tree`),
+    (e: unknown) => logger.debug(`[pack] forgetting the cache's head failed: ${String(e)}`),
+  );
+}
+
 /** Lock files git leaves when it dies mid-transfer; any of them makes every later fetch fail with "File exists". */
 const GIT_LOCK = /\.lock$/;
 /** Temp files of a transfer cut short (git's, and writeLooseBlob's `<sha tail>.<pid>.<time>.tmp`). */
@@ -172,6 +204,13 @@ const GIT_TEMP = /^(tmp_pack_|tmp_idx_|tmp_rev_|tmp_obj_)|^[0-9a-f]{38}\.\d+\.\d
  */
 export async function clearStaleGitState(gitDir: string, logger: Logger): Promise<string[]> {
   const removed: string[] = [];
+  // git's housekeeping, detached by the last sync (gitHousekeeping), may still be repacking: its lock
+  // and temp files are live, and git's own locking keeps a transfer beside it safe.
+  const gc = await liveGc(gitDir);
+  if (gc) {
+    logger.debug(`[pack] git gc (pid ${gc}) is still at work in the cache: nothing of it is cleared`);
+    return removed;
+  }
   const visit = async (rel: string, depth: number, match: RegExp): Promise<void> => {
     const entries = await fsp.readdir(path.join(gitDir, rel), { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
@@ -486,6 +525,7 @@ async function heldHave(opts: PackFetch): Promise<string | undefined> {
     () => true,
     () => false,
   );
+  opts.signal?.throwIfAborted();
   if (!held) opts.logger.info(`[pack] the cache's last head ${ref.slice(0, 12)} lacks its objects: this transfer brings the whole tree`);
   return held ? ref : undefined;
 }
@@ -501,12 +541,15 @@ const AUTO_LOOSE_LIMIT = 6700;
  * limits are passed, counted as git counts them (packs; loose objects estimated from one folder).
  */
 export async function gitHousekeeping(gitDir: string, gitPath: string, logger: Logger): Promise<void> {
-  const packs = (await packFiles(gitDir)).size;
-  const sample = (await fsp.readdir(path.join(gitDir, 'objects', '17')).catch(() => [] as string[])).filter((f) => /^[0-9a-f]{38}$/.test(f)).length;
-  if (packs <= AUTO_PACK_LIMIT && sample <= Math.ceil(AUTO_LOOSE_LIMIT / 256)) return;
-  await runGit(gitPath, ['--git-dir', gitDir, '-c', 'gc.autoDetach=true', '-c', 'maintenance.autoDetach=true', 'maintenance', 'run', '--auto', '--quiet']).catch((e: unknown) =>
-    logger.debug(`[pack] git maintenance run --auto failed: ${String(e)}`),
-  );
+  try {
+    const packs = (await fsp.readdir(path.join(gitDir, 'objects', 'pack')).catch(() => [] as string[])).filter((f) => f.endsWith('.pack')).length;
+    const sample = (await fsp.readdir(path.join(gitDir, 'objects', '17')).catch(() => [] as string[])).filter((f) => /^[0-9a-f]{38}$/.test(f)).length;
+    if (packs <= AUTO_PACK_LIMIT && sample <= Math.ceil(AUTO_LOOSE_LIMIT / 256)) return;
+    await runGit(gitPath, ['--git-dir', gitDir, '-c', 'gc.autoDetach=true', '-c', 'maintenance.autoDetach=true', 'maintenance', 'run', '--auto', '--quiet']);
+  } catch (e) {
+    // Housekeeping is never the sync's failure.
+    logger.debug(`[pack] git maintenance run --auto failed: ${String(e)}`);
+  }
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -558,6 +601,8 @@ async function gitFetch(opts: PackFetch, url: string, onTransfer?: () => void): 
     '-c', `http.lowSpeedTime=${stallSeconds}`,
     '-c', 'fetch.unpackLimit=1',
     '-c', 'credential.helper=',
+    // The housekeeping is the content fetcher's, once the sync is done with the cache (gitHousekeeping).
+    '-c', 'maintenance.auto=false',
     'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1',
     url, `+refs/heads/${opts.branch}:${CACHE_REF}`,
   ];
@@ -671,6 +716,11 @@ async function packFiles(gitDir: string): Promise<Map<string, number>> {
   const dir = path.join(gitDir, 'objects', 'pack');
   const names = await fsp.readdir(dir).catch(() => [] as string[]);
   const sizes = new Map<string, number>();
-  for (const n of names) if (n.endsWith('.pack')) sizes.set(n, (await fsp.stat(path.join(dir, n))).size);
+  for (const n of names) {
+    if (!n.endsWith('.pack')) continue;
+    // A pack git's housekeeping removed since the listing is not there.
+    const st = await fsp.stat(path.join(dir, n)).catch(() => undefined);
+    if (st) sizes.set(n, st.size);
+  }
   return sizes;
 }
