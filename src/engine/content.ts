@@ -351,18 +351,6 @@ export class GitContentFetcher {
     await this.transfer(input.branch, signal, input.deferTidy === true, input.want);
   }
 
-  private packOptions(url: string) {
-    return {
-      cacheGitDir: this.opts.cacheGitDir,
-      gitPath: this.opts.gitPath,
-      url,
-      token: this.opts.token,
-      logger: this.log,
-      ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
-      ...(this.opts.proxy !== undefined ? { proxy: this.opts.proxy } : {}),
-    };
-  }
-
   /** The portable path's cache compacted when it outgrew one snapshot by 40% (see tidyCache). */
   async tidy(): Promise<void> {
     if (this.opts.gitPath) return;
@@ -376,12 +364,14 @@ export class GitContentFetcher {
   }
 
   /**
-   * A read after a transfer of the commit found objects missing: the cache's last head, sent as the
-   * transfer's `have`, reaches objects the cache lost (a damaged cache), so the next transfer sends
-   * none (git path).
+   * The cache cannot read `commitSha` although its transfer brought exactly that commit (its ref names
+   * it): the `have` sent reached objects the cache lost (a damaged cache), so the next transfer sends
+   * none (git path). A transfer that brought another commit (`git fetch` of a branch that moved) is
+   * no sign of damage: nothing is forgotten then.
    */
-  async transferLacked(): Promise<void> {
-    if (this.opts.gitPath) await forgetCacheHead(this.opts.cacheGitDir, this.opts.gitPath, this.log);
+  async transferLacked(commitSha: string): Promise<void> {
+    if (!this.opts.gitPath || (await cacheRefCommit(this.opts.cacheGitDir)) !== commitSha) return;
+    await forgetCacheHead(this.opts.cacheGitDir, this.opts.gitPath, this.log);
   }
 
   /** The last transfer's signal: no housekeeping after a cancelled one (see close()). */
@@ -404,11 +394,17 @@ export class GitContentFetcher {
     this.cacheEmpty = false;
     const pack = await fetchPack(
       {
-        ...this.packOptions(this.opts.repository.cloneUrl),
+        cacheGitDir: this.opts.cacheGitDir,
+        gitPath: this.opts.gitPath,
         deferTidy,
         ...(this.isoCache ? { isoRepo: this.isoCache } : {}),
+        url: this.opts.repository.cloneUrl,
         branch,
+        token: this.opts.token,
         signal,
+        logger: this.log,
+        ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
+        ...(this.opts.proxy !== undefined ? { proxy: this.opts.proxy } : {}),
         ...(want ? { want } : {}),
       },
       {
@@ -448,9 +444,6 @@ export class GitContentFetcher {
       missing = await this.missingFrom(missing, input.commitSha);
       this.log.info(`the pack brought ${before - missing.length} of ${before} missing blobs`);
       opts.onProgress?.(total - missing.length, total);
-      // A transfer of this very commit that leaves some of its blobs missing: the cache lacks objects
-      // its last head reaches, which the server left out (see forgetCacheHead).
-      if (missing.length > 0) await this.transferLacked();
     }
     if (missing.length > 0 && missing.length <= (this.opts.restBlobLimit ?? REST_BLOB_LIMIT) * 2) {
       // Small deltas, and the few blobs a pack could not bring (the branch moved meanwhile).

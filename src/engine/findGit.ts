@@ -39,6 +39,8 @@ export async function findGit(preferred?: string, memo: string | null = defaultG
 
 /** The file `command` names (a path, or a name looked up on PATH as execvp does), as a memo key. */
 async function fileIdentity(command: string): Promise<string | undefined> {
+  // Without PATH, execvp searches a default of its own: no memo then.
+  if (!command.includes('/') && process.env.PATH === undefined) return undefined;
   // An empty PATH entry is the current folder, as execvp (and libuv's spawn) read it.
   const candidates = command.includes('/') ? [path.resolve(command)] : (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(path.resolve(dir || '.'), command));
   for (const file of candidates) {

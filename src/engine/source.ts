@@ -179,7 +179,7 @@ export class GitHubRepositorySource implements RepositorySource {
     if (transferred) {
       // The transfer brought the commit the ref named (or, by `git fetch`, what the branch named by then).
       this.log.info('the cache cannot list the tree after the transfer (the branch moved, or the cache lacks objects); listing the tree over REST');
-      await this.content.transferLacked();
+      await this.content.transferLacked(head.commitSha);
     } else if (this.content.listsTreesLocally && (baseCommit === null || (await this.content.cacheHasCommit(baseCommit)))) {
       await this.content.prefetch({ branch: head.branch, want: head.commitSha }, signal);
       const fetched = await this.content.localTree(head.treeSha, signal, true);

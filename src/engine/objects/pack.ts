@@ -603,6 +603,7 @@ async function gitFetch(opts: PackFetch, url: string, onTransfer?: () => void): 
     '-c', 'credential.helper=',
     // The housekeeping is the content fetcher's, once the sync is done with the cache (gitHousekeeping).
     '-c', 'maintenance.auto=false',
+    '-c', 'gc.auto=0',
     'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1',
     url, `+refs/heads/${opts.branch}:${CACHE_REF}`,
   ];
