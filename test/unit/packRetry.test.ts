@@ -51,6 +51,12 @@ describe('the git pack transfer retries transient failures like REST requests', 
     const forward = relayTo(fx.server.url);
     relay = await startHttp('127.0.0.1', async (req, res) => {
       const url = req.url ?? '/';
+      if (isGit(url)) gitAsked?.();
+      // The 'git fetch' variant: a first sync's transfer starts beside the ref request and is git
+      // fetch's only when it starts before the ref answers (after, the smart client transfers the
+      // commit the ref named). The ref's answer is held until git's first request, as a slower API
+      // would: on a busy machine the answer could otherwise win and the variant test the other client.
+      if (gitFirst && /\/git\/refs?\/heads\//.test(url)) await gitFirst;
       const fault = armed && isGit(url) && applies(armed.where, req.method ?? 'GET', url) ? armed : undefined;
       if (!fault) return forward(req, res);
       fault.hits++;
@@ -76,6 +82,9 @@ describe('the git pack transfer retries transient failures like REST requests', 
   });
 
   let seenInfoRefs = false;
+  /** Set for the 'git fetch' variant's syncs: settled by the first git request (see the relay). */
+  let gitFirst: Promise<void> | undefined;
+  let gitAsked: (() => void) | undefined;
   function applies(where: Where, method: string, url: string): boolean {
     if (where === 'every git request') return true;
     if (where === 'first pack POST') return method === 'POST' && url.includes('/git-upload-pack');
@@ -181,8 +190,14 @@ describe('the git pack transfer retries transient failures like REST requests', 
   }
 
   /** A first sync into a fresh storage folder: the content has to come as a pack. */
-  function sync(engine: Engine, fault?: Fault, where?: Where, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  async function sync(engine: Engine, fault?: Fault, where?: Where, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
     seenInfoRefs = false;
+    if (engine === 'git') {
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
+      gitFirst = Promise.race([new Promise<void>((resolve) => (gitAsked = resolve)), timeout]);
+    } else {
+      gitFirst = gitAsked = undefined;
+    }
     armed = fault && where ? { fault, where, hits: 0 } : undefined;
     const storage = path.join(tmp, `storage-${++run}`);
     const repo = engine === 'smart' ? workdirWithObject : workdir;
