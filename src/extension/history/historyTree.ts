@@ -23,7 +23,7 @@ const TREES_KEPT = 6;
 const AGE_REFRESH_MS = 60_000;
 
 export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>, vscode.Disposable {
-  private readonly _onDidChangeTreeData = new vscode.EventEmitter<HistoryNode | undefined>();
+  private readonly _onDidChangeTreeData = new vscode.EventEmitter<HistoryNode | HistoryNode[] | undefined>();
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   /** Refreshes asked for, and the last one whose rows VS Code has read (see settled()). */
   private generation = 0;
@@ -283,7 +283,20 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   /** Ages ("5 min ago") stay true while the view is visible: one re-render a minute, from cached data. */
   private startAges(): void {
     if (this.ageTimer) return;
-    this.ageTimer = this.clock.every(AGE_REFRESH_MS, () => this.changed());
+    this.ageTimer = this.clock.every(AGE_REFRESH_MS, () => this.refreshAges());
+  }
+
+  /**
+   * Only the texts of the shown branch and sync rows change with time: they are refreshed in place.
+   * A refresh from the root each minute would let VS Code drop the handle of a row whose context
+   * menu is open, and the chosen command would reach us without its row.
+   */
+  private refreshAges(): void {
+    const shown: HistoryNode[] = [
+      ...[...this.branchNodes.values()].filter((b) => this.groups.has(b.key)),
+      ...[...this.groups.values()].flatMap((g) => g.rows.map((r) => this.nodeFor(r.record.id))),
+    ];
+    if (shown.length > 0) this._onDidChangeTreeData.fire(shown);
   }
 
   private stopAges(): void {
