@@ -6,7 +6,7 @@
 // index), `git fetch` does it instead.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -230,22 +230,73 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     assert.match(ran(), /maintenance run --auto/);
   });
 
-  it("a gc still at work (its gc.pid names a live process here) keeps its lock and temp files from the next sync's cleanup", async () => {
-    const cache = await newCache();
-    const temp = path.join(cache, 'objects', 'pack', 'tmp_pack_live');
-    writeFileSync(temp, '');
-    writeFileSync(path.join(cache, 'gc.log.lock'), '');
-    const sleeper = spawn('sleep', ['30']);
-    try {
-      writeFileSync(path.join(cache, 'gc.pid'), `${sleeper.pid} ${os.hostname()}`);
-      assert.deepEqual(await clearStaleGitState(cache, logger), []);
-      assert.ok(readdirSync(path.join(cache, 'objects', 'pack')).includes('tmp_pack_live'));
-    } finally {
-      sleeper.kill();
-      await new Promise((r) => sleeper.once('exit', r));
+  describe("git housekeeping still at work keeps what it wrote from the next sync's cleanup", () => {
+    const HOUR = 3600_000;
+    /** A cache with a lock and a temp pack from a transfer killed an hour ago, and gc's own, written a second ago. */
+    async function cacheWithLeftovers(): Promise<string> {
+      const cache = await newCache();
+      const at = (rel: string, ageMs: number) => {
+        writeFileSync(path.join(cache, rel), '');
+        const t = new Date(Date.now() - ageMs);
+        utimesSync(path.join(cache, rel), t, t);
+      };
+      at('shallow.lock', HOUR);
+      at('objects/pack/tmp_pack_killed', HOUR);
+      at('gc.log.lock', 1000);
+      at('objects/pack/tmp_pack_live', 1000);
+      at('objects/pack/pack-1234.pack', 1000); // renamed by gc before its index
+      return cache;
     }
-    // Once it has ended, what it left is stale.
-    assert.deepEqual((await clearStaleGitState(cache, logger)).sort(), ['gc.log.lock', 'objects/pack/tmp_pack_live']);
+    const stale = ['objects/pack/tmp_pack_killed', 'shallow.lock'];
+    const all = ['gc.log.lock', 'objects/pack/pack-1234.pack', 'objects/pack/tmp_pack_killed', 'objects/pack/tmp_pack_live', 'shallow.lock'];
+    const gcPid = (cache: string, text: string, ageMs: number) => {
+      writeFileSync(path.join(cache, 'gc.pid'), text);
+      const t = new Date(Date.now() - ageMs);
+      utimesSync(path.join(cache, 'gc.pid'), t, t);
+    };
+
+    it('a gc whose gc.pid names a live process here: only what is older than it goes (a killed transfer\'s lock no longer fails syncs until gc ends)', async () => {
+      const cache = await cacheWithLeftovers();
+      const sleeper = spawn('sleep', ['30']);
+      try {
+        gcPid(cache, `${sleeper.pid} ${os.hostname()}`, 60_000);
+        assert.deepEqual((await clearStaleGitState(cache, logger)).sort(), stale);
+        assert.ok(readdirSync(path.join(cache, 'objects', 'pack')).includes('tmp_pack_live'));
+      } finally {
+        sleeper.kill();
+        await new Promise((r) => sleeper.once('exit', r));
+      }
+      // Once it has ended, what it left is stale.
+      assert.deepEqual((await clearStaleGitState(cache, logger)).sort(), ['gc.log.lock', 'objects/pack/pack-1234.pack', 'objects/pack/tmp_pack_live']);
+    });
+
+    it("a gc on another host (a shared storage folder) counts as live, as git counts it, until its gc.pid is 12 hours old", async () => {
+      const cache = await cacheWithLeftovers();
+      gcPid(cache, '4242 another-host.example', 60_000);
+      assert.deepEqual((await clearStaleGitState(cache, logger)).sort(), stale);
+      const other = await cacheWithLeftovers();
+      gcPid(other, '4242 another-host.example', 13 * HOUR);
+      assert.deepEqual((await clearStaleGitState(other, logger)).sort(), all);
+    });
+
+    it('a git maintenance holding objects/maintenance.lock counts as live; a lock 12 hours old is a killed run\'s and goes too', async () => {
+      const cache = await cacheWithLeftovers();
+      const lock = path.join(cache, 'objects', 'maintenance.lock');
+      writeFileSync(lock, '');
+      utimesSync(lock, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+      assert.deepEqual((await clearStaleGitState(cache, logger)).sort(), stale);
+      assert.ok(existsSync(lock));
+      utimesSync(lock, new Date(Date.now() - 13 * HOUR), new Date(Date.now() - 13 * HOUR));
+      assert.deepEqual((await clearStaleGitState(cache, logger)).sort(), ['gc.log.lock', 'objects/maintenance.lock', 'objects/pack/pack-1234.pack', 'objects/pack/tmp_pack_live']);
+    });
+
+    it('a gc.pid naming a dead process here is ignored: everything a killed run left goes', async () => {
+      const cache = await cacheWithLeftovers();
+      const gone = spawn('true');
+      await new Promise((r) => gone.once('exit', r));
+      gcPid(cache, `${gone.pid} ${os.hostname()}`, 60_000);
+      assert.deepEqual((await clearStaleGitState(cache, logger)).sort(), all);
+    });
   });
 
   it('a cache found lacking objects forgets its head (packed or loose), so its next transfer brings the whole tree', async () => {

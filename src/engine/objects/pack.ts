@@ -160,22 +160,37 @@ export async function cacheRefCommit(gitDir: string): Promise<string | undefined
   return line === undefined ? undefined : /^([0-9a-f]{40}) /.exec(line)?.[1];
 }
 
+/** git's own limit: a `gc.pid` older than this is a gc that died without removing it. */
+const GC_PID_STALE_MS = 12 * 3600_000;
+
 /**
- * The pid of a git gc running on this machine in `gitDir`, as its `gc.pid` names it (`<pid> <host>`,
- * written by gc for as long as it runs; git itself ignores one older than 12 hours).
+ * When git housekeeping still at work in `gitDir` began (ms since the epoch), or undefined when none
+ * is: a gc whose `gc.pid` (`<pid> <host>`, written for as long as it runs) names a live process here
+ * or another host (whose processes cannot be asked: live, as git takes it), or a `git maintenance`
+ * holding `objects/maintenance.lock` (git ≥ 2.29; tasks other than gc write no gc.pid). Either file
+ * older than 12 hours is a dead process's, as git takes a gc.pid.
  */
-async function liveGc(gitDir: string): Promise<number | undefined> {
-  const file = path.join(gitDir, 'gc.pid');
-  const [text, st] = await Promise.all([fsp.readFile(file, 'utf8').catch(() => undefined), fsp.stat(file).catch(() => undefined)]);
-  if (text === undefined || !st || Date.now() - st.mtimeMs > 12 * 3600_000) return undefined;
-  const m = /^(\d+) (\S+)/.exec(text);
-  if (!m || m[2] !== os.hostname()) return undefined;
-  const pid = Number(m[1]);
+export async function housekeepingSince(gitDir: string, hostname = os.hostname()): Promise<number | undefined> {
+  const fresh = (st: fs.Stats | undefined) => st !== undefined && st.isFile() && Date.now() - st.mtimeMs <= GC_PID_STALE_MS;
+  const gcFile = path.join(gitDir, 'gc.pid');
+  const [text, gcStat, lockStat] = await Promise.all([
+    fsp.readFile(gcFile, 'utf8').catch(() => undefined),
+    fsp.stat(gcFile).catch(() => undefined),
+    fsp.stat(path.join(gitDir, 'objects', 'maintenance.lock')).catch(() => undefined),
+  ]);
+  const since: number[] = [];
+  if (lockStat && fresh(lockStat)) since.push(lockStat.mtimeMs);
+  const m = text === undefined ? null : /^(\d+) (\S+)/.exec(text);
+  if (m && gcStat && fresh(gcStat) && (m[2] !== hostname || processLives(Number(m[1])))) since.push(gcStat.mtimeMs);
+  return since.length ? Math.min(...since) : undefined;
+}
+
+function processLives(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return pid;
+    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -199,18 +214,25 @@ const GIT_TEMP = /^(tmp_pack_|tmp_idx_|tmp_rev_|tmp_obj_)|^[0-9a-f]{38}\.\d+\.\d
 /**
  * Remove what an interrupted transfer left in the cache repository: lock files (`shallow.lock`,
  * `index.lock`, `packed-refs.lock`, `refs/**\/*.lock`, …) and temp objects (`tmp_pack_*`, `tmp_obj_*`).
- * Only called inside a sync, which holds the storage lock: no other process of ours is using the
- * cache, so any of these is stale. Returns what was removed (paths relative to the cache).
+ * Only called inside a sync, which holds the storage lock: no other process of ours transfers into
+ * the cache. git's housekeeping, detached by an earlier sync (gitHousekeeping), may still be at work
+ * (see housekeepingSince): then only what is older than its start is removed — its own lock and temp
+ * files, and a pack it renamed before its index, are newer. Returns what was removed (paths
+ * relative to the cache).
  */
 export async function clearStaleGitState(gitDir: string, logger: Logger): Promise<string[]> {
   const removed: string[] = [];
-  // git's housekeeping, detached by the last sync (gitHousekeeping), may still be repacking: its lock
-  // and temp files are live, and git's own locking keeps a transfer beside it safe.
-  const gc = await liveGc(gitDir);
-  if (gc) {
-    logger.debug(`[pack] git gc (pid ${gc}) is still at work in the cache: nothing of it is cleared`);
-    return removed;
-  }
+  const since = await housekeepingSince(gitDir);
+  if (since !== undefined) logger.debug(`[pack] git housekeeping has been at work in the cache since ${new Date(since).toISOString()}: what it wrote since is left alone`);
+  const remove = async (rel: string, recursive = false): Promise<void> => {
+    const file = path.join(gitDir, rel);
+    if (since !== undefined) {
+      const st = await fsp.lstat(file).catch(() => undefined);
+      if (!st || st.mtimeMs >= since) return;
+    }
+    await fsp.rm(file, { force: true, recursive });
+    removed.push(rel);
+  };
   const visit = async (rel: string, depth: number, match: RegExp): Promise<void> => {
     const entries = await fsp.readdir(path.join(gitDir, rel), { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
@@ -218,18 +240,17 @@ export async function clearStaleGitState(gitDir: string, logger: Logger): Promis
       if (entry.isDirectory()) {
         if (depth > 0) await visit(child, depth - 1, match);
       } else if (match.test(entry.name)) {
-        await fsp.rm(path.join(gitDir, child), { force: true });
-        removed.push(child);
+        await remove(child);
       }
     }
   };
   for (const name of await fsp.readdir(gitDir).catch(() => [] as string[])) {
-    if (GIT_LOCK.test(name)) {
-      await fsp.rm(path.join(gitDir, name), { force: true, recursive: true });
-      removed.push(name);
-    }
+    if (GIT_LOCK.test(name)) await remove(name, true);
   }
   await visit('refs', 16, GIT_LOCK);
+  // A `git maintenance` killed mid-run leaves its lock, and git then never runs maintenance here again.
+  const maintenance = await fsp.stat(path.join(gitDir, 'objects', 'maintenance.lock')).catch(() => undefined);
+  if (maintenance && Date.now() - maintenance.mtimeMs > GC_PID_STALE_MS) await remove('objects/maintenance.lock');
   await visit('objects', 2, GIT_TEMP);
   // A pack without its index (or the reverse) is a transfer cut short: unusable, and it holds the space.
   const packDir = path.join(gitDir, 'objects', 'pack');
@@ -237,8 +258,7 @@ export async function clearStaleGitState(gitDir: string, logger: Logger): Promis
   for (const name of packs) {
     const m = /^(pack-[0-9a-f]+)\.(pack|idx)$/.exec(name);
     if (!m || packs.includes(`${m[1]}.${m[2] === 'pack' ? 'idx' : 'pack'}`)) continue;
-    await fsp.rm(path.join(packDir, name), { force: true });
-    removed.push(`objects/pack/${name}`);
+    await remove(`objects/pack/${name}`);
   }
   if (removed.length > 0) logger.warn(`removed what an interrupted git transfer left in the content cache: ${removed.join(', ')}`);
   return removed;
