@@ -2,7 +2,6 @@
 // filled by one pack transfer (git smart HTTP), or REST blobs for a small delta. A blob crosses the
 // network at most once: everything fetched lands in the cache repository, addressed by its sha.
 import { promises as fsp } from 'node:fs';
-import git from 'isomorphic-git';
 import path from 'node:path';
 import { SyncError, throwIfAborted } from '../core/errors';
 import { scoped, type Logger } from '../core/logger';
@@ -329,12 +328,13 @@ export class GitContentFetcher {
       if (unknown.length > 0 && !this.cacheEmpty) for (const sha of await presentObjects(this.opts.gitPath, this.opts.cacheGitDir, unknown)) this.heldCommits.add(sha);
       return new Set(shas.filter((sha) => this.heldCommits.has(sha)));
     }
-    // The portable store reads blobs only (a commit is an ObjectTypeError there): ask for the commit.
+    // The portable store reads blobs only (a commit is an ObjectTypeError there): ask for the commit,
+    // through our pack reader (isomorphic-git's would load and copy the whole cache pack to answer).
     const repo = this.isoCache as IsoGitRepo;
     const held = await Promise.all(
       shas.map((oid) =>
-        git.readCommit({ fs: repo.fs, gitdir: this.opts.cacheGitDir, oid, cache: repo.cache }).then(
-          () => true,
+        repo.readObject(oid).then(
+          ({ type }) => type === 'commit',
           () => false,
         ),
       ),

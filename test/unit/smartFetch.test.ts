@@ -230,6 +230,69 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     assert.match(ran(), /maintenance run --auto/);
   });
 
+  describe('the portable path (no git binary): an incremental transfer by this client, its pack indexed here (storeThinPack)', () => {
+    const portableCache = async () => {
+      const dir = path.join(root, `cache-${++n}`);
+      await initCacheRepo(dir, undefined);
+      return dir;
+    };
+    const packsOf = (cache: string) => readdirSync(path.join(cache, 'objects', 'pack')).filter((f) => f.endsWith('.idx')).map((f) => path.join(cache, 'objects', 'pack', f));
+    const oidsOf = (idx: string) =>
+      execFileSync('git', ['show-index'], { input: readFileSync(idx) })
+        .toString()
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[1])
+        .sort();
+
+    it('only what is new crosses the wire, in one request, and git reads the cache as its own (verify-pack, fsck)', async () => {
+      const cache = await portableCache();
+      const first = await transfer(cache, head(), 'main', { gitPath: undefined });
+      assert.ok(!logged.some((l) => /indexed here/.test(l)), 'a first transfer stays isomorphic-git\'s');
+      const paths = Object.keys(generateFiles(300, { seed: 7, depth: [2, 4] }));
+      await commitChanges(repo, { ...Object.fromEntries(paths.slice(40, 44).map((p) => [p, `portable ${p}\n`])), 'portable/new.txt': 'new\n' });
+      const next = await transfer(cache, head(), 'main', { gitPath: undefined });
+      assert.ok(logged.some((l) => /smart-HTTP fetch .* indexed here/.test(l)), logged.join('\n'));
+      assert.equal(next.posts, 1);
+      assert.ok(next.wire < first.wire / 5, `only the new objects crossed the wire: ${next.wire} vs ${first.wire} bytes`);
+      assertHolds(cache, head());
+      for (const idx of packsOf(cache)) git(['verify-pack', idx]);
+    });
+
+    it('makes of a thin pack what git index-pack --fix-thin makes: the same objects, bases appended; a damaged or baseless pack is refused, leaving nothing', async () => {
+      const cache = await portableCache();
+      await transfer(cache, head(), 'main', { gitPath: undefined });
+      const base = head();
+      const paths = Object.keys(generateFiles(300, { seed: 7, depth: [2, 4] }));
+      // Changed a little, so each new blob is a delta on its old version: a base the pack leaves out.
+      await commitChanges(repo, Object.fromEntries(paths.slice(60, 70).map((p) => [p, `${git(['--git-dir', repo.bareDir, 'show', `main:${p}`])}\none more line\n`])));
+      const thin = execFileSync('git', ['--git-dir', repo.bareDir, 'pack-objects', '--thin', '--stdout', '--revs', '-q'], { input: `${head()}\n^${base}\n` });
+      const theirs = path.join(root, `theirs-${++n}`);
+      execFileSync('cp', ['-r', cache, theirs]);
+      const before = new Set(packsOf(theirs).map((f) => path.basename(f)));
+      execFileSync('git', ['--git-dir', theirs, 'index-pack', '--stdin', '--fix-thin'], { input: thin });
+      const gitIdx = packsOf(theirs).find((f) => !before.has(path.basename(f))) as string;
+
+      const { storeThinPack } = await import('../../src/engine/objects/thinPack');
+      const { IsoGitRepo } = await import('../../src/engine/objects/isoGitFs');
+      const name = await storeThinPack(new IsoGitRepo(cache), thin);
+      const ours = path.join(cache, 'objects', 'pack', name.replace(/\.pack$/, '.idx'));
+      assert.ok(oidsOf(ours).length > execFileSync('git', ['--git-dir', repo.bareDir, 'rev-list', '--objects', `${head()}`, `^${base}`]).toString().trim().split('\n').length, 'the delta bases were appended');
+      assert.deepEqual(oidsOf(ours), oidsOf(gitIdx));
+      git(['verify-pack', ours]);
+      assert.equal(git(['--git-dir', cache, 'ls-tree', '-r', head()]), git(['--git-dir', repo.bareDir, 'ls-tree', '-r', head()]));
+
+      const other = await portableCache();
+      const damaged = Buffer.from(thin);
+      const mid = damaged.length >> 1;
+      damaged[mid] = (damaged[mid] ?? 0) ^ 0xff;
+      await assert.rejects(storeThinPack(new IsoGitRepo(other), damaged), (e: unknown) => e instanceof SmartHttpUnsupported && /checksum/.test(e.message));
+      await assert.rejects(storeThinPack(new IsoGitRepo(other), thin), (e: unknown) => e instanceof SmartHttpUnsupported && /neither the pack nor the cache/.test(e.message));
+      await assert.rejects(storeThinPack(new IsoGitRepo(other), Buffer.from('<html>not a pack</html>'.repeat(3))), SmartHttpUnsupported);
+      assert.deepEqual(readdirSync(path.join(other, 'objects', 'pack')), [], 'nothing left behind');
+    });
+  });
+
   describe("git housekeeping still at work keeps what it wrote from the next sync's cleanup", () => {
     const HOUR = 3600_000;
     /** A cache with a lock and a temp pack from a transfer killed an hour ago, and gc's own, written a second ago. */

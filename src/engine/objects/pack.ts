@@ -17,7 +17,7 @@ import { proxiedGitHttp } from './proxyHttp';
 import { directGitHttp, watchedGitHttp } from './watchedHttp';
 import { cacheOutgrown, compactCache } from './compactCache';
 import { IsoGitRepo } from './isoGitFs';
-import { fattenPack, thinPackHttp } from './thinPack';
+import { fattenPack, storeThinPack, thinPackHttp } from './thinPack';
 import { capabilities, indexPackEnv, smartFetch, SmartHttpUnsupported, type SmartFetchOptions } from './smartFetch';
 
 export interface PackFetch {
@@ -654,6 +654,7 @@ async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<void>
   // NoRefspecError after the transfer when there is none (a fresh cache repository has none).
   await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
   const have = await cacheHead(repo, opts.branch);
+  if (have && opts.want && (await smartIntoCache(opts, repo, have.oid))) return;
   // Loaded here, on the portable path only: its HTTP client pulls in node:http at load.
   // Watched for silence like git's lowSpeedTime (gitFetch): a stalled attempt fails as transient.
   const direct = opts.proxy ? undefined : await directGitHttp((await import('isomorphic-git/http/node')).default, opts.url);
@@ -690,18 +691,53 @@ async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<void>
 }
 
 /**
+ * An incremental transfer on the portable path, by the smart-HTTP client (the commit the REST ref
+ * named, as on the git path) with the pack indexed here (storeThinPack) rather than by isomorphic-git,
+ * whose indexing of a thin pack reads the whole cache pack. False when the server or its answer is
+ * not one the client speaks: isomorphic-git's fetch does the transfer then. A first transfer stays
+ * isomorphic-git's (its pack is the whole tree, held in memory by either).
+ */
+async function smartIntoCache(opts: PackFetch, repo: IsoGitRepo, have: string): Promise<boolean> {
+  const smart: SmartFetchOptions = {
+    url: opts.url,
+    token: opts.token,
+    fetchVia: opts.proxy ? proxiedFetch(opts.proxy) : httpFetch,
+    gitDir: opts.cacheGitDir,
+    want: opts.want as string,
+    store: async (pack) => void (await storeThinPack(repo, pack)),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    stallMs: opts.timeoutMs ?? DEFAULT_STALL_MS,
+  };
+  try {
+    await smartFetch(smart, await capabilities(smart), CACHE_REF, have);
+    await repo.invalidate();
+    opts.logger.debug(`[pack] smart-HTTP fetch of ${opts.want?.slice(0, 12)} at depth 1 (have ${have.slice(0, 12)}) indexed here`);
+    return true;
+  } catch (e) {
+    if (!(e instanceof SmartHttpUnsupported) || opts.signal?.aborted) throw e;
+    opts.logger.info(`[pack] ${e.message}: the transfer is left to isomorphic-git`);
+    await clearStaleGitState(opts.cacheGitDir, opts.logger);
+    await repo.invalidate();
+    return false;
+  }
+}
+
+/**
  * The cache's last fetched head, to be sent as a `have`: CACHE_REF (written after every portable
  * fetch), else the branch's remote-tracking ref (a cache filled before CACHE_REF was kept). Only
  * a commit the cache holds with its tree counts; none for an empty cache.
  */
 async function cacheHead(repo: IsoGitRepo, branch: string): Promise<{ ref: string; oid: string } | undefined> {
-  const { fs, gitDir, cache } = repo;
+  const { fs, gitDir } = repo;
   for (const ref of [CACHE_REF, `refs/remotes/${ISO_REMOTE}/${branch}`]) {
     const oid = await git.resolveRef({ fs, gitdir: gitDir, ref }).catch(() => undefined);
     if (!oid) continue;
-    const held = await git.readCommit({ fs, gitdir: gitDir, oid, cache }).then(
-      ({ commit }) => git.readTree({ fs, gitdir: gitDir, oid: commit.tree, cache }).then(() => true),
-      () => false,
+    // Read by our pack reader (isoGitFs.ts), not isomorphic-git's: its would load and copy the whole cache pack.
+    const held = await repo.readObject(oid).then(
+      async ({ type, object }) => {
+        const tree = /^tree ([0-9a-f]{40})\n/.exec(object.toString('latin1', 0, 46))?.[1];
+        return type === 'commit' && tree !== undefined && (await repo.readObject(tree)).type === 'tree';
+      },
     ).catch(() => false);
     if (held) return { ref, oid };
   }

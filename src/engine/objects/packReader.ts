@@ -4,7 +4,6 @@
 // first; here an object is found by a binary search of the index as it is on disk, inflated with
 // Node's zlib, and a delta's bases resolved once (a small cache of the bases read). Anything this
 // does not read (an index of another version, an object no pack holds) is left to isomorphic-git.
-import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -266,7 +265,10 @@ function position(pack: OpenPack, key: Buffer): number | undefined {
 function inflate(data: Buffer, at: number, size: number, name: string): Buffer {
   // A stream is at most a little longer than what it holds (stored blocks: 5 bytes per 64 KiB, plus
   // zlib's 6): inflate stops at its end, so what follows it in the pack is never read.
-  const out = inflateSync(data.subarray(at, Math.min(data.length - 20, at + size + (size >> 10) + 64)));
+  // The output buffer sized to the object (one byte more, so zlib ends the stream with room left and
+  // no second buffer is made): one allocation, from Node's pool when small, instead of a fresh 16 KB
+  // chunk per object (the default), which was a tenth of a 1% sync's reads at 100k files.
+  const out = inflateSync(data.subarray(at, Math.min(data.length - 20, at + size + (size >> 10) + 64)), { chunkSize: Math.max(64, size + 1) });
   if (out.length !== size) throw new Error(`an object in ${name} inflates to ${out.length} bytes, not ${size}`);
   return out;
 }
@@ -319,10 +321,15 @@ export function applyDelta(delta: Buffer, base: Buffer): Buffer {
   return out;
 }
 
-/** isomorphic-git's check of a pack it loads: its trailer names its index's pack, and is its checksum. */
+/**
+ * The check git makes of a pack it opens: its trailer is the checksum its index names. The checksum
+ * itself is not computed again over the whole pack at each read (isomorphic-git does; that was
+ * 0.11 s of every 1% sync at 100k files, growing with the repository): as in git, each object's
+ * zlib stream carries its own checksum (Adler-32, checked as it inflates) and its size is checked
+ * against its header, so damage still fails the read that meets it.
+ */
 function verifyPack(pack: Buffer, expected: string): void {
+  if (pack.length < 32 || pack.toString('latin1', 0, 4) !== 'PACK') throw new Error(`Packfile damaged: no PACK header (expected ${expected}). The packfile may be corrupted.`);
   const trailer = pack.toString('hex', pack.length - 20);
   if (trailer !== expected) throw new Error(`Packfile trailer mismatch: expected ${expected}, got ${trailer}. The packfile may be corrupted.`);
-  const actual = createHash('sha1').update(pack.subarray(0, pack.length - 20)).digest('hex');
-  if (actual !== expected) throw new Error(`Packfile payload corrupted: calculated ${actual} but expected ${expected}. The packfile may have been tampered with.`);
 }

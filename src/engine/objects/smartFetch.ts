@@ -51,7 +51,10 @@ export interface SmartFetchOptions {
   token: string | undefined;
   /** fetch, direct or through the proxy (it must honour `redirect: 'manual'`). */
   fetchVia: typeof fetch;
-  gitPath: string;
+  /** The git binary whose `index-pack` takes the pack; or, without one, `store` does (the portable path). */
+  gitPath?: string;
+  /** Takes the whole pack once it has come (see thinPack.ts storeThinPack). */
+  store?: (pack: Buffer) => Promise<void>;
   gitDir: string;
   /** The commit to transfer (as the REST ref named it). */
   want: string;
@@ -266,8 +269,32 @@ export function indexPackEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
   return { ...env, GLIBC_TUNABLES: env.GLIBC_TUNABLES ? `${env.GLIBC_TUNABLES}:${ours}` : ours };
 }
 
+/** Where the pack goes as it comes: fed chunk by chunk, waited for at the end, stopped by a cancellation. */
+interface PackSink {
+  write(b: Buffer): Promise<void>;
+  end(): Promise<void>;
+  kill(): void;
+}
+
+/** The pack gathered in memory, then handed to `store` whole (the portable path's; its packs are a change's). */
+function storedPack(store: (pack: Buffer) => Promise<void>): PackSink {
+  const parts: Buffer[] = [];
+  let killed = false;
+  return {
+    async write(b) {
+      // A copy: the pkt-line reader's buffer is not ours to keep.
+      parts.push(Buffer.from(b));
+    },
+    async end() {
+      if (killed) throw new Error('the pack was abandoned');
+      await store(Buffer.concat(parts));
+    },
+    kill: () => void (killed = true),
+  };
+}
+
 /** `git index-pack --stdin --fix-thin` in the cache: fed chunk by chunk, waited for at the end. */
-function indexPack(o: SmartFetchOptions): { write(b: Buffer): Promise<void>; end(): Promise<void>; kill(): void } {
+function indexPack(o: SmartFetchOptions & { gitPath: string }): PackSink {
   const proc = spawn(o.gitPath, [...GIT_SAFETY_ARGS, '--git-dir', o.gitDir, 'index-pack', '--stdin', '--fix-thin'], { stdio: ['pipe', 'ignore', 'pipe'], env: indexPackEnv() });
   const err: Buffer[] = [];
   proc.stderr.on('data', (c: Buffer) => err.push(c));
@@ -336,7 +363,12 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
   const added = new Set<string>();
   const removed = new Set<string>();
   let section: string | undefined;
-  let pack: ReturnType<typeof indexPack> | undefined;
+  let pack: PackSink | undefined;
+  const sink = (): PackSink => {
+    if (o.store) return storedPack(o.store);
+    if (!o.gitPath) throw new Error('the smart-HTTP client has nowhere to put the pack');
+    return indexPack({ ...o, gitPath: o.gitPath });
+  };
   let ended = false;
   // Until the ref is written, a cancellation stops index-pack too (the request's own watch ends with its body).
   const onAbort = () => pack?.kill();
@@ -347,7 +379,7 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
       for (let p = reader.next(); p && !ended; p = reader.next()) {
         if (p.kind === 'data' && section === 'packfile') {
           const band = p.data[0];
-          if (band === 1) await (pack ??= indexPack(o)).write(p.data.subarray(1));
+          if (band === 1) await (pack ??= sink()).write(p.data.subarray(1));
           else if (band === 3) throw new SmartHttpUnsupported(`remote error: ${p.data.toString('utf8', 1).trim()}`);
           else if (band !== 2) throw new SmartHttpUnsupported(`a packfile line on sideband ${band}`);
           continue;
