@@ -245,10 +245,11 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
         .map((l) => l.split(' ')[1])
         .sort();
 
-    it('only what is new crosses the wire, in one request, and git reads the cache as its own (verify-pack, fsck)', async () => {
+    it('a first transfer, then a change: only what is new crosses the wire, in one request, and git reads the cache as its own (verify-pack, fsck)', async () => {
       const cache = await portableCache();
       const first = await transfer(cache, head(), 'main', { gitPath: undefined });
-      assert.ok(!logged.some((l) => /indexed here/.test(l)), 'a first transfer stays isomorphic-git\'s');
+      assert.ok(logged.some((l) => /smart-HTTP fetch .* \(no haves\) indexed here/.test(l)), logged.join('\n'));
+      assertHolds(cache, head());
       const paths = Object.keys(generateFiles(300, { seed: 7, depth: [2, 4] }));
       await commitChanges(repo, { ...Object.fromEntries(paths.slice(40, 44).map((p) => [p, `portable ${p}\n`])), 'portable/new.txt': 'new\n' });
       const next = await transfer(cache, head(), 'main', { gitPath: undefined });

@@ -654,7 +654,7 @@ async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<void>
   // NoRefspecError after the transfer when there is none (a fresh cache repository has none).
   await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
   const have = await cacheHead(repo, opts.branch);
-  if (have && opts.want && (await smartIntoCache(opts, repo, have.oid))) return;
+  if (opts.want && (await smartIntoCache(opts, repo, have?.oid))) return;
   // Loaded here, on the portable path only: its HTTP client pulls in node:http at load.
   // Watched for silence like git's lowSpeedTime (gitFetch): a stalled attempt fails as transient.
   const direct = opts.proxy ? undefined : await directGitHttp((await import('isomorphic-git/http/node')).default, opts.url);
@@ -691,13 +691,13 @@ async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<void>
 }
 
 /**
- * An incremental transfer on the portable path, by the smart-HTTP client (the commit the REST ref
- * named, as on the git path) with the pack indexed here (storeThinPack) rather than by isomorphic-git,
- * whose indexing of a thin pack reads the whole cache pack. False when the server or its answer is
- * not one the client speaks: isomorphic-git's fetch does the transfer then. A first transfer stays
- * isomorphic-git's (its pack is the whole tree, held in memory by either).
+ * The portable path's transfer by the smart-HTTP client (the commit the REST ref named, as on the
+ * git path), the pack indexed here (storeThinPack) rather than by isomorphic-git, whose indexing of
+ * a thin pack reads the whole cache pack and which inflates in JavaScript. The pack is held in
+ * memory until indexed, as isomorphic-git holds it. False when the server or its answer is not one
+ * the client speaks: isomorphic-git's fetch does the transfer then.
  */
-async function smartIntoCache(opts: PackFetch, repo: IsoGitRepo, have: string): Promise<boolean> {
+async function smartIntoCache(opts: PackFetch, repo: IsoGitRepo, have: string | undefined): Promise<boolean> {
   const smart: SmartFetchOptions = {
     url: opts.url,
     token: opts.token,
@@ -711,7 +711,7 @@ async function smartIntoCache(opts: PackFetch, repo: IsoGitRepo, have: string): 
   try {
     await smartFetch(smart, await capabilities(smart), CACHE_REF, have);
     await repo.invalidate();
-    opts.logger.debug(`[pack] smart-HTTP fetch of ${opts.want?.slice(0, 12)} at depth 1 (have ${have.slice(0, 12)}) indexed here`);
+    opts.logger.debug(`[pack] smart-HTTP fetch of ${opts.want?.slice(0, 12)} at depth 1 (${have ? `have ${have.slice(0, 12)}` : "no haves"}) indexed here`);
     return true;
   } catch (e) {
     if (!(e instanceof SmartHttpUnsupported) || opts.signal?.aborted) throw e;

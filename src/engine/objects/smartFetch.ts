@@ -278,7 +278,7 @@ interface PackSink {
 
 /** The pack gathered in memory, then handed to `store` whole (the portable path's; its packs are a change's). */
 function storedPack(store: (pack: Buffer) => Promise<void>): PackSink {
-  const parts: Buffer[] = [];
+  let parts: Buffer[] = [];
   let killed = false;
   return {
     async write(b) {
@@ -287,7 +287,9 @@ function storedPack(store: (pack: Buffer) => Promise<void>): PackSink {
     },
     async end() {
       if (killed) throw new Error('the pack was abandoned');
-      await store(Buffer.concat(parts));
+      const pack = Buffer.concat(parts);
+      parts = [];
+      await store(pack);
     },
     kill: () => void (killed = true),
   };

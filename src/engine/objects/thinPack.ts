@@ -237,16 +237,27 @@ export async function storeThinPack(repo: IsoGitRepo, pack: Buffer): Promise<str
 
   // Resolved in passes: whole objects and the deltas on what is known, by place or by name; what is
   // left waits on names the pack does not hold — the thin pack's bases, read from the cache.
-  // Only the objects some delta is on are kept once resolved (a change's pack may hold many).
-  const ofsBases = new Set(entries.flatMap((e) => (e.baseOffset !== undefined ? [e.baseOffset] : [])));
-  const refBases = new Set(entries.flatMap((e) => (e.baseOid !== undefined ? [e.baseOid] : [])));
+  // A resolved object is kept only while deltas on it wait (by place for OFS_DELTAs, by name for
+  // REF_DELTAs): a whole tree's pack holds chains of deltas, and each base goes once its last delta is
+  // resolved.
+  const waitingOn = new Map<number | string, number>();
+  const wait = (key: number | string | undefined) => key !== undefined && waitingOn.set(key, (waitingOn.get(key) ?? 0) + 1);
+  for (const e of entries) wait(e.baseOffset ?? e.baseOid);
   const byOid = new Map<string, { type: ObjectType; content: Buffer }>();
   const external = new Map<string, { type: ObjectType; content: Buffer }>();
   const resolve = (e: Entry, type: ObjectType, content: Buffer) => {
     e.oid = objectId(type, content);
     e.data = EMPTY;
-    if (ofsBases.has(e.offset)) e.resolved = { type, content };
-    if (refBases.has(e.oid)) byOid.set(e.oid, { type, content });
+    if (waitingOn.has(e.offset)) e.resolved = { type, content };
+    if (waitingOn.has(e.oid)) byOid.set(e.oid, { type, content });
+  };
+  const done = (e: Entry) => {
+    const key = (e.baseOffset ?? e.baseOid) as number | string;
+    const left = (waitingOn.get(key) ?? 1) - 1;
+    if (left > 0) return void waitingOn.set(key, left);
+    waitingOn.delete(key);
+    if (typeof key === 'number') delete (byOffset.get(key) as Entry).resolved;
+    else byOid.delete(key);
   };
   let pending = entries;
   while (pending.length > 0) {
@@ -268,6 +279,7 @@ export async function storeThinPack(repo: IsoGitRepo, pack: Buffer): Promise<str
       } catch (err) {
         throw badPack(`the delta at ${e.offset}: ${(err as Error).message}`);
       }
+      done(e);
     }
     if (waiting.length === pending.length) {
       // No progress: the REF_DELTA bases no entry gave are the cache's (a thin pack's bases). One
