@@ -15,6 +15,7 @@ import { SyncError } from '../../src/core/errors';
 import { cacheRefCommit, clearStaleGitState, fetchPack, forgetCacheHead, gitHousekeeping, initCacheRepo } from '../../src/engine/objects/pack';
 import { capabilities, indexPackEnv, pktLine, PktReader, SmartHttpUnsupported, type Pkt, type SmartFetchOptions } from '../../src/engine/objects/smartFetch';
 import { startGitHubServer, type GitHubServer } from '../support/githubServer';
+import { relayTo, startHttp } from './support/cliProcess';
 import { commitChanges, createTestRepo, generateFiles, type TestRepo } from '../support/repos';
 
 const git = (args: string[]) => execFileSync('git', args, { stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } }).toString().trim();
@@ -260,6 +261,30 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
       for (const idx of packsOf(cache)) git(['verify-pack', idx]);
     });
 
+    it('a server that does not speak protocol version 2: isomorphic-git does the transfer, first and incremental, and says why', async () => {
+      // The relay drops the Git-Protocol header, so git http-backend answers in protocol v0.
+      const v0 = await startHttp('127.0.0.1', (req, res) => {
+        delete req.headers['git-protocol'];
+        return relayTo(server.url)(req, res);
+      });
+      try {
+        const cache = await portableCache();
+        const viaV0 = (want: string) => {
+          logged.length = 0;
+          return fetchPack({ cacheGitDir: cache, gitPath: undefined, url: `${v0.url}/octo/repo.git`, branch: 'main', token: undefined, logger, want });
+        };
+        await viaV0(head());
+        assert.ok(logged.some((l) => /does not speak git protocol version 2.*left to isomorphic-git/.test(l)), logged.join('\n'));
+        assertHolds(cache, head());
+        await commitChanges(repo, { 'portable/v0.txt': 'v0\n' });
+        await viaV0(head());
+        assert.ok(logged.some((l) => /left to isomorphic-git/.test(l)) && !logged.some((l) => /indexed here/.test(l)), logged.join('\n'));
+        assertHolds(cache, head());
+      } finally {
+        await v0.close();
+      }
+    });
+
     it('makes of a thin pack what git index-pack --fix-thin makes: the same objects, bases appended; a damaged or baseless pack is refused, leaving nothing', async () => {
       const cache = await portableCache();
       await transfer(cache, head(), 'main', { gitPath: undefined });
@@ -290,6 +315,14 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
       await assert.rejects(storeThinPack(new IsoGitRepo(other), damaged), (e: unknown) => e instanceof SmartHttpUnsupported && /checksum/.test(e.message));
       await assert.rejects(storeThinPack(new IsoGitRepo(other), thin), (e: unknown) => e instanceof SmartHttpUnsupported && /neither the pack nor the cache/.test(e.message));
       await assert.rejects(storeThinPack(new IsoGitRepo(other), Buffer.from('<html>not a pack</html>'.repeat(3))), SmartHttpUnsupported);
+      // A stream that inflates far beyond the size its header gives is refused before it fills the heap.
+      const { entryHeader } = await import('../../src/engine/objects/packFormat');
+      const { deflateSync } = await import('node:zlib');
+      const { createHash } = await import('node:crypto');
+      const head12 = Buffer.from('PACK\0\0\0\x02\0\0\0\x01', 'latin1');
+      const bombBody = Buffer.concat([head12, entryHeader(3, 5), deflateSync(Buffer.alloc(64 * 1024 * 1024))]);
+      const bomb = Buffer.concat([bombBody, createHash('sha1').update(bombBody).digest()]);
+      await assert.rejects(storeThinPack(new IsoGitRepo(other), bomb), (e: unknown) => e instanceof SmartHttpUnsupported && /does not inflate to its 5 bytes/.test(e.message));
       assert.deepEqual(readdirSync(path.join(other, 'objects', 'pack')), [], 'nothing left behind');
     });
   });
@@ -352,6 +385,16 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
       assert.ok(existsSync(lock));
       utimesSync(lock, new Date(Date.now() - 13 * HOUR), new Date(Date.now() - 13 * HOUR));
       assert.deepEqual((await clearStaleGitState(cache, logger)).sort(), ['gc.log.lock', 'objects/maintenance.lock', 'objects/pack/pack-1234.pack', 'objects/pack/tmp_pack_live']);
+    });
+
+    it('a lock or gc.pid from before the machine last started is a dead process\'s, however young (a restart killed it)', async () => {
+      const beforeBoot = new Date(Date.now() - os.uptime() * 1000 - 60_000);
+      const cache = await cacheWithLeftovers();
+      const lock = path.join(cache, 'objects', 'maintenance.lock');
+      writeFileSync(lock, '');
+      utimesSync(lock, beforeBoot, beforeBoot);
+      gcPid(cache, '4242 another-host.example', Date.now() - beforeBoot.getTime());
+      assert.deepEqual((await clearStaleGitState(cache, logger)).sort(), [...all, 'objects/maintenance.lock'].sort());
     });
 
     it('a gc.pid naming a dead process here is ignored: everything a killed run left goes', async () => {

@@ -168,10 +168,13 @@ const GC_PID_STALE_MS = 12 * 3600_000;
  * is: a gc whose `gc.pid` (`<pid> <host>`, written for as long as it runs) names a live process here
  * or another host (whose processes cannot be asked: live, as git takes it), or a `git maintenance`
  * holding `objects/maintenance.lock` (git ≥ 2.29; tasks other than gc write no gc.pid). Either file
- * older than 12 hours is a dead process's, as git takes a gc.pid.
+ * older than 12 hours (as git takes a gc.pid) or than the machine's last start is a dead process's.
  */
 export async function housekeepingSince(gitDir: string, hostname = os.hostname()): Promise<number | undefined> {
-  const fresh = (st: fs.Stats | undefined) => st !== undefined && st.isFile() && Date.now() - st.mtimeMs <= GC_PID_STALE_MS;
+  // A file older than the machine's last start is a process's the restart ended (git's gc.pid check
+  // cannot see that for another host; a lock file names no process at all).
+  const bootMs = Date.now() - os.uptime() * 1000;
+  const fresh = (st: fs.Stats | undefined) => st !== undefined && st.isFile() && st.mtimeMs > bootMs && Date.now() - st.mtimeMs <= GC_PID_STALE_MS;
   const gcFile = path.join(gitDir, 'gc.pid');
   const [text, gcStat, lockStat] = await Promise.all([
     fsp.readFile(gcFile, 'utf8').catch(() => undefined),
@@ -248,9 +251,9 @@ export async function clearStaleGitState(gitDir: string, logger: Logger): Promis
     if (GIT_LOCK.test(name)) await remove(name, true);
   }
   await visit('refs', 16, GIT_LOCK);
-  // A `git maintenance` killed mid-run leaves its lock, and git then never runs maintenance here again.
+  // A `git maintenance` killed mid-run (or by a restart) leaves its lock, and git then never runs maintenance here again.
   const maintenance = await fsp.stat(path.join(gitDir, 'objects', 'maintenance.lock')).catch(() => undefined);
-  if (maintenance && Date.now() - maintenance.mtimeMs > GC_PID_STALE_MS) await remove('objects/maintenance.lock');
+  if (maintenance && (Date.now() - maintenance.mtimeMs > GC_PID_STALE_MS || maintenance.mtimeMs < Date.now() - os.uptime() * 1000)) await remove('objects/maintenance.lock');
   await visit('objects', 2, GIT_TEMP);
   // A pack without its index (or the reverse) is a transfer cut short: unusable, and it holds the space.
   const packDir = path.join(gitDir, 'objects', 'pack');

@@ -268,7 +268,7 @@ function inflate(data: Buffer, at: number, size: number, name: string): Buffer {
   // The output buffer sized to the object (one byte more, so zlib ends the stream with room left and
   // no second buffer is made): one allocation, from Node's pool when small, instead of a fresh 16 KB
   // chunk per object (the default), which was a tenth of a 1% sync's reads at 100k files.
-  const out = inflateSync(data.subarray(at, Math.min(data.length - 20, at + size + (size >> 10) + 64)), { chunkSize: Math.max(64, size + 1) });
+  const out = inflateSync(data.subarray(at, Math.min(data.length - 20, at + size + (size >> 10) + 64)), { chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size) });
   if (out.length !== size) throw new Error(`an object in ${name} inflates to ${out.length} bytes, not ${size}`);
   return out;
 }

@@ -152,19 +152,21 @@ export async function fattenPack(gitDir: string, name: string, repo: IsoGitRepo 
 }
 
 const TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
-const EMPTY = Buffer.alloc(0);
 
 interface Entry {
   offset: number;
   crc: number;
   code: number;
-  /** The inflated data: the object's content, or a delta's instructions. */
-  data: Buffer;
+  /** The inflated size its header gives, and where its zlib stream starts and ends. */
+  size: number;
+  dataAt: number;
+  end: number;
   /** An OFS_DELTA's base, by offset; a REF_DELTA's, by name. */
   baseOffset?: number;
   baseOid?: string;
+  /** Its name, once known (a whole object's at once, a delta's once resolved). */
   oid?: string;
-  /** Its type and content, kept while some delta of the pack is on it. */
+  /** Its type and content, kept while some delta of the pack waits on it. */
   resolved?: { type: ObjectType; content: Buffer };
 }
 
@@ -178,14 +180,37 @@ function objectId(type: ObjectType, content: Buffer): string {
 }
 
 /**
+ * The zlib stream at `at` of `pack` (ending by `end`), which its header says inflates to `size`
+ * bytes: never more is inflated (a stream that would is refused, not a heap filled), nor read past
+ * what such a stream can take (stored blocks: 5 bytes per 64 KiB, plus zlib's 6).
+ */
+function inflateEntry(pack: Buffer, at: number, end: number, size: number): { data: Buffer; used: number } {
+  let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
+  try {
+    // Sized to the object: one output buffer (pooled when small), not a 16 KB chunk per object.
+    inflated = inflateSync(pack.subarray(at, Math.min(end, at + size + (size >> 10) + 64)), {
+      info: true,
+      chunkSize: Math.max(64, size + 1),
+      maxOutputLength: Math.max(1, size),
+    }) as unknown as typeof inflated;
+  } catch (e) {
+    throw badPack(`an object at ${at} does not inflate to its ${size} bytes (${(e as Error).message})`);
+  }
+  if (inflated.buffer.length !== size) throw badPack(`an object at ${at} inflates to ${inflated.buffer.length} bytes, not ${size}`);
+  return { data: inflated.buffer, used: inflated.engine.bytesWritten };
+}
+
+/**
  * The portable path's `git index-pack --stdin --fix-thin`, for the pack a smart-HTTP fetch answered
- * (smartFetch.ts): its entries are read in order (each inflated once, its CRC-32 taken), every
- * delta resolved (an OFS_DELTA on the entry before it, a REF_DELTA on an object of the pack or, for
- * a thin pack, of the cache), the delta bases taken from the cache appended whole, and the pack
- * written with its index into the cache's pack folder under its checksum (temp files renamed into
- * place). isomorphic-git's own fetch indexes a thin pack by reading each base through its reader,
- * which loads and copies the whole cache pack (0.4 s of a 1% sync at 100k files) and inflates in
- * JavaScript. Returns the pack's file name.
+ * (smartFetch.ts), as index-pack works: a first pass reads the entries in order (each inflated to
+ * find its end and take its CRC-32, a whole object named at once and let go), a second resolves the
+ * deltas (an OFS_DELTA on an entry before it, a REF_DELTA on an object of the pack or, for a thin
+ * pack, of the cache), a base inflated again when a delta needs it and kept only while deltas wait
+ * on it; the bases taken from the cache are appended whole, and the pack written with its index
+ * into the cache's pack folder under its checksum (temp files renamed into place). isomorphic-git's
+ * own fetch indexes a thin pack by reading each base through its reader, which loads and copies the
+ * whole cache pack (0.4 s of a 1% sync at 100k files), and inflates in JavaScript. Returns the
+ * pack's file name.
  */
 export async function storeThinPack(repo: IsoGitRepo, pack: Buffer): Promise<string> {
   if (pack.length < 32 || pack.toString('latin1', 0, 4) !== 'PACK') throw badPack('no PACK header');
@@ -209,88 +234,88 @@ export async function storeThinPack(repo: IsoGitRepo, pack: Buffer): Promise<str
       size += (byte & 0x7f) * 2 ** shift;
       shift += 7;
     }
-    const entry: Entry = { offset, crc: 0, code, data: Buffer.alloc(0) };
+    const entry: Entry = { offset, crc: 0, code, size, dataAt: 0, end: 0 };
     if (code === OBJ_OFS_DELTA) {
       const ofs = readOfs(pack, at);
       if (ofs.distance <= 0 || ofs.distance > offset) throw badPack(`a delta base offset out of the pack at ${offset}`);
       entry.baseOffset = offset - ofs.distance;
+      if (!byOffset.has(entry.baseOffset)) throw badPack(`a delta at ${offset} on no entry (${entry.baseOffset})`);
       at = ofs.end;
     } else if (code === OBJ_REF_DELTA) {
       entry.baseOid = pack.toString('hex', at, at + 20);
       at += 20;
     } else if (!TYPES[code]) throw badPack(`an object of type ${code} at ${offset}`);
-    let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
-    try {
-      // Sized to the object: one output buffer (pooled when small), not a 16 KB chunk per object.
-      inflated = inflateSync(pack.subarray(at, end), { info: true, chunkSize: Math.max(64, size + 1) }) as unknown as typeof inflated;
-    } catch (e) {
-      throw badPack(`an object at ${offset} does not inflate (${(e as Error).message})`);
-    }
-    if (inflated.buffer.length !== size) throw badPack(`an object at ${offset} inflates to ${inflated.buffer.length} bytes, not ${size}`);
-    entry.data = inflated.buffer;
-    at += inflated.engine.bytesWritten;
+    const { data, used } = inflateEntry(pack, at, end, size);
+    entry.dataAt = at;
+    at += used;
+    entry.end = at;
     entry.crc = crc32(pack.subarray(offset, at));
+    const type = TYPES[code];
+    if (type) entry.oid = objectId(type, data);
     entries.push(entry);
     byOffset.set(offset, entry);
   }
   if (at !== end) throw badPack(`${end - at} bytes after its last object`);
 
-  // Resolved in passes: whole objects and the deltas on what is known, by place or by name; what is
-  // left waits on names the pack does not hold — the thin pack's bases, read from the cache.
-  // A resolved object is kept only while deltas on it wait (by place for OFS_DELTAs, by name for
-  // REF_DELTAs): a whole tree's pack holds chains of deltas, and each base goes once its last delta is
-  // resolved.
+  // How many deltas wait on each base: by place (OFS_DELTA) and by name (REF_DELTA).
   const waitingOn = new Map<number | string, number>();
-  const wait = (key: number | string | undefined) => key !== undefined && waitingOn.set(key, (waitingOn.get(key) ?? 0) + 1);
-  for (const e of entries) wait(e.baseOffset ?? e.baseOid);
-  const byOid = new Map<string, { type: ObjectType; content: Buffer }>();
+  for (const e of entries) {
+    const key = e.baseOffset ?? e.baseOid;
+    if (key !== undefined) waitingOn.set(key, (waitingOn.get(key) ?? 0) + 1);
+  }
+  /** Objects of the pack some REF_DELTA names; the cache's, read for the deltas on them (to be appended). */
+  const named = new Map<string, Entry>();
+  for (const e of entries) if (e.oid !== undefined && waitingOn.has(e.oid)) named.set(e.oid, e);
   const external = new Map<string, { type: ObjectType; content: Buffer }>();
-  const resolve = (e: Entry, type: ObjectType, content: Buffer) => {
-    e.oid = objectId(type, content);
-    e.data = EMPTY;
-    if (waitingOn.has(e.offset)) e.resolved = { type, content };
-    if (waitingOn.has(e.oid)) byOid.set(e.oid, { type, content });
+  /** A resolved entry's content, for a delta on it: a whole object inflated again, a delta's kept. */
+  const contentOf = (e: Entry): { type: ObjectType; content: Buffer } | undefined => {
+    if (e.oid === undefined) return undefined;
+    if (!e.resolved) {
+      const type = TYPES[e.code];
+      if (!type) throw badPack(`the delta at ${e.offset} was let go while deltas wait on it`);
+      e.resolved = { type, content: inflateEntry(pack, e.dataAt, e.end, e.size).data };
+    }
+    return e.resolved;
   };
-  const done = (e: Entry) => {
-    const key = (e.baseOffset ?? e.baseOid) as number | string;
-    const left = (waitingOn.get(key) ?? 1) - 1;
-    if (left > 0) return void waitingOn.set(key, left);
-    waitingOn.delete(key);
-    if (typeof key === 'number') delete (byOffset.get(key) as Entry).resolved;
-    else byOid.delete(key);
+  const release = (e: Entry | undefined) => {
+    if (e && !waitingOn.has(e.offset) && !(e.oid !== undefined && waitingOn.has(e.oid))) delete e.resolved;
   };
-  let pending = entries;
+  let pending = entries.filter((e) => e.oid === undefined);
   while (pending.length > 0) {
     const waiting: Entry[] = [];
     for (const e of pending) {
-      const type = TYPES[e.code];
-      if (type) {
-        resolve(e, type, e.data);
-        continue;
-      }
-      const base = e.baseOffset !== undefined ? byOffset.get(e.baseOffset)?.resolved : byOid.get(e.baseOid as string);
-      if (e.baseOffset !== undefined && !byOffset.has(e.baseOffset)) throw badPack(`a delta at ${e.offset} on no entry (${e.baseOffset})`);
+      const baseEntry = e.baseOffset !== undefined ? byOffset.get(e.baseOffset) : named.get(e.baseOid as string);
+      const base = baseEntry ? contentOf(baseEntry) : external.get(e.baseOid as string);
       if (!base) {
         waiting.push(e);
         continue;
       }
+      let content: Buffer;
       try {
-        resolve(e, base.type, applyDelta(e.data, base.content));
+        content = applyDelta(inflateEntry(pack, e.dataAt, e.end, e.size).data, base.content);
       } catch (err) {
-        throw badPack(`the delta at ${e.offset}: ${(err as Error).message}`);
+        throw err instanceof SmartHttpUnsupported ? err : badPack(`the delta at ${e.offset}: ${(err as Error).message}`);
       }
-      done(e);
+      e.oid = objectId(base.type, content);
+      if (waitingOn.has(e.offset) || waitingOn.has(e.oid)) e.resolved = { type: base.type, content };
+      if (waitingOn.has(e.oid)) named.set(e.oid, e);
+      // This delta no longer waits on its base: the base goes once none does.
+      const key = (e.baseOffset ?? e.baseOid) as number | string;
+      const left = (waitingOn.get(key) ?? 1) - 1;
+      if (left > 0) waitingOn.set(key, left);
+      else {
+        waitingOn.delete(key);
+        release(baseEntry);
+      }
     }
     if (waiting.length === pending.length) {
       // No progress: the REF_DELTA bases no entry gave are the cache's (a thin pack's bases). One
       // the cache lacks may still be an entry of the pack waiting itself: asked again next pass.
       let read = 0;
-      for (const oid of new Set(waiting.flatMap((e) => (e.baseOid !== undefined && !byOid.has(e.baseOid) ? [e.baseOid] : [])))) {
+      for (const oid of new Set(waiting.flatMap((e) => (e.baseOid !== undefined && !named.has(e.baseOid) && !external.has(e.baseOid) ? [e.baseOid] : [])))) {
         const found = await repo.readObject(oid).catch(() => undefined);
         if (!found) continue;
-        const base = { type: found.type, content: found.object };
-        external.set(oid, base);
-        byOid.set(oid, base);
+        external.set(oid, { type: found.type, content: found.object });
         read++;
       }
       if (read === 0) throw badPack(`a delta base neither the pack nor the cache holds (${waiting.find((e) => e.baseOid)?.baseOid ?? waiting[0]?.baseOffset})`);
@@ -306,7 +331,8 @@ export async function storeThinPack(repo: IsoGitRepo, pack: Buffer): Promise<str
   const appended: Buffer[] = [];
   let offset = end;
   for (const [oid, base] of external) {
-    const stored = await repo.wholeEntry(oid);
+    // As stored when a pack of the cache holds it whole; deflated again when that cannot be read.
+    const stored = await repo.wholeEntry(oid).catch(() => undefined);
     const entry = stored?.entry ?? wholeEntry(base.type, base.content);
     appended.push(entry);
     indexed.push({ oid, offset, crc: stored?.crc ?? crc32(entry) });

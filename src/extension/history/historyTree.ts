@@ -71,6 +71,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       return;
     }
     view.onDidChangeVisibility((e) => (e.visible ? this.startAges() : this.stopAges()), this, this.viewDisposables);
+    this.trackExpansion(view);
     if (view.visible) this.startAges();
   }
 
@@ -287,16 +288,36 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   }
 
   /**
-   * Only the texts of the shown branch and sync rows change with time: they are refreshed in place.
-   * A refresh from the root each minute would let VS Code drop the handle of a row whose context
-   * menu is open, and the chosen command would reach us without its row.
+   * Only the texts of rows change with time: they are refreshed in place, and only rows whose
+   * children are not shown. VS Code keeps a refreshed row's own handle but drops its children's until
+   * it asks for them again, so a refresh from the root, or of an expanded branch, each minute would
+   * let a row's open context menu send its command without the row. An expanded branch's age is
+   * brought up to date when it is collapsed (its newest row, under it, says the same meanwhile).
    */
   private refreshAges(): void {
     const shown: HistoryNode[] = [
-      ...[...this.branchNodes.values()].filter((b) => this.groups.has(b.key)),
-      ...[...this.groups.values()].flatMap((g) => g.rows.map((r) => this.nodeFor(r.record.id))),
+      ...[...this.branchNodes.values()].filter((b) => this.groups.has(b.key) && this.collapsed.has(b.key)),
+      ...[...this.groups.values()].flatMap((g) => g.rows.filter((r) => !this.expanded.has(r.record.id)).map((r) => this.nodeFor(r.record.id))),
     ];
     if (shown.length > 0) this._onDidChangeTreeData.fire(shown);
+  }
+
+  /** Branches the user collapsed (they open expanded) and syncs the user expanded (they open collapsed). */
+  private readonly collapsed = new Set<string>();
+  private readonly expanded = new Set<string>();
+
+  private trackExpansion(view: vscode.TreeView<HistoryNode>): void {
+    view.onDidCollapseElement(({ element }) => {
+      if (element.type === 'branch') {
+        this.collapsed.add(element.key);
+        // Its rows are hidden now: its age can be refreshed in place.
+        this._onDidChangeTreeData.fire([element]);
+      } else if (element.type === 'sync') this.expanded.delete(element.syncId);
+    }, this, this.viewDisposables);
+    view.onDidExpandElement(({ element }) => {
+      if (element.type === 'branch') this.collapsed.delete(element.key);
+      else if (element.type === 'sync') this.expanded.add(element.syncId);
+    }, this, this.viewDisposables);
   }
 
   private stopAges(): void {
