@@ -209,7 +209,7 @@ describe('the git pack transfer retries transient failures like REST requests', 
   const gitRequests = (from: number) => relay.requests.slice(from).filter((r) => isGit(r.url));
 
   for (const engine of ['git', 'smart', 'none'] as const) {
-    const label = { git: 'git binary (git fetch)', smart: 'git binary (the smart-HTTP client)', none: 'isomorphic-git' }[engine];
+    const label = { git: 'git binary (git fetch)', smart: 'git binary (the smart-HTTP client)', none: 'the portable path (the smart-HTTP client, its pack indexed here)' }[engine];
     // git prints no response headers; the smart client and isomorphic-git see them.
     const seesHeaders = engine !== 'git';
     describe(label, () => {
@@ -312,8 +312,8 @@ describe('the git pack transfer retries transient failures like REST requests', 
         });
       }
 
-      // The smart client transfers the commit the ref named, which the server still has.
-      if (engine === 'smart') {
+      // The smart client (the portable path's too) transfers the commit the ref named, which the server still has.
+      if (engine !== 'git') {
         it('a branch deleted before its transfer: the commit the ref named is synced all the same', async () => {
           await createBranch(fx.repo, 'doomed2', 'main');
           const r = await sync(engine, 'delete branch', 'first info/refs', ['--branch', 'doomed2']);
@@ -339,7 +339,7 @@ describe('the git pack transfer retries transient failures like REST requests', 
   }
 
   // `git fetch` has had this from curl (http.lowSpeedTime); the smart client and the portable path watch their own reads.
-  for (const engine of ['smart', 'none'] as const) describe(`${engine === 'none' ? 'isomorphic-git' : 'the smart-HTTP client'}: a pack answer that stalls (PROJECT_SYNC_TIMEOUT_MS of silence)`, () => {
+  for (const engine of ['smart', 'none'] as const) describe(`${engine === 'none' ? 'the portable path' : 'the smart-HTTP client (git path)'}: a pack answer that stalls (PROJECT_SYNC_TIMEOUT_MS of silence)`, () => {
     const STALL = { PROJECT_SYNC_TIMEOUT_MS: '2000' };
 
     it('stalls once mid-pack, then fine: that attempt is abandoned after the timeout and retried', async function () {

@@ -323,7 +323,23 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
       const bombBody = Buffer.concat([head12, entryHeader(3, 5), deflateSync(Buffer.alloc(64 * 1024 * 1024))]);
       const bomb = Buffer.concat([bombBody, createHash('sha1').update(bombBody).digest()]);
       await assert.rejects(storeThinPack(new IsoGitRepo(other), bomb), (e: unknown) => e instanceof SmartHttpUnsupported && /does not inflate to its 5 bytes/.test(e.message));
+      // An object twice in one pack is refused, as git index-pack refuses it.
+      const blob = Buffer.from('twice\n');
+      const twiceBody = Buffer.concat([Buffer.from('PACK\0\0\0\x02\0\0\0\x02', 'latin1'), ...[1, 2].map(() => Buffer.concat([entryHeader(3, blob.length), deflateSync(blob)]))]);
+      await assert.rejects(storeThinPack(new IsoGitRepo(other), Buffer.concat([twiceBody, createHash('sha1').update(twiceBody).digest()])), (e: unknown) => e instanceof SmartHttpUnsupported && /twice/.test(e.message));
       assert.deepEqual(readdirSync(path.join(other, 'objects', 'pack')), [], 'nothing left behind');
+
+      // A valid stream longer than what it holds by more than stored blocks' overhead (zlib at level 1
+      // with little memory, as zlib-ng's level 1 always writes fixed-Huffman blocks): stored, and read.
+      const random = (await import('node:crypto')).randomBytes(4096);
+      const loose = deflateSync(random, { level: 1, memLevel: 1 });
+      assert.ok(loose.length > random.length + 64 + (random.length >> 10), `a long stream: ${loose.length} bytes`);
+      const longBody = Buffer.concat([Buffer.from('PACK\0\0\0\x02\0\0\0\x01', 'latin1'), entryHeader(3, random.length), loose]);
+      const reader = new IsoGitRepo(other);
+      const stored = await storeThinPack(reader, Buffer.concat([longBody, createHash('sha1').update(longBody).digest()]));
+      git(['verify-pack', path.join(other, 'objects', 'pack', stored.replace(/\.pack$/, '.idx'))]);
+      const oid = createHash('sha1').update(`blob ${random.length}\0`).update(random).digest('hex');
+      assert.ok((await new IsoGitRepo(other).readObject(oid)).object.equals(random), 'our reader reads it back');
     });
   });
 
@@ -387,14 +403,24 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
       assert.deepEqual((await clearStaleGitState(cache, logger)).sort(), ['gc.log.lock', 'objects/maintenance.lock', 'objects/pack/pack-1234.pack', 'objects/pack/tmp_pack_live']);
     });
 
-    it('a lock or gc.pid from before the machine last started is a dead process\'s, however young (a restart killed it)', async () => {
-      const beforeBoot = new Date(Date.now() - os.uptime() * 1000 - 60_000);
+    it('a maintenance.lock, or a gc.pid of this host, from before the machine last started is a dead process\'s, however young; another host\'s gc is not judged by our start', async () => {
+      // The machine started an hour ago; the files are two hours old (well within 12 hours).
+      const machine = { hostname: os.hostname(), bootMs: Date.now() - HOUR };
       const cache = await cacheWithLeftovers();
       const lock = path.join(cache, 'objects', 'maintenance.lock');
       writeFileSync(lock, '');
-      utimesSync(lock, beforeBoot, beforeBoot);
-      gcPid(cache, '4242 another-host.example', Date.now() - beforeBoot.getTime());
-      assert.deepEqual((await clearStaleGitState(cache, logger)).sort(), [...all, 'objects/maintenance.lock'].sort());
+      utimesSync(lock, new Date(Date.now() - 2 * HOUR), new Date(Date.now() - 2 * HOUR));
+      gcPid(cache, `${process.pid} ${os.hostname()}`, 2 * HOUR);
+      assert.deepEqual((await clearStaleGitState(cache, logger, machine)).sort(), [...all, 'objects/maintenance.lock'].sort());
+      // Without the restart, the same files are live housekeeping: only what predates them goes.
+      const kept = await cacheWithLeftovers();
+      const keptLock = path.join(kept, 'objects', 'maintenance.lock');
+      writeFileSync(keptLock, '');
+      utimesSync(keptLock, new Date(Date.now() - 2 * HOUR + 60_000), new Date(Date.now() - 2 * HOUR + 60_000));
+      assert.deepEqual((await clearStaleGitState(kept, logger, { ...machine, bootMs: Date.now() - 3 * HOUR })).sort(), []);
+      const other = await cacheWithLeftovers();
+      gcPid(other, '4242 another-host.example', 2 * HOUR - 60_000);
+      assert.deepEqual((await clearStaleGitState(other, logger, machine)).sort(), [], 'another host\'s gc, younger than what it would spare');
     });
 
     it('a gc.pid naming a dead process here is ignored: everything a killed run left goes', async () => {

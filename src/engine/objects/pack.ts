@@ -163,18 +163,26 @@ export async function cacheRefCommit(gitDir: string): Promise<string | undefined
 /** git's own limit: a `gc.pid` older than this is a gc that died without removing it. */
 const GC_PID_STALE_MS = 12 * 3600_000;
 
+/** This machine's name and when it last started (ms since the epoch): adjustable in tests. */
+export interface MachineClock {
+  hostname: string;
+  bootMs: number;
+}
+
+const thisMachine = (): MachineClock => ({ hostname: os.hostname(), bootMs: Date.now() - os.uptime() * 1000 });
+
 /**
  * When git housekeeping still at work in `gitDir` began (ms since the epoch), or undefined when none
  * is: a gc whose `gc.pid` (`<pid> <host>`, written for as long as it runs) names a live process here
  * or another host (whose processes cannot be asked: live, as git takes it), or a `git maintenance`
  * holding `objects/maintenance.lock` (git ≥ 2.29; tasks other than gc write no gc.pid). Either file
- * older than 12 hours (as git takes a gc.pid) or than the machine's last start is a dead process's.
+ * older than 12 hours is a dead process's, as git takes a gc.pid; so is a gc.pid of this host older
+ * than its last start (its pid may name another process now), and a maintenance.lock older than that
+ * start (it names no process, and a restart killing a detached maintenance would otherwise spare a
+ * killed transfer's locks for 12 hours; a shared storage folder's other host is not known here).
  */
-export async function housekeepingSince(gitDir: string, hostname = os.hostname()): Promise<number | undefined> {
-  // A file older than the machine's last start is a process's the restart ended (git's gc.pid check
-  // cannot see that for another host; a lock file names no process at all).
-  const bootMs = Date.now() - os.uptime() * 1000;
-  const fresh = (st: fs.Stats | undefined) => st !== undefined && st.isFile() && st.mtimeMs > bootMs && Date.now() - st.mtimeMs <= GC_PID_STALE_MS;
+export async function housekeepingSince(gitDir: string, machine: MachineClock = thisMachine()): Promise<number | undefined> {
+  const fresh = (st: fs.Stats | undefined, sinceBoot: boolean) => st !== undefined && st.isFile() && Date.now() - st.mtimeMs <= GC_PID_STALE_MS && (!sinceBoot || st.mtimeMs > machine.bootMs);
   const gcFile = path.join(gitDir, 'gc.pid');
   const [text, gcStat, lockStat] = await Promise.all([
     fsp.readFile(gcFile, 'utf8').catch(() => undefined),
@@ -182,9 +190,12 @@ export async function housekeepingSince(gitDir: string, hostname = os.hostname()
     fsp.stat(path.join(gitDir, 'objects', 'maintenance.lock')).catch(() => undefined),
   ]);
   const since: number[] = [];
-  if (lockStat && fresh(lockStat)) since.push(lockStat.mtimeMs);
+  if (lockStat && fresh(lockStat, true)) since.push(lockStat.mtimeMs);
   const m = text === undefined ? null : /^(\d+) (\S+)/.exec(text);
-  if (m && gcStat && fresh(gcStat) && (m[2] !== hostname || processLives(Number(m[1])))) since.push(gcStat.mtimeMs);
+  if (m && gcStat) {
+    const here = m[2] === machine.hostname;
+    if (fresh(gcStat, here) && (!here || processLives(Number(m[1])))) since.push(gcStat.mtimeMs);
+  }
   return since.length ? Math.min(...since) : undefined;
 }
 
@@ -223,9 +234,9 @@ const GIT_TEMP = /^(tmp_pack_|tmp_idx_|tmp_rev_|tmp_obj_)|^[0-9a-f]{38}\.\d+\.\d
  * files, and a pack it renamed before its index, are newer. Returns what was removed (paths
  * relative to the cache).
  */
-export async function clearStaleGitState(gitDir: string, logger: Logger): Promise<string[]> {
+export async function clearStaleGitState(gitDir: string, logger: Logger, machine: MachineClock = thisMachine()): Promise<string[]> {
   const removed: string[] = [];
-  const since = await housekeepingSince(gitDir);
+  const since = await housekeepingSince(gitDir, machine);
   if (since !== undefined) logger.debug(`[pack] git housekeeping has been at work in the cache since ${new Date(since).toISOString()}: what it wrote since is left alone`);
   const remove = async (rel: string, recursive = false): Promise<void> => {
     const file = path.join(gitDir, rel);
@@ -253,7 +264,7 @@ export async function clearStaleGitState(gitDir: string, logger: Logger): Promis
   await visit('refs', 16, GIT_LOCK);
   // A `git maintenance` killed mid-run (or by a restart) leaves its lock, and git then never runs maintenance here again.
   const maintenance = await fsp.stat(path.join(gitDir, 'objects', 'maintenance.lock')).catch(() => undefined);
-  if (maintenance && (Date.now() - maintenance.mtimeMs > GC_PID_STALE_MS || maintenance.mtimeMs < Date.now() - os.uptime() * 1000)) await remove('objects/maintenance.lock');
+  if (maintenance && (Date.now() - maintenance.mtimeMs > GC_PID_STALE_MS || maintenance.mtimeMs < machine.bootMs)) await remove('objects/maintenance.lock');
   await visit('objects', 2, GIT_TEMP);
   // A pack without its index (or the reverse) is a transfer cut short: unusable, and it holds the space.
   const packDir = path.join(gitDir, 'objects', 'pack');

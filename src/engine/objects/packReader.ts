@@ -263,12 +263,14 @@ function position(pack: OpenPack, key: Buffer): number | undefined {
 
 /** The zlib stream at `at` of `data`, which inflates to `size` bytes. */
 function inflate(data: Buffer, at: number, size: number, name: string): Buffer {
-  // A stream is at most a little longer than what it holds (stored blocks: 5 bytes per 64 KiB, plus
-  // zlib's 6): inflate stops at its end, so what follows it in the pack is never read.
-  // The output buffer sized to the object (one byte more, so zlib ends the stream with room left and
-  // no second buffer is made): one allocation, from Node's pool when small, instead of a fresh 16 KB
-  // chunk per object (the default), which was a tenth of a 1% sync's reads at 100k files.
-  const out = inflateSync(data.subarray(at, Math.min(data.length - 20, at + size + (size >> 10) + 64)), { chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size) });
+  // zlib stops at the stream's end, so what follows it in the pack is never read; its input is not
+  // capped (a valid stream may be more than a few bytes longer than what it holds: fixed-Huffman
+  // blocks, as zlib-ng writes at level 1, take up to 12.5% more). Its output is: never more than the
+  // header says (a damaged stream is refused, not a heap filled). The output buffer is sized to the
+  // object (one byte more, so zlib ends the stream with room left and no second buffer is made): one
+  // allocation, from Node's pool when small, instead of a fresh 16 KB chunk per object (the
+  // default), which was a tenth of a 1% sync's reads at 100k files.
+  const out = inflateSync(data.subarray(at, data.length - 20), { chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size) });
   if (out.length !== size) throw new Error(`an object in ${name} inflates to ${out.length} bytes, not ${size}`);
   return out;
 }

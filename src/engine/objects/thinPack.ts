@@ -181,14 +181,16 @@ function objectId(type: ObjectType, content: Buffer): string {
 
 /**
  * The zlib stream at `at` of `pack` (ending by `end`), which its header says inflates to `size`
- * bytes: never more is inflated (a stream that would is refused, not a heap filled), nor read past
- * what such a stream can take (stored blocks: 5 bytes per 64 KiB, plus zlib's 6).
+ * bytes: never more is inflated (a stream that would is refused, not a heap filled). Its input is
+ * not capped: a valid stream may be longer than what it holds by more than stored blocks' 5 bytes per
+ * 64 KiB (fixed-Huffman blocks, which zlib-ng writes at level 1, take up to 12.5% more); zlib stops at
+ * the stream's end.
  */
 function inflateEntry(pack: Buffer, at: number, end: number, size: number): { data: Buffer; used: number } {
   let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
   try {
     // Sized to the object: one output buffer (pooled when small), not a 16 KB chunk per object.
-    inflated = inflateSync(pack.subarray(at, Math.min(end, at + size + (size >> 10) + 64)), {
+    inflated = inflateSync(pack.subarray(at, end), {
       info: true,
       chunkSize: Math.max(64, size + 1),
       maxOutputLength: Math.max(1, size),
@@ -256,6 +258,13 @@ export async function storeThinPack(repo: IsoGitRepo, pack: Buffer): Promise<str
     byOffset.set(offset, entry);
   }
   if (at !== end) throw badPack(`${end - at} bytes after its last object`);
+  // An object twice in one pack is refused, as index-pack refuses it (its index would name it twice).
+  const seen = new Set<string>();
+  const once = (oid: string) => {
+    if (seen.has(oid)) throw badPack(`the object ${oid} is in it twice`);
+    seen.add(oid);
+  };
+  for (const e of entries) if (e.oid !== undefined) once(e.oid);
 
   // How many deltas wait on each base: by place (OFS_DELTA) and by name (REF_DELTA).
   const waitingOn = new Map<number | string, number>();
@@ -297,6 +306,7 @@ export async function storeThinPack(repo: IsoGitRepo, pack: Buffer): Promise<str
         throw err instanceof SmartHttpUnsupported ? err : badPack(`the delta at ${e.offset}: ${(err as Error).message}`);
       }
       e.oid = objectId(base.type, content);
+      once(e.oid);
       if (waitingOn.has(e.offset) || waitingOn.has(e.oid)) e.resolved = { type: base.type, content };
       if (waitingOn.has(e.oid)) named.set(e.oid, e);
       // This delta no longer waits on its base: the base goes once none does.

@@ -227,6 +227,11 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     const all = groupHistory(records);
     const shown = filterGroups(all, this.filterText);
     this.groups = new Map(shown.map((g) => [g.key, g]));
+    // A branch or row that leaves the tree comes back in its first state (branches expanded, rows
+    // collapsed), with no event: what was recorded of it is forgotten.
+    for (const key of this.collapsed) if (!this.groups.has(key)) this.collapsed.delete(key);
+    const shownRows = new Set(shown.flatMap((g) => g.rows.map((r) => r.record.id)));
+    for (const id of this.expanded) if (!shownRows.has(id)) this.expanded.delete(id);
     this.rows = new Map(all.flatMap((g) => g.rows.map((r) => [r.record.id, r] as const)));
     const repositories = new Map(all.map((g) => [`${g.repository.host}/${g.repository.owner}/${g.repository.name}`, g.repository]));
     this.activeIds = new Set([...repositories.values()].flatMap((repo) => engine.store.activeSync(repo)?.id ?? []));
@@ -310,6 +315,8 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     view.onDidCollapseElement(({ element }) => {
       if (element.type === 'branch') {
         this.collapsed.add(element.key);
+        // VS Code forgets the rows of a branch refreshed while collapsed: they come back collapsed.
+        for (const r of this.groups.get(element.key)?.rows ?? []) this.expanded.delete(r.record.id);
         // Its rows are hidden now: its age can be refreshed in place.
         this._onDidChangeTreeData.fire([element]);
       } else if (element.type === 'sync') this.expanded.delete(element.syncId);
