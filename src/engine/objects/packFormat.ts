@@ -50,6 +50,20 @@ export function entryHeader(code: number, size: number): Buffer {
   return Buffer.from(header);
 }
 
+/** The header of the pack entry at `at`: its type code, its inflated size, and where the header ends. */
+export function readEntryHeader(pack: Buffer, at: number): { code: number; size: number; end: number } {
+  let byte = pack[at++] as number;
+  const code = (byte >> 4) & 7;
+  let size = byte & 15;
+  let shift = 4;
+  while (byte & 0x80) {
+    byte = pack[at++] as number;
+    size += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  }
+  return { code, size, end: at };
+}
+
 /** A pack entry holding a whole object. */
 export function wholeEntry(type: string, content: Uint8Array): Buffer {
   const code = TYPE_CODES[type];

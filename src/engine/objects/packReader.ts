@@ -8,7 +8,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { SyncError } from '../../core/errors';
-import { OBJ_OFS_DELTA, OBJ_REF_DELTA, readOfs } from './packFormat';
+import { OBJ_OFS_DELTA, OBJ_REF_DELTA, readEntryHeader, readOfs } from './packFormat';
 
 export type ObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 export interface GitObject {
@@ -203,16 +203,7 @@ export class PackReader {
     if (cached) return this.handOut(cacheKey, cached, take);
     if (via.includes(cacheKey)) throw new DeltaCycleError([...via, cacheKey]);
     const data = await this.data(pack);
-    let p = offset;
-    let byte = data[p++] as number;
-    const code = (byte >> 4) & 7;
-    let size = byte & 15;
-    let shift = 4;
-    while (byte & 0x80) {
-      byte = data[p++] as number;
-      size += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    }
+    const { code, size, end: p } = readEntryHeader(data, offset);
     let found: GitObject;
     if (code === OBJ_OFS_DELTA) {
       const { distance, end } = readOfs(data, p);

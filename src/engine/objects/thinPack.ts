@@ -12,7 +12,7 @@ import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 import { IsoGitRepo } from './isoGitFs';
-import { crc32, idxCrcs, idxOffsets, idxOids, OBJ_OFS_DELTA, OBJ_REF_DELTA, packIndex, readOfs, wholeEntry } from './packFormat';
+import { crc32, idxCrcs, idxOffsets, idxOids, OBJ_OFS_DELTA, OBJ_REF_DELTA, packIndex, readEntryHeader, readOfs, wholeEntry } from './packFormat';
 import { applyDelta, type ObjectType } from './packReader';
 import { SmartHttpUnsupported } from './smartFetch';
 
@@ -227,15 +227,8 @@ export async function storeThinPack(repo: IsoGitRepo, pack: Buffer): Promise<str
   for (let i = 0; i < count; i++) {
     if (at >= end) throw badPack(`it ends after ${i} of ${count} objects`);
     const offset = at;
-    let byte = pack[at++] as number;
-    const code = (byte >> 4) & 7;
-    let size = byte & 15;
-    let shift = 4;
-    while (byte & 0x80) {
-      byte = pack[at++] as number;
-      size += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    }
+    const { code, size, end: headerEnd } = readEntryHeader(pack, at);
+    at = headerEnd;
     const entry: Entry = { offset, crc: 0, code, size, dataAt: 0, end: 0 };
     if (code === OBJ_OFS_DELTA) {
       const ofs = readOfs(pack, at);
