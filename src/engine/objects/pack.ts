@@ -171,6 +171,11 @@ export interface MachineClock {
 
 const thisMachine = (): MachineClock => ({ hostname: os.hostname(), bootMs: Date.now() - os.uptime() * 1000 });
 
+/** Whether a housekeeping file (gc.pid, maintenance.lock) may be a running process's: younger than 12 hours, and (`sinceBoot`) than the machine's last start. */
+function fresh(st: fs.Stats | undefined, machine: MachineClock, sinceBoot: boolean): st is fs.Stats {
+  return st !== undefined && st.isFile() && Date.now() - st.mtimeMs <= GC_PID_STALE_MS && (!sinceBoot || st.mtimeMs > machine.bootMs);
+}
+
 /**
  * When git housekeeping still at work in `gitDir` began (ms since the epoch), or undefined when none
  * is: a gc whose `gc.pid` (`<pid> <host>`, written for as long as it runs) names a live process here
@@ -182,7 +187,6 @@ const thisMachine = (): MachineClock => ({ hostname: os.hostname(), bootMs: Date
  * killed transfer's locks for 12 hours; a shared storage folder's other host is not known here).
  */
 export async function housekeepingSince(gitDir: string, machine: MachineClock = thisMachine()): Promise<number | undefined> {
-  const fresh = (st: fs.Stats | undefined, sinceBoot: boolean) => st !== undefined && st.isFile() && Date.now() - st.mtimeMs <= GC_PID_STALE_MS && (!sinceBoot || st.mtimeMs > machine.bootMs);
   const gcFile = path.join(gitDir, 'gc.pid');
   const [text, gcStat, lockStat] = await Promise.all([
     fsp.readFile(gcFile, 'utf8').catch(() => undefined),
@@ -190,11 +194,11 @@ export async function housekeepingSince(gitDir: string, machine: MachineClock = 
     fsp.stat(path.join(gitDir, 'objects', 'maintenance.lock')).catch(() => undefined),
   ]);
   const since: number[] = [];
-  if (lockStat && fresh(lockStat, true)) since.push(lockStat.mtimeMs);
+  if (fresh(lockStat, machine, true)) since.push(lockStat.mtimeMs);
   const m = text === undefined ? null : /^(\d+) (\S+)/.exec(text);
   if (m && gcStat) {
     const here = m[2] === machine.hostname;
-    if (fresh(gcStat, here) && (!here || processLives(Number(m[1])))) since.push(gcStat.mtimeMs);
+    if (fresh(gcStat, machine, here) && (!here || processLives(Number(m[1])))) since.push(gcStat.mtimeMs);
   }
   return since.length ? Math.min(...since) : undefined;
 }
@@ -264,7 +268,7 @@ export async function clearStaleGitState(gitDir: string, logger: Logger, machine
   await visit('refs', 16, GIT_LOCK);
   // A `git maintenance` killed mid-run (or by a restart) leaves its lock, and git then never runs maintenance here again.
   const maintenance = await fsp.stat(path.join(gitDir, 'objects', 'maintenance.lock')).catch(() => undefined);
-  if (maintenance && (Date.now() - maintenance.mtimeMs > GC_PID_STALE_MS || maintenance.mtimeMs < machine.bootMs)) await remove('objects/maintenance.lock');
+  if (maintenance?.isFile() && !fresh(maintenance, machine, true)) await remove('objects/maintenance.lock');
   await visit('objects', 2, GIT_TEMP);
   // A pack without its index (or the reverse) is a transfer cut short: unusable, and it holds the space.
   const packDir = path.join(gitDir, 'objects', 'pack');
