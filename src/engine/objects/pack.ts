@@ -457,13 +457,15 @@ export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { 
   const repo = opts.gitPath ? undefined : (opts.isoRepo ?? new IsoGitRepo(opts.cacheGitDir));
   // info/refs discovery + one upload-pack POST; `git fetch` (protocol v2) makes two POSTs: ls-refs and fetch.
   let requests = 2;
+  /** The portable path's pack came indexed and whole (storeThinPack): not read again to be made whole. */
+  let whole = false;
   for (let attempt = 0; ; attempt++) {
     try {
       if (opts.gitPath) requests = await fetchWithGit(opts, retry.onTransfer);
       else {
         const fetching = fetchWithIsoGit(opts, repo as IsoGitRepo);
         retry.onTransfer?.();
-        await fetching;
+        whole = await fetching;
       }
     } catch (e) {
       // Whatever the reason, a cut transfer's temp files are not kept.
@@ -481,10 +483,10 @@ export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { 
     const after = await packFiles(opts.cacheGitDir);
     const added = [...after].filter(([name]) => !before.has(name));
     const bytes = added.reduce((n, [, size]) => n + size, 0);
-    // The portable path's pack is thin on top of the cache: made whole before anything reads it.
+    // isomorphic-git's pack is thin on top of the cache: made whole before anything reads it.
     if (repo) {
       await repo.invalidate();
-      await fattenPacks(repo, added.map(([name]) => name), opts.logger);
+      if (!whole) await fattenPacks(repo, added.map(([name]) => name), opts.logger);
       if (!opts.deferTidy) await tidyCache(opts.cacheGitDir, opts.logger, repo);
     }
     // A failed attempt counts as one request.
@@ -662,9 +664,10 @@ const ISO_REMOTE = 'origin';
  * branch (whose short name expands to no ref of a cache that records it under refs/remotes/origin/).
  * upload-pack then leaves out every object reachable from that commit, the cache's shallow commits
  * marking where it stops, provided the pack may be thin (see thinPack.ts): only the new commit, its
- * new trees and changed blobs come, in a pack that sits on top of the older ones.
+ * new trees and changed blobs come, in a pack that sits on top of the older ones. Returns whether
+ * the pack came whole (through the smart-HTTP client, indexed by storeThinPack) rather than thin.
  */
-async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<void> {
+async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<boolean> {
   // A failed attempt's temp files were removed meanwhile (clearStaleGitState).
   await repo.invalidate();
   const { fs, cache } = repo;
@@ -672,7 +675,7 @@ async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<void>
   // NoRefspecError after the transfer when there is none (a fresh cache repository has none).
   await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
   const have = await cacheHead(repo, opts.branch);
-  if (opts.want && (await smartIntoCache(opts, repo, have?.oid))) return;
+  if (opts.want && (await smartIntoCache(opts, repo, have?.oid))) return true;
   // Loaded here, on the portable path only: its HTTP client pulls in node:http at load.
   // Watched for silence like git's lowSpeedTime (gitFetch): a stalled attempt fails as transient.
   const direct = opts.proxy ? undefined : await directGitHttp((await import('isomorphic-git/http/node')).default, opts.url);
@@ -706,6 +709,7 @@ async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<void>
   if (stall) throw stall;
   if (fetched.fetchHead) await git.writeRef({ fs, gitdir: opts.cacheGitDir, ref: CACHE_REF, value: fetched.fetchHead, force: true });
   opts.logger.debug(`[pack] isomorphic-git fetch ${opts.url} ${opts.branch} at depth 1 (${have ? `have ${have.oid.slice(0, 12)}` : 'no haves'}) done`);
+  return false;
 }
 
 /**

@@ -2,11 +2,37 @@
 // distances, CRC-32s and version-2 pack indexes (see gitformat-pack(5)).
 import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 
 export const OBJ_OFS_DELTA = 6;
 export const OBJ_REF_DELTA = 7;
 const TYPE_CODES: Record<string, number> = { commit: 1, tree: 2, blob: 3, tag: 4 };
+/** The whole-object type codes of pack entries. */
+export const OBJECT_TYPES: Readonly<Record<number, 'commit' | 'tree' | 'blob' | 'tag'>> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
+
+/** The git sha of an object of this type and content. */
+export function objectSha(type: string, content: Uint8Array): string {
+  return createHash('sha1').update(`${type} ${content.length}\0`).update(content).digest('hex');
+}
+
+/**
+ * The zlib stream at `at` of `data` (ending by `end` at the latest), which its entry's header says
+ * inflates to `size` bytes, and how many bytes of input it took. Its output is capped at `size` (a
+ * stream that would give more is refused, not a heap filled); its input is not: a valid stream may
+ * be longer than what it holds by more than stored blocks' 5 bytes per 64 KiB (fixed-Huffman blocks,
+ * which zlib-ng writes at level 1, take up to 12.5% more), and zlib stops at the stream's end. The
+ * output buffer is sized to the object (one byte more, so zlib ends the stream with room left and no
+ * second buffer is made): one allocation, from Node's pool when small, instead of a fresh 16 KB chunk
+ * per object (the default), which was a tenth of a 1% sync's reads at 100k files.
+ */
+export function inflateObject(data: Buffer, at: number, end: number, size: number): { data: Buffer; used: number } {
+  const { buffer, engine } = inflateSync(data.subarray(at, end), { info: true, chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size) }) as unknown as {
+    buffer: Buffer;
+    engine: { bytesWritten: number };
+  };
+  if (buffer.length !== size) throw new Error(`an object at ${at} inflates to ${buffer.length} bytes, not ${size}`);
+  return { data: buffer, used: engine.bytesWritten };
+}
 
 /** The object names of a version-2 pack index, in index order. */
 export function idxOids(idx: Buffer): string[] {

@@ -6,9 +6,8 @@
 // does not read (an index of another version, an object no pack holds) is left to isomorphic-git.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { inflateSync } from 'node:zlib';
 import { SyncError } from '../../core/errors';
-import { OBJ_OFS_DELTA, OBJ_REF_DELTA, readEntryHeader, readOfs } from './packFormat';
+import { inflateObject, OBJ_OFS_DELTA, OBJ_REF_DELTA, OBJECT_TYPES, readEntryHeader, readOfs } from './packFormat';
 
 export type ObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 export interface GitObject {
@@ -16,7 +15,7 @@ export interface GitObject {
   object: Buffer;
 }
 
-const TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
+const TYPES: Readonly<Record<number, ObjectType>> = OBJECT_TYPES;
 /**
  * Objects read, kept for the next read of them or of a delta on them (git's delta_base_cache is
  * 96 MiB): one sync reads the same objects several times (a thin pack's bases, then the diff's
@@ -252,18 +251,13 @@ function position(pack: OpenPack, key: Buffer): number | undefined {
   return undefined;
 }
 
-/** The zlib stream at `at` of `data`, which inflates to `size` bytes. */
+/** The zlib stream at `at` of `data`, which inflates to `size` bytes (see inflateObject). */
 function inflate(data: Buffer, at: number, size: number, name: string): Buffer {
-  // zlib stops at the stream's end, so what follows it in the pack is never read; its input is not
-  // capped (a valid stream may be more than a few bytes longer than what it holds: fixed-Huffman
-  // blocks, as zlib-ng writes at level 1, take up to 12.5% more). Its output is: never more than the
-  // header says (a damaged stream is refused, not a heap filled). The output buffer is sized to the
-  // object (one byte more, so zlib ends the stream with room left and no second buffer is made): one
-  // allocation, from Node's pool when small, instead of a fresh 16 KB chunk per object (the
-  // default), which was a tenth of a 1% sync's reads at 100k files.
-  const out = inflateSync(data.subarray(at, data.length - 20), { chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size) });
-  if (out.length !== size) throw new Error(`an object in ${name} inflates to ${out.length} bytes, not ${size}`);
-  return out;
+  try {
+    return inflateObject(data, at, data.length - 20, size).data;
+  } catch (e) {
+    throw new Error(`an object in ${name} at ${at}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /** git's delta format: the source and target sizes, then copy (from the base) and insert instructions. */

@@ -9,10 +9,9 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { inflateSync } from 'node:zlib';
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 import { IsoGitRepo } from './isoGitFs';
-import { crc32, idxCrcs, idxOffsets, idxOids, OBJ_OFS_DELTA, OBJ_REF_DELTA, packIndex, readEntryHeader, readOfs, wholeEntry } from './packFormat';
+import { crc32, idxCrcs, idxOffsets, idxOids, inflateObject, OBJ_OFS_DELTA, OBJ_REF_DELTA, OBJECT_TYPES, objectSha, packIndex, readEntryHeader, readOfs, wholeEntry } from './packFormat';
 import { applyDelta, type ObjectType } from './packReader';
 import { SmartHttpUnsupported } from './smartFetch';
 
@@ -119,39 +118,61 @@ export async function fattenPack(gitDir: string, name: string, repo: IsoGitRepo 
   const offsets = idxOffsets(idx);
   const crcs = idxCrcs(idx);
   const entries = idxOids(idx).map((oid, i) => ({ oid, offset: offsets[i] as number, crc: crcs[i] as number }));
-  const appended: Buffer[] = [];
-  let offset = pack.length - 20;
-  for (const oid of bases) {
-    // A base another pack holds whole is copied as it is stored (its CRC-32 is in that pack's index).
-    const stored = await repo.wholeEntry(oid);
-    if (stored) {
-      appended.push(stored.entry);
-      entries.push({ oid, offset, crc: stored.crc });
-      offset += stored.entry.length;
-      continue;
-    }
-    const { type, object } = await repo.readObject(oid);
-    const entry = wholeEntry(type, object as Uint8Array);
-    appended.push(entry);
-    entries.push({ oid, offset, crc: crc32(entry) });
-    offset += entry.length;
-  }
-  const body = Buffer.concat([pack.subarray(0, pack.length - 20), ...appended]);
-  body.writeUInt32BE(pack.readUInt32BE(8) + appended.length, 8);
-  const sha = createHash('sha1').update(body).digest();
-  const fat = `pack-${sha.toString('hex')}`;
-  const tmp = path.join(packDir, `tmp_pack_${process.pid}_${sha.toString('hex')}`);
-  await fsp.writeFile(tmp, Buffer.concat([body, sha]));
-  await fsp.writeFile(`${tmp}.idx`, packIndex(entries, sha));
-  await fsp.rename(tmp, path.join(packDir, `${fat}.pack`));
-  await fsp.rename(`${tmp}.idx`, path.join(packDir, `${fat}.idx`));
+  const fat = await writeWholePack(repo, pack, entries, new Map(bases.map((oid) => [oid, undefined])));
   await fsp.rm(path.join(packDir, `${stem}.idx`), { force: true });
   await fsp.rm(path.join(packDir, name), { force: true });
   await repo.invalidate();
-  return `${fat}.pack`;
+  return fat;
 }
 
-const TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
+/**
+ * Writes `pack` (whose entries are `indexed`) into the cache's pack folder with `bases` appended
+ * whole — as stored when a pack of the cache holds one whole (its CRC-32 is in that pack's index),
+ * else deflated from its content (given, or read from the cache) — so the pack never depends on
+ * another; the pack and its index go through temp files renamed into place, the pack first (a
+ * reader finds an object by an index, so never one without its pack). Returns the pack's name.
+ */
+async function writeWholePack(
+  repo: IsoGitRepo,
+  pack: Buffer,
+  indexed: { oid: string; offset: number; crc: number }[],
+  bases: ReadonlyMap<string, { type: ObjectType; content: Buffer } | undefined>,
+): Promise<string> {
+  const end = pack.length - 20;
+  const appended: Buffer[] = [];
+  let offset = end;
+  for (const [oid, known] of bases) {
+    const stored = await repo.wholeEntry(oid).catch(() => undefined);
+    let entry = stored?.entry;
+    if (!entry) {
+      const base = known ?? (await repo.readObject(oid));
+      entry = wholeEntry(base.type, 'content' in base ? base.content : base.object);
+    }
+    appended.push(entry);
+    indexed.push({ oid, offset, crc: stored?.crc ?? crc32(entry) });
+    offset += entry.length;
+  }
+  const body = appended.length ? Buffer.concat([pack.subarray(0, end), ...appended]) : pack.subarray(0, end);
+  if (appended.length) body.writeUInt32BE(pack.readUInt32BE(8) + appended.length, 8);
+  const sha = appended.length ? createHash('sha1').update(body).digest() : pack.subarray(end);
+  const name = `pack-${sha.toString('hex')}`;
+  const packDir = path.join(repo.gitDir, 'objects', 'pack');
+  await fsp.mkdir(packDir, { recursive: true });
+  const tmp = path.join(packDir, `tmp_pack_${process.pid}_${sha.toString('hex')}`);
+  try {
+    await fsp.writeFile(tmp, appended.length ? Buffer.concat([body, sha]) : pack);
+    await fsp.writeFile(`${tmp}.idx`, packIndex(indexed, sha));
+    await fsp.rename(tmp, path.join(packDir, `${name}.pack`));
+    await fsp.rename(`${tmp}.idx`, path.join(packDir, `${name}.idx`));
+  } finally {
+    await fsp.rm(tmp, { force: true });
+    await fsp.rm(`${tmp}.idx`, { force: true });
+  }
+  await repo.invalidate();
+  return `${name}.pack`;
+}
+
+const TYPES: Readonly<Record<number, ObjectType>> = OBJECT_TYPES;
 
 interface Entry {
   offset: number;
@@ -175,31 +196,13 @@ function badPack(why: string): SmartHttpUnsupported {
   return new SmartHttpUnsupported(`the fetched pack does not index: ${why}`);
 }
 
-function objectId(type: ObjectType, content: Buffer): string {
-  return createHash('sha1').update(`${type} ${content.length}\0`).update(content).digest('hex');
-}
-
-/**
- * The zlib stream at `at` of `pack` (ending by `end`), which its header says inflates to `size`
- * bytes: never more is inflated (a stream that would is refused, not a heap filled). Its input is
- * not capped: a valid stream may be longer than what it holds by more than stored blocks' 5 bytes per
- * 64 KiB (fixed-Huffman blocks, which zlib-ng writes at level 1, take up to 12.5% more); zlib stops at
- * the stream's end.
- */
+/** The zlib stream of an entry (see inflateObject); one that does not give its `size` bytes is a bad pack. */
 function inflateEntry(pack: Buffer, at: number, end: number, size: number): { data: Buffer; used: number } {
-  let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
   try {
-    // Sized to the object: one output buffer (pooled when small), not a 16 KB chunk per object.
-    inflated = inflateSync(pack.subarray(at, end), {
-      info: true,
-      chunkSize: Math.max(64, size + 1),
-      maxOutputLength: Math.max(1, size),
-    }) as unknown as typeof inflated;
+    return inflateObject(pack, at, end, size);
   } catch (e) {
     throw badPack(`an object at ${at} does not inflate to its ${size} bytes (${(e as Error).message})`);
   }
-  if (inflated.buffer.length !== size) throw badPack(`an object at ${at} inflates to ${inflated.buffer.length} bytes, not ${size}`);
-  return { data: inflated.buffer, used: inflated.engine.bytesWritten };
 }
 
 /**
@@ -246,7 +249,7 @@ export async function storeThinPack(repo: IsoGitRepo, pack: Buffer): Promise<str
     entry.end = at;
     entry.crc = crc32(pack.subarray(offset, at));
     const type = TYPES[code];
-    if (type) entry.oid = objectId(type, data);
+    if (type) entry.oid = objectSha(type, data);
     entries.push(entry);
     byOffset.set(offset, entry);
   }
@@ -298,7 +301,7 @@ export async function storeThinPack(repo: IsoGitRepo, pack: Buffer): Promise<str
       } catch (err) {
         throw err instanceof SmartHttpUnsupported ? err : badPack(`the delta at ${e.offset}: ${(err as Error).message}`);
       }
-      e.oid = objectId(base.type, content);
+      e.oid = objectSha(base.type, content);
       once(e.oid);
       if (waitingOn.has(e.offset) || waitingOn.has(e.oid)) e.resolved = { type: base.type, content };
       if (waitingOn.has(e.oid)) named.set(e.oid, e);
@@ -328,36 +331,11 @@ export async function storeThinPack(repo: IsoGitRepo, pack: Buffer): Promise<str
   // A base read from the cache that the pack turned out to hold too is not appended twice.
   for (const e of entries) external.delete(e.oid as string);
 
-  // Made whole, as index-pack --fix-thin does: the bases taken from the cache appended (as stored,
-  // when a pack of the cache holds one whole), so the pack never depends on another.
-  const indexed = entries.map((e) => ({ oid: e.oid as string, offset: e.offset, crc: e.crc }));
-  const appended: Buffer[] = [];
-  let offset = end;
-  for (const [oid, base] of external) {
-    // As stored when a pack of the cache holds it whole; deflated again when that cannot be read.
-    const stored = await repo.wholeEntry(oid).catch(() => undefined);
-    const entry = stored?.entry ?? wholeEntry(base.type, base.content);
-    appended.push(entry);
-    indexed.push({ oid, offset, crc: stored?.crc ?? crc32(entry) });
-    offset += entry.length;
-  }
-  const body = appended.length ? Buffer.concat([pack.subarray(0, end), ...appended]) : pack.subarray(0, end);
-  if (appended.length) body.writeUInt32BE(count + appended.length, 8);
-  const sha = appended.length ? createHash('sha1').update(body).digest() : pack.subarray(end);
-  const name = `pack-${sha.toString('hex')}`;
-  const packDir = path.join(repo.gitDir, 'objects', 'pack');
-  await fsp.mkdir(packDir, { recursive: true });
-  const tmp = path.join(packDir, `tmp_pack_${process.pid}_${sha.toString('hex')}`);
-  try {
-    await fsp.writeFile(tmp, appended.length ? Buffer.concat([body, sha]) : pack);
-    await fsp.writeFile(`${tmp}.idx`, packIndex(indexed, sha));
-    // The pack before its index: a reader finds an object by an index, so never one without its pack.
-    await fsp.rename(tmp, path.join(packDir, `${name}.pack`));
-    await fsp.rename(`${tmp}.idx`, path.join(packDir, `${name}.idx`));
-  } finally {
-    await fsp.rm(tmp, { force: true });
-    await fsp.rm(`${tmp}.idx`, { force: true });
-  }
-  await repo.invalidate();
-  return `${name}.pack`;
+  // Made whole, as index-pack --fix-thin does.
+  return writeWholePack(
+    repo,
+    pack,
+    entries.map((e) => ({ oid: e.oid as string, offset: e.offset, crc: e.crc })),
+    external,
+  );
 }
