@@ -27,7 +27,7 @@ export interface NetworkHooks {
   onWait?(info: { reason: 'primary-rate-limit' | 'secondary-rate-limit' | 'retry'; seconds: number; resetAt?: string }): void;
   /** Every finished HTTP exchange (after retries are decided): for stats and the log. */
   onResponse?(info: { method: string; url: string; status: number; bytes: number }): void;
-  /** A pack transfer is under way (its process spawned): the network is busy and this thread idle. */
+  /** A pack transfer is under way (its process spawned, or the server answered its request): the network is busy. */
   onTransfer?(): void;
 }
 

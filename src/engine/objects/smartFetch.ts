@@ -61,6 +61,7 @@ export interface SmartFetchOptions {
   signal?: AbortSignal;
   /** A request whose answer (headers or the next chunk) keeps silent this long fails as a stall; 0: never. */
   stallMs: number;
+  /** Told once the server has answered the fetch request (the pack is on its way). */
   onTransfer?: () => void;
 }
 
@@ -353,9 +354,10 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
   ].join('');
   const url = `${caps.base}/git-upload-pack`;
   const headers = { ...baseHeaders(o.token), 'content-type': 'application/x-git-upload-pack-request', accept: 'application/x-git-upload-pack-result' };
-  const request = watchedRequest(o, url, { method: 'POST', headers, body });
+  const { res, chunks, done } = await watchedRequest(o, url, { method: 'POST', headers, body });
+  // Told once the server has answered (it is producing the pack): work the caller then starts on this
+  // thread (the sync loads its analysis module, ~50 ms) no longer holds back the request itself.
   o.onTransfer?.();
-  const { res, chunks, done } = await request;
   if (res.status !== 200) {
     done();
     await res.body?.cancel().catch((e: unknown) => e);
