@@ -5,12 +5,15 @@
 //   PROJECT_SYNC_TIMEOUT_MS     a GitHub request or git transfer silent this long fails (default 60000)
 //   PROJECT_SYNC_RETRY_BASE_MS  first back-off before retrying a 5xx/dropped connection, of a GitHub
 //                               request or a git transfer (default 1000)
+//   PROJECT_SYNC_THREADS        worker threads for the memory facts of a change of 2,000 files or
+//                               more; 0: the command's own thread (default: none on 2 cores or
+//                               fewer, else one less than the cores, at most 4)
 //   HTTPS_PROXY/https_proxy/HTTP_PROXY/http_proxy, NO_PROXY/no_proxy
 //                               proxy for GitHub requests and git transfers; loopback hosts
 //                               bypass it unless NO_PROXY is set (an empty NO_PROXY proxies all)
 import { proxyFromEnv, type EngineOptions } from '../engine';
 
-type Knobs = Pick<EngineOptions, 'requestTimeoutMs' | 'retryBaseMs' | 'gitPath' | 'proxy' | 'noProxy' | 'memoryParsers'>;
+type Knobs = Pick<EngineOptions, 'requestTimeoutMs' | 'retryBaseMs' | 'gitPath' | 'proxy' | 'noProxy' | 'memoryParsers' | 'memoryWorkers'>;
 
 export function envKnobs(env: NodeJS.ProcessEnv): Knobs {
   const knobs: Knobs = {};
@@ -20,12 +23,17 @@ export function envKnobs(env: NodeJS.ProcessEnv): Knobs {
   if (timeout !== undefined) knobs.requestTimeoutMs = timeout;
   const retry = millis(env.PROJECT_SYNC_RETRY_BASE_MS);
   if (retry !== undefined) knobs.retryBaseMs = retry;
+  const threads = env.PROJECT_SYNC_THREADS;
+  if (threads !== undefined && /^(0|[1-9]\d?)$/.test(threads)) knobs.memoryWorkers = Math.min(Number(threads), MAX_THREADS);
   const proxy = proxyFromEnv(env);
   if (proxy) knobs.proxy = proxy.url;
   if (proxy?.noProxy !== undefined) knobs.noProxy = proxy.noProxy;
   return knobs;
 }
 
+
+/** More workers than this gain nothing (the blobs' reader is one process) and each costs an isolate. */
+const MAX_THREADS = 16;
 
 function millis(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;

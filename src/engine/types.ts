@@ -34,6 +34,11 @@ export interface EngineOptions {
    * stopped after a minute without work, so the extension host's main thread never parses. Default 'large'.
    */
   memoryThreads?: 'large' | 'always';
+  /**
+   * 'large' only: how many worker threads a large change's facts are computed in; 0 analyses them on
+   * this thread. Default memoryWorkersFor(the machine's cores).
+   */
+  memoryWorkers?: number;
   /** Text files larger than this get no content or memory facts. Default 1 MB. */
   maxFileSize?: number;
   /** Rate-limit waits longer than this fail with RATE_LIMITED. Default 60 s. */

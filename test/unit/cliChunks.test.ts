@@ -103,7 +103,8 @@ describe('project-sync analyses a large change in worker threads', function () {
   after(() => fx.dispose());
 
   it('starts a worker for a first sync of 2,200 files, and its memory is exactly what the extractor says of each file', async () => {
-    const first = await distCli(['sync', '--repo', fx.workspace.dir, '--storage', fx.storage, '--branch', 'main', '--json'], { NODE_DEBUG: 'module' });
+    // One worker asked for: on two cores (CI) the default is none (memoryWorkersFor).
+    const first = await distCli(['sync', '--repo', fx.workspace.dir, '--storage', fx.storage, '--branch', 'main', '--json'], { NODE_DEBUG: 'module', PROJECT_SYNC_THREADS: '1' });
     assert.equal(first.code, 0, first.stderr.slice(-2000));
     assert.ok(workerStarted(first.stderr), 'the facts were computed in a worker thread');
     const listed = await distCli(['memory', '--storage', fx.storage, '--json']);
@@ -113,6 +114,23 @@ describe('project-sync analyses a large change in worker threads', function () {
       const content = new TextEncoder().encode(files[e.path] as string);
       const expected = extractFacts({ path: e.path, blobSha: e.blobSha, mode: '100644', size: content.length, content, maxFileSize: 1 << 20 });
       assert.deepEqual({ language: e.language, lines: e.lines, symbols: e.symbols, summary: e.summary }, { language: expected?.language, lines: expected?.lines, symbols: expected?.symbols, summary: expected?.summary }, e.path);
+    }
+  });
+
+  it('with PROJECT_SYNC_THREADS=0 the same first sync starts no worker and its memory is the same, entry for entry', async () => {
+    const storage = `${fx.storage}-threads0`;
+    try {
+      const first = await distCli(['sync', '--repo', fx.workspace.dir, '--storage', storage, '--branch', 'main', '--json'], { NODE_DEBUG: 'module', PROJECT_SYNC_THREADS: '0', PROJECT_SYNC_LOG: 'info' });
+      assert.equal(first.code, 0, first.stderr.slice(-2000));
+      assert.ok(!workerStarted(first.stderr), 'no worker thread');
+      assert.match(first.stderr, /memory facts of 2200 file\(s\) on this thread/);
+      const here = JSON.parse((await distCli(['memory', '--storage', storage, '--json'])).stdout) as MemoryEntry[];
+      const inWorker = JSON.parse((await distCli(['memory', '--storage', fx.storage, '--json'])).stdout) as MemoryEntry[];
+      const facts = (list: MemoryEntry[]) => list.map(({ introducedBySyncId: _, supersededBySyncId: __, ...f }) => f);
+      assert.equal(here.length, 2_200);
+      assert.deepEqual(facts(here), facts(inWorker));
+    } finally {
+      rmSync(storage, { recursive: true, force: true });
     }
   });
 
@@ -154,7 +172,7 @@ describe('project-sync analyses a large change in worker threads', function () {
       await esbuild.build({ ...base, entryPoints: ['src/cli/bin.ts'], outfile: path.join(dir, 'cli.js'), plugins: [chunkSplit()] });
       for (const c of chunkBuilds(process.cwd(), dir, base)) await esbuild.build(c);
       const storage = path.join(dir, 'storage');
-      const run = await distCli(['sync', '--repo', fx.workspace.dir, '--storage', storage, '--branch', 'main', '--json'], { PROJECT_SYNC_LOG: 'debug' }, 120_000, path.join(dir, 'cli.js'));
+      const run = await distCli(['sync', '--repo', fx.workspace.dir, '--storage', storage, '--branch', 'main', '--json'], { PROJECT_SYNC_LOG: 'debug', PROJECT_SYNC_THREADS: '1' }, 120_000, path.join(dir, 'cli.js'));
       assert.equal(run.hung, false, 'the sync ended');
       assert.equal(run.code, 0, `${run.stdout.slice(-1500)}\n${run.stderr.slice(-500)}`);
       assert.equal(run.stderr.match(/memory worker failed .*analysing on this thread/g)?.length, 1, 'said once');

@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { Logger } from '../../src/core/logger';
 import type { MemoryEntry } from '../../src/core/types';
 import type { FactsPool } from '../../src/core/memory/pool';
-import { createEngine, type Engine } from '../../src/engine';
+import { envKnobs } from '../../src/cli/envKnobs';
+import { createEngine, memoryWorkersFor, type Engine } from '../../src/engine';
 import { commitChanges } from '../support/repos';
 import { Fixture } from './support/cliHarness';
 
@@ -114,5 +115,18 @@ describe('where the memory is analysed (memoryThreads)', function () {
     } finally {
       await engine.close();
     }
+  });
+});
+
+describe("the CLI's worker threads for a large change (memoryWorkersFor, PROJECT_SYNC_THREADS)", () => {
+  it('none on two cores or fewer, where a worker only competes with the reading for the same cores; else one less than the cores, at most four', () => {
+    assert.deepEqual([1, 2, 3, 4, 5, 8, 64].map(memoryWorkersFor), [0, 0, 2, 3, 4, 4, 4]);
+  });
+
+  it('PROJECT_SYNC_THREADS sets the count (0: the command\'s own thread); anything but a small whole number is ignored', () => {
+    assert.equal(envKnobs({ PROJECT_SYNC_THREADS: '0' }).memoryWorkers, 0);
+    assert.equal(envKnobs({ PROJECT_SYNC_THREADS: '3' }).memoryWorkers, 3);
+    assert.equal(envKnobs({ PROJECT_SYNC_THREADS: '99' }).memoryWorkers, 16);
+    for (const bad of ['', '-1', '1.5', 'two', '1e3', '007']) assert.equal(envKnobs({ PROJECT_SYNC_THREADS: bad }).memoryWorkers, undefined, bad);
   });
 });
