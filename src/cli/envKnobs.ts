@@ -6,8 +6,9 @@
 //   PROJECT_SYNC_RETRY_BASE_MS  first back-off before retrying a 5xx/dropped connection, of a GitHub
 //                               request or a git transfer (default 1000)
 //   PROJECT_SYNC_THREADS        worker threads for the memory facts of a change of 2,000 files or
-//                               more; 0: the command's own thread (default: none on 2 cores or
-//                               fewer, else one less than the cores, at most 4)
+//                               more, 0 to 16 (more counts as 16); 0: the command's own thread
+//                               (default: none on 2 cores or fewer, else one less than the cores,
+//                               at most 4). Not the search index's worker (memory --query).
 //   HTTPS_PROXY/https_proxy/HTTP_PROXY/http_proxy, NO_PROXY/no_proxy
 //                               proxy for GitHub requests and git transfers; loopback hosts
 //                               bypass it unless NO_PROXY is set (an empty NO_PROXY proxies all)

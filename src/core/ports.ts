@@ -27,7 +27,10 @@ export interface NetworkHooks {
   onWait?(info: { reason: 'primary-rate-limit' | 'secondary-rate-limit' | 'retry'; seconds: number; resetAt?: string }): void;
   /** Every finished HTTP exchange (after retries are decided): for stats and the log. */
   onResponse?(info: { method: string; url: string; status: number; bytes: number }): void;
-  /** A pack transfer is under way (its process spawned, or the server answered its request): the network is busy. */
+  /**
+   * A pack transfer is under way (git spawned, the smart-HTTP client's request accepted, the portable
+   * path's fetch begun): the network is busy, and work this thread starts now overlaps it.
+   */
   onTransfer?(): void;
 }
 

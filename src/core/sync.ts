@@ -44,7 +44,8 @@ export interface PipelineDeps {
   resolveExtractor?: () => Promise<string>;
   /**
    * Worker threads for the memory facts of `files` changed files, or undefined to analyse them on
-   * this thread (small changes; the engine decides). The pipeline closes the pool when done.
+   * this thread (the engine decides: in the CLI small changes, or any on two cores or fewer). The
+   * pipeline closes the pool when done.
    */
   factsPool?: (files: number) => Promise<FactsPool | undefined>;
   /**

@@ -22,8 +22,9 @@ import type { Engine, EngineOptions, ReadFileOptions } from './types';
 
 /**
  * memoryThreads 'large' (the CLI): from this many changed files on, memory facts are computed in
- * worker threads while blobs are read (on the other cores); below it, starting a worker costs a
- * short-lived process more than the analysis. The extension ('always') uses its kept workers for any change.
+ * worker threads while blobs are read (on the other cores; none on two cores or fewer, see
+ * memoryWorkersFor); below it, starting a worker costs a short-lived process more than the
+ * analysis. The extension ('always') uses its kept workers for any change.
  */
 const POOL_MIN_FILES = 2000;
 
@@ -216,7 +217,8 @@ class ComposedEngine implements Engine {
       ...(this.options.memoryParsers ? { resolveExtractor: () => this.parsersExtractor() } : {}),
       factsPool: async (files) => {
         const always = this.options.memoryThreads === 'always' && !this.closed;
-        const workers = always ? undefined : (this.options.memoryWorkers ?? memoryWorkersFor(availableParallelism()));
+        const asked = this.options.memoryWorkers;
+        const workers = always ? undefined : asked !== undefined ? Math.max(0, Math.floor(asked)) : memoryWorkersFor(availableParallelism());
         if (!always && (files < POOL_MIN_FILES || workers === 0)) return undefined;
         const { createFactsPool } = await import('../core/memory/analysis');
         const log = scoped(this.options.logger, 'memory');

@@ -35,8 +35,9 @@ export interface EngineOptions {
    */
   memoryThreads?: 'large' | 'always';
   /**
-   * 'large' only: how many worker threads a large change's facts are computed in; 0 analyses them on
-   * this thread. Default memoryWorkersFor(the machine's cores).
+   * 'large' only: how many worker threads a large change's facts are computed in (a whole number; 0
+   * analyses them on this thread, where a cancel waits for the file being analysed). Default
+   * memoryWorkersFor(the machine's cores).
    */
   memoryWorkers?: number;
   /** Text files larger than this get no content or memory facts. Default 1 MB. */

@@ -403,7 +403,7 @@ export interface PackRetry {
   policy: RetryPolicy;
   /** Told before each wait (the sync's "retrying" banner and status bar), like REST waits. */
   onWait?: NetworkHooks['onWait'];
-  /** Told once the transfer is under way (git spawned, or isomorphic-git's fetch begun). */
+  /** Told once the transfer is under way (git spawned, the smart-HTTP client's request accepted, or the portable path's fetch begun). */
   onTransfer?: NetworkHooks['onTransfer'];
   sleep?: Sleep;
   /** The longest Retry-After waited out (REST's maxWaitSeconds); a longer one fails at once. Default 60 s. */

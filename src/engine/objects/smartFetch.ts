@@ -61,7 +61,7 @@ export interface SmartFetchOptions {
   signal?: AbortSignal;
   /** A request whose answer (headers or the next chunk) keeps silent this long fails as a stall; 0: never. */
   stallMs: number;
-  /** Told once the server has answered the fetch request (the pack is on its way). */
+  /** Told once the server has accepted the fetch request (200: the pack is on its way). */
   onTransfer?: () => void;
 }
 
@@ -355,14 +355,15 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
   const url = `${caps.base}/git-upload-pack`;
   const headers = { ...baseHeaders(o.token), 'content-type': 'application/x-git-upload-pack-request', accept: 'application/x-git-upload-pack-result' };
   const { res, chunks, done } = await watchedRequest(o, url, { method: 'POST', headers, body });
-  // Told once the server has answered (it is producing the pack): work the caller then starts on this
-  // thread (the sync loads its analysis module, ~50 ms) no longer holds back the request itself.
-  o.onTransfer?.();
   if (res.status !== 200) {
     done();
     await res.body?.cancel().catch((e: unknown) => e);
     throw refused(res.status, o.url, res.headers.get('retry-after'));
   }
+  // Told once the server has accepted the request (it is producing the pack): work the caller then
+  // starts on this thread (the sync loads its analysis module, ~50 ms) no longer holds back the
+  // request itself.
+  o.onTransfer?.();
   const reader = new PktReader();
   const added = new Set<string>();
   const removed = new Set<string>();
