@@ -201,7 +201,12 @@ describe('the git pack transfer retries transient failures like REST requests', 
     armed = fault && where ? { fault, where, hits: 0 } : undefined;
     const storage = path.join(tmp, `storage-${++run}`);
     const repo = engine === 'smart' ? workdirWithObject : workdir;
-    return cli(['sync', '--repo', repo, '--storage', storage, '--json', ...extra], { ...ENV, PROJECT_SYNC_GIT: engine === 'none' ? 'none' : undefined, ...env });
+    const from = relay.requests.length;
+    const result = await cli(['sync', '--repo', repo, '--storage', storage, '--json', ...extra], { ...ENV, PROJECT_SYNC_GIT: engine === 'none' ? 'none' : undefined, ...env });
+    // The variant tested the client it names: git's own requests say `git/2.x`, the smart client's `git/project-sync`.
+    const first = gitRequests(from)[0];
+    if (first) assert.equal(/^git\/\d/.test(first.userAgent ?? ''), engine === 'git', `the ${engine} variant's first git request came from ${first.userAgent}`);
+    return result;
   }
 
   const of = (r: CliRun, type: string) => r.lines.filter((l) => l.type === type);

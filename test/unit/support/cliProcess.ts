@@ -37,6 +37,7 @@ export interface SeenRequest {
   method: string;
   url: string;
   authorization: string | undefined;
+  userAgent: string | undefined;
 }
 
 export interface TestHttp {
@@ -52,7 +53,7 @@ export async function startHttp(host: string, handler: Handler): Promise<TestHtt
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
-    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', authorization: req.headers.authorization });
+    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', authorization: req.headers.authorization, userAgent: req.headers['user-agent'] });
     Promise.resolve(handler(req, res)).catch(() => res.destroy());
   });
   server.on('connection', (s: Socket) => {
