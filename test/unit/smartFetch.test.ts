@@ -259,6 +259,30 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
       assert.ok(next.wire < first.wire / 5, `only the new objects crossed the wire: ${next.wire} vs ${first.wire} bytes`);
       assertHolds(cache, head());
       for (const idx of packsOf(cache)) git(['verify-pack', idx]);
+      assert.deepEqual(readdirSync(path.join(cache, 'objects', 'pack')).filter((f) => !/^pack-[0-9a-f]{40}\.(pack|idx)$/.test(f)), [], 'the received packs\' temp files are gone');
+    });
+
+    it('a pack garbled on the way is refused, its temp file removed, and isomorphic-git transfers it after all', async () => {
+      const cache = await portableCache();
+      const real = globalThis.fetch;
+      const garble = (async (input: string, init: RequestInit) => {
+        const res = await real(input, init);
+        if (!String(input).endsWith('/git-upload-pack')) return res;
+        const bytes = Buffer.from(await res.arrayBuffer());
+        const at = bytes.indexOf('PACK');
+        if (at > 0) for (let i = at + 40; i < Math.min(bytes.length - 30, at + 400); i++) bytes[i] = (bytes[i] as number) ^ 0x5a;
+        return new Response(bytes, { status: res.status, headers: res.headers });
+      }) as unknown as typeof fetch;
+      const { smartFetch, capabilities: caps } = await import('../../src/engine/objects/smartFetch');
+      const { storeThinPack } = await import('../../src/engine/objects/thinPack');
+      const { IsoGitRepo } = await import('../../src/engine/objects/isoGitFs');
+      const stored: string[] = [];
+      const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: garble, gitDir: cache, want: head(), stallMs: 10_000, store: async (pack) => void stored.push(await storeThinPack(new IsoGitRepo(cache), pack)) };
+      await assert.rejects(smartFetch(o, await caps(o), 'refs/project-sync/head', undefined), (e: unknown) => e instanceof SmartHttpUnsupported);
+      assert.deepEqual(stored, []);
+      assert.deepEqual(readdirSync(path.join(cache, 'objects', 'pack')), [], 'nothing left behind, the received pack\'s temp file included');
+      await transfer(cache, head(), 'main', { gitPath: undefined });
+      assertHolds(cache, head());
     });
 
     it('a server that does not speak protocol version 2: isomorphic-git does the transfer, first and incremental, and says why', async () => {

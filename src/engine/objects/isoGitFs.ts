@@ -39,6 +39,8 @@ export class IsoGitRepo {
   private looseDirs: Promise<Set<string>> | undefined;
   private readonly loose = new Map<string, Promise<Set<string>>>();
   private readonly packed: PackReader;
+  /** Packs this object wrote (storeThinPack), by index file name: their bytes, until the reader takes them. */
+  private readonly adopted = new Map<string, Buffer>();
 
   /**
    * `memoize`: the database changes only through this object or with `invalidate()` called after
@@ -99,8 +101,26 @@ export class IsoGitRepo {
     }
   }
 
-  /** The bytes of the pack of `idxFile` when isomorphic-git loaded (and checked) them in this cache. */
+  /**
+   * The bytes of a pack just written here (their sha-1 is the pack's trailer, which names it), for
+   * the reader to take when it first reads the pack instead of reading the file: the pack is in
+   * memory anyway when it is written, and a first sync's is the whole snapshot.
+   */
+  adoptPack(idxName: string, bytes: Buffer): void {
+    if (this.memoize) this.adopted.set(idxName, bytes);
+  }
+
+  /**
+   * The bytes of the pack of `idxFile` when this object wrote them (adoptPack), or when isomorphic-git
+   * loaded (and checked) them in this cache.
+   */
   private async borrowPack(idxFile: string): Promise<Buffer | undefined> {
+    const name = path.basename(idxFile);
+    const adopted = this.adopted.get(name);
+    if (adopted && path.dirname(idxFile) === this.packDir) {
+      this.adopted.delete(name);
+      return adopted;
+    }
     const parsed = packfileCache(this.cache);
     if (!parsed) return undefined;
     for (const [file, entry] of parsed) {
@@ -121,6 +141,7 @@ export class IsoGitRepo {
     this.forget();
     const names = new Set(await this.listPacks().catch(() => [] as string[]));
     this.packed.forget(names);
+    for (const name of [...this.adopted.keys()]) if (!names.has(name)) this.adopted.delete(name);
     const parsed = packfileCache(this.cache);
     if (!parsed) return;
     for (const file of [...parsed.keys()]) if (path.dirname(path.resolve(file)) !== this.packDir || !names.has(path.basename(file))) parsed.delete(file);

@@ -277,22 +277,45 @@ interface PackSink {
   kill(): void;
 }
 
-/** The pack gathered in memory, then handed to `store` whole (the portable path's; its packs are a change's). */
-function storedPack(store: (pack: Buffer) => Promise<void>): PackSink {
-  let parts: Buffer[] = [];
+/**
+ * The pack written to a temp file in the cache's pack folder as it arrives, then read back whole and
+ * handed to `store` (the portable path's). Gathered in memory instead, its pieces and their joined
+ * copy were held at once: twice a first sync's pack (2 × 58 MB at 100k files). A leftover of a
+ * killed process is a `tmp_pack_*` file, which the next transfer's cleanup removes.
+ */
+function storedPack(gitDir: string, store: (pack: Buffer) => Promise<void>): PackSink {
+  const file = path.join(gitDir, 'objects', 'pack', `tmp_pack_${process.pid}_received_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`);
+  let handle: Promise<fsp.FileHandle> | undefined;
   let killed = false;
+  const open = (): Promise<fsp.FileHandle> =>
+    (handle ??= fsp.mkdir(path.dirname(file), { recursive: true }).then(() => fsp.open(file, 'wx')));
+  const discard = async (): Promise<void> => {
+    const h = await handle?.catch(() => undefined);
+    await h?.close().catch(() => undefined);
+    await fsp.rm(file, { force: true });
+  };
   return {
     async write(b) {
-      // A copy: the pkt-line reader's buffer is not ours to keep.
-      parts.push(Buffer.from(b));
+      // Written before the next chunk is read: the pkt-line reader's buffer is not ours to keep.
+      await (await open()).write(b);
     },
     async end() {
-      if (killed) throw new Error('the pack was abandoned');
-      const pack = Buffer.concat(parts);
-      parts = [];
-      await store(pack);
+      try {
+        if (killed) throw new Error('the pack was abandoned');
+        const h = await open();
+        await h.close();
+        handle = undefined;
+        const pack = await fsp.readFile(file);
+        await fsp.rm(file, { force: true });
+        await store(pack);
+      } finally {
+        await discard();
+      }
     },
-    kill: () => void (killed = true),
+    kill: () => {
+      killed = true;
+      void discard();
+    },
   };
 }
 
@@ -370,7 +393,7 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
   let section: string | undefined;
   let pack: PackSink | undefined;
   const sink = (): PackSink => {
-    if (o.store) return storedPack(o.store);
+    if (o.store) return storedPack(o.gitDir, o.store);
     if (!o.gitPath) throw new Error('the smart-HTTP client has nowhere to put the pack');
     return indexPack({ ...o, gitPath: o.gitPath });
   };

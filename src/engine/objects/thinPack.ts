@@ -159,8 +159,9 @@ async function writeWholePack(
   const packDir = path.join(repo.gitDir, 'objects', 'pack');
   await fsp.mkdir(packDir, { recursive: true });
   const tmp = path.join(packDir, `tmp_pack_${process.pid}_${sha.toString('hex')}`);
+  const bytes = appended.length ? Buffer.concat([body, sha]) : pack;
   try {
-    await fsp.writeFile(tmp, appended.length ? Buffer.concat([body, sha]) : pack);
+    await fsp.writeFile(tmp, bytes);
     await fsp.writeFile(`${tmp}.idx`, packIndex(indexed, sha));
     await fsp.rename(tmp, path.join(packDir, `${name}.pack`));
     await fsp.rename(`${tmp}.idx`, path.join(packDir, `${name}.idx`));
@@ -169,6 +170,9 @@ async function writeWholePack(
     await fsp.rm(`${tmp}.idx`, { force: true });
   }
   await repo.invalidate();
+  // The pack's bytes, checked (its trailer is their sha-1), are what the sync reads next: handed to
+  // the reader rather than read from the file again (a first sync's whole pack held twice otherwise).
+  repo.adoptPack(`${name}.idx`, bytes);
   return `${name}.pack`;
 }
 
