@@ -20,6 +20,19 @@ import { commitChanges, createTestRepo, generateFiles, type TestRepo } from '../
 
 const git = (args: string[]) => execFileSync('git', args, { stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } }).toString().trim();
 
+/** A fetch whose upload-pack answers have bytes of their pack garbled (a proxy that rewrote them). */
+function garbledPacks(): typeof fetch {
+  const real = globalThis.fetch;
+  return (async (input: string, init: RequestInit) => {
+    const res = await real(input, init);
+    if (!String(input).endsWith('/git-upload-pack')) return res;
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const at = bytes.indexOf('PACK');
+    if (at > 0) for (let i = at + 40; i < Math.min(bytes.length - 30, at + 400); i++) bytes[i] = (bytes[i] as number) ^ 0x5a;
+    return new Response(bytes, { status: res.status, headers: res.headers });
+  }) as unknown as typeof fetch;
+}
+
 describe('the smart-HTTP client reads pkt-lines however the answer is cut', () => {
   const packets = (chunks: Buffer[]): Pkt[] => {
     const r = new PktReader();
@@ -264,15 +277,7 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
 
     it('a pack garbled on the way is refused, its temp file removed, and isomorphic-git transfers it after all', async () => {
       const cache = await portableCache();
-      const real = globalThis.fetch;
-      const garble = (async (input: string, init: RequestInit) => {
-        const res = await real(input, init);
-        if (!String(input).endsWith('/git-upload-pack')) return res;
-        const bytes = Buffer.from(await res.arrayBuffer());
-        const at = bytes.indexOf('PACK');
-        if (at > 0) for (let i = at + 40; i < Math.min(bytes.length - 30, at + 400); i++) bytes[i] = (bytes[i] as number) ^ 0x5a;
-        return new Response(bytes, { status: res.status, headers: res.headers });
-      }) as unknown as typeof fetch;
+      const garble = garbledPacks();
       const { smartFetch, capabilities: caps } = await import('../../src/engine/objects/smartFetch');
       const { storeThinPack } = await import('../../src/engine/objects/thinPack');
       const { IsoGitRepo } = await import('../../src/engine/objects/isoGitFs');
@@ -469,16 +474,8 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
 
   it('a pack that does not index leaves nothing behind, and git fetch transfers it after all', async () => {
     const cache = await newCache();
-    const real = globalThis.fetch;
     // The server's answer with its pack's bytes garbled (a proxy that rewrote it): index-pack refuses it.
-    const garble = (async (input: string, init: RequestInit) => {
-      const res = await real(input, init);
-      if (!String(input).endsWith('/git-upload-pack')) return res;
-      const bytes = Buffer.from(await res.arrayBuffer());
-      const at = bytes.indexOf('PACK');
-      if (at > 0) for (let i = at + 40; i < Math.min(bytes.length - 30, at + 400); i++) bytes[i] = (bytes[i] as number) ^ 0x5a;
-      return new Response(bytes, { status: res.status, headers: res.headers });
-    }) as unknown as typeof fetch;
+    const garble = garbledPacks();
     const { smartFetch, capabilities: caps } = await import('../../src/engine/objects/smartFetch');
     const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: garble, gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
     await assert.rejects(smartFetch(o, await caps(o), 'refs/project-sync/head', undefined), (e: unknown) => e instanceof SmartHttpUnsupported && /index-pack/.test(e.message));
