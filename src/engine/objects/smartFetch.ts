@@ -300,17 +300,16 @@ function storedPack(gitDir: string, store: (pack: Buffer) => Promise<void>): Pac
       await (await open()).write(b);
     },
     async end() {
+      let pack: Buffer;
       try {
         if (killed) throw new Error('the pack was abandoned');
-        const h = await open();
-        await h.close();
+        await (await open()).close();
         handle = undefined;
-        const pack = await fsp.readFile(file);
-        await fsp.rm(file, { force: true });
-        await store(pack);
+        pack = await fsp.readFile(file);
       } finally {
         await discard();
       }
+      await store(pack);
     },
     kill: () => {
       killed = true;
