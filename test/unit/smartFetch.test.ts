@@ -290,6 +290,40 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
       assertHolds(cache, head());
     });
 
+    it('a transfer cancelled while its pack arrives leaves no temp file behind', async () => {
+      const cache = await portableCache();
+      const packDir = path.join(cache, 'objects', 'pack');
+      const controller = new AbortController();
+      const real = globalThis.fetch;
+      let seen = false;
+      // The answer handed on in 512-byte pieces; once the received pack's temp file exists, the sync is cancelled.
+      const cancelling = (async (input: string, init: RequestInit) => {
+        const res = await real(input, init);
+        if (!String(input).endsWith('/git-upload-pack')) return res;
+        const bytes = Buffer.from(await res.arrayBuffer());
+        let at = 0;
+        const body = new ReadableStream<Uint8Array>({
+          pull(c) {
+            seen ||= existsSync(packDir) && readdirSync(packDir).some((f) => f.includes('_received_'));
+            if (seen) controller.abort();
+            // As a real answer's body does, this one fails once its request is aborted.
+            if (init.signal?.aborted) return c.error(init.signal.reason);
+            if (at >= bytes.length) return c.close();
+            c.enqueue(bytes.subarray(at, (at += 512)));
+          },
+        });
+        return new Response(body, { status: res.status, headers: res.headers });
+      }) as unknown as typeof fetch;
+      const { smartFetch, capabilities: caps } = await import('../../src/engine/objects/smartFetch');
+      const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: cancelling, gitDir: cache, want: head(), stallMs: 10_000, signal: controller.signal, store: async () => assert.fail('nothing is stored') };
+      await assert.rejects(smartFetch(o, await caps(o), 'refs/project-sync/head', undefined));
+      assert.ok(seen, 'the pack was being received into its temp file when the sync was cancelled');
+      // The cancel's removal is not awaited by the transfer: given a moment.
+      for (let i = 0; i < 50 && readdirSync(packDir).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await cacheRefCommit(cache), undefined, 'no ref written');
+      assert.deepEqual(readdirSync(packDir), []);
+    });
+
     it('a server that does not speak protocol version 2: isomorphic-git does the transfer, first and incremental, and says why', async () => {
       // The relay drops the Git-Protocol header, so git http-backend answers in protocol v0.
       const v0 = await startHttp('127.0.0.1', (req, res) => {
@@ -330,12 +364,25 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
 
       const { storeThinPack } = await import('../../src/engine/objects/thinPack');
       const { IsoGitRepo } = await import('../../src/engine/objects/isoGitFs');
-      const name = await storeThinPack(new IsoGitRepo(cache), thin);
+      const storing = new IsoGitRepo(cache);
+      const name = await storeThinPack(storing, thin);
       const ours = path.join(cache, 'objects', 'pack', name.replace(/\.pack$/, '.idx'));
       assert.ok(oidsOf(ours).length > execFileSync('git', ['--git-dir', repo.bareDir, 'rev-list', '--objects', `${head()}`, `^${base}`]).toString().trim().split('\n').length, 'the delta bases were appended');
       assert.deepEqual(oidsOf(ours), oidsOf(gitIdx));
       git(['verify-pack', ours]);
       assert.equal(git(['--git-dir', cache, 'ls-tree', '-r', head()]), git(['--git-dir', repo.bareDir, 'ls-tree', '-r', head()]));
+      // The repository that stored the pack reads it from the bytes it held (adoptPack), not from the
+      // file: with the file moved aside it still reads the new objects, which a fresh reader cannot.
+      const packFile = path.join(cache, 'objects', 'pack', name);
+      const changed = git(['--git-dir', repo.bareDir, 'rev-parse', `${head()}:${paths[60]}`]);
+      execFileSync('mv', [packFile, `${packFile}.aside`]);
+      try {
+        const read = await storing.readObject(changed);
+        assert.equal(read.object.toString(), git(['--git-dir', repo.bareDir, 'cat-file', 'blob', changed]) + '\n');
+        await assert.rejects(new IsoGitRepo(cache).readObject(changed));
+      } finally {
+        execFileSync('mv', [`${packFile}.aside`, packFile]);
+      }
 
       const other = await portableCache();
       const damaged = Buffer.from(thin);

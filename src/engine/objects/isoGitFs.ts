@@ -39,7 +39,7 @@ export class IsoGitRepo {
   private looseDirs: Promise<Set<string>> | undefined;
   private readonly loose = new Map<string, Promise<Set<string>>>();
   private readonly packed: PackReader;
-  /** Packs this object wrote (storeThinPack), by index file name: their bytes, until the reader takes them. */
+  /** Packs this object wrote (thinPack.ts writeWholePack: storeThinPack, fattenPack), by index file name: their bytes, until the reader takes them. */
   private readonly adopted = new Map<string, Buffer>();
 
   /**

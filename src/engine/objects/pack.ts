@@ -715,8 +715,9 @@ async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<boole
 /**
  * The portable path's transfer by the smart-HTTP client (the commit the REST ref named, as on the
  * git path), the pack indexed here (storeThinPack) rather than by isomorphic-git, whose indexing of
- * a thin pack reads the whole cache pack and which inflates in JavaScript. The pack is held in
- * memory until indexed, as isomorphic-git holds it. False when the server or its answer is not one
+ * a thin pack reads the whole cache pack and which inflates in JavaScript. The pack goes to a temp
+ * file as it arrives, then is held in memory while it is indexed (as isomorphic-git holds it), and
+ * handed on to the cache's reader. False when the server or its answer is not one
  * the client speaks: isomorphic-git's fetch does the transfer then.
  */
 async function smartIntoCache(opts: PackFetch, repo: IsoGitRepo, have: string | undefined): Promise<boolean> {

@@ -56,8 +56,9 @@ export class PackReader {
   private cachedBytes = 0;
 
   /**
-   * `listPacks`: the names in the pack folder; `borrow`: the pack's bytes when isomorphic-git has
-   * them loaded already (checked), so one sync does not hold a pack twice; `readAny`: any object
+   * `listPacks`: the names in the pack folder; `borrow`: the pack's bytes when they are in memory
+   * already, checked (isomorphic-git loaded them, or this cache wrote the pack: IsoGitRepo.adoptPack;
+   * not checked again here), so one sync does not hold or read a pack twice; `readAny`: any object
    * (a REF_DELTA's base may be anywhere), `via` the pack entries whose reading waits for it (passed
    * back to read(): see DeltaCycleError).
    */

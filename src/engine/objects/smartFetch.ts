@@ -289,26 +289,34 @@ function storedPack(gitDir: string, store: (pack: Buffer) => Promise<void>): Pac
   let killed = false;
   const open = (): Promise<fsp.FileHandle> =>
     (handle ??= fsp.mkdir(path.dirname(file), { recursive: true }).then(() => fsp.open(file, 'wx')));
+  // Best effort: a temp file that cannot be removed (a disk gone read-only, a file held open by a
+  // scanner) is the next transfer's cleanup's, never this transfer's failure.
   const discard = async (): Promise<void> => {
     const h = await handle?.catch(() => undefined);
     await h?.close().catch(() => undefined);
-    await fsp.rm(file, { force: true });
+    await fsp.rm(file, { force: true }).catch(() => undefined);
+  };
+  const abandoned = (): void => {
+    if (killed) throw new Error('the pack was abandoned');
   };
   return {
     async write(b) {
-      // Written before the next chunk is read: the pkt-line reader's buffer is not ours to keep.
-      await (await open()).write(b);
+      // Written whole (writeFile loops over short writes) before the next chunk is read: the
+      // pkt-line reader's buffer is not ours to keep.
+      await (await open()).writeFile(b);
     },
     async end() {
       let pack: Buffer;
       try {
-        if (killed) throw new Error('the pack was abandoned');
+        abandoned();
         await (await open()).close();
         handle = undefined;
         pack = await fsp.readFile(file);
       } finally {
         await discard();
       }
+      // A cancel while the file was read back stops here, not after seconds of indexing.
+      abandoned();
       await store(pack);
     },
     kill: () => {

@@ -171,7 +171,8 @@ async function writeWholePack(
   }
   await repo.invalidate();
   // The pack's bytes, checked (its trailer is their sha-1), are what the sync reads next: handed to
-  // the reader rather than read from the file again (a first sync's whole pack held twice otherwise).
+  // the reader rather than read from the file again (58 MB read back at a first sync of 100k files,
+  // while these bytes wait to be collected).
   repo.adoptPack(`${name}.idx`, bytes);
   return `${name}.pack`;
 }
