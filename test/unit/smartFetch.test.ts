@@ -13,7 +13,9 @@ import path from 'node:path';
 import type { Logger } from '../../src/core/logger';
 import { SyncError } from '../../src/core/errors';
 import { cacheRefCommit, clearStaleGitState, fetchPack, forgetCacheHead, gitHousekeeping, initCacheRepo } from '../../src/engine/objects/pack';
-import { capabilities, indexPackEnv, pktLine, PktReader, SmartHttpUnsupported, type Pkt, type SmartFetchOptions } from '../../src/engine/objects/smartFetch';
+import { capabilities, indexPackEnv, pktLine, PktReader, smartFetch, SmartHttpUnsupported, type Pkt, type SmartFetchOptions } from '../../src/engine/objects/smartFetch';
+import { IsoGitRepo } from '../../src/engine/objects/isoGitFs';
+import { storeThinPack } from '../../src/engine/objects/thinPack';
 import { startGitHubServer, type GitHubServer } from '../support/githubServer';
 import { relayTo, startHttp } from './support/cliProcess';
 import { commitChanges, createTestRepo, generateFiles, type TestRepo } from '../support/repos';
@@ -170,7 +172,6 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     const postAnswers = (status: number) =>
       (async (input: string, init: RequestInit) => (String(input).endsWith('/git-upload-pack') ? new Response('no', { status, headers: { 'retry-after': '7' } }) : real(input, init))) as unknown as typeof fetch;
     const cache = await newCache();
-    const { smartFetch } = await import('../../src/engine/objects/smartFetch');
     for (const [status, unsupported] of [[400, true], [415, true], [401, false], [429, false], [502, false]] as const) {
       const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: postAnswers(status), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
       const e = await smartFetch(o, await capabilities(o), 'refs/project-sync/head', undefined).then(() => undefined, (err: unknown) => err as Error & { data?: { statusCode?: number }; retryAfter?: string });
@@ -278,12 +279,9 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     it('a pack garbled on the way is refused, its temp file removed, and isomorphic-git transfers it after all', async () => {
       const cache = await portableCache();
       const garble = garbledPacks();
-      const { smartFetch, capabilities: caps } = await import('../../src/engine/objects/smartFetch');
-      const { storeThinPack } = await import('../../src/engine/objects/thinPack');
-      const { IsoGitRepo } = await import('../../src/engine/objects/isoGitFs');
       const stored: string[] = [];
       const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: garble, gitDir: cache, want: head(), stallMs: 10_000, store: async (pack) => void stored.push(await storeThinPack(new IsoGitRepo(cache), pack)) };
-      await assert.rejects(smartFetch(o, await caps(o), 'refs/project-sync/head', undefined), (e: unknown) => e instanceof SmartHttpUnsupported);
+      await assert.rejects(smartFetch(o, await capabilities(o), 'refs/project-sync/head', undefined), (e: unknown) => e instanceof SmartHttpUnsupported);
       assert.deepEqual(stored, []);
       assert.deepEqual(readdirSync(path.join(cache, 'objects', 'pack')), [], 'nothing left behind, the received pack\'s temp file included');
       await transfer(cache, head(), 'main', { gitPath: undefined });
@@ -314,9 +312,8 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
         });
         return new Response(body, { status: res.status, headers: res.headers });
       }) as unknown as typeof fetch;
-      const { smartFetch, capabilities: caps } = await import('../../src/engine/objects/smartFetch');
       const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: cancelling, gitDir: cache, want: head(), stallMs: 10_000, signal: controller.signal, store: async () => assert.fail('nothing is stored') };
-      await assert.rejects(smartFetch(o, await caps(o), 'refs/project-sync/head', undefined));
+      await assert.rejects(smartFetch(o, await capabilities(o), 'refs/project-sync/head', undefined));
       assert.ok(seen, 'the pack was being received into its temp file when the sync was cancelled');
       // The cancel's removal is not awaited by the transfer: given a moment.
       for (let i = 0; i < 50 && readdirSync(packDir).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
@@ -362,8 +359,6 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
       execFileSync('git', ['--git-dir', theirs, 'index-pack', '--stdin', '--fix-thin'], { input: thin });
       const gitIdx = packsOf(theirs).find((f) => !before.has(path.basename(f))) as string;
 
-      const { storeThinPack } = await import('../../src/engine/objects/thinPack');
-      const { IsoGitRepo } = await import('../../src/engine/objects/isoGitFs');
       const storing = new IsoGitRepo(cache);
       const name = await storeThinPack(storing, thin);
       const ours = path.join(cache, 'objects', 'pack', name.replace(/\.pack$/, '.idx'));
@@ -523,9 +518,8 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     const cache = await newCache();
     // The server's answer with its pack's bytes garbled (a proxy that rewrote it): index-pack refuses it.
     const garble = garbledPacks();
-    const { smartFetch, capabilities: caps } = await import('../../src/engine/objects/smartFetch');
     const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: garble, gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
-    await assert.rejects(smartFetch(o, await caps(o), 'refs/project-sync/head', undefined), (e: unknown) => e instanceof SmartHttpUnsupported && /index-pack/.test(e.message));
+    await assert.rejects(smartFetch(o, await capabilities(o), 'refs/project-sync/head', undefined), (e: unknown) => e instanceof SmartHttpUnsupported && /index-pack/.test(e.message));
     assert.equal(await cacheRefCommit(cache), undefined, 'no ref written');
     assert.equal(readdirSync(path.join(cache, 'objects', 'pack')).filter((f) => f.endsWith('.pack')).length, 0, 'no pack kept');
     await transfer(cache, head());
