@@ -152,14 +152,17 @@ async function writeWholePack(
     indexed.push({ oid, offset, crc: stored?.crc ?? crc32(entry) });
     offset += entry.length;
   }
-  const body = appended.length ? Buffer.concat([pack.subarray(0, end), ...appended]) : pack.subarray(0, end);
-  if (appended.length) body.writeUInt32BE(pack.readUInt32BE(8) + appended.length, 8);
-  const sha = appended.length ? createHash('sha1').update(body).digest() : pack.subarray(end);
+  // With bases appended: one buffer for the new pack, its count rewritten and its trailer computed in place.
+  const bytes = appended.length ? Buffer.concat([pack.subarray(0, end), ...appended, Buffer.alloc(20)]) : pack;
+  if (appended.length) {
+    bytes.writeUInt32BE(pack.readUInt32BE(8) + appended.length, 8);
+    createHash('sha1').update(bytes.subarray(0, bytes.length - 20)).digest().copy(bytes, bytes.length - 20);
+  }
+  const sha = bytes.subarray(bytes.length - 20);
   const name = `pack-${sha.toString('hex')}`;
   const packDir = path.join(repo.gitDir, 'objects', 'pack');
   await fsp.mkdir(packDir, { recursive: true });
   const tmp = path.join(packDir, `tmp_pack_${process.pid}_${sha.toString('hex')}`);
-  const bytes = appended.length ? Buffer.concat([body, sha]) : pack;
   try {
     await fsp.writeFile(tmp, bytes);
     await fsp.writeFile(`${tmp}.idx`, packIndex(indexed, sha));
