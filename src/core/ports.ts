@@ -78,8 +78,15 @@ export interface RepositorySource {
    * cannot, and the pipeline lists the snapshot instead.
    */
   changes?(head: SourceHead, base: SyncRecord, opts: { signal?: AbortSignal }): Promise<SnapshotDiff | undefined>;
-  /** Every entry of the head's tree (files, symlinks, submodules), sorted by path. */
-  snapshot(head: SourceHead, base: SyncRecord | undefined, opts: { signal?: AbortSignal; onProgress?: (entries: number) => void }): Promise<RepositoryFile[]>;
+  /**
+   * Every entry of the head's tree (files, symlinks, submodules), sorted by path. A listing that
+   * arrives in pieces calls `onListed` with the list so far (the array it returns, while it grows).
+   */
+  snapshot(
+    head: SourceHead,
+    base: SyncRecord | undefined,
+    opts: { signal?: AbortSignal; onProgress?: (entries: number) => void; onListed?: (files: readonly RepositoryFile[]) => void },
+  ): Promise<RepositoryFile[]>;
   /**
    * The content of these blobs, each sha once, in any order; `bytes` is undefined for a blob no source
    * could provide. `onProgress` counts blobs made available while content is being fetched.
@@ -188,6 +195,18 @@ export interface MemoryWriter {
   abort(): Promise<void>;
 }
 
+/**
+ * A snapshot's file written while the snapshot is listed (`HistoryStore.prewriteSnapshot`): the
+ * listing hands it the list as it grows, and `complete()` only ends the file when the snapshot it
+ * stores is that very list; otherwise the file goes and the snapshot is written as usual.
+ */
+export interface SnapshotPrewrite {
+  /** The listing so far: the same array at every call, grown. Never throws. */
+  listed(files: readonly RepositoryFile[]): void;
+  /** Remove the file unless complete() took it (a no-op then). */
+  abort(): Promise<void>;
+}
+
 export interface StoreChange {
   kind: 'begin' | 'complete' | 'memory' | 'fail' | 'restore' | 'interrupted';
   syncId: string;
@@ -215,8 +234,17 @@ export interface HistoryStore {
   readFiles(syncId: string): Promise<RepositoryFile[]>;
   /** Record a `running` attempt (previousSyncId null, startedAfterSyncId = chain head). */
   begin(input: { repository: RepositoryRef; branch: string }): Promise<SyncRecord>;
-  /** One atomic commit: the record becomes a completed link, its snapshot and memory supersession land. */
-  complete(syncId: string, input: CompleteSyncInput): Promise<SyncRecord>;
+  /**
+   * One atomic commit: the record becomes a completed link, its snapshot and memory supersession
+   * land. `prewritten` (from prewriteSnapshot) is used when it holds `input.files`, else removed.
+   */
+  complete(syncId: string, input: CompleteSyncInput, opts?: { prewritten?: SnapshotPrewrite }): Promise<SyncRecord>;
+  /**
+   * For the repository's first link (no link of it yet, so its snapshot is a whole one with no
+   * parent): a snapshot file to write while the tree at `treeSha` is listed. Undefined otherwise
+   * (that snapshot would be a delta, or is stored already).
+   */
+  prewriteSnapshot?(syncId: string, treeSha: string): Promise<SnapshotPrewrite | undefined>;
   /** The memory step of a link committed with `memoryPending` (this process holds the storage lock). */
   openMemory(syncId: string): Promise<MemoryWriter>;
   /**

@@ -8,7 +8,7 @@ import { displayGitPath } from './paths';
 import type { FileVersion } from './memory/extract';
 import { extractorId, partialExtractor } from './memory/extractor';
 import type { FactsPool } from './memory/pool';
-import type { BlobContent, Clock, CompleteSyncInput, HistoryStore, NetworkHooks, RepositorySource, SourceHead } from './ports';
+import type { BlobContent, Clock, CompleteSyncInput, HistoryStore, NetworkHooks, SnapshotPrewrite, RepositorySource, SourceHead } from './ports';
 import type { SyncEvent, SyncRequest } from './syncEvents';
 import {
   emptyStats,
@@ -138,6 +138,8 @@ class Run {
   private resolved: string | undefined;
   /** Workers of this sync answered without some of their parsers. */
   private degraded = false;
+  /** The snapshot's file, written while the tree is listed (the repository's first snapshot). */
+  private prewrite: SnapshotPrewrite | undefined;
 
   /** The running record, once written (see begun()). */
   private record!: SyncRecord;
@@ -240,7 +242,14 @@ class Run {
       if (changes && base) {
         this.stats.files = base.stats.files + changes.added.length - changes.removed.length;
       } else {
-        const listing = source.snapshot(head, base, { signal: this.signal, onProgress: (n) => this.maybeProgress('fetchingTree', n, null) });
+        // The repository's first snapshot is written while git lists it; complete() ends the file.
+        const prewrite = base === undefined ? yield* this.channel.until(store.prewriteSnapshot?.(this.record.id, head.treeSha) ?? Promise.resolve(undefined)) : undefined;
+        this.prewrite = prewrite;
+        const listing = source.snapshot(head, base, {
+          signal: this.signal,
+          onProgress: (n) => this.maybeProgress('fetchingTree', n, null),
+          ...(prewrite ? { onListed: (listed: readonly RepositoryFile[]) => prewrite.listed(listed) } : {}),
+        });
         files = yield* this.channel.until(listing);
         this.stats.files = files.length;
       }
@@ -290,7 +299,7 @@ class Run {
       // step: the snapshot step keeps the base's extractor, so an interrupted one is redone in full.
       const snapshotExtractor = stale ? base.memoryExtractor : this.extractor;
       yield* this.settle(source);
-      this.saved = await store.complete(this.record.id, { ...input, memoryExtractor: snapshotExtractor, memoryPending: true, stats: this.snapshotStats() });
+      this.saved = await store.complete(this.record.id, { ...input, memoryExtractor: snapshotExtractor, memoryPending: true, stats: this.snapshotStats() }, this.prewritten());
       yield { type: 'saved', sync: this.saved };
       if (this.deps.afterSnapshotSaved) yield* this.channel.until(this.deps.afterSnapshotSaved(this.saved));
       throwIfAborted(this.signal);
@@ -314,11 +323,18 @@ class Run {
       yield* this.settle(source);
       yield* this.saving();
       // Facts come back from the workers in any order: path order, through core's one sort.
-      completed = await store.complete(this.record.id, { ...input, memory: [...sortedByPath(memory)], missingContent: read.missing, memoryExtractor: this.extractor, stats: this.snapshotStats() });
+      completed = await store.complete(this.record.id, { ...input, memory: [...sortedByPath(memory)], missingContent: read.missing, memoryExtractor: this.extractor, stats: this.snapshotStats() }, this.prewritten());
     }
     this.phase = 'done';
     yield this.progress('done', 1, 1, true);
     return completed;
+  }
+
+  /** complete()'s options: the prewritten snapshot, handed over once (complete() ends or removes it). */
+  private prewritten(): { prewritten?: SnapshotPrewrite } {
+    const prewritten = this.prewrite;
+    this.prewrite = undefined;
+    return prewritten ? { prewritten } : {};
   }
 
   private async *saving(): AsyncGenerator<SyncEvent, void> {
@@ -511,6 +527,8 @@ class Run {
       await source?.close({ completed });
     } finally {
       this.unrelay?.();
+      // complete() took it or removed it; a sync that ended before complete() removes it here.
+      await this.prewrite?.abort();
     }
   }
 }

@@ -24,6 +24,8 @@ import { blobSha, writeLooseBlob, type ObjectStore } from './objects/store';
  * shallow pack costs two smart-HTTP round trips whatever its size and no REST rate limit.
  */
 export const REST_BLOB_LIMIT = 50;
+/** A listing's progress: the list so far (see RepositorySource.snapshot's `onListed`). */
+type Listed = (files: readonly RepositoryFile[]) => void;
 /** Objects sampled before asking the workspace for many (see mayHold). */
 const PRESENCE_SAMPLE = 64;
 const REST_CONCURRENCY = 8;
@@ -173,18 +175,18 @@ export class GitContentFetcher {
   }
 
   /** The tree listed from the cache repository alone (git path); undefined when the cache lacks it. */
-  async cacheTree(treeSha: string, signal?: AbortSignal): Promise<RepositoryFile[] | undefined> {
+  async cacheTree(treeSha: string, signal?: AbortSignal, onListed?: Listed): Promise<RepositoryFile[] | undefined> {
     const gitPath = this.opts.gitPath;
-    return gitPath ? lsTreeWithGit(gitPath, this.opts.cacheGitDir, treeSha, signal) : undefined;
+    return gitPath ? lsTreeWithGit(gitPath, this.opts.cacheGitDir, treeSha, signal, onListed) : undefined;
   }
 
-  async localTree(treeSha: string, signal?: AbortSignal, cacheFirst = false): Promise<RepositoryFile[] | undefined> {
+  async localTree(treeSha: string, signal?: AbortSignal, cacheFirst = false, onListed?: Listed): Promise<RepositoryFile[] | undefined> {
     const gitPath = this.opts.gitPath;
     if (!gitPath) return undefined;
     await this.initCache();
     for (const dir of this.databases(cacheFirst)) {
       if (!dir) continue;
-      const files = await lsTreeWithGit(gitPath, dir, treeSha, signal);
+      const files = await lsTreeWithGit(gitPath, dir, treeSha, signal, onListed);
       if (files) return files;
     }
     return undefined;

@@ -166,13 +166,17 @@ export class GitHubRepositorySource implements RepositorySource {
    * the cache holds the base's commit so the pack carries only new objects; else the REST tree
    * (descending truncated trees).
    */
-  async snapshot(head: SourceHead, base: SyncRecord | undefined, opts: { signal?: AbortSignal; onProgress?: (entries: number) => void }): Promise<RepositoryFile[]> {
-    const { signal } = opts;
-    const listed = (await this.packArrived()) ? await this.content.cacheTree(head.treeSha, signal) : undefined;
+  async snapshot(
+    head: SourceHead,
+    base: SyncRecord | undefined,
+    opts: { signal?: AbortSignal; onProgress?: (entries: number) => void; onListed?: (files: readonly RepositoryFile[]) => void },
+  ): Promise<RepositoryFile[]> {
+    const { signal, onListed } = opts;
+    const listed = (await this.packArrived()) ? await this.content.cacheTree(head.treeSha, signal, onListed) : undefined;
     if (listed) return sorted(listed);
     const { transferred, failure } = await this.settleEarly();
     // An early transfer ran only when the workspace lacked the commit: the cache is asked first.
-    const local = await this.content.localTree(head.treeSha, signal, transferred);
+    const local = await this.content.localTree(head.treeSha, signal, transferred, onListed);
     if (local) return sorted(local);
     if (failure !== undefined) throw failure;
     const baseCommit = base?.commitSha ?? null;
@@ -182,7 +186,7 @@ export class GitHubRepositorySource implements RepositorySource {
       await this.content.transferLacked(head.commitSha);
     } else if (this.content.listsTreesLocally && (baseCommit === null || (await this.content.cacheHasCommit(baseCommit)))) {
       await this.content.prefetch({ branch: head.branch, want: head.commitSha }, signal);
-      const fetched = await this.content.localTree(head.treeSha, signal, true);
+      const fetched = await this.content.localTree(head.treeSha, signal, true, onListed);
       if (fetched) return sorted(fetched);
       this.log.info('the branch moved during the transfer; listing the tree over REST');
     }

@@ -3,7 +3,7 @@
 import { Emitter } from '../core/emitter';
 import { SyncError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { Clock, CompleteSyncInput, HistoryStore, MemoryWriter, StoreChange } from '../core/ports';
+import type { Clock, CompleteSyncInput, HistoryStore, MemoryWriter, SnapshotPrewrite, StoreChange } from '../core/ports';
 import { diffSnapshots } from '../core/diff';
 import type { ErrorCode, MemoryEntry, MemoryFacts, RepositoryFile, RepositoryRef, SyncRecord } from '../core/types';
 import type { PersistentEtagCache } from './etags';
@@ -14,6 +14,7 @@ import { asCorrupt, memoryRel, readMemoryFile, replayMemory, type StoreState } f
 import { MemoryIndex, type MemoryChange, type MemoryQuery } from './memoryIndex';
 import { MemorySearchCache, type SearchCacheHost } from './memorySearchCache';
 import { assertNoSuccessor, checkCompleteInput, checkMemoryFacts, checkMemoryInput, completedRecord, newRunningRecord, restoreRecord } from './records';
+import { PrewrittenSnapshot } from './snapshots';
 import { HISTORY_FILE, isLink, repoKey, type CommitEntry, type HistoryFile, type SnapshotNode } from './schema';
 
 /** Characters of facts text gathered before a write (the join stays under V8's large-object size). */
@@ -109,20 +110,42 @@ export class LowdbHistoryStore implements HistoryStore {
     });
   }
 
-  complete(syncId: string, input: CompleteSyncInput): Promise<SyncRecord> {
+  complete(syncId: string, input: CompleteSyncInput, opts: { prewritten?: SnapshotPrewrite } = {}): Promise<SyncRecord> {
     return this.exclusive(async () => {
-      const rec = this.running(syncId);
-      checkCompleteInput(input);
-      assertNoSuccessor(this.data.records, rec.repository, rec.startedAfterSyncId);
-      const base = this.checkedBase(rec, input);
-      const { node, fileCount } = await this.snapshotFor(rec, base, input);
-      const change = await this.memoryChange(rec, base, input);
-      const done = completedRecord(rec, input, fileCount, this.clock.now());
-      await this.commitLink(done, input.treeSha, node, change, rec.id);
-      await this.etags.flush();
-      this.emitter.fire({ kind: 'complete', syncId });
-      return copy(done);
+      const prewritten = opts.prewritten instanceof PrewrittenSnapshot ? opts.prewritten : undefined;
+      try {
+        return await this.completeLink(syncId, input, prewritten?.holds(input.files) ? prewritten : undefined);
+      } finally {
+        await opts.prewritten?.abort();
+      }
     });
+  }
+
+  prewriteSnapshot(syncId: string, treeSha: string): Promise<SnapshotPrewrite | undefined> {
+    return this.exclusive(async () => {
+      // The repository's first link: complete() writes its snapshot whole, with no parent.
+      if (this.running(syncId).startedAfterSyncId !== null) return undefined;
+      try {
+        return await this.state.snapshots.prewrite(treeSha);
+      } catch (e) {
+        throw await this.corrupted(e);
+      }
+    });
+  }
+
+  /** complete(), with the snapshot's file already written when `prewritten` (which holds input.files, checked as it was listed). */
+  private async completeLink(syncId: string, input: CompleteSyncInput, prewritten: PrewrittenSnapshot | undefined): Promise<SyncRecord> {
+    const rec = this.running(syncId);
+    checkCompleteInput(input, { filesChecked: prewritten !== undefined });
+    assertNoSuccessor(this.data.records, rec.repository, rec.startedAfterSyncId);
+    const base = this.checkedBase(rec, input);
+    const { node, fileCount } = await this.snapshotFor(rec, base, input, prewritten);
+    const change = await this.memoryChange(rec, base, input);
+    const done = completedRecord(rec, input, fileCount, this.clock.now());
+    await this.commitLink(done, input.treeSha, node, change, rec.id);
+    await this.etags.flush();
+    this.emitter.fire({ kind: 'complete', syncId });
+    return copy(done);
   }
 
   async openMemory(syncId: string): Promise<MemoryWriter> {
@@ -356,7 +379,7 @@ export class LowdbHistoryStore implements HistoryStore {
    * new node is a delta on the base's tree when there is one (the smallest delta), else on the chain
    * head's.
    */
-  private async snapshotFor(rec: SyncRecord, base: SyncRecord | undefined, input: CompleteSyncInput): Promise<{ node: SnapshotNode | undefined; fileCount: number }> {
+  private async snapshotFor(rec: SyncRecord, base: SyncRecord | undefined, input: CompleteSyncInput, prewritten?: PrewrittenSnapshot): Promise<{ node: SnapshotNode | undefined; fileCount: number }> {
     if (input.files === undefined) {
       const stored = this.state.snapshots.fileCount(input.treeSha);
       if (stored !== undefined) return { node: undefined, fileCount: stored };
@@ -368,6 +391,13 @@ export class LowdbHistoryStore implements HistoryStore {
       }
     }
     const parent = base ?? (rec.startedAfterSyncId === null ? undefined : this.byId.get(rec.startedAfterSyncId));
+    if (parent === undefined && prewritten?.treeSha === input.treeSha && !this.state.snapshots.has(input.treeSha)) {
+      try {
+        return { node: await this.state.snapshots.adopt(prewritten, input.files), fileCount: input.files.length };
+      } catch (e) {
+        throw await this.corrupted(e);
+      }
+    }
     return { node: await this.snapshotNode(input.treeSha, parent?.treeSha ?? null, input.files), fileCount: input.files.length };
   }
 

@@ -48,20 +48,23 @@ const inputSchema = lazySchema(() => z.object({ commitSha: shaSchema, treeSha: s
 /**
  * Validate what complete() is about to persist, so a bad input can never produce an unreadable file.
  * The big arrays (files, memory facts) go through the hand-written validators of validate.ts.
+ * `filesChecked`: the snapshot's files were checked entry by entry, in strictly ascending path
+ * order, as they were listed (a prewritten snapshot, snapshots.ts `PrewrittenSnapshot`).
  */
-export function checkCompleteInput(input: CompleteSyncInput): void {
+export function checkCompleteInput(input: CompleteSyncInput, opts: { filesChecked?: boolean } = {}): void {
   const r = inputSchema.safeParse(input);
   if (!r.success) throw invalid(`${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
   try {
-    if (input.files !== undefined) checkRepositoryFiles(input.files, 'files');
-    else checkRepositoryFiles([...input.diff.added, ...input.diff.modified.map((m) => m.after)], 'diff');
+    if (input.files !== undefined) {
+      if (!opts.filesChecked) checkRepositoryFiles(input.files, 'files');
+    } else checkRepositoryFiles([...input.diff.added, ...input.diff.modified.map((m) => m.after)], 'diff');
     memoryFactsList(input.memory, 'memory');
     if (input.missingContent) checkRepositoryFiles(input.missingContent, 'missingContent');
   } catch (e) {
     if (e instanceof ShapeError) throw invalid(e.message);
     throw e;
   }
-  const twice = input.files && duplicatePath(input.files);
+  const twice = input.files && !opts.filesChecked ? duplicatePath(input.files) : undefined;
   if (twice !== undefined) throw new SyncError('STORAGE_ERROR', `Refusing to store a snapshot with the path ${twice} twice.`);
 }
 

@@ -3,11 +3,12 @@
 // a no-change sync or a restore writes nothing; a new base is written only when the deltas since
 // the last base grow past half a snapshot, which keeps many small syncs near one snapshot's size.
 import { diffSnapshots, sortedByPath } from '../core/diff';
+import type { SnapshotPrewrite } from '../core/ports';
 import type { RepositoryFile, SnapshotDiff } from '../core/types';
 import { CorruptFileError, parseJsonWith } from './historyAdapter';
-import { randomSuffix, type FileOps } from './fsOps';
+import { randomSuffix, type AtomicFile, type FileOps } from './fsOps';
 import { fromTuple, SNAPSHOT_DIR, toTuple, type FileTuple, type SnapshotFile, type SnapshotNode } from './schema';
-import { snapshotFile } from './validate';
+import { checkRepositoryFile, snapshotFile } from './validate';
 
 /** Rebase when accumulated delta entries exceed this share of the snapshot's file count. */
 const REBASE_RATIO = 0.5;
@@ -139,6 +140,27 @@ export class SnapshotStore {
     return { file, ...node, bytes: await out.commit() };
   }
 
+  /**
+   * Start the full node file of `treeSha` (no parent) before its files are known: a listing hands
+   * them over as it grows (`SnapshotPrewrite.listed`), so the file is written while git still lists
+   * and complete() only ends it. Undefined when that tree is already stored.
+   */
+  async prewrite(treeSha: string): Promise<PrewrittenSnapshot | undefined> {
+    if (this.has(treeSha)) return undefined;
+    const file = `${treeSha}-${randomSuffix()}.json`;
+    return new PrewrittenSnapshot(await this.files.openAtomic(snapshotRel(file)), treeSha, file);
+  }
+
+  /**
+   * The node of a prewritten snapshot whose listing is `files` (checked by the caller with
+   * `holds`): its file is completed, and the files are remembered as writeNode remembers them.
+   */
+  async adopt(prewritten: PrewrittenSnapshot, files: RepositoryFile[]): Promise<SnapshotNode> {
+    const node = await prewritten.finish();
+    this.remember(prewritten.treeSha, files);
+    return node;
+  }
+
   /** Forget cached reconstructions (after the index was reloaded from disk). */
   clearCache(): void {
     this.cache.clear();
@@ -174,9 +196,83 @@ export class SnapshotStore {
   }
 }
 
+/**
+ * A full snapshot node (no parent) written as its listing grows, the text a node of those files
+ * gets from writeNode: each entry checked as checkCompleteInput checks a snapshot's files, and in
+ * strictly ascending path order (a listing in another order — git's byte order differs from a
+ * string's for some names — or with a bad entry stops being written and is left to writeNode).
+ * complete() takes the file only when its snapshot is the very list that was listed (`holds`).
+ */
+export class PrewrittenSnapshot implements SnapshotPrewrite {
+  private list: readonly RepositoryFile[] | undefined;
+  private count = 0;
+  private text: string;
+  private usable = true;
+  private ended = false;
+
+  constructor(
+    private readonly out: AtomicFile,
+    readonly treeSha: string,
+    private readonly file: string,
+  ) {
+    this.text = nodeHead(null, treeSha);
+  }
+
+  listed(files: readonly RepositoryFile[]): void {
+    if (!this.usable || this.ended) return;
+    if (this.list !== undefined && files !== this.list) return this.giveUp();
+    this.list = files;
+    try {
+      for (let i = this.count; i < files.length; i++) {
+        const f = files[i] as RepositoryFile;
+        checkRepositoryFile(f);
+        if (i > 0 && !((files[i - 1] as RepositoryFile).path < f.path)) return this.giveUp();
+        this.text += (i === 0 ? '' : ',') + tupleJson(f.path, f.blobSha, f.mode, f.size);
+        if (this.text.length >= WRITE_PIECE) {
+          this.out.write(this.text);
+          this.text = '';
+        }
+      }
+    } catch {
+      return this.giveUp();
+    }
+    this.count = files.length;
+  }
+
+  /** Whether `files` is exactly the list written (the same array, every entry of it). */
+  holds(files: readonly RepositoryFile[] | undefined): boolean {
+    return this.usable && !this.ended && files !== undefined && files === this.list && files.length === this.count;
+  }
+
+  /** Complete the file under its name: its node. */
+  async finish(): Promise<SnapshotNode> {
+    this.ended = true;
+    this.out.write(`${this.text}],"remove":[]}`);
+    this.text = '';
+    return { file: this.file, parent: null, files: this.count, deltaEntries: 0, depth: 0, bytes: await this.out.commit() };
+  }
+
+  async abort(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    this.text = '';
+    this.list = undefined;
+    await this.out.abort();
+  }
+
+  /** Written no further (the temp file goes at abort, which complete() or the pipeline calls). */
+  private giveUp(): void {
+    this.usable = false;
+    this.text = '';
+    this.list = undefined;
+  }
+}
+
+const nodeHead = (parent: string | null, treeSha: string): string => `{"parent":${JSON.stringify(parent)},"treeSha":${JSON.stringify(treeSha)},"upsert":[`;
+
 /** JSON.stringify(content) with each file as its tuple, in pieces of about `piece` characters. */
 export function* snapshotJson(content: SnapshotContent, piece: number): Generator<string> {
-  let text = `{"parent":${JSON.stringify(content.parent)},"treeSha":${JSON.stringify(content.treeSha)},"upsert":[`;
+  let text = nodeHead(content.parent, content.treeSha);
   for (let i = 0; i < content.upsert.length; i++) {
     const entry = content.upsert[i] as FileTuple | RepositoryFile;
     text += (i === 0 ? '' : ',') + (Array.isArray(entry) ? tupleJson(entry[0], entry[1], entry[2], entry[3]) : tupleJson(entry.path, entry.blobSha, entry.mode, entry.size));

@@ -136,6 +136,11 @@ export function memoryFile(v: unknown): MemoryFile {
  * Check a file list as repositoryFile() would, without its copies: the list is about to be stored,
  * not kept (at 100k files the copies were 100k objects of young garbage on a first sync's path).
  */
+/** One entry as checkRepositoryFiles checks each (ShapeError when it is not a repository file). */
+export function checkRepositoryFile(v: unknown): void {
+  repositoryFileFields(v);
+}
+
 export function checkRepositoryFiles(v: unknown, at: string): void {
   checkEach(v, at, repositoryFileFields);
 }

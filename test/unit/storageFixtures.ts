@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { nullLogger } from '../../src/core/logger';
-import type { HistoryStore } from '../../src/core/ports';
+import type { HistoryStore, SnapshotPrewrite } from '../../src/core/ports';
 import { changedFiles, diffSnapshots } from '../../src/core/diff';
 import { emptyStats, type MemoryFacts, type RepositoryFile, type RepositoryRef, type SyncRecord } from '../../src/core/types';
 import { openHistoryStore, type OpenStoreOptions } from '../../src/storage';
@@ -33,6 +33,8 @@ export interface SyncOptions {
   branch?: string;
   /** Default the fixture's repository. */
   repository?: RepositoryRef;
+  /** complete()'s prewritten snapshot (HistoryStore.prewriteSnapshot). */
+  prewritten?: SnapshotPrewrite;
 }
 
 /** What the pipeline does: begin, diff against the branch's base (core's one diff), complete. */
@@ -55,7 +57,7 @@ export async function completeWith(store: HistoryStore, rec: SyncRecord, files: 
     diff,
     memory: opts.withMemory === false ? [] : changed.map(factsOf),
     stats: { ...emptyStats(), files: 0, added: diff.added.length, modified: diff.modified.length, removed: diff.removed.length },
-  });
+  }, opts.prewritten ? { prewritten: opts.prewritten } : {});
 }
 
 export const byPath = <T extends { path: string }>(xs: T[]): T[] => [...xs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -11,8 +11,8 @@ import { runGit, runGitEach } from './catFile';
  * never gathered (gathered, it and its chunks stayed on the heap as garbage until the end of a
  * first sync), and a chunk is copied only for the one entry it shares with the chunk before.
  */
-export async function lsTreeWithGit(gitPath: string, gitDir: string, treeSha: string, signal?: AbortSignal): Promise<RepositoryFile[] | undefined> {
-  const reader = new LsTreeReader();
+export async function lsTreeWithGit(gitPath: string, gitDir: string, treeSha: string, signal?: AbortSignal, onListed?: (files: readonly RepositoryFile[]) => void): Promise<RepositoryFile[] | undefined> {
+  const reader = new LsTreeReader(onListed);
   try {
     await runGitEach(gitPath, ['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', treeSha], (chunk) => reader.push(chunk), undefined, { signal });
   } catch (e) {
@@ -22,14 +22,25 @@ export async function lsTreeWithGit(gitPath: string, gitDir: string, treeSha: st
   return reader.end();
 }
 
-/** `ls-tree -r -l -z` output parsed as its chunks arrive, cut anywhere (see lsTreeWithGit). */
+/**
+ * `ls-tree -r -l -z` output parsed as its chunks arrive, cut anywhere (see lsTreeWithGit).
+ * `onListed` is called with the list so far (the array end() returns) whenever a chunk added entries.
+ */
 export class LsTreeReader {
   private readonly files: RepositoryFile[] = [];
   /** The start of an entry the chunks so far have not ended. */
   private carry: Buffer | undefined;
   private malformed: unknown;
 
+  constructor(private readonly onListed?: (files: readonly RepositoryFile[]) => void) {}
+
   push(chunk: Buffer): void {
+    const before = this.files.length;
+    this.parse(chunk);
+    if (this.onListed && this.files.length > before) this.onListed(this.files);
+  }
+
+  private parse(chunk: Buffer): void {
     if (this.malformed !== undefined) return;
     try {
       let from = 0;

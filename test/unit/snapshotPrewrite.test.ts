@@ -1,0 +1,219 @@
+// A repository's first snapshot is written while its tree is listed (HistoryStore.prewriteSnapshot):
+// complete() then only ends the file. These tests hold the store to writing exactly what it wrote
+// before (same bytes, same checks), and only when the snapshot it stores is the list it was given;
+// and the pipeline to using it for a first sync and leaving no temp file when a sync ends early.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { SyncError, isSyncError } from '../../src/core/errors';
+import { nullLogger } from '../../src/core/logger';
+import type { HistoryStore, RepositorySource, SnapshotPrewrite, SourceHead } from '../../src/core/ports';
+import { runSync, type PipelineDeps } from '../../src/core/sync';
+import type { SyncEvent } from '../../src/core/syncEvents';
+import type { RemoteRepository, RepositoryFile, SyncRecord } from '../../src/core/types';
+import { openHistoryStore } from '../../src/storage';
+import { byPath, completeWith, file, open, repo, sha, syncFiles, tempDirs, treeOf } from './storageFixtures';
+
+const snapshotDir = (dir: string): string => path.join(dir, 'snapshots');
+const snapshotNames = (dir: string): string[] => readdirSync(snapshotDir(dir)).sort();
+const temps = (dir: string): string[] => snapshotNames(dir).filter((n) => n.includes('.tmp-'));
+const written = (dir: string): string[] => snapshotNames(dir).filter((n) => !n.includes('.tmp-'));
+
+/** Real names: a space, a quote, a backslash, non-ASCII, an undecodable byte, a newline; sorted. */
+const listing = (): RepositoryFile[] =>
+  byPath([
+    file('a b.txt'),
+    file('caf\udce8 "quoted"\\.md'),
+    file('new\nline'),
+    file('src/deep/er/index.ts'),
+    file('src/main.ts'),
+    { path: 'vendor/lib', blobSha: sha('submodule'), mode: '160000', size: null },
+    file('名前.md'),
+  ]);
+
+/** Hands `files` to the prewrite as a listing does: one growing array, in pieces. */
+function listInPieces(prewrite: SnapshotPrewrite, files: RepositoryFile[], pieces = 3): RepositoryFile[] {
+  const list: RepositoryFile[] = [];
+  const step = Math.ceil(files.length / pieces);
+  for (let i = 0; i < files.length; i += step) {
+    list.push(...files.slice(i, i + step));
+    prewrite.listed(list);
+  }
+  return list;
+}
+
+async function prewrite(store: HistoryStore, rec: SyncRecord, files: RepositoryFile[]): Promise<SnapshotPrewrite> {
+  const p = await store.prewriteSnapshot?.(rec.id, treeOf(files));
+  assert.ok(p, 'a prewrite for the repository\'s first link');
+  return p;
+}
+
+describe('history store: a first snapshot written while it is listed', () => {
+  const dirs = tempDirs();
+  afterEach(() => dirs.cleanup());
+
+  it('complete() ends the file the listing wrote: the bytes a snapshot written at complete() has, read back after a reopen', async () => {
+    const files = listing();
+    const plainDir = dirs.make();
+    const plain = await open(plainDir);
+    await syncFiles(plain, files);
+    const [plainName] = written(plainDir);
+
+    const dir = dirs.make();
+    const store = await open(dir);
+    const rec = await store.begin({ repository: repo, branch: 'main' });
+    const p = await prewrite(store, rec, files);
+    const list = listInPieces(p, files);
+    const [temp] = temps(dir);
+    assert.ok(temp, 'the file is being written while the tree is listed');
+    const inode = statSync(path.join(snapshotDir(dir), temp)).ino;
+    const done = await completeWith(store, rec, list, { prewritten: p });
+    assert.deepEqual(temps(dir), [], 'no temp file left');
+    const [name] = written(dir);
+    assert.equal(statSync(path.join(snapshotDir(dir), name as string)).ino, inode, 'the file written while listing is the one committed');
+    assert.equal(readFileSync(path.join(snapshotDir(dir), name as string), 'utf8'), readFileSync(path.join(snapshotDir(plainDir), plainName as string), 'utf8'));
+    assert.deepEqual(await store.readFiles(done.id), files);
+    await store.close();
+    const reopened = await open(dir);
+    assert.deepEqual(await reopened.readFiles(done.id), files);
+    await p.abort();
+    assert.deepEqual(written(dir), [name], 'abort() after complete() removes nothing');
+  });
+
+  it('a listing out of path order, another list than the one completed, or an entry that is no file: written at complete() as before, the temp file gone', async () => {
+    const files = listing();
+    const cases: { name: string; list: (p: SnapshotPrewrite) => RepositoryFile[]; completed: (listed: RepositoryFile[]) => RepositoryFile[]; refused?: RegExp }[] = [
+      // git lists in byte order: a name above U+FFFF sorts after U+E000-U+FFFF there, before it as a JS string.
+      { name: 'out of order', list: (p) => listInPieces(p, [...files].reverse()), completed: () => files },
+      { name: 'a copy of the list', list: (p) => listInPieces(p, files), completed: (listed) => [...listed] },
+      { name: 'grown after the last call', list: (p) => listInPieces(p, files.slice(0, -1)), completed: (listed) => (listed.push(files.at(-1) as RepositoryFile), listed) },
+      { name: 'a bad sha', list: (p) => listInPieces(p, files.map((f, i) => (i === 2 ? { ...f, blobSha: 'not-a-sha' } : f))), completed: (listed) => listed, refused: /blobSha/ },
+      { name: 'a path twice', list: (p) => listInPieces(p, [...files.slice(0, 3), files[2] as RepositoryFile, ...files.slice(3)]), completed: (listed) => listed, refused: /twice/ },
+    ];
+    for (const c of cases) {
+      const dir = dirs.make();
+      const store = await open(dir);
+      const rec = await store.begin({ repository: repo, branch: 'main' });
+      const p = await prewrite(store, rec, files);
+      const listed = c.list(p);
+      const [temp] = temps(dir);
+      const inode = statSync(path.join(snapshotDir(dir), temp as string)).ino;
+      const completing = completeWith(store, rec, c.completed(listed), { prewritten: p });
+      if (c.refused) {
+        const err = await completing.then(() => undefined, (e: unknown) => e);
+        assert.ok(isSyncError(err, 'STORAGE_ERROR') && c.refused.test(err.message), `${c.name}: refused as before, got ${String(err)}`);
+        assert.deepEqual(snapshotNames(dir), [], `${c.name}: nothing left`);
+        continue;
+      }
+      const done = await completing;
+      assert.deepEqual(temps(dir), [], `${c.name}: no temp file left`);
+      const [name] = written(dir);
+      assert.notEqual(statSync(path.join(snapshotDir(dir), name as string)).ino, inode, `${c.name}: written at complete()`);
+      assert.deepEqual(await store.readFiles(done.id), files, c.name);
+    }
+  });
+
+  it("only for the repository's first link; abort() removes the temp file", async () => {
+    const dir = dirs.make();
+    const store = await open(dir);
+    const rec = await store.begin({ repository: repo, branch: 'main' });
+    const p = await prewrite(store, rec, listing());
+    listInPieces(p, listing());
+    await p.abort();
+    assert.deepEqual(snapshotNames(dir), [], 'abort() removed it');
+    await completeWith(store, rec, listing());
+    const next = await store.begin({ repository: repo, branch: 'feature' });
+    assert.equal(await store.prewriteSnapshot?.(next.id, treeOf([file('x.ts')])), undefined, "another branch's first snapshot is a delta on the chain head's");
+    const other = await store.begin({ repository: { ...repo, name: 'other' }, branch: 'main' });
+    assert.equal(await store.prewriteSnapshot?.(other.id, treeOf(listing())), undefined, 'a tree stored already is not written again');
+  });
+});
+
+// The pipeline, with a real store and a source whose listing arrives in pieces.
+const repository = { host: 'github.com', owner: repo.owner, name: repo.name, apiBaseUrl: 'https://api.github.com', webUrl: 'https://github.com/octo/demo', cloneUrl: 'https://github.com/octo/demo.git', remoteName: 'origin' } as RemoteRepository;
+
+function pipeline(store: HistoryStore, files: RepositoryFile[], listingFails?: Error): PipelineDeps {
+  const head: SourceHead = { branch: 'main', commitSha: sha(`commit ${treeOf(files)}`), treeSha: treeOf(files), commitMessage: 'c', parents: [], forcePushed: false };
+  return {
+    store,
+    logger: nullLogger,
+    clock: { now: () => new Date() },
+    maxFileSize: 1 << 20,
+    resolveRemote: async () => repository,
+    lock: async () => ({ release: async () => undefined }),
+    open: async () =>
+      ({
+        repository,
+        defaultBranch: async () => 'main',
+        head: async () => head,
+        snapshot: async (_head, _base, opts) => {
+          const list: RepositoryFile[] = [];
+          for (const f of files) {
+            list.push(f);
+            opts.onListed?.(list);
+            await new Promise((r) => setImmediate(r));
+          }
+          if (listingFails) throw listingFails;
+          return list;
+        },
+        read: (blobs) =>
+          (async function* () {
+            for (const b of blobs) yield { sha: b.blobSha, bytes: new TextEncoder().encode(`export const x = 1; // ${b.path}\n`) };
+          })(),
+        traffic: () => ({ requests: 0, bytes: 0, source: 'local' }),
+        close: async () => undefined,
+      }) as RepositorySource,
+  };
+}
+
+async function drain(gen: AsyncGenerator<SyncEvent, SyncRecord>, onEvent: (e: SyncEvent) => void = () => undefined): Promise<{ done?: SyncRecord; error?: unknown }> {
+  try {
+    for (;;) {
+      const next = await gen.next();
+      if (next.done) return { done: next.value };
+      onEvent(next.value);
+    }
+  } catch (error) {
+    return { error };
+  }
+}
+
+describe('sync pipeline: the first snapshot is written while the tree is listed', () => {
+  const dirs = tempDirs();
+  afterEach(() => dirs.cleanup());
+
+  it("a repository's first sync opens its snapshot file during the listing; the next sync of it writes at saving", async () => {
+    const dir = dirs.make();
+    let phase = '';
+    const openedIn: string[] = [];
+    const store = await openHistoryStore(dir, {
+      logger: nullLogger,
+      failpoint: (step) => {
+        if (step.startsWith('write snapshots/')) openedIn.push(phase);
+      },
+    });
+    const track = (e: SyncEvent) => {
+      if (e.type === 'progress') phase = e.phase;
+    };
+    const first = listing();
+    const one = await drain(runSync(pipeline(store, first), { workdir: '/w', branch: 'main' }), track);
+    assert.equal(one.error, undefined);
+    assert.deepEqual(await store.readFiles((one.done as SyncRecord).id), first);
+    const second = byPath([...first.slice(1), file('zz.ts')]);
+    const two = await drain(runSync(pipeline(store, second), { workdir: '/w', branch: 'main' }), track);
+    assert.equal(two.error, undefined);
+    assert.deepEqual(await store.readFiles((two.done as SyncRecord).id), second);
+    assert.deepEqual(openedIn, ['fetchingTree', 'saving']);
+    assert.deepEqual(temps(dir), []);
+  });
+
+  it('a sync that fails or is cancelled while listing leaves no temp file', async () => {
+    for (const failure of [new SyncError('NETWORK', 'The connection dropped.'), new SyncError('CANCELLED', 'The sync was cancelled.')]) {
+      const dir = dirs.make();
+      const store = await openHistoryStore(dir, { logger: nullLogger });
+      const run = await drain(runSync(pipeline(store, listing(), failure), { workdir: '/w', branch: 'main' }));
+      assert.equal((run.error as SyncError).code, failure.code);
+      assert.deepEqual(snapshotNames(dir), [], `${failure.code}: no snapshot file, no temp file`);
+    }
+  });
+});
