@@ -7,6 +7,7 @@ import * as esbuild from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { chunkBuilds, chunkSplit, engineSplit, lazyBundles } from './scripts/engineSplit.mjs';
+import { asciiOutput } from './scripts/asciiOutput.mjs';
 import { copyParserWasm, treeSitterCjs } from './scripts/treeSitter.mjs';
 
 const watch = process.argv.includes('--watch');
@@ -21,7 +22,7 @@ const node = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode'],
-  plugins: [treeSitterCjs],
+  plugins: [treeSitterCjs, asciiOutput],
 };
 
 /** Integration test modules: every *.test.ts plus the suite index, one output each. */
@@ -34,14 +35,14 @@ function integrationEntries() {
 }
 
 const builds = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', plugins: [engineSplit(), treeSitterCjs] },
-  ...lazyBundles.map((b) => ({ ...node, entryPoints: [b.entry], outfile: `dist/${b.outfile}`, plugins: [chunkSplit(), treeSitterCjs] })),
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', plugins: [engineSplit(), treeSitterCjs, asciiOutput] },
+  ...lazyBundles.map((b) => ({ ...node, entryPoints: [b.entry], outfile: `dist/${b.outfile}`, plugins: [chunkSplit(), treeSitterCjs, asciiOutput] })),
   {
     ...node,
     entryPoints: ['src/cli/bin.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [chunkSplit(), treeSitterCjs],
+    plugins: [chunkSplit(), treeSitterCjs, asciiOutput],
   },
   // The parts dist/cli.js and dist/engine.js load on first use (scripts/engineSplit.mjs).
   ...chunkBuilds(process.cwd(), 'dist', node),

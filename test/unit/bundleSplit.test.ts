@@ -1,7 +1,8 @@
 // The extension host ships as dist/extension.js plus lazily required bundles (scripts/engineSplit.mjs):
 // activation compiles only the VS Code glue; the engine and the webview protocol load on first use.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -76,5 +77,50 @@ describe('bundle split', () => {
   it('the zod-free branch check at activation agrees with the protocol schema', () => {
     const names = ['main', 'feature/x', 'ünïcode', '', 'a\u0000b', 'tab\there', 'del\u007f', 'x'.repeat(512), 'x'.repeat(513), ' lead'];
     for (const n of names) assert.equal(isWireBranch(n), branchNameSchema.safeParse(n).success, JSON.stringify(n.slice(0, 20)));
+  });
+});
+
+describe('bundles written as pure ASCII (scripts/asciiOutput.mjs)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'bundle-ascii-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('escapes what esbuild leaves in comments and regular expressions; the code means the same', async () => {
+    const { asciiOnly } = await import('../../scripts/asciiOutput.mjs');
+    // A comment, a regular expression with and without the u flag (a BMP and an astral character),
+    // a string, a template, a name: what each evaluates to is unchanged.
+    const source = [
+      '// a comment \u2014 with an em dash',
+      "const caf\u00e9 = 'na\u00efve \u540d\u524d';",
+      'const t = `gr\u00f6\u00dfe ${caf\u00e9.length}`;',
+      "const bmp = /[\\ud800-\uffff]/.test('\\uffff') && !/[\\ud800-\uffff]/.test('z');",
+      "const astral = /\u{1F600}/u.test('\u{1F600}') && /^.$/u.test('\u{1F600}') && /[\u{1F600}]/.test('\\ud83d');",
+      "return [caf\u00e9, t, bmp, astral].join('|');",
+    ].join('\n');
+    assert.match(source, /\uffff\]/, 'a literal U+FFFF in a regular expression');
+    const ascii = asciiOnly(source);
+    assert.doesNotMatch(ascii, /[\u0080-\u{10ffff}]/u, 'ASCII only');
+    assert.notEqual(ascii, source);
+    assert.equal(new Function(ascii)(), new Function(source)());
+    assert.equal(new Function(ascii)(), 'naïve 名前|größe 8|true|true');
+  });
+
+  it('the CLI bundle and the parts it loads are ASCII once built, and run', async () => {
+    const { chunkBuilds, chunkSplit } = await loadSplit();
+    const { asciiOutput } = await import('../../scripts/asciiOutput.mjs');
+    const root = process.cwd();
+    const base: esbuild.BuildOptions = { ...node, write: true, plugins: [asciiOutput] };
+    await esbuild.build({ ...base, entryPoints: ['src/cli/bin.ts'], outfile: path.join(dir, 'cli.js'), plugins: [chunkSplit(root), asciiOutput] });
+    for (const c of chunkBuilds(root, dir, base)) await esbuild.build(c);
+    const bundles = readdirSync(dir).filter((f) => f.endsWith('.js'));
+    assert.ok(bundles.includes('cliMain.js'), bundles.join(' '));
+    for (const f of bundles) assert.doesNotMatch(readFileSync(path.join(dir, f), 'latin1'), /[\u0080-\u00ff]/, f);
+    // Our own comments hold em dashes: escaped, not dropped.
+    assert.match(readFileSync(path.join(dir, 'cliMain.js'), 'latin1'), /\\u2014/);
+    const run = spawnSync(process.execPath, [path.join(dir, 'cli.js'), '--version'], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' } });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^\d+\.\d+\.\d+/);
   });
 });
