@@ -7,6 +7,7 @@
 // by the command's first run after a build (Windows: under %LOCALAPPDATA%). Anything amiss with the cache
 // (no temp folder, a folder another user could write, a damaged or stale file) only costs the
 // compile: the code runs the same. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does in Node.
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import nodeModule from 'node:module';
@@ -47,8 +48,11 @@ export function enableCompileCache(bundleDir: string, variant: string, env: Node
   const produced: { script: vm.Script; file: string }[] = [];
   internals._extensions['.js'] = function (module, filename) {
     if (path.dirname(filename) !== own) return compileJs.call(this, module, filename);
-    const source = readFileSync(filename, 'utf8');
-    const file = cacheFile(dir, filename, source);
+    const bytes = readFileSync(filename);
+    // Our bundles are pure ASCII (scripts/asciiOutput.mjs): their bytes are their characters, taken
+    // as one-byte text without UTF-8 decoding (4-13 ms for the 1.3 MB cliMain.js). Anything else is decoded.
+    const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+    const file = cacheFile(dir, filename, bytes);
     let cachedData: Buffer | undefined;
     try {
       cachedData = readFileSync(file);
@@ -100,8 +104,8 @@ function privateFolder(dir: string): boolean {
  * the name carries a digest of the whole source: a rebuild of the same length must never run the
  * old bytecode.
  */
-function cacheFile(dir: string, filename: string, source: string): string {
-  const digest = createHash('sha1').update(source).digest('hex').slice(0, 20);
+function cacheFile(dir: string, filename: string, bytes: Uint8Array): string {
+  const digest = createHash('sha1').update(bytes).digest('hex').slice(0, 20);
   return path.join(dir, `${path.basename(filename)}.${digest}-${process.version}-${process.arch}.bin`);
 }
 

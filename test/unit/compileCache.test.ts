@@ -3,6 +3,7 @@
 // (damaged, stale, in a folder others could write, turned off) ever changes what the command does.
 // Through the built CLI as a child process (`node esbuild.mjs` first), as a user runs it.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import nodeModule from 'node:module';
 import os from 'node:os';
@@ -121,5 +122,19 @@ const ownPath = typeof (nodeModule as { enableCompileCache?: unknown }).enableCo
     const r = await run(['--version'], { NODE_DISABLE_COMPILE_CACHE: '1' });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(cached(), []);
+  });
+
+  it('a bundle that is not pure ASCII is decoded as UTF-8 (ours are read as one-byte text), first run and cached', () => {
+    const dir = path.join(root, 'bundles');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'wide.js'), "// a comment \u2014 non-ASCII\nmodule.exports = 'caf\u00e9 \u540d\u524d \u{1f600}';\n");
+    writeFileSync(path.join(dir, 'ascii.js'), "module.exports = require('./wide.js') + ' and ' + 'caf\\u00e9';\n");
+    const script = `require(${JSON.stringify(path.resolve(__dirname, '../../src/cli/compileCache.ts'))}).enableCompileCache(${JSON.stringify(dir)}, 'probe'); process.stdout.write(require(${JSON.stringify(path.join(dir, 'ascii.js'))}));`;
+    for (const round of ['first run', 'from the cache']) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', env: { ...process.env, TMPDIR: root, TEMP: root, TMP: root } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'caf\u00e9 \u540d\u524d \u{1f600} and caf\u00e9', round);
+    }
+    assert.equal(readdirSync(path.join(root, `project-sync-v8-${uid ?? os.userInfo().username}`, 'probe')).filter((f) => f.endsWith('.bin')).length, 2, 'both were compiled through the cache');
   });
 });
