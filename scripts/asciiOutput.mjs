@@ -1,23 +1,74 @@
-// Every bundle esbuild writes is made pure ASCII, shared by esbuild.mjs and the benchmark's build
-// (bench/lib/build.ts). esbuild escapes non-ASCII characters in strings and names but leaves them in
-// comments and regular expressions; one such character makes Node read the whole file as a two-byte
-// string, through UTF-8 decoding, at every start: dist/cliMain.js (1.3 MB, ten such lines) took 12-21 ms
-// to read and 1.4-5.6 ms to hash for the code cache, against ~3 and ~0.7 ms once ASCII, and
-// `project-sync --version` took 10-30 ms less (25 runs each).
+// Every bundle esbuild writes is made pure ASCII where that keeps its meaning, shared by esbuild.mjs
+// and the benchmark's build (bench/lib/build.ts). esbuild escapes non-ASCII characters in strings and
+// names but leaves them in comments, regular expressions and tagged templates; one such character
+// makes Node read the whole file as a two-byte string, through UTF-8 decoding, at every start:
+// dist/cliMain.js (1.3 MB, ten such lines) took 12-21 ms to read and 1.4-5.6 ms to hash for the code
+// cache, and `project-sync --version` 10-30 ms longer (25 runs each). Where each character stands is
+// told by acorn's tokens (a tokenizer of our own would have to tell a regular expression from a
+// division as a parser does).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import * as acorn from 'acorn';
+
+const NON_ASCII = /[\u0080-\u{10ffff}]/u;
+
+/** `c` as escapes: `\u{…}` in a name (the only form a name takes above U+FFFF), else UTF-16 units. */
+function escaped(c, inName) {
+  const cp = c.codePointAt(0) ?? 0;
+  if (inName && cp > 0xffff) return `\\u{${cp.toString(16)}}`;
+  let out = '';
+  for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return out;
+}
 
 /**
- * Each character above U+007F as its `\uXXXX` escape (a surrogate pair above U+FFFF): the same
- * character in a comment, a string, a template's value, a name or a regular expression.
+ * `text` (a script) with each character above U+007F written as its escape where that means the same
+ * character: in a comment, a string, a regular expression or a name (a character after a backslash,
+ * `\é`, as the escape of itself; a line separator after one, a string's line continuation, as it is). A template's characters stay as they are (a tagged template sees
+ * its raw text), and so does a file acorn cannot parse: such a file is decoded as UTF-8 when loaded.
  * @param {string} text
  * @returns {string}
  */
 export function asciiOnly(text) {
-  return text.replace(/[\u0080-\u{10ffff}]/gu, (c) => {
-    let out = '';
-    for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
-    return out;
+  if (!NON_ASCII.test(text)) return text;
+  /** @type {[number, number, boolean][]} start, end, whether a name */
+  const spans = [];
+  try {
+    acorn.parse(text, {
+      ecmaVersion: 'latest',
+      sourceType: 'script',
+      allowHashBang: true,
+      allowReturnOutsideFunction: true,
+      onComment: (_block, _text, start, end) => void spans.push([start, end, false]),
+      onToken: (t) => {
+        if (t.type === acorn.tokTypes.string || t.type === acorn.tokTypes.regexp) spans.push([t.start, t.end, false]);
+        else if (t.type === acorn.tokTypes.name || t.type === acorn.tokTypes.privateId) spans.push([t.start, t.end, true]);
+      },
+    });
+  } catch {
+    return text;
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  const spanAt = (offset) => {
+    let lo = 0;
+    let hi = spans.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = spans[mid];
+      if (offset < s[0]) hi = mid - 1;
+      else if (offset >= s[1]) lo = mid + 1;
+      else return s;
+    }
+    return undefined;
+  };
+  return text.replace(/(\\*)([\u0080-\u{10ffff}])/gu, (whole, slashes, c, offset) => {
+    const span = spanAt(offset + slashes.length);
+    if (!span) return whole;
+    const odd = slashes.length % 2 === 1;
+    // A backslash before a line separator continues a string onto the next line: not that character.
+    if (odd && (c === '\u2028' || c === '\u2029')) return whole;
+    // An odd run of backslashes escapes the character itself: `\é` is `é`, and so is its escape.
+    return (odd ? slashes.slice(1) : slashes) + escaped(c, span[2]);
   });
 }
 

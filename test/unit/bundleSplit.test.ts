@@ -87,24 +87,36 @@ describe('bundles written as pure ASCII (scripts/asciiOutput.mjs)', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('escapes what esbuild leaves in comments and regular expressions; the code means the same', async () => {
+  it('escapes what esbuild leaves in comments, regular expressions and names, and leaves templates: the code means the same', async () => {
     const { asciiOnly } = await import('../../scripts/asciiOutput.mjs');
-    // A comment, a regular expression with and without the u flag (a BMP and an astral character),
-    // a string, a template, a name: what each evaluates to is unchanged.
-    const source = [
+    // Each line evaluates to the same value once escaped: a comment, a string, a name (one above
+    // U+FFFF too), regular expressions with and without the u flag (a literal U+FFFF in a class, an
+    // astral character, one after a backslash), a string's line continuation, a tagged template (its
+    // raw text is what the tag sees) and an untagged one.
+    const lines = [
       '// a comment \u2014 with an em dash',
       "const caf\u00e9 = 'na\u00efve \u540d\u524d';",
-      'const t = `gr\u00f6\u00dfe ${caf\u00e9.length}`;',
+      'const \u{1d49c} = caf\u00e9.length;',
       "const bmp = /[\\ud800-\uffff]/.test('\\uffff') && !/[\\ud800-\uffff]/.test('z');",
       "const astral = /\u{1F600}/u.test('\u{1F600}') && /^.$/u.test('\u{1F600}') && /[\u{1F600}]/.test('\\ud83d');",
-      "return [caf\u00e9, t, bmp, astral].join('|');",
-    ].join('\n');
+      "const escapedChar = /\\\u00e9/.test('\u00e9') && 'a\\\u00e9' === 'a\u00e9';",
+      "const continued = 'a\\\u2028b';",
+      'const raw = String.raw`\u00e9\u{1F600}`.length;',
+      'const plain = `gr\u00f6\u00dfe ${\u{1d49c}}`;',
+      "return [caf\u00e9, \u{1d49c}, bmp, astral, escapedChar, continued, raw, plain].join('|');",
+    ];
+    const source = lines.join('\n');
     assert.match(source, /\uffff\]/, 'a literal U+FFFF in a regular expression');
     const ascii = asciiOnly(source);
-    assert.doesNotMatch(ascii, /[\u0080-\u{10ffff}]/u, 'ASCII only');
-    assert.notEqual(ascii, source);
     assert.equal(new Function(ascii)(), new Function(source)());
-    assert.equal(new Function(ascii)(), 'naïve 名前|größe 8|true|true');
+    assert.equal(new Function(ascii)(), 'na\u00efve \u540d\u524d|8|true|true|true|ab|3|gr\u00f6\u00dfe 8');
+    // Everything else is ASCII; a template's characters are kept (a tag would see the escape), and so
+    // is a line continuation's separator.
+    const outside = ascii.split('\n').filter((l) => !l.includes('`') && !l.startsWith('const continued'));
+    for (const l of outside) assert.doesNotMatch(l, /[\u0080-\u{10ffff}]/u, l);
+    assert.ok(ascii.includes('String.raw`\u00e9\u{1F600}`') && ascii.includes('gr\u00f6\u00dfe'));
+    // A file that does not parse is left as it is (decoded as UTF-8 when loaded).
+    assert.equal(asciiOnly('const = \u00e9;'), 'const = \u00e9;');
   });
 
   it('the CLI bundle and the parts it loads are ASCII once built, and run', async () => {
