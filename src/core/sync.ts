@@ -138,8 +138,12 @@ class Run {
   private resolved: string | undefined;
   /** Workers of this sync answered without some of their parsers. */
   private degraded = false;
-  /** The snapshot's file, written while the tree is listed (the repository's first snapshot). */
-  private prewrite: SnapshotPrewrite | undefined;
+  /**
+   * The snapshot's file written while the tree is listed (the repository's first snapshot), as it
+   * opens: close() removes what it opened unless complete() took it (abort() is then a no-op), even
+   * when the attempt ended while it was opening.
+   */
+  private prewrite: Promise<SnapshotPrewrite | undefined> | undefined;
 
   /** The running record, once written (see begun()). */
   private record!: SyncRecord;
@@ -243,8 +247,8 @@ class Run {
         this.stats.files = base.stats.files + changes.added.length - changes.removed.length;
       } else {
         // The repository's first snapshot is written while git lists it; complete() ends the file.
-        const prewrite = base === undefined ? yield* this.channel.until(store.prewriteSnapshot?.(this.record.id, head.treeSha) ?? Promise.resolve(undefined)) : undefined;
-        this.prewrite = prewrite;
+        if (base === undefined && store.prewriteSnapshot) this.prewrite = store.prewriteSnapshot(this.record.id, head.treeSha);
+        const prewrite = this.prewrite && (yield* this.channel.until(this.prewrite));
         const listing = source.snapshot(head, base, {
           signal: this.signal,
           onProgress: (n) => this.maybeProgress('fetchingTree', n, null),
@@ -299,7 +303,7 @@ class Run {
       // step: the snapshot step keeps the base's extractor, so an interrupted one is redone in full.
       const snapshotExtractor = stale ? base.memoryExtractor : this.extractor;
       yield* this.settle(source);
-      this.saved = await store.complete(this.record.id, { ...input, memoryExtractor: snapshotExtractor, memoryPending: true, stats: this.snapshotStats() }, this.prewritten());
+      this.saved = await store.complete(this.record.id, { ...input, memoryExtractor: snapshotExtractor, memoryPending: true, stats: this.snapshotStats() }, await this.prewritten());
       yield { type: 'saved', sync: this.saved };
       if (this.deps.afterSnapshotSaved) yield* this.channel.until(this.deps.afterSnapshotSaved(this.saved));
       throwIfAborted(this.signal);
@@ -323,17 +327,16 @@ class Run {
       yield* this.settle(source);
       yield* this.saving();
       // Facts come back from the workers in any order: path order, through core's one sort.
-      completed = await store.complete(this.record.id, { ...input, memory: [...sortedByPath(memory)], missingContent: read.missing, memoryExtractor: this.extractor, stats: this.snapshotStats() }, this.prewritten());
+      completed = await store.complete(this.record.id, { ...input, memory: [...sortedByPath(memory)], missingContent: read.missing, memoryExtractor: this.extractor, stats: this.snapshotStats() }, await this.prewritten());
     }
     this.phase = 'done';
     yield this.progress('done', 1, 1, true);
     return completed;
   }
 
-  /** complete()'s options: the prewritten snapshot, handed over once (complete() ends or removes it). */
-  private prewritten(): { prewritten?: SnapshotPrewrite } {
-    const prewritten = this.prewrite;
-    this.prewrite = undefined;
+  /** complete()'s options: the prewritten snapshot (complete() ends or removes it). */
+  private async prewritten(): Promise<{ prewritten?: SnapshotPrewrite }> {
+    const prewritten = await this.prewrite;
     return prewritten ? { prewritten } : {};
   }
 
@@ -528,7 +531,7 @@ class Run {
     } finally {
       this.unrelay?.();
       // complete() took it or removed it; a sync that ended before complete() removes it here.
-      await this.prewrite?.abort();
+      await (await this.prewrite?.catch(() => undefined))?.abort();
     }
   }
 }

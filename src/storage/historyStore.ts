@@ -125,11 +125,12 @@ export class LowdbHistoryStore implements HistoryStore {
     return this.exclusive(async () => {
       // The repository's first link: complete() writes its snapshot whole, with no parent.
       if (this.running(syncId).startedAfterSyncId !== null) return undefined;
-      try {
-        return await this.state.snapshots.prewrite(treeSha);
-      } catch (e) {
-        throw await this.corrupted(e);
-      }
+      // Only a head start: a file that cannot be opened now (a full or read-only disk says so again
+      // at complete(), in the words every write failure gets) costs the sync nothing.
+      return this.state.snapshots.prewrite(treeSha).catch((e: unknown) => {
+        this.logger.debug(`the snapshot is written at completion: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      });
     });
   }
 
@@ -395,7 +396,10 @@ export class LowdbHistoryStore implements HistoryStore {
       try {
         return { node: await this.state.snapshots.adopt(prewritten, input.files), fileCount: input.files.length };
       } catch (e) {
-        throw await this.corrupted(e);
+        // Its temp file gone (removed as an orphan by a process that took this sync's lock for dead):
+        // written again, as it would have been without the head start.
+        if (errno(e) !== 'ENOENT') throw await this.corrupted(e);
+        this.logger.debug(`the snapshot written while listing is gone (${String(e)}); writing it again`);
       }
     }
     return { node: await this.snapshotNode(input.treeSha, parent?.treeSha ?? null, input.files), fileCount: input.files.length };

@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger';
 import type { MemoryEntry } from '../core/types';
 import type { Clock } from '../core/ports';
 import { errno, storageFailure, storageProblem, type FileOps } from './fsOps';
+import { isStorageLockHeld } from './lock';
 import { CorruptFileError, HistoryAdapter, parseJsonWith } from './historyAdapter';
 import { MemoryIndex, type MemoryChange } from './memoryIndex';
 import { NewerSchemaError, type Migration } from './migrations';
@@ -184,6 +185,13 @@ function isOwnFile(rel: string): boolean {
 
 /** Delete temp files and unreferenced snapshot/memory files older than the grace period: only names the store gives its files. */
 async function removeOrphans(files: FileOps, data: HistoryFile, opts: LoadOptions): Promise<void> {
+  // A live holder of the storage lock is syncing: its temp files (a first snapshot written while its
+  // tree is listed stays one until the sync completes) and the files it is about to commit are its
+  // own. The next open without a holder removes what it left.
+  if (await isStorageLockHeld(files.dir, { clock: opts.clock })) {
+    opts.logger.debug('another process holds the storage lock: no orphan is removed now');
+    return;
+  }
   const keep = new Set<string>();
   addReferences(keep, data);
   for (const name of await files.list('')) {

@@ -132,15 +132,15 @@ export function memoryFile(v: unknown): MemoryFile {
   return { syncId: nonEmpty(o.syncId, 'syncId'), supersede: strings(o.supersede, 'supersede').slice(), introduce: each(o.introduce, 'introduce', memoryFacts) };
 }
 
-/**
- * Check a file list as repositoryFile() would, without its copies: the list is about to be stored,
- * not kept (at 100k files the copies were 100k objects of young garbage on a first sync's path).
- */
 /** One entry as checkRepositoryFiles checks each (ShapeError when it is not a repository file). */
 export function checkRepositoryFile(v: unknown): void {
   repositoryFileFields(v);
 }
 
+/**
+ * Check a file list as repositoryFile() would, without its copies: the list is about to be stored,
+ * not kept (at 100k files the copies were 100k objects of young garbage on a first sync's path).
+ */
 export function checkRepositoryFiles(v: unknown, at: string): void {
   checkEach(v, at, repositoryFileFields);
 }

@@ -3,19 +3,19 @@
 // before (same bytes, same checks), and only when the snapshot it stores is the list it was given;
 // and the pipeline to using it for a first sync and leaving no temp file when a sync ends early.
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { SyncError, isSyncError } from '../../src/core/errors';
 import { nullLogger } from '../../src/core/logger';
-import type { HistoryStore, RepositorySource, SnapshotPrewrite, SourceHead } from '../../src/core/ports';
+import type { HistoryStore, NetworkHooks, RepositorySource, SnapshotPrewrite, SourceHead } from '../../src/core/ports';
 import { runSync, type PipelineDeps } from '../../src/core/sync';
 import type { SyncEvent } from '../../src/core/syncEvents';
 import type { RemoteRepository, RepositoryFile, SyncRecord } from '../../src/core/types';
-import { openHistoryStore } from '../../src/storage';
+import { acquireStorageLock, openHistoryStore } from '../../src/storage';
 import { byPath, completeWith, file, open, repo, sha, syncFiles, tempDirs, treeOf } from './storageFixtures';
 
 const snapshotDir = (dir: string): string => path.join(dir, 'snapshots');
-const snapshotNames = (dir: string): string[] => readdirSync(snapshotDir(dir)).sort();
+const snapshotNames = (dir: string): string[] => (existsSync(snapshotDir(dir)) ? readdirSync(snapshotDir(dir)).sort() : []);
 const temps = (dir: string): string[] => snapshotNames(dir).filter((n) => n.includes('.tmp-'));
 const written = (dir: string): string[] => snapshotNames(dir).filter((n) => !n.includes('.tmp-'));
 
@@ -113,6 +113,44 @@ describe('history store: a first snapshot written while it is listed', () => {
     }
   });
 
+  it('a store opened by another process while the sync holds the lock keeps the temp file; one removed anyway is written again at complete()', async () => {
+    const files = listing();
+    const dir = dirs.make();
+    const store = await open(dir);
+    const lock = await acquireStorageLock(dir, { logger: nullLogger });
+    const rec = await store.begin({ repository: repo, branch: 'main' });
+    const p = await prewrite(store, rec, files);
+    const list = listInPieces(p, files);
+    const [temp] = temps(dir);
+    // Another window opens the store with no grace: the sync's files are its own while it holds the lock.
+    await (await open(dir, { orphanGraceMs: 0 })).close();
+    assert.deepEqual(temps(dir), [temp as string], 'the temp file of a sync in progress is kept');
+    // Removed anyway (by hand, by a cleaner of old files): complete() writes the snapshot again.
+    rmSync(path.join(snapshotDir(dir), temp as string));
+    const done = await completeWith(store, rec, list, { prewritten: p });
+    assert.deepEqual(await store.readFiles(done.id), files);
+    assert.equal(written(dir).length, 1);
+    await lock.release();
+    await store.close();
+    assert.deepEqual(await (await open(dir)).readFiles(done.id), files);
+  });
+
+  it('a temp file that cannot be opened costs the sync nothing: the snapshot is written at complete()', async () => {
+    const files = listing();
+    const dir = dirs.make();
+    let refused = 0;
+    const store = await open(dir, {
+      failpoint: (step) => {
+        if (step.startsWith('write snapshots/') && refused++ === 0) throw Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' });
+      },
+    });
+    const rec = await store.begin({ repository: repo, branch: 'main' });
+    assert.equal(await store.prewriteSnapshot?.(rec.id, treeOf(files)), undefined);
+    const done = await completeWith(store, rec, files);
+    assert.deepEqual(await store.readFiles(done.id), files);
+    assert.equal(refused, 2, 'refused once, then written at complete()');
+  });
+
   it("only for the repository's first link; abort() removes the temp file", async () => {
     const dir = dirs.make();
     const store = await open(dir);
@@ -205,6 +243,38 @@ describe('sync pipeline: the first snapshot is written while the tree is listed'
     assert.deepEqual(await store.readFiles((two.done as SyncRecord).id), second);
     assert.deepEqual(openedIn, ['fetchingTree', 'saving']);
     assert.deepEqual(temps(dir), []);
+  });
+
+  it('a sync stopped by its consumer while its snapshot file opens leaves no temp file', async () => {
+    const dir = dirs.make();
+    const store = await openHistoryStore(dir, { logger: nullLogger });
+    let release!: () => void;
+    const opening = new Promise<void>((r) => (release = r));
+    let hooks: NetworkHooks | undefined;
+    // The store's file opens slowly; meanwhile the source reports a wait, which the consumer sees.
+    const prewriteSnapshot = store.prewriteSnapshot?.bind(store);
+    store.prewriteSnapshot = async (syncId: string, treeSha: string) => {
+      hooks?.onWait?.({ reason: 'retry', seconds: 1 });
+      await opening;
+      return prewriteSnapshot?.(syncId, treeSha);
+    };
+    const deps = pipeline(store, listing());
+    const open = deps.open;
+    deps.open = async (r, w, h) => {
+      hooks = h;
+      return open(r, w, h);
+    };
+    const gen = runSync(deps, { workdir: '/w', branch: 'main' });
+    for (;;) {
+      const next = await gen.next();
+      assert.equal(next.done, false, 'the wait is seen before the sync ends');
+      if ((next.value as SyncEvent).type === 'waiting') break;
+    }
+    const stopping = gen.return(undefined as unknown as SyncRecord);
+    release();
+    await stopping;
+    assert.deepEqual(snapshotNames(dir), [], 'the file opened after the stop was removed');
+    assert.equal(store.list()[0]?.status, 'cancelled');
   });
 
   it('a sync that fails or is cancelled while listing leaves no temp file', async () => {
