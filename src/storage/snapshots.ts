@@ -157,7 +157,8 @@ export class SnapshotStore {
    */
   async adopt(prewritten: PrewrittenSnapshot, files: RepositoryFile[]): Promise<SnapshotNode> {
     const node = await prewritten.finish();
-    this.remember(prewritten.treeSha, files);
+    // A copy, as writeNode keeps: the cache never shares an array with a caller.
+    this.remember(prewritten.treeSha, files.slice());
     return node;
   }
 
