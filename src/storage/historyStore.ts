@@ -396,8 +396,8 @@ export class LowdbHistoryStore implements HistoryStore {
       try {
         return { node: await this.state.snapshots.adopt(prewritten, input.files), fileCount: input.files.length };
       } catch (e) {
-        // Its temp file gone (removed as an orphan by a process that took this sync's lock for dead):
-        // written again, as it would have been without the head start.
+        // Its temp file gone (removed by hand, or by a cleaner of old temp files): written again, as it
+        // would have been without the head start.
         if (errno(e) !== 'ENOENT') throw await this.corrupted(e);
         this.logger.debug(`the snapshot written while listing is gone (${String(e)}); writing it again`);
       }
