@@ -124,7 +124,7 @@ const ownPath = typeof (nodeModule as { enableCompileCache?: unknown }).enableCo
     assert.deepEqual(cached(), []);
   });
 
-  it('a bundle that is not pure ASCII is decoded as UTF-8 (ours are read as one-byte text), first run and cached', () => {
+  it('a bundle that is not pure ASCII keeps its text through the cache, first run and cached', () => {
     const dir = path.join(root, 'bundles');
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'wide.js'), "// a comment \u2014 non-ASCII\nmodule.exports = 'caf\u00e9 \u540d\u524d \u{1f600}';\n");
