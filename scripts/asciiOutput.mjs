@@ -24,14 +24,16 @@ function escaped(c, inName) {
 /**
  * `text` (a script) with each character above U+007F written as its escape where that means the same
  * character: in a comment, a string, a regular expression or a name (a character after a backslash,
- * `\é`, as the escape of itself; a line separator after one, a string's line continuation, as it is). A template's characters stay as they are (a tagged template sees
+ * `\é`, as the escape of itself; a line separator only in a string and not after a backslash, where
+ * it continues the string). A regular expression's `.source` then shows the escape, which means the
+ * same character. A template's characters stay as they are (a tagged template sees
  * its raw text), and so does a file acorn cannot parse: such a file is decoded as UTF-8 when loaded.
  * @param {string} text
  * @returns {string}
  */
 export function asciiOnly(text) {
   if (!NON_ASCII.test(text)) return text;
-  /** @type {[number, number, boolean][]} start, end, whether a name */
+  /** @type {[number, number, 'comment' | 'string' | 'regexp' | 'name'][]} */
   const spans = [];
   try {
     acorn.parse(text, {
@@ -39,13 +41,15 @@ export function asciiOnly(text) {
       sourceType: 'script',
       allowHashBang: true,
       allowReturnOutsideFunction: true,
-      onComment: (_block, _text, start, end) => void spans.push([start, end, false]),
+      onComment: (_block, _text, start, end) => void spans.push([start, end, 'comment']),
       onToken: (t) => {
-        if (t.type === acorn.tokTypes.string || t.type === acorn.tokTypes.regexp) spans.push([t.start, t.end, false]);
-        else if (t.type === acorn.tokTypes.name || t.type === acorn.tokTypes.privateId) spans.push([t.start, t.end, true]);
+        if (t.type === acorn.tokTypes.string) spans.push([t.start, t.end, 'string']);
+        else if (t.type === acorn.tokTypes.regexp) spans.push([t.start, t.end, 'regexp']);
+        else if (t.type === acorn.tokTypes.name || t.type === acorn.tokTypes.privateId) spans.push([t.start, t.end, 'name']);
       },
     });
-  } catch {
+  } catch (e) {
+    process.emitWarning(`asciiOutput: a bundle left as it is (acorn: ${e instanceof Error ? e.message : String(e)}); it is decoded as UTF-8 when loaded`);
     return text;
   }
   spans.sort((a, b) => a[0] - b[0]);
@@ -65,10 +69,11 @@ export function asciiOnly(text) {
     const span = spanAt(offset + slashes.length);
     if (!span) return whole;
     const odd = slashes.length % 2 === 1;
-    // A backslash before a line separator continues a string onto the next line: not that character.
-    if (odd && (c === '\u2028' || c === '\u2029')) return whole;
+    // A line separator is one in a comment (a line break to semicolon insertion and to line numbers),
+    // and after a backslash it continues a string onto the next line: escaped only as a string's character.
+    if ((c === '\u2028' || c === '\u2029') && (span[2] !== 'string' || odd)) return whole;
     // An odd run of backslashes escapes the character itself: `\é` is `é`, and so is its escape.
-    return (odd ? slashes.slice(1) : slashes) + escaped(c, span[2]);
+    return (odd ? slashes.slice(1) : slashes) + escaped(c, span[2] === 'name');
   });
 }
 

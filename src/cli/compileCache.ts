@@ -102,12 +102,15 @@ function privateFolder(dir: string): boolean {
 /**
  * One file per bundle build and Node version. V8 checks a cache against the source's length only, so
  * the name carries a digest of the whole source: a rebuild of the same length must never run the
- * old bytecode.
+ * old bytecode. `LOADER` names how the source was read for it: bytecode written when the source was
+ * taken as latin1 (an external string) is never used by this loader.
  */
 function cacheFile(dir: string, filename: string, bytes: Uint8Array): string {
   const digest = createHash('sha1').update(bytes).digest('hex').slice(0, 20);
-  return path.join(dir, `${path.basename(filename)}.${digest}-${process.version}-${process.arch}.bin`);
+  return path.join(dir, `${path.basename(filename)}.${digest}-${LOADER}-${process.version}-${process.arch}.bin`);
 }
+
+const LOADER = 'utf8';
 
 /**
  * Files of other builds of a bundle kept beside this one's: two installed CLIs (a global one and a

@@ -188,7 +188,12 @@ async function removeOrphans(files: FileOps, data: HistoryFile, opts: LoadOption
   // A live holder of the storage lock is syncing: its temp files (a first snapshot written while its
   // tree is listed stays one until the sync completes) and the files it is about to commit are its
   // own. The next open without a holder removes what it left.
-  if (await isStorageLockHeld(files.dir, { clock: opts.clock })) {
+  // A lock that cannot be read (another user's, unreadable here) counts as held: cleanup is best effort.
+  const held = await isStorageLockHeld(files.dir, { clock: opts.clock }).catch((e: unknown) => {
+    opts.logger.debug(`the storage lock could not be read (${String(e)}): no orphan is removed now`);
+    return true;
+  });
+  if (held) {
     opts.logger.debug('another process holds the storage lock: no orphan is removed now');
     return;
   }

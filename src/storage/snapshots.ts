@@ -232,7 +232,7 @@ export class PrewrittenSnapshot implements SnapshotPrewrite {
         checkRepositoryFile(f);
         if (i > 0 && !((files[i - 1] as RepositoryFile).path < f.path)) return this.giveUp();
         this.text += (i === 0 ? '' : ',') + tupleJson(f.path, f.blobSha, f.mode, f.size);
-        if (this.text.length >= WRITE_PIECE) this.flush();
+        if (this.text.length >= WRITE_PIECE && !this.flush()) return;
       }
     } catch {
       return this.giveUp();
@@ -250,7 +250,15 @@ export class PrewrittenSnapshot implements SnapshotPrewrite {
     this.ended = true;
     this.out.write(`${this.text}${UPSERT_END}${NODE_END}`);
     this.text = '';
-    return { file: this.file, parent: null, files: this.count, deltaEntries: 0, depth: 0, bytes: await this.out.commit() };
+    let bytes: number;
+    try {
+      bytes = await this.out.commit();
+    } catch (e) {
+      // Not left behind until the next open (a failure that is not the disk's keeps it otherwise).
+      await this.out.abort().catch(() => undefined);
+      throw e;
+    }
+    return { file: this.file, parent: null, files: this.count, deltaEntries: 0, depth: 0, bytes };
   }
 
   async abort(): Promise<void> {
@@ -266,8 +274,11 @@ export class PrewrittenSnapshot implements SnapshotPrewrite {
    * the disk: pieces queue instead, and a disk more than PREWRITE_QUEUE behind the listing ends the
    * head start (writeFile waits for each piece instead).
    */
-  private flush(): void {
-    if (this.queued - this.flushed > PREWRITE_QUEUE) return this.giveUp();
+  private flush(): boolean {
+    if (this.queued - this.flushed > PREWRITE_QUEUE) {
+      this.giveUp();
+      return false;
+    }
     this.out.write(this.text);
     this.queued += this.text.length;
     const upTo = this.queued;
@@ -275,6 +286,7 @@ export class PrewrittenSnapshot implements SnapshotPrewrite {
       this.flushed = Math.max(this.flushed, upTo);
     });
     this.text = '';
+    return true;
   }
 
   /** Written no further (the temp file goes at abort, which complete() or the pipeline calls). */

@@ -101,18 +101,20 @@ describe('bundles written as pure ASCII (scripts/asciiOutput.mjs)', () => {
       "const astral = /\u{1F600}/u.test('\u{1F600}') && /^.$/u.test('\u{1F600}') && /[\u{1F600}]/.test('\\ud83d');",
       "const escapedChar = /\\\u00e9/.test('\u00e9') && 'a\\\u00e9' === 'a\u00e9';",
       "const continued = 'a\\\u2028b';",
+      // A line separator in a block comment is a line break: `return` then returns nothing.
+      'const asi = (() => { return /* \u2028 */ 1; })();',
       'const raw = String.raw`\u00e9\u{1F600}`.length;',
       'const plain = `gr\u00f6\u00dfe ${\u{1d49c}}`;',
-      "return [caf\u00e9, \u{1d49c}, bmp, astral, escapedChar, continued, raw, plain].join('|');",
+      "return [caf\u00e9, \u{1d49c}, bmp, astral, escapedChar, continued, raw, plain, asi].join('|');",
     ];
     const source = lines.join('\n');
     assert.match(source, /\uffff\]/, 'a literal U+FFFF in a regular expression');
     const ascii = asciiOnly(source);
     assert.equal(new Function(ascii)(), new Function(source)());
-    assert.equal(new Function(ascii)(), 'na\u00efve \u540d\u524d|8|true|true|true|ab|3|gr\u00f6\u00dfe 8');
+    assert.equal(new Function(ascii)(), 'na\u00efve \u540d\u524d|8|true|true|true|ab|3|gr\u00f6\u00dfe 8|');
     // Everything else is ASCII; a template's characters are kept (a tag would see the escape), and so
-    // is a line continuation's separator.
-    const outside = ascii.split('\n').filter((l) => !l.includes('`') && !l.startsWith('const continued'));
+    // are a line continuation's separator and a comment's.
+    const outside = ascii.split('\n').filter((l) => !l.includes('`') && !l.startsWith('const continued') && !l.startsWith('const asi'));
     for (const l of outside) assert.doesNotMatch(l, /[\u0080-\u{10ffff}]/u, l);
     assert.ok(ascii.includes('String.raw`\u00e9\u{1F600}`') && ascii.includes('gr\u00f6\u00dfe'));
     // A file that does not parse is left as it is (decoded as UTF-8 when loaded).

@@ -12,6 +12,8 @@ import { runSync, type PipelineDeps } from '../../src/core/sync';
 import type { SyncEvent } from '../../src/core/syncEvents';
 import type { RemoteRepository, RepositoryFile, SyncRecord } from '../../src/core/types';
 import { acquireStorageLock, openHistoryStore } from '../../src/storage';
+import type { AtomicFile } from '../../src/storage/fsOps';
+import { PrewrittenSnapshot } from '../../src/storage/snapshots';
 import { byPath, completeWith, file, open, repo, sha, syncFiles, tempDirs, treeOf } from './storageFixtures';
 
 const snapshotDir = (dir: string): string => path.join(dir, 'snapshots');
@@ -151,6 +153,27 @@ describe('history store: a first snapshot written while it is listed', () => {
     assert.equal(refused, 2, 'refused once, then written at complete()');
   });
 
+  it('a disk that falls 4 MB behind the listing ends the head start: the snapshot is written at complete()', async () => {
+    // 60k entries make about 6 MB of text; the file takes none of it (its writes never drain).
+    const files = Array.from({ length: 60_000 }, (_, i) => file(`src/dir${String(i % 300).padStart(3, '0')}/module${String(i).padStart(6, '0')}.ts`));
+    const sortedFiles = byPath(files);
+    const written: number[] = [];
+    let aborted = false;
+    const out: AtomicFile = {
+      write: (t) => void written.push(t.length),
+      drained: () => new Promise<void>(() => undefined),
+      commit: async () => assert.fail('never committed'),
+      abort: async () => void (aborted = true),
+    };
+    const p = new PrewrittenSnapshot(out, treeOf(sortedFiles), 'x.json');
+    const list = listInPieces(p, sortedFiles, 20);
+    assert.equal(p.holds(list), false, 'no longer the file complete() takes');
+    const queued = written.reduce((a, b) => a + b, 0);
+    assert.ok(queued > 4 * 1024 * 1024 && queued < 5 * 1024 * 1024, `stopped once ~4 MB were queued (${queued})`);
+    await p.abort();
+    assert.ok(aborted);
+  });
+
   it("only for the repository's first link; abort() removes the temp file", async () => {
     const dir = dirs.make();
     const store = await open(dir);
@@ -251,12 +274,15 @@ describe('sync pipeline: the first snapshot is written while the tree is listed'
     let release!: () => void;
     const opening = new Promise<void>((r) => (release = r));
     let hooks: NetworkHooks | undefined;
-    // The store's file opens slowly; meanwhile the source reports a wait, which the consumer sees.
+    // The store opens the file, and its answer is slow to come back; meanwhile the source reports a
+    // wait, which the consumer sees.
     const prewriteSnapshot = store.prewriteSnapshot?.bind(store);
+    let opened: SnapshotPrewrite | undefined;
     store.prewriteSnapshot = async (syncId: string, treeSha: string) => {
+      opened = await prewriteSnapshot?.(syncId, treeSha);
       hooks?.onWait?.({ reason: 'retry', seconds: 1 });
       await opening;
-      return prewriteSnapshot?.(syncId, treeSha);
+      return opened;
     };
     const deps = pipeline(store, listing());
     const open = deps.open;
@@ -270,10 +296,12 @@ describe('sync pipeline: the first snapshot is written while the tree is listed'
       assert.equal(next.done, false, 'the wait is seen before the sync ends');
       if ((next.value as SyncEvent).type === 'waiting') break;
     }
+    assert.ok(opened, 'the file was opened');
+    assert.equal(temps(dir).length, 1);
     const stopping = gen.return(undefined as unknown as SyncRecord);
     release();
     await stopping;
-    assert.deepEqual(snapshotNames(dir), [], 'the file opened after the stop was removed');
+    assert.deepEqual(snapshotNames(dir), [], 'the file whose opening the stop interrupted was removed');
     assert.equal(store.list()[0]?.status, 'cancelled');
   });
 
