@@ -61,6 +61,9 @@ export interface GitHubConnector {
   counters(): { requests: number; bytes: number };
 }
 
+/** A listing's progress: the list so far, the same array at every call, grown (RepositorySource.snapshot). */
+export type OnListed = (files: readonly RepositoryFile[]) => void;
+
 /** What the sync pipeline reads a repository through. The engine decides where each answer comes from
  * (the workspace's objects, the private object cache, a pack transfer, or REST); the pipeline never knows. */
 export interface RepositorySource {
@@ -85,7 +88,7 @@ export interface RepositorySource {
   snapshot(
     head: SourceHead,
     base: SyncRecord | undefined,
-    opts: { signal?: AbortSignal; onProgress?: (entries: number) => void; onListed?: (files: readonly RepositoryFile[]) => void },
+    opts: { signal?: AbortSignal; onProgress?: (entries: number) => void; onListed?: OnListed },
   ): Promise<RepositoryFile[]>;
   /**
    * The content of these blobs, each sha once, in any order; `bytes` is undefined for a blob no source
@@ -201,8 +204,8 @@ export interface MemoryWriter {
  * stores is that very list; otherwise the file goes and the snapshot is written as usual.
  */
 export interface SnapshotPrewrite {
-  /** The listing so far: the same array at every call, grown. Never throws. */
-  listed(files: readonly RepositoryFile[]): void;
+  /** The listing so far (OnListed). Never throws. */
+  listed: OnListed;
   /** Remove the file unless complete() took it (a no-op then). */
   abort(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { SyncError, throwIfAborted } from '../core/errors';
 import { scoped, type Logger } from '../core/logger';
-import type { GitHubConnector, NetworkHooks } from '../core/ports';
+import type { GitHubConnector, NetworkHooks, OnListed } from '../core/ports';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/retry';
 import type { RemoteRepository, RepositoryFile, SnapshotDiff } from '../core/types';
 import { errno, storageProblem } from '../storage/fsOps';
@@ -24,8 +24,6 @@ import { blobSha, writeLooseBlob, type ObjectStore } from './objects/store';
  * shallow pack costs two smart-HTTP round trips whatever its size and no REST rate limit.
  */
 export const REST_BLOB_LIMIT = 50;
-/** A listing's progress: the list so far (see RepositorySource.snapshot's `onListed`). */
-type Listed = (files: readonly RepositoryFile[]) => void;
 /** Objects sampled before asking the workspace for many (see mayHold). */
 const PRESENCE_SAMPLE = 64;
 const REST_CONCURRENCY = 8;
@@ -175,12 +173,12 @@ export class GitContentFetcher {
   }
 
   /** The tree listed from the cache repository alone (git path); undefined when the cache lacks it. */
-  async cacheTree(treeSha: string, signal?: AbortSignal, onListed?: Listed): Promise<RepositoryFile[] | undefined> {
+  async cacheTree(treeSha: string, signal?: AbortSignal, onListed?: OnListed): Promise<RepositoryFile[] | undefined> {
     const gitPath = this.opts.gitPath;
     return gitPath ? lsTreeWithGit(gitPath, this.opts.cacheGitDir, treeSha, signal, onListed) : undefined;
   }
 
-  async localTree(treeSha: string, signal?: AbortSignal, cacheFirst = false, onListed?: Listed): Promise<RepositoryFile[] | undefined> {
+  async localTree(treeSha: string, signal?: AbortSignal, cacheFirst = false, onListed?: OnListed): Promise<RepositoryFile[] | undefined> {
     const gitPath = this.opts.gitPath;
     if (!gitPath) return undefined;
     await this.initCache();

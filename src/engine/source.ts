@@ -4,7 +4,7 @@
 import { sortedByPath } from '../core/diff';
 import { detectForcePush } from '../core/forcePush';
 import { scoped, type Logger } from '../core/logger';
-import type { BlobContent, GitHubConnector, RepositorySource, SourceHead } from '../core/ports';
+import type { BlobContent, GitHubConnector, OnListed, RepositorySource, SourceHead } from '../core/ports';
 import type { BranchHead, RemoteRepository, RepositoryFile, SnapshotDiff, SyncRecord } from '../core/types';
 import { LossyTreeNamesError } from '../github/tree';
 import type { GitContentFetcher } from './content';
@@ -169,7 +169,7 @@ export class GitHubRepositorySource implements RepositorySource {
   async snapshot(
     head: SourceHead,
     base: SyncRecord | undefined,
-    opts: { signal?: AbortSignal; onProgress?: (entries: number) => void; onListed?: (files: readonly RepositoryFile[]) => void },
+    opts: { signal?: AbortSignal; onProgress?: (entries: number) => void; onListed?: OnListed },
   ): Promise<RepositoryFile[]> {
     const { signal, onListed } = opts;
     const listed = (await this.packArrived()) ? await this.content.cacheTree(head.treeSha, signal, onListed) : undefined;

@@ -81,12 +81,6 @@ describe('bundle split', () => {
 });
 
 describe('bundles written as pure ASCII (scripts/asciiOutput.mjs)', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'bundle-ascii-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
   it('escapes what esbuild leaves in comments, regular expressions and names, and leaves templates: the code means the same', async () => {
     const { asciiOnly } = await import('../../scripts/asciiOutput.mjs');
     // Each line evaluates to the same value once escaped: a comment, a string, a name (one above
@@ -122,19 +116,24 @@ describe('bundles written as pure ASCII (scripts/asciiOutput.mjs)', () => {
   });
 
   it('the CLI bundle and the parts it loads are ASCII once built, and run', async () => {
-    const { chunkBuilds, chunkSplit } = await loadSplit();
-    const { asciiOutput } = await import('../../scripts/asciiOutput.mjs');
-    const root = process.cwd();
-    const base: esbuild.BuildOptions = { ...node, write: true, plugins: [asciiOutput] };
-    await esbuild.build({ ...base, entryPoints: ['src/cli/bin.ts'], outfile: path.join(dir, 'cli.js'), plugins: [chunkSplit(root), asciiOutput] });
-    for (const c of chunkBuilds(root, dir, base)) await esbuild.build(c);
-    const bundles = readdirSync(dir).filter((f) => f.endsWith('.js'));
-    assert.ok(bundles.includes('cliMain.js'), bundles.join(' '));
-    for (const f of bundles) assert.doesNotMatch(readFileSync(path.join(dir, f), 'latin1'), /[\u0080-\u00ff]/, f);
-    // Our own comments hold em dashes: escaped, not dropped.
-    assert.match(readFileSync(path.join(dir, 'cliMain.js'), 'latin1'), /\\u2014/);
-    const run = spawnSync(process.execPath, [path.join(dir, 'cli.js'), '--version'], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' } });
-    assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /^\d+\.\d+\.\d+/);
+    const dir = mkdtempSync(path.join(tmpdir(), 'bundle-ascii-'));
+    try {
+      const { chunkBuilds, chunkSplit } = await loadSplit();
+      const { asciiOutput } = await import('../../scripts/asciiOutput.mjs');
+      const root = process.cwd();
+      const base: esbuild.BuildOptions = { ...node, write: true, plugins: [asciiOutput] };
+      await esbuild.build({ ...base, entryPoints: ['src/cli/bin.ts'], outfile: path.join(dir, 'cli.js'), plugins: [chunkSplit(root), asciiOutput] });
+      for (const c of chunkBuilds(root, dir, base)) await esbuild.build(c);
+      const bundles = readdirSync(dir).filter((f) => f.endsWith('.js'));
+      assert.ok(bundles.includes('cliMain.js'), bundles.join(' '));
+      for (const f of bundles) assert.doesNotMatch(readFileSync(path.join(dir, f), 'latin1'), /[\u0080-\u00ff]/, f);
+      // Our own comments hold em dashes: escaped, not dropped.
+      assert.match(readFileSync(path.join(dir, 'cliMain.js'), 'latin1'), /\\u2014/);
+      const run = spawnSync(process.execPath, [path.join(dir, 'cli.js'), '--version'], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' } });
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /^\d+\.\d+\.\d+/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,6 +2,7 @@
 // whole trees by REST, as isomorphic-git would inflate every blob to learn its size; it compares two
 // trees with diffTreesWithIsoGit in isoGitTree.ts, which sizes only the blobs that changed.)
 import { decodeGitPath } from '../../core/paths';
+import type { OnListed } from '../../core/ports';
 import { fileModeSchema, type FileMode, type RepositoryFile, type SnapshotDiff } from '../../core/types';
 import { runGit, runGitEach } from './catFile';
 
@@ -11,7 +12,7 @@ import { runGit, runGitEach } from './catFile';
  * never gathered (gathered, it and its chunks stayed on the heap as garbage until the end of a
  * first sync), and a chunk is copied only for the one entry it shares with the chunk before.
  */
-export async function lsTreeWithGit(gitPath: string, gitDir: string, treeSha: string, signal?: AbortSignal, onListed?: (files: readonly RepositoryFile[]) => void): Promise<RepositoryFile[] | undefined> {
+export async function lsTreeWithGit(gitPath: string, gitDir: string, treeSha: string, signal?: AbortSignal, onListed?: OnListed): Promise<RepositoryFile[] | undefined> {
   const reader = new LsTreeReader(onListed);
   try {
     await runGitEach(gitPath, ['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', treeSha], (chunk) => reader.push(chunk), undefined, { signal });
@@ -32,7 +33,7 @@ export class LsTreeReader {
   private carry: Buffer | undefined;
   private malformed: unknown;
 
-  constructor(private readonly onListed?: (files: readonly RepositoryFile[]) => void) {}
+  constructor(private readonly onListed?: OnListed) {}
 
   push(chunk: Buffer): void {
     const before = this.files.length;
