@@ -53,8 +53,8 @@ export function engineSplit(root = process.cwd()) {
  * own beside them: `import()` of the entry (a source file, or a package name) becomes a runtime
  * require of the file. Compiling the 1.2 MB CLI bundle was most of a no-change resync's time; these
  * are what such a resync never runs: the memory's analysis (language tables, extractors,
- * web-tree-sitter), its search engine (and memory.index's reader, first used by a memory query), and undici (only
- * behind a proxy).
+ * web-tree-sitter), its search engine (and memory.index's reader, first used by a memory query), undici (only
+ * behind a proxy) and isomorphic-git (only on the portable path).
  */
 export const lazyChunks = [
   // dist/cli.js is a loader that compiles this through V8's code cache (src/cli/compileCache.ts).
@@ -62,6 +62,8 @@ export const lazyChunks = [
   { entry: 'src/core/memory/analysis.ts', outfile: 'memoryAnalysis.js' },
   { entry: 'src/core/memory/search.ts', outfile: 'memorySearch.js' },
   { entry: 'undici', outfile: 'undici.js' },
+  // Only the portable path runs isomorphic-git (src/engine/objects/isoGit.ts).
+  { entry: 'isomorphic-git', outfile: 'isomorphicGit.js' },
 ];
 
 /**

@@ -2,9 +2,9 @@
 // and its current branch. Handles `.git` files (worktrees, submodules) and worktree common dirs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import git from 'isomorphic-git';
 import { SyncError } from '../core/errors';
 import type { RemoteRepository } from '../core/types';
+import { GitConfigError, parseGitConfig, remoteUrls } from './gitConfig';
 import { analyzeRemoteUrl, stripCredentials, toRemoteRepository } from './remoteUrl';
 
 export interface GitDirs {
@@ -50,21 +50,23 @@ export async function findGitDirs(start: string): Promise<GitDirs> {
 /** Every remote of the repository, credentials removed from the URLs. */
 export async function listRemotes(workdir: string): Promise<RemoteInfo[]> {
   const dirs = await findGitDirs(workdir);
-  const remotes = await git.listRemotes({ fs, gitdir: dirs.commondir });
+  const remotes = await readRemotes(dirs.commondir);
   return remotes.map((r) => ({ remote: r.remote, url: stripCredentials(r.url) }));
 }
 
 /** The checked-out branch, or undefined on a detached HEAD. */
 export async function currentBranch(workdir: string): Promise<string | undefined> {
   const dirs = await findGitDirs(workdir);
-  const branch = await git.currentBranch({ fs, gitdir: dirs.gitdir, fullname: false });
-  return typeof branch === 'string' && branch !== 'HEAD' ? branch : undefined;
+  const head = await readIfPresent(path.join(dirs.gitdir, 'HEAD'));
+  // `ref: refs/heads/<name>` (an unborn branch too); a detached HEAD holds a sha.
+  const target = head === undefined ? undefined : /^ref:\s*refs\/heads\/(\S.*?)\s*$/m.exec(head)?.[1];
+  return target;
 }
 
 /** The GitHub repository behind `remoteName`; NO_GIT_REPO, NO_REMOTE or UNSUPPORTED_REMOTE otherwise. */
 export async function resolveRemote(workdir: string, remoteName = 'origin'): Promise<RemoteRepository> {
   const dirs = await findGitDirs(workdir);
-  const remotes = (await git.listRemotes({ fs, gitdir: dirs.commondir })).map((r) => ({ remote: r.remote, url: r.url.trim() }));
+  const remotes = (await readRemotes(dirs.commondir)).map((r) => ({ remote: r.remote, url: r.url.trim() }));
   const chosen = remotes.find((r) => r.remote === remoteName);
   if (chosen) {
     try {
@@ -121,13 +123,33 @@ async function readGitFile(file: string): Promise<string> {
   return gitdir;
 }
 
+/** The remotes with a URL in the repository's config (its shared one for a worktree), as git reads them. */
+async function readRemotes(commondir: string): Promise<{ remote: string; url: string }[]> {
+  const file = path.join(commondir, 'config');
+  const text = await readIfPresent(file);
+  if (text === undefined) return [];
+  try {
+    return remoteUrls(parseGitConfig(text));
+  } catch (e) {
+    if (!(e instanceof GitConfigError)) throw e;
+    throw new SyncError('NO_REMOTE', `The git config ${file} cannot be read (${e.message}), so its remotes are unknown.`, {
+      hint: 'Run `git config --list` in the repository to see what git says about it, and mend the file.',
+      path: file,
+    });
+  }
+}
+
 async function readCommondir(gitdir: string): Promise<string> {
-  const file = path.join(gitdir, 'commondir');
-  const text = await fs.promises.readFile(file, 'utf8').catch((e: unknown) => {
+  const text = await readIfPresent(path.join(gitdir, 'commondir'));
+  return text === undefined ? gitdir : path.resolve(gitdir, text.trim());
+}
+
+/** A file's text, or undefined when it does not exist. */
+async function readIfPresent(file: string): Promise<string | undefined> {
+  return fs.promises.readFile(file, 'utf8').catch((e: unknown) => {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   });
-  return text === undefined ? gitdir : path.resolve(gitdir, text.trim());
 }
 
 async function statOrUndefined(p: string): Promise<fs.Stats | undefined> {

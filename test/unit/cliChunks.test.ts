@@ -16,7 +16,7 @@ import { distCli } from './support/distCli';
 import { Fixture } from './support/cliHarness';
 import { commitChanges } from '../support/repos';
 
-const loaded = (stderr: string): string[] => [...new Set([...stderr.matchAll(/load "?[^"\n]*[\\/](memoryAnalysis|memorySearch|undici)\.js/g)].map((m) => m[1] as string))].sort();
+const loaded = (stderr: string): string[] => [...new Set([...stderr.matchAll(/load "?[^"\n]*[\\/](memoryAnalysis|memorySearch|undici|isomorphicGit)\.js/g)].map((m) => m[1] as string))].sort();
 const workerStarted = (stderr: string): boolean => /load "?[^"\n]*[\\/]memoryWorker\.js/.test(stderr);
 
 describe('project-sync loads its heavy parts on first use', function () {
@@ -47,6 +47,34 @@ describe('project-sync loads its heavy parts on first use', function () {
     assert.equal(again.code, 0, again.stderr.slice(-2000));
     assert.equal((again.lines.at(-1) as { sync: { stats: { added: number; modified: number } } }).sync.stats.modified, 0);
     assert.deepEqual(loaded(again.stderr), [], 'a no-change resync loads none of them');
+  });
+
+  it('the git path never loads isomorphic-git, a change or not; the portable path loads it and records the same snapshot', async () => {
+    const portableStorage = `${fx.storage}-portable`;
+    await commitChanges(fx.repo, { 'src/router.ts': 'export function createRouter(): void {}\nexport function mountRoute(): void {}\n', 'lib/new.py': 'def brand_new():\n    pass\n' });
+    const changed = await run(['sync', '--repo', fx.workspace.dir, '--storage', fx.storage, '--branch', 'main', '--json']);
+    assert.equal(changed.code, 0, changed.stderr.slice(-2000));
+    const stats = (changed.lines.at(-1) as { sync: { stats: { added: number; modified: number } } }).sync.stats;
+    assert.deepEqual([stats.added, stats.modified], [1, 1], 'a sync that fetched and read a change');
+    assert.ok(loaded(changed.stderr).includes('memoryAnalysis') && !loaded(changed.stderr).includes('isomorphicGit'), loaded(changed.stderr).join());
+    const portable = await distCli(['sync', '--repo', fx.workspace.dir, '--storage', portableStorage, '--branch', 'main', '--json'], { NODE_DEBUG: 'module', PROJECT_SYNC_GIT: 'none' });
+    try {
+      assert.equal(portable.code, 0, portable.stderr.slice(-2000));
+      assert.ok(loaded(portable.stderr).includes('isomorphicGit'), 'the portable path runs isomorphic-git from its own file');
+      const files = async (storage: string) => {
+        const store = await openHistoryStore(storage, { logger: nullLogger });
+        try {
+          const head = store.activeSync();
+          assert.ok(head);
+          return (await store.readFiles(head.id)).map((f) => `${f.path} ${f.blobSha}`);
+        } finally {
+          await store.close();
+        }
+      };
+      assert.deepEqual(await files(portableStorage), await files(fx.storage));
+    } finally {
+      rmSync(portableStorage, { recursive: true, force: true });
+    }
   });
 
   it("a resync reaches GitHub without loading Node's bundled undici (its Headers and Response cost every command about 0.04 s), nor TLS for an http server", async () => {

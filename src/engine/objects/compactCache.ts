@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import git from 'isomorphic-git';
+import { isoGit } from './isoGit';
 import type { Logger } from '../../core/logger';
 import { IsoGitRepo } from './isoGitFs';
 import { crc32, idxOffsets, idxOids, OBJ_OFS_DELTA, OBJ_REF_DELTA, packIndex, readOfs, wholeEntry, writeOfs } from './packFormat';
@@ -38,6 +38,7 @@ export async function cacheOutgrown(gitDir: string): Promise<boolean> {
 /** The commit `head`, its trees and blobs (submodule commits are not objects of this repository), into `oids`. */
 async function reachable(repo: IsoGitRepo, head: string, oids: Set<string>): Promise<void> {
   const { fs, gitDir, cache } = repo;
+  const git = await isoGit();
   const { commit } = await git.readCommit({ fs, gitdir: gitDir, oid: head, cache });
   oids.add(head).add(commit.tree);
   const trees = [commit.tree];
@@ -158,6 +159,7 @@ export async function compactCache(
 /** Remove the refs whose commit the cache no longer holds (a fetch would send them as haves). */
 async function dropDanglingRefs(repo: IsoGitRepo): Promise<void> {
   const { fs, gitDir, cache } = repo;
+  const git = await isoGit();
   const refs = await git.listRefs({ fs, gitdir: gitDir, filepath: 'refs' });
   for (const rel of refs) {
     const ref = `refs/${rel}`;

@@ -10,7 +10,7 @@
 // system (a pack fattened or compacted, a loose blob written); writes through it invalidate too.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import git from 'isomorphic-git';
+import { isoGit } from './isoGit';
 import { PackReader, Unsupported, type GitObject } from './packReader';
 
 /** The file system isomorphic-git takes (`fs.promises`-shaped, found through an enumerable `promises`). */
@@ -78,12 +78,12 @@ export class IsoGitRepo {
         // Neither loose nor in a pack of the cache (which has no alternates): absent. isomorphic-git
         // would say the same after loading every pack index of the cache and checking its pack (a
         // diff asked for a tree before the transfer that brings it: 0.2 s at 100k files).
-        throw new git.Errors.NotFoundError(oid);
+        throw new (await isoGit()).Errors.NotFoundError(oid);
       } catch (e) {
         if (!(e instanceof Unsupported)) throw e;
       }
     }
-    const { type, object } = await git.readObject({ fs: this.fs, gitdir: this.gitDir, oid, format: 'content', cache: this.cache });
+    const { type, object } = await (await isoGit()).readObject({ fs: this.fs, gitdir: this.gitDir, oid, format: 'content', cache: this.cache });
     return { type: type as GitObject['type'], object: Buffer.isBuffer(object) ? object : Buffer.from(object as Uint8Array) };
   }
 

@@ -1,5 +1,5 @@
 // The portable path: isomorphic-git reads, for machines without a git binary.
-import git from 'isomorphic-git';
+import { isoGit } from './isoGit';
 import { IsoGitRepo } from './isoGitFs';
 import type { ObjectStore } from './store';
 
@@ -27,7 +27,7 @@ export class IsoGitStore implements ObjectStore {
       if (type === 'blob') return new Uint8Array(object.buffer, object.byteOffset, object.byteLength);
       // A tag is read through as isomorphic-git's readBlob does; anything else is no blob.
       if (type !== 'tag') return undefined;
-      const { blob } = await git.readBlob({ fs: this.repo.fs, gitdir: this.gitDir, oid: sha, cache: this.repo.cache });
+      const { blob } = await (await isoGit()).readBlob({ fs: this.repo.fs, gitdir: this.gitDir, oid: sha, cache: this.repo.cache });
       return blob;
     } catch (e) {
       if (isNotFound(e)) return undefined;

@@ -4,7 +4,7 @@
 // name goes through core/paths.ts. Sizes come from the REST answer (they are keyed by blob sha, which
 // REST gives exactly); a blob it did not size is read to learn its length.
 import { createHash } from 'node:crypto';
-import git from 'isomorphic-git';
+import { isoGit } from './isoGit';
 import { throwIfAborted } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { decodeGitPath } from '../../core/paths';
@@ -88,7 +88,7 @@ async function blobSize(repo: IsoGitRepo, oid: string): Promise<number | undefin
     const { type, object } = await repo.readObject(oid);
     if (type === 'blob') return object.length;
     // A tag is read through as isomorphic-git's readBlob does; anything else is no blob.
-    return type === 'tag' ? (await git.readBlob({ fs: repo.fs, gitdir: repo.gitDir, oid, cache: repo.cache })).blob.length : undefined;
+    return type === 'tag' ? (await (await isoGit()).readBlob({ fs: repo.fs, gitdir: repo.gitDir, oid, cache: repo.cache })).blob.length : undefined;
   } catch {
     return undefined; // not here (a shallow cache); the entry is listed without a size
   }

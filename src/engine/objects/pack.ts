@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import git from 'isomorphic-git';
+import { isoGit } from './isoGit';
 import { SyncError, isAbortError } from '../../core/errors';
 import { redact, type Logger } from '../../core/logger';
 import type { NetworkHooks } from '../../core/ports';
@@ -124,7 +124,7 @@ async function createCacheRepo(gitDir: string, gitPath: string | undefined, logg
   }
   await fsp.mkdir(gitDir, { recursive: true });
   if (gitPath) await runGit(gitPath, ['init', '--bare', '--quiet', gitDir]);
-  else await git.init({ fs, gitdir: gitDir, bare: true });
+  else await (await isoGit()).init({ fs, gitdir: gitDir, bare: true });
   await resetCacheConfig(gitDir);
   return true;
 }
@@ -671,6 +671,7 @@ async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<boole
   // A failed attempt's temp files were removed meanwhile (clearStaleGitState).
   await repo.invalidate();
   const { fs, cache } = repo;
+  const git = await isoGit();
   // isomorphic-git records the fetched head through the remote's fetch refspec and throws
   // NoRefspecError after the transfer when there is none (a fresh cache repository has none).
   await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
@@ -753,7 +754,7 @@ async function smartIntoCache(opts: PackFetch, repo: IsoGitRepo, have: string | 
 async function cacheHead(repo: IsoGitRepo, branch: string): Promise<{ ref: string; oid: string } | undefined> {
   const { fs, gitDir } = repo;
   for (const ref of [CACHE_REF, `refs/remotes/${ISO_REMOTE}/${branch}`]) {
-    const oid = await git.resolveRef({ fs, gitdir: gitDir, ref }).catch(() => undefined);
+    const oid = await (await isoGit()).resolveRef({ fs, gitdir: gitDir, ref }).catch(() => undefined);
     if (!oid) continue;
     // Read by our pack reader (isoGitFs.ts), not isomorphic-git's: its would load and copy the whole cache pack.
     const held = await repo.readObject(oid).then(
@@ -784,7 +785,7 @@ async function fattenPacks(repo: IsoGitRepo, added: readonly string[], logger: L
 export async function tidyCache(gitDir: string, logger: Logger, repo: IsoGitRepo = new IsoGitRepo(gitDir)): Promise<void> {
   try {
     if (!(await cacheOutgrown(gitDir))) return;
-    const head = await git.resolveRef({ fs: repo.fs, gitdir: gitDir, ref: CACHE_REF }).catch(() => undefined);
+    const head = await (await isoGit()).resolveRef({ fs: repo.fs, gitdir: gitDir, ref: CACHE_REF }).catch(() => undefined);
     if (head) await compactCache(gitDir, head, logger, repo);
   } catch (e) {
     logger.warn(`[pack] compacting the content cache failed: ${(e as Error).message}`);
