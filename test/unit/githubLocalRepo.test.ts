@@ -75,6 +75,21 @@ describe('local repository detection', () => {
     assert.equal(remote.apiBaseUrl, 'https://ghe.corp.example/api/v3');
   });
 
+  it('reads remotes as git does: a remote without a URL, the first of two URLs, a continued line', async () => {
+    // isomorphic-git's reader (used before) failed each of these: undefined URL (a TypeError), the last URL, a cut line.
+    fs.appendFileSync(path.join(repo, '.git', 'config'), '[remote "pushonly"]\n\tpushurl = https://github.com/x/y.git\n[remote "origin"]\n\turl = https://github.com/octo/\\\napp.git\n\turl = https://github.com/other/second.git\n');
+    assert.equal(git(repo, 'remote', 'get-url', 'origin').trim(), 'https://github.com/octo/app.git');
+    const remote = await resolveRemote(repo);
+    assert.deepEqual([remote.owner, remote.name], ['octo', 'app']);
+    assert.deepEqual(await listRemotes(repo), [{ remote: 'origin', url: 'https://github.com/octo/app.git' }]);
+  });
+
+  it('reports a config file git refuses with its line, as NO_REMOTE with a hint', async () => {
+    fs.appendFileSync(path.join(repo, '.git', 'config'), '[remote "origin"]\n\turl = "https://github.com/octo/app.git\n');
+    const line = fs.readFileSync(path.join(repo, '.git', 'config'), 'utf8').split('\n').length - 1;
+    await assert.rejects(resolveRemote(repo), (e: unknown) => isSyncError(e, 'NO_REMOTE') && e.message.includes(`line ${line}`) && /git config --list/.test(e.details.hint ?? ''));
+  });
+
   it('reports a detached HEAD as no current branch', async () => {
     git(repo, 'checkout', '-q', '--detach');
     assert.equal(await currentBranch(repo), undefined);
