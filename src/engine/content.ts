@@ -12,7 +12,7 @@ import { errno, storageProblem } from '../storage/fsOps';
 import { GitBinaryStore } from './objects/gitBinaryStore';
 import { IsoGitRepo } from './objects/isoGitFs';
 import { IsoGitStore } from './objects/isoGitStore';
-import { presentObjects } from './objects/catFile';
+import { objectsHeld } from './objects/objectFiles';
 import { diffTreesWithIsoGit, lsTreeWithIsoGit } from './objects/isoGitTree';
 import { diffTreesWithGit, lsTreeWithGit } from './objects/localTree';
 import { cacheRefCommit, clearStaleGitState, fetchPack, forgetCacheHead, gitHousekeeping, initCacheRepo, tidyCache } from './objects/pack';
@@ -285,7 +285,7 @@ export class GitContentFetcher {
   async workspaceHasCommit(commitSha: string): Promise<boolean> {
     const { gitPath, workspaceGitDir } = this.opts;
     if (!gitPath || !workspaceGitDir) return false;
-    return (await presentObjects(gitPath, workspaceGitDir, [commitSha])).has(commitSha);
+    return (await objectsHeld(gitPath, workspaceGitDir, [commitSha])).has(commitSha);
   }
 
   async cacheHasCommit(commitSha: string): Promise<boolean> {
@@ -325,7 +325,7 @@ export class GitContentFetcher {
     await this.initCache();
     if (this.opts.gitPath) {
       const unknown = shas.filter((sha) => !this.heldCommits.has(sha));
-      if (unknown.length > 0 && !this.cacheEmpty) for (const sha of await presentObjects(this.opts.gitPath, this.opts.cacheGitDir, unknown)) this.heldCommits.add(sha);
+      if (unknown.length > 0 && !this.cacheEmpty) for (const sha of await objectsHeld(this.opts.gitPath, this.opts.cacheGitDir, unknown)) this.heldCommits.add(sha);
       return new Set(shas.filter((sha) => this.heldCommits.has(sha)));
     }
     // The portable store reads blobs only (a commit is an ObjectTypeError there): ask for the commit,
