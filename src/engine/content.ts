@@ -15,7 +15,7 @@ import { IsoGitStore } from './objects/isoGitStore';
 import { objectsHeld } from './objects/objectFiles';
 import { diffTreesWithIsoGit, lsTreeWithIsoGit } from './objects/isoGitTree';
 import { diffTreesWithGit, lsTreeWithGit } from './objects/localTree';
-import { cacheRefCommit, clearStaleGitState, fetchPack, forgetCacheHead, gitHousekeeping, initCacheRepo, tidyCache } from './objects/pack';
+import { cacheRefCommit, clearStaleGitState, fetchPack, forgetCacheHead, gitHousekeeping, initCacheRepo, tidyCache, type TransferBase } from './objects/pack';
 import { blobSha, writeLooseBlob, type ObjectStore } from './objects/store';
 
 /**
@@ -346,9 +346,9 @@ export class GitContentFetcher {
    * `deferTidy`: the caller reads the cache's older commits after the transfer (the base of a diff),
    * and calls tidy() when done.
    */
-  async prefetch(input: { branch: string; deferTidy?: boolean; want?: string }, signal?: AbortSignal): Promise<void> {
+  async prefetch(input: { branch: string; deferTidy?: boolean; want?: string; base?: TransferBase }, signal?: AbortSignal): Promise<void> {
     await this.initCache();
-    await this.transfer(input.branch, signal, input.deferTidy === true, input.want);
+    await this.transfer(input.branch, signal, input.deferTidy === true, input.want, input.base);
   }
 
   /** The portable path's cache compacted when it outgrew one snapshot by 40% (see tidyCache). */
@@ -386,7 +386,7 @@ export class GitContentFetcher {
   }
 
   /** `want`: the commit the ref named, transferred by that sha (else whatever the branch names by then). */
-  private async transfer(branch: string, signal: AbortSignal | undefined, deferTidy = false, want?: string): Promise<void> {
+  private async transfer(branch: string, signal: AbortSignal | undefined, deferTidy = false, want?: string, base?: TransferBase): Promise<void> {
     await this.prepareTransfer();
     const hooks = this.opts.hooks;
     this.transferStarted = true;
@@ -406,6 +406,7 @@ export class GitContentFetcher {
         ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
         ...(this.opts.proxy !== undefined ? { proxy: this.opts.proxy } : {}),
         ...(want ? { want } : {}),
+        ...(base ? { base } : {}),
       },
       {
         policy: this.opts.retry ?? DEFAULT_RETRY_POLICY,

@@ -8,6 +8,7 @@ import type { BlobContent, GitHubConnector, OnListed, RepositorySource, SourceHe
 import type { BranchHead, RemoteRepository, RepositoryFile, SnapshotDiff, SyncRecord } from '../core/types';
 import { LossyTreeNamesError } from '../github/tree';
 import type { GitContentFetcher } from './content';
+import type { TransferBase } from './objects/pack';
 
 /** Blobs read from the object stores per batch: bounds what is held in memory at once. */
 const READ_BATCH = 512;
@@ -113,7 +114,7 @@ export class GitHubRepositorySource implements RepositorySource {
   private async transferNow(branch: string, base: SyncRecord | undefined, signal: AbortSignal, arrive: (arrived: boolean) => void, want?: string): Promise<boolean> {
     // The sync reads the pack as soon as it is in the cache (see packArrived).
     const packs = await this.content.cachePacks();
-    const transfer = this.content.prefetch({ branch, deferTidy: base !== undefined, ...(want ? { want } : {}) }, signal);
+    const transfer = this.content.prefetch({ branch, deferTidy: base !== undefined, ...(want ? { want } : {}), ...baseOf(base) }, signal);
     void this.content.packArrival(packs, transfer, signal).then(arrive);
     await transfer;
     return true;
@@ -229,7 +230,7 @@ export class GitHubRepositorySource implements RepositorySource {
     let diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal, transferred);
     if (!diff && failure !== undefined) throw failure;
     if (!diff && !transferred && base.commitSha && (await this.content.cacheHasCommit(base.commitSha))) {
-      await this.content.prefetch({ branch: head.branch, deferTidy: true, want: head.commitSha }, opts.signal);
+      await this.content.prefetch({ branch: head.branch, deferTidy: true, want: head.commitSha, ...baseOf(base) }, opts.signal);
       try {
         diff = await this.content.localChanges(base.treeSha, head.treeSha, opts.signal, true);
       } finally {
@@ -305,3 +306,8 @@ export class GitHubRepositorySource implements RepositorySource {
 }
 
 const sorted = (files: RepositoryFile[]): RepositoryFile[] => sortedByPath(files) as RepositoryFile[];
+
+/** A base's commit and tree for the transfer's `have` check (objects/pack.ts heldHave), when the record has both. */
+function baseOf(base: SyncRecord | undefined): { base?: TransferBase } {
+  return base?.commitSha && base.treeSha ? { base: { commitSha: base.commitSha, treeSha: base.treeSha } } : {};
+}

@@ -98,7 +98,7 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     await initCacheRepo(dir, 'git');
     return dir;
   };
-  const transfer = (cache: string, want: string | undefined, branch = 'main', extra: { gitPath?: string; signal?: AbortSignal } = {}) => {
+  const transfer = (cache: string, want: string | undefined, branch = 'main', extra: { gitPath?: string; signal?: AbortSignal; base?: { commitSha: string; treeSha: string } } = {}) => {
     logged.length = 0;
     const from = server.requests.length;
     return fetchPack({ cacheGitDir: cache, gitPath: 'git', url: url(), branch, token: undefined, logger, ...(want ? { want } : {}), ...extra }).then((r) => ({
@@ -108,6 +108,8 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     }));
   };
   const head = (branch = 'main') => git(['--git-dir', repo.bareDir, 'rev-parse', `refs/heads/${branch}`]);
+  /** A sync record's view of a commit: its sha and its tree's. */
+  const baseOf = (commit: string) => ({ commitSha: commit, treeSha: git(['--git-dir', repo.bareDir, 'rev-parse', `${commit}^{tree}`]) });
   /** What the cache holds for `commit`, as git reads it: its whole tree, one commit deep, fsck-clean. */
   const assertHolds = (cache: string, commit: string) => {
     assert.equal(git(['--git-dir', cache, 'rev-parse', 'refs/project-sync/head']), commit);
@@ -186,9 +188,30 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     await transfer(cache, head());
     for (const f of readdirSync(path.join(cache, 'objects', 'pack'))) rmSync(path.join(cache, 'objects', 'pack', f));
     await commitChanges(repo, { 'after-loss.txt': 'new\n' });
-    await transfer(cache, head());
+    // Told the base's commit and tree too: the cache's files do not show them, so git is asked, and says so.
+    await transfer(cache, head(), 'main', { base: baseOf(git(['--git-dir', cache, 'rev-parse', 'refs/project-sync/head'])) });
     assert.ok(logged.some((l) => /lacks its objects/.test(l)), logged.join('\n'));
     assertHolds(cache, head());
+  });
+
+  it("a change after a transfer, told the base's commit and tree: the cache's files make the have, no git process asks (only index-pack runs)", async () => {
+    const cache = await newCache();
+    const first = await transfer(cache, head());
+    const base = baseOf(head());
+    await commitChanges(repo, { 'have-from-files.txt': 'new\n' });
+    const log = path.join(root, `git-${n}.log`);
+    const wrapper = path.join(root, `git-${n}.sh`);
+    writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\037' "$@" >> '${log}'\necho >> '${log}'\nexec git "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const next = await transfer(cache, head(), 'main', { gitPath: wrapper, base });
+    assertHolds(cache, head());
+    assert.ok(next.wire < first.wire / 5, `the base was sent as a have: ${next.wire} vs ${first.wire} bytes`);
+    // Each command line's git command: the first word that is neither an option nor an option's value.
+    const commands = readFileSync(log, 'utf8').trim().split('\n').map((l) => {
+      const words = l.split('\x1f');
+      return words.find((w, i) => !w.startsWith('-') && words[i - 1] !== '--git-dir' && words[i - 1] !== '-c');
+    });
+    assert.deepEqual(commands, ['index-pack']);
   });
 
   it('a cancellation, before the request or while the pack is indexed, ends the transfer as cancelled: no ref written, no second transfer', async () => {

@@ -150,10 +150,13 @@ function pathAt(out: Buffer, from: number, to: number): string {
  */
 export async function diffTreesWithGit(gitPath: string, gitDir: string, baseTree: string, newTree: string, signal?: AbortSignal, opts: { sizesBeside?: boolean } = {}): Promise<SnapshotDiff | undefined> {
   // With `sizesBeside` (the trees are known to be there), the sizes' `cat-file --batch-check` starts
-  // beside diff-tree and is given the blobs once diff-tree has named them: the two processes start
-  // together, not one after the other. Either way no git process outlives this call.
+  // beside diff-tree (spawned after it: diff-tree's answer is the one awaited first) and is given the
+  // blobs once diff-tree has named them: the two processes run together, not one after the other.
+  // Either way no git process outlives this call.
   let named!: (shas: readonly string[]) => void;
   const blobs = new Promise<readonly string[]>((resolve) => (named = resolve));
+  const diffTree = runGit(gitPath, ['--git-dir', gitDir, 'diff-tree', '-r', '-z', '--raw', '--no-renames', '--full-index', baseTree, newTree], undefined, { signal });
+  diffTree.catch(() => undefined); // awaited below
   const beside = opts.sizesBeside === true ? objectSizes(gitPath, gitDir, blobs, signal) : undefined;
   beside?.catch(() => undefined); // awaited on every path below
   const letGo = async () => {
@@ -162,7 +165,7 @@ export async function diffTreesWithGit(gitPath: string, gitDir: string, baseTree
   };
   let out: Buffer;
   try {
-    out = await runGit(gitPath, ['--git-dir', gitDir, 'diff-tree', '-r', '-z', '--raw', '--no-renames', '--full-index', baseTree, newTree], undefined, { signal });
+    out = await diffTree;
   } catch (e) {
     await letGo();
     if (signal?.aborted) throw e;
