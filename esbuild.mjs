@@ -1,6 +1,6 @@
 // Bundles the extension host, the CLI, the webview, the demo and the integration tests.
 // The extension host is two bundles: dist/extension.js (the VS Code glue, required at activation) and
-// its lazily required parts: dist/engine.js (storage, GitHub, isomorphic-git, Octokit) when the engine
+// its lazily required parts: dist/engine.js (storage, GitHub, Octokit) when the engine
 // opens, dist/webviewSession.js (zod, the protocol) when the Sync view resolves (scripts/engineSplit.mjs).
 // `node esbuild.mjs` builds once; `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';

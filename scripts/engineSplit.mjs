@@ -1,6 +1,6 @@
 // The extension bundle stops at its lazily loaded parts. `await import('../engine')` in src/extension
 // becomes a runtime require('./engine.js') of a bundle of its own (dist/engine.js: storage, GitHub,
-// isomorphic-git, Octokit), and `await import('./session')` in the Sync view provider a require of
+// Octokit; isomorphic-git is a chunk of its own, see lazyChunks), and `await import('./session')` in the Sync view provider a require of
 // dist/webviewSession.js (zod and the protocol schemas): loaded on first use, not compiled at activation.
 // A static value import of either from src/extension, or a heavy package that slips into the
 // extension bundle anyway, fails the build.

@@ -24,7 +24,8 @@ export class GitConfigError extends Error {
   }
 }
 
-const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
+// git's own isspace (sane_ctype): not \v or \f.
+const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
 const isAlpha = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 const isKeyChar = (c: string): boolean => isAlpha(c) || (c >= '0' && c <= '9') || c === '-';
 
@@ -105,6 +106,7 @@ function header(r: Reader): { section: string; subsection: string | undefined } 
     if (!(isKeyChar(c) || c === '.')) r.fail(`a section name with ${JSON.stringify(c)}`);
     name += c.toLowerCase();
   }
+  if (name === '') r.fail('a section without a name');
   // `[section.subsection]`, the older form: the subsection is lower-cased like the rest.
   const dot = name.indexOf('.');
   return dot < 0 ? { section: name, subsection: undefined } : { section: name.slice(0, dot), subsection: name.slice(dot + 1) };
@@ -181,14 +183,20 @@ function parseValue(r: Reader): string {
 }
 
 /**
- * Each remote that has a URL, in the order the config first names it, with its first URL (the one
- * git fetches from; later ones are extra push URLs).
+ * Each remote, in the order the config first names it (any `remote.<name>.*` key, as `git remote`
+ * finds them), with its first URL: the one git fetches from (later ones are extra push URLs). An
+ * empty `url =` clears the URLs listed before it, as git 2.46 and later read it. A remote with no URL
+ * (only a `pushurl`, say) has `url` undefined.
  */
-export function remoteUrls(entries: readonly ConfigEntry[]): { remote: string; url: string }[] {
-  const urls = new Map<string, string>();
+export function remotesOf(entries: readonly ConfigEntry[]): { remote: string; url: string | undefined }[] {
+  const urls = new Map<string, string[]>();
   for (const e of entries) {
-    if (e.section !== 'remote' || e.subsection === undefined || e.key !== 'url' || e.value === null) continue;
-    if (!urls.has(e.subsection)) urls.set(e.subsection, e.value);
+    if (e.section !== 'remote' || e.subsection === undefined) continue;
+    const list = urls.get(e.subsection) ?? [];
+    urls.set(e.subsection, list);
+    if (e.key !== 'url' || e.value === null) continue;
+    if (e.value === '') list.length = 0;
+    else list.push(e.value);
   }
-  return [...urls].map(([remote, url]) => ({ remote, url }));
+  return [...urls].map(([remote, list]) => ({ remote, url: list[0] }));
 }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SyncError } from '../core/errors';
 import type { RemoteRepository } from '../core/types';
-import { GitConfigError, parseGitConfig, remoteUrls } from './gitConfig';
+import { GitConfigError, parseGitConfig, remotesOf } from './gitConfig';
 import { analyzeRemoteUrl, stripCredentials, toRemoteRepository } from './remoteUrl';
 
 export interface GitDirs {
@@ -47,26 +47,35 @@ export async function findGitDirs(start: string): Promise<GitDirs> {
   }
 }
 
-/** Every remote of the repository, credentials removed from the URLs. */
+/** Every remote of the repository that has a URL, credentials removed from the URLs. */
 export async function listRemotes(workdir: string): Promise<RemoteInfo[]> {
   const dirs = await findGitDirs(workdir);
   const remotes = await readRemotes(dirs.commondir);
-  return remotes.map((r) => ({ remote: r.remote, url: stripCredentials(r.url) }));
+  return withUrls(remotes).map((r) => ({ remote: r.remote, url: stripCredentials(r.url) }));
 }
 
 /** The checked-out branch, or undefined on a detached HEAD. */
 export async function currentBranch(workdir: string): Promise<string | undefined> {
   const dirs = await findGitDirs(workdir);
-  const head = await readIfPresent(path.join(dirs.gitdir, 'HEAD'));
-  // `ref: refs/heads/<name>` (an unborn branch too); a detached HEAD holds a sha.
-  const target = head === undefined ? undefined : /^ref:\s*refs\/heads\/(\S.*?)\s*$/m.exec(head)?.[1];
-  return target;
+  const head = firstLine(await readIfPresent(path.join(dirs.gitdir, 'HEAD')));
+  // `ref: refs/heads/<name>` (an unborn branch too); a detached HEAD holds a sha. A reftable
+  // repository's HEAD names `refs/heads/.invalid` (its real HEAD is in the reftable): unknown here.
+  if (!head?.startsWith('ref:')) return undefined;
+  const ref = head.slice(4).trim();
+  const name = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : '';
+  return name === '' || name === '.invalid' ? undefined : name;
 }
 
 /** The GitHub repository behind `remoteName`; NO_GIT_REPO, NO_REMOTE or UNSUPPORTED_REMOTE otherwise. */
 export async function resolveRemote(workdir: string, remoteName = 'origin'): Promise<RemoteRepository> {
   const dirs = await findGitDirs(workdir);
-  const remotes = (await readRemotes(dirs.commondir)).map((r) => ({ remote: r.remote, url: r.url.trim() }));
+  const all = await readRemotes(dirs.commondir);
+  if (all.some((r) => r.remote === remoteName && r.url === undefined)) {
+    throw new SyncError('NO_REMOTE', `The remote '${remoteName}' has no URL to fetch from (only a push URL, or none).`, {
+      hint: `Give it one: git remote set-url ${remoteName} https://github.com/OWNER/NAME.git`,
+    });
+  }
+  const remotes = withUrls(all).map((r) => ({ remote: r.remote, url: r.url.trim() }));
   const chosen = remotes.find((r) => r.remote === remoteName);
   if (chosen) {
     try {
@@ -111,8 +120,8 @@ function describe(remotes: RemoteInfo[]): string {
 }
 
 async function readGitFile(file: string): Promise<string> {
-  const text = await fs.promises.readFile(file, 'utf8');
-  const match = /^gitdir:\s*(.+?)\s*$/m.exec(text);
+  const line = firstLine(await fs.promises.readFile(file, 'utf8'));
+  const match = line?.startsWith('gitdir:') ? [line, line.slice('gitdir:'.length).trim()] : undefined;
   if (!match?.[1]) {
     throw new SyncError('NO_GIT_REPO', `${file} is a .git file without a 'gitdir:' line.`, { path: file });
   }
@@ -124,12 +133,12 @@ async function readGitFile(file: string): Promise<string> {
 }
 
 /** The remotes with a URL in the repository's config (its shared one for a worktree), as git reads them. */
-async function readRemotes(commondir: string): Promise<{ remote: string; url: string }[]> {
+async function readRemotes(commondir: string): Promise<{ remote: string; url: string | undefined }[]> {
   const file = path.join(commondir, 'config');
   const text = await readIfPresent(file);
   if (text === undefined) return [];
   try {
-    return remoteUrls(parseGitConfig(text));
+    return remotesOf(parseGitConfig(text));
   } catch (e) {
     if (!(e instanceof GitConfigError)) throw e;
     throw new SyncError('NO_REMOTE', `The git config ${file} cannot be read (${e.message}), so its remotes are unknown.`, {
@@ -159,4 +168,16 @@ async function statOrUndefined(p: string): Promise<fs.Stats | undefined> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
     throw e;
   }
+}
+
+function withUrls(remotes: readonly { remote: string; url: string | undefined }[]): RemoteInfo[] {
+  return remotes.filter((r): r is RemoteInfo => r.url !== undefined);
+}
+
+/** A small file's first line (HEAD, a .git file): cut at 4 KB, so a planted huge one costs nothing. */
+function firstLine(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const head = text.slice(0, 4096);
+  const nl = head.indexOf('\n');
+  return (nl < 0 ? head : head.slice(0, nl)).replace(/\r$/, '');
 }

@@ -47,7 +47,10 @@ export function setupContent(code: ProblemCode, detail: string): SetupContent | 
     case 'NO_REMOTE':
       return {
         title: 'No GitHub remote',
-        message: 'This repository has no GitHub remote to sync from. Add one (for example origin → https://github.com/OWNER/REPO.git), or choose another remote in the settings.',
+        // The engine's sentence says which remote is missing, or that the git config cannot be read.
+        message: detail
+          ? `${detail} Add a GitHub remote (for example origin → https://github.com/OWNER/REPO.git), or choose another remote in the settings.`
+          : 'This repository has no GitHub remote to sync from. Add one (for example origin → https://github.com/OWNER/REPO.git), or choose another remote in the settings.',
         actions: ['addRemote', 'openSettings', 'learnMore'],
       };
     case 'UNSUPPORTED_REMOTE':

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GitConfigError, parseGitConfig, remoteUrls } from '../../src/github/gitConfig';
+import { GitConfigError, parseGitConfig, remotesOf } from '../../src/github/gitConfig';
 
 type Verdict = { ok: true; urls: string[] } | { ok: false; line: number };
 
@@ -77,13 +77,13 @@ describe('git config reader (remote URLs), against git itself', () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed % n;
     };
-    const pieces = ['[remote "o"]', '[remote "a b"]', '[Remote.X]', '[core]', '[remote "q\\"\\\\"]', '\n', '\n', '\r\n', '\t', ' ', 'url', 'URL', 'fetch', ' = ', '=', '"', '\\', '\\\n', '\\t', '\\n', '#', ';', 'gh:o/r', 'https://github.com/o/r.git', ' x ', 'é', '[', ']', '-', '1'];
+    const pieces = ['[remote "o"]', '[remote "a b"]', '[Remote.X]', '[core]', '[]', '[remote "q\\"\\\\"]', '\n', '\n', '\r\n', '\t', ' ', '\v', '\f', '\r', 'url', 'URL', 'fetch', ' = ', '=', '"', '\\', '\\\n', '\\t', '\\n', '#', ';', 'gh:o/r', 'https://github.com/o/r.git', ' x ', 'é', '[', ']', '-', '1'];
     const file = path.join(dir, 'gen');
     let refused = 0;
     for (let n = 0; n < 400; n++) {
       const start = seed;
       let text = rnd(2) ? '[remote "o"]\n' : '';
-      const len = 3 + rnd(14);
+      const len = 2 + rnd(8);
       for (let k = 0; k < len; k++) text += pieces[rnd(pieces.length)];
       const git = gitsVerdict(file, text);
       if (!git.ok) refused++;
@@ -93,11 +93,13 @@ describe('git config reader (remote URLs), against git itself', () => {
     assert.ok(refused > 40 && refused < 360, `${refused} of 400 refused`);
   });
 
-  it('gives each remote its first URL, in the order the file first names it', () => {
-    const text = '[remote "b"]\n\tfetch = x\n[remote "a"]\n\turl = one\n\turl = two\n[remote "b"]\n\turl = three\n[remote "c"]\n\tfetch = y\n';
-    assert.deepEqual(remoteUrls(parseGitConfig(text)), [
-      { remote: 'a', url: 'one' },
+  it('gives each remote its first URL, in the order the file first names it (as `git remote` lists them); an empty URL clears the ones before it', () => {
+    const text = '[remote "b"]\n\tfetch = x\n[remote "a"]\n\turl = one\n\turl = two\n[remote "b"]\n\turl = three\n[remote "c"]\n\tpushurl = y\n[remote "d"]\n\turl = old\n\turl =\n\turl = new\n';
+    assert.deepEqual(remotesOf(parseGitConfig(text)), [
       { remote: 'b', url: 'three' },
+      { remote: 'a', url: 'one' },
+      { remote: 'c', url: undefined },
+      { remote: 'd', url: 'new' },
     ]);
     // git fetches from a remote's first URL.
     fs.writeFileSync(path.join(dir, 'config'), text);

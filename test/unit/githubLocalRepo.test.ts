@@ -3,7 +3,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isSyncError } from '../../src/core/errors';
+import { isSyncError, type SyncError } from '../../src/core/errors';
+import { cliHint } from '../../src/cli/render';
+import { setupContent } from '../../src/protocol/display';
 import { currentBranch, findGitDirs, listRemotes, resolveRemote } from '../../src/github/localRepo';
 
 function git(cwd: string, ...args: string[]): string {
@@ -84,10 +86,31 @@ describe('local repository detection', () => {
     assert.deepEqual(await listRemotes(repo), [{ remote: 'origin', url: 'https://github.com/octo/app.git' }]);
   });
 
+  it('says a remote has no URL when it has only a push URL', async () => {
+    fs.appendFileSync(path.join(repo, '.git', 'config'), '[remote "origin"]\n\tpushurl = https://github.com/octo/app.git\n');
+    await assert.rejects(resolveRemote(repo), (e: unknown) => isSyncError(e, 'NO_REMOTE') && /'origin' has no URL/.test(e.message) && /git remote set-url origin/.test(e.details.hint ?? ''));
+  });
+
+  it('reads HEAD as git does, and in time whatever a planted HEAD holds', async () => {
+    fs.writeFileSync(path.join(repo, '.git', 'HEAD'), `ref: refs/heads/feature/x${' '.repeat(200_000)}x\n`);
+    const started = performance.now();
+    await currentBranch(repo);
+    assert.ok(performance.now() - started < 200, 'no regular expression backtracks over the line');
+    // A reftable repository's HEAD names a placeholder; its real HEAD is in the reftable.
+    fs.writeFileSync(path.join(repo, '.git', 'HEAD'), 'ref: refs/heads/.invalid\n');
+    assert.equal(await currentBranch(repo), undefined);
+    fs.writeFileSync(path.join(repo, '.git', 'HEAD'), 'ref: refs/heads/topic\r\n');
+    assert.equal(await currentBranch(repo), 'topic');
+  });
+
   it('reports a config file git refuses with its line, as NO_REMOTE with a hint', async () => {
     fs.appendFileSync(path.join(repo, '.git', 'config'), '[remote "origin"]\n\turl = "https://github.com/octo/app.git\n');
     const line = fs.readFileSync(path.join(repo, '.git', 'config'), 'utf8').split('\n').length - 1;
     await assert.rejects(resolveRemote(repo), (e: unknown) => isSyncError(e, 'NO_REMOTE') && e.message.includes(`line ${line}`) && /git config --list/.test(e.details.hint ?? ''));
+    // What a user reads: the CLI's hint and the Sync view's text say the config is the trouble.
+    const err = (await resolveRemote(repo).then(() => assert.fail("no error"), (e: unknown) => e)) as SyncError;
+    assert.match(cliHint(err) ?? '', /git config --list/);
+    assert.match(setupContent('NO_REMOTE', err.message)?.message ?? '', new RegExp(`cannot be read \\(line ${line}`));
   });
 
   it('reports a detached HEAD as no current branch', async () => {

@@ -64,7 +64,7 @@ describe('object presence from the database files, against git', () => {
     execFileSync('git', ['index-pack', '--index-version=2,0', '-o', large, pack]);
     const listed = execFileSync('git', ['show-index'], { input: await fsp.readFile(large) }).toString().trim().split('\n').map((l) => l.split(' ')[1] as string);
     assert.ok(listed.length > 100);
-    for (const sha of listed) assert.equal(await indexHolds(large, sha), true, sha);
+    for (const sha of listed) assert.equal(await indexHolds(large, sha, pack), true, sha);
     for (const sha of absentNear(listed)) assert.equal(await indexHolds(large, sha), listed.includes(sha));
   });
 
@@ -96,6 +96,29 @@ describe('object presence from the database files, against git', () => {
     assert.equal(await holdsObject(path.join(borrower, '.git'), head), 'unknown');
     // ...so the set form asks git, and has the right answer.
     assert.deepEqual([...(await objectsHeld('git', path.join(borrower, '.git'), [head]))], [head]);
+  });
+
+  it("what a crash or a cut copy leaves is 'unknown', not held: an empty loose file, an object past a pack's end", async () => {
+    const bare = path.join(root, 'damaged.git');
+    execFileSync('git', ['init', '-q', '--bare', bare]);
+    const blob = execFileSync('git', ['--git-dir', bare, 'hash-object', '-w', '--stdin'], { input: 'soon empty\n' }).toString().trim();
+    const loose = path.join(bare, 'objects', blob.slice(0, 2), blob.slice(2));
+    await fsp.chmod(loose, 0o644);
+    await fsp.writeFile(loose, '');
+    assert.equal(gitsAnswer(bare, [blob]).get(blob), false, 'git: missing');
+    assert.equal(await holdsObject(bare, blob), 'unknown');
+    // A pack cut short behind its whole index: the objects past the cut are not taken as held.
+    const idx = readdirSync(path.join(repo, '.git', 'objects', 'pack')).find((n) => n.endsWith('.idx')) as string;
+    const pack = idx.replace(/\.idx$/, '.pack');
+    await fsp.copyFile(path.join(repo, '.git', 'objects', 'pack', idx), path.join(bare, 'objects', 'pack', idx));
+    const bytes = await fsp.readFile(path.join(repo, '.git', 'objects', 'pack', pack));
+    await fsp.writeFile(path.join(bare, 'objects', 'pack', pack), bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const entries = execFileSync('git', ['show-index'], { input: await fsp.readFile(path.join(bare, 'objects', 'pack', idx)) }).toString().trim().split('\n').map((l) => l.split(' ').map((w) => w.trim()));
+    const past = entries.filter(([offset]) => Number(offset) > bytes.length / 2).map(([, sha]) => sha as string);
+    const before = entries.filter(([offset]) => Number(offset) + 100 < bytes.length / 2).map(([, sha]) => sha as string);
+    assert.ok(past.length > 10 && before.length > 10);
+    for (const sha of past) assert.equal(await holdsObject(bare, sha), 'unknown', sha);
+    for (const sha of before) assert.equal(await holdsObject(bare, sha), true, sha);
   });
 
   it('an index whose pack is gone holds nothing; a database without objects/pack holds only its loose objects', async () => {

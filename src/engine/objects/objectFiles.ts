@@ -2,9 +2,13 @@
 // (a `git cat-file` costs this thread 7-11 ms to spawn, and the answer ~15 ms more, on the path of
 // every sync's transfer): a loose object's file, else a binary search of each pack index's names.
 // Where git's answer could differ, the answer is 'unknown' and the caller asks git: alternates (other
-// databases, which git reads too), an index that is not version 2 with SHA-1 names, or a file that
-// cannot be read. A `true` is certain (an index lists the object and its pack is there).
+// databases, which git reads too), an index that is not version 2 with SHA-1 names, an empty loose
+// file (a crash's leftover, which git reports missing), or a file that cannot be read. A `true` says
+// a loose file of the object has bytes, or an index lists it at an offset its pack reaches; like
+// git's own presence check, it does not inflate the object (damage inside a pack shows when the
+// object is read: the sync's reads prove themselves, see engine/source.ts packArrived).
 import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { presentObjects } from './catFile';
 
@@ -21,18 +25,19 @@ export async function holdsObject(gitDir: string, oid: string): Promise<Held> {
   try {
     const [alternates, loose, names] = await Promise.all([
       exists(path.join(objects, 'info', 'alternates')),
-      exists(path.join(objects, oid.slice(0, 2), oid.slice(2))),
+      sizeOf(path.join(objects, oid.slice(0, 2), oid.slice(2))),
       fsp.readdir(path.join(objects, 'pack')).catch((e: unknown) => {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [] as string[];
         throw e;
       }),
     ]);
-    if (loose) return true;
+    // The smallest zlib stream of an object header is longer than this.
+    if (loose !== undefined) return loose > 8 ? true : 'unknown';
     if (alternates) return 'unknown';
     const listed = new Set(names);
     const indexes = names.filter((n) => n.endsWith('.idx') && listed.has(`${n.slice(0, -4)}.pack`));
     let unknown = false;
-    for (const answer of await Promise.all(indexes.map((n) => indexHolds(path.join(objects, 'pack', n), oid)))) {
+    for (const answer of await Promise.all(indexes.map((n) => indexHolds(path.join(objects, 'pack', n), oid, path.join(objects, 'pack', `${n.slice(0, -4)}.pack`))))) {
       if (answer === true) return true;
       if (answer === 'unknown') unknown = true;
     }
@@ -42,8 +47,12 @@ export async function holdsObject(gitDir: string, oid: string): Promise<Held> {
   }
 }
 
-/** One pack index (version 2, SHA-1 names: told by its size as well as its header) searched for `oid`. */
-export async function indexHolds(idxFile: string, oid: string): Promise<Held> {
+/**
+ * One pack index (version 2, SHA-1 names: told by its size as well as its header) searched for
+ * `oid`; with `packFile`, an entry whose offset lies beyond the pack's object bytes (a cut pack) is
+ * 'unknown'.
+ */
+export async function indexHolds(idxFile: string, oid: string, packFile?: string): Promise<Held> {
   const want = Buffer.from(oid, 'hex');
   const file = await fsp.open(idxFile, 'r');
   try {
@@ -64,13 +73,39 @@ export async function indexHolds(idxFile: string, oid: string): Promise<Held> {
       const read = await file.read(name, 0, NAME_BYTES, NAMES_AT + mid * NAME_BYTES);
       if (read.bytesRead < NAME_BYTES) return 'unknown';
       const order = name.compare(want);
-      if (order === 0) return true;
+      if (order === 0) return packFile === undefined ? true : await reachedBy(file, packFile, count, mid);
       if (order < 0) lo = mid + 1;
       else hi = mid;
     }
     return false;
   } finally {
     await file.close();
+  }
+}
+
+/** Whether the pack's bytes reach past the start of index entry `i`'s object (header and trailer). */
+async function reachedBy(idx: FileHandle, packFile: string, count: number, i: number): Promise<Held> {
+  const offsets = NAMES_AT + count * (NAME_BYTES + 4);
+  const word = Buffer.alloc(8);
+  if ((await idx.read(word, 0, 4, offsets + i * 4)).bytesRead < 4) return 'unknown';
+  let offset = word.readUInt32BE(0);
+  if (offset & 0x80000000) {
+    const large = offsets + count * 4 + (offset & 0x7fffffff) * 8;
+    if ((await idx.read(word, 0, 8, large)).bytesRead < 8) return 'unknown';
+    offset = Number(word.readBigUInt64BE(0));
+  }
+  const packSize = (await fsp.stat(packFile)).size;
+  // 12 bytes of pack header before the first object; a 20-byte checksum after the last.
+  return offset >= 12 && offset + 2 + NAME_BYTES <= packSize ? true : 'unknown';
+}
+
+/** A file's size, or undefined when it does not exist. */
+async function sizeOf(p: string): Promise<number | undefined> {
+  try {
+    return (await fsp.stat(p)).size;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
   }
 }
 
