@@ -111,12 +111,17 @@ describe('the content cache answers what it holds with as few git processes as i
     assert.deepEqual(ran(), []);
   });
 
-  it('a cache this sync created holds nothing: only `git init` runs', async () => {
+  it('a cache this sync created holds nothing: no git process runs (its layout is written without `git init`), and git takes it for a repository', async () => {
     const content = fetcher(path.join(root, 'new-cache'));
     ran();
     assert.deepEqual(await content.cacheHoldsForTransfer(second, undefined), { commit: false, base: false });
     assert.deepEqual(await content.cacheCommits([first, second]), new Set());
-    assert.deepEqual(ran(), ['init']);
+    assert.deepEqual(ran(), []);
+    const created = path.join(root, 'new-cache');
+    assert.equal(git(['--git-dir', created, 'rev-parse', '--is-bare-repository']), 'true');
+    git(['--git-dir', created, 'fetch', '--quiet', '--no-tags', source, `+refs/heads/first:${CACHE_REF}`]);
+    assert.equal(git(['--git-dir', created, 'rev-parse', CACHE_REF]), first);
+    git(['--git-dir', created, 'fsck', '--no-dangling']);
   });
 
   it('a ref that does not read as a sha proves nothing: git is asked', async () => {
@@ -175,7 +180,7 @@ describe('the content cache answers what it holds with as few git processes as i
     rmSync(path.join(cache, 'refs'), { recursive: true, force: true });
     assert.throws(() => git(['--git-dir', cache, 'rev-parse', '--git-dir']), /not a git repository/);
     assert.equal(await initCacheRepo(cache, loggingGit), true, 'rebuilt');
-    assert.deepEqual(ran(), ['init']);
+    assert.deepEqual(ran(), [], 'rebuilt without `git init`');
     assert.equal(git(['--git-dir', cache, 'rev-parse', '--git-dir']), cache);
   });
 });

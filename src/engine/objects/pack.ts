@@ -18,6 +18,7 @@ import { directGitHttp, watchedGitHttp } from './watchedHttp';
 import { cacheOutgrown, compactCache } from './compactCache';
 import { IsoGitRepo } from './isoGitFs';
 import { holdsObject } from './objectFiles';
+import { GitConfigError, parseGitConfig } from '../../github/gitConfig';
 import { fattenPack, storeThinPack, thinPackHttp } from './thinPack';
 import { capabilities, indexPackEnv, smartFetch, SmartHttpUnsupported, type SmartFetchOptions } from './smartFetch';
 
@@ -89,17 +90,17 @@ export const CACHE_CONFIG = [
 /** Keys `git init` or isomorphic-git write themselves: their presence alone is no reason to warn. */
 const ORDINARY_KEYS = new Set(['core.repositoryformatversion', 'core.filemode', 'core.bare', 'core.symlinks', 'core.ignorecase', 'core.logallrefupdates', 'remote.origin.fetch', 'remote.origin.url']);
 
-/** The `section.key` names a git config text sets (subsections included, values ignored). */
+/**
+ * The `section.key` names a git config text sets (subsections included, values ignored), read with
+ * git's grammar; a text git would refuse is one foreign key.
+ */
 function configKeys(text: string): string[] {
-  const keys: string[] = [];
-  let section = '';
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    const head = /^\[\s*([^\s\]"]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/.exec(line);
-    if (head) section = `${head[1]!.toLowerCase()}${head[2] !== undefined ? `.${head[2]}` : ''}`;
-    else if (line && !/^[#;]/.test(line)) keys.push(`${section}.${line.split(/[\s=]/)[0]!.toLowerCase()}`);
+  try {
+    return parseGitConfig(text).map((e) => `${e.section}${e.subsection !== undefined ? `.${e.subsection}` : ''}.${e.key}`);
+  } catch (e) {
+    if (e instanceof GitConfigError) return [`(a config git refuses: ${e.message})`];
+    throw e;
   }
-  return keys;
 }
 
 /** Rewrite the cache repository's config to CACHE_CONFIG when it holds anything else. */
@@ -135,10 +136,20 @@ async function createCacheRepo(gitDir: string, gitPath: string | undefined, logg
     await fsp.rm(gitDir, { recursive: true, force: true });
   }
   await fsp.mkdir(gitDir, { recursive: true });
-  if (gitPath) await runGit(gitPath, ['init', '--bare', '--quiet', gitDir]);
+  if (gitPath) await bareLayout(gitDir);
   else await (await isoGit()).init({ fs, gitdir: gitDir, bare: true });
   await resetCacheConfig(gitDir);
   return true;
+}
+
+/**
+ * What `git init --bare` makes that git needs (is_git_directory: HEAD, `objects`, `refs`; the config
+ * follows), without its process: on a first sync's way to the transfer, a git process costs this
+ * thread 10-15 ms. HEAD last: a folder without it is made again at the next open.
+ */
+async function bareLayout(gitDir: string): Promise<void> {
+  await Promise.all(['objects/info', 'objects/pack', 'refs/heads', 'refs/tags'].map((d) => fsp.mkdir(path.join(gitDir, ...d.split('/')), { recursive: true })));
+  await fsp.writeFile(path.join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
 }
 
 /**
