@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type https from 'node:https';
 import { Readable } from 'node:stream';
-import zlib from 'node:zlib';
+import { nodeZlib } from '../core/builtins';
 
 /** Redirects followed before giving up, as fetch does. */
 const MAX_REDIRECTS = 20;
@@ -101,7 +101,7 @@ function toResponse(res: http.IncomingMessage, url: URL, method: string, signal:
     res.resume();
   } else {
     const encoding = (headers.get('content-encoding') ?? '').trim().toLowerCase();
-    const decoder = encoding === 'gzip' || encoding === 'x-gzip' ? zlib.createGunzip() : encoding === 'deflate' ? zlib.createInflate() : encoding === 'br' ? zlib.createBrotliDecompress() : undefined;
+    const decoder = encoding === 'gzip' || encoding === 'x-gzip' ? nodeZlib().createGunzip() : encoding === 'deflate' ? nodeZlib().createInflate() : encoding === 'br' ? nodeZlib().createBrotliDecompress() : undefined;
     if (decoder) {
       res.on('error', (e) => decoder.destroy(e));
       stream = res.pipe(decoder);

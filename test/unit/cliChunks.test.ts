@@ -77,12 +77,12 @@ describe('project-sync loads its heavy parts on first use', function () {
     }
   });
 
-  it("a resync reaches GitHub without loading Node's bundled undici (its Headers and Response cost every command about 0.04 s), nor TLS for an http server", async () => {
+  it("a resync reaches GitHub without loading Node's bundled undici (its Headers and Response cost every command about 0.04 s), nor TLS for an http server, nor zlib or worker threads", async () => {
     // Node's own list of the internal modules it loaded, printed as the process exits.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ps-probe-'));
     try {
       const probe = path.join(dir, 'probe.js');
-      writeFileSync(probe, "process.on('exit', () => process.stderr.write('internal undici loaded: ' + process.moduleLoadList.some((m) => /internal\\/deps\\/undici/.test(m)) + '\\n' + 'https loaded: ' + process.moduleLoadList.includes('NativeModule https') + '\\n'));\n");
+      writeFileSync(probe, "process.on('exit', () => process.stderr.write('internal undici loaded: ' + process.moduleLoadList.some((m) => /internal\\/deps\\/undici/.test(m)) + '\\n' + 'https loaded: ' + process.moduleLoadList.includes('NativeModule https') + '\\n' + 'zlib or worker_threads loaded: ' + process.moduleLoadList.some((m) => m === 'NativeModule zlib' || m === 'NativeModule worker_threads') + '\\n'));\n");
       const sync = ['sync', '--repo', fx.workspace.dir, '--storage', fx.storage, '--branch', 'main', '--json'];
       const r = await distCli(sync, { NODE_OPTIONS: `--require ${probe}` });
       assert.equal(r.code, 0, r.stderr.slice(-2000));
@@ -90,6 +90,8 @@ describe('project-sync loads its heavy parts on first use', function () {
       assert.match(r.stderr, /internal undici loaded: false/);
       // The fixture's server is plain http: node:https (and tls under it) loads on the first https request only.
       assert.match(r.stderr, /https loaded: false/);
+      // Nor node:zlib or node:worker_threads (about 3 ms each): a no-change resync decompresses nothing and starts no thread.
+      assert.match(r.stderr, /zlib or worker_threads loaded: false/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,8 +1,7 @@
 // The bits of git's pack format the portable path writes itself: whole-object entries, OFS_DELTA
 // distances, CRC-32s and version-2 pack indexes (see gitformat-pack(5)).
 import { createHash } from 'node:crypto';
-import * as zlib from 'node:zlib';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { nodeZlib } from '../../core/builtins';
 
 export const OBJ_OFS_DELTA = 6;
 export const OBJ_REF_DELTA = 7;
@@ -26,7 +25,7 @@ export function objectSha(type: string, content: Uint8Array): string {
  * per object (the default), which was a tenth of a 1% sync's reads at 100k files.
  */
 export function inflateObject(data: Buffer, at: number, end: number, size: number): { data: Buffer; used: number } {
-  const { buffer, engine } = inflateSync(data.subarray(at, end), { info: true, chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size) }) as unknown as {
+  const { buffer, engine } = nodeZlib().inflateSync(data.subarray(at, end), { info: true, chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size) }) as unknown as {
     buffer: Buffer;
     engine: { bytesWritten: number };
   };
@@ -94,7 +93,7 @@ export function readEntryHeader(pack: Buffer, at: number): { code: number; size:
 export function wholeEntry(type: string, content: Uint8Array): Buffer {
   const code = TYPE_CODES[type];
   if (code === undefined) throw new Error(`cannot pack an object of type ${type}`);
-  return Buffer.concat([entryHeader(code, content.length), deflateSync(content)]);
+  return Buffer.concat([entryHeader(code, content.length), nodeZlib().deflateSync(content)]);
 }
 
 /** The offset of an OFS_DELTA's base, in git's encoding; and where the encoding ends. */
@@ -130,10 +129,11 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
-/** Node's own (20.15 and later), in C: about 50 times the loop below, which older Nodes use. */
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+/** Node's own (20.15 and later), in C: about 50 times the loop below, which older Nodes use. Null: none. */
+let nativeCrc32: ((data: Uint8Array) => number) | null | undefined;
 
 export function crc32(data: Uint8Array): number {
+  nativeCrc32 ??= (nodeZlib() as { crc32?: (data: Uint8Array) => number }).crc32 ?? null;
   if (nativeCrc32) return nativeCrc32(data) >>> 0;
   let c = -1;
   for (const byte of data) c = (CRC_TABLE[(c ^ byte) & 0xff] as number) ^ (c >>> 8);

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { nodeZlib } from '../../core/builtins';
 import { shaSchema } from '../../core/types';
 
 export interface ObjectStore {
@@ -29,7 +29,7 @@ export async function writeLooseBlob(gitDir: string, sha: string, bytes: Uint8Ar
   const dir = path.join(gitDir, 'objects', sha.slice(0, 2));
   const file = path.join(dir, sha.slice(2));
   await fs.mkdir(dir, { recursive: true });
-  const body = deflateSync(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]));
+  const body = nodeZlib().deflateSync(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]));
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
     await fs.writeFile(tmp, body);
