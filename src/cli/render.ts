@@ -155,7 +155,8 @@ const cliHints: Partial<Record<SyncError['code'], string>> = {
 export function cliHint(err: SyncError): string | undefined {
   if (err.code === 'AUTH_REQUIRED' && err.details.url) return `Authorise GITHUB_TOKEN for the organisation at ${err.details.url}, then run the command again.`;
   if (err.code === 'SYNC_NOT_FOUND' && err.details.hint && /project-sync sync/.test(err.details.hint)) return err.details.hint;
-  // A git config that cannot be read (its path named): mending it comes before adding a remote.
+  // A git config that cannot be read, or a remote without a URL (the config's path named): mending
+  // the config comes before adding a remote (`git remote add` would fail on either).
   if (err.code === 'NO_REMOTE' && err.details.path && err.details.hint) return err.details.hint;
   return cliHints[err.code] ?? err.details.hint ?? (err.code === 'NETWORK' ? 'Check your connection and run the command again.' : undefined);
 }

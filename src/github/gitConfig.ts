@@ -183,8 +183,8 @@ function parseValue(r: Reader): string {
 }
 
 /**
- * Each remote, in the order the config first names it (any `remote.<name>.*` key, as `git remote`
- * finds them), with its first URL: the one git fetches from (later ones are extra push URLs). An
+ * Each remote, in the order the config first names it (any `remote.<name>.*` key; `git remote`
+ * sorts the same names), with its first URL: the one git fetches from (later ones are extra push URLs). An
  * empty `url =` clears the URLs listed before it, as git 2.46 and later read it. A remote with no URL
  * (only a `pushurl`, say) has `url` undefined.
  */

@@ -73,6 +73,7 @@ export async function resolveRemote(workdir: string, remoteName = 'origin'): Pro
   if (all.some((r) => r.remote === remoteName && r.url === undefined)) {
     throw new SyncError('NO_REMOTE', `The remote '${remoteName}' has no URL to fetch from (only a push URL, or none).`, {
       hint: `Give it one: git remote set-url ${remoteName} https://github.com/OWNER/NAME.git`,
+      path: path.join(dirs.commondir, 'config'),
     });
   }
   const remotes = withUrls(all).map((r) => ({ remote: r.remote, url: r.url.trim() }));
@@ -121,7 +122,8 @@ function describe(remotes: RemoteInfo[]): string {
 
 async function readGitFile(file: string): Promise<string> {
   const line = firstLine(await fs.promises.readFile(file, 'utf8'));
-  const match = line?.startsWith('gitdir:') ? [line, line.slice('gitdir:'.length).trim()] : undefined;
+  // As git reads it (read_gitfile): `gitdir: ` then the path to the line's end.
+  const match = line?.startsWith('gitdir: ') ? [line, line.slice('gitdir: '.length)] : undefined;
   if (!match?.[1]) {
     throw new SyncError('NO_GIT_REPO', `${file} is a .git file without a 'gitdir:' line.`, { path: file });
   }

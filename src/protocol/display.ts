@@ -47,10 +47,13 @@ export function setupContent(code: ProblemCode, detail: string): SetupContent | 
     case 'NO_REMOTE':
       return {
         title: 'No GitHub remote',
-        // The engine's sentence says which remote is missing, or that the git config cannot be read.
-        message: detail
-          ? `${detail} Add a GitHub remote (for example origin → https://github.com/OWNER/REPO.git), or choose another remote in the settings.`
-          : 'This repository has no GitHub remote to sync from. Add one (for example origin → https://github.com/OWNER/REPO.git), or choose another remote in the settings.',
+        // A config git refuses, or a remote without a URL (src/github/localRepo.ts): adding a remote
+        // would fail on either, so the engine's sentence and the mend are shown instead.
+        message: /^The git config .* cannot be read/.test(detail)
+          ? `${detail} Run git config --list in the repository to see what git says about it, and mend the file.`
+          : /^The remote '.*' has no URL to fetch from/.test(detail)
+            ? `${detail} Give it one (git remote set-url), or choose another remote in the settings.`
+            : 'This repository has no GitHub remote to sync from. Add one (for example origin → https://github.com/OWNER/REPO.git), or choose another remote in the settings.',
         actions: ['addRemote', 'openSettings', 'learnMore'],
       };
     case 'UNSUPPORTED_REMOTE':

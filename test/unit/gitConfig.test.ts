@@ -83,17 +83,17 @@ describe('git config reader (remote URLs), against git itself', () => {
     for (let n = 0; n < 400; n++) {
       const start = seed;
       let text = rnd(2) ? '[remote "o"]\n' : '';
-      const len = 2 + rnd(8);
+      const len = 2 + rnd(15);
       for (let k = 0; k < len; k++) text += pieces[rnd(pieces.length)];
       const git = gitsVerdict(file, text);
       if (!git.ok) refused++;
       assert.deepEqual(oursVerdict(text), git, `seed ${start}: ${JSON.stringify(text)}`);
     }
     // Both kinds were exercised.
-    assert.ok(refused > 40 && refused < 360, `${refused} of 400 refused`);
+    assert.ok(refused > 40 && refused < 380, `${refused} of 400 refused`);
   });
 
-  it('gives each remote its first URL, in the order the file first names it (as `git remote` lists them); an empty URL clears the ones before it', () => {
+  it('gives each remote its first URL, in the order the file first names it (any key of it); an empty URL clears the ones before it', () => {
     const text = '[remote "b"]\n\tfetch = x\n[remote "a"]\n\turl = one\n\turl = two\n[remote "b"]\n\turl = three\n[remote "c"]\n\tpushurl = y\n[remote "d"]\n\turl = old\n\turl =\n\turl = new\n';
     assert.deepEqual(remotesOf(parseGitConfig(text)), [
       { remote: 'b', url: 'three' },

@@ -89,6 +89,12 @@ describe('local repository detection', () => {
   it('says a remote has no URL when it has only a push URL', async () => {
     fs.appendFileSync(path.join(repo, '.git', 'config'), '[remote "origin"]\n\tpushurl = https://github.com/octo/app.git\n');
     await assert.rejects(resolveRemote(repo), (e: unknown) => isSyncError(e, 'NO_REMOTE') && /'origin' has no URL/.test(e.message) && /git remote set-url origin/.test(e.details.hint ?? ''));
+    // What a user reads: `git remote add origin` would fail (it exists), so neither surface says to add one.
+    const err = (await resolveRemote(repo).then(() => assert.fail('no error'), (e: unknown) => e)) as SyncError;
+    assert.match(cliHint(err) ?? '', /git remote set-url origin/);
+    const shown = setupContent('NO_REMOTE', err.message)?.message ?? '';
+    assert.match(shown, /'origin' has no URL/);
+    assert.doesNotMatch(shown, /Add one/);
   });
 
   it('reads HEAD as git does, and in time whatever a planted HEAD holds', async () => {
