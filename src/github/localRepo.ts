@@ -123,11 +123,11 @@ function describe(remotes: RemoteInfo[]): string {
 async function readGitFile(file: string): Promise<string> {
   const line = firstLine(await fs.promises.readFile(file, 'utf8'));
   // As git reads it (read_gitfile): `gitdir: ` then the path to the line's end.
-  const match = line?.startsWith('gitdir: ') ? [line, line.slice('gitdir: '.length)] : undefined;
-  if (!match?.[1]) {
+  const target = line?.startsWith('gitdir: ') ? line.slice('gitdir: '.length) : '';
+  if (!target) {
     throw new SyncError('NO_GIT_REPO', `${file} is a .git file without a 'gitdir:' line.`, { path: file });
   }
-  const gitdir = path.resolve(path.dirname(file), match[1]);
+  const gitdir = path.resolve(path.dirname(file), target);
   if (!(await statOrUndefined(gitdir))?.isDirectory()) {
     throw new SyncError('NO_GIT_REPO', `${file} points at ${gitdir}, which does not exist.`, { path: file });
   }

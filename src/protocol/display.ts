@@ -44,18 +44,21 @@ export function setupContent(code: ProblemCode, detail: string): SetupContent | 
         message: 'This folder is not a git repository yet. Initialize one and add a GitHub remote, or clone a GitHub repository.',
         actions: ['initRepository', 'cloneRepository', 'learnMore'],
       };
-    case 'NO_REMOTE':
+    case 'NO_REMOTE': {
+      // A config git refuses, or a remote without a URL (src/github/localRepo.ts): adding a remote
+      // would fail on either, so the engine's sentence and the mend are shown, without Add Remote.
+      const mend = /^The git config .* cannot be read/.test(detail)
+        ? 'Run git config --list in the repository to see what git says about it, and mend the file.'
+        : /^The remote '.*' has no URL to fetch from/.test(detail)
+          ? 'Give it one (git remote set-url), or choose another remote in the settings.'
+          : undefined;
+      if (mend) return { title: 'No GitHub remote', message: `${detail} ${mend}`, actions: ['openSettings', 'learnMore'] };
       return {
         title: 'No GitHub remote',
-        // A config git refuses, or a remote without a URL (src/github/localRepo.ts): adding a remote
-        // would fail on either, so the engine's sentence and the mend are shown instead.
-        message: /^The git config .* cannot be read/.test(detail)
-          ? `${detail} Run git config --list in the repository to see what git says about it, and mend the file.`
-          : /^The remote '.*' has no URL to fetch from/.test(detail)
-            ? `${detail} Give it one (git remote set-url), or choose another remote in the settings.`
-            : 'This repository has no GitHub remote to sync from. Add one (for example origin → https://github.com/OWNER/REPO.git), or choose another remote in the settings.',
+        message: 'This repository has no GitHub remote to sync from. Add one (for example origin → https://github.com/OWNER/REPO.git), or choose another remote in the settings.',
         actions: ['addRemote', 'openSettings', 'learnMore'],
       };
+    }
     case 'UNSUPPORTED_REMOTE':
       return {
         title: 'Not a GitHub remote',

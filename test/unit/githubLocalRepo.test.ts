@@ -95,6 +95,8 @@ describe('local repository detection', () => {
     const shown = setupContent('NO_REMOTE', err.message)?.message ?? '';
     assert.match(shown, /'origin' has no URL/);
     assert.doesNotMatch(shown, /Add one/);
+    assert.ok(!setupContent('NO_REMOTE', err.message)?.actions.includes('addRemote'), 'no Add Remote button for a remote that exists');
+    assert.ok(setupContent('NO_REMOTE', '')?.actions.includes('addRemote'), 'a repository without remotes keeps it');
   });
 
   it('reads HEAD as git does, and in time whatever a planted HEAD holds', async () => {

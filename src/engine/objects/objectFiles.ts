@@ -27,13 +27,13 @@ export async function holdsObject(gitDir: string, oid: string): Promise<Held> {
   try {
     const [alternates, loose, names] = await Promise.all([
       exists(path.join(objects, 'info', 'alternates')),
-      sizeOf(path.join(objects, oid.slice(0, 2), oid.slice(2))),
+      looseHeaderReads(path.join(objects, oid.slice(0, 2), oid.slice(2))),
       fsp.readdir(path.join(objects, 'pack')).catch((e: unknown) => {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [] as string[];
         throw e;
       }),
     ]);
-    if (loose !== undefined) return (await looseHeaderReads(path.join(objects, oid.slice(0, 2), oid.slice(2)))) ? true : 'unknown';
+    if (loose !== 'absent') return loose ? true : 'unknown';
     if (alternates) return 'unknown';
     const listed = new Set(names);
     const indexes = names.filter((n) => n.endsWith('.idx') && listed.has(`${n.slice(0, -4)}.pack`));
@@ -121,10 +121,16 @@ async function inPack(idx: FileHandle, layout: { size: number; count: number; la
 /**
  * Whether a loose object's file starts as git reads one (`git cat-file --batch-check` inflates its
  * header): a zlib stream whose first bytes inflate to `<type> <size>\0`. An empty or damaged file,
- * a crash's leftover, is missing to git.
+ * a crash's leftover, is missing to git. 'absent' when there is no such file.
  */
-async function looseHeaderReads(file: string): Promise<boolean> {
-  const fh = await fsp.open(file, 'r');
+async function looseHeaderReads(file: string): Promise<boolean | 'absent'> {
+  let fh: FileHandle;
+  try {
+    fh = await fsp.open(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return 'absent';
+    throw e;
+  }
   try {
     const start = Buffer.alloc(64);
     const { bytesRead } = await fh.read(start, 0, 64, 0);
@@ -135,16 +141,6 @@ async function looseHeaderReads(file: string): Promise<boolean> {
     return false;
   } finally {
     await fh.close();
-  }
-}
-
-/** A file's size, or undefined when it does not exist. */
-async function sizeOf(p: string): Promise<number | undefined> {
-  try {
-    return (await fsp.stat(p)).size;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw e;
   }
 }
 
