@@ -20,7 +20,7 @@ import { classifyPackFailure, type PackFailureContext } from '../../src/engine/o
 import { runGit } from '../support/git';
 import { createBranch, lsTree } from '../support/repos';
 import { cli, Fixture, type CliRun } from './support/cliHarness';
-import { relayTo, startHttp, type TestHttp } from './support/cliProcess';
+import { relayTo, startHttp, upstreamHeaders, type TestHttp } from './support/cliProcess';
 
 type Fault = 'drop' | 'cut' | 'stall' | 'pause 6 s' | '502' | '401' | '404' | 'delete branch' | '429 retry-after 1' | '429 retry-after 0' | '429 retry-after 3600' | '503 retry-after 1';
 type Engine = 'git' | 'smart' | 'none';
@@ -135,7 +135,7 @@ describe('the git pack transfer retries transient failures like REST requests', 
   function cutAfterFirstChunk(req: IncomingMessage, res: ServerResponse): Promise<void> {
     return new Promise<void>((resolve) => {
       const to = new URL(req.url ?? '/', fx.server.url);
-      const upstream = httpRequest(to, { method: req.method, headers: { ...req.headers, host: to.host } }, (answer) => {
+      const upstream = httpRequest(to, { method: req.method, headers: upstreamHeaders(req, to), agent: false }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.once('data', (chunk: Buffer) => {
           res.write(chunk.subarray(0, Math.max(1, chunk.length >> 1)), () => {
@@ -153,7 +153,7 @@ describe('the git pack transfer retries transient failures like REST requests', 
   function stallAfterFirstChunk(req: IncomingMessage, res: ServerResponse): Promise<void> {
     return new Promise<void>((resolve) => {
       const to = new URL(req.url ?? '/', fx.server.url);
-      const upstream = httpRequest(to, { method: req.method, headers: { ...req.headers, host: to.host } }, (answer) => {
+      const upstream = httpRequest(to, { method: req.method, headers: upstreamHeaders(req, to), agent: false }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.once('data', (chunk: Buffer) => {
           // The rest of the server's answer is dropped: silence until the client gives up on this connection.
@@ -171,7 +171,7 @@ describe('the git pack transfer retries transient failures like REST requests', 
     return new Promise<void>((resolve) => {
       const to = new URL(req.url ?? '/', fx.server.url);
       res.on('error', () => undefined);
-      const upstream = httpRequest(to, { method: req.method, headers: { ...req.headers, host: to.host } }, (answer) => {
+      const upstream = httpRequest(to, { method: req.method, headers: upstreamHeaders(req, to), agent: false }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.once('data', (chunk: Buffer) => {
           answer.pause();
@@ -384,6 +384,7 @@ describe('the git pack transfer retries transient failures like REST requests', 
       assert.deepEqual(
         waits(r).map((w) => w.reason),
         ['retry', 'retry', 'retry'],
+        r.stderr,
       );
     });
   });

@@ -1,7 +1,7 @@
 // The built CLI (dist/cli.js, `node esbuild.mjs` first) as a child process, and small hostile HTTP
 // servers for the hardening tests: what a real user's terminal and a real network peer would see.
 import { spawn } from 'node:child_process';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 
@@ -81,12 +81,21 @@ export async function startHttp(host: string, handler: Handler): Promise<TestHtt
  * A handler relaying every request to `target` (the GitHub-compatible server). `rewrite`, when given,
  * may replace the body of an answer (a man in the middle): return undefined to pass it unchanged.
  */
+/**
+ * The headers a relay forwards upstream, on a connection of its own that closes after the answer.
+ * A relay on Node's global agent (keep-alive since Node 19) reused a connection the server was closing
+ * at its keep-alive timeout now and then: the request failed upstream and the client under test saw a
+ * dropped connection (and retried) that no server had caused.
+ */
+export function upstreamHeaders(req: IncomingMessage, to: URL): OutgoingHttpHeaders {
+  return { ...req.headers, host: to.host, connection: 'close' };
+}
+
 export function relayTo(target: string, rewrite?: (url: string, body: Buffer) => Buffer | undefined): Handler {
   return (req, res) =>
     new Promise<void>((resolve) => {
       const to = new URL(req.url ?? '/', target);
-      const headers = { ...req.headers, host: to.host };
-      const upstream = httpRequest(to, { method: req.method, headers }, (answer) => {
+      const upstream = httpRequest(to, { method: req.method, headers: upstreamHeaders(req, to), agent: false }, (answer) => {
         if (!rewrite) {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
