@@ -70,25 +70,40 @@ function requestHeaders(init: RequestInit['headers']): Map<string, string> {
   return out;
 }
 
+/** Errors of a kept-alive connection the server closed as the request went out on it. */
+const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE']);
+const STALE = Symbol('a kept-alive connection closed under the request');
+
 async function send(url: URL, method: string, headers: Map<string, string>, body: Body, signal: AbortSignal | undefined): Promise<http.IncomingMessage> {
   const via = transport(url.protocol);
   if (!via) throw new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${url.protocol}`) });
   const { lib, agent } = await via;
-  if (signal?.aborted) throw abortReason(signal);
-  return new Promise((resolve, reject) => {
-    const req = lib.request(url, { method, headers: Object.fromEntries(headers), agent });
-    const onAbort = () => req.destroy(abortReason(signal as AbortSignal));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('response', (res) => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(res);
-    });
-    req.on('error', (e) => {
-      signal?.removeEventListener('abort', onAbort);
-      reject(signal?.aborted ? abortReason(signal) : new TypeError('fetch failed', { cause: e }));
-    });
-    req.end(body);
-  });
+  for (let fresh = false; ; fresh = true) {
+    if (signal?.aborted) throw abortReason(signal);
+    try {
+      return await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const req = lib.request(url, { method, headers: Object.fromEntries(headers), agent });
+        const onAbort = () => req.destroy(abortReason(signal as AbortSignal));
+        signal?.addEventListener('abort', onAbort, { once: true });
+        req.on('response', (res) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(res);
+        });
+        req.on('error', (e: NodeJS.ErrnoException) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (signal?.aborted) reject(abortReason(signal));
+          // A server closes an idle kept-alive connection when it likes (Node's own, after 5 s): a
+          // request written on it as it closes fails before any answer. Sent again at once on a new
+          // connection, as browsers do, where the request is safe to repeat: that failure is nobody's.
+          else if (!fresh && req.reusedSocket && (method === 'GET' || method === 'HEAD') && STALE_CONNECTION.has(e.code ?? '')) reject(STALE);
+          else reject(new TypeError('fetch failed', { cause: e }));
+        });
+        req.end(body);
+      });
+    } catch (e) {
+      if (e !== STALE) throw e;
+    }
+  }
 }
 
 function toResponse(res: http.IncomingMessage, url: URL, method: string, signal: AbortSignal | undefined): Response {

@@ -3,7 +3,7 @@
 // to the origin, abort mid-answer, bodiless statuses, network failures as fetch's TypeError.
 import { strict as assert } from 'node:assert';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { httpFetch } from '../../src/github/httpFetch';
 
@@ -87,6 +87,81 @@ describe('httpFetch (the REST API over node:http)', () => {
     } finally {
       await server.close();
     }
+  });
+
+  // The server closes a kept-alive connection just as the next request is written on it (GitHub's
+  // front ends and Node's servers close idle ones when they like): the request fails before any answer.
+  describe('a kept-alive connection closed under the next request', () => {
+    /** A server that answers the first request of its first connection, then resets that connection when the next request arrives on it; later connections are answered. */
+    async function closingServer(): Promise<{ url: string; connections: number; requests: string[]; close(): Promise<void> }> {
+      const state = { connections: 0, requests: [] as string[] };
+      const sockets = new Set<net.Socket>();
+      const server = net.createServer((socket) => {
+        sockets.add(socket);
+        const n = ++state.connections;
+        let seen = 0;
+        let buffered = '';
+        socket.on('error', () => undefined);
+        socket.on('data', (chunk) => {
+          buffered += chunk.toString('latin1');
+          for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+            const head = buffered.slice(0, end);
+            const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+            if (buffered.length < end + 4 + length) return;
+            buffered = buffered.slice(end + 4 + length);
+            state.requests.push(`${n} ${head.split(' ', 1)[0]}`);
+            if (n === 1 && ++seen === 2) return socket.resetAndDestroy();
+            socket.write(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok`);
+          }
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as AddressInfo;
+      const close = () =>
+        new Promise<void>((r) => {
+          server.close(() => r());
+          for (const socket of sockets) socket.destroy();
+        });
+      return Object.assign(state, { url: `http://127.0.0.1:${port}/`, close });
+    }
+
+    it('a GET is sent again at once on a new connection, and answered', async () => {
+      const server = await closingServer();
+      try {
+        assert.equal(await (await httpFetch(server.url)).text(), 'ok');
+        const second = await httpFetch(server.url);
+        assert.equal(second.status, 200);
+        assert.equal(await second.text(), 'ok');
+        assert.deepEqual(server.requests, ['1 GET', '1 GET', '2 GET'], 'the reset request went again on a second connection');
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('a POST is not sent twice: it fails as fetch does, the caller decides', async () => {
+      const server = await closingServer();
+      try {
+        assert.equal(await (await httpFetch(server.url)).text(), 'ok');
+        await assert.rejects(httpFetch(server.url, { method: 'POST', body: '{}' }), (e: Error) => e instanceof TypeError && (e.cause as { code?: string }).code === 'ECONNRESET');
+        assert.deepEqual(server.requests, ['1 GET', '1 POST']);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('a reset on a new connection is not hidden: the GET fails once, as fetch does', async () => {
+      const server = net.createServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+      let connections = 0;
+      server.on('connection', () => connections++);
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        const { port } = server.address() as AddressInfo;
+        await assert.rejects(httpFetch(`http://127.0.0.1:${port}/`), (e: Error) => e instanceof TypeError && (e.cause as { code?: string }).code === 'ECONNRESET');
+        assert.equal(connections, 1);
+      } finally {
+        await new Promise<void>((r) => server.close(() => r()));
+      }
+    });
   });
 
   it('gives a 304 without a body, with its headers', async () => {
