@@ -167,9 +167,11 @@ export class GitContentFetcher {
   /** The changes between two trees from the cache repository alone (git path); undefined when it lacks either. */
   async cacheChanges(baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
     const gitPath = this.opts.gitPath;
-    // Asked once the transfer's pack is in (source.ts packArrived): the trees are there, so the sizes'
-    // process starts beside the diff.
-    return gitPath ? diffTreesWithGit(gitPath, this.opts.cacheGitDir, baseTree, newTree, signal, { sizesBeside: true }) : undefined;
+    // Asked once the transfer's pack is in (source.ts packArrived): the trees are there, so the sizes
+    // come from the cache's sizing reader (started while the pack was on its way, see warmReaders).
+    const cache = this.cache;
+    const sizes = cache instanceof GitBinaryStore ? { sizes: (shas: readonly string[]) => cache.sizes(shas) } : { sizesBeside: true };
+    return gitPath ? diffTreesWithGit(gitPath, this.opts.cacheGitDir, baseTree, newTree, signal, sizes) : undefined;
   }
 
   /** The tree listed from the cache repository alone (git path); undefined when the cache lacks it. */
@@ -407,6 +409,7 @@ export class GitContentFetcher {
         ...(this.opts.proxy !== undefined ? { proxy: this.opts.proxy } : {}),
         ...(want ? { want } : {}),
         ...(base ? { base } : {}),
+        onPackRequested: () => this.warmReaders(base !== undefined),
       },
       {
         policy: this.opts.retry ?? DEFAULT_RETRY_POLICY,
@@ -592,6 +595,15 @@ export class GitContentFetcher {
     // The portable reader forgets which loose objects it saw (git's cat-file finds a new loose object itself).
     await this.isoCache?.invalidate();
     return bytes;
+  }
+
+  /**
+   * The cache's readers started while the server prepares the pack (git path): this thread is idle
+   * then, and the reads after the transfer no longer wait for their spawns (see GitBinaryStore.warm).
+   * `sizes`: an incremental transfer, whose changed blobs are sized.
+   */
+  private warmReaders(sizes: boolean): void {
+    if (this.cache instanceof GitBinaryStore) this.cache.warm(sizes);
   }
 
   private connector(): GitHubConnector {

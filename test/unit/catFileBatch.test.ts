@@ -1,8 +1,9 @@
-// The git path's blob reader (`git cat-file --batch`): a reader replaced while reads are under way
-// (the cache refreshed after a transfer whose pack the sync already reads) answers what it was asked;
-// a reader closed (a cancelled sync) fails its unanswered reads instead of leaving them unsettled.
+// The git path's blob reader (`git cat-file --batch`) and sizer (`--batch-check`): readers started
+// before a transfer's pack is in (warmed while the pack is on its way) answer from it once it is; an
+// idle reader keeps no process alive; a reader closed (a cancelled sync) fails its unanswered reads
+// instead of leaving them unsettled.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,15 +28,54 @@ describe('the git path reads blobs through one cat-file process', () => {
   });
   after(() => fsp.rm(dir, { recursive: true, force: true }));
 
-  it('a store refreshed while reads are under way answers every one of them, and the next reads too', async () => {
+  it('answers sizes as git does, and nothing for an object it lacks', async () => {
     const store = new GitBinaryStore('git', dir);
-    const shas = [...blobs.keys()];
-    const first = shas.slice(0, 200).map((sha) => store.read(sha));
-    store.refresh();
-    const then = shas.slice(200).map((sha) => store.read(sha));
-    const got = await Promise.all([...first, ...then]);
-    got.forEach((bytes, i) => assert.equal(Buffer.from(bytes as Uint8Array).toString(), blobs.get(shas[i] as string)));
-    store.close();
+    try {
+      const shas = [...blobs.keys()];
+      const absent = '0123456789012345678901234567890123456789';
+      const sizes = await store.sizes([...shas, absent]);
+      assert.equal(sizes.size, shas.length);
+      const git = execFileSync('git', ['--git-dir', dir, 'cat-file', '--batch-check=%(objectname) %(objectsize)'], { input: shas.join('\n') + '\n' }).toString().trim().split('\n');
+      assert.deepEqual(shas.map((sha) => `${sha} ${sizes.get(sha)}`), git);
+      assert.equal(sizes.has(absent), false);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('readers started before a pack arrives answer from it once it is in (contents and sizes)', async () => {
+    const target = await fsp.mkdtemp(path.join(os.tmpdir(), 'ps-catfile-later-'));
+    const store = new GitBinaryStore('git', target);
+    try {
+      execFileSync('git', ['init', '--bare', '--quiet', target]);
+      store.warm(true);
+      const shas = [...blobs.keys()].slice(0, 20);
+      assert.equal(await store.read(shas[0] as string), undefined, 'not there yet');
+      assert.equal((await store.sizes(shas)).size, 0, 'not there yet');
+      // A transfer's pack lands (index-pack, as git fetch and the smart client write it).
+      const pack = execFileSync('git', ['--git-dir', dir, 'pack-objects', '--stdout'], { input: shas.join('\n') + '\n' });
+      execFileSync('git', ['--git-dir', target, 'index-pack', '--stdin'], { input: pack });
+      const got = await Promise.all(shas.map((sha) => store.read(sha)));
+      got.forEach((bytes, i) => assert.equal(Buffer.from(bytes as Uint8Array).toString(), blobs.get(shas[i] as string)));
+      const sizes = await store.sizes(shas);
+      for (const sha of shas) assert.equal(sizes.get(sha), Buffer.byteLength(blobs.get(sha) as string));
+    } finally {
+      store.close();
+      await fsp.rm(target, { recursive: true, force: true });
+    }
+  });
+
+  it('warmed readers nobody reads from or closes keep no process alive', async () => {
+    // A process whose work is done exits though its readers were started for reads that never came.
+    const module = path.resolve(__dirname, '../../src/engine/objects/gitBinaryStore.ts');
+    const code = `const { GitBinaryStore } = require(${JSON.stringify(module)}); const s = new GitBinaryStore('git', ${JSON.stringify(dir)}); s.warm(true); s.read(${JSON.stringify([...blobs.keys()][0])}).then((b) => process.stdout.write(String(b.length)));`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c));
+    const exit = await Promise.race([new Promise<number | null>((r) => child.on('exit', r)), new Promise<string>((r) => setTimeout(() => r('still running'), 15_000))]);
+    if (exit === 'still running') child.kill();
+    assert.equal(exit, 0, 'the process ended by itself');
+    assert.equal(out, String(Buffer.byteLength(blobs.get([...blobs.keys()][0] as string) as string)), 'the pending read held it until answered');
   });
 
   it('a reader closed with reads unanswered fails them (nothing is left waiting)', async () => {

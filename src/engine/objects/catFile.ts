@@ -1,4 +1,6 @@
 // A long-lived `git cat-file --batch` process: many blobs read through one pipe, in request order.
+// A reader started before a pack arrives still finds its objects: git looks for new packs in the
+// object database (reprepare_packed_git) before it answers "missing".
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
 /**
@@ -10,9 +12,12 @@ export const GIT_SAFETY_ARGS: readonly string[] = ['-c', 'core.hooksPath=/dev/nu
 
 interface Pending {
   sha: string;
-  resolve: (bytes: Uint8Array | undefined) => void;
+  resolve: (answer: Uint8Array | number | undefined) => void;
   reject: (e: Error) => void;
 }
+
+/** `--batch`: contents; `--batch-check`: sizes (`%(objectname) %(objectsize)`). */
+type Mode = '--batch' | '--batch-check';
 
 export class CatFileBatch {
   private readonly proc: ChildProcessWithoutNullStreams;
@@ -24,22 +29,57 @@ export class CatFileBatch {
   /** Shas asked for in this tick: written to git in one write (one write per sha cost ~10 µs each). */
   private outbox: string[] = [];
 
-  constructor(gitPath: string, gitDir: string, mode: '--batch' | '--batch-check' = '--batch') {
-    this.proc = spawn(gitPath, [...GIT_SAFETY_ARGS, '--git-dir', gitDir, 'cat-file', mode], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(
+    gitPath: string,
+    gitDir: string,
+    private readonly mode: Mode = '--batch',
+  ) {
+    const arg = mode === '--batch' ? mode : '--batch-check=%(objectname) %(objectsize)';
+    this.proc = spawn(gitPath, [...GIT_SAFETY_ARGS, '--git-dir', gitDir, 'cat-file', arg], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.proc.on('error', (e) => this.fail(e));
     this.proc.on('close', (code) => this.fail(new Error(`git cat-file exited with ${code}`)));
     this.proc.stdin.on('error', (e) => this.fail(e));
     this.proc.stderr.resume();
+    this.hold(false);
   }
 
-  /** The blob's bytes, or undefined when the object is not in this repository. */
+  /**
+   * An idle reader keeps nothing alive: a process whose work is done exits even if a reader was
+   * started for reads that never came (one started ahead, while a transfer ran). A read pending holds
+   * the process until it is answered.
+   */
+  private hold(on: boolean): void {
+    // The pipes are sockets (net.Socket, as Node documents for piped stdio).
+    for (const handle of [this.proc, this.proc.stdin, this.proc.stdout, this.proc.stderr] as { ref(): unknown; unref(): unknown }[]) {
+      if (on) handle.ref();
+      else handle.unref();
+    }
+  }
+
+  /** The blob's bytes, or undefined when the object is not in this repository (a `--batch` reader). */
   read(sha: string): Promise<Uint8Array | undefined> {
+    if (this.mode !== '--batch') return Promise.reject(new Error('a --batch-check reader gives sizes, not contents'));
+    return this.ask(sha) as Promise<Uint8Array | undefined>;
+  }
+
+  /** The object's size in bytes, or undefined when it is not in this repository (a `--batch-check` reader). */
+  sizeOf(sha: string): Promise<number | undefined> {
+    if (this.mode !== '--batch-check') return Promise.reject(new Error('a --batch reader gives contents, not sizes'));
+    return this.ask(sha) as Promise<number | undefined>;
+  }
+
+  private ask(sha: string): Promise<Uint8Array | number | undefined> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.pending.push({ sha, resolve, reject });
+      if (this.pending.push({ sha, resolve, reject }) === 1) this.hold(true);
       if (this.outbox.push(sha) === 1) queueMicrotask(() => this.flush());
     });
+  }
+
+  /** The last pending read answered: the reader goes idle. */
+  private answered(): void {
+    if (this.pending.length === 0) this.hold(false);
   }
 
   private flush(): void {
@@ -61,12 +101,20 @@ export class CatFileBatch {
         if (line.endsWith(' missing') || line.endsWith(' ambiguous')) {
           this.pending.shift();
           head.resolve(undefined);
+          this.answered();
           continue;
         }
-        const size = Number(line.split(' ')[2]);
-        if (!Number.isFinite(size)) {
+        const parts = line.split(' ');
+        const size = Number(parts[this.mode === '--batch' ? 2 : 1]);
+        if (!Number.isInteger(size) || size < 0) {
           this.fail(new Error(`unexpected cat-file header: ${line}`));
           return;
+        }
+        if (this.mode === '--batch-check') {
+          this.pending.shift();
+          head.resolve(size);
+          this.answered();
+          continue;
         }
         this.expect = size;
       }
@@ -76,6 +124,7 @@ export class CatFileBatch {
       this.expect = -1;
       this.pending.shift();
       head.resolve(bytes);
+      this.answered();
     }
   }
 
@@ -83,15 +132,7 @@ export class CatFileBatch {
     if (this.failure) return;
     this.failure = e;
     for (const p of this.pending.splice(0)) p.reject(e);
-  }
-
-  /**
-   * No more reads: what was asked is still answered, then git exits at the end of its input (a reader
-   * replaced by a fresh one while reads are under way, see GitBinaryStore.refresh).
-   */
-  retire(): void {
-    this.flush();
-    this.proc.stdin.end();
+    this.hold(false);
   }
 
   /** Stopped now: reads not answered yet fail (they never settled before, and whoever awaited them waited forever). */

@@ -148,16 +148,24 @@ function pathAt(out: Buffer, from: number, to: number): string {
  * equal, so the cost grows with the change, not the repository. Sizes of the blobs involved come
  * from one `cat-file --batch-check`. Undefined when this object database lacks either tree.
  */
-export async function diffTreesWithGit(gitPath: string, gitDir: string, baseTree: string, newTree: string, signal?: AbortSignal, opts: { sizesBeside?: boolean } = {}): Promise<SnapshotDiff | undefined> {
-  // With `sizesBeside` (the trees are known to be there), the sizes' `cat-file --batch-check` starts
-  // beside diff-tree (spawned after it: diff-tree's answer is the one awaited first) and is given the
-  // blobs once diff-tree has named them: the two processes run together, not one after the other.
-  // Either way no git process outlives this call.
+export async function diffTreesWithGit(
+  gitPath: string,
+  gitDir: string,
+  baseTree: string,
+  newTree: string,
+  signal?: AbortSignal,
+  opts: { sizesBeside?: boolean; sizes?: (shas: readonly string[]) => Promise<Map<string, number>> } = {},
+): Promise<SnapshotDiff | undefined> {
+  // `sizes`: the caller's reader sizes the blobs (one already running). Else, with `sizesBeside` (the
+  // trees are known to be there), the sizes' `cat-file --batch-check` starts beside diff-tree
+  // (spawned after it: diff-tree's answer is the one awaited first) and is given the blobs once
+  // diff-tree has named them: the two processes run together, not one after the other. Either way no
+  // git process started here outlives this call.
   let named!: (shas: readonly string[]) => void;
   const blobs = new Promise<readonly string[]>((resolve) => (named = resolve));
   const diffTree = runGit(gitPath, ['--git-dir', gitDir, 'diff-tree', '-r', '-z', '--raw', '--no-renames', '--full-index', baseTree, newTree], undefined, { signal });
   diffTree.catch(() => undefined); // awaited below
-  const beside = opts.sizesBeside === true ? objectSizes(gitPath, gitDir, blobs, signal) : undefined;
+  const beside = opts.sizes ? blobs.then(opts.sizes) : opts.sizesBeside === true ? objectSizes(gitPath, gitDir, blobs, signal) : undefined;
   beside?.catch(() => undefined); // awaited on every path below
   const letGo = async () => {
     named([]);

@@ -58,6 +58,8 @@ export interface PackFetch {
    * commit, its files can tell whether the cache holds both (heldHave), without a git process.
    */
   base?: TransferBase;
+  /** Told once the smart-HTTP client's fetch request is on its way (the wait for the pack begins). */
+  onPackRequested?: () => void;
 }
 
 /** A sync's base as a transfer's `have` check takes it (see PackFetch.base). */
@@ -572,6 +574,7 @@ function smartOptions(opts: PackFetch, onTransfer?: () => void): SmartFetchOptio
     ...(opts.signal ? { signal: opts.signal } : {}),
     stallMs: opts.timeoutMs ?? DEFAULT_STALL_MS,
     ...(onTransfer ? { onTransfer } : {}),
+    ...(opts.onPackRequested ? { onPackRequested: opts.onPackRequested } : {}),
   };
 }
 

@@ -63,6 +63,8 @@ export interface SmartFetchOptions {
   stallMs: number;
   /** Told once the server has accepted the fetch request (200: the pack is on its way). */
   onTransfer?: () => void;
+  /** Told once the fetch request is on its way, before any answer: the caller may use the wait. */
+  onPackRequested?: () => void;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -384,7 +386,11 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
   ].join('');
   const url = `${caps.base}/git-upload-pack`;
   const headers = { ...baseHeaders(o.token), 'content-type': 'application/x-git-upload-pack-request', accept: 'application/x-git-upload-pack-result' };
-  const { res, chunks, done } = await watchedRequest(o, url, { method: 'POST', headers, body });
+  const requested = watchedRequest(o, url, { method: 'POST', headers, body });
+  // After this turn's I/O (the request written): the server's pack-objects runs for a while now.
+  const onRequested = o.onPackRequested;
+  if (onRequested) setImmediate(onRequested);
+  const { res, chunks, done } = await requested;
   if (res.status !== 200) {
     done();
     await res.body?.cancel().catch((e: unknown) => e);
