@@ -167,11 +167,11 @@ export class GitContentFetcher {
   /** The changes between two trees from the cache repository alone (git path); undefined when it lacks either. */
   async cacheChanges(baseTree: string, newTree: string, signal?: AbortSignal): Promise<SnapshotDiff | undefined> {
     const gitPath = this.opts.gitPath;
-    // Asked once the transfer's pack is in (source.ts packArrived): the trees are there, so the sizes
-    // come from the cache's sizing reader (started while the pack was on its way, see warmReaders).
+    // Asked once the transfer's pack is in (source.ts packArrived): the blobs are sized by the cache's
+    // sizing reader, started while the pack was on its way (see warmReaders).
     const cache = this.cache;
-    const sizes = cache instanceof GitBinaryStore ? { sizes: (shas: readonly string[]) => cache.sizes(shas) } : { sizesBeside: true };
-    return gitPath ? diffTreesWithGit(gitPath, this.opts.cacheGitDir, baseTree, newTree, signal, sizes) : undefined;
+    if (!gitPath || !(cache instanceof GitBinaryStore)) return undefined;
+    return diffTreesWithGit(gitPath, this.opts.cacheGitDir, baseTree, newTree, signal, { sizes: (shas) => cache.sizes(shas) });
   }
 
   /** The tree listed from the cache repository alone (git path); undefined when the cache lacks it. */

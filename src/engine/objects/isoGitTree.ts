@@ -7,31 +7,10 @@ import { createHash } from 'node:crypto';
 import { isoGit } from './isoGit';
 import { throwIfAborted } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { decodeGitPath } from '../../core/paths';
 import type { RepositoryFile, SnapshotDiff } from '../../core/types';
 import { toRepositoryFile, type TreeEntry } from '../../github/tree';
 import { IsoGitRepo } from './isoGitFs';
-
-/** One entry of a raw git tree object: `<mode> SP <name bytes> NUL <20-byte sha>`. */
-export interface RawTreeEntry {
-  mode: string;
-  name: string;
-  sha: string;
-}
-
-export function parseTreeObject(body: Uint8Array): RawTreeEntry[] {
-  const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const entries: RawTreeEntry[] = [];
-  let at = 0;
-  while (at < buf.length) {
-    const space = buf.indexOf(0x20, at);
-    const nul = space < 0 ? -1 : buf.indexOf(0, space + 1);
-    if (space < 0 || nul < 0 || nul + 21 > buf.length) throw new Error('malformed tree object');
-    entries.push({ mode: buf.toString('latin1', at, space), name: decodeGitPath(buf.subarray(space + 1, nul)), sha: buf.toString('hex', nul + 1, nul + 21) });
-    at = nul + 21;
-  }
-  return entries;
-}
+import { diffTreesBy, parseTreeObject, type RawTreeEntry } from './treeDiff';
 
 /** The entries of tree `oid` in `gitDir`, checked against its sha; undefined when the database lacks it. */
 async function readRawTree(repo: IsoGitRepo, oid: string): Promise<RawTreeEntry[] | undefined> {
@@ -94,13 +73,11 @@ async function blobSize(repo: IsoGitRepo, oid: string): Promise<number | undefin
   }
 }
 
-const TREE_MODE = '40000';
-
 /**
  * What changed between two trees, as `git diff-tree -r --no-renames` tells it, from raw tree objects
- * read with isomorphic-git: every subtree whose sha is equal on both sides is skipped, so the cost
- * grows with the change, not the repository. Names are exact (parsed here, see parseTreeObject);
- * the blobs involved are read to learn their sizes. Undefined when `gitDir` lacks a tree or a blob
+ * read with isomorphic-git (the walk of treeDiff.ts): every subtree whose sha is equal on both sides
+ * is skipped, so the cost grows with the change, not the repository. Names are exact (see
+ * parseTreeObject); the blobs involved are read to learn their sizes. Undefined when `gitDir` lacks a tree or a blob
  * of the change (the caller then lists the tree another way).
  */
 export async function diffTreesWithIsoGit(
@@ -110,80 +87,22 @@ export async function diffTreesWithIsoGit(
   opts: { logger?: Logger; signal?: AbortSignal; repo?: IsoGitRepo } = {},
 ): Promise<SnapshotDiff | undefined> {
   const repo = opts.repo ?? new IsoGitRepo(gitDir, false);
-  const diff: SnapshotDiff = { added: [], modified: [], removed: [] };
-  const file = async (path: string, e: RawTreeEntry): Promise<RepositoryFile | undefined> => {
-    const type: TreeEntry['type'] = e.mode === '160000' ? 'commit' : 'blob';
-    const size = type === 'commit' ? undefined : await blobSize(repo, e.sha);
-    if (type === 'blob' && size === undefined) throw new MissingObject();
-    return toRepositoryFile({ path, mode: e.mode.padStart(6, '0'), type, sha: e.sha, ...(size === undefined ? {} : { size }) }, opts.logger);
-  };
-  /** Every file under tree `sha` (at `prefix`) into `into`. */
-  const all = async (prefix: string, sha: string, into: RepositoryFile[]): Promise<void> => {
-    const entries = await readRawTree(repo, sha);
-    if (!entries) throw new MissingObject();
-    for (const e of entries) {
-      throwIfAborted(opts.signal);
-      if (e.mode === TREE_MODE) await all(`${prefix}${e.name}/`, e.sha, into);
-      else {
-        const f = await file(prefix + e.name, e);
-        if (f) into.push(f);
-      }
-    }
-  };
-  const walk = async (prefix: string, before: string, after: string): Promise<void> => {
-    const [old, now] = await Promise.all([readRawTree(repo, before), readRawTree(repo, after)]);
-    if (!old || !now) throw new MissingObject();
-    const olds = new Map(old.map((e) => [e.name, e]));
-    const nows = new Map(now.map((e) => [e.name, e]));
-    for (const e of now) {
-      throwIfAborted(opts.signal);
-      const path = prefix + e.name;
-      const was = olds.get(e.name);
-      if (was && was.sha === e.sha && was.mode === e.mode) continue;
-      const isTree = e.mode === TREE_MODE;
-      const wasTree = was?.mode === TREE_MODE;
-      if (isTree && wasTree) await walk(`${path}/`, was.sha, e.sha);
-      else if (was && !isTree && !wasTree) {
-        const [b, a] = [await file(path, was), await file(path, e)];
-        if (b && a && (b.blobSha !== a.blobSha || b.mode !== a.mode)) diff.modified.push({ before: b, after: a });
-        else if (a && !b) diff.added.push(a);
-        else if (b && !a) diff.removed.push(b);
-      } else {
-        // Added, or a file became a folder (or the reverse): git lists the one removed, the other added.
-        if (was) {
-          if (wasTree) await all(`${path}/`, was.sha, diff.removed);
-          else {
-            const b = await file(path, was);
-            if (b) diff.removed.push(b);
-          }
+  return diffTreesBy(
+    {
+      tree: (sha) => readRawTree(repo, sha),
+      // One blob at a time: each is read whole to learn its length.
+      sizes: async (shas) => {
+        const sizes = new Map<string, number>();
+        for (const sha of shas) {
+          throwIfAborted(opts.signal);
+          const size = await blobSize(repo, sha);
+          if (size !== undefined) sizes.set(sha, size);
         }
-        if (isTree) await all(`${path}/`, e.sha, diff.added);
-        else {
-          const a = await file(path, e);
-          if (a) diff.added.push(a);
-        }
-      }
-    }
-    for (const e of old) {
-      if (nows.has(e.name)) continue;
-      if (e.mode === TREE_MODE) await all(`${prefix}${e.name}/`, e.sha, diff.removed);
-      else {
-        const b = await file(prefix + e.name, e);
-        if (b) diff.removed.push(b);
-      }
-    }
-  };
-  try {
-    await walk('', baseTree, newTree);
-  } catch (e) {
-    if (e instanceof MissingObject) return undefined;
-    throw e;
-  }
-  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  diff.added.sort(byPath);
-  diff.removed.sort(byPath);
-  diff.modified.sort((a, b) => byPath(a.after, b.after));
-  return diff;
+        return sizes;
+      },
+    },
+    baseTree,
+    newTree,
+    opts,
+  );
 }
-
-class MissingObject extends Error {}
