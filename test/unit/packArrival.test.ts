@@ -277,6 +277,21 @@ describe('a transfer\'s pack is seen when its index appears in the cache', () =>
     transfer.resolve();
   });
 
+  it('true at once when the transfer ends with a new index there (the smart client ends just after its index-pack)', async () => {
+    const content = fetcher();
+    const before = await content.cachePacks();
+    const transfer = deferred<void>();
+    const arrival = content.packArrival(before, transfer.promise);
+    await fsp.writeFile(path.join(dir, 'objects', 'pack', 'pack-new.idx'), '');
+    transfer.resolve();
+    assert.equal(await arrival, true);
+    // A transfer that failed is no arrival, whatever it left there.
+    const failed = deferred<void>();
+    const failing = content.packArrival(before, failed.promise);
+    failed.reject(new Error('connectivity check failed'));
+    assert.equal(await failing, false);
+  });
+
   it('false when the transfer ends (or fails) with no new index, or the sync is cancelled', async () => {
     const content = fetcher();
     const before = await content.cachePacks();
