@@ -174,9 +174,13 @@ export class GitContentFetcher {
     const gitPath = this.opts.gitPath;
     // Asked once the transfer's pack is in (source.ts packArrived): the blobs are sized by the cache's
     // sizing reader, started while the pack was on its way (see warmReaders).
+    return gitPath ? diffTreesWithGit(gitPath, this.opts.cacheGitDir, baseTree, newTree, signal, this.sizerOf(this.opts.cacheGitDir)) : undefined;
+  }
+
+  /** The cache's running sizer for a diff in the cache (git path); a diff elsewhere sizes with a cat-file of its own. */
+  private sizerOf(dir: string): { sizes?: (shas: readonly string[]) => Promise<ReadonlyMap<string, number>> } {
     const cache = this.cache;
-    if (!gitPath || !(cache instanceof GitBinaryStore)) return undefined;
-    return diffTreesWithGit(gitPath, this.opts.cacheGitDir, baseTree, newTree, signal, { sizes: (shas) => cache.sizes(shas) });
+    return dir === this.opts.cacheGitDir && cache instanceof GitBinaryStore ? { sizes: (shas) => cache.sizes(shas) } : {};
   }
 
   /** The tree listed from the cache repository alone (git path); undefined when the cache lacks it. */
@@ -224,7 +228,7 @@ export class GitContentFetcher {
     await this.initCache();
     for (const dir of this.databases(cacheFirst)) {
       if (!dir) continue;
-      const diff = gitPath ? await diffTreesWithGit(gitPath, dir, baseTree, newTree, signal) : await this.isoGitChanges(dir, baseTree, newTree, signal);
+      const diff = gitPath ? await diffTreesWithGit(gitPath, dir, baseTree, newTree, signal, this.sizerOf(dir)) : await this.isoGitChanges(dir, baseTree, newTree, signal);
       if (diff) return diff;
     }
     return undefined;
@@ -608,7 +612,12 @@ export class GitContentFetcher {
    * `sizes`: an incremental transfer, whose changed blobs are sized.
    */
   private warmReaders(sizes: boolean): void {
-    if (this.cache instanceof GitBinaryStore) this.cache.warm(sizes);
+    try {
+      if (this.cache instanceof GitBinaryStore) this.cache.warm(sizes);
+    } catch (e) {
+      // Only a head start: a spawn that fails here (no file descriptors left) fails the first read instead.
+      this.log.debug(`the cache's readers did not start ahead: ${String(e)}`);
+    }
   }
 
   private connector(): GitHubConnector {

@@ -115,8 +115,11 @@ export class GitHubRepositorySource implements RepositorySource {
     // The sync reads the pack as soon as it is in the cache (see packArrived).
     const packs = await this.content.cachePacks();
     const transfer = this.content.prefetch({ branch, deferTidy: base !== undefined, ...(want ? { want } : {}), ...baseOf(base) }, signal);
-    void this.content.packArrival(packs, transfer, signal).then(arrive);
+    const seen = this.content.packArrival(packs, transfer, signal).then(arrive);
     await transfer;
+    // The arrival's last look, made when the transfer ends, answers before this settles (and so
+    // before startEarly's `arrive(false)`): a readdir takes longer than the promise chain to it.
+    await seen;
     return true;
   }
 

@@ -78,7 +78,7 @@ async function send(url: URL, method: string, headers: Map<string, string>, body
   const via = transport(url.protocol);
   if (!via) throw new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${url.protocol}`) });
   const { lib, agent } = await via;
-  for (let fresh = false; ; fresh = true) {
+  for (;;) {
     if (signal?.aborted) throw abortReason(signal);
     try {
       return await new Promise<http.IncomingMessage>((resolve, reject) => {
@@ -93,9 +93,11 @@ async function send(url: URL, method: string, headers: Map<string, string>, body
           signal?.removeEventListener('abort', onAbort);
           if (signal?.aborted) reject(abortReason(signal));
           // A server closes an idle kept-alive connection when it likes (Node's own, after 5 s): a
-          // request written on it as it closes fails before any answer. Sent again at once on a new
-          // connection, as browsers do, where the request is safe to repeat: that failure is nobody's.
-          else if (!fresh && req.reusedSocket && (method === 'GET' || method === 'HEAD') && STALE_CONNECTION.has(e.code ?? '')) reject(STALE);
+          // request written on it as it closes fails before any answer. Sent again at once, as
+          // browsers do, where the request is safe to repeat: that failure is nobody's. Again while
+          // the agent hands out kept-alive connections (another may be closing too); one it opens
+          // is never reused, so this ends, and a failure there is told.
+          else if (req.reusedSocket && (method === 'GET' || method === 'HEAD') && STALE_CONNECTION.has(e.code ?? '')) reject(STALE);
           else reject(new TypeError('fetch failed', { cause: e }));
         });
         req.end(body);

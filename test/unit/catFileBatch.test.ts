@@ -72,7 +72,9 @@ describe('the git path reads blobs through one cat-file process', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c));
-    const exit = await Promise.race([new Promise<number | null>((r) => child.on('exit', r)), new Promise<string>((r) => setTimeout(() => r('still running'), 15_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const exit = await Promise.race([new Promise<number | null>((r) => child.on('exit', r)), new Promise<string>((r) => (timer = setTimeout(() => r('still running'), 15_000)))]);
+    clearTimeout(timer);
     if (exit === 'still running') child.kill();
     assert.equal(exit, 0, 'the process ended by itself');
     assert.equal(out, String(Buffer.byteLength(blobs.get([...blobs.keys()][0] as string) as string)), 'the pending read held it until answered');

@@ -96,12 +96,32 @@ describe('GitHub connector: rate limits, faults and auth', () => {
     assert.equal(connector.counters().requests, 5);
   });
 
+  /** No kept-alive connection left from earlier tests: the next request opens a new one. */
+  async function dropKeptAlive(): Promise<void> {
+    await server.suspend();
+    await server.resume();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    server.clearRequests();
+  }
+
   it('retries a dropped connection, then succeeds', async () => {
+    await dropKeptAlive();
     server.switches.failures = [{ kind: 'drop', count: 1 }];
     const info = await connect().fetchRepository();
     assert.equal(info.private, false);
     assert.equal(server.requests.length, 2);
     assert.deepEqual(waits.map((w) => w.reason), ['retry']);
+  });
+
+  it('a GET dropped on a kept-alive connection is sent again at once on a new one (a server closing it as idle), with no retry wait', async () => {
+    await dropKeptAlive();
+    const connector = connect();
+    await connector.fetchRepository();
+    server.switches.failures = [{ kind: 'drop', count: 1 }];
+    const info = await connector.fetchRepository();
+    assert.equal(info.private, false);
+    assert.equal(server.requests.length, 3, 'one answered, one dropped, the same sent again');
+    assert.deepEqual(waits, []);
   });
 
   it('gives up with NETWORK after too many failures', async () => {

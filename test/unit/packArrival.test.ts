@@ -44,7 +44,7 @@ async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> 
 }
 
 /** A git-path content fetcher whose transfer and pack arrival the test controls; it logs what it was asked. */
-function fakeContent(opts: { treeInPack?: boolean; commitInPack?: boolean; firstTransferCertain?: boolean } = {}) {
+function fakeContent(opts: { treeInPack?: boolean; commitInPack?: boolean; firstTransferCertain?: boolean; seenAsTransferEnds?: boolean } = {}) {
   const transfer = deferred<void>();
   const arrival = deferred<boolean>();
   const calls: string[] = [];
@@ -59,7 +59,12 @@ function fakeContent(opts: { treeInPack?: boolean; commitInPack?: boolean; first
     cachePacks: async () => new Set<string>(['pack-old.idx']),
     prepareTransfer: async () => undefined,
     prefetch: (_input: unknown, signal?: AbortSignal) => ((transferSignal = signal), calls.push('prefetch'), transfer.promise),
-    packArrival: () => arrival.promise,
+    // Settled by the test, or false once the transfer is over (as the real one, which looks a last time then).
+    // seenAsTransferEnds: the pack is found by that last look (a readdir's time later), as the smart client's is.
+    packArrival: (_before: unknown, ending: Promise<void>) =>
+      opts.seenAsTransferEnds
+        ? ending.then(() => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5)))
+        : Promise.race([arrival.promise, ending.then(() => false, () => false)]),
     cacheTree: async () => (calls.push('cacheTree'), opts.treeInPack !== false ? FILES.slice() : undefined),
     cacheChanges: async () => (calls.push('cacheChanges'), { added: [FILES[1]], modified: [], removed: [] }),
     localTree: async (): Promise<RepositoryFile[] | undefined> => (calls.push('localTree'), FILES.slice()),
@@ -128,6 +133,16 @@ describe('a sync reads the transfer\'s pack as soon as it is in the cache, befor
     assert.equal(await drain(source), 2);
     assert.deepEqual(fx.calls, ['prefetch', 'cacheChanges', 'cacheHasCommit', 'ensure']);
     fx.transfer.resolve();
+    await source.settle();
+    await source.close({ completed: true });
+  });
+
+  it('an incremental sync whose pack is seen as its transfer ends diffs in the cache: that look answers before the transfer is over', async () => {
+    const { fx, source, head } = await started({ seenAsTransferEnds: true }, BASE);
+    fx.transfer.resolve();
+    const diff = await source.changes(head, BASE, {});
+    assert.deepEqual(diff?.added.map((f) => f.path), ['a.txt']);
+    assert.deepEqual(fx.calls, ['prefetch', 'cacheChanges']);
     await source.settle();
     await source.close({ completed: true });
   });

@@ -21,12 +21,13 @@ async function front(upstream: string, rewrite: Rewrite): Promise<{ url: string;
   const server = http.createServer((req, res) => {
     const m = /\/git\/trees\/([0-9a-f]{40})(\?.*)?$/.exec(req.url ?? '');
     const rewriting = m !== null;
-    const headers = { ...req.headers, host: target.host };
+    // A connection of its own per request (see upstreamHeaders in support/cliProcess.ts).
+    const headers = { ...req.headers, host: target.host, connection: 'close' };
     if (rewriting) {
       delete headers['if-none-match'];
       delete headers['accept-encoding'];
     }
-    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (answer) => {
+    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: false }, (answer) => {
       if (!rewriting || answer.statusCode !== 200) {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

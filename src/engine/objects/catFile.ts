@@ -57,6 +57,11 @@ export class CatFileBatch {
     }
   }
 
+  /** The process is gone or was closed: every read fails, and a new reader is needed. */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
   /** The blob's bytes, or undefined when the object is not in this repository (a `--batch` reader). */
   read(sha: string): Promise<Uint8Array | undefined> {
     if (this.mode !== '--batch') return Promise.reject(new Error('a --batch-check reader gives sizes, not contents'));

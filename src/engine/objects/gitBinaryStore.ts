@@ -20,15 +20,25 @@ export class GitBinaryStore implements ObjectStore {
   }
 
   read(sha: string): Promise<Uint8Array | undefined> {
-    this.batch ??= new CatFileBatch(this.gitPath, this.gitDir);
-    return this.batch.read(sha);
+    return this.reader().read(sha);
+  }
+
+  /** The running contents reader; a new one when there is none or it failed (its process died). */
+  private reader(): CatFileBatch {
+    if (!this.batch || this.batch.failed) this.batch = new CatFileBatch(this.gitPath, this.gitDir);
+    return this.batch;
+  }
+
+  private sizer(): CatFileBatch {
+    if (!this.check || this.check.failed) this.check = new CatFileBatch(this.gitPath, this.gitDir, '--batch-check');
+    return this.check;
   }
 
   /** The sizes of the objects `shas` names that this database holds. */
   async sizes(shas: readonly string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (shas.length === 0) return out;
-    const check = (this.check ??= new CatFileBatch(this.gitPath, this.gitDir, '--batch-check'));
+    const check = this.sizer();
     const sizes = await Promise.all(shas.map((sha) => check.sizeOf(sha)));
     shas.forEach((sha, i) => {
       const size = sizes[i];
@@ -43,8 +53,8 @@ export class GitBinaryStore implements ObjectStore {
    * sizing one too (an incremental sync's changed blobs). An idle reader keeps no process alive.
    */
   warm(sizes: boolean): void {
-    this.batch ??= new CatFileBatch(this.gitPath, this.gitDir);
-    if (sizes) this.check ??= new CatFileBatch(this.gitPath, this.gitDir, '--batch-check');
+    this.reader();
+    if (sizes) this.sizer();
   }
 
   /** Nothing to do: the readers see objects written since they started (see the class comment). */

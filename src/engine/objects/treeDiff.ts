@@ -1,9 +1,8 @@
 // What changed between two trees, as `git diff-tree -r --no-renames` tells it, from raw tree objects
-// read through any reader (isomorphic-git on the portable path, a running `git cat-file --batch` on
-// the git path): every subtree whose sha is equal on both sides is skipped, so the cost grows with
-// the change, not the repository. Subtrees are compared side by side, so a reader that answers many
-// questions at once (one write to cat-file) is asked them at once; the blobs involved are sized in
-// one request at the end.
+// read through a TreeReader (the portable path's, with isomorphic-git; the git path runs diff-tree
+// itself, see localTree.ts): every subtree whose sha is equal on both sides is skipped, so the cost
+// grows with the change, not the repository. Subtrees are compared side by side; the blobs involved
+// are sized in one request at the end.
 import { throwIfAborted } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { decodeGitPath } from '../../core/paths';

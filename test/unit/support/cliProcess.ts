@@ -78,10 +78,6 @@ export async function startHttp(host: string, handler: Handler): Promise<TestHtt
 }
 
 /**
- * A handler relaying every request to `target` (the GitHub-compatible server). `rewrite`, when given,
- * may replace the body of an answer (a man in the middle): return undefined to pass it unchanged.
- */
-/**
  * The headers a relay forwards upstream, on a connection of its own that closes after the answer.
  * A relay on Node's global agent (keep-alive since Node 19) reused a connection the server was closing
  * at its keep-alive timeout now and then: the request failed upstream and the client under test saw a
@@ -91,6 +87,10 @@ export function upstreamHeaders(req: IncomingMessage, to: URL): OutgoingHttpHead
   return { ...req.headers, host: to.host, connection: 'close' };
 }
 
+/**
+ * A handler relaying every request to `target` (the GitHub-compatible server). `rewrite`, when given,
+ * may replace the body of an answer (a man in the middle): return undefined to pass it unchanged.
+ */
 export function relayTo(target: string, rewrite?: (url: string, body: Buffer) => Buffer | undefined): Handler {
   return (req, res) =>
     new Promise<void>((resolve) => {
