@@ -163,8 +163,10 @@ export class GitContentFetcher {
       await Promise.race([new Promise((resolve) => (tick = setTimeout(resolve, PACK_POLL_MS))), settled]);
       clearTimeout(tick);
       if (signal?.aborted || outcome === 'failed') break;
+      // Taken before the look: a transfer that ends while the folder is read gets one more look.
+      const ended = outcome === 'ended';
       for (const name of await this.cachePacks()) if (!before.has(name)) return true;
-      if (outcome === 'ended') break;
+      if (ended) break;
     }
     return false;
   }

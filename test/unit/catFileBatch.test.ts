@@ -80,6 +80,24 @@ describe('the git path reads blobs through one cat-file process', () => {
     assert.equal(out, String(Buffer.byteLength(blobs.get([...blobs.keys()][0] as string) as string)), 'the pending read held it until answered');
   });
 
+  it('a store whose reader died reads through a new one', async () => {
+    const store = new GitBinaryStore('git', dir);
+    try {
+      const [sha, text] = [...blobs][0] as [string, string];
+      assert.equal(Buffer.from((await store.read(sha)) as Uint8Array).toString(), text);
+      // The process goes away (killed, out of memory): the reader fails from then on.
+      const proc = (store as unknown as { batch: { proc: { kill(): void; once(e: string, f: () => void): void } } }).batch.proc;
+      await new Promise<void>((resolve) => {
+        proc.once('close', resolve);
+        proc.kill();
+      });
+      assert.equal(Buffer.from((await store.read(sha)) as Uint8Array).toString(), text);
+      assert.equal((await store.sizes([sha])).get(sha), Buffer.byteLength(text));
+    } finally {
+      store.close();
+    }
+  });
+
   it('a reader closed with reads unanswered fails them (nothing is left waiting)', async () => {
     const reader = new CatFileBatch('git', dir);
     const reads = [...blobs.keys()].map((sha) => reader.read(sha).then(() => 'answered', () => 'failed'));

@@ -92,8 +92,8 @@ describe('httpFetch (the REST API over node:http)', () => {
   // The server closes a kept-alive connection just as the next request is written on it (GitHub's
   // front ends and Node's servers close idle ones when they like): the request fails before any answer.
   describe('a kept-alive connection closed under the next request', () => {
-    /** A server that answers the first request of its first connection, then resets that connection when the next request arrives on it; later connections are answered. */
-    async function closingServer(): Promise<{ url: string; connections: number; requests: string[]; close(): Promise<void> }> {
+    /** A server whose first `closing` connections answer their first request, then reset when the next request arrives on them; later connections are answered. */
+    async function closingServer(closing = 1): Promise<{ url: string; connections: number; requests: string[]; close(): Promise<void> }> {
       const state = { connections: 0, requests: [] as string[] };
       const sockets = new Set<net.Socket>();
       const server = net.createServer((socket) => {
@@ -110,7 +110,7 @@ describe('httpFetch (the REST API over node:http)', () => {
             if (buffered.length < end + 4 + length) return;
             buffered = buffered.slice(end + 4 + length);
             state.requests.push(`${n} ${head.split(' ', 1)[0]}`);
-            if (n === 1 && ++seen === 2) return socket.resetAndDestroy();
+            if (n <= closing && ++seen === 2) return socket.resetAndDestroy();
             socket.write(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok`);
           }
         });
@@ -133,6 +133,22 @@ describe('httpFetch (the REST API over node:http)', () => {
         assert.equal(second.status, 200);
         assert.equal(await second.text(), 'ok');
         assert.deepEqual(server.requests, ['1 GET', '1 GET', '2 GET'], 'the reset request went again on a second connection');
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('sent again while the agent hands out kept-alive connections that are closing (two here), then on a new one', async () => {
+      const server = await closingServer(2);
+      try {
+        // Two answered at once: two kept-alive connections wait in the agent.
+        await Promise.all([httpFetch(server.url).then((r) => r.text()), httpFetch(server.url).then((r) => r.text())]);
+        const third = await httpFetch(server.url);
+        assert.equal(await third.text(), 'ok');
+        assert.equal(server.connections, 3);
+        assert.deepEqual(server.requests.slice(0, 2).sort(), ['1 GET', '2 GET']);
+        assert.deepEqual(server.requests.slice(2, 4).sort(), ['1 GET', '2 GET'], 'each closing connection took the request once');
+        assert.deepEqual(server.requests.slice(4), ['3 GET']);
       } finally {
         await server.close();
       }

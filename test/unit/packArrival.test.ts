@@ -307,6 +307,25 @@ describe('a transfer\'s pack is seen when its index appears in the cache', () =>
     assert.equal(await failing, false);
   });
 
+  it('a transfer that ends while the folder is being read gets one more look', async () => {
+    const content = fetcher();
+    const before = await content.cachePacks();
+    const transfer = deferred<void>();
+    const look = content.cachePacks.bind(content);
+    let looks = 0;
+    // The first look reads the folder before the index is there; the transfer ends (index in place) before that look answers.
+    content.cachePacks = async () => {
+      if (++looks > 1) return look();
+      const seen = await look();
+      await fsp.writeFile(path.join(dir, 'objects', 'pack', 'pack-new.idx'), '');
+      transfer.resolve();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return seen;
+    };
+    assert.equal(await content.packArrival(before, transfer.promise), true);
+    assert.equal(looks, 2);
+  });
+
   it('false when the transfer ends (or fails) with no new index, or the sync is cancelled', async () => {
     const content = fetcher();
     const before = await content.cachePacks();

@@ -323,14 +323,21 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
         if (!String(input).endsWith('/git-upload-pack')) return res;
         const bytes = Buffer.from(await res.arrayBuffer());
         let at = 0;
+        const receiving = () => existsSync(packDir) && readdirSync(packDir).some((f) => f.includes('_received_'));
         const body = new ReadableStream<Uint8Array>({
-          pull(c) {
-            seen ||= existsSync(packDir) && readdirSync(packDir).some((f) => f.includes('_received_'));
+          async pull(c) {
+            seen ||= receiving();
+            // A small pack is one pkt-line, written once it is all in: the answer's last flush-pkt
+            // (its last 4 bytes) waits for the pack's temp file.
+            for (let i = 0; i < 200 && !seen && at >= bytes.length - 4; i++) {
+              await new Promise((r) => setTimeout(r, 10));
+              seen = receiving();
+            }
             if (seen) controller.abort();
             // As a real answer's body does, this one fails once its request is aborted.
             if (init.signal?.aborted) return c.error(init.signal.reason);
             if (at >= bytes.length) return c.close();
-            c.enqueue(bytes.subarray(at, (at += 512)));
+            c.enqueue(bytes.subarray(at, (at = at < bytes.length - 4 ? Math.min(at + 512, bytes.length - 4) : bytes.length)));
           },
         });
         return new Response(body, { status: res.status, headers: res.headers });

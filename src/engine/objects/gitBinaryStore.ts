@@ -25,12 +25,19 @@ export class GitBinaryStore implements ObjectStore {
 
   /** The running contents reader; a new one when there is none or it failed (its process died). */
   private reader(): CatFileBatch {
-    if (!this.batch || this.batch.failed) this.batch = new CatFileBatch(this.gitPath, this.gitDir);
+    if (!this.batch || this.batch.failed) {
+      // A reader fails with its process still running (an answer it could not parse): stopped, not left behind.
+      this.batch?.close();
+      this.batch = new CatFileBatch(this.gitPath, this.gitDir);
+    }
     return this.batch;
   }
 
   private sizer(): CatFileBatch {
-    if (!this.check || this.check.failed) this.check = new CatFileBatch(this.gitPath, this.gitDir, '--batch-check');
+    if (!this.check || this.check.failed) {
+      this.check?.close();
+      this.check = new CatFileBatch(this.gitPath, this.gitDir, '--batch-check');
+    }
     return this.check;
   }
 

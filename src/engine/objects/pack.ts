@@ -283,7 +283,7 @@ export async function clearStaleGitState(gitDir: string, logger: Logger, machine
   // is on the way of every transfer (a folder at a time, it took ~10 ms of a 1% sync).
   const visit = async (rel: string, depth: number, match: RegExp): Promise<void> => {
     const entries = await fsp.readdir(path.join(gitDir, rel), { withFileTypes: true }).catch(() => []);
-    await Promise.all(
+    await throwFirst(
       entries.map((entry) => {
         const child = rel ? `${rel}/${entry.name}` : entry.name;
         if (entry.isDirectory()) return depth > 0 ? visit(child, depth - 1, match) : undefined;
@@ -293,7 +293,7 @@ export async function clearStaleGitState(gitDir: string, logger: Logger, machine
   };
   const topLocks = async (): Promise<void> => {
     const names = await fsp.readdir(gitDir).catch(() => [] as string[]);
-    await Promise.all(names.filter((name) => GIT_LOCK.test(name)).map((name) => remove(name, true)));
+    await throwFirst(names.filter((name) => GIT_LOCK.test(name)).map((name) => remove(name, true)));
   };
   // A `git maintenance` killed mid-run (or by a restart) leaves its lock, and git then never runs maintenance here again.
   const maintenanceLock = async (): Promise<void> => {
@@ -303,17 +303,34 @@ export async function clearStaleGitState(gitDir: string, logger: Logger, machine
   // A pack without its index (or the reverse) is a transfer cut short: unusable, and it holds the space.
   const halfPacks = async (): Promise<void> => {
     const packs = await fsp.readdir(path.join(gitDir, 'objects', 'pack')).catch(() => [] as string[]);
-    await Promise.all(
+    await throwFirst(
       packs.map((name) => {
         const m = /^(pack-[0-9a-f]+)\.(pack|idx)$/.exec(name);
         return !m || packs.includes(`${m[1]}.${m[2] === 'pack' ? 'idx' : 'pack'}`) ? undefined : remove(`objects/pack/${name}`);
       }),
     );
   };
-  await Promise.all([topLocks(), visit('refs', 16, GIT_LOCK), maintenanceLock(), visit('objects', 2, GIT_TEMP), halfPacks()]);
+  // Settled, every look and removal, before this answers (a failure too): the caller's next git
+  // process never meets a removal still under way.
+  const failed = (await settledAll([topLocks(), visit('refs', 16, GIT_LOCK), maintenanceLock(), visit('objects', 2, GIT_TEMP), halfPacks()]))[0];
   removed.sort();
+  if (failed) {
+    if (removed.length > 0) logger.warn(`removed what an interrupted git transfer left in the content cache: ${removed.join(', ')}`);
+    throw failed.reason;
+  }
   if (removed.length > 0) logger.warn(`removed what an interrupted git transfer left in the content cache: ${removed.join(', ')}`);
   return removed;
+}
+
+/** The failures of `work`, each settled first (none is left under way), in order. */
+async function settledAll(work: (Promise<void> | undefined)[]): Promise<PromiseRejectedResult[]> {
+  return (await Promise.allSettled(work)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+}
+
+/** Every one of `work` settled, then its first failure thrown. */
+async function throwFirst(work: (Promise<void> | undefined)[]): Promise<void> {
+  const failed = (await settledAll(work))[0];
+  if (failed) throw failed.reason;
 }
 
 /** A git error that is about the local disk, not the network: its errno-style code. */
