@@ -166,12 +166,8 @@ export interface GitRunOptions {
   cwd?: string;
 }
 
-/**
- * Run git, feeding `input`, resolving with stdout; rejects with stderr on a non-zero exit. An input
- * still to come (a promise) is written when it settles, git having started meanwhile (nothing is
- * written when it rejects).
- */
-export async function runGit(gitPath: string, args: string[], input?: string | Promise<string>, opts: GitRunOptions = {}): Promise<Buffer> {
+/** Run git, feeding `input`, resolving with stdout; rejects with stderr on a non-zero exit. */
+export async function runGit(gitPath: string, args: string[], input?: string, opts: GitRunOptions = {}): Promise<Buffer> {
   const out: Buffer[] = [];
   await runGitEach(gitPath, args, (c) => out.push(c), input, opts);
   return Buffer.concat(out);
@@ -181,7 +177,7 @@ export async function runGit(gitPath: string, args: string[], input?: string | P
  * runGit with stdout handed to `onStdout` chunk by chunk as it arrives, never gathered: for a large
  * output parsed as it comes. Resolves when git exits 0; rejects as runGit does.
  */
-export function runGitEach(gitPath: string, args: string[], onStdout: (chunk: Buffer) => void, input?: string | Promise<string>, opts: GitRunOptions = {}): Promise<void> {
+export function runGitEach(gitPath: string, args: string[], onStdout: (chunk: Buffer) => void, input?: string, opts: GitRunOptions = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const proc = spawn(gitPath, [...GIT_SAFETY_ARGS, ...args], { env: opts.env ?? process.env, cwd: opts.cwd, signal: opts.signal, stdio: ['pipe', 'pipe', 'pipe'] });
     const err: Buffer[] = [];
@@ -193,11 +189,6 @@ export function runGitEach(gitPath: string, args: string[], onStdout: (chunk: Bu
       else reject(Object.assign(new Error(Buffer.concat(err).toString('utf8').trim() || `git ${args[0]} exited with ${code}`), { exitCode: code }));
     });
     proc.stdin.on('error', () => proc.kill());
-    if (typeof input === 'object') {
-      input.then(
-        (text) => proc.stdin.end(text),
-        () => proc.stdin.end(),
-      );
-    } else proc.stdin.end(input ?? '');
+    proc.stdin.end(input ?? '');
   });
 }
