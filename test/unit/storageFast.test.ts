@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as z from 'zod';
 import { isSyncError } from '../../src/core/errors';
 import type { CompleteSyncInput, HistoryStore } from '../../src/core/ports';
-import { emptyStats, repositoryFileSchema, type SyncRecord } from '../../src/core/types';
+import { emptyStats, repositoryFileSchema, type RepositoryFile, type SyncRecord } from '../../src/core/types';
 import { fileTupleSchema, memoryFileSchema, snapshotFileSchema, toTuple } from '../../src/storage/schema';
 import { snapshotJson } from '../../src/storage/snapshots';
 import { checkRepositoryFiles, memoryFacts, memoryFile, repositoryFile, ShapeError, snapshotFile } from '../../src/storage/validate';
@@ -190,19 +190,39 @@ describe('history store: a snapshot file written in pieces', () => {
   const files = [
     { path: 'a b.txt', blobSha: sha('1'), mode: '100644' as const, size: 12 },
     { path: 'caf\udce8 — 名前 "quoted"\\.md', blobSha: sha('2'), mode: '100755' as const, size: 0 },
+    { path: 'del\x7f~', blobSha: sha('5'), mode: '100644' as const, size: Number.MAX_SAFE_INTEGER },
     { path: 'vendor', blobSha: sha('3'), mode: '160000' as const, size: null },
     { path: 'new\nline', blobSha: sha('4'), mode: '120000' as const, size: 7 },
   ];
+  /** Bytes as the file gets them: the pieces joined. */
+  const joined = (pieces: Iterable<Buffer>): string => Buffer.concat([...pieces]).toString('utf8');
 
   it('is JSON.stringify of the file, tuples given as files or as tuples, cut anywhere', () => {
     const base = { parent: null, treeSha: sha('tree'), upsert: files.map(toTuple), remove: [] };
     const delta = { parent: sha('parent'), treeSha: sha('tree 2'), upsert: files.slice(1).map(toTuple), remove: ['gone', 'caf\udce8 "x"'] };
     for (const piece of [1, 7, 64, 1 << 16]) {
-      assert.equal([...snapshotJson({ ...base, upsert: files }, piece)].join(''), JSON.stringify(base));
-      assert.equal([...snapshotJson(base, piece)].join(''), JSON.stringify(base));
-      assert.equal([...snapshotJson(delta, piece)].join(''), JSON.stringify(delta));
-      assert.equal([...snapshotJson({ ...delta, upsert: [], remove: [] }, piece)].join(''), JSON.stringify({ ...delta, upsert: [], remove: [] }));
+      assert.equal(joined(snapshotJson({ ...base, upsert: files }, piece)), JSON.stringify(base));
+      assert.equal(joined(snapshotJson(base, piece)), JSON.stringify(base));
+      assert.equal(joined(snapshotJson(delta, piece)), JSON.stringify(delta));
+      assert.equal(joined(snapshotJson({ ...delta, upsert: [], remove: [] }, piece)), JSON.stringify({ ...delta, upsert: [], remove: [] }));
     }
     assert.ok([...snapshotJson({ ...base, upsert: files }, 7)].length > 1, 'in several pieces');
+  });
+
+  it('paths longer than a piece, and escaped paths that outgrow the room left in one, come out as JSON.stringify', () => {
+    // A tuple's bytes besides its path are at most 80: each length below lands a path at, across
+    // and past a 256-byte piece's end, plain or growing sixfold when escaped (a control character).
+    const long: RepositoryFile[] = [];
+    for (const n of [1, 90, 150, 175, 176, 177, 250, 300, 700]) {
+      long.push({ path: `p${n}/${'x'.repeat(n)}`, blobSha: sha(`p${n}`), mode: '100644', size: n });
+      long.push({ path: `q${n}/${'\x01'.repeat(n)}`, blobSha: sha(`q${n}`), mode: '100644', size: n });
+      long.push({ path: `r${n}/${'é'.repeat(n)}`, blobSha: sha(`r${n}`), mode: '100644', size: null });
+    }
+    const node = { parent: null, treeSha: sha('long'), upsert: long.map(toTuple), remove: long.map((f) => f.path) };
+    for (const piece of [1, 64, 256, 1000]) {
+      const pieces = [...snapshotJson({ ...node, upsert: long }, piece)];
+      assert.equal(joined(pieces), JSON.stringify(node), `pieces of ${piece}`);
+      assert.ok(pieces.every((b) => b.length > 0), 'no empty piece');
+    }
   });
 });
