@@ -96,10 +96,45 @@ export class FileOps {
     } catch (e) {
       throw await this.writeFailure(e, tmp, target);
     }
-    let chain: Promise<unknown> = Promise.resolve();
+    // Pieces queue while one write is under way; the next write takes every piece queued by then
+    // (writev). One write per piece needed this thread between pieces: a first sync's listing, which
+    // keeps it busy, left its snapshot 4 MB behind now and then, and gave up on writing it early.
+    let queue: Uint8Array[] = [];
+    let pumping = false;
     let failure: { error: unknown } | undefined;
+    /** Bytes handed to write(), and how many of them reached the file. */
     let bytes = 0;
+    let done = 0;
+    /** drained() calls waiting for the bytes handed to write() before them. */
+    let waiting: { upTo: number; resolve: () => void }[] = [];
+    const settle = () => {
+      const ready = waiting.filter((w) => failure || done >= w.upTo);
+      waiting = waiting.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve();
+    };
     let closed = false;
+    const pump = async () => {
+      pumping = true;
+      while (queue.length > 0 && !failure) {
+        const batch = queue;
+        queue = [];
+        try {
+          await writeAll(handle, batch);
+          for (const piece of batch) done += piece.length;
+        } catch (e) {
+          failure ??= { error: e };
+        }
+        settle();
+      }
+      queue = [];
+      pumping = false;
+      settle();
+    };
+    const drained = (): Promise<void> =>
+      new Promise((resolve) => {
+        waiting.push({ upTo: bytes, resolve });
+        settle();
+      });
     const close = async () => {
       if (closed) return;
       closed = true;
@@ -109,16 +144,14 @@ export class FileOps {
       write: (text: string | Uint8Array) => {
         const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
         bytes += buf.length;
-        chain = chain.then(() => (failure ? undefined : handle.write(buf).then(() => undefined))).catch((e: unknown) => {
-          failure ??= { error: e };
-        });
+        if (failure || buf.length === 0) return;
+        queue.push(buf);
+        if (!pumping) void pump();
       },
-      drained: async () => {
-        await chain;
-      },
+      drained,
       commit: async () => {
         try {
-          await chain;
+          await drained();
           if (failure) throw failure.error;
           await handle.sync();
           await close();
@@ -132,7 +165,7 @@ export class FileOps {
         return bytes;
       },
       abort: async () => {
-        await chain;
+        await drained();
         await close().catch(() => undefined);
         await fs.rm(tmp, { force: true }).catch(() => undefined);
       },
@@ -291,4 +324,17 @@ export function storageFailure(e: unknown, target: string, dir: string): SyncErr
 
 export function errno(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null ? (e as { code?: string }).code : undefined;
+}
+
+/** Every byte of `pieces` at the file's position, in as few writes as the system takes (a write may take part). */
+export async function writeAll(handle: Pick<fs.FileHandle, 'writev'>, pieces: Uint8Array[]): Promise<void> {
+  let rest = pieces;
+  while (rest.length > 0) {
+    let { bytesWritten } = await handle.writev(rest);
+    if (bytesWritten <= 0) throw new Error(`no byte of ${rest.length} pieces was written`);
+    let i = 0;
+    while (i < rest.length && bytesWritten >= (rest[i] as Uint8Array).length) bytesWritten -= (rest[i++] as Uint8Array).length;
+    rest = rest.slice(i);
+    if (bytesWritten > 0) rest[0] = (rest[0] as Uint8Array).subarray(bytesWritten);
+  }
 }

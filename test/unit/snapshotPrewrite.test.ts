@@ -12,7 +12,7 @@ import { runSync, type PipelineDeps } from '../../src/core/sync';
 import type { SyncEvent } from '../../src/core/syncEvents';
 import type { RemoteRepository, RepositoryFile, SyncRecord } from '../../src/core/types';
 import { acquireStorageLock, openHistoryStore } from '../../src/storage';
-import type { AtomicFile } from '../../src/storage/fsOps';
+import { writeAll, type AtomicFile } from '../../src/storage/fsOps';
 import { PrewrittenSnapshot } from '../../src/storage/snapshots';
 import { byPath, completeWith, file, open, repo, sha, syncFiles, tempDirs, treeOf } from './storageFixtures';
 
@@ -151,6 +151,28 @@ describe('history store: a first snapshot written while it is listed', () => {
     const done = await completeWith(store, rec, files);
     assert.deepEqual(await store.readFiles(done.id), files);
     assert.equal(refused, 2, 'refused once, then written at complete()');
+  });
+
+  it('a listing that keeps this thread busy between its pieces is still written ahead: the file takes every piece queued at each write', async () => {
+    // 100k entries (~11 MB) in 25 pieces, one event-loop turn between them (as ls-tree's chunks
+    // arrive): a write per 64 KB piece, each needing a turn, fell more than 4 MB behind and gave up.
+    const files = byPath(Array.from({ length: 100_000 }, (_, i) => file(`src/dir${String(i % 300).padStart(3, '0')}/module${String(i).padStart(6, '0')}.ts`)));
+    const dir = dirs.make();
+    const store = await open(dir);
+    const rec = await store.begin({ repository: repo, branch: 'main' });
+    const p = await prewrite(store, rec, files);
+    const list: RepositoryFile[] = [];
+    for (let i = 0; i < files.length; i += 4000) {
+      list.push(...files.slice(i, i + 4000));
+      p.listed(list);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.ok(p instanceof PrewrittenSnapshot && p.holds(list), 'still the file complete() takes');
+    const [temp] = temps(dir);
+    const done = await completeWith(store, rec, list, { prewritten: p });
+    assert.deepEqual(written(dir), [(temp as string).replace(/\.tmp-.*$/, '')], 'the file written while listing is the one committed');
+    await store.close();
+    assert.deepEqual(await (await open(dir)).readFiles(done.id), files);
   });
 
   it('a disk that falls 4 MB behind the listing ends the head start: the snapshot is written at complete()', async () => {
@@ -313,5 +335,28 @@ describe('sync pipeline: the first snapshot is written while the tree is listed'
       assert.equal((run.error as SyncError).code, failure.code);
       assert.deepEqual(snapshotNames(dir), [], `${failure.code}: no snapshot file, no temp file`);
     }
+  });
+});
+
+describe('storage: a file written in pieces', () => {
+  it('every byte reaches the file when the system takes part of a write, in order, across pieces', async () => {
+    const file: number[] = [];
+    let calls = 0;
+    // A system that takes at most 5 bytes a call (a full pipe or a signal can cut a write short).
+    const handle = {
+      writev: async (pieces: readonly NodeJS.ArrayBufferView[]) => {
+        calls++;
+        const all = Buffer.concat(pieces.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+        const taken = all.subarray(0, 5);
+        file.push(...taken);
+        return { bytesWritten: taken.length, buffers: pieces };
+      },
+    } as unknown as Parameters<typeof writeAll>[0];
+    const pieces = ['abc', '', 'defghij', 'k', 'lmnopqrstuvwxyz'].map((t) => Buffer.from(t));
+    await writeAll(handle, pieces);
+    assert.equal(Buffer.from(file).toString(), 'abcdefghijklmnopqrstuvwxyz');
+    assert.equal(calls, 6);
+    const stuck = { writev: async () => ({ bytesWritten: 0, buffers: [] }) } as unknown as Parameters<typeof writeAll>[0];
+    await assert.rejects(writeAll(stuck, [Buffer.from('x')]), /no byte/);
   });
 });
