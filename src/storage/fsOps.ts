@@ -100,22 +100,24 @@ export class FileOps {
     // (writev). One write per piece needed this thread between pieces: a first sync's listing, which
     // keeps it busy, left its snapshot 4 MB behind now and then, and gave up on writing it early.
     let queue: Uint8Array[] = [];
-    let pumping = false;
+    /** The pump while it runs: one write at a time. */
+    let pumping: Promise<void> | undefined;
     let failure: { error: unknown } | undefined;
+    /** Set by abort(): what is queued is dropped, not written. */
+    let aborted = false;
     /** Bytes handed to write(), and how many of them reached the file. */
     let bytes = 0;
     let done = 0;
     /** drained() calls waiting for the bytes handed to write() before them. */
     let waiting: { upTo: number; resolve: () => void }[] = [];
     const settle = () => {
-      const ready = waiting.filter((w) => failure || done >= w.upTo);
+      const ready = waiting.filter((w) => failure || aborted || done >= w.upTo);
       waiting = waiting.filter((w) => !ready.includes(w));
       for (const w of ready) w.resolve();
     };
     let closed = false;
     const pump = async () => {
-      pumping = true;
-      while (queue.length > 0 && !failure) {
+      while (queue.length > 0 && !failure && !aborted) {
         const batch = queue;
         queue = [];
         try {
@@ -127,7 +129,7 @@ export class FileOps {
         settle();
       }
       queue = [];
-      pumping = false;
+      pumping = undefined;
       settle();
     };
     const drained = (): Promise<void> =>
@@ -144,9 +146,9 @@ export class FileOps {
       write: (text: string | Uint8Array) => {
         const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
         bytes += buf.length;
-        if (failure || buf.length === 0) return;
+        if (failure || aborted || buf.length === 0) return;
         queue.push(buf);
-        if (!pumping) void pump();
+        pumping ??= pump();
       },
       drained,
       commit: async () => {
@@ -165,7 +167,10 @@ export class FileOps {
         return bytes;
       },
       abort: async () => {
-        await drained();
+        // Only the write under way is waited for: the file goes.
+        aborted = true;
+        queue = [];
+        await pumping;
         await close().catch(() => undefined);
         await fs.rm(tmp, { force: true }).catch(() => undefined);
       },

@@ -325,7 +325,8 @@ export function* snapshotJson(content: SnapshotContent, piece: number): Generato
 
 /**
  * A node file's bytes written straight into buffers of about `piece` bytes, each handed to `emit`
- * once full (and never touched again: the file holds it until written). A file is its tuple,
+ * once full, or before text that needs a piece of its own, or at the end (and never touched again:
+ * the file holds it until written). A file is its tuple,
  * `JSON.stringify([path, blobSha, mode, size])`, without the tuple or its text: at 100k files the
  * strings and their conversion to bytes were a fifth of a first sync's listing on this thread. The
  * sha and the mode were validated (hex digits, one of four modes); a path of printable ASCII
