@@ -12,6 +12,8 @@ import type { TransferBase } from './objects/pack';
 
 /** Blobs read from the object stores per batch: bounds what is held in memory at once. */
 const READ_BATCH = 512;
+/** The longest the consumer of read() runs without a turn of the event loop, in ms. */
+const TURN_MS = 0.5;
 
 export class GitHubRepositorySource implements RepositorySource {
   private readonly log: Logger;
@@ -270,12 +272,22 @@ export class GitHubRepositorySource implements RepositorySource {
     };
     // Double-buffered: the next batch is read while the consumer analyses this one (git inflates while we parse).
     let current = shas.length > 0 ? readBatch(0) : undefined;
+    let turnAt = performance.now() + TURN_MS;
     try {
       for (let i = 0; current; i += READ_BATCH) {
         await current.done;
         const ready = current;
         current = i + READ_BATCH < shas.length ? readBatch(i + READ_BATCH) : undefined;
-        for (const sha of ready.batch) yield { sha, bytes: ready.got.get(sha) };
+        for (const sha of ready.batch) {
+          yield { sha, bytes: ready.got.get(sha) };
+          // The consumer's work on a blob ends in a microtask, never a turn of the event loop: without
+          // a turn now and then, git's answers for the next batch wait in the pipe (64 KB) until this
+          // batch is done, and git with them.
+          if (performance.now() >= turnAt) {
+            await new Promise((resolve) => setImmediate(resolve));
+            turnAt = performance.now() + TURN_MS;
+          }
+        }
       }
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);

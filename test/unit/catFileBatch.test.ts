@@ -28,6 +28,24 @@ describe('the git path reads blobs through one cat-file process', () => {
   });
   after(() => fsp.rm(dir, { recursive: true, force: true }));
 
+  it('reads blobs of many pipe chunks between small ones, each whole and exact', async () => {
+    // Two blobs of several MB (a pipe carries 64 KB a read): each is joined from its chunks once.
+    const big = [3, 5].map((mb, k) => Buffer.from(Array.from({ length: (mb << 20) / 16 }, (_, i) => `${k}:${i.toString(16).padStart(12, '0')}\n`).join('')));
+    const bigShas = big.map((b) => execFileSync('git', ['--git-dir', dir, 'hash-object', '-w', '--stdin'], { input: b }).toString().trim());
+    const small = [...blobs.keys()].slice(0, 40);
+    const order = [...small.slice(0, 20), bigShas[0] as string, ...small.slice(20), bigShas[1] as string, ...small.slice(0, 3)];
+    const batch = new CatFileBatch('git', dir);
+    try {
+      const got = await Promise.all(order.map((sha) => batch.read(sha)));
+      order.forEach((sha, i) => {
+        const want = bigShas.includes(sha) ? (big[bigShas.indexOf(sha)] as Buffer) : Buffer.from(blobs.get(sha) as string);
+        assert.ok(Buffer.from(got[i] as Uint8Array).equals(want), `blob ${i} (${sha}) exact`);
+      });
+    } finally {
+      batch.close();
+    }
+  });
+
   it('answers sizes as git does, and nothing for an object it lacks', async () => {
     const store = new GitBinaryStore('git', dir);
     try {

@@ -345,3 +345,26 @@ describe('a transfer\'s pack is seen when its index appears in the cache', () =>
     assert.equal(await cancelled, false);
   });
 });
+
+describe('reading blobs', () => {
+  it("a consumer that works on each blob without awaiting anything still lets the event loop turn (git's next answers are read meanwhile)", async () => {
+    const { fx, source, head } = await started();
+    fx.arrival.resolve(true);
+    const many: RepositoryFile[] = Array.from({ length: 40 }, (_, i) => ({ path: `f${i}.txt`, blobSha: sha(`f${i}`), mode: '100644', size: 1 }));
+    let turned = false;
+    let blobs = 0;
+    let turnedAt: number | undefined;
+    setImmediate(() => (turned = true));
+    for await (const _ of source.read(many, head, {})) {
+      blobs++;
+      if (turned && turnedAt === undefined) turnedAt = blobs;
+      // A millisecond of analysis, on this thread.
+      const until = performance.now() + 1;
+      while (performance.now() < until);
+    }
+    assert.equal(blobs, 40);
+    assert.ok(turnedAt !== undefined && turnedAt < 10, `the event loop turned while the blobs were consumed (at blob ${turnedAt})`);
+    fx.transfer.resolve();
+    await source.close({ completed: true });
+  });
+});
