@@ -105,7 +105,7 @@ export function languageByName(path: string): string | undefined {
   const slash = path.lastIndexOf('/');
   const name = path.slice(slash + 1).toLowerCase();
   // Own keys only: a file named `constructor` or `__proto__` must not find Object.prototype's members.
-  const byName = (Object.hasOwn(BY_NAME, name) ? BY_NAME[name] : undefined) ?? byNamePattern(name, path.slice(0, slash + 1).toLowerCase());
+  const byName = (Object.hasOwn(BY_NAME, name) ? BY_NAME[name] : undefined) ?? byNamePattern(name, path, slash);
   if (byName) return byName;
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1) : '';
@@ -139,11 +139,12 @@ export function byFirstLine(line: string): string | undefined {
   return mode?.[1] ? t.byAlias.get(mode[1].toLowerCase()) : undefined;
 }
 
-function byNamePattern(name: string, dir: string): string | undefined {
+/** `name` lower-cased; its folder (`path` up to `slash`) is looked at only by a name that needs it. */
+function byNamePattern(name: string, path: string, slash: number): string | undefined {
   if (name.startsWith('dockerfile.') || name.startsWith('containerfile.')) return 'dockerfile';
   if (name.startsWith('.env.')) return 'dotenv';
   if (/^[tj]sconfig\..+\.json$/.test(name)) return 'jsonc';
-  if (VSCODE_JSONC.has(name) && dir.endsWith('.vscode/')) return 'jsonc';
+  if (VSCODE_JSONC.has(name) && path.slice(0, slash + 1).toLowerCase().endsWith('.vscode/')) return 'jsonc';
   if (name.startsWith('.eslintrc.') && name.endsWith('.json')) return 'jsonc';
   return undefined;
 }
