@@ -592,7 +592,9 @@ export class GitContentFetcher {
   /** One blob on demand (a diff of an old sync): local first, else REST into the cache. */
   async readOrFetch(sha: string, signal?: AbortSignal): Promise<Uint8Array | undefined> {
     const local = await this.read(sha);
-    if (local) return local;
+    // A copy of its own: a sync's reads are views of what git sent (header and neighbours included),
+    // and what this answers goes out through the extension's API.
+    if (local) return new Uint8Array(local);
     if (!this.opts.connector) return undefined;
     await this.initCache();
     const bytes = await this.opts.connector.fetchBlob(sha, signal);

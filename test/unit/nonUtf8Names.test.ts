@@ -76,6 +76,8 @@ for (const variant of variants) {
         await engine.resolveRemote(workdir());
         const id = engine.store.activeSync()?.id as string;
         const bytes = await engine.readFile(id, path);
+        // What the API hands out is the blob's bytes alone, not a view of a larger buffer.
+        assert.ok(bytes === undefined || (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength), 'the bytes are the blob\'s alone');
         return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
       } finally {
         await engine.close();

@@ -10,6 +10,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
  */
 export const GIT_SAFETY_ARGS: readonly string[] = ['-c', 'core.hooksPath=/dev/null'];
 
+const EMPTY = Buffer.alloc(0);
+
 interface Pending {
   sha: string;
   resolve: (answer: Uint8Array | number | undefined) => void;
@@ -22,7 +24,7 @@ type Mode = '--batch' | '--batch-check';
 export class CatFileBatch {
   private readonly proc: ChildProcessWithoutNullStreams;
   private readonly pending: Pending[] = [];
-  private buffer: Buffer = Buffer.alloc(0);
+  private buffer: Buffer = EMPTY;
   /** Chunks of a blob not yet whole, joined once its last byte is in (see onData). */
   private parts: Buffer[] = [];
   private partsBytes = 0;
@@ -107,6 +109,13 @@ export class CatFileBatch {
     this.buffer = this.buffer.length === 0 && this.parts.length === 0 ? chunk : Buffer.concat([this.buffer, ...this.parts, chunk]);
     this.parts = [];
     this.partsBytes = 0;
+    this.parse();
+    // An idle reader holds no chunk through an empty view of it.
+    if (this.buffer.length === 0) this.buffer = EMPTY;
+  }
+
+  /** The answers whole in the buffer, handed to their reads. */
+  private parse(): void {
     for (;;) {
       const head = this.pending[0];
       if (!head) return;
