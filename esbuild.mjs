@@ -9,6 +9,7 @@ import path from 'node:path';
 import { chunkBuilds, chunkSplit, engineSplit, lazyBundles } from './scripts/engineSplit.mjs';
 import { asciiOutput } from './scripts/asciiOutput.mjs';
 import { copyParserWasm, treeSitterCjs } from './scripts/treeSitter.mjs';
+import { linguistData } from './scripts/linguistData.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -22,7 +23,7 @@ const node = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode'],
-  plugins: [treeSitterCjs, asciiOutput],
+  plugins: [treeSitterCjs, linguistData, asciiOutput],
 };
 
 /** Integration test modules: every *.test.ts plus the suite index, one output each. */
@@ -35,14 +36,14 @@ function integrationEntries() {
 }
 
 const builds = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', plugins: [engineSplit(), treeSitterCjs, asciiOutput] },
-  ...lazyBundles.map((b) => ({ ...node, entryPoints: [b.entry], outfile: `dist/${b.outfile}`, plugins: [chunkSplit(), treeSitterCjs, asciiOutput] })),
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', plugins: [engineSplit(), treeSitterCjs, linguistData, asciiOutput] },
+  ...lazyBundles.map((b) => ({ ...node, entryPoints: [b.entry], outfile: `dist/${b.outfile}`, plugins: [chunkSplit(), treeSitterCjs, linguistData, asciiOutput] })),
   {
     ...node,
     entryPoints: ['src/cli/bin.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [chunkSplit(), treeSitterCjs, asciiOutput],
+    plugins: [chunkSplit(), treeSitterCjs, linguistData, asciiOutput],
   },
   // The parts dist/cli.js and dist/engine.js load on first use (scripts/engineSplit.mjs).
   ...chunkBuilds(process.cwd(), 'dist', node),

@@ -9,6 +9,7 @@
 //   PROJECT_SYNC_RECORD_EXTRACTOR=1 npx mocha --no-config --import=tsx test/unit/extractorVersion.test.ts
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { extractFacts, loadMemoryParsers } from '../../src/core/memory';
@@ -72,5 +73,16 @@ describe('memory: the extractor version names its facts', () => {
     );
     assert.deepEqual(unrecorded, [], 'corpus files without a recorded digest: record them (see this file\'s head)');
     assert.ok(recorded.tables !== undefined, 'the language tables have no recorded digest: record it (see this file\'s head)');
+  });
+
+  it("the bundles' language tables are the source's, entry for entry and in the same order (the bundles carry linguist-languages slimmed, scripts/linguistData.mjs)", () => {
+    const entries = (t: object) => JSON.stringify(Object.entries(t).map(([kind, map]) => [kind, [...(map as Map<string, string>)]]));
+    const dist = path.resolve(__dirname, '../../dist');
+    for (const bundle of ['memoryAnalysis.js', 'memoryWorker.js']) {
+      const text = readFileSync(path.join(dist, bundle), 'utf8');
+      assert.ok(!text.includes('codemirrorMode'), `${bundle} carries only the fields the tables read`);
+    }
+    const bundled = (createRequire(__filename)(path.join(dist, 'memoryAnalysis.js')) as { linguistTables: typeof linguistTables }).linguistTables();
+    assert.equal(entries(bundled), entries(linguistTables()));
   });
 });
