@@ -10,8 +10,14 @@ import { LossyTreeNamesError } from '../github/tree';
 import type { GitContentFetcher } from './content';
 import type { TransferBase } from './objects/pack';
 
-/** Blobs read from the object stores per batch: bounds what is held in memory at once. */
-const READ_BATCH = 512;
+/**
+ * Blobs read from the object stores per batch, one batch read ahead of the consumer: bounds what is
+ * held in memory at once. A blob held while the consumer analyses a whole batch outlives the young
+ * generation's collections and is promoted, its bytes then kept until a full collection: with 512,
+ * the 100k first sync's peak memory reached 205–237 MB in some runs (140–150 in others); with 64 it
+ * stayed at 139–143 MB, the memory step no slower.
+ */
+const READ_BATCH = 64;
 /** The longest the consumer of read() runs without a turn of the event loop, in ms. */
 const TURN_MS = 0.5;
 

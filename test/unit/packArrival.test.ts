@@ -367,4 +367,27 @@ describe('reading blobs', () => {
     fx.transfer.resolve();
     await source.close({ completed: true });
   });
+
+  it('reads at most a small batch ahead of its consumer: a large first sync never holds thousands of blobs at once', async () => {
+    const { fx, source, head } = await started();
+    fx.arrival.resolve(true);
+    let delivered = 0;
+    const forEach = fx.fake.forEach;
+    fx.fake.forEach = async (shas: string[], each: (sha: string, bytes: Uint8Array) => void) =>
+      forEach(shas, (s, b) => {
+        delivered++;
+        each(s, b);
+      });
+    const many: RepositoryFile[] = Array.from({ length: 2000 }, (_, i) => ({ path: `f${i}.txt`, blobSha: sha(`f${i}`), mode: '100644', size: 1 }));
+    let consumed = 0;
+    let mostAhead = 0;
+    for await (const _ of source.read(many, head, {})) {
+      consumed++;
+      mostAhead = Math.max(mostAhead, delivered - consumed);
+    }
+    assert.equal(consumed, 2000);
+    assert.ok(mostAhead <= 128, `at most 128 blobs held ahead of the consumer (${mostAhead})`);
+    fx.transfer.resolve();
+    await source.close({ completed: true });
+  });
 });
