@@ -64,6 +64,27 @@ export interface GitHubConnector {
 /** A listing's progress: the list so far, the same array at every call, grown (RepositorySource.snapshot). */
 export type OnListed = (files: readonly RepositoryFile[]) => void;
 
+/** A lean listing's progress: the entries each piece added, a new array each time (RepositorySource.snapshot). */
+export type OnPiece = (entries: readonly RepositoryFile[]) => void;
+
+/**
+ * A tree listed without holding an object per entry (the git binary's own output, ~110 bytes an
+ * entry): `pieces()` makes the entries again, a piece at a time, in the order they were listed —
+ * which is not always path order (see `SnapshotPrewrite`). Each piece is a new array. Read once:
+ * what a piece was made from is let go as it is made.
+ */
+export interface ListedPieces {
+  readonly count: number;
+  pieces(): Iterable<RepositoryFile[]>;
+}
+
+/** RepositorySource.snapshot's options. */
+export interface SnapshotOptions {
+  signal?: AbortSignal;
+  onProgress?: (entries: number) => void;
+  onListed?: OnListed;
+}
+
 /** What the sync pipeline reads a repository through. The engine decides where each answer comes from
  * (the workspace's objects, the private object cache, a pack transfer, or REST); the pipeline never knows. */
 export interface RepositorySource {
@@ -84,12 +105,11 @@ export interface RepositorySource {
   /**
    * Every entry of the head's tree (files, symlinks, submodules), sorted by path. A listing that
    * arrives in pieces calls `onListed` with the list so far (the array it returns, while it grows).
+   * With `lean`, a listing the source holds compactly is returned as ListedPieces instead (in the
+   * order listed, not sorted), `lean` called with each piece as it arrives and `onListed` not at all.
    */
-  snapshot(
-    head: SourceHead,
-    base: SyncRecord | undefined,
-    opts: { signal?: AbortSignal; onProgress?: (entries: number) => void; onListed?: OnListed },
-  ): Promise<RepositoryFile[]>;
+  snapshot(head: SourceHead, base: SyncRecord | undefined, opts: SnapshotOptions & { lean: OnPiece }): Promise<RepositoryFile[] | ListedPieces>;
+  snapshot(head: SourceHead, base: SyncRecord | undefined, opts: SnapshotOptions): Promise<RepositoryFile[]>;
   /**
    * The content of these blobs, each sha once, in any order; `bytes` is undefined for a blob no source
    * could provide. `onProgress` counts blobs made available while content is being fetched.
@@ -157,7 +177,13 @@ export interface CompleteSyncInput {
    * snapshot is then written as the base's plus the diff, without reading either in full.
    */
   files?: RepositoryFile[];
-  /** Against the base's snapshot (everything added for a branch's first sync). */
+  /**
+   * Instead of `files` (and of `diff.added`): the repository's first snapshot, every one of its
+   * `listed` entries written to the prewritten file as they were listed (complete()'s
+   * `opts.prewritten`, `SnapshotPrewrite.wrote`), so the sync never held them as objects.
+   */
+  listed?: number;
+  /** Against the base's snapshot (everything added for a branch's first sync; empty with `listed`). */
   diff: SnapshotDiff;
   /**
    * Facts for every added or modified text file of `diff`, and for the base's `missingContent` files
@@ -206,6 +232,10 @@ export interface MemoryWriter {
 export interface SnapshotPrewrite {
   /** The listing so far (OnListed). Never throws. */
   listed: OnListed;
+  /** A lean listing's next piece (OnPiece): entries that follow the last one written. Never throws. */
+  piece: OnPiece;
+  /** Whether the file holds a lean listing's `count` entries, every one written, in path order. */
+  wrote(count: number): boolean;
   /** Remove the file unless complete() took it (a no-op then). */
   abort(): Promise<void>;
 }

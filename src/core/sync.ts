@@ -8,7 +8,7 @@ import { displayGitPath } from './paths';
 import type { FileVersion } from './memory/extract';
 import { extractorId, partialExtractor } from './memory/extractor';
 import type { FactsPool } from './memory/pool';
-import type { BlobContent, Clock, CompleteSyncInput, HistoryStore, NetworkHooks, SnapshotPrewrite, RepositorySource, SourceHead } from './ports';
+import type { BlobContent, Clock, CompleteSyncInput, HistoryStore, ListedPieces, NetworkHooks, SnapshotPrewrite, RepositorySource, SourceHead } from './ports';
 import type { SyncEvent, SyncRequest } from './syncEvents';
 import {
   emptyStats,
@@ -233,10 +233,15 @@ class Run {
     yield this.progress('fetchingHead', 1, 1, true);
 
     const unchanged = base !== undefined && base.treeSha === head.treeSha;
+    const large = this.deps.largeChangeFiles ?? LARGE_CHANGE_FILES;
+    const isText = (f: RepositoryFile) => f.mode !== '160000' && f.mode !== '120000' && (f.size ?? 0) <= this.deps.maxFileSize;
     // Either the whole snapshot (then diffed with the base's), or the changes alone when the source
-    // can tell them by subtree sha (then nothing on this path grows with the repository).
+    // can tell them by subtree sha (then nothing on this path grows with the repository), or — a
+    // large repository's first snapshot, written to its file as it was listed — the listing held
+    // compactly by the source (`lean`), never as an object per file.
     let files: RepositoryFile[] | undefined;
     let changes: SnapshotDiff | undefined;
+    let lean: { listing: ListedPieces; texts: number } | undefined;
     if (unchanged) {
       this.stats.files = base.stats.files;
       changes = { added: [], modified: [], removed: [] };
@@ -249,21 +254,39 @@ class Run {
         // The repository's first snapshot is written while git lists it; complete() ends the file.
         if (base === undefined && store.prewriteSnapshot) this.prewrite = store.prewriteSnapshot(this.record.id, head.treeSha);
         const prewrite = this.prewrite && (yield* this.channel.until(this.prewrite));
-        const listing = source.snapshot(head, base, {
-          signal: this.signal,
-          onProgress: (n) => this.maybeProgress('fetchingTree', n, null),
-          ...(prewrite ? { onListed: (listed: readonly RepositoryFile[]) => prewrite.listed(listed) } : {}),
-        });
-        files = yield* this.channel.until(listing);
-        this.stats.files = files.length;
+        const onProgress = (n: number) => this.maybeProgress('fetchingTree', n, null);
+        let texts = 0;
+        const listing = prewrite
+          ? source.snapshot(head, base, {
+              signal: this.signal,
+              onProgress,
+              onListed: (listed) => prewrite.listed(listed),
+              lean: (piece) => {
+                prewrite.piece(piece);
+                for (const f of piece) if (isText(f)) texts++;
+              },
+            })
+          : source.snapshot(head, base, { signal: this.signal, onProgress });
+        const listed = yield* this.channel.until(listing);
+        if (Array.isArray(listed)) files = listed;
+        // Kept lean only when the file holds every entry in path order (it checked them as they came)
+        // and the memory step reads them in pieces; else the list as objects, sorted, as before.
+        else if (listed.count >= large && prewrite?.wrote(listed.count)) {
+          lean = { listing: listed, texts };
+          scoped(this.deps.logger, 'sync').info(`the listing of ${listed.count} file(s) is held as git's output and read back in pieces (written to the snapshot as listed)`);
+        }
+        else files = sortedByPath([...piecesOf(listed)]) as RepositoryFile[];
+        this.stats.files = files?.length ?? lean?.listing.count ?? 0;
       }
     }
     yield this.progress('fetchingTree', this.stats.files, this.stats.files, true);
 
     throwIfAborted(this.signal);
     yield this.progress('diffing', 0, null, true);
-    const diff: SnapshotDiff = changes ?? diffSnapshots(base ? await store.readFiles(base.id) : [], files ?? []);
+    // A lean first snapshot is all added; its diff holds no entry (CompleteSyncInput.listed).
+    const diff: SnapshotDiff = changes ?? (lean ? { added: [], modified: [], removed: [] } : diffSnapshots(base ? await store.readFiles(base.id) : [], files ?? []));
     Object.assign(this.stats, diffCounts(diff));
+    if (lean) this.stats.added = lean.listing.count;
     yield this.progress('diffing', 1, 1, true);
 
     // The parsers' id is decided here, once their load on this thread is known, not after the
@@ -273,14 +296,12 @@ class Run {
     // branch at every sync. Loaded here, this thread also has the parsers the id names when a worker
     // fails and its files are analysed here (readAndIndex).
     if (this.deps.resolveExtractor) this.resolved = yield* this.channel.until(this.deps.resolveExtractor());
-    const isText = (f: RepositoryFile) => f.mode !== '160000' && f.mode !== '120000' && (f.size ?? 0) <= this.deps.maxFileSize;
     const wanted = [...changedFiles(diff), ...stillMissing(base, diff)].filter(isText);
     // A base whose memory step never came: what it lacks is read now, so this link's memory is whole.
     // A base whose memory another extractor made (an older release, the other mode): every file is
     // analysed again, once, so this link's memory is all this extractor's.
     const stale = base !== undefined && base.memoryExtractor !== this.extractor;
     if (base?.memoryIncomplete || stale) wanted.push(...(yield* this.channel.until(this.unindexed(base, diff, wanted, stale))).filter(isText));
-    const large = this.deps.largeChangeFiles ?? LARGE_CHANGE_FILES;
     const { reused, toRead } = wanted.length > 0 ? yield* this.channel.until(this.reuseKnown(wanted)) : { reused: [], toRead: wanted };
     const input: CompleteSyncInput = {
       branch: head.branch,
@@ -290,13 +311,14 @@ class Run {
       forcePushed: head.forcePushed,
       baseSyncId: base?.id ?? null,
       ...(files ? { files } : {}),
+      ...(lean ? { listed: lean.listing.count } : {}),
       diff,
       memory: [],
       memoryExtractor: this.extractor,
       stats: this.snapshotStats(),
     };
     let completed: SyncRecord;
-    if (toRead.length >= large) {
+    if (lean || toRead.length >= large) {
       // Two steps: the snapshot now; the memory, written to its file as the files are analysed.
       yield this.progress('saving', 0, 1, true);
       // A re-analysis (stale base) leaves the base's facts of unchanged files active until its memory
@@ -311,7 +333,9 @@ class Run {
       let committed = false;
       try {
         if (reused.length > 0) writer.add(reused);
-        const read = yield* this.readAndIndex(source, head, toRead, (facts) => writer.add(facts));
+        // A lean listing's text files, read in groups made from it as the reading goes.
+        const reading = lean ? { groups: textGroups(lean.listing, isText), total: lean.texts } : toRead;
+        const read = yield* this.readAndIndex(source, head, reading, (facts) => writer.add(facts));
         this.stats.contentFiles = writer.count;
         yield* this.settle(source);
         yield* this.saving();
@@ -353,15 +377,16 @@ class Run {
   private async *readAndIndex(
     source: RepositorySource,
     head: SourceHead,
-    wanted: RepositoryFile[],
+    wanted: RepositoryFile[] | { groups: Iterable<RepositoryFile[]>; total: number },
     keepFacts: (facts: MemoryFacts[]) => void,
   ): AsyncGenerator<SyncEvent, { missing: RepositoryFile[] }> {
-    if (wanted.length === 0) return { missing: [] };
-    const bySha = pathsByBlob(wanted);
-    yield this.progress('fetchingContent', 0, wanted.length, true);
+    // Files are read a group at a time: all at once, or a lean listing's groups as they are made.
+    const { groups, total } = Array.isArray(wanted) ? { groups: [wanted], total: wanted.length } : wanted;
+    if (total === 0) return { missing: [] };
+    yield this.progress('fetchingContent', 0, total, true);
     const { extractFacts } = yield* this.channel.until((this.analysis ??= preload()));
-    const pool = this.deps.factsPool ? yield* this.channel.until(this.deps.factsPool(wanted.length)) : undefined;
-    scoped(this.deps.logger, 'sync').info(`memory facts of ${wanted.length} file(s) ${pool ? 'in worker threads' : 'on this thread'}`);
+    const pool = this.deps.factsPool ? yield* this.channel.until(this.deps.factsPool(total)) : undefined;
+    scoped(this.deps.logger, 'sync').info(`memory facts of ${total} file(s) ${pool ? 'in worker threads' : 'on this thread'}`);
     const keep = (facts: readonly (MemoryFacts | undefined)[]): void => {
       keepFacts(facts.filter((f): f is MemoryFacts => f !== undefined));
     };
@@ -409,27 +434,33 @@ class Run {
     const missing: RepositoryFile[] = [];
     let blobs: AsyncIterator<BlobContent> | undefined;
     try {
-      blobs = source.read(wanted, head, { signal: this.signal, onProgress: (done, total) => this.maybeProgress('fetchingContent', done, total) })[Symbol.asyncIterator]();
       const maxFileSize = this.deps.maxFileSize;
       let indexed = 0;
-      for (;;) {
-        const step = yield* this.channel.until(blobs.next());
-        if (step.done) break;
-        if (this.phase !== 'indexing') yield this.progress('indexing', 0, wanted.length, true);
-        const { sha, bytes } = step.value;
-        const same = bySha.get(sha);
-        for (const f of same === undefined ? [] : Array.isArray(same) ? same : [same]) {
-          indexed++;
-          if (!bytes) {
-            missing.push(f);
-            continue;
+      for (const group of groups) {
+        const bySha = pathsByBlob(group);
+        // Fetching is told for the first group only: a later one's would take the bar back from indexing.
+        const onProgress = indexed === 0 ? (done: number, of: number) => this.maybeProgress('fetchingContent', done, Array.isArray(wanted) ? of : total) : undefined;
+        blobs = source.read(group, head, { signal: this.signal, ...(onProgress ? { onProgress } : {}) })[Symbol.asyncIterator]();
+        for (;;) {
+          const step = yield* this.channel.until(blobs.next());
+          if (step.done) break;
+          if (this.phase !== 'indexing') yield this.progress('indexing', indexed, total, true);
+          const { sha, bytes } = step.value;
+          const same = bySha.get(sha);
+          for (const f of same === undefined ? [] : Array.isArray(same) ? same : [same]) {
+            indexed++;
+            if (!bytes) {
+              missing.push(f);
+              continue;
+            }
+            batch.push({ path: f.path, blobSha: f.blobSha, mode: f.mode, size: f.size, content: bytes, maxFileSize });
+            batchBytes += bytes.length;
+            if (!pool || batch.length >= POOL_BATCH_FILES || batchBytes >= POOL_BATCH_BYTES) send();
+            while (inFlight.length >= POOL_IN_FLIGHT) yield* this.channel.until(settle(inFlight.shift() as Promise<void>));
           }
-          batch.push({ path: f.path, blobSha: f.blobSha, mode: f.mode, size: f.size, content: bytes, maxFileSize });
-          batchBytes += bytes.length;
-          if (!pool || batch.length >= POOL_BATCH_FILES || batchBytes >= POOL_BATCH_BYTES) send();
-          while (inFlight.length >= POOL_IN_FLIGHT) yield* this.channel.until(settle(inFlight.shift() as Promise<void>));
+          this.maybeProgress('indexing', indexed, total);
         }
-        this.maybeProgress('indexing', indexed, wanted.length);
+        blobs = undefined;
       }
       if (batch.length > 0) send();
       yield* this.channel.until(settle(Promise.all(inFlight)));
@@ -451,7 +482,7 @@ class Run {
       await pool?.close();
     }
     if (missing.length > 0) yield { type: 'warning', syncId: this.record.id, message: missingWarning(missing, head.branch) };
-    yield this.progress('indexing', wanted.length, wanted.length, true);
+    yield this.progress('indexing', total, total, true);
     return { missing: [...sortedByPath(missing)] };
   }
 
@@ -564,6 +595,32 @@ function preload(): Promise<typeof import('./memory/analysis')> {
  * The files of each blob sha: the file itself, or an array when one blob is several paths. Held
  * through the whole memory step: an array per blob cost 10 MB of heap at 100k files.
  */
+/** Every entry of a lean listing, made again (for a listing too small, or out of order, to keep lean). */
+function* piecesOf(listing: ListedPieces): Generator<RepositoryFile> {
+  for (const piece of listing.pieces()) yield* piece;
+}
+
+/**
+ * Files of a lean listing read per group: one read's set-up each (~1 ms: its first blobs asked and
+ * awaited). A group's entries live until its last blob is analysed: 4,096 a group outlived the young
+ * generation's collections and was promoted, old-generation garbage that kept the 100k first sync's
+ * peak where the held list had it (128–148 MB); 1,024 peaked at 118–122 MB, the memory no later.
+ */
+const READ_GROUP_FILES = 1024;
+
+/** The text files of a lean listing, in groups of about READ_GROUP_FILES made as they are asked for. */
+function* textGroups(listing: ListedPieces, isText: (f: RepositoryFile) => boolean): Generator<RepositoryFile[]> {
+  let group: RepositoryFile[] = [];
+  for (const piece of listing.pieces()) {
+    for (const f of piece) if (isText(f)) group.push(f);
+    if (group.length >= READ_GROUP_FILES) {
+      yield group;
+      group = [];
+    }
+  }
+  if (group.length > 0) yield group;
+}
+
 function pathsByBlob(files: readonly RepositoryFile[]): Map<string, RepositoryFile | RepositoryFile[]> {
   const out = new Map<string, RepositoryFile | RepositoryFile[]>();
   for (const f of files) {

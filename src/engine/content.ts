@@ -5,7 +5,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { SyncError, throwIfAborted } from '../core/errors';
 import { scoped, type Logger } from '../core/logger';
-import type { GitHubConnector, NetworkHooks, OnListed } from '../core/ports';
+import type { GitHubConnector, ListedPieces, NetworkHooks, OnListed, OnPiece } from '../core/ports';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/retry';
 import type { RemoteRepository, RepositoryFile, SnapshotDiff } from '../core/types';
 import { errno, storageProblem } from '../storage/fsOps';
@@ -186,9 +186,14 @@ export class GitContentFetcher {
   }
 
   /** The tree listed from the cache repository alone (git path); undefined when the cache lacks it. */
-  async cacheTree(treeSha: string, signal?: AbortSignal, onListed?: OnListed): Promise<RepositoryFile[] | undefined> {
+  /** The tree from the cache (the git binary), as objects, or held as git's output with `onPiece` (see LsTreeReader). */
+  cacheTree(treeSha: string, signal?: AbortSignal, onListed?: OnListed): Promise<RepositoryFile[] | undefined>;
+  cacheTree(treeSha: string, signal: AbortSignal | undefined, onListed: OnListed | undefined, onPiece: OnPiece | undefined): Promise<RepositoryFile[] | ListedPieces | undefined>;
+  async cacheTree(treeSha: string, signal?: AbortSignal, onListed?: OnListed, onPiece?: OnPiece): Promise<RepositoryFile[] | ListedPieces | undefined> {
     const gitPath = this.opts.gitPath;
-    return gitPath ? lsTreeWithGit(gitPath, this.opts.cacheGitDir, treeSha, signal, onListed) : undefined;
+    if (!gitPath) return undefined;
+    const dir = this.opts.cacheGitDir;
+    return onPiece ? lsTreeWithGit(gitPath, dir, treeSha, signal, onListed, onPiece) : lsTreeWithGit(gitPath, dir, treeSha, signal, onListed);
   }
 
   async localTree(treeSha: string, signal?: AbortSignal, cacheFirst = false, onListed?: OnListed): Promise<RepositoryFile[] | undefined> {

@@ -4,7 +4,7 @@
 import { sortedByPath } from '../core/diff';
 import { detectForcePush } from '../core/forcePush';
 import { scoped, type Logger } from '../core/logger';
-import type { BlobContent, GitHubConnector, OnListed, RepositorySource, SourceHead } from '../core/ports';
+import type { BlobContent, GitHubConnector, ListedPieces, OnPiece, RepositorySource, SnapshotOptions, SourceHead } from '../core/ports';
 import type { BranchHead, RemoteRepository, RepositoryFile, SnapshotDiff, SyncRecord } from '../core/types';
 import { LossyTreeNamesError } from '../github/tree';
 import type { GitContentFetcher } from './content';
@@ -179,14 +179,15 @@ export class GitHubRepositorySource implements RepositorySource {
    * the cache holds the base's commit so the pack carries only new objects; else the REST tree
    * (descending truncated trees).
    */
-  async snapshot(
-    head: SourceHead,
-    base: SyncRecord | undefined,
-    opts: { signal?: AbortSignal; onProgress?: (entries: number) => void; onListed?: OnListed },
-  ): Promise<RepositoryFile[]> {
-    const { signal, onListed } = opts;
-    const listed = (await this.packArrived()) ? await this.content.cacheTree(head.treeSha, signal, onListed) : undefined;
-    if (listed) return sorted(listed);
+  snapshot(head: SourceHead, base: SyncRecord | undefined, opts: SnapshotOptions & { lean: OnPiece }): Promise<RepositoryFile[] | ListedPieces>;
+  snapshot(head: SourceHead, base: SyncRecord | undefined, opts: SnapshotOptions): Promise<RepositoryFile[]>;
+  async snapshot(head: SourceHead, base: SyncRecord | undefined, opts: SnapshotOptions & { lean?: OnPiece }): Promise<RepositoryFile[] | ListedPieces> {
+    const { signal, onListed, lean } = opts;
+    // Lean only here, where the cache holds the commit: its blobs are then read without asking any
+    // store what it holds, so reading the listing in groups costs no more than reading it at once.
+    // A lean listing is git's output (held compactly), unsorted: the caller checks its order.
+    const listed = (await this.packArrived()) ? await this.content.cacheTree(head.treeSha, signal, onListed, lean) : undefined;
+    if (listed) return Array.isArray(listed) ? sorted(listed) : listed;
     const { transferred, failure } = await this.settleEarly();
     // An early transfer ran only when the workspace lacked the commit: the cache is asked first.
     const local = await this.content.localTree(head.treeSha, signal, transferred, onListed);

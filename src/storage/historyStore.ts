@@ -114,7 +114,8 @@ export class LowdbHistoryStore implements HistoryStore {
     return this.exclusive(async () => {
       const prewritten = opts.prewritten instanceof PrewrittenSnapshot ? opts.prewritten : undefined;
       try {
-        return await this.completeLink(syncId, input, prewritten?.holds(input.files) ? prewritten : undefined);
+        const held = input.files !== undefined ? prewritten?.holds(input.files) : input.listed !== undefined && prewritten?.wrote(input.listed);
+        return await this.completeLink(syncId, input, held ? prewritten : undefined);
       } finally {
         await opts.prewritten?.abort();
       }
@@ -384,6 +385,7 @@ export class LowdbHistoryStore implements HistoryStore {
     if (input.files === undefined) {
       const stored = this.state.snapshots.fileCount(input.treeSha);
       if (stored !== undefined) return { node: undefined, fileCount: stored };
+      if (input.listed !== undefined) return { node: await this.adoptListed(rec, base, input, prewritten), fileCount: input.listed };
       if (!base?.treeSha) throw new SyncError('STORAGE_ERROR', `Refusing to store sync without its files: tree ${input.treeSha} is not stored yet and there is no base to apply its changes to.`);
       try {
         return await this.state.snapshots.writeDeltaNode(input.treeSha, base.treeSha, input.diff);
@@ -403,6 +405,21 @@ export class LowdbHistoryStore implements HistoryStore {
       }
     }
     return { node: await this.snapshotNode(input.treeSha, parent?.treeSha ?? null, input.files), fileCount: input.files.length };
+  }
+
+  /** The node of a snapshot whose files the sync never held (`CompleteSyncInput.listed`): the prewritten file. */
+  private async adoptListed(rec: SyncRecord, base: SyncRecord | undefined, input: CompleteSyncInput, prewritten: PrewrittenSnapshot | undefined): Promise<SnapshotNode> {
+    if (base !== undefined || rec.startedAfterSyncId !== null || prewritten?.treeSha !== input.treeSha) {
+      throw new SyncError('STORAGE_ERROR', `Refusing to store sync ${rec.id} without its files: only a repository's first snapshot, written as it was listed, is stored so.`);
+    }
+    try {
+      return await this.state.snapshots.adopt(prewritten);
+    } catch (e) {
+      // Its temp file gone (removed by hand, or by a cleaner of old temp files): the files it held are
+      // not held here to write again; nothing is stored, and the next sync lists the tree again.
+      if (errno(e) === 'ENOENT') throw new SyncError('STORAGE_ERROR', `The snapshot file written while the tree was listed is gone (${e instanceof Error ? e.message : String(e)}); sync again.`);
+      throw await this.corrupted(e);
+    }
   }
 
   /**

@@ -43,7 +43,7 @@ export function assertNoSuccessor(records: SyncRecord[], repository: RepositoryR
   }
 }
 
-const inputSchema = lazySchema(() => z.object({ commitSha: shaSchema, treeSha: shaSchema, memoryExtractor: z.string().min(1).max(64).optional() }));
+const inputSchema = lazySchema(() => z.object({ commitSha: shaSchema, treeSha: shaSchema, memoryExtractor: z.string().min(1).max(64).optional(), listed: z.number().int().nonnegative().optional() }));
 
 /**
  * Validate what complete() is about to persist, so a bad input can never produce an unreadable file.
@@ -125,7 +125,8 @@ export function completedRecord(rec: SyncRecord, input: CompleteSyncInput, files
     missingContent: (input.missingContent ?? []).map((f) => ({ ...f })),
     ...(input.memoryPending ? { memoryIncomplete: true } : {}),
     ...(input.memoryExtractor !== undefined ? { memoryExtractor: input.memoryExtractor } : {}),
-    stats: { ...input.stats, files, ...diffCounts(input.diff) },
+    // A snapshot stored as listed (`listed`) is all added: its diff holds no entry.
+    stats: { ...input.stats, files, ...diffCounts(input.diff), ...(input.listed !== undefined ? { added: input.listed } : {}) },
   };
 }
 

@@ -155,10 +155,11 @@ export class SnapshotStore {
    * The node of a prewritten snapshot whose listing is `files` (checked by the caller with
    * `holds`): its file is completed, and the files are remembered as writeNode remembers them.
    */
-  async adopt(prewritten: PrewrittenSnapshot, files: RepositoryFile[]): Promise<SnapshotNode> {
+  /** The prewritten file as the node of its tree; `files`, when the caller holds them, cached. */
+  async adopt(prewritten: PrewrittenSnapshot, files?: RepositoryFile[]): Promise<SnapshotNode> {
     const node = await prewritten.finish();
     // A copy, as writeNode keeps: the cache never shares an array with a caller.
-    this.remember(prewritten.treeSha, files.slice());
+    if (files) this.remember(prewritten.treeSha, files.slice());
     return node;
   }
 
@@ -207,6 +208,9 @@ export class SnapshotStore {
 export class PrewrittenSnapshot implements SnapshotPrewrite {
   private list: readonly RepositoryFile[] | undefined;
   private count = 0;
+  /** A lean listing's (piece()): the last path written. */
+  private lastPath: string | undefined;
+  private lean = false;
   private readonly bytes: NodeBytes;
   private usable = true;
   private ended = false;
@@ -225,7 +229,7 @@ export class PrewrittenSnapshot implements SnapshotPrewrite {
 
   listed(files: readonly RepositoryFile[]): void {
     if (!this.usable || this.ended) return;
-    if (this.list !== undefined && files !== this.list) return this.giveUp();
+    if (this.lean || (this.list !== undefined && files !== this.list)) return this.giveUp();
     this.list = files;
     try {
       for (let i = this.count; i < files.length; i++) {
@@ -241,9 +245,32 @@ export class PrewrittenSnapshot implements SnapshotPrewrite {
     this.count = files.length;
   }
 
+  piece(entries: readonly RepositoryFile[]): void {
+    if (!this.usable || this.ended) return;
+    // One listing per file: a list after pieces, or pieces after a list, is another listing.
+    if (this.list !== undefined) return this.giveUp();
+    this.lean = true;
+    try {
+      for (const f of entries) {
+        checkRepositoryFile(f);
+        if (this.lastPath !== undefined && !(this.lastPath < f.path)) return this.giveUp();
+        this.bytes.tuple(this.count === 0, f.path, f.blobSha, f.mode, f.size);
+        if (!this.usable) return;
+        this.count++;
+        this.lastPath = f.path;
+      }
+    } catch {
+      return this.giveUp();
+    }
+  }
+
   /** Whether `files` is exactly the list written (the same array, every entry of it). */
   holds(files: readonly RepositoryFile[] | undefined): boolean {
-    return this.usable && !this.ended && files !== undefined && files === this.list && files.length === this.count;
+    return this.usable && !this.ended && !this.lean && files !== undefined && files === this.list && files.length === this.count;
+  }
+
+  wrote(count: number): boolean {
+    return this.usable && !this.ended && this.lean && count === this.count;
   }
 
   /** Complete the file under its name: its node. */

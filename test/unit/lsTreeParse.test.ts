@@ -98,6 +98,43 @@ describe('the git path lists a tree exactly (ls-tree parsed byte by byte)', () =
     assert.throws(() => bad.end(), /unexpected ls-tree output/);
   });
 
+  it('a lean listing hands each piece over as it arrives and holds only git\'s output: read back once, it is the whole list, cut anywhere', async () => {
+    const one = blob('lean\n');
+    const link = blob('target');
+    const entries = Array.from({ length: 40 }, (_, i) => ({ name: Buffer.from(i % 3 === 0 ? `naïve ${i}.md` : `f${i}`), mode: i % 5 === 0 ? '120000' : '100644', type: 'blob', sha: i % 5 === 0 ? link : one }));
+    const root = mktree([...entries, { name: Buffer.from('sub module'), mode: '160000', type: 'commit', sha: 'c'.repeat(40) }]);
+    const out = git(['ls-tree', '-r', '-l', '-z', '--full-tree', root]);
+    const whole = parseLsTree(out);
+    for (const cut of [(i: number) => 1 + (i % 97), () => 1, () => out.length, (i: number) => (i === 0 ? 10 : i === 1 ? 20 : out.length)]) {
+      const handed: RepositoryFile[] = [];
+      const reader = new LsTreeReader(undefined, (piece) => handed.push(...piece));
+      for (let at = 0, i = 0; at < out.length; i++) {
+        const n = cut(i);
+        reader.push(out.subarray(at, at + n));
+        at += n;
+      }
+      const listing = reader.lean();
+      assert.equal(listing.count, whole.length);
+      assert.deepEqual(handed, whole, 'every entry handed over once, in order, as it arrived');
+      assert.deepEqual([...listing.pieces()].flat(), whole, 'read back: the whole list');
+      assert.deepEqual([...listing.pieces()], [], 'read once: its bytes are let go as they are read');
+    }
+    // Without the last NUL the last entry still counts; output that is not ls-tree's is an error.
+    const reader = new LsTreeReader(undefined, () => undefined);
+    reader.push(out.subarray(0, out.length - 1));
+    assert.deepEqual([...reader.lean().pieces()].flat(), whole);
+    const bad = new LsTreeReader(undefined, () => undefined);
+    bad.push(Buffer.from('not ls-tree output\0'));
+    assert.throws(() => bad.lean(), /unexpected ls-tree output/);
+    // From git, through many pipe chunks: the same list, and no entry handed to onListed.
+    const many = mktree(Array.from({ length: 3000 }, (_, i) => ({ name: Buffer.from(`${'long name '.repeat(8)}${i}.ts`), mode: '100644', type: 'blob', sha: one })));
+    let pieces = 0;
+    const listed = await lsTreeWithGit('git', dir, many, undefined, () => assert.fail('a lean listing calls no onListed'), () => pieces++);
+    assert.ok(listed && !Array.isArray(listed));
+    assert.ok(pieces > 1, `handed over in pieces (${pieces})`);
+    assert.deepEqual([...listed.pieces()].flat(), parseLsTree(git(['ls-tree', '-r', '-l', '-z', '--full-tree', many])));
+  });
+
   it('a tree this database lacks is undefined, not an error', async () => {
     assert.equal(await lsTreeWithGit('git', dir, 'b'.repeat(40)), undefined);
   });

@@ -82,6 +82,73 @@ describe('history store: a first snapshot written while it is listed', () => {
     assert.deepEqual(written(dir), [name], 'abort() after complete() removes nothing');
   });
 
+  it('a lean listing handed over in pieces: complete() with only its count stores the same bytes and files, all added; out of order or mixed with a list, nothing is stored without the files', async () => {
+    const files = listing();
+    const plainDir = dirs.make();
+    const plain = await open(plainDir);
+    await syncFiles(plain, files);
+    const [plainName] = written(plainDir);
+    const leanInput = (rec: SyncRecord, count: number) => ({
+      baseSyncId: null,
+      commitSha: sha(`commit ${treeOf(files)}`),
+      treeSha: treeOf(files),
+      commitMessage: 'first',
+      forcePushed: false,
+      listed: count,
+      diff: { added: [], modified: [], removed: [] },
+      memory: [],
+      memoryPending: true,
+      stats: { ...(rec.stats as SyncRecord['stats']), files: 0, added: 0, modified: 0, removed: 0 },
+    });
+
+    const dir = dirs.make();
+    const store = await open(dir);
+    const rec = await store.begin({ repository: repo, branch: 'main' });
+    const p = await prewrite(store, rec, files);
+    for (let i = 0; i < files.length; i += 3) p.piece(files.slice(i, i + 3));
+    assert.equal(p.wrote(files.length), true);
+    assert.equal(p.wrote(files.length - 1), false, 'a count other than what was written');
+    const done = await store.complete(rec.id, leanInput(rec, files.length), { prewritten: p });
+    assert.deepEqual(temps(dir), []);
+    const [name] = written(dir);
+    assert.equal(readFileSync(path.join(snapshotDir(dir), name as string), 'utf8'), readFileSync(path.join(snapshotDir(plainDir), plainName as string), 'utf8'));
+    assert.equal(done.stats.files, files.length);
+    assert.equal(done.stats.added, files.length, 'a first snapshot stored from its count is all added');
+    await store.close();
+    assert.deepEqual(await (await open(dir)).readFiles(done.id), files);
+
+    const refusals: { name: string; hand: (p: SnapshotPrewrite) => void }[] = [
+      { name: 'out of order', hand: (q) => [...files].reverse().forEach((f) => q.piece([f])) },
+      { name: 'a list, then pieces', hand: (q) => (q.listed(files.slice(0, 2)), q.piece(files.slice(2))) },
+      { name: 'pieces, then a list', hand: (q) => (q.piece(files.slice(0, 2)), q.listed(files)) },
+      { name: 'an entry that is no file', hand: (q) => q.piece(files.map((f, i) => (i === 2 ? { ...f, blobSha: 'not-a-sha' } : f))) },
+    ];
+    for (const c of refusals) {
+      const d = dirs.make();
+      const st = await open(d);
+      const r = await st.begin({ repository: repo, branch: 'main' });
+      const q = await prewrite(st, r, files);
+      c.hand(q);
+      assert.equal(q.wrote(files.length), false, `${c.name}: not held`);
+      const err = await st.complete(r.id, leanInput(r, files.length), { prewritten: q }).then(() => undefined, (e: unknown) => e);
+      assert.ok(isSyncError(err, 'STORAGE_ERROR') && /without its files/.test(err.message), `${c.name}: refused, got ${String(err)}`);
+      assert.deepEqual(snapshotNames(d), [], `${c.name}: nothing left`);
+      await st.close();
+    }
+
+    // Its temp file removed meanwhile: the files are not held to write again; said, nothing stored.
+    const gone = dirs.make();
+    const st = await open(gone);
+    const r = await st.begin({ repository: repo, branch: 'main' });
+    const q = await prewrite(st, r, files);
+    q.piece(files);
+    for (const t of temps(gone)) rmSync(path.join(snapshotDir(gone), t));
+    const err = await st.complete(r.id, leanInput(r, files.length), { prewritten: q }).then(() => undefined, (e: unknown) => e);
+    assert.ok(isSyncError(err, 'STORAGE_ERROR') && /is gone.*sync again/.test(err.message), `a vanished file is said, got ${String(err)}`);
+    assert.deepEqual(written(gone), []);
+    await st.close();
+  });
+
   it('a listing out of path order, another list than the one completed, or an entry that is no file: written at complete() as before, the temp file gone', async () => {
     const files = listing();
     const cases: { name: string; list: (p: SnapshotPrewrite) => RepositoryFile[]; completed: (listed: RepositoryFile[]) => RepositoryFile[]; refused?: RegExp }[] = [

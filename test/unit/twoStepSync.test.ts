@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { extractorId } from '../../src/core/memory/extractor';
 import { commitChanges, createBranch } from '../support/repos';
-import { cli, Fixture, last, type CliRun } from './support/cliHarness';
+import { bareWorkspace, cli, Fixture, last, type CliRun } from './support/cliHarness';
 
 const files: Record<string, string> = {
   'README.md': '# Two steps\n\nA repository whose memory lands after its snapshot.\n',
@@ -105,6 +105,32 @@ describe('two-step commit of a large sync, and facts reused by blob sha', functi
     const records = await history(storage);
     assert.equal(records.length, 1, 'one record for the two commits');
     assert.equal(records[0]?.memoryIncomplete, undefined);
+  });
+
+  it("a repository's first large sync into a workspace without its objects holds the listing as git's output: the snapshot, stats and memory a small sync stores", async () => {
+    const ws = await bareWorkspace(fx.server, 'octo', 'repo');
+    try {
+      const storage = path.join(tmp, 'lean');
+      const run = await cli(['sync', '--repo', ws.dir, '--storage', storage, '--branch', 'main', '--json'], { PROJECT_SYNC_LOG: 'info' }, large);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /listing of 8 file\(s\) is held as git's output/);
+      const saved = run.lines.find((l) => l.type === 'saved')?.sync as Rec;
+      assert.equal(saved.memoryIncomplete, true);
+      const result = last(run).sync as Rec;
+      for (const rec of [saved, result]) {
+        assert.equal(rec.stats.files, Object.keys(files).length);
+        assert.equal(rec.stats.added, Object.keys(files).length, 'all added');
+      }
+      assert.equal(result.stats.contentFiles, Object.keys(files).length);
+      const listed = async (s: string) => (await cli(['files', '--storage', s, '--json'])).stdout;
+      const ref = path.join(tmp, 'ref-lean');
+      assert.equal((await syncInto(ref, 'main', {})).code, 0);
+      assert.equal(await listed(storage), await listed(ref), 'the snapshot a small sync stores');
+      assert.deepEqual(facts(await memoryOf(storage)), facts(await memoryOf(ref)));
+      assert.equal(checkBlobIndex(storage), Object.keys(files).length);
+    } finally {
+      await ws.cleanup();
+    }
   });
 
   it('keeps the snapshot when the memory step fails, and the next sync of the branch completes the memory', async () => {

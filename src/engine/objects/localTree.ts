@@ -2,9 +2,11 @@
 // whole trees by REST, as isomorphic-git would inflate every blob to learn its size; it compares two
 // trees with diffTreesWithIsoGit in isoGitTree.ts, which sizes only the blobs that changed.)
 import { decodeGitPath } from '../../core/paths';
-import type { OnListed } from '../../core/ports';
+import type { ListedPieces, OnListed, OnPiece } from '../../core/ports';
 import { fileModeSchema, type FileMode, type RepositoryFile, type SnapshotDiff } from '../../core/types';
 import { runGit, runGitEach } from './catFile';
+
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Every entry of the tree from the git binary, or undefined when this object database lacks it.
@@ -12,36 +14,70 @@ import { runGit, runGitEach } from './catFile';
  * never gathered (gathered, it and its chunks stayed on the heap as garbage until the end of a
  * first sync), and a chunk is copied only for the one entry it shares with the chunk before.
  */
-export async function lsTreeWithGit(gitPath: string, gitDir: string, treeSha: string, signal?: AbortSignal, onListed?: OnListed): Promise<RepositoryFile[] | undefined> {
-  const reader = new LsTreeReader(onListed);
+export async function lsTreeWithGit(gitPath: string, gitDir: string, treeSha: string, signal?: AbortSignal, onListed?: OnListed): Promise<RepositoryFile[] | undefined>;
+/** With `onPiece`: the listing held as git's output (see LsTreeReader), each piece's entries handed to `onPiece`. */
+export async function lsTreeWithGit(gitPath: string, gitDir: string, treeSha: string, signal: AbortSignal | undefined, onListed: OnListed | undefined, onPiece: OnPiece): Promise<ListedPieces | undefined>;
+export async function lsTreeWithGit(gitPath: string, gitDir: string, treeSha: string, signal?: AbortSignal, onListed?: OnListed, onPiece?: OnPiece): Promise<RepositoryFile[] | ListedPieces | undefined> {
+  const reader = new LsTreeReader(onListed, onPiece);
   try {
     await runGitEach(gitPath, ['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', treeSha], (chunk) => reader.push(chunk), undefined, { signal });
   } catch (e) {
     if (signal?.aborted) throw e;
     return undefined; // not a tree here (missing object, or a shallow cache without it)
   }
-  return reader.end();
+  return onPiece ? reader.lean() : reader.end();
 }
 
 /**
  * `ls-tree -r -l -z` output parsed as its chunks arrive, cut anywhere (see lsTreeWithGit).
  * `onListed` is called with the list so far (the array end() returns) whenever a chunk added entries.
+ * With `onPiece` the reader is lean: each chunk's entries are handed to `onPiece` and dropped, and
+ * git's output is kept instead, as whole entries (views of its chunks), for lean() to list again: a
+ * 100k-file tree held as 11 MB of bytes rather than 100k objects and their 200k strings, which
+ * outlived the young generation's collections as they were listed (growing it to its 32 MB) and
+ * stayed through a first sync's memory step.
  */
 export class LsTreeReader {
   private readonly files: RepositoryFile[] = [];
+  /** Lean: the output's whole entries, in pieces; their count. */
+  private readonly raw: Buffer[] | undefined;
+  private rawCount = 0;
   /** The start of an entry the chunks so far have not ended. */
   private carry: Buffer | undefined;
   private malformed: unknown;
 
-  constructor(private readonly onListed?: OnListed) {}
+  constructor(
+    private readonly onListed?: OnListed,
+    private readonly onPiece?: OnPiece,
+  ) {
+    this.raw = onPiece ? [] : undefined;
+  }
 
   push(chunk: Buffer): void {
+    if (this.raw) {
+      const piece: RepositoryFile[] = [];
+      this.parse(chunk, piece);
+      this.handOver(piece);
+      return;
+    }
     const before = this.files.length;
-    this.parse(chunk);
+    this.parse(chunk, this.files);
     if (this.onListed && this.files.length > before) this.onListed(this.files);
   }
 
-  private parse(chunk: Buffer): void {
+  private handOver(piece: RepositoryFile[]): void {
+    if (piece.length === 0) return;
+    this.rawCount += piece.length;
+    this.onPiece?.(piece);
+  }
+
+  /** `files` gets the entries of `buf` from `from` to `to`; a lean reader keeps those bytes. */
+  private parseRange(buf: Buffer, from: number, to: number, files: RepositoryFile[]): void {
+    parseLsTreeInto(buf, from, to, files);
+    this.raw?.push(from === 0 && to === buf.length ? buf : buf.subarray(from, to));
+  }
+
+  private parse(chunk: Buffer, files: RepositoryFile[]): void {
     if (this.malformed !== undefined) return;
     try {
       let from = 0;
@@ -54,11 +90,11 @@ export class LsTreeReader {
         }
         const whole = Buffer.concat([this.carry, chunk.subarray(0, first + 1)]);
         this.carry = undefined;
-        parseLsTreeInto(whole, 0, whole.length, this.files);
+        this.parseRange(whole, 0, whole.length, files);
         from = first + 1;
       }
       const last = chunk.lastIndexOf(0);
-      if (last >= from) parseLsTreeInto(chunk, from, last + 1, this.files);
+      if (last >= from) this.parseRange(chunk, from, last + 1, files);
       // Copied: a view would keep the whole chunk alive for a few bytes.
       const rest = Math.max(from, last + 1);
       if (rest < chunk.length) this.carry = Buffer.from(chunk.subarray(rest));
@@ -69,16 +105,46 @@ export class LsTreeReader {
 
   /** Every entry; throws when the output was not ls-tree's. */
   end(): RepositoryFile[] {
+    this.last(this.files);
+    if (this.malformed !== undefined) throw this.malformed;
+    return this.files;
+  }
+
+  /** A lean reader's listing (see the class); throws when the output was not ls-tree's. */
+  lean(): ListedPieces {
+    const raw = this.raw;
+    if (!raw) throw new Error('not a lean ls-tree reader');
+    const piece: RepositoryFile[] = [];
+    this.last(piece);
+    if (this.malformed !== undefined) throw this.malformed;
+    this.handOver(piece);
+    const count = this.rawCount;
+    return {
+      count,
+      // Once: each piece's bytes are let go as its entries are made.
+      *pieces() {
+        for (let i = 0; i < raw.length; i++) {
+          const buf = raw[i] as Buffer;
+          raw[i] = EMPTY;
+          const files: RepositoryFile[] = [];
+          parseLsTreeInto(buf, 0, buf.length, files);
+          yield files;
+        }
+        raw.length = 0;
+      },
+    };
+  }
+
+  /** The entry the output ended with, when its NUL was left out. */
+  private last(files: RepositoryFile[]): void {
     if (this.malformed === undefined && this.carry && this.carry.length > 0) {
       try {
-        parseLsTreeInto(this.carry, 0, this.carry.length, this.files);
+        this.parseRange(this.carry, 0, this.carry.length, files);
       } catch (e) {
         this.malformed = e;
       }
       this.carry = undefined;
     }
-    if (this.malformed !== undefined) throw this.malformed;
-    return this.files;
   }
 }
 
