@@ -70,8 +70,8 @@ export type OnPiece = (entries: readonly RepositoryFile[]) => void;
 /**
  * A tree listed without holding an object per entry (the git binary's own output, ~110 bytes an
  * entry): `pieces()` makes the entries again, a piece at a time, in the order they were listed —
- * which is not always path order (see `SnapshotPrewrite`). Each piece is a new array. Read once:
- * what a piece was made from is let go as it is made.
+ * which is not always path order (see `SnapshotPrewrite`). Each piece is a new array. Read once
+ * (a second read throws): what a piece was made from is let go as it is made.
  */
 export interface ListedPieces {
   readonly count: number;
@@ -106,7 +106,8 @@ export interface RepositorySource {
    * Every entry of the head's tree (files, symlinks, submodules), sorted by path. A listing that
    * arrives in pieces calls `onListed` with the list so far (the array it returns, while it grows).
    * With `lean`, a listing the source holds compactly is returned as ListedPieces instead (in the
-   * order listed, not sorted), `lean` called with each piece as it arrives and `onListed` not at all.
+   * order listed, not sorted), `lean` called with each piece as it arrives. A lean attempt that
+   * fails partway may be followed by a listing that calls `onListed` (the prewrite then gives up).
    */
   snapshot(head: SourceHead, base: SyncRecord | undefined, opts: SnapshotOptions & { lean: OnPiece }): Promise<RepositoryFile[] | ListedPieces>;
   snapshot(head: SourceHead, base: SyncRecord | undefined, opts: SnapshotOptions): Promise<RepositoryFile[]>;
@@ -269,7 +270,9 @@ export interface HistoryStore {
   begin(input: { repository: RepositoryRef; branch: string }): Promise<SyncRecord>;
   /**
    * One atomic commit: the record becomes a completed link, its snapshot and memory supersession
-   * land. `prewritten` (from prewriteSnapshot) is used when it holds `input.files`, else removed.
+   * land. `prewritten` (from prewriteSnapshot) is used when it holds `input.files`, or the
+   * `input.listed` entries of a listing handed over in pieces (else removed; then a `listed` input
+   * is refused: its files are nowhere else).
    */
   complete(syncId: string, input: CompleteSyncInput, opts?: { prewritten?: SnapshotPrewrite }): Promise<SyncRecord>;
   /**

@@ -242,6 +242,8 @@ class Run {
     let files: RepositoryFile[] | undefined;
     let changes: SnapshotDiff | undefined;
     let lean: { listing: ListedPieces; texts: number } | undefined;
+    /** Entries the prewritten file holds, every one, in path order: stored by their count (CompleteSyncInput.listed). */
+    let listedCount: number | undefined;
     if (unchanged) {
       this.stats.files = base.stats.files;
       changes = { added: [], modified: [], removed: [] };
@@ -269,13 +271,15 @@ class Run {
           : source.snapshot(head, base, { signal: this.signal, onProgress });
         const listed = yield* this.channel.until(listing);
         if (Array.isArray(listed)) files = listed;
-        // Kept lean only when the file holds every entry in path order (it checked them as they came)
-        // and the memory step reads them in pieces; else the list as objects, sorted, as before.
-        else if (listed.count >= large && prewrite?.wrote(listed.count)) {
-          lean = { listing: listed, texts };
-          scoped(this.deps.logger, 'sync').info(`the listing of ${listed.count} file(s) is held as git's output and read back in pieces (written to the snapshot as listed)`);
-        }
-        else files = sortedByPath([...piecesOf(listed)]) as RepositoryFile[];
+        else if (prewrite?.wrote(listed.count)) {
+          // The file holds every entry in path order (checked as they came): stored by their count.
+          // A large listing stays lean, its memory read back in groups; a small one is made again.
+          listedCount = listed.count;
+          if (listed.count >= large && this.storeHoldsNoOther(store)) {
+            lean = { listing: listed, texts };
+            scoped(this.deps.logger, 'sync').info(`the listing of ${listed.count} file(s) is held as git's output and read back in pieces (written to the snapshot as listed)`);
+          } else files = [...piecesOf(listed)];
+        } else files = sortedByPath([...piecesOf(listed)]) as RepositoryFile[];
         this.stats.files = files?.length ?? lean?.listing.count ?? 0;
       }
     }
@@ -310,9 +314,8 @@ class Run {
       commitMessage: head.commitMessage,
       forcePushed: head.forcePushed,
       baseSyncId: base?.id ?? null,
-      ...(files ? { files } : {}),
-      ...(lean ? { listed: lean.listing.count } : {}),
-      diff,
+      // The file the listing wrote holds them all: the store takes their count (all added, no diff).
+      ...(listedCount !== undefined ? { listed: listedCount, diff: { added: [], modified: [], removed: [] } } : { ...(files ? { files } : {}), diff }),
       memory: [],
       memoryExtractor: this.extractor,
       stats: this.snapshotStats(),
@@ -356,6 +359,14 @@ class Run {
     this.phase = 'done';
     yield this.progress('done', 1, 1, true);
     return completed;
+  }
+
+  /**
+   * Whether the store holds no sync but this one: a lean listing's files are not looked up among
+   * facts other repositories' syncs hold (reuseKnown), so it is kept lean only where there are none.
+   */
+  private storeHoldsNoOther(store: HistoryStore): boolean {
+    return store.list().every((r) => r.id === this.record.id);
   }
 
   /** complete()'s options: the prewritten snapshot (complete() ends or removes it). */
@@ -436,10 +447,12 @@ class Run {
     try {
       const maxFileSize = this.deps.maxFileSize;
       let indexed = 0;
+      let first = true;
       for (const group of groups) {
         const bySha = pathsByBlob(group);
         // Fetching is told for the first group only: a later one's would take the bar back from indexing.
-        const onProgress = indexed === 0 ? (done: number, of: number) => this.maybeProgress('fetchingContent', done, Array.isArray(wanted) ? of : total) : undefined;
+        const onProgress = first ? (done: number, of: number) => this.maybeProgress('fetchingContent', done, Array.isArray(wanted) ? of : total) : undefined;
+        first = false;
         blobs = source.read(group, head, { signal: this.signal, ...(onProgress ? { onProgress } : {}) })[Symbol.asyncIterator]();
         for (;;) {
           const step = yield* this.channel.until(blobs.next());
@@ -591,10 +604,6 @@ function preload(): Promise<typeof import('./memory/analysis')> {
   return loading;
 }
 
-/**
- * The files of each blob sha: the file itself, or an array when one blob is several paths. Held
- * through the whole memory step: an array per blob cost 10 MB of heap at 100k files.
- */
 /** Every entry of a lean listing, made again (for a listing too small, or out of order, to keep lean). */
 function* piecesOf(listing: ListedPieces): Generator<RepositoryFile> {
   for (const piece of listing.pieces()) yield* piece;
@@ -621,6 +630,11 @@ function* textGroups(listing: ListedPieces, isText: (f: RepositoryFile) => boole
   if (group.length > 0) yield group;
 }
 
+/**
+ * The files of each blob sha: the file itself, or an array when one blob is several paths. Held
+ * while its group is read (the whole memory step but for a lean listing's groups): an array per
+ * blob cost 10 MB of heap at 100k files.
+ */
 function pathsByBlob(files: readonly RepositoryFile[]): Map<string, RepositoryFile | RepositoryFile[]> {
   const out = new Map<string, RepositoryFile | RepositoryFile[]>();
   for (const f of files) {

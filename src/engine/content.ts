@@ -185,8 +185,10 @@ export class GitContentFetcher {
     return dir === this.opts.cacheGitDir && cache instanceof GitBinaryStore ? { sizes: (shas) => cache.sizes(shas) } : {};
   }
 
-  /** The tree listed from the cache repository alone (git path); undefined when the cache lacks it. */
-  /** The tree from the cache (the git binary), as objects, or held as git's output with `onPiece` (see LsTreeReader). */
+  /**
+   * The tree listed from the cache repository alone (git path); undefined when the cache lacks it.
+   * With `onPiece`, held as git's output (see LsTreeReader).
+   */
   cacheTree(treeSha: string, signal?: AbortSignal, onListed?: OnListed): Promise<RepositoryFile[] | undefined>;
   cacheTree(treeSha: string, signal: AbortSignal | undefined, onListed: OnListed | undefined, onPiece: OnPiece | undefined): Promise<RepositoryFile[] | ListedPieces | undefined>;
   async cacheTree(treeSha: string, signal?: AbortSignal, onListed?: OnListed, onPiece?: OnPiece): Promise<RepositoryFile[] | ListedPieces | undefined> {

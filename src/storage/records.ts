@@ -54,6 +54,10 @@ const inputSchema = lazySchema(() => z.object({ commitSha: shaSchema, treeSha: s
 export function checkCompleteInput(input: CompleteSyncInput, opts: { filesChecked?: boolean } = {}): void {
   const r = inputSchema.safeParse(input);
   if (!r.success) throw invalid(`${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
+  // A snapshot stored by its count is all added: neither files nor a diff beside it.
+  if (input.listed !== undefined && (input.files !== undefined || input.diff.added.length + input.diff.modified.length + input.diff.removed.length > 0)) {
+    throw invalid('listed: a snapshot stored by its count has no files or diff beside it');
+  }
   try {
     if (input.files !== undefined) {
       if (!opts.filesChecked) checkRepositoryFiles(input.files, 'files');

@@ -152,10 +152,9 @@ export class SnapshotStore {
   }
 
   /**
-   * The node of a prewritten snapshot whose listing is `files` (checked by the caller with
-   * `holds`): its file is completed, and the files are remembered as writeNode remembers them.
+   * The node of a prewritten snapshot (checked by the caller with `holds` or `wrote`): its file is
+   * completed, and `files`, when the caller holds them, remembered as writeNode remembers them.
    */
-  /** The prewritten file as the node of its tree; `files`, when the caller holds them, cached. */
   async adopt(prewritten: PrewrittenSnapshot, files?: RepositoryFile[]): Promise<SnapshotNode> {
     const node = await prewritten.finish();
     // A copy, as writeNode keeps: the cache never shares an array with a caller.

@@ -136,6 +136,19 @@ describe('history store: a first snapshot written while it is listed', () => {
       await st.close();
     }
 
+    // A count with files or a diff beside it is not a snapshot stored by its count.
+    for (const extra of [{ files }, { diff: { added: [files[0] as RepositoryFile], modified: [], removed: [] } }]) {
+      const d = dirs.make();
+      const st = await open(d);
+      const r = await st.begin({ repository: repo, branch: 'main' });
+      const q = await prewrite(st, r, files);
+      q.piece(files);
+      const err = await st.complete(r.id, { ...leanInput(r, files.length), ...extra }, { prewritten: q }).then(() => undefined, (e: unknown) => e);
+      assert.ok(isSyncError(err, 'STORAGE_ERROR') && /beside it/.test(err.message), `refused, got ${String(err)}`);
+      assert.deepEqual(snapshotNames(d), []);
+      await st.close();
+    }
+
     // Its temp file removed meanwhile: the files are not held to write again; said, nothing stored.
     const gone = dirs.make();
     const st = await open(gone);
@@ -316,6 +329,44 @@ function pipeline(store: HistoryStore, files: RepositoryFile[], listingFails?: E
   };
 }
 
+/**
+ * pipeline() whose source lists leanly, as the git path's cache does: pieces of two entries handed to
+ * `lean` as they come, the list returned as ListedPieces (read once); `reads` gets each read's size.
+ */
+function leanPipeline(store: HistoryStore, files: RepositoryFile[], reads: number[], largeChangeFiles?: number): PipelineDeps {
+  const deps = pipeline(store, files);
+  const open = deps.open;
+  deps.open = async (r, w, h) => {
+    const source = await open(r, w, h);
+    return {
+      ...source,
+      snapshot: (async (_head: SourceHead, _base: SyncRecord | undefined, opts: { lean?: (piece: readonly RepositoryFile[]) => void }) => {
+        if (!opts.lean) throw new Error('a first sync asks for a lean listing');
+        for (let i = 0; i < files.length; i += 2) {
+          opts.lean(files.slice(i, i + 2));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        let read = false;
+        return {
+          count: files.length,
+          pieces: () => {
+            assert.equal(read, false, 'read once');
+            read = true;
+            return (function* () {
+              for (let i = 0; i < files.length; i += 2) yield files.slice(i, i + 2);
+            })();
+          },
+        };
+      }) as RepositorySource['snapshot'],
+      read: (blobs, head, opts) => {
+        reads.push(blobs.length);
+        return source.read(blobs, head, opts);
+      },
+    };
+  };
+  return largeChangeFiles === undefined ? deps : { ...deps, largeChangeFiles };
+}
+
 async function drain(gen: AsyncGenerator<SyncEvent, SyncRecord>, onEvent: (e: SyncEvent) => void = () => undefined): Promise<{ done?: SyncRecord; error?: unknown }> {
   try {
     for (;;) {
@@ -355,6 +406,37 @@ describe('sync pipeline: the first snapshot is written while the tree is listed'
     assert.deepEqual(await store.readFiles((two.done as SyncRecord).id), second);
     assert.deepEqual(openedIn, ['fetchingTree', 'saving']);
     assert.deepEqual(temps(dir), []);
+  });
+
+  it('a lean listing: the file written as listed is the snapshot stored, small or large; a large one is read back in groups, every text file analysed', async () => {
+    const small = listing();
+    const large = byPath(Array.from({ length: 2500 }, (_, i) => file(`dir${i % 40}/file ${i}.ts`)));
+    for (const [name, files, threshold, groups] of [
+      ['small', small, undefined, [6]],
+      ['large', large, 100, [1024, 1024, 452]],
+    ] as const) {
+      const dir = dirs.make();
+      const opened: string[] = [];
+      const store = await openHistoryStore(dir, { logger: nullLogger, failpoint: (step) => void (step.startsWith('write snapshots/') && opened.push(step)) });
+      const reads: number[] = [];
+      const events: SyncEvent[] = [];
+      const run = await drain(runSync(leanPipeline(store, [...files], reads, threshold), { workdir: '/w', branch: 'main' }), (e) => events.push(e));
+      assert.equal(run.error, undefined, `${name}: ${String(run.error)}`);
+      const done = run.done as SyncRecord;
+      assert.equal(opened.length, 1, `${name}: one snapshot file, the one written as listed`);
+      assert.deepEqual(await store.readFiles(done.id), files);
+      assert.equal(done.stats.files, files.length);
+      assert.equal(done.stats.added, files.length, `${name}: all added`);
+      assert.deepEqual(reads, groups, `${name}: the text files read in groups`);
+      const texts = files.filter((f) => f.mode !== '160000').length;
+      assert.equal(done.stats.contentFiles, texts);
+      assert.equal((await store.memoryAt(done.id)).length, texts, `${name}: every text file has its facts`);
+      const saved = events.some((e) => e.type === 'saved');
+      assert.equal(saved, name === 'large', `${name}: ${name === 'large' ? 'two steps' : 'one step'}`);
+      const indexing = events.filter((e): e is Extract<SyncEvent, { type: 'progress' }> => e.type === 'progress' && e.phase === 'indexing').map((e) => e.done);
+      assert.deepEqual(indexing, [...indexing].sort((a, b) => a - b), `${name}: indexing progress never goes back`);
+      await store.close();
+    }
   });
 
   it('a sync stopped by its consumer while its snapshot file opens leaves no temp file', async () => {

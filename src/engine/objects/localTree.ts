@@ -119,18 +119,14 @@ export class LsTreeReader {
     if (this.malformed !== undefined) throw this.malformed;
     this.handOver(piece);
     const count = this.rawCount;
+    let read = false;
     return {
       count,
       // Once: each piece's bytes are let go as its entries are made.
-      *pieces() {
-        for (let i = 0; i < raw.length; i++) {
-          const buf = raw[i] as Buffer;
-          raw[i] = EMPTY;
-          const files: RepositoryFile[] = [];
-          parseLsTreeInto(buf, 0, buf.length, files);
-          yield files;
-        }
-        raw.length = 0;
+      pieces() {
+        if (read) throw new Error('a lean listing is read once');
+        read = true;
+        return piecesOf(raw);
       },
     };
   }
@@ -146,6 +142,18 @@ export class LsTreeReader {
       this.carry = undefined;
     }
   }
+}
+
+/** The entries of each piece of ls-tree's output, each piece's bytes let go as its entries are made. */
+function* piecesOf(raw: Buffer[]): Generator<RepositoryFile[]> {
+  for (let i = 0; i < raw.length; i++) {
+    const buf = raw[i] as Buffer;
+    raw[i] = EMPTY;
+    const files: RepositoryFile[] = [];
+    parseLsTreeInto(buf, 0, buf.length, files);
+    yield files;
+  }
+  raw.length = 0;
 }
 
 /**
