@@ -179,9 +179,10 @@ export interface CompleteSyncInput {
    */
   files?: RepositoryFile[];
   /**
-   * Instead of `files` (and of `diff.added`): the repository's first snapshot, every one of its
-   * `listed` entries written to the prewritten file as they were listed (complete()'s
-   * `opts.prewritten`, `SnapshotPrewrite.wrote`), so the sync never held them as objects.
+   * Instead of `diff.added`, and of `files` when the sync never held them as objects: the
+   * repository's first snapshot, every one of its `listed` entries written to the prewritten file as
+   * they were listed (complete()'s `opts.prewritten`, `SnapshotPrewrite.wrote`). `files`, when
+   * given too, are those entries: written again should the prewritten file be gone.
    */
   listed?: number;
   /** Against the base's snapshot (everything added for a branch's first sync; empty with `listed`). */

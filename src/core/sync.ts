@@ -314,8 +314,10 @@ class Run {
       commitMessage: head.commitMessage,
       forcePushed: head.forcePushed,
       baseSyncId: base?.id ?? null,
-      // The file the listing wrote holds them all: the store takes their count (all added, no diff).
-      ...(listedCount !== undefined ? { listed: listedCount, diff: { added: [], modified: [], removed: [] } } : { ...(files ? { files } : {}), diff }),
+      // The file the listing wrote holds them all: the store takes their count (all added, no diff),
+      // and the files when held here (to write the snapshot again should that file be gone).
+      ...(listedCount !== undefined ? { listed: listedCount, diff: { added: [], modified: [], removed: [] } } : { diff }),
+      ...(files ? { files } : {}),
       memory: [],
       memoryExtractor: this.extractor,
       stats: this.snapshotStats(),
@@ -362,11 +364,12 @@ class Run {
   }
 
   /**
-   * Whether the store holds no sync but this one: a lean listing's files are not looked up among
-   * facts other repositories' syncs hold (reuseKnown), so it is kept lean only where there are none.
+   * Whether the store holds no completed sync (whose facts reuseKnown could look up): a lean
+   * listing's files are not looked up, so it is kept lean only where there is nothing to find. A
+   * failed or cancelled attempt (a first sync tried again) holds no facts.
    */
   private storeHoldsNoOther(store: HistoryStore): boolean {
-    return store.list().every((r) => r.id === this.record.id);
+    return store.list().every((r) => r.id === this.record.id || r.status !== 'completed');
   }
 
   /** complete()'s options: the prewritten snapshot (complete() ends or removes it). */

@@ -114,7 +114,7 @@ export class LowdbHistoryStore implements HistoryStore {
     return this.exclusive(async () => {
       const prewritten = opts.prewritten instanceof PrewrittenSnapshot ? opts.prewritten : undefined;
       try {
-        const held = input.files !== undefined ? prewritten?.holds(input.files) : input.listed !== undefined && prewritten?.wrote(input.listed);
+        const held = input.listed !== undefined ? prewritten?.wrote(input.listed) : prewritten?.holds(input.files);
         return await this.completeLink(syncId, input, held ? prewritten : undefined);
       } finally {
         await opts.prewritten?.abort();

@@ -54,9 +54,9 @@ const inputSchema = lazySchema(() => z.object({ commitSha: shaSchema, treeSha: s
 export function checkCompleteInput(input: CompleteSyncInput, opts: { filesChecked?: boolean } = {}): void {
   const r = inputSchema.safeParse(input);
   if (!r.success) throw invalid(`${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
-  // A snapshot stored by its count is all added: neither files nor a diff beside it.
-  if (input.listed !== undefined && (input.files !== undefined || input.diff.added.length + input.diff.modified.length + input.diff.removed.length > 0)) {
-    throw invalid('listed: a snapshot stored by its count has no files or diff beside it');
+  // A snapshot stored by its count is all added: no diff beside it, and its files, if given, as many.
+  if (input.listed !== undefined && ((input.files !== undefined && input.files.length !== input.listed) || input.diff.added.length + input.diff.modified.length + input.diff.removed.length > 0)) {
+    throw invalid('listed: a snapshot stored by its count has no diff beside it, and as many files as its count');
   }
   try {
     if (input.files !== undefined) {

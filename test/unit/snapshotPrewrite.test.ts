@@ -136,8 +136,8 @@ describe('history store: a first snapshot written while it is listed', () => {
       await st.close();
     }
 
-    // A count with files or a diff beside it is not a snapshot stored by its count.
-    for (const extra of [{ files }, { diff: { added: [files[0] as RepositoryFile], modified: [], removed: [] } }]) {
+    // A count with a diff beside it, or with files that are not as many, is not a snapshot stored by its count.
+    for (const extra of [{ files: files.slice(1) }, { diff: { added: [files[0] as RepositoryFile], modified: [], removed: [] } }]) {
       const d = dirs.make();
       const st = await open(d);
       const r = await st.begin({ repository: repo, branch: 'main' });
@@ -149,7 +149,19 @@ describe('history store: a first snapshot written while it is listed', () => {
       await st.close();
     }
 
-    // Its temp file removed meanwhile: the files are not held to write again; said, nothing stored.
+    // Its temp file removed meanwhile: with the files beside the count, written again from them.
+    const again = dirs.make();
+    const sa = await open(again);
+    const ra = await sa.begin({ repository: repo, branch: 'main' });
+    const qa = await prewrite(sa, ra, files);
+    qa.piece(files);
+    for (const t of temps(again)) rmSync(path.join(snapshotDir(again), t));
+    const rewritten = await sa.complete(ra.id, { ...leanInput(ra, files.length), files }, { prewritten: qa });
+    assert.deepEqual(await sa.readFiles(rewritten.id), files);
+    assert.equal(rewritten.stats.added, files.length);
+    await sa.close();
+
+    // Without them, the files are not held to write again: said, nothing stored.
     const gone = dirs.make();
     const st = await open(gone);
     const r = await st.begin({ repository: repo, branch: 'main' });
@@ -357,10 +369,16 @@ function leanPipeline(store: HistoryStore, files: RepositoryFile[], reads: numbe
             })();
           },
         };
-      }) as RepositorySource['snapshot'],
+      }) as unknown as RepositorySource['snapshot'],
       read: (blobs, head, opts) => {
         reads.push(blobs.length);
-        return source.read(blobs, head, opts);
+        return (async function* () {
+          // As the engine's: blobs made available, told before they are read (after the progress
+          // throttle's 50 ms, so a fetching event the pipeline passes on is seen).
+          await new Promise((resolve) => setTimeout(resolve, 70));
+          opts.onProgress?.(blobs.length, blobs.length);
+          yield* source.read(blobs, head, opts);
+        })();
       },
     };
   };
@@ -433,8 +451,33 @@ describe('sync pipeline: the first snapshot is written while the tree is listed'
       assert.equal((await store.memoryAt(done.id)).length, texts, `${name}: every text file has its facts`);
       const saved = events.some((e) => e.type === 'saved');
       assert.equal(saved, name === 'large', `${name}: ${name === 'large' ? 'two steps' : 'one step'}`);
-      const indexing = events.filter((e): e is Extract<SyncEvent, { type: 'progress' }> => e.type === 'progress' && e.phase === 'indexing').map((e) => e.done);
+      const progress = events.filter((e): e is Extract<SyncEvent, { type: 'progress' }> => e.type === 'progress');
+      const indexing = progress.filter((e) => e.phase === 'indexing').map((e) => e.done);
       assert.deepEqual(indexing, [...indexing].sort((a, b) => a - b), `${name}: indexing progress never goes back`);
+      const firstIndexing = progress.findIndex((e) => e.phase === 'indexing');
+      assert.ok(!progress.slice(firstIndexing).some((e) => e.phase === 'fetchingContent'), `${name}: no fetching after indexing began`);
+      await store.close();
+    }
+  });
+
+  it("a large lean listing in a store holding another repository's completed sync is read as one list (its files looked up among that sync's facts); after only a failed attempt it stays lean", async () => {
+    const large = byPath(Array.from({ length: 2500 }, (_, i) => file(`dir${i % 40}/file ${i}.ts`)));
+    for (const [other, expected] of [
+      ['completed', [2500]],
+      ['failed', [1024, 1024, 452]],
+    ] as const) {
+      const dir = dirs.make();
+      const store = await openHistoryStore(dir, { logger: nullLogger });
+      if (other === 'completed') await syncFiles(store, [file('elsewhere.ts')], { repository: { ...repo, name: 'other' } });
+      else await store.fail((await store.begin({ repository: repo, branch: 'main' })).id, 'failed', { code: 'NETWORK', message: 'The connection dropped.' });
+      const reads: number[] = [];
+      const run = await drain(runSync(leanPipeline(store, [...large], reads, 100), { workdir: '/w', branch: 'main' }));
+      assert.equal(run.error, undefined, `${other}: ${String(run.error)}`);
+      assert.deepEqual(reads, expected, `${other}: ${expected.length === 1 ? 'one read' : 'read in groups'}`);
+      const done = run.done as SyncRecord;
+      assert.deepEqual(await store.readFiles(done.id), large);
+      assert.equal(done.stats.added, large.length);
+      assert.equal((await store.memoryAt(done.id)).length, large.length);
       await store.close();
     }
   });
