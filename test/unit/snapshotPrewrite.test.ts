@@ -100,6 +100,16 @@ describe('history store: a first snapshot written while it is listed', () => {
       memoryPending: true,
       stats: { ...(rec.stats as SyncRecord['stats']), files: 0, added: 0, modified: 0, removed: 0 },
     });
+    /** A new store, its first sync begun and its file prewritten; `hand` gives the file the listing. */
+    const begun = async (hand: (p: SnapshotPrewrite) => void) => {
+      const d = dirs.make();
+      const st = await open(d);
+      const r = await st.begin({ repository: repo, branch: 'main' });
+      const q = await prewrite(st, r, files);
+      hand(q);
+      const refusal = (input: Parameters<HistoryStore['complete']>[1]) => st.complete(r.id, input, { prewritten: q }).then(() => undefined, (e: unknown) => e);
+      return { d, st, r, q, refusal };
+    };
 
     const dir = dirs.make();
     const store = await open(dir);
@@ -124,13 +134,9 @@ describe('history store: a first snapshot written while it is listed', () => {
       { name: 'an entry that is no file', hand: (q) => q.piece(files.map((f, i) => (i === 2 ? { ...f, blobSha: 'not-a-sha' } : f))) },
     ];
     for (const c of refusals) {
-      const d = dirs.make();
-      const st = await open(d);
-      const r = await st.begin({ repository: repo, branch: 'main' });
-      const q = await prewrite(st, r, files);
-      c.hand(q);
+      const { d, st, r, q, refusal } = await begun(c.hand);
       assert.equal(q.wrote(files.length), false, `${c.name}: not held`);
-      const err = await st.complete(r.id, leanInput(r, files.length), { prewritten: q }).then(() => undefined, (e: unknown) => e);
+      const err = await refusal(leanInput(r, files.length));
       assert.ok(isSyncError(err, 'STORAGE_ERROR') && /without its files/.test(err.message), `${c.name}: refused, got ${String(err)}`);
       assert.deepEqual(snapshotNames(d), [], `${c.name}: nothing left`);
       await st.close();
@@ -138,40 +144,28 @@ describe('history store: a first snapshot written while it is listed', () => {
 
     // A count with a diff beside it, or with files that are not as many, is not a snapshot stored by its count.
     for (const extra of [{ files: files.slice(1) }, { diff: { added: [files[0] as RepositoryFile], modified: [], removed: [] } }]) {
-      const d = dirs.make();
-      const st = await open(d);
-      const r = await st.begin({ repository: repo, branch: 'main' });
-      const q = await prewrite(st, r, files);
-      q.piece(files);
-      const err = await st.complete(r.id, { ...leanInput(r, files.length), ...extra }, { prewritten: q }).then(() => undefined, (e: unknown) => e);
+      const { d, st, r, refusal } = await begun((q) => q.piece(files));
+      const err = await refusal({ ...leanInput(r, files.length), ...extra });
       assert.ok(isSyncError(err, 'STORAGE_ERROR') && /beside it/.test(err.message), `refused, got ${String(err)}`);
       assert.deepEqual(snapshotNames(d), []);
       await st.close();
     }
 
     // Its temp file removed meanwhile: with the files beside the count, written again from them.
-    const again = dirs.make();
-    const sa = await open(again);
-    const ra = await sa.begin({ repository: repo, branch: 'main' });
-    const qa = await prewrite(sa, ra, files);
-    qa.piece(files);
-    for (const t of temps(again)) rmSync(path.join(snapshotDir(again), t));
-    const rewritten = await sa.complete(ra.id, { ...leanInput(ra, files.length), files }, { prewritten: qa });
-    assert.deepEqual(await sa.readFiles(rewritten.id), files);
+    const again = await begun((q) => q.piece(files));
+    for (const t of temps(again.d)) rmSync(path.join(snapshotDir(again.d), t));
+    const rewritten = await again.st.complete(again.r.id, { ...leanInput(again.r, files.length), files }, { prewritten: again.q });
+    assert.deepEqual(await again.st.readFiles(rewritten.id), files);
     assert.equal(rewritten.stats.added, files.length);
-    await sa.close();
+    await again.st.close();
 
     // Without them, the files are not held to write again: said, nothing stored.
-    const gone = dirs.make();
-    const st = await open(gone);
-    const r = await st.begin({ repository: repo, branch: 'main' });
-    const q = await prewrite(st, r, files);
-    q.piece(files);
-    for (const t of temps(gone)) rmSync(path.join(snapshotDir(gone), t));
-    const err = await st.complete(r.id, leanInput(r, files.length), { prewritten: q }).then(() => undefined, (e: unknown) => e);
+    const gone = await begun((q) => q.piece(files));
+    for (const t of temps(gone.d)) rmSync(path.join(snapshotDir(gone.d), t));
+    const err = await gone.refusal(leanInput(gone.r, files.length));
     assert.ok(isSyncError(err, 'STORAGE_ERROR') && /is gone.*sync again/.test(err.message), `a vanished file is said, got ${String(err)}`);
-    assert.deepEqual(written(gone), []);
-    await st.close();
+    assert.deepEqual(written(gone.d), []);
+    await gone.st.close();
   });
 
   it('a listing out of path order, another list than the one completed, or an entry that is no file: written at complete() as before, the temp file gone', async () => {
