@@ -607,7 +607,7 @@ function preload(): Promise<typeof import('./memory/analysis')> {
   return loading;
 }
 
-/** Every entry of a lean listing, made again (for a listing too small, or out of order, to keep lean). */
+/** Every entry of a lean listing, made again (a listing small, out of order, or in a store with a completed sync). */
 function* piecesOf(listing: ListedPieces): Generator<RepositoryFile> {
   for (const piece of listing.pieces()) yield* piece;
 }
