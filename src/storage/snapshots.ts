@@ -207,7 +207,7 @@ export class SnapshotStore {
 export class PrewrittenSnapshot implements SnapshotPrewrite {
   private list: readonly RepositoryFile[] | undefined;
   private count = 0;
-  /** A lean listing's (piece()): the last path written. */
+  /** The last path written. */
   private lastPath: string | undefined;
   private lean = false;
   private readonly bytes: NodeBytes;
@@ -230,18 +230,7 @@ export class PrewrittenSnapshot implements SnapshotPrewrite {
     if (!this.usable || this.ended) return;
     if (this.lean || (this.list !== undefined && files !== this.list)) return this.giveUp();
     this.list = files;
-    try {
-      for (let i = this.count; i < files.length; i++) {
-        const f = files[i] as RepositoryFile;
-        checkRepositoryFile(f);
-        if (i > 0 && !((files[i - 1] as RepositoryFile).path < f.path)) return this.giveUp();
-        this.bytes.tuple(i === 0, f.path, f.blobSha, f.mode, f.size);
-        if (!this.usable) return;
-      }
-    } catch {
-      return this.giveUp();
-    }
-    this.count = files.length;
+    this.append(files, this.count);
   }
 
   piece(entries: readonly RepositoryFile[]): void {
@@ -249,8 +238,14 @@ export class PrewrittenSnapshot implements SnapshotPrewrite {
     // One listing per file: a list after pieces, or pieces after a list, is another listing.
     if (this.list !== undefined) return this.giveUp();
     this.lean = true;
+    this.append(entries, 0);
+  }
+
+  /** `entries` from `from` on, each checked and after the last path written, to the file; else it gives up. */
+  private append(entries: readonly RepositoryFile[], from: number): void {
     try {
-      for (const f of entries) {
+      for (let i = from; i < entries.length; i++) {
+        const f = entries[i] as RepositoryFile;
         checkRepositoryFile(f);
         if (this.lastPath !== undefined && !(this.lastPath < f.path)) return this.giveUp();
         this.bytes.tuple(this.count === 0, f.path, f.blobSha, f.mode, f.size);
