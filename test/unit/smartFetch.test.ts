@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Logger } from '../../src/core/logger';
 import { SyncError } from '../../src/core/errors';
 import { cacheRefCommit, clearStaleGitState, fetchPack, forgetCacheHead, gitHousekeeping, initCacheRepo } from '../../src/engine/objects/pack';
-import { capabilities, indexPackEnv, pktLine, PktReader, smartFetch, SmartHttpUnsupported, type Pkt, type SmartFetchOptions } from '../../src/engine/objects/smartFetch';
+import { capabilities, CAPABILITIES_FILE, fetchWithCapabilities, indexPackEnv, knownCapabilities, pktLine, PktReader, rememberCapabilities, smartFetch, SmartHttpUnsupported, type Pkt, type SmartFetchOptions } from '../../src/engine/objects/smartFetch';
 import { IsoGitRepo } from '../../src/engine/objects/isoGitFs';
 import { storeThinPack } from '../../src/engine/objects/thinPack';
 import { startGitHubServer, type GitHubServer } from '../support/githubServer';
@@ -542,6 +542,64 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     const r = await transfer(cache, head());
     assert.ok(r.wire > 1000, `the whole tree again: ${r.wire} bytes`);
     assertHolds(cache, head());
+  });
+
+  it("the server's capabilities are asked once per cache: beside a first transfer by git fetch, then every transfer's fetch request goes out without them", async () => {
+    const cache = await newCache();
+    const first = await transfer(cache, undefined);
+    assert.equal(first.requests, 4, "git fetch's three requests and the capabilities");
+    assert.equal((await knownCapabilities(cache, url()))?.base, url());
+    for (let step = 0; step < 2; step++) {
+      await commitChanges(repo, { [`known-caps/${step}.txt`]: `step ${step}\n` });
+      const from = server.requests.length;
+      const next = await transfer(cache, head());
+      assertHolds(cache, head());
+      assert.equal(next.requests, 1);
+      assert.deepEqual(server.requests.slice(from).filter((q) => q.kind === 'git').map((q) => q.method), ['POST'], 'one upload-pack request, no capabilities asked');
+    }
+  });
+
+  it('capabilities that no longer serve (the repository moved) are refused before any pack: asked again, kept anew, the transfer completes', async () => {
+    const cache = await newCache();
+    await transfer(cache, head());
+    const moved = { ...(await knownCapabilities(cache, url()))!, base: `${server.url}/octo/gone.git` };
+    await rememberCapabilities(cache, url(), moved);
+    await commitChanges(repo, { 'known-caps/moved.txt': 'moved\n' });
+    const from = server.requests.length;
+    const r = await transfer(cache, head());
+    assertHolds(cache, head());
+    assert.equal(r.requests, 3);
+    assert.deepEqual(server.requests.slice(from).filter((q) => q.kind === 'git').map((q) => `${q.method} ${q.status}`), ['POST 404', 'GET 200', 'POST 200']);
+    assert.ok(logged.some((l) => /known from the last transfer did not serve/.test(l)), logged.join('\n'));
+    assert.equal((await knownCapabilities(cache, url()))?.base, url(), 'the answer asked for again is kept');
+  });
+
+  it('a transfer that fails once the server took its request (a pack that does not index) keeps the capabilities: they served', async () => {
+    const cache = await newCache();
+    await transfer(cache, head());
+    await commitChanges(repo, { 'known-caps/garbled.txt': 'garbled\n'.repeat(100) });
+    const from = server.requests.length;
+    const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: garbledPacks(), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
+    await assert.rejects(fetchWithCapabilities(o, 'refs/project-sync/head', Promise.resolve(undefined), (m) => logged.push(m)), (e: unknown) => e instanceof SmartHttpUnsupported && /index-pack/.test(e.message));
+    assert.deepEqual(server.requests.slice(from).filter((q) => q.kind === 'git').map((q) => q.method), ['POST'], 'not asked again');
+    assert.equal((await knownCapabilities(cache, url()))?.base, url());
+  });
+
+  it("capabilities are kept only for the remote's own origin and read only for the remote they were asked of; a damaged file is not read", async () => {
+    const dir = mkdtempSync(path.join(root, 'caps-'));
+    const caps = { base: url(), fetch: new Set(['shallow']), objectFormat: 'sha1', agent: true };
+    await rememberCapabilities(dir, url(), caps);
+    assert.deepEqual(await knownCapabilities(dir, url()), caps);
+    assert.equal(await knownCapabilities(dir, `${server.url}/octo/other.git`), undefined, 'another remote');
+    // A redirect elsewhere (followed without a token): never kept, and what was kept goes.
+    await rememberCapabilities(dir, url(), { ...caps, base: 'http://elsewhere.example/octo/repo.git' });
+    assert.equal(existsSync(path.join(dir, CAPABILITIES_FILE)), false);
+    writeFileSync(path.join(dir, CAPABILITIES_FILE), JSON.stringify({ url: url(), base: 'http://elsewhere.example/octo/repo.git', fetch: ['shallow'], agent: true }));
+    assert.equal(await knownCapabilities(dir, url()), undefined, 'a file naming another origin');
+    for (const text of ['{', JSON.stringify({ url: url(), base: url(), fetch: 'shallow', agent: true }), JSON.stringify({ url: url(), base: url(), fetch: [], agent: true, objectFormat: 1 })]) {
+      writeFileSync(path.join(dir, CAPABILITIES_FILE), text);
+      assert.equal(await knownCapabilities(dir, url()), undefined, text);
+    }
   });
 
   it('a pack that does not index leaves nothing behind, and git fetch transfers it after all', async () => {

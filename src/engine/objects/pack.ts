@@ -20,7 +20,7 @@ import { IsoGitRepo } from './isoGitFs';
 import { holdsObject } from './objectFiles';
 import { GitConfigError, parseGitConfig } from '../../github/gitConfig';
 import { fattenPack, storeThinPack, thinPackHttp } from './thinPack';
-import { capabilities, indexPackEnv, smartFetch, SmartHttpUnsupported, type SmartFetchOptions } from './smartFetch';
+import { fetchWithCapabilities, indexPackEnv, learnCapabilities, SmartHttpUnsupported, type SmartFetchOptions } from './smartFetch';
 
 export interface PackFetch {
   cacheGitDir: string;
@@ -555,9 +555,7 @@ async function fetchWithGit(opts: PackFetch, onTransfer?: () => void): Promise<n
   const smart = smartOptions(opts, onTransfer);
   if (smart) {
     try {
-      const [caps, have] = await Promise.all([capabilities(smart), heldHave(opts)]);
-      await smartFetch(smart, caps, CACHE_REF, have);
-      return 2;
+      return await fetchWithCapabilities(smart, CACHE_REF, heldHave(opts), (m) => opts.logger.info(`[pack] ${m}`));
     } catch (e) {
       if (!(e instanceof SmartHttpUnsupported) || opts.signal?.aborted) throw e;
       opts.logger.info(`[pack] ${e.message}: the transfer is left to git fetch`);
@@ -576,8 +574,17 @@ async function fetchWithGit(opts: PackFetch, onTransfer?: () => void): Promise<n
     opts.logger.info(`the git remote ${redact(opts.url)} redirects to ${redact(moved)} on the same origin; fetching from there`);
     await gitFetch(opts, moved);
   }
-  return 3;
+  // A transfer left to git fetch (a first sync's, begun before the ref named its commit) is followed
+  // by the server's capabilities, kept for the next transfers into this cache (knownCapabilities): after
+  // git's own requests, whose failures stay git's, and off a first sync's way (it reads the pack as
+  // soon as it is in, see packArrival). Briefly: an answer that does not come is only not kept.
+  const client = smartClient(opts);
+  const asked = client ? await learnCapabilities({ ...client, stallMs: Math.min(client.stallMs, LEARN_STALL_MS) }, opts.logger) : false;
+  return asked ? 4 : 3;
 }
+
+/** How long the capabilities asked for after git fetch's transfer may keep silent (see fetchWithGit). */
+const LEARN_STALL_MS = 5_000;
 
 /** The proxy variables git (curl) reads: with one set and no proxy decided by the caller, git fetch does the transfer. */
 const PROXY_ENV = ['http_proxy', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY'];
@@ -588,7 +595,13 @@ const PROXY_ENV = ['http_proxy', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL
  * to git's environment.
  */
 function smartOptions(opts: PackFetch, onTransfer?: () => void): SmartFetchOptions | undefined {
-  if (!opts.want || !opts.gitPath) return undefined;
+  const client = smartClient(opts, onTransfer);
+  return client && opts.want ? { ...client, want: opts.want } : undefined;
+}
+
+/** The smart-HTTP client's options but the commit: undefined without a git binary, or with a proxy left to git's environment. */
+function smartClient(opts: PackFetch, onTransfer?: () => void): Omit<SmartFetchOptions, 'want'> | undefined {
+  if (!opts.gitPath) return undefined;
   if (opts.proxy === undefined && PROXY_ENV.some((k) => process.env[k])) return undefined;
   return {
     url: opts.url,
@@ -596,7 +609,6 @@ function smartOptions(opts: PackFetch, onTransfer?: () => void): SmartFetchOptio
     fetchVia: opts.proxy ? proxiedFetch(opts.proxy) : httpFetch,
     gitPath: opts.gitPath,
     gitDir: opts.cacheGitDir,
-    want: opts.want,
     ...(opts.signal ? { signal: opts.signal } : {}),
     stallMs: opts.timeoutMs ?? DEFAULT_STALL_MS,
     ...(onTransfer ? { onTransfer } : {}),
@@ -793,7 +805,7 @@ async function smartIntoCache(opts: PackFetch, repo: IsoGitRepo, have: string | 
     stallMs: opts.timeoutMs ?? DEFAULT_STALL_MS,
   };
   try {
-    await smartFetch(smart, await capabilities(smart), CACHE_REF, have);
+    await fetchWithCapabilities(smart, CACHE_REF, Promise.resolve(have), (m) => opts.logger.info(`[pack] ${m}`));
     await repo.invalidate();
     opts.logger.debug(`[pack] smart-HTTP fetch of ${opts.want?.slice(0, 12)} at depth 1 (${have ? `have ${have.slice(0, 12)}` : "no haves"}) indexed here`);
     return true;

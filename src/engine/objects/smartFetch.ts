@@ -4,7 +4,8 @@
 // git remote-http, git-remote-http) before the first request, a ref listing (`ls-refs`) for a commit
 // we already know, a connectivity check after the pack (`rev-list --objects`, which walks the whole
 // base tree: 0.12 s at 100k files, 0.11 s on a first sync) and a `maintenance run --auto` process.
-// Here: the capabilities (one GET), one POST `fetch` with `want <commit>`, `have <the cache's last head>`, the cache's shallow
+// Here: the capabilities (one GET, once per cache: kept for the next transfer, see knownCapabilities),
+// one POST `fetch` with `want <commit>`, `have <the cache's last head>`, the cache's shallow
 // commits and `deepen 1` (what `git fetch --depth=1` sends), the pack into index-pack --fix-thin,
 // then the shallow file and the ref written as git writes them (a lock file renamed into place).
 // The connectivity check is not repeated: the sync reads what it needs (diff-tree the changed
@@ -128,7 +129,7 @@ function text(p: Pkt): string | undefined {
  * must come within stallMs of the last sign of life; the request is aborted with a PackStallError
  * otherwise, and the caller's abort aborts it too.
  */
-async function watchedRequest(o: SmartFetchOptions, url: string, init: RequestInit): Promise<{ res: Response; chunks: () => AsyncGenerator<Buffer>; stalled: () => PackStallError | undefined; done: () => void }> {
+async function watchedRequest(o: Omit<SmartFetchOptions, 'want'>, url: string, init: RequestInit): Promise<{ res: Response; chunks: () => AsyncGenerator<Buffer>; stalled: () => PackStallError | undefined; done: () => void }> {
   const abort = new AbortController();
   let stall: PackStallError | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -186,7 +187,7 @@ export interface Capabilities {
  * version=2). A redirect is followed within the remote's origin (the token never leaves it), and
  * anywhere without a token; with a token, one elsewhere fails as pack.ts says for git's.
  */
-export async function capabilities(o: SmartFetchOptions): Promise<Capabilities> {
+export async function capabilities(o: Omit<SmartFetchOptions, 'want'>): Promise<Capabilities> {
   let base = o.url.replace(/\/+$/, '');
   const origin = new URL(base).origin;
   for (let hop = 0; ; hop++) {
@@ -230,6 +231,102 @@ export async function capabilities(o: SmartFetchOptions): Promise<Capabilities> 
       objectFormat,
       agent: lines.some((l) => l.startsWith('agent=')),
     };
+  }
+}
+
+/** The file of the cache repository that keeps its server's capabilities (see knownCapabilities). */
+export const CAPABILITIES_FILE = 'project-sync-capabilities.json';
+
+/**
+ * The capabilities `url`'s server answered when they were last asked for in this cache, or
+ * undefined. A transfer sends its fetch request with them, without asking again: one round trip
+ * less a sync. A server whose answer has changed since refuses that request (a moved repository, a
+ * protocol it no longer speaks), and they are asked again (pack.ts fetchWithGit). Kept only for a
+ * server on the remote's own origin: the token never follows a remembered address elsewhere.
+ */
+export async function knownCapabilities(gitDir: string, url: string): Promise<Capabilities | undefined> {
+  const text = await fsp.readFile(path.join(gitDir, CAPABILITIES_FILE), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const v = JSON.parse(text) as Record<string, unknown>;
+    const fetch = v.fetch;
+    if (v.url !== url || typeof v.base !== 'string' || !sameOrigin(v.base, url)) return undefined;
+    if (!Array.isArray(fetch) || !fetch.every((f) => typeof f === 'string') || typeof v.agent !== 'boolean') return undefined;
+    if (v.objectFormat !== undefined && typeof v.objectFormat !== 'string') return undefined;
+    return { base: v.base, fetch: new Set(fetch as string[]), objectFormat: v.objectFormat, agent: v.agent };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The capabilities just asked for, kept for the next transfer (best effort: a failure to write only costs that round trip). */
+export async function rememberCapabilities(gitDir: string, url: string, caps: Capabilities): Promise<void> {
+  const file = path.join(gitDir, CAPABILITIES_FILE);
+  if (!sameOrigin(caps.base, url)) return forgetCapabilities(gitDir);
+  const text = JSON.stringify({ url, base: caps.base, fetch: [...caps.fetch], objectFormat: caps.objectFormat, agent: caps.agent });
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    await fsp.writeFile(temp, text);
+    await fsp.rename(temp, file);
+  } catch {
+    await fsp.rm(temp, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * smartFetch with the server's capabilities as this cache last knew them (knownCapabilities), or,
+ * without them or when they did not serve, asked for (beside `have`, the cache's last head) and kept.
+ * Returns the requests it made. `log` is told when known capabilities did not serve.
+ */
+export async function fetchWithCapabilities(o: SmartFetchOptions, ref: string, have: Promise<string | undefined>, log: (message: string) => void): Promise<number> {
+  const known = await knownCapabilities(o.gitDir, o.url);
+  if (known) {
+    // Refused before the server took the request (not failing mid-pack), they are asked again.
+    let accepted = false;
+    const onTransfer = (): void => {
+      accepted = true;
+      o.onTransfer?.();
+    };
+    try {
+      await smartFetch({ ...o, onTransfer }, known, ref, await have);
+      return 1;
+    } catch (e) {
+      if (accepted || o.signal?.aborted) throw e;
+      await forgetCapabilities(o.gitDir);
+      log(`the server's capabilities known from the last transfer did not serve (${e instanceof Error ? e.message : String(e)}); asking again`);
+    }
+  }
+  const [caps, head] = await Promise.all([capabilities(o), have]);
+  await rememberCapabilities(o.gitDir, o.url, caps);
+  await smartFetch(o, caps, ref, head);
+  return known ? 3 : 2;
+}
+
+/**
+ * The server's capabilities asked for and kept when this cache knows none yet (after a transfer
+ * that did without them: git fetch's); whether they were asked for. Never fails: a failure is only
+ * logged at debug level.
+ */
+export async function learnCapabilities(o: Omit<SmartFetchOptions, 'want'>, logger: { debug(message: string): void }): Promise<boolean> {
+  if (await knownCapabilities(o.gitDir, o.url)) return false;
+  try {
+    await rememberCapabilities(o.gitDir, o.url, await capabilities(o));
+  } catch (e) {
+    logger.debug(`[pack] the server's capabilities could not be asked for: ${String(e)}`);
+  }
+  return true;
+}
+
+/** The remembered capabilities dropped (they did not serve). */
+export async function forgetCapabilities(gitDir: string): Promise<void> {
+  await fsp.rm(path.join(gitDir, CAPABILITIES_FILE), { force: true }).catch(() => undefined);
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
   }
 }
 
