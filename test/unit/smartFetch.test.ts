@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Logger } from '../../src/core/logger';
 import { SyncError } from '../../src/core/errors';
 import { cacheRefCommit, clearStaleGitState, fetchPack, forgetCacheHead, gitHousekeeping, initCacheRepo } from '../../src/engine/objects/pack';
-import { capabilities, CAPABILITIES_FILE, fetchWithCapabilities, indexPackEnv, knownCapabilities, pktLine, PktReader, rememberCapabilities, smartFetch, SmartHttpUnsupported, type Pkt, type SmartFetchOptions } from '../../src/engine/objects/smartFetch';
+import { capabilities, CAPABILITIES_FILE, fetchWithCapabilities, indexPackEnv, knownCapabilities, learnCapabilities, pktLine, PktReader, rememberCapabilities, smartFetch, SmartHttpUnsupported, type Pkt, type SmartFetchOptions } from '../../src/engine/objects/smartFetch';
 import { IsoGitRepo } from '../../src/engine/objects/isoGitFs';
 import { storeThinPack } from '../../src/engine/objects/thinPack';
 import { startGitHubServer, type GitHubServer } from '../support/githubServer';
@@ -293,6 +293,7 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
       const next = await transfer(cache, head(), 'main', { gitPath: undefined });
       assert.ok(logged.some((l) => /smart-HTTP fetch .* indexed here/.test(l)), logged.join('\n'));
       assert.equal(next.posts, 1);
+      assert.deepEqual([first.requests, next.requests], [2, 1], "the capabilities asked by the first transfer only (kept in the cache)");
       assert.ok(next.wire < first.wire / 5, `only the new objects crossed the wire: ${next.wire} vs ${first.wire} bytes`);
       assertHolds(cache, head());
       for (const idx of packsOf(cache)) git(['verify-pack', idx]);
@@ -559,19 +560,49 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     }
   });
 
-  it('capabilities that no longer serve (the repository moved) are refused before any pack: asked again, kept anew, the transfer completes', async () => {
+  /** A fetch whose first upload-pack POST is answered `status` (and Retry-After 7), every other request by the server. */
+  const firstPostAnswered = (status: number, headers: Record<string, string> = {}): typeof fetch => {
+    const real = globalThis.fetch;
+    let answered = false;
+    return (async (input: string, init: RequestInit) => {
+      if (!answered && String(input).endsWith('/git-upload-pack')) {
+        answered = true;
+        return new Response('no', { status, headers: { 'retry-after': '7', ...headers } });
+      }
+      return real(input, init);
+    }) as unknown as typeof fetch;
+  };
+  const gitMethods = (from: number) => server.requests.slice(from).filter((q) => q.kind === 'git').map((q) => `${q.method} ${q.status}`);
+
+  it('known capabilities the server refuses before taking the request (a moved repository: a redirect, a 404) are asked again, kept anew, and the transfer completes', async () => {
+    for (const [status, headers] of [[301, { location: `${server.url}/octo/renamed.git/git-upload-pack` }], [404, {}]] as const) {
+      const cache = await newCache();
+      await transfer(cache, head());
+      await commitChanges(repo, { [`known-caps/moved-${status}.txt`]: 'moved\n' });
+      const from = server.requests.length;
+      logged.length = 0;
+      const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: firstPostAnswered(status, headers), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
+      assert.equal(await fetchWithCapabilities(o, 'refs/project-sync/head', Promise.resolve(undefined), (m) => logged.push(m)), 3);
+      assertHolds(cache, head());
+      assert.deepEqual(gitMethods(from), ['GET 200', 'POST 200'], 'the refused POST never reached the server; the capabilities were asked again');
+      assert.ok(logged.some((l) => /known from the last transfer did not serve/.test(l)), logged.join('\n'));
+      assert.equal((await knownCapabilities(cache, url()))?.base, url(), 'kept anew');
+    }
+  });
+
+  it("known capabilities stay when the server's trouble or ours is the reason (429, 503, 401, a cancel): nothing is asked again, the failure is the transfer's", async () => {
     const cache = await newCache();
     await transfer(cache, head());
-    const moved = { ...(await knownCapabilities(cache, url()))!, base: `${server.url}/octo/gone.git` };
-    await rememberCapabilities(cache, url(), moved);
-    await commitChanges(repo, { 'known-caps/moved.txt': 'moved\n' });
-    const from = server.requests.length;
-    const r = await transfer(cache, head());
-    assertHolds(cache, head());
-    assert.equal(r.requests, 3);
-    assert.deepEqual(server.requests.slice(from).filter((q) => q.kind === 'git').map((q) => `${q.method} ${q.status}`), ['POST 404', 'GET 200', 'POST 200']);
-    assert.ok(logged.some((l) => /known from the last transfer did not serve/.test(l)), logged.join('\n'));
-    assert.equal((await knownCapabilities(cache, url()))?.base, url(), 'the answer asked for again is kept');
+    await commitChanges(repo, { 'known-caps/trouble.txt': 'trouble\n' });
+    for (const status of [429, 503, 401, 0]) {
+      const abort = new AbortController();
+      if (status === 0) abort.abort();
+      const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: firstPostAnswered(status || 500), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000, signal: abort.signal };
+      const from = server.requests.length;
+      await assert.rejects(fetchWithCapabilities(o, 'refs/project-sync/head', Promise.resolve(undefined), (m) => logged.push(m)), `${status} fails`);
+      assert.deepEqual(gitMethods(from), [], `${status}: no capabilities asked`);
+      assert.equal((await knownCapabilities(cache, url()))?.base, url(), `${status}: still known`);
+    }
   });
 
   it('a transfer that fails once the server took its request (a pack that does not index) keeps the capabilities: they served', async () => {
@@ -581,24 +612,37 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     const from = server.requests.length;
     const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: garbledPacks(), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
     await assert.rejects(fetchWithCapabilities(o, 'refs/project-sync/head', Promise.resolve(undefined), (m) => logged.push(m)), (e: unknown) => e instanceof SmartHttpUnsupported && /index-pack/.test(e.message));
-    assert.deepEqual(server.requests.slice(from).filter((q) => q.kind === 'git').map((q) => q.method), ['POST'], 'not asked again');
+    assert.deepEqual(gitMethods(from), ['POST 200'], 'not asked again');
     assert.equal((await knownCapabilities(cache, url()))?.base, url());
   });
 
-  it("capabilities are kept only for the remote's own origin and read only for the remote they were asked of; a damaged file is not read", async () => {
+  it('capabilities are kept only as the remote answered at its own address, in a form the client transfers with, and read only for that remote; a damaged file is not read', async () => {
     const dir = mkdtempSync(path.join(root, 'caps-'));
     const caps = { base: url(), fetch: new Set(['shallow']), objectFormat: 'sha1', agent: true };
     await rememberCapabilities(dir, url(), caps);
     assert.deepEqual(await knownCapabilities(dir, url()), caps);
     assert.equal(await knownCapabilities(dir, `${server.url}/octo/other.git`), undefined, 'another remote');
-    // A redirect elsewhere (followed without a token): never kept, and what was kept goes.
-    await rememberCapabilities(dir, url(), { ...caps, base: 'http://elsewhere.example/octo/repo.git' });
-    assert.equal(existsSync(path.join(dir, CAPABILITIES_FILE)), false);
-    writeFileSync(path.join(dir, CAPABILITIES_FILE), JSON.stringify({ url: url(), base: 'http://elsewhere.example/octo/repo.git', fetch: ['shallow'], agent: true }));
-    assert.equal(await knownCapabilities(dir, url()), undefined, 'a file naming another origin');
-    for (const text of ['{', JSON.stringify({ url: url(), base: url(), fetch: 'shallow', agent: true }), JSON.stringify({ url: url(), base: url(), fetch: [], agent: true, objectFormat: 1 })]) {
+    // A redirect (anywhere), no shallow fetch, another object format: not kept, and what was kept goes.
+    for (const other of [{ ...caps, base: `${server.url}/octo/renamed.git` }, { ...caps, base: 'http://elsewhere.example/octo/repo.git' }, { ...caps, fetch: new Set(['filter']) }, { ...caps, objectFormat: 'sha256' }]) {
+      await rememberCapabilities(dir, url(), caps);
+      await rememberCapabilities(dir, url(), other);
+      assert.equal(existsSync(path.join(dir, CAPABILITIES_FILE)), false, JSON.stringify({ ...other, fetch: [...other.fetch] }));
+    }
+    const file = (v: Record<string, unknown>) => JSON.stringify({ url: url(), base: url(), fetch: ['shallow'], agent: true, ...v });
+    for (const text of ['{', file({ base: `${server.url}/octo/renamed.git` }), file({ base: 'http://elsewhere.example/octo/repo.git' }), file({ fetch: 'shallow' }), file({ objectFormat: 1 }), file({ agent: 'yes' }), file({ fetch: [] })]) {
       writeFileSync(path.join(dir, CAPABILITIES_FILE), text);
       assert.equal(await knownCapabilities(dir, url()), undefined, text);
+    }
+  });
+
+  it('capabilities asked for after a transfer that did without them give up within their limit, whatever the stall setting, and keep nothing', async () => {
+    const dir = mkdtempSync(path.join(root, 'caps-'));
+    const silent = (async (_input: string, init: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true }))) as unknown as typeof fetch;
+    for (const stallMs of [0, 60_000]) {
+      const asked = await learnCapabilities({ url: url(), token: undefined, fetchVia: silent, gitPath: 'git', gitDir: dir, stallMs }, 200, logger);
+      assert.equal(asked, true);
+      assert.equal(await knownCapabilities(dir, url()), undefined);
     }
   });
 

@@ -506,8 +506,9 @@ function nextWait(failure: Extract<PackFailure, { kind: 'transient' }>, attempt:
 export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { retries: 0, retryBaseMs: 0 } }): Promise<{ bytes: number; requests: number; attempts: number }> {
   const before = await packFiles(opts.cacheGitDir);
   const repo = opts.gitPath ? undefined : (opts.isoRepo ?? new IsoGitRepo(opts.cacheGitDir));
-  // info/refs discovery + one upload-pack POST; `git fetch` (protocol v2) makes two POSTs: ls-refs and fetch.
-  let requests = 2;
+  // As the transfer counts them (fetchWithGit, fetchWithIsoGit): the capabilities GET unless the
+  // cache knew them, the upload-pack POST; `git fetch` (protocol v2) makes two POSTs, ls-refs and fetch.
+  let requests: number;
   /** The portable path's pack came indexed and whole (storeThinPack): not read again to be made whole. */
   let whole = false;
   for (let attempt = 0; ; attempt++) {
@@ -516,7 +517,7 @@ export async function fetchPack(opts: PackFetch, retry: PackRetry = { policy: { 
       else {
         const fetching = fetchWithIsoGit(opts, repo as IsoGitRepo);
         retry.onTransfer?.();
-        whole = await fetching;
+        ({ whole, requests } = await fetching);
       }
     } catch (e) {
       // Whatever the reason, a cut transfer's temp files are not kept.
@@ -574,17 +575,18 @@ async function fetchWithGit(opts: PackFetch, onTransfer?: () => void): Promise<n
     opts.logger.info(`the git remote ${redact(opts.url)} redirects to ${redact(moved)} on the same origin; fetching from there`);
     await gitFetch(opts, moved);
   }
-  // A transfer left to git fetch (a first sync's, begun before the ref named its commit) is followed
-  // by the server's capabilities, kept for the next transfers into this cache (knownCapabilities): after
-  // git's own requests, whose failures stay git's, and off a first sync's way (it reads the pack as
-  // soon as it is in, see packArrival). Briefly: an answer that does not come is only not kept.
-  const client = smartClient(opts);
-  const asked = client ? await learnCapabilities({ ...client, stallMs: Math.min(client.stallMs, LEARN_STALL_MS) }, opts.logger) : false;
+  // A transfer left to git fetch because no commit was named (a first sync's, begun before the ref
+  // answered) is followed by the server's capabilities, kept for the next transfers into this cache
+  // (knownCapabilities): after git's own requests, whose failures stay git's, and off a first sync's
+  // way (it reads the pack as soon as it is in, see packArrival). Not after git fetch stood in for
+  // the smart client, which asked them already. Briefly: an answer that does not come is only not kept.
+  const client = smart ? undefined : smartClient(opts);
+  const asked = client ? await learnCapabilities(client, LEARN_LIMIT_MS, opts.logger) : false;
   return asked ? 4 : 3;
 }
 
-/** How long the capabilities asked for after git fetch's transfer may keep silent (see fetchWithGit). */
-const LEARN_STALL_MS = 5_000;
+/** How long the capabilities asked for after git fetch's transfer may take in all (see fetchWithGit). */
+const LEARN_LIMIT_MS = 5_000;
 
 /** The proxy variables git (curl) reads: with one set and no proxy decided by the caller, git fetch does the transfer. */
 const PROXY_ENV = ['http_proxy', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY'];
@@ -620,14 +622,15 @@ function smartClient(opts: PackFetch, onTransfer?: () => void): Omit<SmartFetchO
  * The commit the cache's ref names, as the smart client's `have`, when the cache holds its tree: the
  * server leaves out everything a `have` reaches, so one whose objects were lost (a damaged cache
  * keeps its ref) would leave the new commit incomplete for good. `git fetch` likewise sends no
- * `have` it cannot parse. Asked beside the capabilities request.
+ * `have` it cannot parse. Asked beside the capabilities request, or before the fetch request when
+ * the cache knows them (knownCapabilities).
  */
 async function heldHave(opts: PackFetch): Promise<string | undefined> {
   const ref = await cacheRefCommit(opts.cacheGitDir);
   if (!ref) return undefined;
   // The ref names the base's commit (as after the branch's last sync), whose tree the record names:
-  // the database's files say whether both are there. A git process here would be spawned while the
-  // capabilities request is still to be written (this thread blocked 10-15 ms before it goes out).
+  // the database's files say whether both are there. A git process here would hold this thread
+  // 10-15 ms before the request goes out (the capabilities' or, known, the fetch itself).
   if (opts.base?.commitSha === ref) {
     const both = await Promise.all([holdsObject(opts.cacheGitDir, ref), holdsObject(opts.cacheGitDir, opts.base.treeSha)]);
     opts.signal?.throwIfAborted();
@@ -737,9 +740,10 @@ const ISO_REMOTE = 'origin';
  * upload-pack then leaves out every object reachable from that commit, the cache's shallow commits
  * marking where it stops, provided the pack may be thin (see thinPack.ts): only the new commit, its
  * new trees and changed blobs come, in a pack that sits on top of the older ones. Returns whether
- * the pack came whole (through the smart-HTTP client, indexed by storeThinPack) rather than thin.
+ * the pack came whole (through the smart-HTTP client, indexed by storeThinPack) rather than thin,
+ * and the requests made.
  */
-async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<boolean> {
+async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<{ whole: boolean; requests: number }> {
   // A failed attempt's temp files were removed meanwhile (clearStaleGitState).
   await repo.invalidate();
   const { fs, cache } = repo;
@@ -748,7 +752,8 @@ async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<boole
   // NoRefspecError after the transfer when there is none (a fresh cache repository has none).
   await git.setConfig({ fs, gitdir: opts.cacheGitDir, path: `remote.${ISO_REMOTE}.fetch`, value: `+refs/heads/*:refs/remotes/${ISO_REMOTE}/*` });
   const have = await cacheHead(repo, opts.branch);
-  if (opts.want && (await smartIntoCache(opts, repo, have?.oid))) return true;
+  const smart = opts.want ? await smartIntoCache(opts, repo, have?.oid) : undefined;
+  if (smart !== undefined) return { whole: true, requests: smart };
   // Loaded here, on the portable path only: its HTTP client pulls in node:http at load.
   // Watched for silence like git's lowSpeedTime (gitFetch): a stalled attempt fails as transient.
   const direct = opts.proxy ? undefined : await directGitHttp((await import('isomorphic-git/http/node')).default, opts.url);
@@ -782,7 +787,8 @@ async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<boole
   if (stall) throw stall;
   if (fetched.fetchHead) await git.writeRef({ fs, gitdir: opts.cacheGitDir, ref: CACHE_REF, value: fetched.fetchHead, force: true });
   opts.logger.debug(`[pack] isomorphic-git fetch ${opts.url} ${opts.branch} at depth 1 (${have ? `have ${have.oid.slice(0, 12)}` : 'no haves'}) done`);
-  return false;
+  // isomorphic-git's discovery and its one upload-pack POST.
+  return { whole: false, requests: 2 };
 }
 
 /**
@@ -790,10 +796,10 @@ async function fetchWithIsoGit(opts: PackFetch, repo: IsoGitRepo): Promise<boole
  * git path), the pack indexed here (storeThinPack) rather than by isomorphic-git, whose indexing of
  * a thin pack reads the whole cache pack and which inflates in JavaScript. The pack goes to a temp
  * file as it arrives, then is held in memory while it is indexed (as isomorphic-git holds it), and
- * handed on to the cache's reader. False when the server or its answer is not one
- * the client speaks: isomorphic-git's fetch does the transfer then.
+ * handed on to the cache's reader. Returns the requests made; undefined when the server or its
+ * answer is not one the client speaks: isomorphic-git's fetch does the transfer then.
  */
-async function smartIntoCache(opts: PackFetch, repo: IsoGitRepo, have: string | undefined): Promise<boolean> {
+async function smartIntoCache(opts: PackFetch, repo: IsoGitRepo, have: string | undefined): Promise<number | undefined> {
   const smart: SmartFetchOptions = {
     url: opts.url,
     token: opts.token,
@@ -805,16 +811,16 @@ async function smartIntoCache(opts: PackFetch, repo: IsoGitRepo, have: string | 
     stallMs: opts.timeoutMs ?? DEFAULT_STALL_MS,
   };
   try {
-    await fetchWithCapabilities(smart, CACHE_REF, Promise.resolve(have), (m) => opts.logger.info(`[pack] ${m}`));
+    const requests = await fetchWithCapabilities(smart, CACHE_REF, Promise.resolve(have), (m) => opts.logger.info(`[pack] ${m}`));
     await repo.invalidate();
     opts.logger.debug(`[pack] smart-HTTP fetch of ${opts.want?.slice(0, 12)} at depth 1 (${have ? `have ${have.slice(0, 12)}` : "no haves"}) indexed here`);
-    return true;
+    return requests;
   } catch (e) {
     if (!(e instanceof SmartHttpUnsupported) || opts.signal?.aborted) throw e;
     opts.logger.info(`[pack] ${e.message}: the transfer is left to isomorphic-git`);
     await clearStaleGitState(opts.cacheGitDir, opts.logger);
     await repo.invalidate();
-    return false;
+    return undefined;
   }
 }
 

@@ -241,8 +241,9 @@ export const CAPABILITIES_FILE = 'project-sync-capabilities.json';
  * The capabilities `url`'s server answered when they were last asked for in this cache, or
  * undefined. A transfer sends its fetch request with them, without asking again: one round trip
  * less a sync. A server whose answer has changed since refuses that request (a moved repository, a
- * protocol it no longer speaks), and they are asked again (pack.ts fetchWithGit). Kept only for a
- * server on the remote's own origin: the token never follows a remembered address elsewhere.
+ * protocol it no longer speaks), and they are asked again (fetchWithCapabilities). Kept only when
+ * the remote answered at its own address (no redirect, see usableToKeep): the token then goes only
+ * where a direct ask would send it.
  */
 export async function knownCapabilities(gitDir: string, url: string): Promise<Capabilities | undefined> {
   const text = await fsp.readFile(path.join(gitDir, CAPABILITIES_FILE), 'utf8').catch(() => undefined);
@@ -250,67 +251,100 @@ export async function knownCapabilities(gitDir: string, url: string): Promise<Ca
   try {
     const v = JSON.parse(text) as Record<string, unknown>;
     const fetch = v.fetch;
-    if (v.url !== url || typeof v.base !== 'string' || !sameOrigin(v.base, url)) return undefined;
+    if (v.url !== url || v.base !== baseOf(url)) return undefined;
     if (!Array.isArray(fetch) || !fetch.every((f) => typeof f === 'string') || typeof v.agent !== 'boolean') return undefined;
     if (v.objectFormat !== undefined && typeof v.objectFormat !== 'string') return undefined;
-    return { base: v.base, fetch: new Set(fetch as string[]), objectFormat: v.objectFormat, agent: v.agent };
+    const caps: Capabilities = { base: v.base, fetch: new Set(fetch as string[]), objectFormat: v.objectFormat, agent: v.agent };
+    return usableToKeep(caps, url) ? caps : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The capabilities just asked for, kept for the next transfer (best effort: a failure to write only costs that round trip). */
+/** Where capabilities() starts: the remote's URL without trailing slashes. */
+const baseOf = (url: string): string => url.replace(/\/+$/, '');
+
+/**
+ * Capabilities worth keeping: answered at the remote's own address (a redirect is asked again each
+ * time, as before: a renamed repository is rare, and where it leads may change), and ones smartFetch
+ * transfers with (sha1, `shallow`).
+ */
+function usableToKeep(caps: Capabilities, url: string): boolean {
+  return caps.base === baseOf(url) && (caps.objectFormat === undefined || caps.objectFormat === 'sha1') && caps.fetch.has('shallow');
+}
+
+/**
+ * The capabilities, kept for the next transfer when worth it (usableToKeep; else any kept are
+ * dropped). Best effort: a file that cannot be written only costs the next transfer that round
+ * trip. Written as git writes its files, a `.lock` renamed into place (a killed process's lock is
+ * cleared with git's, see clearStaleGitState).
+ */
 export async function rememberCapabilities(gitDir: string, url: string, caps: Capabilities): Promise<void> {
-  const file = path.join(gitDir, CAPABILITIES_FILE);
-  if (!sameOrigin(caps.base, url)) return forgetCapabilities(gitDir);
+  if (!usableToKeep(caps, url)) return forgetCapabilities(gitDir);
   const text = JSON.stringify({ url, base: caps.base, fetch: [...caps.fetch], objectFormat: caps.objectFormat, agent: caps.agent });
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await fsp.writeFile(temp, text);
-    await fsp.rename(temp, file);
-  } catch {
-    await fsp.rm(temp, { force: true }).catch(() => undefined);
-  }
+  const file = path.join(gitDir, CAPABILITIES_FILE);
+  await writeLocked(file, text).catch(() => fsp.rm(`${file}.lock`, { force: true }).catch(() => undefined));
+}
+
+/**
+ * Known capabilities that the server refused, as it refuses a request it does not take at that
+ * address or in that form: not the server's trouble (5xx, 429, a stall, a dropped connection) nor
+ * the caller's (401, 403), which asking again would not cure.
+ */
+function refusedAsStale(e: unknown): boolean {
+  return e instanceof SmartHttpUnsupported || (e as { data?: { statusCode?: unknown } } | undefined)?.data?.statusCode === 404;
 }
 
 /**
  * smartFetch with the server's capabilities as this cache last knew them (knownCapabilities), or,
- * without them or when they did not serve, asked for (beside `have`, the cache's last head) and kept.
- * Returns the requests it made. `log` is told when known capabilities did not serve.
+ * without them or when the server refused them (refusedAsStale, before it took the request), asked
+ * for (beside `have`, the cache's last head) and kept once the server takes a request made with
+ * them. Returns the requests it made. `log` is told when known capabilities did not serve.
  */
 export async function fetchWithCapabilities(o: SmartFetchOptions, ref: string, have: Promise<string | undefined>, log: (message: string) => void): Promise<number> {
-  const known = await knownCapabilities(o.gitDir, o.url);
-  if (known) {
-    // Refused before the server took the request (not failing mid-pack), they are asked again.
-    let accepted = false;
-    const onTransfer = (): void => {
+  // Awaited below on every way; until then a failure is not unhandled.
+  have.catch(() => undefined);
+  let accepted = false;
+  const watched: SmartFetchOptions = {
+    ...o,
+    onTransfer: () => {
       accepted = true;
       o.onTransfer?.();
-    };
+    },
+  };
+  const known = await knownCapabilities(o.gitDir, o.url);
+  if (known) {
+    const head = await have;
     try {
-      await smartFetch({ ...o, onTransfer }, known, ref, await have);
+      await smartFetch(watched, known, ref, head);
       return 1;
     } catch (e) {
-      if (accepted || o.signal?.aborted) throw e;
+      if (accepted || o.signal?.aborted || !refusedAsStale(e)) throw e;
       await forgetCapabilities(o.gitDir);
       log(`the server's capabilities known from the last transfer did not serve (${e instanceof Error ? e.message : String(e)}); asking again`);
     }
   }
   const [caps, head] = await Promise.all([capabilities(o), have]);
-  await rememberCapabilities(o.gitDir, o.url, caps);
-  await smartFetch(o, caps, ref, head);
+  try {
+    await smartFetch(watched, caps, ref, head);
+  } finally {
+    // Kept once the server took a request made with them, whatever became of its pack.
+    if (accepted) await rememberCapabilities(o.gitDir, o.url, caps);
+  }
   return known ? 3 : 2;
 }
 
 /**
  * The server's capabilities asked for and kept when this cache knows none yet (after a transfer
- * that did without them: git fetch's); whether they were asked for. Never fails: a failure is only
- * logged at debug level.
+ * that did without them: git fetch's); whether they were asked for. Within `limitMs` in all, the
+ * caller's stall limit aside: an answer that does not come is only not kept. Never fails: a failure
+ * is only logged at debug level.
  */
-export async function learnCapabilities(o: Omit<SmartFetchOptions, 'want'>, logger: { debug(message: string): void }): Promise<boolean> {
+export async function learnCapabilities(o: Omit<SmartFetchOptions, 'want'>, limitMs: number, logger: { debug(message: string): void }): Promise<boolean> {
   if (await knownCapabilities(o.gitDir, o.url)) return false;
+  const limit = AbortSignal.timeout(limitMs);
   try {
-    await rememberCapabilities(o.gitDir, o.url, await capabilities(o));
+    await rememberCapabilities(o.gitDir, o.url, await capabilities({ ...o, stallMs: limitMs, signal: o.signal ? AbortSignal.any([o.signal, limit]) : limit }));
   } catch (e) {
     logger.debug(`[pack] the server's capabilities could not be asked for: ${String(e)}`);
   }
@@ -320,14 +354,6 @@ export async function learnCapabilities(o: Omit<SmartFetchOptions, 'want'>, logg
 /** The remembered capabilities dropped (they did not serve). */
 export async function forgetCapabilities(gitDir: string): Promise<void> {
   await fsp.rm(path.join(gitDir, CAPABILITIES_FILE), { force: true }).catch(() => undefined);
-}
-
-function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
 }
 
 /** The cache's shallow commits (git's `shallow` file), in its order. */
