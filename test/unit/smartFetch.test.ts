@@ -561,12 +561,13 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
   });
 
   /** A fetch whose first upload-pack POST is answered `status` (and Retry-After 7), every other request by the server. */
-  const firstPostAnswered = (status: number, headers: Record<string, string> = {}): typeof fetch => {
+  const firstPostAnswered = (status: number, headers: Record<string, string> = {}, meanwhile?: () => void): typeof fetch => {
     const real = globalThis.fetch;
     let answered = false;
     return (async (input: string, init: RequestInit) => {
       if (!answered && String(input).endsWith('/git-upload-pack')) {
         answered = true;
+        meanwhile?.();
         return new Response('no', { status, headers: { 'retry-after': '7', ...headers } });
       }
       return real(input, init);
@@ -594,14 +595,43 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     const cache = await newCache();
     await transfer(cache, head());
     await commitChanges(repo, { 'known-caps/trouble.txt': 'trouble\n' });
+    // 0: the sync cancelled while its request was out, which the server then refused as stale (404).
     for (const status of [429, 503, 401, 0]) {
       const abort = new AbortController();
-      if (status === 0) abort.abort();
-      const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: firstPostAnswered(status || 500), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000, signal: abort.signal };
+      const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: firstPostAnswered(status || 404, {}, () => status === 0 && abort.abort()), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000, signal: abort.signal };
       const from = server.requests.length;
       await assert.rejects(fetchWithCapabilities(o, 'refs/project-sync/head', Promise.resolve(undefined), (m) => logged.push(m)), `${status} fails`);
       assert.deepEqual(gitMethods(from), [], `${status}: no capabilities asked`);
       assert.equal((await knownCapabilities(cache, url()))?.base, url(), `${status}: still known`);
+    }
+  });
+
+  it('capabilities are kept only once the server answered a request made with them: a POST refused (400) keeps none', async () => {
+    const cache = await newCache();
+    const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: firstPostAnswered(400), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
+    await assert.rejects(fetchWithCapabilities(o, 'refs/project-sync/head', Promise.resolve(undefined), (m) => logged.push(m)), SmartHttpUnsupported);
+    assert.equal(existsSync(path.join(cache, CAPABILITIES_FILE)), false);
+  });
+
+  it('known capabilities answered with nothing this client reads (a proxy that drops the protocol header: the server speaks v0) are forgotten, and git fetch transfers; nothing more is asked after it', async () => {
+    // The relay drops the Git-Protocol header, so git http-backend answers in protocol v0: a 200, then upload-pack ends.
+    const v0 = await startHttp('127.0.0.1', (req, res) => {
+      delete req.headers['git-protocol'];
+      return relayTo(server.url)(req, res);
+    });
+    try {
+      const cache = await newCache();
+      const viaV0 = `${v0.url}/octo/repo.git`;
+      await rememberCapabilities(cache, viaV0, { base: viaV0, fetch: new Set(['shallow']), objectFormat: 'sha1', agent: true });
+      logged.length = 0;
+      const r = await fetchPack({ cacheGitDir: cache, gitPath: 'git', url: viaV0, branch: 'main', token: undefined, logger, want: head() });
+      assertHolds(cache, head());
+      assert.ok(logged.some((l) => /known from the last transfer did not serve/.test(l)), logged.join('\n'));
+      assert.ok(logged.some((l) => /version 2.*left to git fetch/.test(l)), logged.join('\n'));
+      assert.equal(await knownCapabilities(cache, viaV0), undefined, 'forgotten, and the v0 answer not kept');
+      assert.equal(r.requests, 3, "git fetch's own requests: no capabilities asked after it stood in for the smart client");
+    } finally {
+      await v0.close();
     }
   });
 

@@ -4,7 +4,7 @@
 // git remote-http, git-remote-http) before the first request, a ref listing (`ls-refs`) for a commit
 // we already know, a connectivity check after the pack (`rev-list --objects`, which walks the whole
 // base tree: 0.12 s at 100k files, 0.11 s on a first sync) and a `maintenance run --auto` process.
-// Here: the capabilities (one GET, once per cache: kept for the next transfer, see knownCapabilities),
+// Here: the capabilities (one GET, kept in the cache for the next transfers, see knownCapabilities),
 // one POST `fetch` with `want <commit>`, `have <the cache's last head>`, the cache's shallow
 // commits and `deepen 1` (what `git fetch --depth=1` sends), the pack into index-pack --fix-thin,
 // then the shallow file and the ref written as git writes them (a lock file renamed into place).
@@ -64,6 +64,8 @@ export interface SmartFetchOptions {
   stallMs: number;
   /** Told once the server has accepted the fetch request (200: the pack is on its way). */
   onTransfer?: () => void;
+  /** Told once the answer is one this client reads (a protocol-v2 fetch answer: its first section's name, or an ERR line). */
+  onUnderstood?: () => void;
   /** Told once the fetch request is on its way, before any answer: the caller may use the wait. */
   onPackRequested?: () => void;
 }
@@ -297,19 +299,28 @@ function refusedAsStale(e: unknown): boolean {
 
 /**
  * smartFetch with the server's capabilities as this cache last knew them (knownCapabilities), or,
- * without them or when the server refused them (refusedAsStale, before it took the request), asked
- * for (beside `have`, the cache's last head) and kept once the server takes a request made with
- * them. Returns the requests it made. `log` is told when known capabilities did not serve.
+ * without them or when they no longer serve, asked for (beside `have`, the cache's last head) and
+ * kept once the server answers a request made with them in protocol v2. Known ones no longer serve
+ * when the server refuses them as stale (refusedAsStale) or takes the request (200) but answers
+ * with nothing this client reads (a proxy that dropped the protocol header: upload-pack then speaks
+ * v0 and ends the answer) — not when the server's trouble or the caller's is the reason (5xx, 429,
+ * a stall, a dropped connection before it took the request, 401, 403, a cancel), which asking
+ * again would not cure. Returns the requests it made. `log` is told when known ones did not serve.
  */
 export async function fetchWithCapabilities(o: SmartFetchOptions, ref: string, have: Promise<string | undefined>, log: (message: string) => void): Promise<number> {
   // Awaited below on every way; until then a failure is not unhandled.
   have.catch(() => undefined);
   let accepted = false;
+  let understood = false;
   const watched: SmartFetchOptions = {
     ...o,
     onTransfer: () => {
       accepted = true;
       o.onTransfer?.();
+    },
+    onUnderstood: () => {
+      understood = true;
+      o.onUnderstood?.();
     },
   };
   const known = await knownCapabilities(o.gitDir, o.url);
@@ -319,7 +330,7 @@ export async function fetchWithCapabilities(o: SmartFetchOptions, ref: string, h
       await smartFetch(watched, known, ref, head);
       return 1;
     } catch (e) {
-      if (accepted || o.signal?.aborted || !refusedAsStale(e)) throw e;
+      if (understood || o.signal?.aborted || !(accepted || refusedAsStale(e))) throw e;
       await forgetCapabilities(o.gitDir);
       log(`the server's capabilities known from the last transfer did not serve (${e instanceof Error ? e.message : String(e)}); asking again`);
     }
@@ -328,8 +339,8 @@ export async function fetchWithCapabilities(o: SmartFetchOptions, ref: string, h
   try {
     await smartFetch(watched, caps, ref, head);
   } finally {
-    // Kept once the server took a request made with them, whatever became of its pack.
-    if (accepted) await rememberCapabilities(o.gitDir, o.url, caps);
+    // Kept once the server answered a request made with them, whatever became of its pack.
+    if (understood) await rememberCapabilities(o.gitDir, o.url, caps);
   }
   return known ? 3 : 2;
 }
@@ -394,6 +405,9 @@ export function indexPackEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
   const ours = 'glibc.malloc.trim_threshold=67108864:glibc.malloc.mmap_threshold=33554432';
   return { ...env, GLIBC_TUNABLES: env.GLIBC_TUNABLES ? `${env.GLIBC_TUNABLES}:${ours}` : ours };
 }
+
+/** The sections of a protocol-v2 fetch answer this client reads (gitprotocol-v2; it asks for no packfile-uris). */
+const ANSWER_SECTIONS = new Set(['acknowledgments', 'shallow-info', 'wanted-refs', 'packfile']);
 
 /** Where the pack goes as it comes: fed chunk by chunk, waited for at the end, stopped by a cancellation. */
 interface PackSink {
@@ -558,9 +572,15 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
         }
         const line = text(p) as string;
         // The server refused (an unknown commit, a want it does not allow): git fetch says it in its words.
-        if (line.startsWith('ERR ')) throw new SmartHttpUnsupported(`remote error: ${line.slice(4)}`);
-        if (section === undefined) section = line;
-        else if (section === 'shallow-info') {
+        if (line.startsWith('ERR ')) {
+          o.onUnderstood?.();
+          throw new SmartHttpUnsupported(`remote error: ${line.slice(4)}`);
+        }
+        if (section === undefined) {
+          if (!ANSWER_SECTIONS.has(line)) throw new SmartHttpUnsupported(`an answer section ${JSON.stringify(line)}`);
+          section = line;
+          o.onUnderstood?.();
+        } else if (section === 'shallow-info') {
           const m = /^(shallow|unshallow) ([0-9a-f]{40})$/.exec(line);
           if (!m) throw new SmartHttpUnsupported(`a shallow-info line ${JSON.stringify(line)}`);
           if (m[1] === 'shallow') added.add(m[2] as string);
