@@ -93,6 +93,12 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
   });
 
   const url = () => `${server.url}/octo/repo.git`;
+  /** A relay to the server that drops the Git-Protocol header: git http-backend then answers in protocol v0. */
+  const v0Relay = () =>
+    startHttp('127.0.0.1', (req, res) => {
+      delete req.headers['git-protocol'];
+      return relayTo(server.url)(req, res);
+    });
   const newCache = async () => {
     const dir = path.join(root, `cache-${++n}`);
     await initCacheRepo(dir, 'git');
@@ -353,11 +359,7 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     });
 
     it('a server that does not speak protocol version 2: isomorphic-git does the transfer, first and incremental, and says why', async () => {
-      // The relay drops the Git-Protocol header, so git http-backend answers in protocol v0.
-      const v0 = await startHttp('127.0.0.1', (req, res) => {
-        delete req.headers['git-protocol'];
-        return relayTo(server.url)(req, res);
-      });
+      const v0 = await v0Relay();
       try {
         const cache = await portableCache();
         const viaV0 = (want: string) => {
@@ -614,11 +616,8 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
   });
 
   it('known capabilities answered with nothing this client reads (a proxy that drops the protocol header: the server speaks v0) are forgotten, and git fetch transfers; nothing more is asked after it', async () => {
-    // The relay drops the Git-Protocol header, so git http-backend answers in protocol v0: a 200, then upload-pack ends.
-    const v0 = await startHttp('127.0.0.1', (req, res) => {
-      delete req.headers['git-protocol'];
-      return relayTo(server.url)(req, res);
-    });
+    // Answered in protocol v0: a 200, then upload-pack ends.
+    const v0 = await v0Relay();
     try {
       const cache = await newCache();
       const viaV0 = `${v0.url}/octo/repo.git`;

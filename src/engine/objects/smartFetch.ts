@@ -253,7 +253,7 @@ export async function knownCapabilities(gitDir: string, url: string): Promise<Ca
   try {
     const v = JSON.parse(text) as Record<string, unknown>;
     const fetch = v.fetch;
-    if (v.url !== url || v.base !== baseOf(url)) return undefined;
+    if (v.url !== url || typeof v.base !== 'string') return undefined;
     if (!Array.isArray(fetch) || !fetch.every((f) => typeof f === 'string') || typeof v.agent !== 'boolean') return undefined;
     if (v.objectFormat !== undefined && typeof v.objectFormat !== 'string') return undefined;
     const caps: Capabilities = { base: v.base, fetch: new Set(fetch as string[]), objectFormat: v.objectFormat, agent: v.agent };
