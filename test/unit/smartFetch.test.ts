@@ -547,7 +547,7 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     assertHolds(cache, head());
   });
 
-  it("the server's capabilities are asked once per cache: beside a first transfer by git fetch, then every transfer's fetch request goes out without them", async () => {
+  it("the server's capabilities are asked once per cache: after a first transfer by git fetch, then every transfer's fetch request goes out without them", async () => {
     const cache = await newCache();
     const first = await transfer(cache, undefined);
     assert.equal(first.requests, 4, "git fetch's three requests and the capabilities");
@@ -576,6 +576,9 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     }) as unknown as typeof fetch;
   };
   const gitMethods = (from: number) => server.requests.slice(from).filter((q) => q.kind === 'git').map((q) => `${q.method} ${q.status}`);
+  /** A transfer of the branch's head into `cache` through fetchWithCapabilities, by `fetchVia`; what it logs goes to `logged`. */
+  const withCapabilities = (cache: string, fetchVia: typeof fetch, signal?: AbortSignal) =>
+    fetchWithCapabilities({ url: url(), token: undefined, fetchVia, gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000, ...(signal ? { signal } : {}) }, 'refs/project-sync/head', Promise.resolve(undefined), (m) => logged.push(m));
 
   it('known capabilities the server refuses before taking the request (a moved repository: a redirect, a 404) are asked again, kept anew, and the transfer completes', async () => {
     for (const [status, headers] of [[301, { location: `${server.url}/octo/renamed.git/git-upload-pack` }], [404, {}]] as const) {
@@ -584,8 +587,7 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
       await commitChanges(repo, { [`known-caps/moved-${status}.txt`]: 'moved\n' });
       const from = server.requests.length;
       logged.length = 0;
-      const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: firstPostAnswered(status, headers), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
-      assert.equal(await fetchWithCapabilities(o, 'refs/project-sync/head', Promise.resolve(undefined), (m) => logged.push(m)), 3);
+      assert.equal(await withCapabilities(cache, firstPostAnswered(status, headers)), 3);
       assertHolds(cache, head());
       assert.deepEqual(gitMethods(from), ['GET 200', 'POST 200'], 'the refused POST never reached the server; the capabilities were asked again');
       assert.ok(logged.some((l) => /known from the last transfer did not serve/.test(l)), logged.join('\n'));
@@ -600,9 +602,8 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     // 0: the sync cancelled while its request was out, which the server then refused as stale (404).
     for (const status of [429, 503, 401, 0]) {
       const abort = new AbortController();
-      const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: firstPostAnswered(status || 404, {}, () => status === 0 && abort.abort()), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000, signal: abort.signal };
       const from = server.requests.length;
-      await assert.rejects(fetchWithCapabilities(o, 'refs/project-sync/head', Promise.resolve(undefined), (m) => logged.push(m)), `${status} fails`);
+      await assert.rejects(withCapabilities(cache, firstPostAnswered(status || 404, {}, () => status === 0 && abort.abort()), abort.signal), `${status} fails`);
       assert.deepEqual(gitMethods(from), [], `${status}: no capabilities asked`);
       assert.equal((await knownCapabilities(cache, url()))?.base, url(), `${status}: still known`);
     }
@@ -610,8 +611,7 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
 
   it('capabilities are kept only once the server answered a request made with them: a POST refused (400) keeps none', async () => {
     const cache = await newCache();
-    const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: firstPostAnswered(400), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
-    await assert.rejects(fetchWithCapabilities(o, 'refs/project-sync/head', Promise.resolve(undefined), (m) => logged.push(m)), SmartHttpUnsupported);
+    await assert.rejects(withCapabilities(cache, firstPostAnswered(400)), SmartHttpUnsupported);
     assert.equal(existsSync(path.join(cache, CAPABILITIES_FILE)), false);
   });
 
@@ -639,8 +639,7 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     await transfer(cache, head());
     await commitChanges(repo, { 'known-caps/garbled.txt': 'garbled\n'.repeat(100) });
     const from = server.requests.length;
-    const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: garbledPacks(), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
-    await assert.rejects(fetchWithCapabilities(o, 'refs/project-sync/head', Promise.resolve(undefined), (m) => logged.push(m)), (e: unknown) => e instanceof SmartHttpUnsupported && /index-pack/.test(e.message));
+    await assert.rejects(withCapabilities(cache, garbledPacks()), (e: unknown) => e instanceof SmartHttpUnsupported && /index-pack/.test(e.message));
     assert.deepEqual(gitMethods(from), ['POST 200'], 'not asked again');
     assert.equal((await knownCapabilities(cache, url()))?.base, url());
   });
