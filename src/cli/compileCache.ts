@@ -13,6 +13,7 @@ import nodeModule from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import { withStartFlags } from './heapBounds';
 
 interface InternalModule {
   exports: unknown;
@@ -61,7 +62,7 @@ export function enableCompileCache(bundleDir: string, variant: string, env: Node
     }
     // A bundle starting with `#!` (dist/cli.js) is not valid inside the module wrapper: blank the line.
     const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
-    const script = new vm.Script(internals.wrap(body), { filename, ...(cachedData ? { cachedData } : {}) });
+    const script = withStartFlags(() => new vm.Script(internals.wrap(body), { filename, ...(cachedData ? { cachedData } : {}) }));
     if (!cachedData || script.cachedDataRejected === true) produced.push({ script, file });
     const fn = script.runInThisContext({ displayErrors: true }) as (this: unknown, ...args: unknown[]) => void;
     fn.call(module.exports, module.exports, internals.createRequire(filename), module, filename, path.dirname(filename));
@@ -150,7 +151,7 @@ function writeCache(file: string, script: vm.Script): void {
     }
     // Written whole under another name, then renamed: a process starting meanwhile reads the old file or the new.
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+    writeFileSync(tmp, withStartFlags(() => script.createCachedData()), { mode: 0o600 });
     renameSync(tmp, file);
   } catch {
     // A full disk or a read-only temp folder: the next run compiles again.

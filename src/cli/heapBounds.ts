@@ -12,6 +12,13 @@
 // flags unfrozen; `v8.setFlagsFromString`): semi-spaces kept at 2 MB and the old generation's limit
 // at 1.4× what survived the last full collection bring the peak to 92–97 MB, the snapshot saved
 // no later and memory complete ~3–5% later (the collections' own time, on the same thread).
+//
+// V8's code cache is only taken by a process whose flags hash as the writer's did: the CLI's own
+// cache (./compileCache) reads and writes with the flags as they were when the command started
+// (withStartFlags), else the cache written at exit, after the growth stopped, would be refused by
+// every next run's start-up, and written again, forever. (Node 22.1+ uses its own cache instead,
+// made as each module is compiled: a module compiled after the growth stopped hashes the stopped
+// flags when written and when read, as the CLI's lazily loaded parts are, loaded past start-up.)
 import v8 from 'node:v8';
 
 /** The largest semi-space the young generation grows to, in MB (V8 starts at 1 MB and doubles). */
@@ -24,8 +31,8 @@ const WATCH_MS = 10;
 /**
  * Bound this process's heap as above. V8 has no runtime setting for the young generation's largest
  * size, only for its growth factor, so the growth is stopped (factor 1) once the young generation
- * (both semi-spaces) has reached the cap. Returns a stop function for tests; the watch never holds
- * the process open.
+ * (both semi-spaces) has reached the cap. Returns a function that ends the watch (for tests; the
+ * flags stay as set); the watch never holds the process open.
  */
 export function boundHeap(flags: (f: string) => void = v8.setFlagsFromString, newSpaceBytes: () => number | undefined = youngGenerationBytes): () => void {
   flags(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
@@ -34,7 +41,8 @@ export function boundHeap(flags: (f: string) => void = v8.setFlagsFromString, ne
   const reached = (): boolean => {
     const size = newSpaceBytes();
     if (size !== undefined && size < cap) return false;
-    flags('--semi-space-growth-factor=1');
+    flags(STOPPED);
+    stopped = flags;
     return true;
   };
   if (!reached()) {
@@ -43,7 +51,32 @@ export function boundHeap(flags: (f: string) => void = v8.setFlagsFromString, ne
     }, WATCH_MS);
     timer.unref();
   }
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    stopped = undefined;
+  };
+}
+
+const STOPPED = '--semi-space-growth-factor=1';
+/** V8's own default (a flag at its default is left out of the flags' hash). */
+const GROWING = '--semi-space-growth-factor=2';
+/** How the growth was stopped, once it was. */
+let stopped: ((f: string) => void) | undefined;
+
+/**
+ * `fn` run with V8's flags as they were when the command started, so that a code cache read or
+ * written in it hashes the same flags whenever it runs: the young generation's growth factor is at
+ * its default meanwhile (a collection during a compile could grow it once more: at most 8 MB).
+ */
+export function withStartFlags<T>(fn: () => T): T {
+  const set = stopped;
+  if (!set) return fn();
+  set(GROWING);
+  try {
+    return fn();
+  } finally {
+    set(STOPPED);
+  }
 }
 
 /** The young generation's committed size (both semi-spaces), or undefined when V8 does not say. */

@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import nodeModule from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { Fixture } from './support/cliHarness';
 import { distCli } from './support/distCli';
 
 const VERSION = (JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
@@ -107,6 +108,30 @@ const ownPath = typeof (nodeModule as { enableCompileCache?: unknown }).enableCo
     const bytes = readFileSync(path.join(folder, mine));
     assert.equal((await run(['--version'])).code, 0);
     assert.deepEqual(readFileSync(path.join(folder, mine)), bytes);
+  });
+
+  it('a sync, whose heap bound changes V8’s flags as it runs, leaves bytecode the next sync takes as it is', async () => {
+    // A flag V8 reads is part of the hash a code cache must match (src/cli/heapBounds.ts): bytecode
+    // written after the young generation's growth stopped was refused by the next run's start-up.
+    const fx = await Fixture.create({ 'src/router.ts': 'export function createRouter(): void {}\n', 'README.md': '# Demo\n' });
+    try {
+      const preload = path.join(root, 'flags.js');
+      writeFileSync(preload, `const v8 = require('node:v8'); const set = v8.setFlagsFromString; v8.setFlagsFromString = (f) => { process.stderr.write('v8 flags: ' + f + '\\n'); return set(f); };\n`);
+      const sync = (storage: string) => run(['sync', '--repo', fx.workspace.dir, '--storage', path.join(root, storage), '--branch', 'main', '--json'], { NODE_OPTIONS: `--require ${JSON.stringify(preload)}` });
+      const first = await sync('a');
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stderr, /^v8 flags: --semi-space-growth-factor=1$/m, 'the growth stopped during the run: the case this test is about');
+      const syncFolder = path.join(path.dirname(folder), 'sync');
+      const files = readdirSync(syncFolder).filter((f) => f.endsWith('.bin'));
+      assert.ok(['cliMain.js.', 'memoryAnalysis.js.'].every((p) => files.some((f) => f.startsWith(p))), `bytecode of the command and of its analysis (found: ${files.join(', ')})`);
+      const written = new Map(files.map((f) => [f, statSync(path.join(syncFolder, f)).mtimeMs]));
+      // Another first sync (into another storage) loads the same bundles at the same points.
+      const second = await sync('b');
+      assert.equal(second.code, 0, second.stderr);
+      for (const [f, mtime] of written) assert.equal(statSync(path.join(syncFolder, f)).mtimeMs, mtime, `${f} was read, not refused and written again`);
+    } finally {
+      await fx.dispose();
+    }
   });
 
   (posix ? it : it.skip)('a folder other users could write is never used (its bytecode would be their code)', async () => {
