@@ -1,9 +1,11 @@
 // V8's code cache for the CLI's own bundles. Every `project-sync` command is a new Node process that
 // compiles about 1 MB of JavaScript before it does anything; with the bytecode V8 produced last time
 // (kept per user in the system's temp folder), a no-change resync or a `--version` starts about
-// 0.05–0.1 s sooner. Node 22.1+ does this itself (module.enableCompileCache); on Node 20 the files
-// of the CLI's own folder (dist/cli.js's parts: cliMain.js, memoryAnalysis.js, …) are compiled
-// here with vm.Script and its cachedData, as v8-compile-cache does. One cache per command, written
+// 0.05–0.1 s sooner. The files of the CLI's own folder (dist/cli.js's parts: cliMain.js,
+// memoryAnalysis.js, …) are compiled here with vm.Script and its cachedData, as v8-compile-cache
+// does, on every Node: Node 22.1+'s own module.enableCompileCache makes a module's cache as it
+// compiles it, with V8's flags of that moment, which the sync's heap bound changes as it runs
+// (./heapBounds: a cache made before the change is refused after it, and made again, every run). One cache per command, written
 // by the command's first run after a build (Windows: under %LOCALAPPDATA%). Anything amiss with the cache
 // (no temp folder, a folder another user could write, a damaged or stale file) only costs the
 // compile: the code runs the same. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does in Node.
@@ -23,7 +25,6 @@ interface ModuleInternals {
   _extensions: Record<string, (module: InternalModule, filename: string) => void>;
   wrap(source: string): string;
   createRequire(filename: string): NodeJS.Require;
-  enableCompileCache?: (dir?: string) => unknown;
 }
 
 /**
@@ -38,10 +39,6 @@ export function enableCompileCache(bundleDir: string, variant: string, env: Node
   const dir = base && path.join(base, variant);
   if (!dir || !privateFolder(dir)) return undefined;
   const internals = nodeModule as unknown as ModuleInternals;
-  if (typeof internals.enableCompileCache === 'function') {
-    internals.enableCompileCache(dir);
-    return dir;
-  }
   const compileJs = internals._extensions['.js'];
   if (!compileJs || typeof internals.wrap !== 'function') return undefined;
   const own = path.resolve(bundleDir);

@@ -5,7 +5,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import nodeModule from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Fixture } from './support/cliHarness';
@@ -15,11 +14,7 @@ const VERSION = (JSON.parse(readFileSync(path.resolve(__dirname, '../../package.
 const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
 const posix = process.platform !== 'win32' && uid !== undefined;
 
-// Node 22.1+ keeps its own files (module.enableCompileCache) in the same private folder; the file-level
-// checks below are of the Node 20 path, which this project's Node runs.
-const ownPath = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache !== 'function';
-
-(ownPath ? describe : describe.skip)('project-sync compiles itself through V8’s code cache', function () {
+describe('project-sync compiles itself through V8’s code cache', function () {
   this.timeout(60_000);
   let root: string;
   let folder: string;
