@@ -5,8 +5,9 @@
 // memoryAnalysis.js, …) are compiled here with vm.Script and its cachedData, as v8-compile-cache
 // does, on every Node: Node 22.1+'s own module.enableCompileCache makes a module's cache as it
 // compiles it, with V8's flags of that moment, which the sync's heap bound changes as it runs
-// (./heapBounds: a cache made before the change is refused after it, and made again, every run). One cache per command, written
-// by the command's first run after a build (Windows: under %LOCALAPPDATA%). Anything amiss with the cache
+// (./heapBounds: a cache made before the change is refused after it, and made again, every run).
+// One cache per command, written by the command's first run after a build (Windows: under
+// %LOCALAPPDATA%). Anything amiss with the cache
 // (no temp folder, a folder another user could write, a damaged or stale file) only costs the
 // compile: the code runs the same. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does in Node.
 import { createHash } from 'node:crypto';
