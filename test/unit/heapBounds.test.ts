@@ -1,14 +1,15 @@
-// The CLI's sync process keeps V8's young generation at 4 MB and its old generation near what is live
-// (src/cli/heapBounds.ts): on the benchmark's 100k first sync, peak RSS 118–128 MB without, 92–97
-// with. Shown here on the real V8 of a child process (the flags are process-wide: never in the
+// The CLI's sync process keeps V8's young generation at about 4 MB and its old generation near what
+// is live (src/cli/heapBounds.ts): on the benchmark's 100k first sync, peak RSS 118–132 MB without,
+// 92–98 with. Shown here on the real V8 of a child process (the flags are process-wide: never in the
 // test runner's own), and on the built CLI, where only the commands that write a sync set them.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { boundHeap, HEAP_GROWING_PERCENT, SEMI_SPACE_CAP_MB } from '../../src/cli/heapBounds';
 import { distCli } from './support/distCli';
+import { reportV8Flags, v8FlagsSet } from './support/v8Flags';
 
 const MB = 1024 * 1024;
 
@@ -79,13 +80,8 @@ describe('the CLI bounds its heap while it syncs', function () {
   it('the built CLI sets the flags for sync and restore only, never for a read command', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ps-heap-'));
     try {
-      // Node's own preload reports every flag the command sets, whatever becomes of the command.
-      const preload = path.join(dir, 'flags.js');
-      writeFileSync(preload, `const v8 = require('node:v8'); const set = v8.setFlagsFromString; v8.setFlagsFromString = (f) => { process.stderr.write('v8 flags: ' + f + '\\n'); return set(f); };\n`);
-      const flagsOf = async (args: string[]) => {
-        const run = await distCli(args, { NODE_OPTIONS: `--require ${JSON.stringify(preload)}` });
-        return [...run.stderr.matchAll(/^v8 flags: (.*)$/gm)].map((m) => m[1]);
-      };
+      const report = reportV8Flags(dir);
+      const flagsOf = async (args: string[]) => v8FlagsSet((await distCli(args, report)).stderr);
       const storage = path.join(dir, 'storage');
       // The growing factor first, before the command starts; then, if the young generation reached
       // the cap before the command ended (loading the command can take it there), the growth
