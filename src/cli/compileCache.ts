@@ -60,6 +60,9 @@ export function enableCompileCache(bundleDir: string, variant: string, env: Node
     }
     // A bundle starting with `#!` (dist/cli.js) is not valid inside the module wrapper: blank the line.
     const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
+    // No importModuleDynamically: a bundle compiled here cannot import() (esbuild turns every import()
+    // into a require, scripts/engineSplit.mjs). On Node 20 vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
+    // prints an experimental warning, and a script made from a code cache loses it.
     const script = withStartFlags(() => new vm.Script(internals.wrap(body), { filename, ...(cachedData ? { cachedData } : {}) }));
     if (!cachedData || script.cachedDataRejected === true) produced.push({ script, file });
     const fn = script.runInThisContext({ displayErrors: true }) as (this: unknown, ...args: unknown[]) => void;

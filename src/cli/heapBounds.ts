@@ -7,11 +7,11 @@
 // V8 doubles them whenever the bytes that survived its collections since the last growth exceed
 // their size, which a few seconds of analysis always reaches) and let the old generation grow to
 // several times what is live before a full collection (its limit's factor is up to 4), holding the
-// blobs' buffers that died there with it. Peak RSS 118–128 MB, against git's largest process's 69.
+// blobs' buffers that died there with it. Peak RSS 118–132 MB, against git's largest process's 69.
 // Both are read by V8 when it collects, so a started process can still set them (Node leaves V8's
 // flags unfrozen; `v8.setFlagsFromString`): semi-spaces kept at about 2 MB (the growth is stopped
 // once they are seen there: see boundHeap) and the old generation's limit at about 1.4× what
-// survived the last full collection (V8 adds a minimum step) bring the peak to 92–98 MB, the
+// survived the last full collection (V8 adds a minimum step) bring the peak to 92–99 MB, the
 // snapshot saved no later and memory complete 3–6% later (831 scavenges instead of 132: the
 // collections' own time, on the same thread).
 //

@@ -1,6 +1,6 @@
 // The CLI's sync process keeps V8's young generation at about 4 MB and its old generation near what
 // is live (src/cli/heapBounds.ts): on the benchmark's 100k first sync, peak RSS 118–132 MB without,
-// 92–98 with. Shown here on the real V8 of a child process (the flags are process-wide: never in the
+// 92–99 with. Shown here on the real V8 of a child process (the flags are process-wide: never in the
 // test runner's own), and on the built CLI, where only the commands that write a sync set them.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -80,7 +80,8 @@ describe('the CLI bounds its heap while it syncs', function () {
   it('the built CLI sets the flags for sync and restore only, never for a read command', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ps-heap-'));
     try {
-      const report = reportV8Flags(dir);
+      // The commands' code caches go to this folder, not the user's temp folder.
+      const report = { ...reportV8Flags(dir), TMPDIR: dir, TEMP: dir, TMP: dir };
       const flagsOf = async (args: string[]) => v8FlagsSet((await distCli(args, report)).stderr);
       const storage = path.join(dir, 'storage');
       // The growing factor first, before the command starts; then, if the young generation reached
