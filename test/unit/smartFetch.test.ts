@@ -35,6 +35,29 @@ function garbledPacks(): typeof fetch {
   }) as unknown as typeof fetch;
 }
 
+/** A fetch whose upload-pack answers name their packfile section but carry none of its data (a proxy that cut it out). */
+function packlessAnswers(): typeof fetch {
+  const real = globalThis.fetch;
+  return (async (input: string, init: RequestInit) => {
+    const res = await real(input, init);
+    if (!String(input).endsWith('/git-upload-pack')) return res;
+    const reader = new PktReader();
+    reader.push(Buffer.from(await res.arrayBuffer()));
+    const out: Buffer[] = [];
+    let inPack = false;
+    for (let p = reader.next(); p; p = reader.next()) {
+      if (p.kind !== 'data') {
+        out.push(Buffer.from(p.kind === 'flush' ? '0000' : p.kind === 'delim' ? '0001' : '0002'));
+        continue;
+      }
+      if (inPack && p.data[0] === 1) continue;
+      inPack ||= p.data.toString('latin1') === 'packfile\n';
+      out.push(Buffer.from((p.data.length + 4).toString(16).padStart(4, '0')), p.data);
+    }
+    return new Response(Buffer.concat(out), { status: res.status, headers: res.headers });
+  }) as unknown as typeof fetch;
+}
+
 describe('the smart-HTTP client reads pkt-lines however the answer is cut', () => {
   const packets = (chunks: Buffer[]): Pkt[] => {
     const r = new PktReader();
@@ -672,6 +695,16 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
       assert.equal(asked, true);
       assert.equal(await knownCapabilities(dir, url()), undefined);
     }
+  });
+
+  it('an answer that names its packfile section but holds no pack is not understood (git fetch transfers): the index-pack begun for it is stopped', async () => {
+    const cache = await newCache();
+    const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: packlessAnswers(), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
+    await assert.rejects(smartFetch(o, await capabilities(o), 'refs/project-sync/head', undefined), (e: unknown) => e instanceof SmartHttpUnsupported && /held no pack/.test(e.message));
+    assert.equal(await cacheRefCommit(cache), undefined, 'no ref written');
+    assert.equal(readdirSync(path.join(cache, 'objects', 'pack')).filter((f) => f.endsWith('.pack')).length, 0, 'no pack kept');
+    await transfer(cache, head());
+    assertHolds(cache, head());
   });
 
   it('a pack that does not index leaves nothing behind, and git fetch transfers it after all', async () => {

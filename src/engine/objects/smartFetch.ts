@@ -548,6 +548,8 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
     return indexPack({ ...o, gitPath: o.gitPath });
   };
   let ended = false;
+  /** Pack bytes came (the section alone starts index-pack, see below). */
+  let packed = false;
   // Until the ref is written, a cancellation stops index-pack too (the request's own watch ends with its body).
   const onAbort = () => pack?.kill();
   o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -557,8 +559,10 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
       for (let p = reader.next(); p && !ended; p = reader.next()) {
         if (p.kind === 'data' && section === 'packfile') {
           const band = p.data[0];
-          if (band === 1) await (pack ??= sink()).write(p.data.subarray(1));
-          else if (band === 3) throw new SmartHttpUnsupported(`remote error: ${p.data.toString('utf8', 1).trim()}`);
+          if (band === 1) {
+            packed = true;
+            await (pack ??= sink()).write(p.data.subarray(1));
+          } else if (band === 3) throw new SmartHttpUnsupported(`remote error: ${p.data.toString('utf8', 1).trim()}`);
           else if (band !== 2) throw new SmartHttpUnsupported(`a packfile line on sideband ${band}`);
           continue;
         }
@@ -580,6 +584,9 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
           if (!ANSWER_SECTIONS.has(line)) throw new SmartHttpUnsupported(`an answer section ${JSON.stringify(line)}`);
           section = line;
           o.onUnderstood?.();
+          // upload-pack names the section before its pack-objects starts: index-pack starts now, its
+          // spawn (a fork of this process, ~7 ms of this thread) and its start-up in the wait for the pack.
+          if (section === 'packfile') pack ??= sink();
         } else if (section === 'shallow-info') {
           const m = /^(shallow|unshallow) ([0-9a-f]{40})$/.exec(line);
           if (!m) throw new SmartHttpUnsupported(`a shallow-info line ${JSON.stringify(line)}`);
@@ -589,7 +596,7 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
       }
       if (ended) break;
     }
-    if (!ended || !pack) {
+    if (!ended || !pack || !packed) {
       // A cut answer is a dropped connection (tried again); an answer without a pack is not understood.
       if (!ended) throw Object.assign(new Error('early EOF: the answer to the fetch ended before its pack did'), { code: 'ECONNRESET' });
       throw new SmartHttpUnsupported('the answer held no pack');
