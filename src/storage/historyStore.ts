@@ -141,11 +141,13 @@ export class LowdbHistoryStore implements HistoryStore {
     checkCompleteInput(input, { filesChecked: prewritten !== undefined });
     assertNoSuccessor(this.data.records, rec.repository, rec.startedAfterSyncId);
     const base = this.checkedBase(rec, input);
-    const { node, fileCount } = await this.snapshotFor(rec, base, input, prewritten);
-    const change = await this.memoryChange(rec, base, input);
+    // The snapshot's file and the memory's are written side by side: neither is named until
+    // history.json is (an attempt that fails leaves at most files nothing names, removed at the next open).
+    const [{ node, fileCount }, memory] = await allWritten(this.snapshotFor(rec, base, input, prewritten), this.memoryChange(rec, base, input).then((change) => this.writeMemory(change, rec.id)));
     const done = completedRecord(rec, input, fileCount, this.clock.now());
-    await this.commitLink(done, input.treeSha, node, change, rec.id);
-    await this.etags.flush();
+    await this.indexBlobs(memory.located, rec.id);
+    // The ETag cache (validators of the server's answers, whatever became of the sync) beside history.json.
+    await allWritten(this.commitEntry(done, { ...memory.entry, treeSha: input.treeSha }, node, memory.change), this.etags.flush());
     this.emitter.fire({ kind: 'complete', syncId });
     return copy(done);
   }
@@ -447,16 +449,19 @@ export class LowdbHistoryStore implements HistoryStore {
 
   /** Write the memory file (fresh name), then history.json referencing it and the snapshot node. */
   private async commitLink(rec: SyncRecord, treeSha: string, node: SnapshotNode | undefined, change: MemoryChange, syncId: string, append = false): Promise<void> {
-    let entry: CommitEntry = { syncId, treeSha, memoryFile: null };
+    const memory = await this.writeMemory(change, syncId);
+    await this.indexBlobs(memory.located, syncId);
+    await this.commitEntry(rec, { ...memory.entry, treeSha }, node, change, append);
+  }
+
+  /** The memory file of `change` written under a fresh name (none for an empty change); its commit entry (treeSha to be set) and where its facts are. */
+  private async writeMemory(change: MemoryChange, syncId: string): Promise<{ change: MemoryChange; entry: Omit<CommitEntry, 'treeSha'>; located: FactLocations }> {
     const located = new FactLocations();
-    if (change.supersede.length > 0 || change.introduce.length > 0) {
-      const memoryFile = memoryFileName(syncId);
-      const text = memoryFileText(syncId, change, located);
-      await this.files.writeAtomic(memoryRel(memoryFile), text);
-      entry = { ...entry, memoryFile, memoryBytes: Buffer.byteLength(text, 'utf8') };
-    }
-    await this.indexBlobs(located, syncId);
-    await this.commitEntry(rec, entry, node, change, append);
+    if (change.supersede.length === 0 && change.introduce.length === 0) return { change, entry: { syncId, memoryFile: null }, located };
+    const memoryFile = memoryFileName(syncId);
+    const text = memoryFileText(syncId, change, located);
+    await this.files.writeAtomic(memoryRel(memoryFile), text);
+    return { change, entry: { syncId, memoryFile, memoryBytes: Buffer.byteLength(text, 'utf8') }, located };
   }
 
   /** history.json with `rec` (replaced, or appended), one more commit entry and the snapshot node; the index queues the change. */
@@ -629,4 +634,12 @@ const syncLabel = (id: string | null): string => id ?? '(none: a first sync)';
 function supersededPaths(input: CompleteSyncInput): string[] {
   const paths = new Set([...input.diff.modified.map((m) => m.after.path), ...input.diff.removed.map((f) => f.path)]);
   return [...paths].sort();
+}
+
+/** Both writes, each run to its end before a failure of either is told: no write goes on once the caller has returned. */
+async function allWritten<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'rejected') throw x.reason;
+  if (y.status === 'rejected') throw y.reason;
+  return [x.value, y.value];
 }
