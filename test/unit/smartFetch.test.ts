@@ -35,7 +35,10 @@ function garbledPacks(): typeof fetch {
   }) as unknown as typeof fetch;
 }
 
-/** A fetch whose upload-pack answers name their packfile section but carry none of its data (a proxy that cut it out). */
+/**
+ * A fetch whose upload-pack answers name their packfile section but carry none of its data (a proxy
+ * that cut it out), only the empty band-1 keepalives upload-pack sends while pack-objects runs.
+ */
 function packlessAnswers(): typeof fetch {
   const real = globalThis.fetch;
   return (async (input: string, init: RequestInit) => {
@@ -51,8 +54,9 @@ function packlessAnswers(): typeof fetch {
         continue;
       }
       if (inPack && p.data[0] === 1) continue;
-      inPack ||= p.data.toString('latin1') === 'packfile\n';
       out.push(Buffer.from((p.data.length + 4).toString(16).padStart(4, '0')), p.data);
+      if (!inPack && p.data.toString('latin1') === 'packfile\n') out.push(Buffer.from('0005\x01'), Buffer.from('0005\x01'));
+      inPack ||= p.data.toString('latin1') === 'packfile\n';
     }
     return new Response(Buffer.concat(out), { status: res.status, headers: res.headers });
   }) as unknown as typeof fetch;
@@ -697,7 +701,7 @@ describe('the smart-HTTP client transfers the commit the ref named, as git fetch
     }
   });
 
-  it('an answer that names its packfile section but holds no pack is not understood (git fetch transfers): the index-pack begun for it is stopped', async () => {
+  it('an answer that names its packfile section but holds no pack is not understood, and the transfer after it completes', async () => {
     const cache = await newCache();
     const o: SmartFetchOptions = { url: url(), token: undefined, fetchVia: packlessAnswers(), gitPath: 'git', gitDir: cache, want: head(), stallMs: 10_000 };
     await assert.rejects(smartFetch(o, await capabilities(o), 'refs/project-sync/head', undefined), (e: unknown) => e instanceof SmartHttpUnsupported && /held no pack/.test(e.message));

@@ -560,6 +560,8 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
         if (p.kind === 'data' && section === 'packfile') {
           const band = p.data[0];
           if (band === 1) {
+            // An empty one is upload-pack's keepalive while pack-objects still runs.
+            if (p.data.length === 1) continue;
             packed = true;
             await (pack ??= sink()).write(p.data.subarray(1));
           } else if (band === 3) throw new SmartHttpUnsupported(`remote error: ${p.data.toString('utf8', 1).trim()}`);
@@ -584,8 +586,9 @@ export async function smartFetch(o: SmartFetchOptions, caps: Capabilities, ref: 
           if (!ANSWER_SECTIONS.has(line)) throw new SmartHttpUnsupported(`an answer section ${JSON.stringify(line)}`);
           section = line;
           o.onUnderstood?.();
-          // upload-pack names the section before its pack-objects starts: index-pack starts now, its
-          // spawn (a fork of this process, ~7 ms of this thread) and its start-up in the wait for the pack.
+          // git's upload-pack names the section before its pack-objects starts: index-pack starts now,
+          // its spawn (a fork of this process, ~7 ms of this thread) and its start-up in the wait for
+          // the pack (a server that names it later only gives less of that wait).
           if (section === 'packfile') pack ??= sink();
         } else if (section === 'shallow-info') {
           const m = /^(shallow|unshallow) ([0-9a-f]{40})$/.exec(line);
