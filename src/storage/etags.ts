@@ -71,11 +71,18 @@ export class PersistentEtagCache implements EtagCache {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.pending = this.pending.then(async () => {
+    // After a write that failed (told to its caller), the next one is tried all the same.
+    this.pending = this.pending.catch(() => undefined).then(async () => {
       if (!this.dirty) return;
       this.dirty = false;
       const entries = [...this.slots].map(([k, s]) => [k, { etag: s.etag, body: s.body }]);
-      await this.files.writeAtomic(ETAGS_FILE, JSON.stringify({ version: 1, entries }));
+      try {
+        await this.files.writeAtomic(ETAGS_FILE, JSON.stringify({ version: 1, entries }));
+      } catch (e) {
+        // Not written: still to write (the next flush, or close()).
+        this.dirty = true;
+        throw e;
+      }
     });
     return this.pending;
   }

@@ -143,11 +143,14 @@ export class LowdbHistoryStore implements HistoryStore {
     const base = this.checkedBase(rec, input);
     // The snapshot's file and the memory's are written side by side: neither is named until
     // history.json is (an attempt that fails leaves at most files nothing names, removed at the next open).
-    const [{ node, fileCount }, memory] = await allWritten(this.snapshotFor(rec, base, input, prewritten), this.memoryChange(rec, base, input).then((change) => this.writeMemory(change, rec.id)));
+    const [{ node, fileCount }, memory] = await allWritten(this.snapshotFor(rec, base, input, prewritten), this.memoryChange(rec, base, input).then((change) => this.writeMemory(change, rec.id))).catch((e: unknown) => {
+      // Either side may have found the history damaged (and moved it aside): that is what to tell.
+      throw this.broken ?? e;
+    });
     const done = completedRecord(rec, input, fileCount, this.clock.now());
     await this.indexBlobs(memory.located, rec.id);
     // The ETag cache (validators of the server's answers, whatever became of the sync) beside history.json.
-    await allWritten(this.commitEntry(done, { ...memory.entry, treeSha: input.treeSha }, node, memory.change), this.etags.flush());
+    await allWritten(this.commitEntry(done, { ...memory.entry, treeSha: input.treeSha }, node, memory.change), this.saveEtags());
     this.emitter.fire({ kind: 'complete', syncId });
     return copy(done);
   }
@@ -211,8 +214,7 @@ export class LowdbHistoryStore implements HistoryStore {
           // Its snapshot step superseded every path it changed, so its memory only introduces. The
           // index reads the file on the memory's next use (the facts are not kept here).
           await this.indexBlobs(located, syncId);
-          await this.commitEntry(done, entry, undefined, entry.memoryFile ? { rel: memoryRel(entry.memoryFile) } : null);
-          await this.etags.flush();
+          await allWritten(this.commitEntry(done, entry, undefined, entry.memoryFile ? { rel: memoryRel(entry.memoryFile) } : null), this.saveEtags());
           this.emitter.fire({ kind: 'memory', syncId });
           return copy(done);
         }),
@@ -340,6 +342,19 @@ export class LowdbHistoryStore implements HistoryStore {
     } catch (e) {
       throw await this.corrupted(e);
     }
+  }
+
+  /**
+   * The ETag cache written beside a commit. A cache: failing to write it fails nothing (the sync is
+   * saved either way; its changes stay pending for the next write, and until then GitHub is asked
+   * without those validators).
+   */
+  private saveEtags(): Promise<void> {
+    return this.etags.flush().catch((e: unknown) => {
+      // The storage error's own words speak of a failed sync; what failed is the cache.
+      const why = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
+      this.logger.warn(`could not save the ETag cache (${why}); the sync is saved, and GitHub is asked without those validators until the cache is written`);
+    });
   }
 
   async close(): Promise<void> {

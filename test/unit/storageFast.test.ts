@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as z from 'zod';
 import { isSyncError } from '../../src/core/errors';
+import { nullLogger } from '../../src/core/logger';
 import type { CompleteSyncInput, HistoryStore } from '../../src/core/ports';
 import { emptyStats, repositoryFileSchema, type RepositoryFile, type SyncRecord } from '../../src/core/types';
 import { fileTupleSchema, memoryFileSchema, snapshotFileSchema, toTuple } from '../../src/storage/schema';
@@ -224,5 +225,36 @@ describe('history store: a snapshot file written in pieces', () => {
       assert.equal(joined(pieces), JSON.stringify(node), `pieces of ${piece}`);
       assert.ok(pieces.every((b) => b.length > 0), 'no empty piece');
     }
+  });
+});
+
+describe('history store: the ETag cache beside a commit', () => {
+  const dirs = tempDirs();
+  afterEach(() => dirs.cleanup());
+
+  it('a sync whose ETag cache cannot be written is saved all the same, says so once, and the cache is written by the next flush', async () => {
+    const dir = dirs.make();
+    let full = true;
+    const warnings: string[] = [];
+    const logger = { ...nullLogger, warn: (m: string) => void warnings.push(m) };
+    const store = await open(dir, {
+      logger,
+      failpoint: (step) => {
+        if (full && step.includes('etags.json')) throw Object.assign(new Error(`ENOSPC: no space left on device, ${step}`), { code: 'ENOSPC' });
+      },
+    });
+    // A REST answer the sync kept a validator for.
+    store.etags.set('GET /repos/octo/demo/git/ref/heads/main', 'W/"1"', { data: { object: { sha: sha('head') } } });
+    const done = await syncFiles(store, [file('a.ts')]);
+    assert.equal(done.status, 'completed');
+    assert.equal(store.get(done.id)?.status, 'completed');
+    assert.equal(warnings.filter((w) => /ETag cache/.test(w)).length, 1, warnings.join('\n'));
+    assert.ok(!readdirSync(dir).includes('etags.json'), 'not written while the disk is full');
+    full = false;
+    await store.close();
+    const again = await open(dir);
+    assert.equal(again.etags.get('GET /repos/octo/demo/git/ref/heads/main')?.etag, 'W/"1"', 'written by the flush after the failed one');
+    assert.equal(again.get(done.id)?.status, 'completed');
+    await again.close();
   });
 });
