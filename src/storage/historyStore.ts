@@ -143,8 +143,12 @@ export class LowdbHistoryStore implements HistoryStore {
     const base = this.checkedBase(rec, input);
     // The snapshot's file and the memory's are written side by side: neither is named until
     // history.json is (an attempt that fails leaves at most files nothing names, removed at the next open).
-    const [{ node, fileCount }, memory] = await allWritten(this.snapshotFor(rec, base, input, prewritten), this.memoryChange(rec, base, input).then((change) => this.writeMemory(change, rec.id))).catch((e: unknown) => {
-      // Either side may have found the history damaged (and moved it aside): that is what to tell.
+    const written = allWritten(
+      this.snapshotFor(rec, base, input, prewritten),
+      this.memoryChange(rec, base, input).then((change) => this.writeMemory(change, rec.id)),
+    );
+    // Either side may have found the history damaged (and moved it aside): that is what to tell.
+    const [{ node, fileCount }, memory] = await written.catch((e: unknown) => {
       throw this.broken ?? e;
     });
     const done = completedRecord(rec, input, fileCount, this.clock.now());
