@@ -364,7 +364,8 @@ export class LowdbHistoryStore implements HistoryStore {
   async close(): Promise<void> {
     await this.queue.catch((e: unknown) => this.logger.debug(`last store operation failed: ${String(e)}`));
     await this.searchCache.close();
-    await this.etags.flush();
+    // What the cache could not write before is tried once more; failing again fails no command.
+    await this.saveEtags();
     this.emitter.dispose();
   }
 

@@ -257,4 +257,24 @@ describe('history store: the ETag cache beside a commit', () => {
     assert.equal(again.get(done.id)?.status, 'completed');
     await again.close();
   });
+
+  it('a disk still full when the store closes fails no command either: close() resolves and says so again', async () => {
+    const dir = dirs.make();
+    const warnings: string[] = [];
+    const logger = { ...nullLogger, warn: (m: string) => void warnings.push(m) };
+    const store = await open(dir, {
+      logger,
+      failpoint: (step) => {
+        if (step.includes('etags.json')) throw Object.assign(new Error(`ENOSPC: no space left on device, ${step}`), { code: 'ENOSPC' });
+      },
+    });
+    store.etags.set('GET /repos/octo/demo/git/ref/heads/main', 'W/"1"', { data: {} });
+    const done = await syncFiles(store, [file('a.ts')]);
+    await store.close();
+    assert.equal(warnings.filter((w) => /ETag cache/.test(w)).length, 2, warnings.join('\n'));
+    const again = await open(dir);
+    assert.equal(again.get(done.id)?.status, 'completed');
+    assert.equal(again.etags.get('GET /repos/octo/demo/git/ref/heads/main'), undefined, 'never written');
+    await again.close();
+  });
 });
